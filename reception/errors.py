@@ -1,0 +1,53 @@
+"""Domain errors. Each carries a Chinese message meant for the receptionist."""
+
+from __future__ import annotations
+
+
+class ReceptionError(Exception):
+    """Base class: ``message`` is shown to the user as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(ReceptionError):
+    """Bad input. ``fields`` maps a field name to the message shown beside that field."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.fields = dict(fields)
+        super().__init__("；".join(self.fields.values()) or "输入有误")
+
+    @classmethod
+    def single(cls, field: str, message: str) -> ValidationError:
+        return cls({field: message})
+
+
+class NotFound(ReceptionError):
+    pass
+
+
+class PermissionDenied(ReceptionError):
+    pass
+
+
+class AuthError(ReceptionError):
+    pass
+
+
+class ConflictError(ReceptionError):
+    """Somebody else changed the record since it was read."""
+
+
+class StorageError(ReceptionError):
+    """The database could not be written (disk full, read-only, locked, damaged).
+
+    ``retryable`` says whether trying again later may succeed."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class SchemaTooNew(ReceptionError):
+    pass

@@ -1,0 +1,103 @@
+"""Numbered schema steps.
+
+Each step runs in one transaction and records its number in ``schema_version``. Before an
+existing database is changed, the file is backed up. A database written by a newer program
+(a version higher than any step here) is refused, not touched."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+import peewee
+
+from reception.clock import Clock
+from reception.errors import SchemaTooNew
+
+
+@dataclass(frozen=True)
+class Step:
+    version: int
+    name: str
+    apply: Callable[[peewee.Database], None]
+
+
+def _sql_step(filename: str) -> Callable[[peewee.Database], None]:
+    def apply(db: peewee.Database) -> None:
+        script = resources.files(__package__).joinpath(filename).read_text(encoding="utf-8")
+        for statement in split_sql(script):
+            db.execute_sql(statement)
+
+    return apply
+
+
+def split_sql(script: str) -> list[str]:
+    """Split a script into complete statements (triggers contain ';' inside BEGIN … END)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if not buffer and line.lstrip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+STEPS: list[Step] = [
+    Step(1, "initial", _sql_step("0001_initial.sql")),
+]
+LATEST = STEPS[-1].version
+
+
+def current_version(db: peewee.Database) -> int:
+    if "schema_version" not in db.get_tables():
+        return 0
+    row = db.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(
+    db: peewee.Database,
+    *,
+    backup_dir: Path | None = None,
+    target: int | None = None,
+    now: Callable[[], datetime] | None = None,
+) -> list[int]:
+    """Bring the database to ``target`` (default: the latest step). Returns the versions applied."""
+    now = now or Clock().now
+    target = LATEST if target is None else target
+    version = current_version(db)
+    if version > LATEST:
+        raise SchemaTooNew(
+            f"此数据库由更新版本的程序创建（数据库版本 {version}，本程序只支持到 {LATEST}）。"
+            "为避免损坏数据，程序不会打开它，请安装最新版本的程序。"
+        )
+    pending = [s for s in STEPS if version < s.version <= target]
+    if not pending:
+        return []
+    if version > 0 and backup_dir is not None:
+        from reception.backup import backup_database
+
+        stamp = now().strftime("%Y%m%d-%H%M%S")
+        backup_database(db, backup_dir / f"迁移前备份-v{version}-{stamp}.db")
+    db.execute_sql(
+        'CREATE TABLE IF NOT EXISTS "schema_version" '
+        '("version" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL, "applied_at" DATETIME NOT NULL)'
+    )
+    applied = []
+    for step in pending:
+        with db.atomic():
+            step.apply(db)
+            db.execute_sql(
+                'INSERT INTO "schema_version" ("version", "name", "applied_at") VALUES (?, ?, ?)',
+                (step.version, step.name, now().isoformat(sep=" ")),
+            )
+        applied.append(step.version)
+    return applied

@@ -1,0 +1,192 @@
+"""The tables, as peewee models bound to the one ``database`` proxy.
+
+Times are naive UTC. The schema itself is created and changed only by the numbered steps in
+``reception/migrations``; these classes must describe the schema those steps produce (a test
+compares them)."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from reception.db import database
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    key = pw.CharField(primary_key=True, max_length=64)
+    value = pw.TextField()  # JSON
+
+
+class Department(BaseModel):
+    name = pw.CharField(max_length=50, unique=True)
+    phone = pw.CharField(max_length=40, default="")
+    active = pw.BooleanField(default=True)
+    sort_order = pw.IntegerField(default=0)
+
+
+class Operator(BaseModel):
+    username = pw.CharField(max_length=40, unique=True)
+    display_name = pw.CharField(max_length=40)
+    role = pw.CharField(max_length=20)  # reception.auth.Role values
+    password_hash = pw.CharField(max_length=200)
+    active = pw.BooleanField(default=True)
+    failed_logins = pw.IntegerField(default=0)
+    last_failed_at = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField()
+
+
+class Resident(BaseModel):
+    building = pw.CharField(max_length=20)  # '3' for 3栋; non-numeric names kept as given
+    unit = pw.CharField(max_length=20, default="")
+    room = pw.CharField(max_length=20, index=True)
+    name = pw.CharField(max_length=50, index=True)
+    relation = pw.CharField(max_length=20, default="")  # 身份: 业主/家属/租户…
+    phone = pw.CharField(max_length=40, default="", index=True)
+    phone_alt = pw.CharField(max_length=40, default="", index=True)
+    note = pw.CharField(max_length=200, default="")
+    initials = pw.CharField(max_length=50, default="", index=True)  # pinyin initials, 'zs' for 张三
+    active = pw.BooleanField(default=True)
+    created_at = pw.DateTimeField()
+    updated_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("building", "unit", "room", "name"), True),)
+
+
+class Call(BaseModel):
+    serial = pw.CharField(max_length=20, unique=True)
+    started_at = pw.DateTimeField()  # the call timer's start
+    saved_at = pw.DateTimeField(index=True)
+    duration_s = pw.IntegerField(default=0)
+    operator = pw.ForeignKeyField(Operator, backref="calls")  # 首问责任人
+    resident = pw.ForeignKeyField(Resident, null=True, backref="calls", on_delete="SET NULL")
+    caller_name = pw.CharField(max_length=50, default="")
+    caller_phone = pw.CharField(max_length=40, default="")
+    location = pw.CharField(max_length=100, default="")
+    identity_verified = pw.BooleanField(default=False)
+    category = pw.CharField(max_length=20)
+    content = pw.TextField()
+    answer = pw.TextField(default="")
+    outcome = pw.CharField(max_length=20)
+    department = pw.ForeignKeyField(Department, null=True, backref="calls")
+    taken_by = pw.CharField(max_length=50, default="")  # the person in the department who took it
+    alerted_department = pw.ForeignKeyField(Department, null=True, backref="alerts")
+    alerted_at = pw.DateTimeField(null=True)
+    readback = pw.TextField(default="")
+    client_token = pw.CharField(max_length=40, null=True, unique=True)  # one save per form submit
+    version = pw.IntegerField(default=1)
+    updated_at = pw.DateTimeField()
+
+
+class Case(BaseModel):
+    """An open work item (工单): created by a dispatched call; the case workflow builds on it."""
+
+    serial = pw.CharField(max_length=20, unique=True)
+    source_kind = pw.CharField(max_length=10)  # 'call', later 'visit', 'letter', 'direct'
+    source_id = pw.IntegerField(null=True)
+    category = pw.CharField(max_length=20)
+    resident = pw.ForeignKeyField(Resident, null=True, backref="cases", on_delete="SET NULL")
+    location = pw.CharField(max_length=100, default="")
+    description = pw.TextField()
+    first_receiver = pw.ForeignKeyField(Operator, backref="first_cases")  # 首问责任人
+    department = pw.ForeignKeyField(Department, null=True, backref="cases")
+    handler = pw.CharField(max_length=50, default="")
+    status = pw.CharField(max_length=10, index=True)
+    received_at = pw.DateTimeField()
+    reply_due_at = pw.DateTimeField(index=True)
+    closed_at = pw.DateTimeField(null=True)
+    version = pw.IntegerField(default=1)
+    updated_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("source_kind", "source_id"), False),)
+
+
+class CaseEvent(BaseModel):
+    """One line of a case's history: a hand-off or a change of state."""
+
+    case = pw.ForeignKeyField(Case, backref="events", on_delete="CASCADE")
+    at = pw.DateTimeField()
+    operator = pw.ForeignKeyField(Operator)
+    action = pw.CharField(max_length=20)
+    from_status = pw.CharField(max_length=10, default="")
+    to_status = pw.CharField(max_length=10, default="")
+    department = pw.ForeignKeyField(Department, null=True)
+    handler = pw.CharField(max_length=50, default="")
+    note = pw.TextField(default="")
+
+
+class Message(BaseModel):
+    """代为留言: a message taken for a staff member or department."""
+
+    call = pw.ForeignKeyField(Call, null=True, backref="messages", on_delete="SET NULL")
+    for_person = pw.CharField(max_length=50, default="")
+    for_department = pw.ForeignKeyField(Department, null=True, backref="messages")
+    from_name = pw.CharField(max_length=50, default="")
+    callback_phone = pw.CharField(max_length=40, default="")
+    text = pw.TextField()
+    created_at = pw.DateTimeField(index=True)
+    created_by = pw.ForeignKeyField(Operator, backref="messages_taken")
+    delivered_at = pw.DateTimeField(null=True, index=True)
+    delivered_by = pw.ForeignKeyField(Operator, null=True, backref="messages_delivered")
+    delivered_to = pw.CharField(max_length=50, default="")
+
+
+class Callback(BaseModel):
+    """待回电: a promise to call somebody back."""
+
+    call = pw.ForeignKeyField(Call, null=True, backref="callbacks", on_delete="SET NULL")
+    name = pw.CharField(max_length=50, default="")
+    phone = pw.CharField(max_length=40)
+    reason = pw.TextField()
+    due_at = pw.DateTimeField(index=True)
+    created_at = pw.DateTimeField()
+    created_by = pw.ForeignKeyField(Operator, backref="callbacks_promised")
+    completed_at = pw.DateTimeField(null=True, index=True)
+    completed_by = pw.ForeignKeyField(Operator, null=True, backref="callbacks_done")
+    result = pw.TextField(default="")
+
+
+class AuditLog(BaseModel):
+    """Append-only (triggers refuse UPDATE and DELETE); each entry hashes the previous one."""
+
+    at = pw.DateTimeField()
+    operator = pw.ForeignKeyField(Operator, null=True, on_delete="RESTRICT")
+    action = pw.CharField(max_length=30)
+    entity = pw.CharField(max_length=20, default="")
+    entity_id = pw.IntegerField(null=True)
+    detail = pw.TextField(default="")  # JSON, never a full ID or phone number
+    prev_hash = pw.CharField(max_length=64)
+    hash = pw.CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("entity", "entity_id"), False),)
+
+
+class SerialCounter(BaseModel):
+    kind = pw.CharField(max_length=4)
+    day = pw.CharField(max_length=8)
+    last = pw.IntegerField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("kind", "day")
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    Setting,
+    Department,
+    Operator,
+    Resident,
+    Call,
+    Case,
+    CaseEvent,
+    Message,
+    Callback,
+    AuditLog,
+    SerialCounter,
+]

@@ -1,0 +1,88 @@
+"""Property settings kept in the database (``setting`` table, JSON values)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from reception import audit, db
+from reception.models import Setting
+from reception.session import Role, Session
+from reception.textcheck import FieldErrors, multi_line, one_line
+
+DEFAULT_GREETING = "您好，{物业名称}，请问有什么可以帮您？"
+DEFAULT_DEPARTMENTS = ["客服中心", "工程部", "保安部", "财务部", "品质管理部", "环境部", "绿化部"]
+# Hours between receiving a dispatched matter and the promised reply, per call category.
+DEFAULT_REPLY_HOURS = {
+    "投诉": 24, "报修": 24, "紧急": 2, "咨询": 24, "意见建议": 168,
+    "市政设施": 24, "找人留言": 24, "其他": 24,
+}
+
+
+@dataclass
+class Settings:
+    property_name: str = ""
+    desk_phone: str = ""
+    greeting: str = DEFAULT_GREETING
+    reply_hours: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_REPLY_HOURS))
+    callback_default_minutes: int = 120
+
+    def greeting_text(self) -> str:
+        return self.greeting.replace("{物业名称}", self.property_name or "××物业")
+
+    def reply_hours_for(self, category: str) -> int:
+        return int(self.reply_hours.get(category, DEFAULT_REPLY_HOURS.get(category, 24)))
+
+
+def load() -> Settings:
+    stored = {row.key: json.loads(row.value) for row in Setting.select()}
+    known = {f.name for f in fields(Settings)}
+    result = Settings(**{k: v for k, v in stored.items() if k in known})
+    merged = dict(DEFAULT_REPLY_HOURS)
+    merged.update(result.reply_hours)
+    result.reply_hours = merged
+    return result
+
+
+def _store(values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        Setting.replace(key=key, value=json.dumps(value, ensure_ascii=False)).execute()
+
+
+def validate(property_name: str, desk_phone: str, greeting: str) -> tuple[str, str, str]:
+    from reception import phones
+
+    errs = FieldErrors()
+    name = errs.check("property_name", one_line, property_name, "物业名称", max_len=40, required=True)
+    phone = errs.check("desk_phone", phones.normalize, desk_phone)
+    text = errs.check("greeting", multi_line, greeting, "问候语", max_len=200, required=True)
+    errs.raise_if_any()
+    return name, phone, text
+
+
+def save_initial(property_name: str, desk_phone: str) -> None:
+    """Part of first-run set-up (inside its transaction)."""
+    name, phone, greeting = validate(property_name, desk_phone, DEFAULT_GREETING)
+    _store({"property_name": name, "desk_phone": phone, "greeting": greeting})
+
+
+def update(session: Session, *, property_name: str, desk_phone: str, greeting: str,
+           reply_hours: dict[str, int] | None = None) -> Settings:
+    session.require(Role.ADMIN)
+    name, phone, text = validate(property_name, desk_phone, greeting)
+    hours = dict(load().reply_hours)
+    if reply_hours:
+        for category, value in reply_hours.items():
+            if not isinstance(value, int) or not 1 <= value <= 24 * 60:
+                from reception.errors import ValidationError
+
+                raise ValidationError.single("reply_hours", f"{category}的答复时限应为 1 到 1440 小时")
+            hours[category] = value
+    with db.write():
+        before = asdict(load())
+        _store({"property_name": name, "desk_phone": phone, "greeting": text, "reply_hours": hours})
+        after = asdict(load())
+        changed = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
+        audit.record(session.now(), session.operator, "settings.update", "setting", None, changed=changed)
+    return load()

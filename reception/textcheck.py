@@ -1,0 +1,98 @@
+"""Checking and tidying text typed or imported by people.
+
+Every service runs its text fields through :func:`one_line` or :func:`multi_line`. A value is
+either tidied in a way nobody would object to (outer spaces, invisible characters pasted from
+Excel, full-width digits in numbers) or refused with a Chinese message for that field; it is
+never silently cut short and never allowed to break the database or the window."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Invisible characters that Excel, web pages and chat programs leave in copied text.
+# ZWJ/ZWNJ (U+200D/U+200C) are kept: they are part of emoji and some scripts.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad\u180e"), None)
+_NBSP = {0x00A0: " ", 0x3000: " ", 0x2007: " ", 0x202F: " "}
+# Bidirectional overrides can make a name display as something else (U+202E "RLO").
+_BIDI = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
+_SPACES = re.compile(r"[ \t]+")
+
+
+def _problem(value: str, *, allow_newlines: bool) -> str | None:
+    for ch in value:
+        cp = ord(ch)
+        if 0xD800 <= cp <= 0xDFFF:
+            return "含有无法保存的字符（残缺的编码），请重新输入"
+        if cp in _BIDI:
+            return "含有改变文字方向的隐藏字符，请删除后重新输入"
+        if ch in "\n\t" and allow_newlines:
+            continue
+        if ch in "\r\n" and not allow_newlines:
+            return "此处只能填写一行，不能换行"
+        if unicodedata.category(ch) == "Cc":
+            return "含有不可见的控制字符，请删除后重新输入"
+    return None
+
+
+def one_line(value: str | None, label: str, *, max_len: int = 100, required: bool = False) -> str:
+    """A single-line field (name, room, phone…). Returns the tidied value or raises ValueError
+    with the message for the field."""
+    text = (value or "").translate(_INVISIBLE).translate(_NBSP)
+    text = _SPACES.sub(" ", text).strip()
+    problem = _problem(text, allow_newlines=False)
+    if problem:
+        raise ValueError(f"{label}{problem}")
+    if required and not text:
+        raise ValueError(f"请填写{label}")
+    if len(text) > max_len:
+        raise ValueError(f"{label}太长（最多 {max_len} 字，现在 {len(text)} 字）")
+    return text
+
+
+def multi_line(value: str | None, label: str, *, max_len: int = 4000, required: bool = False) -> str:
+    """A free-text field (content, answer, note). Newlines and tabs are allowed; Windows line
+    ends become ``\\n``; the text is otherwise stored exactly as typed."""
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    problem = _problem(text, allow_newlines=True)
+    if problem:
+        raise ValueError(f"{label}{problem}")
+    if required and not text:
+        raise ValueError(f"请填写{label}")
+    if len(text) > max_len:
+        raise ValueError(f"{label}太长（最多 {max_len} 字，现在 {len(text)} 字）")
+    return text
+
+
+def halfwidth_digits(value: str) -> str:
+    """Full-width digits and ASCII punctuation (１２３－４５) → their ASCII forms."""
+    return "".join(
+        chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else ch for ch in value
+    )
+
+
+class FieldErrors:
+    """Collects per-field messages so that a form shows every problem at once.
+
+    >>> errs = FieldErrors()
+    >>> name = errs.check("name", one_line, "张三", "姓名")
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+
+    def check(self, field: str, func, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return func(*args, **kwargs)
+        except ValueError as exc:
+            self.fields.setdefault(field, str(exc))
+            return None
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            from reception.errors import ValidationError
+
+            raise ValidationError(self.fields)
