@@ -1,0 +1,59 @@
+"""Every message box and file dialog of the program goes through here, so tests can replace
+them (``monkeypatch.setattr(msgbox, "ask", ...)``) and no test ever hangs on a modal dialog."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("msgbox", text)
+
+
+def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
+         buttons: QMessageBox.StandardButton, default: QMessageBox.StandardButton) -> QMessageBox:
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setDefaultButton(default)
+    for button, label in ((QMessageBox.StandardButton.Ok, "确定"), (QMessageBox.StandardButton.Yes, "是"),
+                          (QMessageBox.StandardButton.No, "否"), (QMessageBox.StandardButton.Cancel, "取消"),
+                          (QMessageBox.StandardButton.Retry, "重试")):
+        widget = box.button(button)
+        if widget is not None:
+            widget.setText(_tr(label))
+    return box
+
+
+def info(parent: QWidget | None, title: str, text: str) -> None:
+    _box(parent, QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok,
+         QMessageBox.StandardButton.Ok).exec()
+
+
+def error(parent: QWidget | None, title: str, text: str) -> None:
+    _box(parent, QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok,
+         QMessageBox.StandardButton.Ok).exec()
+
+
+def ask(parent: QWidget | None, title: str, text: str) -> bool:
+    """A yes/no question; 'No' is the default so that Enter never discards work."""
+    box = _box(parent, QMessageBox.Icon.Question, title, text,
+               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def retry(parent: QWidget | None, title: str, text: str) -> bool:
+    """Offer to try again (storage errors); True means retry."""
+    box = _box(parent, QMessageBox.Icon.Warning, title, text,
+               QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
+               QMessageBox.StandardButton.Retry)
+    return box.exec() == QMessageBox.StandardButton.Retry
+
+
+def open_file(parent: QWidget | None, title: str, filters: str) -> str:
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+    return path
+
+
+def save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return path
