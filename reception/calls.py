@@ -211,7 +211,7 @@ def register_call(session: Session, data: CallInput) -> CallResult:
                 serial=serials.next_serial(serials.CALL, session.clock.today()),
                 started_at=started, saved_at=now, duration_s=int((now - started).total_seconds()),
                 operator=session.operator, resident=resident, caller_name=caller_name,
-                caller_phone=v["caller_phone"] or "", location=location,
+                caller_phone=v["caller_phone"] or (resident.phone if resident else ""), location=location,
                 identity_verified=data.identity_verified, category=data.category, content=v["content"],
                 answer=v["answer"] or "", outcome=data.outcome, department=c.department,
                 taken_by=v.get("taken_by") or "", alerted_department=c.alerted_department,
@@ -394,6 +394,8 @@ def update_call(session: Session, call_id: int, edit: CallEdit, expected_version
     """Correct a call record. Every changed field is audited (phones masked). Refused if the
     record changed since it was opened."""
     call = get_call(call_id)
+    if call.version != expected_version:
+        raise ConflictError("这条记录已被其他人修改，请关闭后重新打开查看最新内容。")
     errs = FieldErrors()
     values = {
         "caller_name": errs.check("caller_name", one_line, edit.caller_name, "来电人", max_len=50),

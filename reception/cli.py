@@ -1,0 +1,112 @@
+"""The ``reception`` command. Everything except the window works without a display.
+
+    reception [--data-dir DIR]                      the window
+    reception residents import FILE [--data-dir DIR]
+    reception demo --data-dir DIR
+    reception --version | --help
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reception import __version__
+from reception.errors import ReceptionError
+from reception.paths import DataDir
+
+WindowLauncher = Callable[[Path | None], int]
+
+
+def _data_dir_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    parser.add_argument(
+        "--data-dir", metavar="DIR", type=Path,
+        default=None if top else argparse.SUPPRESS,
+        help="数据文件夹：数据库、设置、备份和日志都放在这里（便携模式）。默认为当前用户的数据文件夹。",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reception", description="前台接待工作站：来电、来访、来函登记与交接班。不带参数时打开主窗口。")
+    parser.add_argument("--version", action="version", version=f"前台接待工作站 {__version__}")
+    _data_dir_option(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="命令")
+
+    residents = commands.add_parser("residents", help="业户资料")
+    _data_dir_option(residents, top=False)
+    residents_cmds = residents.add_subparsers(dest="residents_command", metavar="操作", required=True)
+    imp = residents_cmds.add_parser("import", help="从 CSV 或 XLSX 导入业户资料（与窗口中的导入相同）")
+    imp.add_argument("file", type=Path, help="CSV（UTF-8 或 GBK）或 XLSX 文件")
+    _data_dir_option(imp, top=False)
+
+    demo = commands.add_parser("demo", help="在空的数据文件夹中生成演示物业（住户、部门、几周的来电）")
+    _data_dir_option(demo, top=False)
+    return parser
+
+
+def _cli_session(data: DataDir):  # type: ignore[no-untyped-def]
+    from reception import auth
+    from reception.models import Operator
+    from reception.session import Role, Session
+    from reception.startup import open_data_dir
+
+    open_data_dir(data)
+    if not auth.is_set_up():
+        raise ReceptionError("该数据文件夹尚未完成初始设置：请先启动程序完成设置，或运行 reception demo。")
+    admin = (Operator.select().where((Operator.role == Role.ADMIN) & (Operator.active == True))  # noqa: E712
+             .order_by(Operator.id).first())
+    return Session(admin)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from reception.residents_import import import_file
+
+    session = _cli_session(DataDir(args.data_dir))
+    report = import_file(session, args.file)
+    print(f"文件编码：{report.encoding}")
+    print(report.summary())
+    for item in report.rejected:
+        print(f"  第 {item.row} 行：{item.reason}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from reception.demo import create_demo
+
+    if args.data_dir is None:
+        print("请用 --data-dir 指定一个空文件夹来存放演示数据。", file=sys.stderr)
+        return 2
+    summary = create_demo(DataDir(args.data_dir))
+    print(summary)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, open_window: WindowLauncher | None = None) -> int:
+    """``open_window`` is supplied by the Qt launcher; the core never imports the UI."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            if open_window is None:
+                parser.error("此环境没有图形界面，只能使用命令。")
+            return open_window(args.data_dir)
+        if args.command == "residents":
+            return _import(args)
+        if args.command == "demo":
+            return _demo(args)
+    except ReceptionError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        from reception.db import close_database
+
+        close_database()
+    parser.error("未知命令")
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,134 @@
+"""The database never loses a record: pragmas, migrations, the append-only audit log."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import peewee
+import pytest
+
+from reception import audit, db, migrations
+from reception.errors import SchemaTooNew, StorageError
+from reception.migrations import Step, current_version, migrate
+from reception.models import ALL_MODELS, AuditLog
+
+
+def test_pragmas_read_back_from_the_open_connection(database):
+    con = db.database
+    assert con.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert con.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert con.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert con.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_writes_take_the_write_lock_at_begin(database, tmp_path):
+    """IMMEDIATE transactions: a second writer waits/fails at BEGIN, never half-way."""
+    with db.write():
+        other = sqlite3.connect(tmp_path / "reception.db", timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+
+
+def test_fresh_database_is_at_the_latest_version(database):
+    assert current_version(db.database) == migrations.LATEST
+
+
+def test_models_match_the_schema_the_migrations_create(database):
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        columns = {c.name for c in db.database.get_columns(table)}
+        assert columns == {f.column_name for f in model._meta.sorted_fields}, table
+
+
+def test_migrating_a_first_schema_database_backs_it_up_first(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    database = db.open_database(path)
+    migrate(database, target=1)
+    database.execute_sql("INSERT INTO setting (key, value) VALUES ('property_name', '\"旧数据\"')")
+
+    def add_column(d: peewee.Database) -> None:
+        d.execute_sql('ALTER TABLE "department" ADD COLUMN "note" TEXT NOT NULL DEFAULT \'\'')
+
+    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, Step(2, "test", add_column)])
+    monkeypatch.setattr(migrations, "LATEST", 2)
+    applied = migrate(database, backup_dir=tmp_path / "backups")
+    assert applied == [2]
+    assert current_version(database) == 2
+    assert "note" in {c.name for c in database.get_columns("department")}
+    backups = list((tmp_path / "backups").glob("*.db"))
+    assert len(backups) == 1
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("SELECT value FROM setting").fetchone() == ('"旧数据"',)
+    assert copy.execute("SELECT MAX(version) FROM schema_version").fetchone() == (1,)
+    copy.close()
+    db.close_database()
+
+
+def test_a_failing_step_leaves_the_database_at_the_previous_version(tmp_path, monkeypatch):
+    database = db.open_database(tmp_path / "x.db")
+    migrate(database)
+
+    def broken(d: peewee.Database) -> None:
+        d.execute_sql('ALTER TABLE "department" ADD COLUMN "x" TEXT')
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, Step(2, "broken", broken)])
+    monkeypatch.setattr(migrations, "LATEST", 2)
+    with pytest.raises(RuntimeError):
+        migrate(database)
+    assert current_version(database) == 1
+    assert "x" not in {c.name for c in database.get_columns("department")}
+    db.close_database()
+
+
+def test_a_database_from_a_newer_program_is_refused(database):
+    database.execute_sql("INSERT INTO schema_version VALUES (99, 'future', '2030-01-01')")
+    with pytest.raises(SchemaTooNew, match="更新版本"):
+        migrate(database)
+
+
+def test_audit_log_refuses_update_and_delete(admin):
+    entry = AuditLog.select().first()
+    with pytest.raises(peewee.IntegrityError, match="append-only"):
+        AuditLog.update(action="x").where(AuditLog.id == entry.id).execute()
+    with pytest.raises(peewee.IntegrityError, match="append-only"):
+        AuditLog.delete().where(AuditLog.id == entry.id).execute()
+
+
+def test_audit_chain_detects_an_edited_or_deleted_row(admin, receptionist):
+    assert audit.verify_chain() == []
+    database = db.database
+    database.execute_sql('DROP TRIGGER "audit_log_no_update"')
+    database.execute_sql('DROP TRIGGER "audit_log_no_delete"')
+    database.execute_sql("UPDATE audit_log SET action = 'tampered' WHERE id = 2")
+    assert any("被修改" in p for p in audit.verify_chain())
+    database.execute_sql("DELETE FROM audit_log WHERE id = 3")
+    assert any("不衔接" in p for p in audit.verify_chain())
+
+
+def test_disk_full_reports_the_real_cause_and_keeps_the_file_intact(admin):
+    from reception import residents
+
+    page_count = db.database.execute_sql("PRAGMA page_count").fetchone()[0]
+    db.database.execute_sql(f"PRAGMA max_page_count = {page_count}")
+    big = residents.ResidentInput("1", "1", "101", "张三", note="备" * 190)
+    with pytest.raises(StorageError, match="磁盘空间不足"):
+        for i in range(400):
+            big.room = str(1000 + i)
+            residents.add_resident(admin, big)
+    assert db.database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.database.execute_sql("PRAGMA max_page_count = 1073741823")
+    big.room = "9999"
+    residents.add_resident(admin, big)  # a retry after space is freed succeeds
+
+
+def test_translate_error_sees_through_the_failed_rollback():
+    inner = sqlite3.OperationalError("database or disk is full")
+    try:
+        try:
+            raise inner
+        except sqlite3.OperationalError as exc:
+            raise peewee.OperationalError("cannot rollback - no transaction is active") from exc
+    except peewee.OperationalError as outer:
+        assert "磁盘空间不足" in db.translate_error(outer).message

@@ -1,0 +1,107 @@
+"""Small helpers shared by the forms: a field with its red error line underneath, and showing
+a :class:`~reception.errors.ValidationError`'s per-field messages there (and clearing them)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.errors import ValidationError
+
+ERROR_STYLE = "color: #c62828;"
+
+
+def error_label(parent: QWidget | None = None) -> QLabel:
+    """A red, word-wrapped, initially hidden label for one field's message."""
+    label = QLabel(parent)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+class FieldErrors:
+    """The error labels of one form, by the field names the core uses.
+
+    Messages for fields the form does not show (or the form-wide ones) go to ``general``."""
+
+    def __init__(self, general: QLabel | None = None) -> None:
+        self.labels: dict[str, QLabel] = {}
+        self.widgets: dict[str, QWidget] = {}
+        self.general = general
+
+    def add_row(self, form: QFormLayout, caption: str, field: str, widget: QWidget) -> QLabel:
+        """Add ``caption: widget`` to ``form`` with the field's error label right under the widget."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        label = error_label(box)
+        column.addWidget(label)
+        form.addRow(caption, box)
+        self.register(field, widget, label)
+        return label
+
+    def register(self, field: str, widget: QWidget, label: QLabel) -> None:
+        self.labels[field] = label
+        self.widgets[field] = widget
+
+    def clear(self) -> None:
+        for label in self.labels.values():
+            label.clear()
+            label.hide()
+        if self.general is not None:
+            self.general.clear()
+            self.general.hide()
+
+    def show_error(self, error: ValidationError) -> None:
+        """Show each message beside its field; focus the first field in error."""
+        self.clear()
+        leftovers = []
+        first: QWidget | None = None
+        for field, message in error.fields.items():
+            label = self.labels.get(field)
+            if label is None:
+                leftovers.append(message)
+                continue
+            label.setText(message)
+            label.show()
+            if first is None:
+                first = self.widgets[field]
+        if leftovers:
+            self.show_general("；".join(leftovers))
+        if first is not None:
+            first.setFocus()
+
+    def show_general(self, message: str) -> None:
+        if self.general is None:
+            raise RuntimeError(f"no place for the message: {message}")
+        self.general.setText(message)
+        self.general.show()
+
+    def message(self, field: str) -> str:
+        label = self.labels.get(field)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+
+def dialog_buttons(ok_text: str, cancel_text: str | None) -> tuple[QDialogButtonBox, QPushButton,
+                                                                   QPushButton | None]:
+    """A button box with Chinese texts: ``ok`` is the default button (Enter), ``cancel`` rejects (Esc)."""
+    box = QDialogButtonBox()
+    ok = box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    ok.setDefault(True)
+    ok.setAutoDefault(True)
+    cancel = None
+    if cancel_text is not None:
+        cancel = box.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setAutoDefault(False)
+    return box, ok, cancel

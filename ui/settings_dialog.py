@@ -1,0 +1,504 @@
+"""系统设置 (administrators): property details, greeting, reply hours, departments, operators.
+
+Every change goes through the service in ``reception`` (which checks the role again)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception import auth, departments
+from reception import settings as settings_mod
+from reception.errors import ReceptionError, ValidationError
+from reception.models import Department, Operator
+from reception.session import ROLE_LABELS, Role, Session
+from ui import msgbox
+from ui.forms import FieldErrors, dialog_buttons, error_label
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class RecordsModel(QAbstractTableModel):
+    """A short read-only list of records (departments, operators): one column per
+    ``(header, value function)``; ``ROW_ROLE`` gives the record itself."""
+
+    def __init__(self, columns: Sequence[tuple[str, Callable[[Any], str]]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[index.column()][1](row)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ForegroundRole and not getattr(row, "active", True):
+            from PySide6.QtGui import QColor
+
+            return QColor("#9e9e9e")
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section][0]
+        return None
+
+
+def _table(model: QAbstractTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setAlternatingRowColors(True)
+    return view
+
+
+def _selected(view: QTableView) -> Any:
+    rows = view.selectionModel().selectedRows()
+    return rows[0].data(ROW_ROLE) if rows else None
+
+
+def _state(record: Any) -> str:
+    return "启用" if record.active else "停用"
+
+
+# -- 基本信息 ------------------------------------------------------------------------------------
+class GeneralPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        current = settings_mod.load()
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+
+        self.property_name = QLineEdit(current.property_name)
+        self.desk_phone = QLineEdit(current.desk_phone)
+        prop_box = QGroupBox(self.tr("物业信息"))
+        prop_form = QFormLayout(prop_box)
+        self.errors.add_row(prop_form, self.tr("物业名称："), "property_name", self.property_name)
+        self.errors.add_row(prop_form, self.tr("前台电话："), "desk_phone", self.desk_phone)
+
+        self.greeting = QLineEdit(current.greeting)
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.preview.setStyleSheet("color: #1565c0;")
+        hint = QLabel(self.tr("“{物业名称}”会自动替换为上面填写的物业名称。"))
+        hint.setStyleSheet("color: #757575;")
+        greet_box = QGroupBox(self.tr("接听问候语"))
+        greet_form = QFormLayout(greet_box)
+        self.errors.add_row(greet_form, self.tr("问候语："), "greeting", self.greeting)
+        greet_form.addRow("", hint)
+        greet_form.addRow(self.tr("预览："), self.preview)
+        restore = QPushButton(self.tr("恢复默认问候语"))
+        restore.setAutoDefault(False)
+        restore.clicked.connect(lambda: self.greeting.setText(settings_mod.DEFAULT_GREETING))
+        greet_form.addRow("", restore)
+
+        hours_box = QGroupBox(self.tr("各类事项的答复时限（小时）"))
+        grid = QGridLayout(hours_box)
+        grid.setHorizontalSpacing(16)
+        self.hours: dict[str, QSpinBox] = {}
+        for i, category in enumerate(settings_mod.DEFAULT_REPLY_HOURS):
+            spin = QSpinBox()
+            spin.setRange(1, 24 * 60)
+            spin.setSuffix(self.tr(" 小时"))
+            spin.setValue(current.reply_hours_for(category))
+            self.hours[category] = spin
+            row, col = divmod(i, 2)
+            grid.addWidget(QLabel(category + "："), row, col * 2)
+            grid.addWidget(spin, row, col * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.hours_error = error_label(hours_box)
+        grid.addWidget(self.hours_error, grid.rowCount(), 0, 1, 4)
+        self.errors.register("reply_hours", self.hours[next(iter(self.hours))], self.hours_error)
+
+        self.saved = QLabel()
+        self.saved.setStyleSheet("color: #2e7d32;")
+        self.save_button = QPushButton(self.tr("保存"))
+        self.save_button.clicked.connect(self.save)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.general, 1)
+        bottom.addWidget(self.saved)
+        bottom.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(prop_box)
+        layout.addWidget(greet_box)
+        layout.addWidget(hours_box)
+        layout.addStretch(1)
+        layout.addLayout(bottom)
+
+        for edit in (self.property_name, self.greeting):
+            edit.textChanged.connect(self.update_preview)
+        for edit in (self.property_name, self.desk_phone, self.greeting):
+            edit.textChanged.connect(self.saved.clear)
+        self.update_preview()
+
+    def update_preview(self) -> None:
+        preview = settings_mod.Settings(property_name=self.property_name.text().strip(),
+                                        greeting=self.greeting.text())
+        self.preview.setText(preview.greeting_text())
+
+    def save(self) -> bool:
+        self.errors.clear()
+        self.saved.clear()
+        try:
+            settings_mod.update(self.session, property_name=self.property_name.text(),
+                                desk_phone=self.desk_phone.text(), greeting=self.greeting.text(),
+                                reply_hours={c: s.value() for c, s in self.hours.items()})
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return False
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return False
+        self.saved.setText(self.tr("已保存。"))
+        return True
+
+
+# -- 部门 ------------------------------------------------------------------------------------------
+class DepartmentDialog(QDialog):
+    def __init__(self, session: Session, dept: Department | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.dept = dept
+        self.setWindowTitle(self.tr("修改部门") if dept else self.tr("新增部门"))
+        self.setMinimumWidth(380)
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+        self.name = QLineEdit(dept.name if dept else "")
+        self.phone = QLineEdit(dept.phone if dept else "")
+        self.phone.setPlaceholderText(self.tr("选填，如 021-50001234 或分机所在座机"))
+        form = QFormLayout()
+        self.errors.add_row(form, self.tr("部门名称："), "name", self.name)
+        self.errors.add_row(form, self.tr("联系电话："), "phone", self.phone)
+        buttons, self.ok_button, _ = dialog_buttons(self.tr("保存"), self.tr("取消"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        self.errors.clear()
+        try:
+            if self.dept is None:
+                departments.add_department(self.session, self.name.text(), self.phone.text())
+            else:
+                departments.update_department(self.session, self.dept.id, name=self.name.text(),
+                                              phone=self.phone.text(), active=self.dept.active)
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return
+        self.accept()
+
+
+class DepartmentsPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = RecordsModel([(self.tr("部门名称"), lambda d: d.name),
+                                   (self.tr("联系电话"), lambda d: d.phone),
+                                   (self.tr("状态"), _state)], self)
+        self.view = _table(self.model)
+        self.view.doubleClicked.connect(self.edit)
+        self.add_button = QPushButton(self.tr("新增部门…"))
+        self.edit_button = QPushButton(self.tr("修改…"))
+        self.toggle_button = QPushButton(self.tr("停用"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.toggle_button.clicked.connect(self.toggle_active)
+        side = QVBoxLayout()
+        for button in (self.add_button, self.edit_button, self.toggle_button):
+            button.setAutoDefault(False)
+            side.addWidget(button)
+        side.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(side)
+        self.reload()
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def reload(self, select_id: int | None = None) -> None:
+        self.model.set_rows(departments.list_departments(include_inactive=True))
+        self.view.resizeColumnsToContents()
+        if select_id is not None:
+            for row, dept in enumerate(self.model.rows):
+                if dept.id == select_id:
+                    self.view.selectRow(row)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        dept = _selected(self.view)
+        self.edit_button.setEnabled(dept is not None)
+        self.toggle_button.setEnabled(dept is not None)
+        self.toggle_button.setText(self.tr("启用") if dept is not None and not dept.active else self.tr("停用"))
+
+    def _open(self, dept: Department | None) -> None:
+        self.dialog = DepartmentDialog(self.session, dept, self)
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog.accepted.connect(lambda: self.reload(dept.id if dept else None))
+        self.dialog.open()
+
+    def add(self) -> None:
+        self._open(None)
+
+    def edit(self) -> None:
+        dept = _selected(self.view)
+        if dept is not None:
+            self._open(dept)
+
+    def toggle_active(self) -> None:
+        dept = _selected(self.view)
+        if dept is None:
+            return
+        try:
+            departments.update_department(self.session, dept.id, name=dept.name, phone=dept.phone,
+                                          active=not dept.active)
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("部门"), exc.message)
+            return
+        self.reload(dept.id)
+
+
+# -- 操作员 ----------------------------------------------------------------------------------------
+class OperatorDialog(QDialog):
+    """New operator (登录名, 姓名, 角色, 密码) or an existing one (姓名, 角色, 启用)."""
+
+    def __init__(self, session: Session, operator: Operator | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.operator = operator
+        self.setWindowTitle(self.tr("修改操作员") if operator else self.tr("新增操作员"))
+        self.setMinimumWidth(400)
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+        form = QFormLayout()
+        self.username = QLineEdit(operator.username if operator else "")
+        self.display_name = QLineEdit(operator.display_name if operator else "")
+        self.role = QComboBox()
+        for role in Role:
+            self.role.addItem(ROLE_LABELS[role], role.value)
+        self.role.setCurrentIndex(self.role.findData(operator.role if operator else Role.RECEPTIONIST.value))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("至少 %n 位", "", auth.MIN_PASSWORD))
+        self.password_again = QLineEdit()
+        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.active = QCheckBox(self.tr("启用（可以登录）"))
+        if operator is None:
+            self.errors.add_row(form, self.tr("登录名："), "username", self.username)
+        else:
+            self.username.setReadOnly(True)
+            form.addRow(self.tr("登录名："), QLabel(operator.username))
+        self.errors.add_row(form, self.tr("姓名："), "display_name", self.display_name)
+        self.errors.add_row(form, self.tr("角色："), "role", self.role)
+        if operator is None:
+            self.errors.add_row(form, self.tr("初始密码："), "password", self.password)
+            self.errors.add_row(form, self.tr("确认密码："), "password_again", self.password_again)
+        else:
+            self.active.setChecked(operator.active)
+            self.errors.add_row(form, "", "active", self.active)
+        buttons, self.ok_button, _ = dialog_buttons(self.tr("保存"), self.tr("取消"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        self.errors.clear()
+        role = self.role.currentData()
+        try:
+            if self.operator is None:
+                if self.password.text() != self.password_again.text():
+                    raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
+                auth.create_operator(self.session, auth.OperatorInput(
+                    self.username.text(), self.display_name.text(), role, self.password.text()))
+            else:
+                auth.update_operator(self.session, self.operator.id, display_name=self.display_name.text(),
+                                     role=role, active=self.active.isChecked())
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return
+        self.accept()
+
+
+class ResetPasswordDialog(QDialog):
+    def __init__(self, session: Session, operator: Operator, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.operator = operator
+        self.setWindowTitle(self.tr("重置密码"))
+        self.setMinimumWidth(380)
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+        form = QFormLayout()
+        form.addRow(self.tr("操作员："), QLabel(f"{operator.display_name}（{operator.username}）"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_again = QLineEdit()
+        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.errors.add_row(form, self.tr("新密码："), "password", self.password)
+        self.errors.add_row(form, self.tr("确认新密码："), "password_again", self.password_again)
+        buttons, self.ok_button, _ = dialog_buttons(self.tr("重置"), self.tr("取消"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        self.errors.clear()
+        try:
+            if self.password.text() != self.password_again.text():
+                raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
+            auth.set_password(self.session, self.operator.id, self.password.text())
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return
+        self.accept()
+
+
+class OperatorsPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = RecordsModel([(self.tr("登录名"), lambda o: o.username),
+                                   (self.tr("姓名"), lambda o: o.display_name),
+                                   (self.tr("角色"), lambda o: Role(o.role).label),
+                                   (self.tr("状态"), _state)], self)
+        self.view = _table(self.model)
+        self.view.doubleClicked.connect(self.edit)
+        self.add_button = QPushButton(self.tr("新增操作员…"))
+        self.edit_button = QPushButton(self.tr("修改…"))
+        self.password_button = QPushButton(self.tr("重置密码…"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.password_button.clicked.connect(self.reset_password)
+        side = QVBoxLayout()
+        for button in (self.add_button, self.edit_button, self.password_button):
+            button.setAutoDefault(False)
+            side.addWidget(button)
+        side.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(side)
+        self.reload()
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def reload(self, select_id: int | None = None) -> None:
+        self.model.set_rows(auth.list_operators(include_inactive=True))
+        self.view.resizeColumnsToContents()
+        if select_id is not None:
+            for row, op in enumerate(self.model.rows):
+                if op.id == select_id:
+                    self.view.selectRow(row)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        selected = _selected(self.view) is not None
+        self.edit_button.setEnabled(selected)
+        self.password_button.setEnabled(selected)
+
+    def _show(self, dialog: QDialog, select_id: int | None) -> None:
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.reload(select_id))
+        dialog.open()
+
+    def add(self) -> None:
+        self._show(OperatorDialog(self.session, None, self), None)
+
+    def edit(self) -> None:
+        op = _selected(self.view)
+        if op is not None:
+            self._show(OperatorDialog(self.session, op, self), op.id)
+
+    def reset_password(self) -> None:
+        op = _selected(self.view)
+        if op is not None:
+            self._show(ResetPasswordDialog(self.session, op, self), op.id)
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(self.tr("系统设置"))
+        self.resize(720, 640)
+        self.general_page = GeneralPage(session)
+        self.departments_page = DepartmentsPage(session)
+        self.operators_page = OperatorsPage(session)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.general_page, self.tr("基本信息"))
+        self.tabs.addTab(self.departments_page, self.tr("部门"))
+        self.tabs.addTab(self.operators_page, self.tr("操作员"))
+        note = QLabel(self.tr("部门和操作员的修改会立即生效；基本信息请点“保存”。"))
+        note.setStyleSheet("color: #757575;")
+        close = QPushButton(self.tr("关闭"))
+        close.setAutoDefault(False)
+        close.clicked.connect(self.accept)
+        bottom = QHBoxLayout()
+        bottom.addWidget(note, 1)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addLayout(bottom)
+        self.general_page.save_button.setDefault(True)
