@@ -19,8 +19,15 @@ from reception.models import AuditLog, Operator
 GENESIS = "0" * 64
 
 
-def _digest(prev_hash: str, at: datetime, operator_id: int | None, action: str, entity: str,
-            entity_id: int | None, detail: str) -> str:
+def _digest(
+    prev_hash: str,
+    at: datetime,
+    operator_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    detail: str,
+) -> str:
     payload = json.dumps(
         [prev_hash, at.isoformat(sep=" "), operator_id, action, entity, entity_id, detail],
         ensure_ascii=False,
@@ -44,8 +51,14 @@ def record(
     text = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else ""
     digest = _digest(prev_hash, at, operator_id, action, entity, entity_id, text)
     return AuditLog.create(
-        at=at, operator=operator_id, action=action, entity=entity, entity_id=entity_id,
-        detail=text, prev_hash=prev_hash, hash=digest,
+        at=at,
+        operator=operator_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        detail=text,
+        prev_hash=prev_hash,
+        hash=digest,
     )
 
 
@@ -57,8 +70,9 @@ def verify_chain() -> list[str]:
         at = row.at if isinstance(row.at, datetime) else datetime.fromisoformat(str(row.at))
         if row.prev_hash != prev:
             problems.append(f"第 {row.id} 条：与上一条记录不衔接（可能有记录被删除或调换）")
-        expected = _digest(row.prev_hash, at, row.operator_id, row.action, row.entity,
-                           row.entity_id, row.detail)
+        expected = _digest(
+            row.prev_hash, at, row.operator_id, row.action, row.entity, row.entity_id, row.detail
+        )
         if expected != row.hash:
             problems.append(f"第 {row.id} 条：内容与校验值不符（可能被修改）")
         prev = row.hash

@@ -60,19 +60,17 @@ def initial_setup(data: SetupInput, clock: Clock | None = None) -> Operator:
     """First start: property settings, default departments and the first administrator."""
     clock = clock or Clock()
     errs = FieldErrors()
-    errs.check("setup", settings.validate, data.property_name, data.desk_phone, settings.DEFAULT_GREETING)
+    try:
+        settings.validate(data.property_name, data.desk_phone, settings.DEFAULT_GREETING)
+    except ValidationError as exc:
+        errs.fields.update(exc.fields)
     username = errs.check("admin_username", _check_username, data.admin_username)
-    display = errs.check("admin_display_name", one_line, data.admin_display_name, "姓名", max_len=40,
-                         required=True)
+    display = errs.check(
+        "admin_display_name", one_line, data.admin_display_name, "姓名", max_len=40, required=True
+    )
     errs.check("password", _check_password, data.password)
     if data.password != data.password_again:
         errs.add("password_again", "两次输入的密码不一致")
-    if "setup" in errs.fields:  # re-run to get per-field messages
-        try:
-            settings.validate(data.property_name, data.desk_phone, settings.DEFAULT_GREETING)
-        except ValidationError as exc:
-            del errs.fields["setup"]
-            errs.fields.update(exc.fields)
     errs.raise_if_any()
     if is_set_up():
         raise AuthError("系统已经初始化过，不能重复设置。")
@@ -81,8 +79,13 @@ def initial_setup(data: SetupInput, clock: Clock | None = None) -> Operator:
     with db.write():
         settings.save_initial(data.property_name, data.desk_phone)
         departments.create_defaults()
-        admin = Operator.create(username=username, display_name=display, role=Role.ADMIN,
-                                password_hash=password_hash, created_at=now)
+        admin = Operator.create(
+            username=username,
+            display_name=display,
+            role=Role.ADMIN,
+            password_hash=password_hash,
+            created_at=now,
+        )
         audit.record(now, admin, "setup", "operator", admin.id, property=data.property_name.strip())
     return admin
 
@@ -113,7 +116,8 @@ def login(username: str, password: str, clock: Clock | None = None) -> Session:
     except (VerificationError, InvalidHashError):
         with db.write():
             Operator.update(failed_logins=Operator.failed_logins + 1, last_failed_at=now).where(
-                Operator.id == op.id).execute()
+                Operator.id == op.id
+            ).execute()
             audit.record(now, op, "login.failed", "operator", op.id)
         raise AuthError("登录名或密码不正确。") from None
     with db.write():
@@ -157,15 +161,28 @@ def create_operator(session: Session, data: OperatorInput) -> Operator:
     errs.raise_if_any()
     password_hash = hash_password(data.password)
     with db.write():
-        op = Operator.create(username=username, display_name=display, role=data.role,
-                             password_hash=password_hash, created_at=session.now())
-        audit.record(session.now(), session.operator, "operator.create", "operator", op.id,
-                     username=username, role=data.role)
+        op = Operator.create(
+            username=username,
+            display_name=display,
+            role=data.role,
+            password_hash=password_hash,
+            created_at=session.now(),
+        )
+        audit.record(
+            session.now(),
+            session.operator,
+            "operator.create",
+            "operator",
+            op.id,
+            username=username,
+            role=data.role,
+        )
     return op
 
 
-def update_operator(session: Session, operator_id: int, *, display_name: str, role: str,
-                    active: bool) -> Operator:
+def update_operator(
+    session: Session, operator_id: int, *, display_name: str, role: str, active: bool
+) -> Operator:
     session.require(Role.ADMIN)
     op = Operator.get_or_none(Operator.id == operator_id)
     if op is None:
@@ -179,11 +196,16 @@ def update_operator(session: Session, operator_id: int, *, display_name: str, ro
         raise ValidationError.single("role", "不能取消自己的管理员权限或停用自己的账号")
     with db.write():
         before = {"display_name": op.display_name, "role": op.role, "active": op.active}
-        Operator.update(display_name=display, role=role, active=active).where(
-            Operator.id == op.id).execute()
+        Operator.update(display_name=display, role=role, active=active).where(Operator.id == op.id).execute()
         after = {"display_name": display, "role": role, "active": active}
-        audit.record(session.now(), session.operator, "operator.update", "operator", op.id,
-                     changed={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+        audit.record(
+            session.now(),
+            session.operator,
+            "operator.update",
+            "operator",
+            op.id,
+            changed={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        )
     return Operator.get_by_id(op.id)
 
 
@@ -208,5 +230,6 @@ def set_password(session: Session, operator_id: int, new_password: str, *, curre
     password_hash = hash_password(new_password)
     with db.write():
         Operator.update(password_hash=password_hash, failed_logins=0, last_failed_at=None).where(
-            Operator.id == op.id).execute()
+            Operator.id == op.id
+        ).execute()
         audit.record(session.now(), session.operator, "operator.password", "operator", op.id)

@@ -27,7 +27,7 @@ def check_file(path: Path) -> str:
     return str(row[0]) if row else "empty result"
 
 
-def backup_database(db: peewee.SqliteDatabase, target: Path) -> Path:
+def backup_database(db: peewee.Database, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     if tmp.exists():

@@ -41,7 +41,9 @@ def complete(session: Session, callback_id: int, result: str) -> Callback:
     now = session.now()
     with db.write():
         Callback.update(completed_at=now, completed_by=session.operator, result=text).where(
-            Callback.id == callback_id).execute()
-        audit.record(now, session.operator, "callback.complete", "callback", callback_id,
-                     late=cb.due_at < now)
+            Callback.id == callback_id
+        ).execute()
+        audit.record(
+            now, session.operator, "callback.complete", "callback", callback_id, late=cb.due_at < now
+        )
     return Callback.get_by_id(callback_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import peewee
 
@@ -113,23 +114,29 @@ def validate(data: CallInput, now: datetime) -> _Clean:
         errs.add("answer", "当场答复的来电请填写答复内容")
     elif data.outcome == Outcome.DISPATCHED:
         out.department = _department(errs, "department", data.department_id, "处理部门")
-        v["taken_by"] = errs.check("taken_by", one_line, data.taken_by, "部门接单人", max_len=50,
-                                   required=True)
+        v["taken_by"] = errs.check(
+            "taken_by", one_line, data.taken_by, "部门接单人", max_len=50, required=True
+        )
     elif data.outcome == Outcome.MESSAGE:
-        v["message_for_person"] = errs.check("message_for_person", one_line, data.message_for_person,
-                                             "留言对象", max_len=50)
+        v["message_for_person"] = errs.check(
+            "message_for_person", one_line, data.message_for_person, "留言对象", max_len=50
+        )
         if data.message_for_department_id is not None:
-            out.message_department = _department(errs, "message_for_person",
-                                                 data.message_for_department_id, "留言部门")
+            out.message_department = _department(
+                errs, "message_for_person", data.message_for_department_id, "留言部门"
+            )
         if not v.get("message_for_person") and data.message_for_department_id is None:
             errs.add("message_for_person", "请填写留言给谁（人员或部门）")
-        v["message_text"] = errs.check("message_text", multi_line, data.message_text, "留言内容",
-                                       required=True)
-        v["callback_phone"] = errs.check("callback_phone", phones.normalize,
-                                         data.callback_phone or data.caller_phone)
+        v["message_text"] = errs.check(
+            "message_text", multi_line, data.message_text, "留言内容", required=True
+        )
+        v["callback_phone"] = errs.check(
+            "callback_phone", phones.normalize, data.callback_phone or data.caller_phone
+        )
     elif data.outcome == Outcome.CALLBACK:
-        v["callback_phone"] = errs.check("callback_phone", phones.normalize,
-                                         data.callback_phone or data.caller_phone)
+        v["callback_phone"] = errs.check(
+            "callback_phone", phones.normalize, data.callback_phone or data.caller_phone
+        )
         if not (data.callback_phone or data.caller_phone).strip():
             errs.add("callback_phone", "待回电需要回电号码")
         if data.callback_due_at is None:
@@ -138,8 +145,9 @@ def validate(data: CallInput, now: datetime) -> _Clean:
             errs.add("callback_due_at", "回电时间不能早于现在")
         v["callback_reason"] = errs.check("callback_reason", multi_line, data.callback_reason, "回电事由")
     if data.category == EMERGENCY:
-        out.alerted_department = _department(errs, "alerted_department", data.alerted_department_id,
-                                             "已通知的部门")
+        out.alerted_department = _department(
+            errs, "alerted_department", data.alerted_department_id, "已通知的部门"
+        )
         if data.alerted_at is None:
             errs.add("alerted_at", "请填写通知部门的时间")
         elif data.alerted_at > now + timedelta(minutes=5):
@@ -148,12 +156,18 @@ def validate(data: CallInput, now: datetime) -> _Clean:
     return out
 
 
-def readback(data: CallInput, resident: Resident | None = None, department: Department | None = None,
-             message_department: Department | None = None, hours: int | None = None) -> str:
+def readback(
+    data: CallInput,
+    resident: Resident | None = None,
+    department: Department | None = None,
+    message_department: Department | None = None,
+    hours: int | None = None,
+) -> str:
     """The line read back to the caller (复述要点): who, what, and what was promised."""
     who = data.caller_name.strip() or (resident.name if resident else "") or "来电人"
-    where = data.location.strip() or (room_label(resident.building, resident.unit, resident.room)
-                                      if resident else "")
+    where = data.location.strip() or (
+        room_label(resident.building, resident.unit, resident.room) if resident else ""
+    )
     caller = f"{who}（{where}）" if where else who
     matter = " ".join(data.content.split())
     if len(matter) > 60:
@@ -181,8 +195,11 @@ def preview_readback(data: CallInput) -> str:
     """Read-back for the form as it is being filled (tolerates missing or stale ids)."""
     resident = Resident.get_or_none(Resident.id == data.resident_id) if data.resident_id else None
     dept = Department.get_or_none(Department.id == data.department_id) if data.department_id else None
-    mdept = (Department.get_or_none(Department.id == data.message_for_department_id)
-             if data.message_for_department_id else None)
+    mdept = (
+        Department.get_or_none(Department.id == data.message_for_department_id)
+        if data.message_for_department_id
+        else None
+    )
     hours = settings_mod.load().reply_hours_for(data.category) if data.outcome == Outcome.DISPATCHED else None
     return readback(data, resident, dept, mdept, hours)
 
@@ -200,45 +217,88 @@ def register_call(session: Session, data: CallInput) -> CallResult:
     hours = conf.reply_hours_for(data.category)
     resident = c.resident
     caller_name = v["caller_name"] or (resident.name if resident else "")
-    location = v["location"] or (room_label(resident.building, resident.unit, resident.room) if resident else "")
+    location = v["location"] or (
+        room_label(resident.building, resident.unit, resident.room) if resident else ""
+    )
     started = min(data.started_at, now)
-    text = readback(data, resident, c.department, c.message_department,
-                    hours if data.outcome == Outcome.DISPATCHED else None)
+    text = readback(
+        data,
+        resident,
+        c.department,
+        c.message_department,
+        hours if data.outcome == Outcome.DISPATCHED else None,
+    )
     result: CallResult
     try:
         with db.write():
             call = Call.create(
                 serial=serials.next_serial(serials.CALL, session.clock.today()),
-                started_at=started, saved_at=now, duration_s=int((now - started).total_seconds()),
-                operator=session.operator, resident=resident, caller_name=caller_name,
-                caller_phone=v["caller_phone"] or (resident.phone if resident else ""), location=location,
-                identity_verified=data.identity_verified, category=data.category, content=v["content"],
-                answer=v["answer"] or "", outcome=data.outcome, department=c.department,
-                taken_by=v.get("taken_by") or "", alerted_department=c.alerted_department,
-                alerted_at=data.alerted_at if data.category == EMERGENCY else None, readback=text,
-                client_token=data.client_token or None, updated_at=now,
+                started_at=started,
+                saved_at=now,
+                duration_s=int((now - started).total_seconds()),
+                operator=session.operator,
+                resident=resident,
+                caller_name=caller_name,
+                caller_phone=v["caller_phone"] or (resident.phone if resident else ""),
+                location=location,
+                identity_verified=data.identity_verified,
+                category=data.category,
+                content=v["content"],
+                answer=v["answer"] or "",
+                outcome=data.outcome,
+                department=c.department,
+                taken_by=v.get("taken_by") or "",
+                alerted_department=c.alerted_department,
+                alerted_at=data.alerted_at if data.category == EMERGENCY else None,
+                readback=text,
+                client_token=data.client_token or None,
+                updated_at=now,
             )
             result = CallResult(call)
-            audit.record(now, session.operator, "call.create", "call", call.id, serial=call.serial,
-                         category=call.category, outcome=call.outcome,
-                         phone=phones.mask(call.caller_phone))
+            audit.record(
+                now,
+                session.operator,
+                "call.create",
+                "call",
+                call.id,
+                serial=call.serial,
+                category=call.category,
+                outcome=call.outcome,
+                phone=phones.mask(call.caller_phone),
+            )
             if data.outcome == Outcome.DISPATCHED:
                 result.case = cases.open_case(
-                    session, source_kind="call", source_id=call.id, category=data.category,
-                    description=v["content"], received_at=started, reply_hours=hours,
-                    department=c.department, handler=v["taken_by"], resident=resident, location=location,
+                    session,
+                    source_kind="call",
+                    source_id=call.id,
+                    category=data.category,
+                    description=v["content"],
+                    received_at=started,
+                    reply_hours=hours,
+                    department=c.department,
+                    handler=v["taken_by"],
+                    resident=resident,
+                    location=location,
                 )
             elif data.outcome == Outcome.MESSAGE:
                 result.message = _create_message(
-                    session, call=call, for_person=v["message_for_person"] or "",
-                    for_department=c.message_department, from_name=caller_name,
-                    callback_phone=v["callback_phone"] or "", text=v["message_text"],
+                    session,
+                    call=call,
+                    for_person=v["message_for_person"] or "",
+                    for_department=c.message_department,
+                    from_name=caller_name,
+                    callback_phone=v["callback_phone"] or "",
+                    text=v["message_text"],
                 )
             elif data.outcome == Outcome.CALLBACK:
                 assert data.callback_due_at is not None
                 result.callback = _create_callback(
-                    session, call=call, name=caller_name, phone=v["callback_phone"],
-                    reason=v["callback_reason"] or v["content"], due_at=data.callback_due_at,
+                    session,
+                    call=call,
+                    name=caller_name,
+                    phone=v["callback_phone"],
+                    reason=v["callback_reason"] or v["content"],
+                    due_at=data.callback_due_at,
                 )
     except peewee.IntegrityError:
         if data.client_token:
@@ -249,28 +309,68 @@ def register_call(session: Session, data: CallInput) -> CallResult:
     return result
 
 
-def _create_message(session: Session, *, call: Call | None, for_person: str, for_department: Department | None,
-                    from_name: str, callback_phone: str, text: str) -> Message:
+def _create_message(
+    session: Session,
+    *,
+    call: Call | None,
+    for_person: str,
+    for_department: Department | None,
+    from_name: str,
+    callback_phone: str,
+    text: str,
+) -> Message:
     now = session.now()
-    msg = Message.create(call=call, for_person=for_person, for_department=for_department, from_name=from_name,
-                         callback_phone=callback_phone, text=text, created_at=now, created_by=session.operator)
-    audit.record(now, session.operator, "message.create", "message", msg.id,
-                 call=call.serial if call else None, for_person=for_person,
-                 for_department=for_department.name if for_department else None)
+    msg = Message.create(
+        call=call,
+        for_person=for_person,
+        for_department=for_department,
+        from_name=from_name,
+        callback_phone=callback_phone,
+        text=text,
+        created_at=now,
+        created_by=session.operator,
+    )
+    audit.record(
+        now,
+        session.operator,
+        "message.create",
+        "message",
+        msg.id,
+        call=call.serial if call else None,
+        for_person=for_person,
+        for_department=for_department.name if for_department else None,
+    )
     return msg
 
 
-def _create_callback(session: Session, *, call: Call | None, name: str, phone: str, reason: str,
-                     due_at: datetime) -> Callback:
+def _create_callback(
+    session: Session, *, call: Call | None, name: str, phone: str, reason: str, due_at: datetime
+) -> Callback:
     now = session.now()
-    cb = Callback.create(call=call, name=name, phone=phone, reason=reason, due_at=due_at, created_at=now,
-                         created_by=session.operator)
-    audit.record(now, session.operator, "callback.create", "callback", cb.id,
-                 call=call.serial if call else None, phone=phones.mask(phone), due_at=due_at)
+    cb = Callback.create(
+        call=call,
+        name=name,
+        phone=phone,
+        reason=reason,
+        due_at=due_at,
+        created_at=now,
+        created_by=session.operator,
+    )
+    audit.record(
+        now,
+        session.operator,
+        "callback.create",
+        "callback",
+        cb.id,
+        call=call.serial if call else None,
+        phone=phones.mask(phone),
+        due_at=due_at,
+    )
     return cb
 
 
 # ---- the call list -------------------------------------------------------------------------
+
 
 @dataclass
 class CallFilter:
@@ -282,7 +382,7 @@ class CallFilter:
     search: str = ""
 
 
-def _filtered(f: CallFilter) -> peewee.ModelSelect:
+def _filtered(f: CallFilter) -> peewee.ModelSelect[Call]:
     query = Call.select()
     if f.date_from is not None:
         query = query.where(Call.saved_at >= local_day_bounds(f.date_from)[0])
@@ -296,8 +396,12 @@ def _filtered(f: CallFilter) -> peewee.ModelSelect:
         query = query.where(Call.operator == f.operator_id)
     text = f.search.strip()
     if text:
-        cond = (Call.caller_name.contains(text) | Call.content.contains(text) | Call.location.contains(text)
-                | Call.serial.contains(text.upper()))
+        cond = (
+            Call.caller_name.contains(text)
+            | Call.content.contains(text)
+            | Call.location.contains(text)
+            | Call.serial.contains(text.upper())
+        )
         digits = phones.digits(text)
         if len(digits) >= 4 and len(digits) == len(text.replace("-", "").replace(" ", "")):
             cond |= Call.caller_phone.contains(digits) | Call.caller_phone.endswith(digits[-4:])
@@ -313,11 +417,16 @@ def list_calls(f: CallFilter, offset: int = 0, limit: int = 200) -> list[Call]:
     """Newest first; fetched a page at a time by the list view."""
     op_alias = Operator.alias()
     dept_alias = Department.alias()
-    query = (_filtered(f).select_extend(op_alias.display_name, dept_alias.name)
-             .join(op_alias, on=(Call.operator == op_alias.id), attr="op")
-             .switch(Call).join(dept_alias, peewee.JOIN.LEFT_OUTER, on=(Call.department == dept_alias.id),
-                                attr="dept")
-             .order_by(Call.id.desc()).offset(offset).limit(limit))
+    query = (
+        _filtered(f)
+        .select_extend(op_alias.display_name, dept_alias.name)
+        .join(op_alias, on=(Call.operator == op_alias.id), attr="op")
+        .switch(Call)
+        .join(dept_alias, peewee.JOIN.LEFT_OUTER, on=(Call.department == dept_alias.id), attr="dept")
+        .order_by(Call.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
     return list(query)
 
 
@@ -336,8 +445,12 @@ class HistoryLine:
 
 
 _ACTION_LABELS = {
-    "call.create": "登记来电", "call.update": "修改记录", "case.create": "生成工单",
-    "message.create": "代为留言", "message.deliver": "留言已转达", "callback.create": "登记待回电",
+    "call.create": "登记来电",
+    "call.update": "修改记录",
+    "case.create": "生成工单",
+    "message.create": "代为留言",
+    "message.deliver": "留言已转达",
+    "callback.create": "登记待回电",
     "callback.complete": "已回电",
 }
 
@@ -348,11 +461,11 @@ def call_history(call_id: int) -> list[HistoryLine]:
     lines: list[HistoryLine] = []
     targets = [("call", call.id)]
     targets += [("case", c.id) for c in cases.for_source("call", call.id)]
-    targets += [("message", m.id) for m in call.messages]
-    targets += [("callback", cb.id) for cb in call.callbacks]
+    targets += [("message", m.id) for m in Message.select(Message.id).where(Message.call == call.id)]
+    targets += [("callback", cb.id) for cb in Callback.select(Callback.id).where(Callback.call == call.id)]
     for entity, entity_id in targets:
         for entry in audit.history(entity, entity_id):
-            who = entry.operator.display_name if entry.operator_id else ""
+            who = entry.operator.display_name if entry.operator is not None else ""
             label = _ACTION_LABELS.get(entry.action, entry.action)
             lines.append(HistoryLine(entry.at, who, f"{label} {_describe(entry.detail)}".strip()))
     lines.sort(key=lambda line: line.at)
@@ -360,9 +473,18 @@ def call_history(call_id: int) -> list[HistoryLine]:
 
 
 _FIELD_LABELS = {
-    "caller_name": "来电人", "caller_phone": "电话", "location": "地址", "identity_verified": "身份核实",
-    "category": "类别", "content": "内容", "answer": "答复", "serial": "编号", "outcome": "结果",
-    "status": "状态", "delivered_to": "转达给", "result": "回电结果",
+    "caller_name": "来电人",
+    "caller_phone": "电话",
+    "location": "地址",
+    "identity_verified": "身份核实",
+    "category": "类别",
+    "content": "内容",
+    "answer": "答复",
+    "serial": "编号",
+    "outcome": "结果",
+    "status": "状态",
+    "delivered_to": "转达给",
+    "result": "回电结果",
 }
 
 
@@ -397,7 +519,7 @@ def update_call(session: Session, call_id: int, edit: CallEdit, expected_version
     if call.version != expected_version:
         raise ConflictError("这条记录已被其他人修改，请关闭后重新打开查看最新内容。")
     errs = FieldErrors()
-    values = {
+    values: dict[str, Any] = {
         "caller_name": errs.check("caller_name", one_line, edit.caller_name, "来电人", max_len=50),
         "caller_phone": errs.check("caller_phone", phones.normalize, edit.caller_phone),
         "location": errs.check("location", one_line, edit.location, "地址", max_len=100),
@@ -425,8 +547,11 @@ def update_call(session: Session, call_id: int, edit: CallEdit, expected_version
         return call
     now = session.now()
     with db.write():
-        rows = (Call.update(**values, version=Call.version + 1, updated_at=now)
-                .where((Call.id == call_id) & (Call.version == expected_version)).execute())
+        rows = (
+            Call.update(**values, version=Call.version + 1, updated_at=now)
+            .where((Call.id == call_id) & (Call.version == expected_version))
+            .execute()
+        )
         if rows != 1:
             raise ConflictError("这条记录已被其他人修改，请关闭后重新打开查看最新内容。")
         audit.record(now, session.operator, "call.update", "call", call_id, changed=changed)
@@ -442,7 +567,21 @@ def default_callback_due(session: Session) -> datetime:
 
 
 __all__ = [
-    "CATEGORIES", "OUTCOMES", "CallEdit", "CallFilter", "CallInput", "CallResult", "HistoryLine", "Outcome",
-    "ValidationError", "call_history", "count_calls", "get_call", "list_calls", "preview_readback",
-    "readback", "register_call", "update_call",
+    "CATEGORIES",
+    "OUTCOMES",
+    "CallEdit",
+    "CallFilter",
+    "CallInput",
+    "CallResult",
+    "HistoryLine",
+    "Outcome",
+    "ValidationError",
+    "call_history",
+    "count_calls",
+    "get_call",
+    "list_calls",
+    "preview_readback",
+    "readback",
+    "register_call",
+    "update_call",
 ]

@@ -38,19 +38,50 @@ def open_case(
     status = DISPATCHED if department is not None else PENDING
     case = Case.create(
         serial=serials.next_serial(serials.CASE, session.clock.today()),
-        source_kind=source_kind, source_id=source_id, category=category, resident=resident,
-        location=location, description=description, first_receiver=session.operator,
-        department=department, handler=handler, status=status, received_at=received_at,
-        reply_due_at=received_at + timedelta(hours=reply_hours), updated_at=now,
+        source_kind=source_kind,
+        source_id=source_id,
+        category=category,
+        resident=resident,
+        location=location,
+        description=description,
+        first_receiver=session.operator,
+        department=department,
+        handler=handler,
+        status=status,
+        received_at=received_at,
+        reply_due_at=received_at + timedelta(hours=reply_hours),
+        updated_at=now,
     )
-    CaseEvent.create(case=case, at=now, operator=session.operator, action="受理",
-                     to_status=PENDING, note=f"来源：{source_kind} {source_id or ''}".strip())
+    CaseEvent.create(
+        case=case,
+        at=now,
+        operator=session.operator,
+        action="受理",
+        to_status=PENDING,
+        note=f"来源：{source_kind} {source_id or ''}".strip(),
+    )
     if department is not None:
-        CaseEvent.create(case=case, at=now, operator=session.operator, action="派单",
-                         from_status=PENDING, to_status=DISPATCHED, department=department,
-                         handler=handler)
-    audit.record(now, session.operator, "case.create", "case", case.id, serial=case.serial,
-                 source=source_kind, source_id=source_id, status=status)
+        CaseEvent.create(
+            case=case,
+            at=now,
+            operator=session.operator,
+            action="派单",
+            from_status=PENDING,
+            to_status=DISPATCHED,
+            department=department,
+            handler=handler,
+        )
+    audit.record(
+        now,
+        session.operator,
+        "case.create",
+        "case",
+        case.id,
+        serial=case.serial,
+        source=source_kind,
+        source_id=source_id,
+        status=status,
+    )
     return case
 
 

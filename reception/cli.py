@@ -1,9 +1,9 @@
 """The ``reception`` command. Everything except the window works without a display.
 
-    reception [--data-dir DIR]                      the window
-    reception residents import FILE [--data-dir DIR]
-    reception demo --data-dir DIR
-    reception --version | --help
+reception [--data-dir DIR]                      the window
+reception residents import FILE [--data-dir DIR]
+reception demo --data-dir DIR
+reception --version | --help
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ WindowLauncher = Callable[[Path | None], int]
 
 def _data_dir_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument(
-        "--data-dir", metavar="DIR", type=Path,
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
         default=None if top else argparse.SUPPRESS,
         help="数据文件夹：数据库、设置、备份和日志都放在这里（便携模式）。默认为当前用户的数据文件夹。",
     )
@@ -30,7 +32,8 @@ def _data_dir_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="reception", description="前台接待工作站：来电、来访、来函登记与交接班。不带参数时打开主窗口。")
+        prog="reception", description="前台接待工作站：来电、来访、来函登记与交接班。不带参数时打开主窗口。"
+    )
     parser.add_argument("--version", action="version", version=f"前台接待工作站 {__version__}")
     _data_dir_option(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="命令")
@@ -47,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _cli_session(data: DataDir):  # type: ignore[no-untyped-def]
+def _cli_session(data: DataDir):
     from reception import auth
     from reception.models import Operator
     from reception.session import Role, Session
@@ -56,8 +59,12 @@ def _cli_session(data: DataDir):  # type: ignore[no-untyped-def]
     open_data_dir(data)
     if not auth.is_set_up():
         raise ReceptionError("该数据文件夹尚未完成初始设置：请先启动程序完成设置，或运行 reception demo。")
-    admin = (Operator.select().where((Operator.role == Role.ADMIN) & (Operator.active == True))  # noqa: E712
-             .order_by(Operator.id).first())
+    admin = (
+        Operator.select()
+        .where((Operator.role == Role.ADMIN) & (Operator.active == True))  # noqa: E712
+        .order_by(Operator.id)
+        .first()
+    )
     return Session(admin)
 
 

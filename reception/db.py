@@ -63,7 +63,9 @@ def translate_error(exc: BaseException) -> StorageError:
     text = str(cause).lower()
     code = getattr(cause, "sqlite_errorcode", None)
     if "database or disk is full" in text or code == 13:
-        return StorageError("磁盘空间不足，记录未保存。请清理磁盘或联系管理员后重试，已填写的内容仍保留在表单中。")
+        return StorageError(
+            "磁盘空间不足，记录未保存。请清理磁盘或联系管理员后重试，已填写的内容仍保留在表单中。"
+        )
     if "readonly" in text or "read-only" in text or code == 8:
         return StorageError("数据库为只读，记录未保存。请检查数据文件夹的权限后重试。")
     if "locked" in text or "busy" in text or code in (5, 6):

@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from reception import auth, calls, callbacks, messages, residents
+from reception import auth, callbacks, calls, messages, residents
 from reception.clock import Clock, FixedClock, to_utc
 from reception.errors import ReceptionError
 from reception.models import Call, Department, Resident
@@ -20,7 +20,11 @@ from reception.startup import open_data_dir
 
 DEMO_PASSWORD = "demo1234"
 PROPERTY = "阳光花园物业"
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余"
+    "于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志远思怡涵宇然珍雨文斌晨曦欣悦浩婷"
 RELATIONS = ["业主"] * 6 + ["家属"] * 3 + ["租户"] * 2
 NOTES = ["", "", "", "", "独居老人", "有宠物", "装修中", "空置"]
@@ -35,12 +39,25 @@ SCRIPTS = [
     ("投诉", "楼上晚上十一点后还在装修，噪音很大", "", calls.Outcome.DISPATCHED),
     ("投诉", "地库有车辆长期占用他人车位", "", calls.Outcome.DISPATCHED),
     ("投诉", "垃圾桶满了没人清理，有异味", "", calls.Outcome.DISPATCHED),
-    ("咨询", "物业费的收费标准是多少", "多层 1.8 元/平方米·月，高层 2.3 元/平方米·月，可在服务中心或线上缴纳。",
-     calls.Outcome.ANSWERED),
-    ("咨询", "二次装修需要办理什么手续", "请携带房产证、装修方案和施工单位资质到服务中心办理装修申请，押金 2000 元。",
-     calls.Outcome.ANSWERED),
+    (
+        "咨询",
+        "物业费的收费标准是多少",
+        "多层 1.8 元/平方米·月，高层 2.3 元/平方米·月，可在服务中心或线上缴纳。",
+        calls.Outcome.ANSWERED,
+    ),
+    (
+        "咨询",
+        "二次装修需要办理什么手续",
+        "请携带房产证、装修方案和施工单位资质到服务中心办理装修申请，押金 2000 元。",
+        calls.Outcome.ANSWERED,
+    ),
     ("咨询", "快递可以放在前台代收吗", "可以，前台可代收小件快递，请凭取件码领取。", calls.Outcome.ANSWERED),
-    ("意见建议", "建议在儿童游乐区增加遮阳棚", "感谢您的建议，已记录并将转品质管理部评估。", calls.Outcome.ANSWERED),
+    (
+        "意见建议",
+        "建议在儿童游乐区增加遮阳棚",
+        "感谢您的建议，已记录并将转品质管理部评估。",
+        calls.Outcome.ANSWERED,
+    ),
     ("市政设施", "小区今天停水，什么时候恢复", "", calls.Outcome.CALLBACK),
     ("市政设施", "门口道路施工，出行不便", "已向市政部门反映，施工预计本周结束。", calls.Outcome.ANSWERED),
     ("找人留言", "找工程部刘师傅，约明天上门看空调", "", calls.Outcome.MESSAGE),
@@ -68,14 +85,20 @@ def _residents(session: Session, rng: random.Random, households: int) -> list[Re
     created: list[Resident] = []
     rooms: set[tuple[str, str, str]] = set()
     while len(rooms) < households:
-        rooms.add((str(rng.randint(1, 18)), str(rng.randint(1, 3)),
-                   f"{rng.randint(2, 32)}{rng.randint(1, 4):02d}"))
+        rooms.add(
+            (str(rng.randint(1, 18)), str(rng.randint(1, 3)), f"{rng.randint(2, 32)}{rng.randint(1, 4):02d}")
+        )
     for building, unit, room in sorted(rooms, key=lambda r: (int(r[0]), r[1], int(r[2]))):
         for i in range(rng.choice((1, 1, 2, 3))):
             data = residents.ResidentInput(
-                building=f"{building}栋", unit=f"{unit}单元", room=room, name=_name(rng),
-                relation="业主" if i == 0 else rng.choice(RELATIONS), phone=_phone(rng),
-                phone_alt=_phone(rng) if rng.random() < 0.2 else "", note=rng.choice(NOTES) if i == 0 else "",
+                building=f"{building}栋",
+                unit=f"{unit}单元",
+                room=room,
+                name=_name(rng),
+                relation="业主" if i == 0 else rng.choice(RELATIONS),
+                phone=_phone(rng),
+                phone_alt=_phone(rng) if rng.random() < 0.2 else "",
+                note=rng.choice(NOTES) if i == 0 else "",
             )
             try:
                 created.append(residents.add_resident(session, data))
@@ -91,15 +114,22 @@ def _call(desk: _Desk, rng: random.Random, people: list[Resident], script: tuple
     started = desk.clock.now()
     desk.clock.advance(seconds=rng.randint(40, 300))
     data = calls.CallInput(
-        started_at=started, category=category, content=content, answer=answer, outcome=outcome,
+        started_at=started,
+        category=category,
+        content=content,
+        answer=answer,
+        outcome=outcome,
         resident_id=resident.id if resident else None,
-        caller_name="" if resident else _name(rng), caller_phone="" if resident else _phone(rng),
+        caller_name="" if resident else _name(rng),
+        caller_phone="" if resident else _phone(rng),
         identity_verified=resident is not None and rng.random() < 0.8,
     )
     if resident:
         data.caller_phone = resident.phone
     if outcome == calls.Outcome.DISPATCHED:
-        dept = {"报修": "工程部", "投诉": rng.choice(["品质管理部", "保安部", "环境部"])}.get(category, "客服中心")
+        dept = {"报修": "工程部", "投诉": rng.choice(["品质管理部", "保安部", "环境部"])}.get(
+            category, "客服中心"
+        )
         data.department_id = desk.departments[dept].id
         data.taken_by = rng.choice(["刘师傅", "陈工", "周主管", "吴班长", "郑经理"])
     elif outcome == calls.Outcome.MESSAGE:
@@ -111,8 +141,9 @@ def _call(desk: _Desk, rng: random.Random, people: list[Resident], script: tuple
     calls.register_call(session, data)
 
 
-def create_demo(data: DataDir, *, days: int = 21, households: int = 300, seed: int = 2026,
-                clock: Clock | None = None) -> str:
+def create_demo(
+    data: DataDir, *, days: int = 21, households: int = 300, seed: int = 2026, clock: Clock | None = None
+) -> str:
     """Fill an empty data folder with a demo property. Returns a summary for the terminal."""
     open_data_dir(data)
     if auth.is_set_up():
@@ -122,11 +153,15 @@ def create_demo(data: DataDir, *, days: int = 21, households: int = 300, seed: i
     end = real.now()
     local_start = (real.local_now() - timedelta(days=days)).replace(hour=8, minute=0, second=0, microsecond=0)
     fixed = FixedClock(to_utc(local_start))
-    auth.initial_setup(auth.SetupInput(PROPERTY, "021-50001234", "admin", "王建国", DEMO_PASSWORD, DEMO_PASSWORD),
-                       fixed)
+    auth.initial_setup(
+        auth.SetupInput(PROPERTY, "021-50001234", "admin", "王建国", DEMO_PASSWORD, DEMO_PASSWORD), fixed
+    )
     admin = auth.login("admin", DEMO_PASSWORD, fixed)
-    staff = [("qiantai1", "李晓梅", Role.RECEPTIONIST), ("qiantai2", "陈静", Role.RECEPTIONIST),
-             ("zhuguan", "赵敏", Role.SUPERVISOR)]
+    staff = [
+        ("qiantai1", "李晓梅", Role.RECEPTIONIST),
+        ("qiantai2", "陈静", Role.RECEPTIONIST),
+        ("zhuguan", "赵敏", Role.SUPERVISOR),
+    ]
     for username, name, role in staff:
         auth.create_operator(admin, auth.OperatorInput(username, name, role, DEMO_PASSWORD))
     sessions = [auth.login(u, DEMO_PASSWORD, fixed) for u, _, _ in staff[:2]]
@@ -150,6 +185,8 @@ def create_demo(data: DataDir, *, days: int = 21, households: int = 300, seed: i
     for cb in callbacks.list_callbacks():
         if cb.due_at < end - timedelta(hours=12):
             callbacks.complete(closer, cb.id, "已回电告知处理进度，住户表示理解。")
-    return (f"演示物业“{PROPERTY}”已生成在 {data.root}\n"
-            f"住户 {Resident.select().count()} 人，来电 {Call.select().count()} 条（近 {days} 天）。\n"
-            f"登录名 admin（管理员）、zhuguan（主管）、qiantai1 / qiantai2（前台），密码均为 {DEMO_PASSWORD}")
+    return (
+        f"演示物业“{PROPERTY}”已生成在 {data.root}\n"
+        f"住户 {Resident.select().count()} 人，来电 {Call.select().count()} 条（近 {days} 天）。\n"
+        f"登录名 admin（管理员）、zhuguan（主管）、qiantai1 / qiantai2（前台），密码均为 {DEMO_PASSWORD}"
+    )

@@ -36,7 +36,7 @@ def _validate(name: str, phone: str, exclude_id: int | None = None) -> tuple[str
         if clash.exists():
             errs.add("name", "已有同名部门")
     errs.raise_if_any()
-    return clean, tel
+    return clean or "", tel or ""
 
 
 def add_department(session: Session, name: str, phone: str = "") -> Department:
@@ -61,6 +61,12 @@ def update_department(session: Session, dept_id: int, *, name: str, phone: str, 
         before = {"name": dept.name, "phone": dept.phone, "active": dept.active}
         Department.update(name=clean, phone=tel, active=active).where(Department.id == dept_id).execute()
         after = {"name": clean, "phone": tel, "active": active}
-        audit.record(session.now(), session.operator, "department.update", "department", dept_id,
-                     changed={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+        audit.record(
+            session.now(),
+            session.operator,
+            "department.update",
+            "department",
+            dept_id,
+            changed={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        )
     return Department.get_by_id(dept_id)

@@ -27,8 +27,7 @@ def add_message(session: Session, data: MessageInput) -> Message:
     for_person = errs.check("for_person", one_line, data.for_person, "留言对象", max_len=50)
     dept = None
     if data.for_department_id is not None:
-        dept = Department.get_or_none((Department.id == data.for_department_id)
-                                      & (Department.active == True))  # noqa: E712
+        dept = Department.get_or_none((Department.id == data.for_department_id) & (Department.active == True))  # noqa: E712
         if dept is None:
             errs.add("for_person", "留言部门不存在或已停用")
     if not for_person and data.for_department_id is None:
@@ -38,8 +37,15 @@ def add_message(session: Session, data: MessageInput) -> Message:
     text = errs.check("text", multi_line, data.text, "留言内容", required=True)
     errs.raise_if_any()
     with db.write():
-        return _create_message(session, call=None, for_person=for_person or "", for_department=dept,
-                               from_name=from_name or "", callback_phone=phone or "", text=text or "")
+        return _create_message(
+            session,
+            call=None,
+            for_person=for_person or "",
+            for_department=dept,
+            from_name=from_name or "",
+            callback_phone=phone or "",
+            text=text or "",
+        )
 
 
 def list_messages(undelivered_only: bool = True, limit: int = 500) -> list[Message]:
@@ -67,6 +73,7 @@ def deliver(session: Session, message_id: int, delivered_to: str) -> Message:
     now = session.now()
     with db.write():
         Message.update(delivered_at=now, delivered_by=session.operator, delivered_to=to).where(
-            Message.id == message_id).execute()
+            Message.id == message_id
+        ).execute()
         audit.record(now, session.operator, "message.deliver", "message", message_id, delivered_to=to)
     return Message.get_by_id(message_id)

@@ -23,6 +23,7 @@ class Setting(BaseModel):
 
 
 class Department(BaseModel):
+    id = pw.AutoField()
     name = pw.CharField(max_length=50, unique=True)
     phone = pw.CharField(max_length=40, default="")
     active = pw.BooleanField(default=True)
@@ -30,6 +31,7 @@ class Department(BaseModel):
 
 
 class Operator(BaseModel):
+    id = pw.AutoField()
     username = pw.CharField(max_length=40, unique=True)
     display_name = pw.CharField(max_length=40)
     role = pw.CharField(max_length=20)  # reception.auth.Role values
@@ -41,6 +43,7 @@ class Operator(BaseModel):
 
 
 class Resident(BaseModel):
+    id = pw.AutoField()
     building = pw.CharField(max_length=20)  # '3' for 3栋; non-numeric names kept as given
     unit = pw.CharField(max_length=20, default="")
     room = pw.CharField(max_length=20, index=True)
@@ -59,6 +62,7 @@ class Resident(BaseModel):
 
 
 class Call(BaseModel):
+    id = pw.AutoField()
     serial = pw.CharField(max_length=20, unique=True)
     started_at = pw.DateTimeField()  # the call timer's start
     saved_at = pw.DateTimeField(index=True)
@@ -86,6 +90,7 @@ class Call(BaseModel):
 class Case(BaseModel):
     """An open work item (工单): created by a dispatched call; the case workflow builds on it."""
 
+    id = pw.AutoField()
     serial = pw.CharField(max_length=20, unique=True)
     source_kind = pw.CharField(max_length=10)  # 'call', later 'visit', 'letter', 'direct'
     source_id = pw.IntegerField(null=True)
@@ -110,6 +115,7 @@ class Case(BaseModel):
 class CaseEvent(BaseModel):
     """One line of a case's history: a hand-off or a change of state."""
 
+    id = pw.AutoField()
     case = pw.ForeignKeyField(Case, backref="events", on_delete="CASCADE")
     at = pw.DateTimeField()
     operator = pw.ForeignKeyField(Operator)
@@ -124,6 +130,7 @@ class CaseEvent(BaseModel):
 class Message(BaseModel):
     """代为留言: a message taken for a staff member or department."""
 
+    id = pw.AutoField()
     call = pw.ForeignKeyField(Call, null=True, backref="messages", on_delete="SET NULL")
     for_person = pw.CharField(max_length=50, default="")
     for_department = pw.ForeignKeyField(Department, null=True, backref="messages")
@@ -140,6 +147,7 @@ class Message(BaseModel):
 class Callback(BaseModel):
     """待回电: a promise to call somebody back."""
 
+    id = pw.AutoField()
     call = pw.ForeignKeyField(Call, null=True, backref="callbacks", on_delete="SET NULL")
     name = pw.CharField(max_length=50, default="")
     phone = pw.CharField(max_length=40)
@@ -155,6 +163,7 @@ class Callback(BaseModel):
 class AuditLog(BaseModel):
     """Append-only (triggers refuse UPDATE and DELETE); each entry hashes the previous one."""
 
+    id = pw.AutoField()
     at = pw.DateTimeField()
     operator = pw.ForeignKeyField(Operator, null=True, on_delete="RESTRICT")
     action = pw.CharField(max_length=30)

@@ -68,10 +68,14 @@ def short_room(building: str, unit: str, room: str) -> str:
 
 
 def pinyin_initials(name: str) -> str:
-    from pypinyin import Style, lazy_pinyin
+    """Pinyin initials, ``'zs'`` for 张三. A surname with several readings (曾 céng/zēng,
+    单 dān/shàn…) gives each variant, separated by spaces: ``'cxm zxm'``."""
+    from pypinyin import Style, lazy_pinyin, pinyin
 
-    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore", strict=False)
-    return "".join(letters).lower()[:50]
+    rest = "".join(lazy_pinyin(name[1:], style=Style.FIRST_LETTER, errors="ignore", strict=False))
+    first = pinyin(name[:1], style=Style.FIRST_LETTER, heteronym=True, errors="ignore", strict=False)
+    heads = sorted({h.lower() for h in first[0]}) if first else [""]
+    return " ".join(f"{h}{rest}".lower() for h in heads[:4])[:50]
 
 
 @dataclass
@@ -112,21 +116,38 @@ def clean(data: ResidentInput) -> CleanResident:
     errs.raise_if_any()
     assert building is not None and room is not None and name is not None
     return CleanResident(
-        building=normalize_building(building), unit=normalize_unit(unit or ""),
-        room=normalize_room(room), name=name, relation=relation or "", phone=phone or "",
-        phone_alt=phone_alt or "", note=note or "",
+        building=normalize_building(building),
+        unit=normalize_unit(unit or ""),
+        room=normalize_room(room),
+        name=name,
+        relation=relation or "",
+        phone=phone or "",
+        phone_alt=phone_alt or "",
+        note=note or "",
     )
 
 
 def _masked(c: CleanResident) -> dict[str, str]:
-    return {"room": short_room(c.building, c.unit, c.room), "name": c.name,
-            "phone": phones.mask(c.phone), "phone_alt": phones.mask(c.phone_alt)}
+    return {
+        "room": short_room(c.building, c.unit, c.room),
+        "name": c.name,
+        "phone": phones.mask(c.phone),
+        "phone_alt": phones.mask(c.phone_alt),
+    }
 
 
 def add_resident(session: Session, data: ResidentInput) -> Resident:
     c = clean(data)
-    if Resident.select().where((Resident.building == c.building) & (Resident.unit == c.unit)
-                               & (Resident.room == c.room) & (Resident.name == c.name)).exists():
+    if (
+        Resident.select()
+        .where(
+            (Resident.building == c.building)
+            & (Resident.unit == c.unit)
+            & (Resident.room == c.room)
+            & (Resident.name == c.name)
+        )
+        .exists()
+    ):
         raise ValidationError.single("name", "该房间已有同名住户")
     now = session.now()
     with db.write():
@@ -135,25 +156,33 @@ def add_resident(session: Session, data: ResidentInput) -> Resident:
     return r
 
 
-def update_resident(session: Session, resident_id: int, data: ResidentInput, *, active: bool = True) -> Resident:
+def update_resident(
+    session: Session, resident_id: int, data: ResidentInput, *, active: bool = True
+) -> Resident:
     r = Resident.get_or_none(Resident.id == resident_id)
     if r is None:
         raise NotFound("找不到该住户。")
     c = clean(data)
-    clash = Resident.select().where((Resident.building == c.building) & (Resident.unit == c.unit)
-                                    & (Resident.room == c.room) & (Resident.name == c.name)
-                                    & (Resident.id != resident_id))
+    clash = Resident.select().where(
+        (Resident.building == c.building)
+        & (Resident.unit == c.unit)
+        & (Resident.room == c.room)
+        & (Resident.name == c.name)
+        & (Resident.id != resident_id)
+    )
     if clash.exists():
         raise ValidationError.single("name", "该房间已有同名住户")
     now = session.now()
     with db.write():
         Resident.update(**vars(c), initials=pinyin_initials(c.name), active=active, updated_at=now).where(
-            Resident.id == resident_id).execute()
+            Resident.id == resident_id
+        ).execute()
         changed = sorted(k for k, v in vars(c).items() if getattr(r, k) != v)
         if r.active != active:
             changed.append("active")
-        audit.record(now, session.operator, "resident.update", "resident", resident_id,
-                     changed=changed, **_masked(c))
+        audit.record(
+            now, session.operator, "resident.update", "resident", resident_id, changed=changed, **_masked(c)
+        )
     return Resident.get_by_id(resident_id)
 
 
@@ -197,20 +226,36 @@ def lookup(text: str, limit: int = 20, include_inactive: bool = False) -> list[R
             cond |= extra
         return list(base.where(cond).order_by(*order).limit(limit))
     if q.isascii() and q.isalpha():
-        return list(base.where(Resident.initials.startswith(q.lower())).order_by(*order).limit(limit))
-    return list(base.where(Resident.name.contains(q)).order_by(Resident.name.startswith(q).desc(), *order)
-                .limit(limit))
+        key = q.lower()
+        cond = (
+            Resident.initials.startswith(key)
+            | Resident.initials.contains(" " + key)
+            | Resident.name.contains(q)
+        )
+        return list(base.where(cond).order_by(*order).limit(limit))
+    return list(
+        base.where(Resident.name.contains(q))
+        .order_by(Resident.name.startswith(q).desc(), *order)
+        .limit(limit)
+    )
 
 
-def browse(search: str = "", include_inactive: bool = True, offset: int = 0, limit: int = 500) -> list[Resident]:
+def browse(
+    search: str = "", include_inactive: bool = True, offset: int = 0, limit: int = 500
+) -> list[Resident]:
     """The directory view's rows."""
     if search.strip():
         return lookup(search, limit=limit, include_inactive=include_inactive)
     query = Resident.select()
     if not include_inactive:
         query = query.where(Resident.active == True)  # noqa: E712
-    return list(query.order_by(Resident.building.cast("INTEGER"), Resident.building, Resident.unit,
-                               Resident.room, Resident.name).offset(offset).limit(limit))
+    return list(
+        query.order_by(
+            Resident.building.cast("INTEGER"), Resident.building, Resident.unit, Resident.room, Resident.name
+        )
+        .offset(offset)
+        .limit(limit)
+    )
 
 
 def count(include_inactive: bool = True) -> int:

@@ -58,8 +58,10 @@ class ImportReport:
         return self.imported + self.updated + self.unchanged + len(self.rejected)
 
     def summary(self) -> str:
-        return (f"导入 {self.imported} 条，更新 {self.updated} 条，未变 {self.unchanged} 条，"
-                f"拒绝 {len(self.rejected)} 条")
+        return (
+            f"导入 {self.imported} 条，更新 {self.updated} 条，未变 {self.unchanged} 条，"
+            f"拒绝 {len(self.rejected)} 条"
+        )
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -73,7 +75,9 @@ def decode(raw: bytes) -> tuple[str, str]:
     try:
         return raw.decode("gb18030"), "GBK"
     except UnicodeDecodeError:
-        raise ImportFileError("无法识别文件编码：请在 Excel 中另存为“CSV UTF-8”或“CSV（逗号分隔）”后重试。") from None
+        raise ImportFileError(
+            "无法识别文件编码：请在 Excel 中另存为“CSV UTF-8”或“CSV（逗号分隔）”后重试。"
+        ) from None
 
 
 def _cell(value: object) -> str:
@@ -123,7 +127,8 @@ def _map_header(header: list[str]) -> dict[str, int]:
     missing = [COLUMNS[k][0] for k in REQUIRED if k not in positions]
     if missing:
         raise ImportFileError(
-            f"表头缺少列：{'、'.join(missing)}。第一行应为：楼栋,单元,房号,姓名,身份,手机,备用电话,备注")
+            f"表头缺少列：{'、'.join(missing)}。第一行应为：楼栋,单元,房号,姓名,身份,手机,备用电话,备注"
+        )
     return positions
 
 
@@ -131,8 +136,9 @@ def _same(existing: Resident, c: CleanResident) -> bool:
     return all(getattr(existing, f) == getattr(c, f) for f in _FIELDS) and existing.active
 
 
-def import_file(session: Session, path: Path | str,
-                progress: Callable[[int, int], None] | None = None) -> ImportReport:
+def import_file(
+    session: Session, path: Path | str, progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
     path = Path(path)
     if not path.is_file():
         raise ImportFileError(f"找不到文件：{path.name}")
@@ -170,25 +176,43 @@ def import_file(session: Session, path: Path | str,
     for _row_number, c in valid:
         current = existing.get((c.building, c.unit, c.room, c.name))
         if current is None:
-            new_rows.append({**vars(c), "initials": pinyin_initials(c.name), "active": True,
-                             "created_at": now, "updated_at": now})
+            new_rows.append(
+                {
+                    **vars(c),
+                    "initials": pinyin_initials(c.name),
+                    "active": True,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
         elif _same(current, c):
             report.unchanged += 1
         else:
             updates.append((current.id, c))
     with db.write():
         for start in range(0, len(new_rows), 500):
-            Resident.insert_many(new_rows[start:start + 500]).execute()
+            Resident.insert_many(new_rows[start : start + 500]).execute()
         for resident_id, c in updates:
             Resident.update(**vars(c), initials=pinyin_initials(c.name), active=True, updated_at=now).where(
-                Resident.id == resident_id).execute()
+                Resident.id == resident_id
+            ).execute()
         report.imported = len(new_rows)
         report.updated = len(updates)
         if report.imported or report.updated:
-            audit.record(now, session.operator, "resident.import", "resident", None, file=path.name,
-                         encoding=encoding, imported=report.imported, updated=report.updated,
-                         unchanged=report.unchanged, rejected=len(report.rejected),
-                         updated_rooms=[short_room(c.building, c.unit, c.room) for _, c in updates][:200])
+            audit.record(
+                now,
+                session.operator,
+                "resident.import",
+                "resident",
+                None,
+                file=path.name,
+                encoding=encoding,
+                imported=report.imported,
+                updated=report.updated,
+                unchanged=report.unchanged,
+                rejected=len(report.rejected),
+                updated_rooms=[short_room(c.building, c.unit, c.room) for _, c in updates][:200],
+            )
     if progress:
         progress(total, total)
     return report

@@ -15,8 +15,14 @@ DEFAULT_GREETING = "您好，{物业名称}，请问有什么可以帮您？"
 DEFAULT_DEPARTMENTS = ["客服中心", "工程部", "保安部", "财务部", "品质管理部", "环境部", "绿化部"]
 # Hours between receiving a dispatched matter and the promised reply, per call category.
 DEFAULT_REPLY_HOURS = {
-    "投诉": 24, "报修": 24, "紧急": 2, "咨询": 24, "意见建议": 168,
-    "市政设施": 24, "找人留言": 24, "其他": 24,
+    "投诉": 24,
+    "报修": 24,
+    "紧急": 2,
+    "咨询": 24,
+    "意见建议": 168,
+    "市政设施": 24,
+    "找人留言": 24,
+    "其他": 24,
 }
 
 
@@ -58,7 +64,7 @@ def validate(property_name: str, desk_phone: str, greeting: str) -> tuple[str, s
     phone = errs.check("desk_phone", phones.normalize, desk_phone)
     text = errs.check("greeting", multi_line, greeting, "问候语", max_len=200, required=True)
     errs.raise_if_any()
-    return name, phone, text
+    return name or "", phone or "", text or ""
 
 
 def save_initial(property_name: str, desk_phone: str) -> None:
@@ -67,8 +73,14 @@ def save_initial(property_name: str, desk_phone: str) -> None:
     _store({"property_name": name, "desk_phone": phone, "greeting": greeting})
 
 
-def update(session: Session, *, property_name: str, desk_phone: str, greeting: str,
-           reply_hours: dict[str, int] | None = None) -> Settings:
+def update(
+    session: Session,
+    *,
+    property_name: str,
+    desk_phone: str,
+    greeting: str,
+    reply_hours: dict[str, int] | None = None,
+) -> Settings:
     session.require(Role.ADMIN)
     name, phone, text = validate(property_name, desk_phone, greeting)
     hours = dict(load().reply_hours)

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # Invisible characters that Excel, web pages and chat programs leave in copied text.
 # ZWJ/ZWNJ (U+200D/U+200C) are kept: they are part of emoji and some scripts.
@@ -66,9 +70,7 @@ def multi_line(value: str | None, label: str, *, max_len: int = 4000, required: 
 
 def halfwidth_digits(value: str) -> str:
     """Full-width digits and ASCII punctuation (１２３－４５) → their ASCII forms."""
-    return "".join(
-        chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else ch for ch in value
-    )
+    return "".join(chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else ch for ch in value)
 
 
 class FieldErrors:
@@ -81,7 +83,7 @@ class FieldErrors:
     def __init__(self) -> None:
         self.fields: dict[str, str] = {}
 
-    def check(self, field: str, func, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def check(self, field: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         try:
             return func(*args, **kwargs)
         except ValueError as exc:

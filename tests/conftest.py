@@ -9,12 +9,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from reception import auth, db  # noqa: E402
-from reception.clock import FixedClock  # noqa: E402
-from reception.migrations import migrate  # noqa: E402
-from reception.session import Role, Session  # noqa: E402
+from reception import auth, db
+from reception.clock import FixedClock
+from reception.migrations import migrate
+from reception.session import Role, Session
 
 PASSWORD = "secret12"
 

@@ -15,7 +15,8 @@ from reception.models import Call, Callback, Case, CaseEvent, Department, Messag
 @pytest.fixture
 def zhang(admin):
     return residents.add_resident(
-        admin, residents.ResidentInput("3栋", "2单元", "1201", "张三", "业主", "13800138000"))
+        admin, residents.ResidentInput("3栋", "2单元", "1201", "张三", "业主", "13800138000")
+    )
 
 
 def dept(name: str) -> Department:
@@ -23,8 +24,13 @@ def dept(name: str) -> Department:
 
 
 def a_call(clock, **kw) -> CallInput:
-    values = dict(started_at=clock.now() - timedelta(seconds=75), category="咨询", content="问物业费标准",
-                  answer="1.8 元/平方米·月", outcome=Outcome.ANSWERED)
+    values = dict(
+        started_at=clock.now() - timedelta(seconds=75),
+        category="咨询",
+        content="问物业费标准",
+        answer="1.8 元/平方米·月",
+        outcome=Outcome.ANSWERED,
+    )
     values.update(kw)
     return CallInput(**values)
 
@@ -59,9 +65,19 @@ def test_clock_going_back_keeps_serials_unique_and_order(receptionist, clock):
 
 
 def test_dispatched_complaint_opens_a_case_owned_by_the_first_receiver(receptionist, clock, zhang):
-    result = calls.register_call(receptionist, a_call(
-        clock, category="投诉", content="楼上装修噪音", answer="", outcome=Outcome.DISPATCHED,
-        resident_id=zhang.id, department_id=dept("品质管理部").id, taken_by="周主管"))
+    result = calls.register_call(
+        receptionist,
+        a_call(
+            clock,
+            category="投诉",
+            content="楼上装修噪音",
+            answer="",
+            outcome=Outcome.DISPATCHED,
+            resident_id=zhang.id,
+            department_id=dept("品质管理部").id,
+            taken_by="周主管",
+        ),
+    )
     case = Case.get_by_id(result.case.id)
     assert case.serial == "GD20261126-001"
     assert case.first_receiver_id == receptionist.operator.id
@@ -75,22 +91,48 @@ def test_dispatched_complaint_opens_a_case_owned_by_the_first_receiver(reception
 def test_reply_time_follows_the_category_setting(admin, receptionist, clock):
     from reception import settings
 
-    settings.update(admin, property_name="阳光花园物业", desk_phone="", greeting=settings.DEFAULT_GREETING,
-                    reply_hours={"报修": 8})
-    result = calls.register_call(receptionist, a_call(
-        clock, category="报修", content="水管爆裂", answer="", outcome=Outcome.DISPATCHED,
-        department_id=dept("工程部").id, taken_by="刘师傅"))
+    settings.update(
+        admin,
+        property_name="阳光花园物业",
+        desk_phone="",
+        greeting=settings.DEFAULT_GREETING,
+        reply_hours={"报修": 8},
+    )
+    result = calls.register_call(
+        receptionist,
+        a_call(
+            clock,
+            category="报修",
+            content="水管爆裂",
+            answer="",
+            outcome=Outcome.DISPATCHED,
+            department_id=dept("工程部").id,
+            taken_by="刘师傅",
+        ),
+    )
     assert result.case.reply_due_at - result.call.started_at == timedelta(hours=8)
 
 
 def test_message_and_callback_outcomes_create_follow_ups(receptionist, clock):
-    msg = calls.register_call(receptionist, a_call(
-        clock, category="找人留言", answer="", outcome=Outcome.MESSAGE, caller_name="钱先生",
-        caller_phone="13912345678", message_for_person="工程部刘师傅", message_text="请回电约上门时间")).message
+    msg = calls.register_call(
+        receptionist,
+        a_call(
+            clock,
+            category="找人留言",
+            answer="",
+            outcome=Outcome.MESSAGE,
+            caller_name="钱先生",
+            caller_phone="13912345678",
+            message_for_person="工程部刘师傅",
+            message_text="请回电约上门时间",
+        ),
+    ).message
     assert (msg.for_person, msg.callback_phone, msg.from_name) == ("工程部刘师傅", "13912345678", "钱先生")
     due = clock.now() + timedelta(hours=2)
-    cb = calls.register_call(receptionist, a_call(
-        clock, answer="", outcome=Outcome.CALLBACK, caller_phone="021 5000 1234", callback_due_at=due)).callback
+    cb = calls.register_call(
+        receptionist,
+        a_call(clock, answer="", outcome=Outcome.CALLBACK, caller_phone="021 5000 1234", callback_due_at=due),
+    ).callback
     assert (cb.phone, cb.due_at) == ("021-50001234", due)
     assert counters.desk_counts(clock.now()).undelivered_messages == 1
     clock.advance(hours=3)
@@ -109,20 +151,41 @@ def test_message_and_callback_outcomes_create_follow_ups(receptionist, clock):
 def test_every_problem_is_reported_at_once_and_nothing_is_written(receptionist, clock):
     before = (Call.select().count(), Case.select().count(), Message.select().count())
     with pytest.raises(ValidationError) as err:
-        calls.register_call(receptionist, CallInput(
-            started_at=clock.now(), category="紧急", content="  ", outcome=Outcome.DISPATCHED,
-            caller_phone="12345"))
-    assert set(err.value.fields) >= {"content", "caller_phone", "department", "taken_by",
-                                     "alerted_department", "alerted_at"}
+        calls.register_call(
+            receptionist,
+            CallInput(
+                started_at=clock.now(),
+                category="紧急",
+                content="  ",
+                outcome=Outcome.DISPATCHED,
+                caller_phone="12345",
+            ),
+        )
+    assert set(err.value.fields) >= {
+        "content",
+        "caller_phone",
+        "department",
+        "taken_by",
+        "alerted_department",
+        "alerted_at",
+    }
     assert all("\u4e00" <= m[0] <= "\u9fff" or m[0] in "请" for m in err.value.fields.values())
     assert (Call.select().count(), Case.select().count(), Message.select().count()) == before
 
 
 def test_emergency_call_records_who_was_alerted_and_when(receptionist, clock):
     alerted = clock.now() - timedelta(minutes=1)
-    call = calls.register_call(receptionist, a_call(
-        clock, category="紧急", content="地库有烟雾", answer="已通知保安部到场", alerted_at=alerted,
-        alerted_department_id=dept("保安部").id)).call
+    call = calls.register_call(
+        receptionist,
+        a_call(
+            clock,
+            category="紧急",
+            content="地库有烟雾",
+            answer="已通知保安部到场",
+            alerted_at=alerted,
+            alerted_department_id=dept("保安部").id,
+        ),
+    ).call
     assert (call.alerted_department.name, call.alerted_at) == ("保安部", alerted)
 
 
@@ -144,8 +207,19 @@ def test_a_repeated_submit_saves_once(receptionist, clock):
 def test_list_filters_search_and_pages(receptionist, admin, clock, zhang):
     for i in range(25):
         calls.register_call(receptionist, a_call(clock, content=f"问题 {i}"))
-    calls.register_call(admin, a_call(clock, category="报修", content="电梯异响", answer="", resident_id=zhang.id,
-                                      outcome=Outcome.DISPATCHED, department_id=dept("工程部").id, taken_by="陈工"))
+    calls.register_call(
+        admin,
+        a_call(
+            clock,
+            category="报修",
+            content="电梯异响",
+            answer="",
+            resident_id=zhang.id,
+            outcome=Outcome.DISPATCHED,
+            department_id=dept("工程部").id,
+            taken_by="陈工",
+        ),
+    )
     assert calls.count_calls(CallFilter()) == 26
     assert calls.count_calls(CallFilter(category="报修")) == 1
     assert calls.count_calls(CallFilter(outcome=Outcome.ANSWERED)) == 25
@@ -171,7 +245,9 @@ def test_local_day_boundaries_are_shanghai_days(receptionist, clock):
 
 
 def test_edits_are_audited_masked_and_refused_when_stale(receptionist, clock):
-    call = calls.register_call(receptionist, a_call(clock, caller_name="孙女士", caller_phone="13700001111")).call
+    call = calls.register_call(
+        receptionist, a_call(clock, caller_name="孙女士", caller_phone="13700001111")
+    ).call
     edit = CallEdit("孙女士", "13700002222", "5栋101", True, "咨询", "问物业费标准和缴费方式", "1.8 元")
     updated = calls.update_call(receptionist, call.id, edit, expected_version=1)
     assert updated.version == 2 and updated.caller_phone == "13700002222"
@@ -183,8 +259,16 @@ def test_edits_are_audited_masked_and_refused_when_stale(receptionist, clock):
 
 
 def test_audit_details_never_hold_a_full_phone_number(receptionist, clock):
-    calls.register_call(receptionist, a_call(clock, caller_phone="13912345678", answer="", outcome=Outcome.CALLBACK,
-                                             callback_due_at=clock.now() + timedelta(hours=1)))
+    calls.register_call(
+        receptionist,
+        a_call(
+            clock,
+            caller_phone="13912345678",
+            answer="",
+            outcome=Outcome.CALLBACK,
+            callback_due_at=clock.now() + timedelta(hours=1),
+        ),
+    )
     from reception.models import AuditLog
 
     assert not any("13912345678" in (e.detail or "") for e in AuditLog.select())

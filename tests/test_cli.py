@@ -1,0 +1,69 @@
+"""The command line works without a display."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from reception import __version__, cli, db
+from reception.models import Call, Callback, Case, Message, Operator, Resident
+
+
+def test_version_and_help(capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--version"])
+    assert done.value.code == 0 and __version__ in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert "residents" in out and "demo" in out and "--data-dir" in out
+
+
+def test_demo_creates_a_realistic_property_and_refuses_a_used_folder(tmp_path, capsys):
+    assert cli.main(["demo", "--data-dir", str(tmp_path)]) == 0
+    assert "demo1234" in capsys.readouterr().out
+    from reception.paths import DataDir
+    from reception.startup import open_data_dir
+
+    open_data_dir(DataDir(tmp_path))
+    try:
+        assert Resident.select().count() >= 300
+        assert Operator.select().count() == 4
+        assert Call.select().count() > 150
+        assert Case.select().count() > 20
+        assert Message.select().where(Message.delivered_at.is_null()).count() < Message.select().count()
+        assert Callback.select().count() > 0
+        assert {c.category for c in Call.select(Call.category)} >= {"投诉", "报修", "咨询", "找人留言"}
+    finally:
+        db.close_database()
+    assert cli.main(["demo", "--data-dir", str(tmp_path)]) == 1
+    assert "已有数据" in capsys.readouterr().err
+
+
+def test_import_into_a_folder_not_yet_set_up_says_what_to_do(tmp_path, capsys):
+    csv_file = tmp_path / "r.csv"
+    csv_file.write_text("楼栋,单元,房号,姓名\n1栋,1单元,101,张三\n", encoding="utf-8")
+    assert cli.main(["residents", "import", str(csv_file), "--data-dir", str(tmp_path / "d")]) == 1
+    assert "尚未完成初始设置" in capsys.readouterr().err
+
+
+HEADLESS_PROBE = """
+import sys
+from reception import cli
+try:
+    cli.main(["--help"])
+except SystemExit:
+    pass
+assert "PySide6" not in sys.modules, "the command line imported Qt"
+"""
+
+
+def test_console_command_runs_headless():
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.launcher", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and __version__ in done.stdout
+    done = subprocess.run([sys.executable, "-c", HEADLESS_PROBE], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
