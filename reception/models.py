@@ -186,6 +186,99 @@ class SerialCounter(BaseModel):
         primary_key = pw.CompositeKey("kind", "day")
 
 
+class Appointment(BaseModel):
+    """预约来访: a visit booked in advance; matched when the visitor arrives."""
+
+    id = pw.AutoField()
+    visitor_name = pw.CharField(max_length=50)
+    visitor_phone = pw.CharField(max_length=40, default="")
+    party_size = pw.IntegerField(default=1)
+    expected_at = pw.DateTimeField(index=True)
+    resident = pw.ForeignKeyField(Resident, null=True, backref="appointments", on_delete="SET NULL")
+    staff_host = pw.CharField(max_length=50, default="")
+    purpose = pw.CharField(max_length=100, default="")
+    booked_by = pw.CharField(max_length=50, default="")  # who asked for it (the host, a department…)
+    status = pw.CharField(max_length=10, index=True)
+    created_by = pw.ForeignKeyField(Operator, backref="appointments_booked")
+    created_at = pw.DateTimeField()
+    updated_at = pw.DateTimeField()
+
+
+class Visit(BaseModel):
+    """来访: a resident on business at the desk, or an outside visitor (访客)."""
+
+    id = pw.AutoField()
+    serial = pw.CharField(max_length=20, unique=True)  # also the pass number on the badge
+    kind = pw.CharField(max_length=10, index=True)  # 'business' | 'guest'
+    arrived_at = pw.DateTimeField(index=True)
+    operator = pw.ForeignKeyField(Operator, backref="visits")  # 首问责任人
+    resident = pw.ForeignKeyField(Resident, null=True, backref="visits", on_delete="SET NULL")
+    purpose = pw.CharField(max_length=100, default="")
+    department = pw.ForeignKeyField(Department, null=True, backref="visits")
+    handled = pw.TextField(default="")  # business: what was done
+    taken_over_by = pw.CharField(max_length=50, default="")
+    visitor_name = pw.CharField(max_length=50, default="")
+    visitor_phone = pw.CharField(max_length=40, default="")
+    party_size = pw.IntegerField(default=1)
+    plate = pw.CharField(max_length=12, default="")
+    id_type = pw.CharField(max_length=20, default="")
+    id_masked = pw.CharField(max_length=40, default="")
+    id_hash = pw.CharField(max_length=64, default="", index=True)
+    id_full = pw.CharField(max_length=40, null=True)  # only when the administrator requires it
+    id_verified = pw.BooleanField(default=False)
+    destination = pw.CharField(max_length=100, default="")  # '3栋2单元1201' or '工程部 刘工'
+    badge_destination = pw.CharField(max_length=50, default="")  # building/unit only
+    staff_host = pw.CharField(max_length=50, default="")
+    appointment = pw.ForeignKeyField(Appointment, null=True, backref="visits", on_delete="SET NULL")
+    consent = pw.CharField(max_length=10, default="")
+    consent_at = pw.DateTimeField(null=True)
+    escort = pw.CharField(max_length=50, default="")
+    watch_hit = pw.BooleanField(default=False)
+    watch_decision = pw.CharField(max_length=10, default="")
+    watch_decided_by = pw.ForeignKeyField(Operator, null=True, backref="watch_decisions")
+    status = pw.CharField(max_length=10, index=True)
+    valid_until = pw.DateTimeField(null=True)
+    checked_out_at = pw.DateTimeField(null=True, index=True)
+    checked_out_by = pw.ForeignKeyField(Operator, null=True, backref="checkouts")
+    badge_prints = pw.IntegerField(default=0)
+    client_token = pw.CharField(max_length=40, null=True, unique=True)
+    version = pw.IntegerField(default=1)
+    updated_at = pw.DateTimeField()
+
+
+class WatchEntry(BaseModel):
+    """关注名单: matched by name with the salted hash of the ID number, or by phone."""
+
+    id = pw.AutoField()
+    name = pw.CharField(max_length=50, index=True)
+    id_type = pw.CharField(max_length=20, default="")
+    id_hash = pw.CharField(max_length=64, default="", index=True)
+    id_masked = pw.CharField(max_length=40, default="")
+    phone = pw.CharField(max_length=40, default="", index=True)
+    reason = pw.TextField()
+    added_by = pw.ForeignKeyField(Operator, backref="watch_entries")
+    added_at = pw.DateTimeField()
+    active = pw.BooleanField(default=True)
+
+
+class Incident(BaseModel):
+    """异常情况: a security hazard, a refused reception or a police call, linked to a call or visit."""
+
+    id = pw.AutoField()
+    kind = pw.CharField(max_length=10, index=True)
+    call = pw.ForeignKeyField(Call, null=True, backref="incidents", on_delete="SET NULL")
+    visit = pw.ForeignKeyField(Visit, null=True, backref="incidents", on_delete="SET NULL")
+    occurred_at = pw.DateTimeField(index=True)
+    description = pw.TextField()
+    reported_to = pw.ForeignKeyField(Department, null=True, backref="incidents")
+    reported_to_person = pw.CharField(max_length=50, default="")
+    reported_at = pw.DateTimeField(null=True)
+    police_case_no = pw.CharField(max_length=40, default="")
+    officer = pw.CharField(max_length=50, default="")
+    created_by = pw.ForeignKeyField(Operator, backref="incidents_recorded")
+    created_at = pw.DateTimeField()
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting,
     Department,
@@ -198,4 +291,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     Callback,
     AuditLog,
     SerialCounter,
+    Appointment,
+    Visit,
+    WatchEntry,
+    Incident,
 ]

@@ -26,6 +26,39 @@ DEFAULT_REPLY_HOURS = {
 }
 
 
+# 业户办事: purpose → the department that handles it and what the receptionist tells the resident.
+DEFAULT_VISIT_PURPOSES: dict[str, dict[str, str]] = {
+    "交费": {
+        "department": "财务部",
+        "guidance": "请业户到财务窗口办理，可使用现金、银行卡或扫码支付，收费后开具收据。",
+    },
+    "租房": {
+        "department": "客服中心",
+        "guidance": "核对业主身份与房产证明，登记租户信息，提醒签订租赁备案并办理门禁卡。",
+    },
+    "二次装修": {
+        "department": "工程部",
+        "guidance": "需带房产证、装修方案及施工单位资质，填写装修申请表，缴纳装修押金后由工程部审批。",
+    },
+    "入伙": {
+        "department": "客服中心",
+        "guidance": "核对购房合同与身份证件，签署入伙资料，验房后发放钥匙和业主手册。",
+    },
+    "投诉": {
+        "department": "品质管理部",
+        "guidance": "耐心倾听并详细记录，不争辩、不随意承诺，24 小时内给业户答复。",
+    },
+    "咨询": {
+        "department": "客服中心",
+        "guidance": "用简明的语言解答；不能当场答复的，留下电话并约定回电时间。",
+    },
+    "其他": {
+        "department": "客服中心",
+        "guidance": "问清来意，能当场解决的当场解决，不能解决的转相关部门并告知业户进度。",
+    },
+}
+
+
 @dataclass
 class Settings:
     property_name: str = ""
@@ -33,6 +66,11 @@ class Settings:
     greeting: str = DEFAULT_GREETING
     reply_hours: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_REPLY_HOURS))
     callback_default_minutes: int = 120
+    visit_purposes: dict[str, dict[str, str]] = field(default_factory=lambda: dict(DEFAULT_VISIT_PURPOSES))
+    badge_size: str = "62x100"
+    badge_valid_hours: int = 4
+    badge_valid_end_of_day: bool = False
+    store_full_id: bool = False
 
     def greeting_text(self) -> str:
         return self.greeting.replace("{物业名称}", self.property_name or "××物业")

@@ -41,26 +41,23 @@ def test_models_match_the_schema_the_migrations_create(database):
         assert columns == {f.column_name for f in model._meta.sorted_fields}, table
 
 
-def test_migrating_a_first_schema_database_backs_it_up_first(tmp_path, monkeypatch):
+def test_a_first_schema_database_is_backed_up_then_migrated(tmp_path):
     path = tmp_path / "old.db"
     database = db.open_database(path)
     migrate(database, target=1)
     database.execute_sql("INSERT INTO setting (key, value) VALUES ('property_name', '\"旧数据\"')")
+    assert "visit" not in database.get_tables()
 
-    def add_column(d: peewee.Database) -> None:
-        d.execute_sql('ALTER TABLE "department" ADD COLUMN "note" TEXT NOT NULL DEFAULT \'\'')
-
-    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, Step(2, "test", add_column)])
-    monkeypatch.setattr(migrations, "LATEST", 2)
     applied = migrate(database, backup_dir=tmp_path / "backups")
-    assert applied == [2]
-    assert current_version(database) == 2
-    assert "note" in {c.name for c in database.get_columns("department")}
+    assert applied == list(range(2, migrations.LATEST + 1))
+    assert current_version(database) == migrations.LATEST
+    assert {"visit", "appointment", "watch_entry", "incident"} <= set(database.get_tables())
+    assert database.execute_sql("SELECT value FROM setting").fetchone() == ('"旧数据"',)
     backups = list((tmp_path / "backups").glob("*.db"))
-    assert len(backups) == 1
+    assert len(backups) == 1 and "v1" in backups[0].name
     copy = sqlite3.connect(backups[0])
-    assert copy.execute("SELECT value FROM setting").fetchone() == ('"旧数据"',)
     assert copy.execute("SELECT MAX(version) FROM schema_version").fetchone() == (1,)
+    assert copy.execute("PRAGMA quick_check").fetchone() == ("ok",)
     copy.close()
     db.close_database()
 
@@ -68,16 +65,17 @@ def test_migrating_a_first_schema_database_backs_it_up_first(tmp_path, monkeypat
 def test_a_failing_step_leaves_the_database_at_the_previous_version(tmp_path, monkeypatch):
     database = db.open_database(tmp_path / "x.db")
     migrate(database)
+    latest = migrations.LATEST
 
     def broken(d: peewee.Database) -> None:
         d.execute_sql('ALTER TABLE "department" ADD COLUMN "x" TEXT')
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, Step(2, "broken", broken)])
-    monkeypatch.setattr(migrations, "LATEST", 2)
+    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, Step(latest + 1, "broken", broken)])
+    monkeypatch.setattr(migrations, "LATEST", latest + 1)
     with pytest.raises(RuntimeError):
         migrate(database)
-    assert current_version(database) == 1
+    assert current_version(database) == latest
     assert "x" not in {c.name for c in database.get_columns("department")}
     db.close_database()
 

@@ -52,6 +52,7 @@ def split_sql(script: str) -> list[str]:
 
 STEPS: list[Step] = [
     Step(1, "initial", _sql_step("0001_initial.sql")),
+    Step(2, "visits", _sql_step("0002_visits.sql")),
 ]
 LATEST = STEPS[-1].version
 
