@@ -131,7 +131,7 @@ def test_scan_checks_out_once_and_unknown_passes_are_explained(receptionist, hos
     clock.advance(minutes=40)
     left = visits.checkout_by_pass(receptionist, f" {visit.serial.lower()} ")
     assert left.status == visits.LEFT and left.checked_out_at == clock.now()
-    with pytest.raises(visits.CheckoutError, match="已于 .* 登记离开"):
+    with pytest.raises(visits.CheckoutError, match=r"已于 .* 登记离开"):
         visits.checkout_by_pass(receptionist, visit.serial)
     with pytest.raises(visits.CheckoutError, match="未找到访客证"):
         visits.checkout_by_pass(receptionist, "LF20990101-999")
