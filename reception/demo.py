@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from reception import auth, callbacks, calls, messages, residents
-from reception.clock import Clock, FixedClock, to_utc
+from reception.clock import Clock, FixedClock, to_local, to_utc
 from reception.errors import ReceptionError
 from reception.models import Call, Department, Resident
 from reception.paths import DataDir
@@ -141,6 +141,102 @@ def _call(desk: _Desk, rng: random.Random, people: list[Resident], script: tuple
     calls.register_call(session, data)
 
 
+GUEST_NAMES = ["王小明", "刘洋", "陈思远", "张伟", "李娜", "杨帆", "赵磊", "周婷", "吴昊", "孙悦"]
+DEMO_IDS = ["11010519491231002X", "310104198806152311", "440305199203084525", "330106198507204413"]
+
+
+def _visits(desk: _Desk, rng: random.Random, people: list[Resident], days: int, end: datetime) -> None:
+    """Visits of both kinds over the period; today: appointments, visitors still on site, an incident."""
+    from reception import incidents, visits
+
+    for back in range(days, -1, -1):
+        day_start = to_utc(
+            (to_local(end) - timedelta(days=back)).replace(hour=9, minute=0, second=0, microsecond=0)
+        )
+        if day_start >= end:
+            continue
+        desk.clock.set(day_start)
+        for _ in range(rng.randint(3, 7)):
+            desk.clock.advance(minutes=rng.randint(15, 80))
+            if desk.clock.now() >= end:
+                break
+            session = rng.choice(desk.sessions)
+            host = rng.choice(people)
+            if rng.random() < 0.4:
+                purpose = rng.choice(visits.BUSINESS_PURPOSES)
+                visits.register_business_visit(
+                    session,
+                    visits.BusinessVisitInput(
+                        purpose=purpose,
+                        resident_id=host.id,
+                        handled=f"{purpose}：已按流程办理并告知业户后续安排",
+                        taken_over_by=rng.choice(["", "张会计", "刘工", "周主管"]),
+                    ),
+                )
+                continue
+            consent = rng.choices(visits.CONSENTS, weights=(8, 1, 1))[0]
+            visit = visits.register_guest(
+                session,
+                visits.GuestInput(
+                    visitor_name=rng.choice(GUEST_NAMES),
+                    visitor_phone=_phone(rng),
+                    party_size=rng.choice((1, 1, 2)),
+                    id_number=rng.choice(DEMO_IDS),
+                    id_verified=True,
+                    host_resident_id=host.id,
+                    purpose=rng.choice(visits.GUEST_PURPOSES),
+                    consent=consent,
+                    plate=rng.choice(["", "", "沪A12345", "沪AD23456", "苏E88K88"]),
+                ),
+            )
+            if visit.status == visits.ON_SITE and (back > 0 or rng.random() < 0.5):
+                desk.clock.advance(minutes=rng.randint(20, 90))
+                if desk.clock.now() < end:
+                    visits.checkout(session, visit.id)
+    session = desk.sessions[0]
+    for minutes, name in ((50, "陈思远"), (15, "周婷")):  # still on site now
+        desk.clock.set(end - timedelta(minutes=minutes))
+        visits.register_guest(
+            session,
+            visits.GuestInput(
+                visitor_name=name,
+                visitor_phone=_phone(rng),
+                id_number=rng.choice(DEMO_IDS),
+                id_verified=True,
+                host_resident_id=rng.choice(people).id,
+                purpose="探亲访友",
+                consent=visits.AGREED,
+            ),
+        )
+    desk.clock.set(end)
+    for hours, name in ((1, "周杰"), (3, "林晓")):
+        visits.book_appointment(
+            session,
+            visits.AppointmentInput(
+                visitor_name=name,
+                visitor_phone=_phone(rng),
+                expected_at=end + timedelta(hours=hours),
+                host_resident_id=rng.choice(people).id,
+                purpose="探亲访友",
+                booked_by="业主电话预约",
+            ),
+        )
+    on_site = visits.on_site()
+    security = desk.departments["保安部"]
+    incidents.record_incident(
+        session,
+        incidents.IncidentInput(
+            kind=incidents.HAZARD,
+            description="访客在地库徘徊，形迹可疑，已通知保安部巡查",
+            visit_id=on_site[0].id if on_site else None,
+            reported_to_department_id=security.id,
+            reported_to_person="吴班长",
+            reported_at=end - timedelta(minutes=5),
+            occurred_at=end - timedelta(minutes=10),
+        ),
+    )
+
+
 def create_demo(
     data: DataDir, *, days: int = 21, households: int = 300, seed: int = 2026, clock: Clock | None = None
 ) -> str:
@@ -177,6 +273,7 @@ def create_demo(
             _call(desk, rng, people, rng.choice(SCRIPTS))
         day += timedelta(days=1)
     fixed.set(end)
+    _visits(desk, rng, people, days, end)
     # Older messages and callbacks have been dealt with; the last day's are still open.
     closer = auth.login("qiantai1", DEMO_PASSWORD, fixed)
     for msg in messages.list_messages():

@@ -81,20 +81,37 @@ class FieldErrors:
             self.show_general("；".join(leftovers))
         if first is not None:
             first.setFocus()
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow the window if the messages need more height than it has (never shrink it)."""
+        labels = [*self.labels.values(), *([self.general] if self.general is not None else [])]
+        if not labels:
+            return
+        window = labels[0].window()
+        layout = window.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = max(window.sizeHint().height(), window.minimumSizeHint().height())
+        if window.isWindow() and window.height() < needed:
+            window.resize(window.width(), needed)
 
     def show_general(self, message: str) -> None:
         if self.general is None:
             raise RuntimeError(f"no place for the message: {message}")
         self.general.setText(message)
         self.general.show()
+        self._fit()
 
     def message(self, field: str) -> str:
         label = self.labels.get(field)
         return label.text() if label is not None and not label.isHidden() else ""
 
 
-def dialog_buttons(ok_text: str, cancel_text: str | None) -> tuple[QDialogButtonBox, QPushButton,
-                                                                   QPushButton | None]:
+def dialog_buttons(
+    ok_text: str, cancel_text: str | None
+) -> tuple[QDialogButtonBox, QPushButton, QPushButton | None]:
     """A button box with Chinese texts: ``ok`` is the default button (Enter), ``cancel`` rejects (Esc)."""
     box = QDialogButtonBox()
     ok = box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from reception import auth
@@ -12,10 +13,19 @@ from ui.forms import FieldErrors, dialog_buttons, error_label
 
 
 class LoginDialog(QDialog):
-    """登录名 + 密码; Enter logs in. After ``accept()`` the new session is in ``self.session``."""
+    """登录名 + 密码; Enter logs in. After ``accept()`` the new session is in ``self.session``
+    (also sent by ``logged_in`` just before the dialog closes)."""
 
-    def __init__(self, clock: Clock | None = None, parent: QWidget | None = None, *,
-                 property_name: str = "", switching: bool = False) -> None:
+    logged_in = Signal(object)
+
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        parent: QWidget | None = None,
+        *,
+        property_name: str = "",
+        switching: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.clock = clock or Clock()
         self.session: Session | None = None
@@ -38,7 +48,8 @@ class LoginDialog(QDialog):
 
         self.message = error_label(self)
         buttons, self.ok_button, self.cancel_button = dialog_buttons(
-            self.tr("登录"), self.tr("取消") if switching else self.tr("退出"))
+            self.tr("登录"), self.tr("取消") if switching else self.tr("退出")
+        )
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
 
@@ -63,6 +74,7 @@ class LoginDialog(QDialog):
             self.message.show()
             (self.password if self.username.text().strip() else self.username).setFocus()
             return
+        self.logged_in.emit(self.session)
         self.accept()
 
 
@@ -103,11 +115,14 @@ class ChangePasswordDialog(QDialog):
     def submit(self) -> None:
         self.errors.clear()
         if self.new.text() != self.again.text():
-            self.errors.show_error(ValidationError.single("password_again", self.tr("两次输入的新密码不一致")))
+            self.errors.show_error(
+                ValidationError.single("password_again", self.tr("两次输入的新密码不一致"))
+            )
             return
         try:
-            auth.set_password(self.session, self.session.operator.id, self.new.text(),
-                              current=self.current.text())
+            auth.set_password(
+                self.session, self.session.operator.id, self.new.text(), current=self.current.text()
+            )
         except ValidationError as exc:
             self.errors.show_error(exc)
             return

@@ -33,10 +33,12 @@ class MainWindow(QMainWindow):
         self.call_tab.changed.connect(self.refresh_counts)
         self.visit_tab = PlaceholderTab(
             self.tr("来访登记"),
-            self.tr("来访登记功能将在后续版本提供。\n目前请按纸质《来访登记表》登记访客，并通知被访业户。"))
+            self.tr("来访登记功能将在后续版本提供。\n目前请按纸质《来访登记表》登记访客，并通知被访业户。"),
+        )
         self.letter_tab = PlaceholderTab(
             self.tr("来函登记"),
-            self.tr("来函登记功能将在后续版本提供。\n目前请按纸质《来函登记簿》登记来函，并交相关部门处理。"))
+            self.tr("来函登记功能将在后续版本提供。\n目前请按纸质《来函登记簿》登记来函，并交相关部门处理。"),
+        )
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.call_tab, self.tr("来电"))
@@ -63,7 +65,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("文件(&F)"))
-        self.new_call_action = self._action(self.tr("新建来电登记"), self.new_call, QKeySequence(Qt.Key.Key_F2))
+        self.new_call_action = self._action(
+            self.tr("新建来电登记"), self.new_call, QKeySequence(Qt.Key.Key_F2)
+        )
         self.new_call_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.addAction(self.new_call_action)
         file_menu.addAction(self.new_call_action)
@@ -94,6 +98,7 @@ class MainWindow(QMainWindow):
         self.cases_label = QLabel()
         self.messages_label = QLabel()
         self.callbacks_label = QLabel()
+        self.operator_label.setContentsMargins(6, 0, 6, 0)
         bar.addWidget(self.operator_label)
         for label in (self.cases_label, self.messages_label, self.callbacks_label):
             label.setTextFormat(Qt.TextFormat.RichText)
@@ -115,7 +120,10 @@ class MainWindow(QMainWindow):
     def _show_session(self) -> None:
         op = self.session.operator
         self.operator_label.setText(
-            self.tr("当前操作员：%1（%2）").replace("%1", op.display_name).replace("%2", self.session.role.label))
+            self.tr("当前操作员：%1（%2）")
+            .replace("%1", op.display_name)
+            .replace("%2", self.session.role.label)
+        )
         self.settings_action.setEnabled(self.session.has(Role.ADMIN))
 
     def update_title(self) -> None:
@@ -127,7 +135,7 @@ class MainWindow(QMainWindow):
         if overdue is not None:
             over = self.tr("超时")
             if overdue:
-                text += f" <span style='color:{_RED}; font-weight:bold'>（{over} {overdue}）</span>"
+                text += f"<span style='color:{_RED}; font-weight:bold'>（{over} {overdue}）</span>"
             else:
                 text += f"（{over} 0）"
         return text
@@ -139,10 +147,13 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(exc.message, 10_000)
             return
         self.counts = counts
-        self.cases_label.setText(self._count_html(self.tr("未完成工单"), counts.open_cases, counts.overdue_cases))
+        self.cases_label.setText(
+            self._count_html(self.tr("未完成工单"), counts.open_cases, counts.overdue_cases)
+        )
         self.messages_label.setText(self._count_html(self.tr("未转达留言"), counts.undelivered_messages))
         self.callbacks_label.setText(
-            self._count_html(self.tr("待回电"), counts.open_callbacks, counts.overdue_callbacks))
+            self._count_html(self.tr("待回电"), counts.open_callbacks, counts.overdue_callbacks)
+        )
 
     def has_unsaved(self) -> bool:
         check = getattr(self.call_tab, "has_unsaved", None)
@@ -155,21 +166,25 @@ class MainWindow(QMainWindow):
 
     def switch_operator(self) -> None:
         if self.has_unsaved():
-            msgbox.info(self, self.tr("切换操作员"),
-                        self.tr("当前来电登记尚未保存。请先保存或放弃这条登记，再切换操作员。"))
+            msgbox.info(
+                self,
+                self.tr("切换操作员"),
+                self.tr("当前来电登记尚未保存。请先保存或放弃这条登记，再切换操作员。"),
+            )
             return
         from ui.login_dialog import LoginDialog
 
-        dialog = LoginDialog(self.clock, self, property_name=settings_mod.load().property_name,
-                             switching=True)
+        dialog = LoginDialog(
+            self.clock, self, property_name=settings_mod.load().property_name, switching=True
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._finish_switch(dialog.session))
+        dialog.logged_in.connect(self._finish_switch)
         self.login_dialog = dialog
         dialog.open()
 
-    def _finish_switch(self, new_session: Session | None) -> None:
+    def _finish_switch(self, new_session: object) -> None:
         """The next operator has logged in: close the previous operator's session."""
-        if new_session is None:
+        if not isinstance(new_session, Session):
             return
         try:
             auth.logout(self.session)
@@ -215,7 +230,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.has_unsaved() and not msgbox.ask(
-                self, self.tr("退出"), self.tr("当前来电登记尚未保存，退出后将丢失。确定要退出吗？")):
+            self, self.tr("退出"), self.tr("当前来电登记尚未保存，退出后将丢失。确定要退出吗？")
+        ):
             event.ignore()
             return
         self.timer.stop()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -44,7 +44,9 @@ class RecordsModel(QAbstractTableModel):
     """A short read-only list of records (departments, operators): one column per
     ``(header, value function)``; ``ROW_ROLE`` gives the record itself."""
 
-    def __init__(self, columns: Sequence[tuple[str, Callable[[Any], str]]], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, columns: Sequence[tuple[str, Callable[[Any], str]]], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[Any] = []
@@ -74,8 +76,9 @@ class RecordsModel(QAbstractTableModel):
             return QColor("#9e9e9e")
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.columns[section][0]
         return None
@@ -91,6 +94,7 @@ def _table(model: QAbstractTableModel) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.setAlternatingRowColors(True)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     return view
 
 
@@ -100,7 +104,8 @@ def _selected(view: QTableView) -> Any:
 
 
 def _state(record: Any) -> str:
-    return "启用" if record.active else "停用"
+    text = "启用" if record.active else "停用"
+    return QCoreApplication.translate("SettingsDialog", text)
 
 
 # -- 基本信息 ------------------------------------------------------------------------------------
@@ -133,7 +138,10 @@ class GeneralPage(QWidget):
         restore = QPushButton(self.tr("恢复默认问候语"))
         restore.setAutoDefault(False)
         restore.clicked.connect(lambda: self.greeting.setText(settings_mod.DEFAULT_GREETING))
-        greet_form.addRow("", restore)
+        restore_row = QHBoxLayout()
+        restore_row.addWidget(restore)
+        restore_row.addStretch(1)
+        greet_form.addRow("", restore_row)
 
         hours_box = QGroupBox(self.tr("各类事项的答复时限（小时）"))
         grid = QGridLayout(hours_box)
@@ -160,6 +168,7 @@ class GeneralPage(QWidget):
         self.save_button.clicked.connect(self.save)
         bottom = QHBoxLayout()
         bottom.addWidget(self.general, 1)
+        bottom.addStretch(1)
         bottom.addWidget(self.saved)
         bottom.addWidget(self.save_button)
 
@@ -177,17 +186,22 @@ class GeneralPage(QWidget):
         self.update_preview()
 
     def update_preview(self) -> None:
-        preview = settings_mod.Settings(property_name=self.property_name.text().strip(),
-                                        greeting=self.greeting.text())
+        preview = settings_mod.Settings(
+            property_name=self.property_name.text().strip(), greeting=self.greeting.text()
+        )
         self.preview.setText(preview.greeting_text())
 
     def save(self) -> bool:
         self.errors.clear()
         self.saved.clear()
         try:
-            settings_mod.update(self.session, property_name=self.property_name.text(),
-                                desk_phone=self.desk_phone.text(), greeting=self.greeting.text(),
-                                reply_hours={c: s.value() for c, s in self.hours.items()})
+            settings_mod.update(
+                self.session,
+                property_name=self.property_name.text(),
+                desk_phone=self.desk_phone.text(),
+                greeting=self.greeting.text(),
+                reply_hours={c: s.value() for c, s in self.hours.items()},
+            )
         except ValidationError as exc:
             self.errors.show_error(exc)
             return False
@@ -200,7 +214,9 @@ class GeneralPage(QWidget):
 
 # -- 部门 ------------------------------------------------------------------------------------------
 class DepartmentDialog(QDialog):
-    def __init__(self, session: Session, dept: Department | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, dept: Department | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.dept = dept
@@ -228,8 +244,13 @@ class DepartmentDialog(QDialog):
             if self.dept is None:
                 departments.add_department(self.session, self.name.text(), self.phone.text())
             else:
-                departments.update_department(self.session, self.dept.id, name=self.name.text(),
-                                              phone=self.phone.text(), active=self.dept.active)
+                departments.update_department(
+                    self.session,
+                    self.dept.id,
+                    name=self.name.text(),
+                    phone=self.phone.text(),
+                    active=self.dept.active,
+                )
         except ValidationError as exc:
             self.errors.show_error(exc)
             return
@@ -243,9 +264,14 @@ class DepartmentsPage(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.model = RecordsModel([(self.tr("部门名称"), lambda d: d.name),
-                                   (self.tr("联系电话"), lambda d: d.phone),
-                                   (self.tr("状态"), _state)], self)
+        self.model = RecordsModel(
+            [
+                (self.tr("部门名称"), lambda d: d.name),
+                (self.tr("联系电话"), lambda d: d.phone),
+                (self.tr("状态"), _state),
+            ],
+            self,
+        )
         self.view = _table(self.model)
         self.view.doubleClicked.connect(self.edit)
         self.add_button = QPushButton(self.tr("新增部门…"))
@@ -279,7 +305,9 @@ class DepartmentsPage(QWidget):
         dept = _selected(self.view)
         self.edit_button.setEnabled(dept is not None)
         self.toggle_button.setEnabled(dept is not None)
-        self.toggle_button.setText(self.tr("启用") if dept is not None and not dept.active else self.tr("停用"))
+        self.toggle_button.setText(
+            self.tr("启用") if dept is not None and not dept.active else self.tr("停用")
+        )
 
     def _open(self, dept: Department | None) -> None:
         self.dialog = DepartmentDialog(self.session, dept, self)
@@ -300,8 +328,9 @@ class DepartmentsPage(QWidget):
         if dept is None:
             return
         try:
-            departments.update_department(self.session, dept.id, name=dept.name, phone=dept.phone,
-                                          active=not dept.active)
+            departments.update_department(
+                self.session, dept.id, name=dept.name, phone=dept.phone, active=not dept.active
+            )
         except ReceptionError as exc:
             msgbox.error(self, self.tr("部门"), exc.message)
             return
@@ -312,7 +341,9 @@ class DepartmentsPage(QWidget):
 class OperatorDialog(QDialog):
     """New operator (登录名, 姓名, 角色, 密码) or an existing one (姓名, 角色, 启用)."""
 
-    def __init__(self, session: Session, operator: Operator | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, operator: Operator | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.operator = operator
@@ -361,11 +392,20 @@ class OperatorDialog(QDialog):
             if self.operator is None:
                 if self.password.text() != self.password_again.text():
                     raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
-                auth.create_operator(self.session, auth.OperatorInput(
-                    self.username.text(), self.display_name.text(), role, self.password.text()))
+                auth.create_operator(
+                    self.session,
+                    auth.OperatorInput(
+                        self.username.text(), self.display_name.text(), role, self.password.text()
+                    ),
+                )
             else:
-                auth.update_operator(self.session, self.operator.id, display_name=self.display_name.text(),
-                                     role=role, active=self.active.isChecked())
+                auth.update_operator(
+                    self.session,
+                    self.operator.id,
+                    display_name=self.display_name.text(),
+                    role=role,
+                    active=self.active.isChecked(),
+                )
         except ValidationError as exc:
             self.errors.show_error(exc)
             return
@@ -419,10 +459,15 @@ class OperatorsPage(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.model = RecordsModel([(self.tr("登录名"), lambda o: o.username),
-                                   (self.tr("姓名"), lambda o: o.display_name),
-                                   (self.tr("角色"), lambda o: Role(o.role).label),
-                                   (self.tr("状态"), _state)], self)
+        self.model = RecordsModel(
+            [
+                (self.tr("登录名"), lambda o: o.username),
+                (self.tr("姓名"), lambda o: o.display_name),
+                (self.tr("角色"), lambda o: Role(o.role).label),
+                (self.tr("状态"), _state),
+            ],
+            self,
+        )
         self.view = _table(self.model)
         self.view.doubleClicked.connect(self.edit)
         self.add_button = QPushButton(self.tr("新增操作员…"))
