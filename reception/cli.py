@@ -45,6 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, help="CSV（UTF-8 或 GBK）或 XLSX 文件")
     _data_dir_option(imp, top=False)
 
+    badge = commands.add_parser("badge", help="输出某次来访的访客证 PDF（视为补打，记入审计日志）")
+    badge.add_argument("serial", help="来访编号 / 访客证号，例如 LF20261126-012")
+    badge.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
+    badge.add_argument(
+        "--size", choices=["62x100", "57x102", "a6", "cr80"], default=None, help="标签尺寸（默认取系统设置）"
+    )
+    _data_dir_option(badge, top=False)
+
     demo = commands.add_parser("demo", help="在空的数据文件夹中生成演示物业（住户、部门、几周的来电）")
     _data_dir_option(demo, top=False)
     return parser
@@ -80,6 +88,15 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _badge(args: argparse.Namespace) -> int:
+    from reception.visit_badges import write_for_serial
+
+    session = _cli_session(DataDir(args.data_dir))
+    path = write_for_serial(session, args.serial, args.out, args.size)
+    print(f"已输出访客证：{path}")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from reception.demo import create_demo
 
@@ -102,6 +119,8 @@ def main(argv: Sequence[str] | None = None, open_window: WindowLauncher | None =
             return open_window(args.data_dir)
         if args.command == "residents":
             return _import(args)
+        if args.command == "badge":
+            return _badge(args)
         if args.command == "demo":
             return _demo(args)
     except ReceptionError as exc:
