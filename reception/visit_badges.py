@@ -31,6 +31,7 @@ def badge_data(visit: Visit, *, reprint: bool) -> BadgeData:
     from reception.badge import BadgeData  # reportlab is loaded only when a badge is wanted
 
     _printable(visit)
+    assert visit.valid_until is not None  # checked by _printable
     return BadgeData(
         property_name=settings_mod.load().property_name,
         pass_no=visit.serial,

@@ -55,11 +55,11 @@ class CallListModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-count and drop the loaded rows; the view fetches the first page again."""
+        """Re-count and reload the first page; further pages come as the view scrolls."""
         self.beginResetModel()
-        self._rows = []
         self._overdue = {}
         self._total = calls.count_calls(self._filter)
+        self._rows = calls.list_calls(self._filter, offset=0, limit=PAGE_SIZE) if self._total else []
         self.endResetModel()
 
     def total(self) -> int:
@@ -90,10 +90,14 @@ class CallListModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else COLUMN_COUNT
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-                   ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < COLUMN_COUNT:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < COLUMN_COUNT
+        ):
             return _tr(_HEADERS[section])
         return None
 
@@ -152,7 +156,70 @@ class CallListModel(QAbstractTableModel):
         cached = self._overdue.get(call.id)
         if cached is None:
             now = self._now()
-            cached = any(c.status in cases.OPEN_STATUSES and c.reply_due_at < now
-                         for c in cases.for_source("call", call.id))
+            cached = any(
+                c.status in cases.OPEN_STATUSES and c.reply_due_at < now
+                for c in cases.for_source("call", call.id)
+            )
             self._overdue[call.id] = cached
         return cached
+
+
+class RowsTableModel(QAbstractTableModel):
+    """A small, fully loaded table of service rows (the message and callback panels).
+
+    Subclasses set ``headers`` and implement ``display(row, column)``; ``ROW_ROLE`` gives the row."""
+
+    headers: tuple[str, ...] = ()
+    context = "RowsTableModel"
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.headers)
+        ):
+            return QCoreApplication.translate(self.context, self.headers[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self.foreground(row)
+        return None
+
+    def display(self, row: Any, column: int) -> str:
+        raise NotImplementedError
+
+    def tooltip(self, row: Any) -> str | None:
+        return None
+
+    def foreground(self, row: Any) -> QBrush | None:
+        return None

@@ -41,7 +41,8 @@ class ResidentLookup(QLineEdit):
         self._popup.setStyleSheet(
             "QListWidget#residentPopup { background: white; border: 1px solid #7a8a99; }"
             "QListWidget#residentPopup::item { padding: 4px 6px; }"
-            "QListWidget#residentPopup::item:selected { background: #d6e6f5; color: black; }")
+            "QListWidget#residentPopup::item:selected { background: #d6e6f5; color: black; }"
+        )
         self._popup.itemClicked.connect(self._pick_item)
         self._popup.hide()
         self.textEdited.connect(self._on_edited)
@@ -130,8 +131,12 @@ class ResidentLookup(QLineEdit):
     # ---- keyboard ---------------------------------------------------------------------
     def event(self, e: QEvent) -> bool:
         # Keep Esc/Enter for the open list instead of the form's shortcuts.
-        if e.type() == QEvent.Type.ShortcutOverride and self.is_popup_visible() and isinstance(e, QKeyEvent) \
-                and e.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if (
+            e.type() == QEvent.Type.ShortcutOverride
+            and self.is_popup_visible()
+            and isinstance(e, QKeyEvent)
+            and e.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
             e.accept()
             return True
         return super().event(e)
