@@ -1,0 +1,403 @@
+"""One call record: everything it holds (phone masked), what it created, its read-back and its
+history, with an edit mode for corrections (:func:`reception.calls.update_call`)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception import calls, cases, phones
+from reception.calls import CallEdit, HistoryLine
+from reception.clock import format_local
+from reception.errors import ConflictError, ReceptionError, StorageError, ValidationError
+from reception.models import Call
+from reception.session import Session
+from ui import msgbox
+from ui.call_list_model import RowsTableModel
+from ui.forms import error_label
+
+_EDITABLE = ["caller_name", "caller_phone", "location", "identity_verified", "category", "content", "answer"]
+
+_STYLE = """
+QLabel#title { color: #0d3c6e; }
+QLabel#caption { color: #5f6b7a; }
+QFrame#readbackBox { background: #fffbe6; border: 1px solid #e6d48a; border-radius: 6px; }
+QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] {
+    background: #f3f5f7; border: 1px solid #dde3e9; }
+"""
+
+
+class HistoryModel(RowsTableModel):
+    headers = ("时间", "操作人", "内容")
+    context = "HistoryModel"
+
+    def display(self, row: HistoryLine, column: int) -> str:
+        if column == 0:
+            return format_local(row.at, "%Y-%m-%d %H:%M:%S")
+        if column == 1:
+            return row.operator
+        return row.text
+
+    def tooltip(self, row: HistoryLine) -> str:
+        return row.text
+
+
+def _duration(seconds: int) -> str:
+    minutes, secs = divmod(max(seconds, 0), 60)
+    return f"{minutes:02d}:{secs:02d}"
+
+
+class CallDetailDialog(QDialog):
+    """``saved(call)`` after a correction was stored."""
+
+    saved = Signal(object)
+
+    def __init__(self, session: Session, call_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._call: Call = calls.get_call(call_id)
+        self._editing = False
+        self._shown_phone = ""
+        self._errors: dict[str, tuple[QWidget, QLabel]] = {}
+        self.setStyleSheet(_STYLE)
+        self.resize(860, 720)
+        self._build()
+        self._load()
+
+    # ---- building -------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("title")
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        layout.addWidget(self.title_label)
+
+        facts = QGridLayout()
+        facts.setHorizontalSpacing(16)
+        facts.setVerticalSpacing(4)
+        self.fact_labels: dict[str, QLabel] = {}
+        names = [
+            ("time", "登记时间"),
+            ("duration", "通话时长"),
+            ("operator", "首问接待人"),
+            ("outcome", "处理结果"),
+            ("department", "处理部门"),
+            ("alerted", "紧急通知"),
+            ("linked", "后续事项"),
+        ]
+        for i, (key, caption) in enumerate(names):
+            cap = QLabel(self.tr(caption))
+            cap.setObjectName("caption")
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fact_labels[key] = value
+            row, col = divmod(i, 2) if key != "linked" else (len(names) // 2, 0)
+            facts.addWidget(cap, row, col * 2, Qt.AlignmentFlag.AlignTop)
+            if key == "linked":
+                facts.addWidget(value, row, 1, 1, 3)
+            else:
+                facts.addWidget(value, row, col * 2 + 1)
+        facts.setColumnStretch(1, 1)
+        facts.setColumnStretch(3, 1)
+        layout.addLayout(facts)
+
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setStyleSheet("color: #dde3e9;")
+        layout.addWidget(line)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setVerticalSpacing(4)
+        self.name_edit = QLineEdit()
+        self.phone_edit = QLineEdit()
+        self.location_edit = QLineEdit()
+        self.identity_check = QCheckBox(self.tr("身份已核实"))
+        self.category_combo = QComboBox()
+        for category in calls.CATEGORIES:
+            self.category_combo.addItem(self.tr(category), category)
+        self.content_edit = QPlainTextEdit()
+        self.content_edit.setTabChangesFocus(True)
+        self.content_edit.setMaximumHeight(90)
+        self.answer_edit = QPlainTextEdit()
+        self.answer_edit.setTabChangesFocus(True)
+        self.answer_edit.setMaximumHeight(70)
+        who = QWidget()
+        who_row = QHBoxLayout(who)
+        who_row.setContentsMargins(0, 0, 0, 0)
+        who_row.addWidget(self._with_error("caller_name", self.name_edit), 2)
+        who_row.addWidget(self._inline_caption(self.tr("电话")), 0, Qt.AlignmentFlag.AlignTop)
+        who_row.addWidget(self._with_error("caller_phone", self.phone_edit), 2)
+        who_row.addWidget(self._with_error("identity_verified", self.identity_check), 1)
+        form.addRow(self.tr("来电人"), who)
+        where = QWidget()
+        where_row = QHBoxLayout(where)
+        where_row.setContentsMargins(0, 0, 0, 0)
+        where_row.addWidget(self._with_error("location", self.location_edit), 3)
+        where_row.addWidget(self._inline_caption(self.tr("类别")), 0, Qt.AlignmentFlag.AlignTop)
+        where_row.addWidget(self._with_error("category", self.category_combo), 1)
+        form.addRow(self.tr("地址"), where)
+        form.addRow(self.tr("来电内容"), self._with_error("content", self.content_edit))
+        form.addRow(self.tr("答复内容"), self._with_error("answer", self.answer_edit))
+        layout.addLayout(form)
+
+        box = QFrame()
+        box.setObjectName("readbackBox")
+        column = QVBoxLayout(box)
+        column.setContentsMargins(10, 6, 10, 6)
+        caption = QLabel(self.tr("复述要点"))
+        caption.setObjectName("caption")
+        self.readback_label = QLabel()
+        self.readback_label.setWordWrap(True)
+        self.readback_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column.addWidget(caption)
+        column.addWidget(self.readback_label)
+        layout.addWidget(box)
+
+        history_caption = QLabel(self.tr("处理记录"))
+        history_caption.setObjectName("caption")
+        layout.addWidget(history_caption)
+        self.history_model = HistoryModel(self)
+        self.history_view = QTableView()
+        self.history_view.setModel(self.history_model)
+        self.history_view.verticalHeader().hide()
+        self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history_view.setWordWrap(True)
+        header = self.history_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.history_view, 1)
+
+        self.general_error = error_label()
+        layout.addWidget(self.general_error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.edit_button = QPushButton(self.tr("编辑"))
+        self.edit_button.clicked.connect(self.start_edit)
+        self.save_button = QPushButton(self.tr("保存修改"))
+        self.save_button.clicked.connect(self.save_edit)
+        self.cancel_button = QPushButton(self.tr("取消修改"))
+        self.cancel_button.clicked.connect(self.cancel_edit)
+        self.close_button = QPushButton(self.tr("关闭"))
+        self.close_button.clicked.connect(self.reject)
+        for button in (self.edit_button, self.save_button, self.cancel_button, self.close_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+
+    @staticmethod
+    def _inline_caption(text: str) -> QLabel:
+        """A caption inside a form row, lined up with the text of the field beside it."""
+        label = QLabel(text)
+        label.setContentsMargins(8, 4, 0, 0)
+        return label
+
+    def _with_error(self, field: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        column.addWidget(widget)
+        label = error_label(box)
+        column.addWidget(label)
+        self._errors[field] = (widget, label)
+        return box
+
+    # ---- showing ------------------------------------------------------------------------------
+    def call(self) -> Call:
+        return self._call
+
+    def _load(self) -> None:
+        c = self._call
+        self.setWindowTitle(self.tr("来电记录 {0}").format(c.serial))
+        self.title_label.setText(self.tr("来电 {0}　{1}").format(c.serial, c.category))
+        f = self.fact_labels
+        f["time"].setText(format_local(c.saved_at, "%Y-%m-%d %H:%M"))
+        f["duration"].setText(_duration(c.duration_s))
+        f["operator"].setText(c.operator.display_name)
+        f["outcome"].setText(c.outcome)
+        dept = c.department.name if c.department_id else ""
+        f["department"].setText("，".join(p for p in (dept, c.taken_by) if p) or self.tr("—"))
+        if c.alerted_department_id:
+            f["alerted"].setText(
+                self.tr("{0}（{1}）").format(
+                    c.alerted_department.name, format_local(c.alerted_at, "%m-%d %H:%M")
+                )
+            )
+        else:
+            f["alerted"].setText(self.tr("—"))
+        f["linked"].setText(self._linked_text() or self.tr("—"))
+        self._shown_phone = phones.mask(c.caller_phone)
+        self.name_edit.setText(c.caller_name)
+        self.phone_edit.setText(self._shown_phone)
+        self.location_edit.setText(c.location)
+        self.identity_check.setChecked(c.identity_verified)
+        self.category_combo.setCurrentIndex(self.category_combo.findData(c.category))
+        self.content_edit.setPlainText(c.content)
+        self.answer_edit.setPlainText(c.answer)
+        self.readback_label.setText(c.readback)
+        self.history_model.set_rows(calls.call_history(c.id))
+        self.history_view.resizeRowsToContents()
+        self._set_editing(False)
+
+    def _linked_text(self) -> str:
+        c = self._call
+        parts = []
+        for case in cases.for_source("call", c.id):
+            parts.append(
+                self.tr("工单 {0}（{1}，{2} 前答复）").format(
+                    case.serial, case.status, format_local(case.reply_due_at, "%m-%d %H:%M")
+                )
+            )
+        for msg in c.messages:
+            if msg.delivered_at:
+                parts.append(self.tr("留言已转达给 {0}").format(msg.delivered_to))
+            else:
+                parts.append(self.tr("留言待转达"))
+        for cb in c.callbacks:
+            if cb.completed_at:
+                parts.append(self.tr("已回电：{0}").format(cb.result))
+            else:
+                parts.append(self.tr("待回电（{0} 前）").format(format_local(cb.due_at, "%m-%d %H:%M")))
+        return "；".join(parts)
+
+    # ---- editing -----------------------------------------------------------------------------
+    def is_editing(self) -> bool:
+        return self._editing
+
+    def _set_editing(self, editing: bool) -> None:
+        self._editing = editing
+        for edit in (self.name_edit, self.phone_edit, self.location_edit):
+            edit.setReadOnly(not editing)
+            edit.style().unpolish(edit)
+            edit.style().polish(edit)
+        for text in (self.content_edit, self.answer_edit):
+            text.setReadOnly(not editing)
+            text.style().unpolish(text)
+            text.style().polish(text)
+        self.identity_check.setEnabled(editing)
+        self.category_combo.setEnabled(editing)
+        self.edit_button.setVisible(not editing)
+        self.save_button.setVisible(editing)
+        self.cancel_button.setVisible(editing)
+        self.save_button.setDefault(editing)
+        self._clear_errors()
+
+    def start_edit(self) -> None:
+        self._set_editing(True)
+        self.name_edit.setFocus()
+
+    def cancel_edit(self) -> None:
+        self._load()
+
+    def _phone_value(self) -> str:
+        text = self.phone_edit.text().strip()
+        return self._call.caller_phone if text == self._shown_phone else text
+
+    def build_edit(self) -> CallEdit:
+        return CallEdit(
+            caller_name=self.name_edit.text(),
+            caller_phone=self._phone_value(),
+            location=self.location_edit.text(),
+            identity_verified=self.identity_check.isChecked(),
+            category=self.category_combo.currentData() or "",
+            content=self.content_edit.toPlainText(),
+            answer=self.answer_edit.toPlainText(),
+        )
+
+    def save_edit(self) -> bool:
+        if not self._editing:
+            return False
+        try:
+            call = calls.update_call(
+                self._session, self._call.id, self.build_edit(), expected_version=self._call.version
+            )
+        except ValidationError as exc:
+            self._show_errors(exc.fields)
+            return False
+        except ConflictError as exc:
+            msgbox.error(self, self.tr("未能保存修改"), exc.message)
+            return False
+        except StorageError as exc:
+            msgbox.error(self, self.tr("未能保存修改"), exc.message)
+            return False
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("未能保存修改"), exc.message)
+            return False
+        self._call = call
+        self._load()
+        self.saved.emit(call)
+        return True
+
+    def error_text(self, field: str) -> str:
+        entry = self._errors.get(field)
+        return entry[1].text() if entry is not None and not entry[1].isHidden() else ""
+
+    def _show_errors(self, fields: dict[str, str]) -> None:
+        self._clear_errors()
+        first: QWidget | None = None
+        leftovers = []
+        for name in _EDITABLE:
+            if name in fields:
+                widget, label = self._errors[name]
+                label.setText(fields[name])
+                label.show()
+                first = first or widget
+        leftovers = [m for k, m in fields.items() if k not in self._errors]
+        if leftovers:
+            self.general_error.setText("；".join(leftovers))
+            self.general_error.show()
+        if first is not None:
+            first.setFocus()
+
+    def _clear_errors(self) -> None:
+        for _widget, label in self._errors.values():
+            label.hide()
+        self.general_error.hide()
+
+    def _dirty(self) -> bool:
+        c = self._call
+        e = self.build_edit()
+        return (
+            e.caller_name != c.caller_name
+            or e.caller_phone != c.caller_phone
+            or e.location != c.location
+            or e.identity_verified != c.identity_verified
+            or e.category != c.category
+            or e.content != c.content
+            or e.answer != c.answer
+        )
+
+    def reject(self) -> None:
+        if (
+            self._editing
+            and self._dirty()
+            and not msgbox.ask(self, self.tr("放弃修改"), self.tr("修改尚未保存，确定放弃吗？"))
+        ):
+            return
+        super().reject()

@@ -1,0 +1,150 @@
+"""Messages waiting to be passed on (待转达留言) and marking them delivered (标记已转达)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception import messages, phones
+from reception.clock import format_local
+from reception.errors import ReceptionError, StorageError, ValidationError
+from reception.models import Message
+from reception.session import Session
+from ui import msgbox
+from ui.call_list_model import RowsTableModel
+from ui.forms import error_label
+
+TIME, FOR_WHOM, FROM, PHONE, TEXT = range(5)
+
+
+def message_target(msg: Message) -> str:
+    dept = msg.for_department.name if msg.for_department_id else ""
+    return "、".join(p for p in (msg.for_person, dept) if p)
+
+
+class MessageListModel(RowsTableModel):
+    headers = ("时间", "留言给", "留言人", "回电号码", "内容")
+    context = "MessageListModel"
+
+    def display(self, row: Message, column: int) -> str:
+        if column == TIME:
+            return format_local(row.created_at, "%m-%d %H:%M")
+        if column == FOR_WHOM:
+            return message_target(row)
+        if column == FROM:
+            return row.from_name
+        if column == PHONE:
+            return phones.mask(row.callback_phone)
+        if column == TEXT:
+            return " ".join(row.text.split())
+        return ""
+
+    def tooltip(self, row: Message) -> str:
+        return row.text
+
+
+class MessagesPanel(QWidget):
+    """Undelivered messages, newest first. ``changed`` after one is marked delivered."""
+
+    changed = Signal()
+    count_changed = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.model = MessageListModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        self.view.selectionModel().currentRowChanged.connect(self._selected)
+        self.view.doubleClicked.connect(lambda _i: self.to_edit.setFocus())
+
+        self.to_edit = QLineEdit()
+        self.to_edit.setPlaceholderText(self.tr("已转达给谁"))
+        self.to_edit.returnPressed.connect(self.deliver_selected)
+        self.deliver_button = QPushButton(self.tr("标记已转达"))
+        self.deliver_button.clicked.connect(self.deliver_selected)
+        self.error = error_label()
+        self.empty_label = QLabel(self.tr("没有待转达的留言"))
+        self.empty_label.setStyleSheet("color: #6b7785;")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("转达给")))
+        row.addWidget(self.to_edit, 1)
+        row.addWidget(self.deliver_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        self.refresh()
+
+    def set_session(self, session: Session) -> None:
+        self._session = session
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_rows(messages.list_messages())
+        count = self.model.rowCount()
+        self.empty_label.setVisible(count == 0)
+        self.to_edit.setEnabled(count > 0)
+        self.deliver_button.setEnabled(count > 0)
+        if count:
+            self.view.selectRow(0)
+        else:
+            self.to_edit.clear()
+        self.count_changed.emit(count)
+
+    def selected(self) -> Message | None:
+        index = self.view.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _selected(self, current: Any, _previous: Any) -> None:
+        msg = self.model.row_at(current.row()) if current.isValid() else None
+        self.error.hide()
+        self.to_edit.setText(message_target(msg) if msg is not None else "")
+
+    def deliver_selected(self) -> bool:
+        msg = self.selected()
+        if msg is None:
+            return False
+        try:
+            messages.deliver(self._session, msg.id, self.to_edit.text())
+        except ValidationError as exc:
+            self.error.setText("；".join(exc.fields.values()))
+            self.error.show()
+            self.to_edit.setFocus()
+            return False
+        except StorageError as exc:
+            msgbox.error(self, self.tr("未能保存"), exc.message)
+            return False
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("未能保存"), exc.message)
+            self.refresh()
+            return False
+        self.error.hide()
+        self.refresh()
+        self.changed.emit()
+        return True
