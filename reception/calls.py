@@ -162,6 +162,7 @@ def readback(
     department: Department | None = None,
     message_department: Department | None = None,
     hours: int | None = None,
+    alerted_department: Department | None = None,
 ) -> str:
     """The line read back to the caller (复述要点): who, what, and what was promised."""
     who = data.caller_name.strip() or (resident.name if resident else "") or "来电人"
@@ -169,10 +170,11 @@ def readback(
         room_label(resident.building, resident.unit, resident.room) if resident else ""
     )
     caller = f"{who}（{where}）" if where else who
-    matter = " ".join(data.content.split())
+    matter = " ".join(data.content.split()).rstrip("。.！!？?；;，,")
     if len(matter) > 60:
         matter = matter[:60] + "…"
-    category = f"{data.category}：" if data.category else ""
+    category = data.category or ""
+    said = f"反映{category}：{matter}" if matter else (f"来电{category}" if category else "来电")
     if data.outcome == Outcome.ANSWERED:
         action = "已当场答复"
     elif data.outcome == Outcome.DISPATCHED:
@@ -188,7 +190,11 @@ def readback(
         action = f"我们将于{due}前回电" if due else "我们会尽快回电"
     else:
         action = "（尚未选择处理结果）"
-    return f"{caller}反映{category}{matter}。{action}。"
+    alert = ""
+    if data.category == EMERGENCY and alerted_department is not None:
+        when = format_local(data.alerted_at, "%H:%M") if data.alerted_at else ""
+        alert = f"已于{when}通知{alerted_department.name}。" if when else f"已通知{alerted_department.name}。"
+    return f"{caller}{said}。{alert}{action}。"
 
 
 def preview_readback(data: CallInput) -> str:
@@ -201,7 +207,12 @@ def preview_readback(data: CallInput) -> str:
         else None
     )
     hours = settings_mod.load().reply_hours_for(data.category) if data.outcome == Outcome.DISPATCHED else None
-    return readback(data, resident, dept, mdept, hours)
+    alerted = (
+        Department.get_or_none(Department.id == data.alerted_department_id)
+        if data.alerted_department_id
+        else None
+    )
+    return readback(data, resident, dept, mdept, hours, alerted)
 
 
 def register_call(session: Session, data: CallInput) -> CallResult:
@@ -227,6 +238,7 @@ def register_call(session: Session, data: CallInput) -> CallResult:
         c.department,
         c.message_department,
         hours if data.outcome == Outcome.DISPATCHED else None,
+        c.alerted_department,
     )
     result: CallResult
     try:

@@ -279,6 +279,57 @@ class Incident(BaseModel):
     created_at = pw.DateTimeField()
 
 
+class Letter(BaseModel):
+    """来函: a letter received at the desk, routed to a department and answered by a deadline."""
+
+    id = pw.AutoField()
+    serial = pw.CharField(max_length=20, unique=True)
+    receipt_no = pw.CharField(max_length=12, unique=True)  # 收文编号, restarts each year: 2026-0003
+    received_at = pw.DateTimeField(index=True)
+    channel = pw.CharField(max_length=10)
+    letter_type = pw.CharField(max_length=10)
+    sender_name = pw.CharField(max_length=50)
+    organisation = pw.CharField(max_length=100, default="")
+    contact = pw.CharField(max_length=100, default="")
+    sender_ref = pw.CharField(max_length=50, default="")
+    resident = pw.ForeignKeyField(Resident, null=True, backref="letters", on_delete="SET NULL")
+    subject = pw.CharField(max_length=200)
+    summary = pw.TextField(default="")
+    pages = pw.IntegerField(default=1)
+    confidentiality = pw.CharField(max_length=10)
+    operator = pw.ForeignKeyField(Operator, backref="letters")  # who registered it (首问责任人)
+    department = pw.ForeignKeyField(Department, null=True, backref="letters")
+    handler = pw.CharField(max_length=50, default="")
+    routed_at = pw.DateTimeField(null=True)
+    reply_due_at = pw.DateTimeField(index=True)
+    status = pw.CharField(max_length=10, index=True)
+    replied_at = pw.DateTimeField(null=True)
+    reply_channel = pw.CharField(max_length=10, default="")
+    reply_summary = pw.TextField(default="")
+    replied_by = pw.CharField(max_length=50, default="")
+    archived_at = pw.DateTimeField(null=True)
+    client_token = pw.CharField(max_length=40, null=True, unique=True)
+    version = pw.IntegerField(default=1)
+    updated_at = pw.DateTimeField()
+
+
+class Attachment(BaseModel):
+    """A file kept in the data folder under its content hash; the original name is remembered."""
+
+    id = pw.AutoField()
+    owner_kind = pw.CharField(max_length=10)  # 'letter'
+    owner_id = pw.IntegerField()
+    role = pw.CharField(max_length=10, default="original")  # 'original' | 'reply'
+    sha256 = pw.CharField(max_length=64, index=True)
+    original_name = pw.CharField(max_length=255)
+    size = pw.IntegerField()
+    added_at = pw.DateTimeField()
+    added_by = pw.ForeignKeyField(Operator, backref="attachments")
+
+    class Meta:
+        indexes = ((("owner_kind", "owner_id"), False),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting,
     Department,
@@ -295,4 +346,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     Visit,
     WatchEntry,
     Incident,
+    Letter,
+    Attachment,
 ]

@@ -54,7 +54,11 @@ class DataDir:
     def archive(self) -> Path:
         return self.root / "archive"
 
+    @property
+    def attachments(self) -> Path:
+        return self.root / "attachments"
+
     def ensure(self) -> DataDir:
-        for folder in (self.root, self.backups, self.logs, self.archive):
+        for folder in (self.root, self.backups, self.logs, self.archive, self.attachments):
             folder.mkdir(parents=True, exist_ok=True)
         return self

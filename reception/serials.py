@@ -15,6 +15,18 @@ CALL = "LD"
 VISIT = "LF"
 LETTER = "LH"
 CASE = "GD"
+RECEIPT = "SW"  # 收文编号: counted per year
+
+
+def next_receipt_no(year: int) -> str:
+    """``'2026-0003'``: the third letter received in 2026."""
+    row = database.execute_sql(
+        'INSERT INTO "serial_counter" ("kind", "day", "last") VALUES (?, ?, 1) '
+        'ON CONFLICT ("kind", "day") DO UPDATE SET "last" = "serial_counter"."last" + 1 '
+        'RETURNING "last"',
+        (RECEIPT, str(year)),
+    ).fetchone()
+    return f"{year}-{row[0]:04d}"
 
 
 def next_serial(kind: str, day: date) -> str:

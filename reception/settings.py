@@ -59,6 +59,10 @@ DEFAULT_VISIT_PURPOSES: dict[str, dict[str, str]] = {
 }
 
 
+# 来函: days to reply by letter type (complaints follow the 24-hour promise).
+DEFAULT_LETTER_REPLY_HOURS = {"投诉": 24, "咨询": 168, "意见建议": 168, "公函": 168, "通知": 168, "其他": 168}
+
+
 @dataclass
 class Settings:
     property_name: str = ""
@@ -71,6 +75,7 @@ class Settings:
     badge_valid_hours: int = 4
     badge_valid_end_of_day: bool = False
     store_full_id: bool = False
+    letter_reply_hours: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LETTER_REPLY_HOURS))
 
     def greeting_text(self) -> str:
         return self.greeting.replace("{物业名称}", self.property_name or "××物业")

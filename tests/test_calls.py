@@ -272,3 +272,23 @@ def test_audit_details_never_hold_a_full_phone_number(receptionist, clock):
     from reception.models import AuditLog
 
     assert not any("13912345678" in (e.detail or "") for e in AuditLog.select())
+
+
+def test_readback_reads_naturally(receptionist, clock):
+    data = a_call(
+        clock,
+        content="楼上装修太吵，影响休息。",
+        caller_name="孙女士",
+        outcome=Outcome.CALLBACK,
+        callback_due_at=clock.now() + timedelta(hours=2),
+    )
+    assert calls.readback(data) == "孙女士反映咨询：楼上装修太吵，影响休息。我们将于11月26日 11:00前回电。"
+    assert calls.readback(CallInput(started_at=clock.now())) == "来电人来电。（尚未选择处理结果）。"
+    emergency = a_call(
+        clock,
+        category="紧急",
+        content="地库冒烟",
+        alerted_department_id=dept("保安部").id,
+        alerted_at=clock.now(),
+    )
+    assert "已于09:00通知保安部。" in calls.preview_readback(emergency)

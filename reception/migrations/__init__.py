@@ -53,6 +53,7 @@ def split_sql(script: str) -> list[str]:
 STEPS: list[Step] = [
     Step(1, "initial", _sql_step("0001_initial.sql")),
     Step(2, "visits", _sql_step("0002_visits.sql")),
+    Step(3, "letters", _sql_step("0003_letters.sql")),
 ]
 LATEST = STEPS[-1].version
 
