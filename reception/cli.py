@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from reception import __version__
@@ -53,9 +54,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _data_dir_option(badge, top=False)
 
+    letters = commands.add_parser("letters", help="来函登记")
+    _data_dir_option(letters, top=False)
+    letters_cmds = letters.add_subparsers(dest="letters_command", metavar="操作", required=True)
+    export = letters_cmds.add_parser("export", help="把一段日期内的来函导出为 Excel")
+    export.add_argument("--from", dest="date_from", type=_day, required=True, help="开始日期 YYYY-MM-DD")
+    export.add_argument("--to", dest="date_to", type=_day, required=True, help="结束日期 YYYY-MM-DD（含）")
+    export.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+    _data_dir_option(export, top=False)
+
     demo = commands.add_parser("demo", help="在空的数据文件夹中生成演示物业（住户、部门、几周的来电）")
     _data_dir_option(demo, top=False)
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
 
 
 def _cli_session(data: DataDir):
@@ -97,6 +114,17 @@ def _badge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _letters_export(args: argparse.Namespace) -> int:
+    from reception.letters import LetterFilter, export_xlsx
+
+    _cli_session(DataDir(args.data_dir))
+    if args.date_to < args.date_from:
+        raise ReceptionError("结束日期不能早于开始日期。")
+    count = export_xlsx(LetterFilter(date_from=args.date_from, date_to=args.date_to), args.out)
+    print(f"已导出 {count} 份来函到 {args.out}")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from reception.demo import create_demo
 
@@ -121,6 +149,8 @@ def main(argv: Sequence[str] | None = None, open_window: WindowLauncher | None =
             return _import(args)
         if args.command == "badge":
             return _badge(args)
+        if args.command == "letters":
+            return _letters_export(args)
         if args.command == "demo":
             return _demo(args)
     except ReceptionError as exc:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from reception import auth, callbacks, calls, messages, residents
+from reception.attachments import AttachmentStore
 from reception.clock import Clock, FixedClock, to_local, to_utc
 from reception.errors import ReceptionError
 from reception.models import Call, Department, Resident
@@ -237,6 +238,93 @@ def _visits(desk: _Desk, rng: random.Random, people: list[Resident], days: int, 
     )
 
 
+LETTERS = [
+    (
+        "邮寄",
+        "公函",
+        "街道办事处",
+        "关于开展冬季消防安全检查的通知",
+        "请于 12 月 5 日前完成消防通道清理并上报自查表。",
+        "保安部",
+    ),
+    (
+        "当面递交",
+        "投诉",
+        "",
+        "关于地库长期漏水的投诉",
+        "B2 层 35 号车位上方持续漏水，多次反映未解决。",
+        "工程部",
+    ),
+    (
+        "电子邮件",
+        "意见建议",
+        "阳光花园业主委员会",
+        "关于增加电动车充电桩的建议",
+        "建议在 3 号楼、8 号楼旁增设充电桩。",
+        "工程部",
+    ),
+    ("快递", "咨询", "", "关于物业费发票开具的咨询", "询问如何开具 2026 年度物业费增值税发票。", "财务部"),
+    (
+        "传真",
+        "通知",
+        "区房管局",
+        "关于物业服务企业信用评价的通知",
+        "请按要求报送年度服务质量自评材料。",
+        "品质管理部",
+    ),
+    ("邮寄", "咨询", "", "关于车位租赁续约的咨询", "租赁合同将于下月到期，询问续约手续。", "客服中心"),
+]
+
+
+def _letters(
+    desk: _Desk, rng: random.Random, people: list[Resident], end: datetime, store: AttachmentStore
+) -> None:
+    """Letters in every status; the oldest open one is overdue."""
+    from reception import letters
+
+    session = desk.sessions[0]
+    for index, (channel, kind, org, subject, summary, dept) in enumerate(LETTERS):
+        desk.clock.set(end - timedelta(days=12 - index * 2, hours=rng.randint(0, 5)))
+        resident = None if org else rng.choice(people)
+        letter = letters.register_letter(
+            session,
+            letters.LetterInput(
+                channel=channel,
+                letter_type=kind,
+                sender_name=resident.name if resident else "办公室",
+                organisation=org,
+                resident_id=resident.id if resident else None,
+                subject=subject,
+                summary=summary,
+                pages=rng.randint(1, 4),
+                department_id=desk.departments[dept].id if kind == "投诉" else None,
+                handler="刘工" if kind == "投诉" else "",
+            ),
+            store,
+        )
+        if index in (0, 2, 3, 5):
+            desk.clock.advance(hours=2)
+            letter = letters.route_letter(
+                session, letter.id, desk.departments[dept].id, "经办人", None, letter.version
+            )
+        if index in (0, 2):
+            desk.clock.advance(days=1)
+            letter = letters.record_reply(
+                session,
+                letter.id,
+                replied_at=None,
+                channel="书面回函",
+                summary="已按来函要求处理并书面答复。",
+                replied_by="周主管",
+                files=[],
+                store=store,
+                expected_version=letter.version,
+            )
+        if index == 0:
+            letters.archive_letter(session, letter.id, letter.version)
+    desk.clock.set(end)
+
+
 def create_demo(
     data: DataDir, *, days: int = 21, households: int = 300, seed: int = 2026, clock: Clock | None = None
 ) -> str:
@@ -274,6 +362,7 @@ def create_demo(
         day += timedelta(days=1)
     fixed.set(end)
     _visits(desk, rng, people, days, end)
+    _letters(desk, rng, people, end, AttachmentStore(data.attachments))
     # Older messages and callbacks have been dealt with; the last day's are still open.
     closer = auth.login("qiantai1", DEMO_PASSWORD, fixed)
     for msg in messages.list_messages():

@@ -67,3 +67,33 @@ def test_console_command_runs_headless():
     assert done.returncode == 0 and __version__ in done.stdout
     done = subprocess.run([sys.executable, "-c", HEADLESS_PROBE], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_letters_export_command(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    assert cli.main(["demo", "--data-dir", str(tmp_path)]) == 0
+    out = tmp_path / "letters.xlsx"
+    assert (
+        cli.main(
+            [
+                "letters",
+                "export",
+                "--from",
+                "2000-01-01",
+                "--to",
+                "2100-12-31",
+                "--out",
+                str(out),
+                "--data-dir",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    assert "已导出 6 份来函" in capsys.readouterr().out
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][0] == "编号" and len(rows) == 7
+    with pytest.raises(SystemExit):
+        cli.main(["letters", "export", "--from", "2026-13-01", "--to", "2026-12-01", "--out", str(out)])
+    assert "日期格式" in capsys.readouterr().err
