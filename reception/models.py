@@ -107,9 +107,19 @@ class Case(BaseModel):
     closed_at = pw.DateTimeField(null=True)
     version = pw.IntegerField(default=1)
     updated_at = pw.DateTimeField()
+    # schema v4: the case workflow
+    building = pw.CharField(max_length=20, default="")  # for analysis by building
+    place_key = pw.CharField(max_length=100, default="", index=True)  # '3-2-1201' or a public area
+    resolve_due_at = pw.DateTimeField(null=True)
+    replied_at = pw.DateTimeField(null=True)
+    reply_text = pw.TextField(default="")
+    close_note = pw.TextField(default="")
+    escalation_level = pw.IntegerField(default=0)
+    utility = pw.CharField(max_length=10, default="")  # 市政设施: 供水、供电、燃气…
+    agency = pw.CharField(max_length=100, default="")
 
     class Meta:
-        indexes = ((("source_kind", "source_id"), False),)
+        indexes = ((("source_kind", "source_id"), False), (("category", "place_key"), False))
 
 
 class CaseEvent(BaseModel):
@@ -330,6 +340,41 @@ class Attachment(BaseModel):
         indexes = ((("owner_kind", "owner_id"), False),)
 
 
+class ReturnVisit(BaseModel):
+    """回访: calling the resident back before a case is closed."""
+
+    id = pw.AutoField()
+    case = pw.ForeignKeyField(Case, backref="return_visits", on_delete="CASCADE")
+    at = pw.DateTimeField()
+    operator = pw.ForeignKeyField(Operator)
+    result = pw.CharField(max_length=10)  # 满意 / 基本满意 / 不满意 / 联系不上
+    comment = pw.TextField(default="")
+
+
+class LiaisonEntry(BaseModel):
+    """市政设施: a contact with the outside agency (who, when, what they said)."""
+
+    id = pw.AutoField()
+    case = pw.ForeignKeyField(Case, backref="liaison", on_delete="CASCADE")
+    at = pw.DateTimeField()
+    operator = pw.ForeignKeyField(Operator)
+    agency = pw.CharField(max_length=100)
+    contact = pw.CharField(max_length=100, default="")
+    said = pw.TextField()
+
+
+class KnowledgeEntry(BaseModel):
+    """知识库: standard answers (收费标准、装修办理流程…) insertable into an answer."""
+
+    id = pw.AutoField()
+    title = pw.CharField(max_length=100, unique=True)
+    body = pw.TextField()
+    tags = pw.CharField(max_length=200, default="")
+    active = pw.BooleanField(default=True)
+    updated_at = pw.DateTimeField()
+    updated_by = pw.ForeignKeyField(Operator, null=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting,
     Department,
@@ -348,4 +393,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Incident,
     Letter,
     Attachment,
+    ReturnVisit,
+    LiaisonEntry,
+    KnowledgeEntry,
 ]

@@ -59,6 +59,11 @@ DEFAULT_VISIT_PURPOSES: dict[str, dict[str, str]] = {
 }
 
 
+# Hours to resolve a case (separate from the reply promise), per category.
+DEFAULT_RESOLVE_HOURS = {
+    "投诉": 72, "报修": 48, "紧急": 24, "咨询": 24, "意见建议": 336, "市政设施": 168, "找人留言": 24, "其他": 72,
+}
+
 # 来函: days to reply by letter type (complaints follow the 24-hour promise).
 DEFAULT_LETTER_REPLY_HOURS = {"投诉": 24, "咨询": 168, "意见建议": 168, "公函": 168, "通知": 168, "其他": 168}
 
@@ -76,6 +81,12 @@ class Settings:
     badge_valid_end_of_day: bool = False
     store_full_id: bool = False
     letter_reply_hours: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LETTER_REPLY_HOURS))
+    resolve_hours: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RESOLVE_HOURS))
+    warn_hours: int = 4  # warn this long before a reply deadline
+    escalate_again_hours: int = 24  # a second escalation this long after the deadline
+
+    def resolve_hours_for(self, category: str) -> int:
+        return int(self.resolve_hours.get(category, DEFAULT_RESOLVE_HOURS.get(category, 72)))
 
     def greeting_text(self) -> str:
         return self.greeting.replace("{物业名称}", self.property_name or "××物业")

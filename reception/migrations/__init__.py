@@ -54,6 +54,7 @@ STEPS: list[Step] = [
     Step(1, "initial", _sql_step("0001_initial.sql")),
     Step(2, "visits", _sql_step("0002_visits.sql")),
     Step(3, "letters", _sql_step("0003_letters.sql")),
+    Step(4, "cases", _sql_step("0004_cases.sql")),
 ]
 LATEST = STEPS[-1].version
 
