@@ -77,7 +77,7 @@ def test_first_receiver_sees_the_case_until_closed(receptionist, supervisor, com
 @pytest.mark.parametrize("action", ["acknowledge_twice", "close_open", "finish_unreplied", "reopen_open"])
 def test_illegal_changes_are_refused_by_the_service(receptionist, complaint, action):
     case = cases.get_case(complaint.id)
-    with pytest.raises(ValidationError, match="不能|才能"):
+    with pytest.raises(ValidationError, match=r"不能|才能"):
         if action == "acknowledge_twice":
             case = cases.acknowledge(receptionist, case.id, "刘师傅", case.version)
             cases.acknowledge(receptionist, case.id, "刘师傅", case.version)
