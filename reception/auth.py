@@ -8,7 +8,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from reception import audit, db, departments, settings
+from reception import audit, db, departments, knowledge, settings
 from reception.clock import Clock
 from reception.errors import AuthError, NotFound, ValidationError
 from reception.models import Operator
@@ -79,6 +79,7 @@ def initial_setup(data: SetupInput, clock: Clock | None = None) -> Operator:
     with db.write():
         settings.save_initial(data.property_name, data.desk_phone)
         departments.create_defaults()
+        knowledge.ensure_seeded(None, now)
         admin = Operator.create(
             username=username,
             display_name=display,
