@@ -15,7 +15,7 @@ from reception.models import Resident
 from reception.residents import ResidentInput
 from reception.residents_import import ImportFileError, import_file
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "residents-sample.csv"
+SAMPLE = Path(__file__).resolve().parent / "data" / "residents-sample.csv"
 HEADER = ["楼栋", "单元", "房号", "姓名", "身份", "手机", "备用电话", "备注"]
 
 

@@ -16,7 +16,7 @@ from reception import settings as settings_mod
 from reception.session import Role
 
 PASSWORD = "secret12"
-SAMPLE = Path("/work/shared/data/residents-sample.csv")
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "residents-sample.csv"
 
 
 def type_text(qtbot, widget: QWidget, text: str) -> None:
