@@ -325,6 +325,78 @@ def _letters(
     desk.clock.set(end)
 
 
+def _cases(desk: _Desk, rng: random.Random, people: list[Resident], end: datetime) -> None:
+    """Walk the cases the calls, visits and letters opened: old ones closed after a return visit,
+    recent ones in progress, a few overdue; plus a repeat problem at one room and a municipal case."""
+    from reception import cases
+    from reception.models import Case
+
+    supervisor = desk.sessions[0]
+    leaky = people[7]
+    for days_ago in (25, 12, 3):  # the same leak three times in a month
+        desk.clock.set(end - timedelta(days=days_ago, hours=2))
+        cases.open_direct_case(
+            supervisor,
+            cases.CaseInput(
+                category="报修",
+                description="卫生间天花板渗水",
+                resident_id=leaky.id,
+                department_id=desk.departments["工程部"].id,
+                handler="刘师傅",
+            ),
+        )
+    desk.clock.set(end - timedelta(hours=20))
+    water = cases.open_direct_case(
+        supervisor,
+        cases.CaseInput(
+            category="市政设施",
+            description="小区 5-8 栋停水，业户询问恢复时间",
+            location="5-8栋",
+            department_id=desk.departments["工程部"].id,
+            handler="陈工",
+            utility="供水",
+        ),
+    )
+    desk.clock.advance(minutes=20)
+    cases.add_liaison(
+        supervisor, water.id, "市自来水公司", "抢修热线", "主管道爆裂抢修中，预计今晚 22:00 前恢复供水"
+    )
+    for case in list(Case.select().order_by(Case.received_at)):
+        age = end - case.received_at
+        if age < timedelta(hours=6):
+            continue  # just dispatched
+        when = case.received_at + timedelta(hours=rng.choice((1, 2, 3, 5, 8)))
+        if age < timedelta(days=2) and rng.random() < 0.5:
+            continue  # some recent ones are still waiting (a few of them overdue)
+        desk.clock.set(when)
+        current = cases.get_case(case.id)
+        if current.status == cases.PENDING:
+            current = cases.dispatch(
+                supervisor, case.id, desk.departments["客服中心"].id, "周主管", current.version
+            )
+        if current.status == cases.DISPATCHED:
+            current = cases.acknowledge(supervisor, case.id, current.handler or "值班人员", current.version)
+        late = rng.random() < 0.1
+        desk.clock.set(
+            case.reply_due_at + timedelta(hours=3) if late else when + timedelta(hours=rng.randint(1, 12))
+        )
+        if desk.clock.now() >= end:
+            continue
+        current = cases.reply(supervisor, case.id, "已安排处理并告知业户处理时间。", current.version)
+        if age < timedelta(days=3):
+            continue
+        desk.clock.advance(hours=rng.randint(4, 30))
+        current = cases.finish(supervisor, case.id, "已处理完毕。", current.version)
+        desk.clock.advance(hours=rng.randint(2, 20))
+        result = rng.choices(cases.VISIT_RESULTS, weights=(70, 20, 5, 5))[0]
+        comment = "仍不满意，要求再次处理" if result == cases.UNSATISFIED else ""
+        current = cases.record_return_visit(supervisor, case.id, result, comment)
+        if current.status == cases.AWAITING_VISIT and cases.can_close(current)[0]:
+            cases.close(supervisor, case.id, "", current.version)
+    desk.clock.set(end)
+    cases.run_escalations(supervisor)
+
+
 def create_demo(
     data: DataDir, *, days: int = 21, households: int = 300, seed: int = 2026, clock: Clock | None = None
 ) -> str:
@@ -363,6 +435,7 @@ def create_demo(
     fixed.set(end)
     _visits(desk, rng, people, days, end)
     _letters(desk, rng, people, end, AttachmentStore(data.attachments))
+    _cases(desk, rng, people, end)
     # Older messages and callbacks have been dealt with; the last day's are still open.
     closer = auth.login("qiantai1", DEMO_PASSWORD, fixed)
     for msg in messages.list_messages():
