@@ -68,7 +68,9 @@ class Call(BaseModel):
     saved_at = pw.DateTimeField(index=True)
     duration_s = pw.IntegerField(default=0)
     operator = pw.ForeignKeyField(Operator, backref="calls")  # 首问责任人
+    operator_id: int
     resident = pw.ForeignKeyField(Resident, null=True, backref="calls", on_delete="SET NULL")
+    resident_id: int | None
     caller_name = pw.CharField(max_length=50, default="")
     caller_phone = pw.CharField(max_length=40, default="")
     location = pw.CharField(max_length=100, default="")
@@ -78,8 +80,10 @@ class Call(BaseModel):
     answer = pw.TextField(default="")
     outcome = pw.CharField(max_length=20)
     department = pw.ForeignKeyField(Department, null=True, backref="calls")
+    department_id: int | None
     taken_by = pw.CharField(max_length=50, default="")  # the person in the department who took it
     alerted_department = pw.ForeignKeyField(Department, null=True, backref="alerts")
+    alerted_department_id: int | None
     alerted_at = pw.DateTimeField(null=True)
     readback = pw.TextField(default="")
     client_token = pw.CharField(max_length=40, null=True, unique=True)  # one save per form submit
@@ -96,10 +100,13 @@ class Case(BaseModel):
     source_id = pw.IntegerField(null=True)
     category = pw.CharField(max_length=20)
     resident = pw.ForeignKeyField(Resident, null=True, backref="cases", on_delete="SET NULL")
+    resident_id: int | None
     location = pw.CharField(max_length=100, default="")
     description = pw.TextField()
     first_receiver = pw.ForeignKeyField(Operator, backref="first_cases")  # 首问责任人
+    first_receiver_id: int
     department = pw.ForeignKeyField(Department, null=True, backref="cases")
+    department_id: int | None
     handler = pw.CharField(max_length=50, default="")
     status = pw.CharField(max_length=10, index=True)
     received_at = pw.DateTimeField()
@@ -127,12 +134,15 @@ class CaseEvent(BaseModel):
 
     id = pw.AutoField()
     case = pw.ForeignKeyField(Case, backref="events", on_delete="CASCADE")
+    case_id: int
     at = pw.DateTimeField()
     operator = pw.ForeignKeyField(Operator)
+    operator_id: int
     action = pw.CharField(max_length=20)
     from_status = pw.CharField(max_length=10, default="")
     to_status = pw.CharField(max_length=10, default="")
     department = pw.ForeignKeyField(Department, null=True)
+    department_id: int | None
     handler = pw.CharField(max_length=50, default="")
     note = pw.TextField(default="")
 
@@ -142,15 +152,19 @@ class Message(BaseModel):
 
     id = pw.AutoField()
     call = pw.ForeignKeyField(Call, null=True, backref="messages", on_delete="SET NULL")
+    call_id: int | None
     for_person = pw.CharField(max_length=50, default="")
     for_department = pw.ForeignKeyField(Department, null=True, backref="messages")
+    for_department_id: int | None
     from_name = pw.CharField(max_length=50, default="")
     callback_phone = pw.CharField(max_length=40, default="")
     text = pw.TextField()
     created_at = pw.DateTimeField(index=True)
     created_by = pw.ForeignKeyField(Operator, backref="messages_taken")
+    created_by_id: int
     delivered_at = pw.DateTimeField(null=True, index=True)
     delivered_by = pw.ForeignKeyField(Operator, null=True, backref="messages_delivered")
+    delivered_by_id: int | None
     delivered_to = pw.CharField(max_length=50, default="")
 
 
@@ -159,14 +173,17 @@ class Callback(BaseModel):
 
     id = pw.AutoField()
     call = pw.ForeignKeyField(Call, null=True, backref="callbacks", on_delete="SET NULL")
+    call_id: int | None
     name = pw.CharField(max_length=50, default="")
     phone = pw.CharField(max_length=40)
     reason = pw.TextField()
     due_at = pw.DateTimeField(index=True)
     created_at = pw.DateTimeField()
     created_by = pw.ForeignKeyField(Operator, backref="callbacks_promised")
+    created_by_id: int
     completed_at = pw.DateTimeField(null=True, index=True)
     completed_by = pw.ForeignKeyField(Operator, null=True, backref="callbacks_done")
+    completed_by_id: int | None
     result = pw.TextField(default="")
 
 
@@ -176,6 +193,7 @@ class AuditLog(BaseModel):
     id = pw.AutoField()
     at = pw.DateTimeField()
     operator = pw.ForeignKeyField(Operator, null=True, on_delete="RESTRICT")
+    operator_id: int | None
     action = pw.CharField(max_length=30)
     entity = pw.CharField(max_length=20, default="")
     entity_id = pw.IntegerField(null=True)
@@ -205,11 +223,13 @@ class Appointment(BaseModel):
     party_size = pw.IntegerField(default=1)
     expected_at = pw.DateTimeField(index=True)
     resident = pw.ForeignKeyField(Resident, null=True, backref="appointments", on_delete="SET NULL")
+    resident_id: int | None
     staff_host = pw.CharField(max_length=50, default="")
     purpose = pw.CharField(max_length=100, default="")
     booked_by = pw.CharField(max_length=50, default="")  # who asked for it (the host, a department…)
     status = pw.CharField(max_length=10, index=True)
     created_by = pw.ForeignKeyField(Operator, backref="appointments_booked")
+    created_by_id: int
     created_at = pw.DateTimeField()
     updated_at = pw.DateTimeField()
 
@@ -222,9 +242,12 @@ class Visit(BaseModel):
     kind = pw.CharField(max_length=10, index=True)  # 'business' | 'guest'
     arrived_at = pw.DateTimeField(index=True)
     operator = pw.ForeignKeyField(Operator, backref="visits")  # 首问责任人
+    operator_id: int
     resident = pw.ForeignKeyField(Resident, null=True, backref="visits", on_delete="SET NULL")
+    resident_id: int | None
     purpose = pw.CharField(max_length=100, default="")
     department = pw.ForeignKeyField(Department, null=True, backref="visits")
+    department_id: int | None
     handled = pw.TextField(default="")  # business: what was done
     taken_over_by = pw.CharField(max_length=50, default="")
     visitor_name = pw.CharField(max_length=50, default="")
@@ -240,16 +263,19 @@ class Visit(BaseModel):
     badge_destination = pw.CharField(max_length=50, default="")  # building/unit only
     staff_host = pw.CharField(max_length=50, default="")
     appointment = pw.ForeignKeyField(Appointment, null=True, backref="visits", on_delete="SET NULL")
+    appointment_id: int | None
     consent = pw.CharField(max_length=10, default="")
     consent_at = pw.DateTimeField(null=True)
     escort = pw.CharField(max_length=50, default="")
     watch_hit = pw.BooleanField(default=False)
     watch_decision = pw.CharField(max_length=10, default="")
     watch_decided_by = pw.ForeignKeyField(Operator, null=True, backref="watch_decisions")
+    watch_decided_by_id: int | None
     status = pw.CharField(max_length=10, index=True)
     valid_until = pw.DateTimeField(null=True)
     checked_out_at = pw.DateTimeField(null=True, index=True)
     checked_out_by = pw.ForeignKeyField(Operator, null=True, backref="checkouts")
+    checked_out_by_id: int | None
     badge_prints = pw.IntegerField(default=0)
     client_token = pw.CharField(max_length=40, null=True, unique=True)
     version = pw.IntegerField(default=1)
@@ -267,6 +293,7 @@ class WatchEntry(BaseModel):
     phone = pw.CharField(max_length=40, default="", index=True)
     reason = pw.TextField()
     added_by = pw.ForeignKeyField(Operator, backref="watch_entries")
+    added_by_id: int
     added_at = pw.DateTimeField()
     active = pw.BooleanField(default=True)
 
@@ -277,15 +304,19 @@ class Incident(BaseModel):
     id = pw.AutoField()
     kind = pw.CharField(max_length=10, index=True)
     call = pw.ForeignKeyField(Call, null=True, backref="incidents", on_delete="SET NULL")
+    call_id: int | None
     visit = pw.ForeignKeyField(Visit, null=True, backref="incidents", on_delete="SET NULL")
+    visit_id: int | None
     occurred_at = pw.DateTimeField(index=True)
     description = pw.TextField()
     reported_to = pw.ForeignKeyField(Department, null=True, backref="incidents")
+    reported_to_id: int | None
     reported_to_person = pw.CharField(max_length=50, default="")
     reported_at = pw.DateTimeField(null=True)
     police_case_no = pw.CharField(max_length=40, default="")
     officer = pw.CharField(max_length=50, default="")
     created_by = pw.ForeignKeyField(Operator, backref="incidents_recorded")
+    created_by_id: int
     created_at = pw.DateTimeField()
 
 
@@ -303,12 +334,15 @@ class Letter(BaseModel):
     contact = pw.CharField(max_length=100, default="")
     sender_ref = pw.CharField(max_length=50, default="")
     resident = pw.ForeignKeyField(Resident, null=True, backref="letters", on_delete="SET NULL")
+    resident_id: int | None
     subject = pw.CharField(max_length=200)
     summary = pw.TextField(default="")
     pages = pw.IntegerField(default=1)
     confidentiality = pw.CharField(max_length=10)
     operator = pw.ForeignKeyField(Operator, backref="letters")  # who registered it (首问责任人)
+    operator_id: int
     department = pw.ForeignKeyField(Department, null=True, backref="letters")
+    department_id: int | None
     handler = pw.CharField(max_length=50, default="")
     routed_at = pw.DateTimeField(null=True)
     reply_due_at = pw.DateTimeField(index=True)
@@ -335,6 +369,7 @@ class Attachment(BaseModel):
     size = pw.IntegerField()
     added_at = pw.DateTimeField()
     added_by = pw.ForeignKeyField(Operator, backref="attachments")
+    added_by_id: int
 
     class Meta:
         indexes = ((("owner_kind", "owner_id"), False),)
@@ -345,8 +380,10 @@ class ReturnVisit(BaseModel):
 
     id = pw.AutoField()
     case = pw.ForeignKeyField(Case, backref="return_visits", on_delete="CASCADE")
+    case_id: int
     at = pw.DateTimeField()
     operator = pw.ForeignKeyField(Operator)
+    operator_id: int
     result = pw.CharField(max_length=10)  # 满意 / 基本满意 / 不满意 / 联系不上
     comment = pw.TextField(default="")
 
@@ -356,8 +393,10 @@ class LiaisonEntry(BaseModel):
 
     id = pw.AutoField()
     case = pw.ForeignKeyField(Case, backref="liaison", on_delete="CASCADE")
+    case_id: int
     at = pw.DateTimeField()
     operator = pw.ForeignKeyField(Operator)
+    operator_id: int
     agency = pw.CharField(max_length=100)
     contact = pw.CharField(max_length=100, default="")
     said = pw.TextField()
@@ -373,6 +412,33 @@ class KnowledgeEntry(BaseModel):
     active = pw.BooleanField(default=True)
     updated_at = pw.DateTimeField()
     updated_by = pw.ForeignKeyField(Operator, null=True)
+    updated_by_id: int | None
+
+
+class Shift(BaseModel):
+    """交接班: a shift at the desk, handed over to the next operator, who confirms with their own
+    login (or refuses, with a reason). A shift is closed only when the handover is confirmed."""
+
+    id = pw.AutoField()
+    day = pw.CharField(max_length=8, index=True)  # local day the shift started, 20261126
+    number = pw.IntegerField()  # 1, 2, 3 … within the day
+    started_at = pw.DateTimeField(index=True)
+    operator = pw.ForeignKeyField(Operator, backref="shifts")  # 交班人
+    operator_id: int
+    status = pw.CharField(max_length=10, index=True)
+    handed_over_at = pw.DateTimeField(null=True)
+    note = pw.TextField(default="")
+    incoming = pw.ForeignKeyField(Operator, null=True, backref="shifts_taken")  # 接班人
+    incoming_id: int | None
+    confirmed_at = pw.DateTimeField(null=True)
+    refused_by = pw.ForeignKeyField(Operator, null=True, backref="shifts_refused")
+    refused_by_id: int | None
+    refused_at = pw.DateTimeField(null=True)
+    refused_reason = pw.TextField(default="")
+    version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("day", "number"), True),)
 
 
 ALL_MODELS: list[type[BaseModel]] = [
@@ -396,4 +462,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     ReturnVisit,
     LiaisonEntry,
     KnowledgeEntry,
+    Shift,
 ]

@@ -55,6 +55,7 @@ STEPS: list[Step] = [
     Step(2, "visits", _sql_step("0002_visits.sql")),
     Step(3, "letters", _sql_step("0003_letters.sql")),
     Step(4, "cases", _sql_step("0004_cases.sql")),
+    Step(5, "shifts", _sql_step("0005_shifts.sql")),
 ]
 LATEST = STEPS[-1].version
 
