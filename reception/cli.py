@@ -3,12 +3,14 @@
 reception [--data-dir DIR]                      the window
 reception residents import FILE [--data-dir DIR]
 reception demo --data-dir DIR
+reception report complaints [--month YYYY-MM] --out FILE.pdf [--data-dir DIR]
 reception --version | --help
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -62,6 +64,32 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="date_to", type=_day, required=True, help="结束日期 YYYY-MM-DD（含）")
     export.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
     _data_dir_option(export, top=False)
+
+    report = commands.add_parser("report", help="输出报表 PDF")
+    _data_dir_option(report, top=False)
+    report_cmds = report.add_subparsers(dest="report_command", metavar="报表", required=True)
+    # Each report kind: a sub-parser here and a function in _REPORTS (below).
+    complaints = report_cmds.add_parser("complaints", help="月度投诉分析总结（A4 PDF）")
+    complaints.add_argument(
+        "--month", metavar="YYYY-MM", default=None, help="统计月份，例如 2026-11（默认本月）"
+    )
+    complaints.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
+    _data_dir_option(complaints, top=False)
+
+    backup_cmd = commands.add_parser("backup", help="立即备份数据库（在线备份，校验后保存到 backups 文件夹）")
+    _data_dir_option(backup_cmd, top=False)
+    restore_cmd = commands.add_parser(
+        "restore", help="从备份文件恢复数据库（先校验备份，并先备份当前数据库）"
+    )
+    restore_cmd.add_argument("file", type=Path, help="备份文件（.db）")
+    _data_dir_option(restore_cmd, top=False)
+    audit_cmd = commands.add_parser("audit", help="审计日志")
+    _data_dir_option(audit_cmd, top=False)
+    audit_cmds = audit_cmd.add_subparsers(dest="audit_command", metavar="操作", required=True)
+    verify = audit_cmds.add_parser("verify", help="检查审计日志是否被修改、删除或调换顺序")
+    _data_dir_option(verify, top=False)
+    purge = commands.add_parser("purge", help="立即清除超过保存期限的访客证件信息和电话号码")
+    _data_dir_option(purge, top=False)
 
     demo = commands.add_parser("demo", help="在空的数据文件夹中生成演示物业（住户、部门、几周的来电）")
     _data_dir_option(demo, top=False)
@@ -125,6 +153,97 @@ def _letters_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _month(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise ReceptionError(f"月份格式应为 YYYY-MM（例如 2026-11）：{text}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _write_pdf(path: Path, pdf: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(pdf)
+        tmp.replace(path)
+    except OSError as exc:
+        raise ReceptionError(f"文件未能写入 {path}：{exc.strerror or exc}") from exc
+
+
+def _report_complaints(args: argparse.Namespace) -> int:
+    from reception.clock import Clock
+    from reception.complaints_report import complaints_report_for_month
+
+    clock = Clock()
+    today = clock.today()
+    year, month = _month(args.month) if args.month is not None else (today.year, today.month)
+    _cli_session(DataDir(args.data_dir))
+    _write_pdf(args.out, complaints_report_for_month(year, month, clock.now()))
+    print(f"已输出投诉分析总结（{year}年{month}月）：{args.out}")
+    return 0
+
+
+_REPORTS: dict[str, Callable[[argparse.Namespace], int]] = {"complaints": _report_complaints}
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from reception import maintenance
+    from reception.clock import Clock
+
+    data = DataDir(args.data_dir)
+    session = _cli_session(data)
+    path = maintenance.backup_now(session, data, Clock().now())
+    print(f"已备份到 {path}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from reception import maintenance
+    from reception.backup import check_restorable
+    from reception.clock import Clock
+    from reception.migrations import LATEST
+    from reception.startup import open_data_dir
+
+    data = DataDir(args.data_dir)
+    check_restorable(args.file, LATEST)  # refuse a bad file before touching anything
+    try:
+        open_data_dir(data)
+    except ReceptionError as exc:
+        print(f"当前数据库无法打开（{exc.message}），将把它另存后恢复。", file=sys.stderr)
+    safety = maintenance.restore(None, data, args.file, Clock().now())
+    print(
+        f"已从 {args.file.name} 恢复数据库。" + (f"恢复前的数据库已备份为 {safety.name}。" if safety else "")
+    )
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from reception import maintenance
+
+    _cli_session(DataDir(args.data_dir))
+    problems = maintenance.verify_audit()
+    if not problems:
+        print("审计日志完整：没有发现修改、删除或调换顺序。")
+        return 0
+    print(f"审计日志发现 {len(problems)} 处问题：")
+    for line in problems:
+        print(f"  {line}")
+    return 3
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from reception import retention
+    from reception.clock import Clock
+
+    _cli_session(DataDir(args.data_dir))
+    result = retention.purge_expired(Clock().now())
+    print(
+        f"已清除 {result.cutoff:%Y-%m-%d} 之前的个人信息：访客 {result.visits} 条，来电 {result.calls} 条，"
+        f"留言 {result.messages} 条，回电 {result.callbacks} 条，预约 {result.appointments} 条。"
+    )
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from reception.demo import create_demo
 
@@ -151,8 +270,18 @@ def main(argv: Sequence[str] | None = None, open_window: WindowLauncher | None =
             return _badge(args)
         if args.command == "letters":
             return _letters_export(args)
+        if args.command == "backup":
+            return _backup(args)
+        if args.command == "restore":
+            return _restore(args)
+        if args.command == "audit":
+            return _audit_verify(args)
+        if args.command == "purge":
+            return _purge(args)
         if args.command == "demo":
             return _demo(args)
+        if args.command == "report":
+            return _REPORTS[args.report_command](args)
     except ReceptionError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 1

@@ -39,6 +39,13 @@ def open_database(path: Path | str) -> peewee.SqliteDatabase:
     return db
 
 
+def current() -> peewee.Database:
+    """The open database behind the proxy."""
+    if database.obj is None:
+        raise StorageError("数据库尚未打开。", retryable=False)
+    return database.obj
+
+
 def close_database() -> None:
     if database.obj is not None and not database.is_closed():
         database.close()
@@ -77,12 +84,36 @@ def translate_error(exc: BaseException) -> StorageError:
     return StorageError(f"保存失败：{cause}", retryable=False)
 
 
+_interactive_wait_ms: int | None = None
+
+
+def set_interactive_wait(milliseconds: int | None) -> None:
+    """How long a write started from the window waits for another program's write lock before
+    reporting "busy" (so the window never freezes for the full busy timeout). ``None``: the
+    connection's busy timeout (5 s), used by the command line."""
+    global _interactive_wait_ms
+    _interactive_wait_ms = milliseconds
+
+
+@contextmanager
+def _lock_wait() -> Iterator[None]:
+    wait = _interactive_wait_ms
+    if wait is None or database.in_transaction():
+        yield
+        return
+    database.execute_sql(f"PRAGMA busy_timeout = {int(wait)}")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA busy_timeout = {PRAGMAS['busy_timeout']}")
+
+
 @contextmanager
 def write() -> Iterator[None]:
     """One IMMEDIATE transaction. On a SQLite failure the transaction is rolled back and a
     :class:`StorageError` with the real cause is raised; domain errors pass through unchanged."""
     try:
-        with database.atomic():
+        with _lock_wait(), database.atomic():
             yield
     except (sqlite3.Error, peewee.DatabaseError, peewee.OperationalError, peewee.InterfaceError) as exc:
         if isinstance(exc, peewee.IntegrityError):

@@ -49,5 +49,12 @@ class StorageError(ReceptionError):
         self.retryable = retryable
 
 
+class DamagedDatabase(StorageError):
+    """The database file failed its start-up check: nothing is written to it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=False)
+
+
 class SchemaTooNew(ReceptionError):
     pass

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from reception.clock import Clock
-from reception.errors import PermissionDenied
+from reception.errors import PermissionDenied, StorageError
 from reception.models import Operator
 
 
@@ -44,6 +44,24 @@ class Session:
     def has(self, role: Role) -> bool:
         return _RANK[self.role] >= _RANK[role]
 
-    def require(self, role: Role) -> None:
-        if not self.has(role):
-            raise PermissionDenied(f"此操作需要{role.label}权限，当前登录的是{self.role.label}。")
+    def require(self, role: Role, what: str = "") -> None:
+        """Refuse (and log the refusal in the audit log) unless the operator has ``role``."""
+        if self.has(role):
+            return
+        from reception import audit, db
+
+        try:
+            with db.write():
+                audit.record(
+                    self.now(),
+                    self.operator,
+                    "permission.denied",
+                    "operator",
+                    self.operator.id,
+                    needed=role.value,
+                    attempted=what,
+                )
+        except StorageError:
+            pass  # the refusal stands even if the disk cannot take the log line
+        action = f"“{what}”" if what else "此操作"
+        raise PermissionDenied(f"{action}需要{role.label}权限，当前登录的是{self.role.label}。")

@@ -83,6 +83,10 @@ class Settings:
     store_full_id: bool = False
     letter_reply_hours: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LETTER_REPLY_HOURS))
     resolve_hours: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RESOLVE_HOURS))
+    retention_days: int = 90  # visitor ID data and phone numbers are purged after this
+    backup_generations: int = 14
+    idle_lock_minutes: int = 5
+    privacy_contact: str = ""  # whom residents contact about their data (printed on the notice)
     warn_hours: int = 4  # warn this long before a reply deadline
     escalate_again_hours: int = 24  # a second escalation this long after the deadline
 

@@ -7,26 +7,27 @@ import peewee
 
 from reception import db
 from reception.backup import check_file
-from reception.errors import StorageError
+from reception.errors import DamagedDatabase
 from reception.migrations import migrate
 from reception.paths import DataDir
 
 
-def open_data_dir(data: DataDir) -> peewee.SqliteDatabase:
+def open_data_dir(data: DataDir, *, interactive: bool = False) -> peewee.SqliteDatabase:
     """Create the folders, check an existing file, open it and bring its schema up to date.
 
     Raises :class:`StorageError` for a damaged file and :class:`SchemaTooNew` for a database
-    written by a newer program."""
+    written by a newer program. ``interactive``: the window's writes wait at most 0.8 s for
+    another program's lock before saying the database is busy (the window must not freeze)."""
     data.ensure()
     if data.database.exists() and data.database.stat().st_size > 0:
         result = check_file(data.database)
         if result != "ok":
-            raise StorageError(
+            raise DamagedDatabase(
                 f"数据库文件检查未通过（{result}）。为防止数据进一步损坏，程序不会写入它；"
-                "请联系管理员从最近一次备份恢复。",
-                retryable=False,
+                "请从最近一次完好的备份恢复。"
             )
     database = db.open_database(data.database)
+    db.set_interactive_wait(800 if interactive else None)
     try:
         migrate(database, backup_dir=data.backups)
     except Exception:

@@ -360,7 +360,6 @@ def register_guest(session: Session, data: GuestInput) -> Visit:
             kind=GUEST,
             consent=consent,
             status=visit.status,
-            id=visit.id_masked,
             phone=phones.mask(visit.visitor_phone),
             watch=visit.watch_decision or None,
         )

@@ -130,3 +130,43 @@ def test_translate_error_sees_through_the_failed_rollback():
             raise peewee.OperationalError("cannot rollback - no transaction is active") from exc
     except peewee.OperationalError as outer:
         assert "磁盘空间不足" in db.translate_error(outer).message
+
+
+def test_a_locked_database_is_reported_quickly_when_interactive(admin, tmp_path):
+    """A second process holding the write lock: the window's save gives up after the short
+    interactive wait with a clear message, and succeeds on retry once the lock is gone."""
+    import subprocess
+    import sys
+    import time
+
+    from reception import residents
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3, sys, time\n"
+         f"c = sqlite3.connect(r'{tmp_path / 'reception.db'}', isolation_level=None)\n"
+         "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); sys.stdin.readline()\n"
+         "c.execute('ROLLBACK')\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        db.set_interactive_wait(300)
+        started = time.monotonic()
+        with pytest.raises(StorageError, match="占用"):
+            residents.add_resident(admin, residents.ResidentInput("1", "1", "101", "张三"))
+        assert time.monotonic() - started < 1.0
+        assert db.database.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 5000
+    finally:
+        holder.communicate("\n", timeout=10)
+        db.set_interactive_wait(None)
+    residents.add_resident(admin, residents.ResidentInput("1", "1", "101", "张三"))  # the retry succeeds
+
+
+def test_a_read_only_database_is_reported(admin, tmp_path):
+    from reception import residents
+
+    db.close_database()
+    ro = peewee.SqliteDatabase(f"file:{tmp_path / 'reception.db'}?mode=ro", uri=True, pragmas={"foreign_keys": 1})
+    db.database.initialize(ro)
+    with pytest.raises(StorageError, match="只读"):
+        residents.add_resident(admin, residents.ResidentInput("1", "1", "101", "张三"))
