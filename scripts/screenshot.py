@@ -1,6 +1,6 @@
 """Screenshots of the main window for the README (offscreen, demo data).
 
-    .venv/bin/python scripts/screenshot.py [--out docs]
+.venv/bin/python scripts/screenshot.py [--out docs]
 """
 
 from __future__ import annotations

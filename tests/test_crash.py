@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-import crash_test  # noqa: E402
+import crash_test
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
