@@ -4,6 +4,8 @@ reception [--data-dir DIR]                      the window
 reception residents import FILE [--data-dir DIR]
 reception demo --data-dir DIR
 reception report complaints [--month YYYY-MM] --out FILE.pdf [--data-dir DIR]
+reception report handover --date YYYY-MM-DD [--shift N] --out FILE.pdf [--data-dir DIR]
+reception report daily --date YYYY-MM-DD --out FILE.pdf [--data-dir DIR]
 reception --version | --help
 """
 
@@ -75,6 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     complaints.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
     _data_dir_option(complaints, top=False)
+    handover = report_cmds.add_parser("handover", help="某一班的交接班报告（A4 PDF）")
+    handover.add_argument("--date", type=_day, required=True, help="班次所在日期 YYYY-MM-DD")
+    handover.add_argument("--shift", type=int, default=None, metavar="N", help="第几班（默认当天最后一班）")
+    handover.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
+    _data_dir_option(handover, top=False)
+    daily = report_cmds.add_parser("daily", help="某一天的日报（A4 PDF，含与前 7 日的对比）")
+    daily.add_argument("--date", type=_day, required=True, help="日期 YYYY-MM-DD")
+    daily.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
+    _data_dir_option(daily, top=False)
 
     backup_cmd = commands.add_parser("backup", help="立即备份数据库（在线备份，校验后保存到 backups 文件夹）")
     _data_dir_option(backup_cmd, top=False)
@@ -90,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_option(verify, top=False)
     purge = commands.add_parser("purge", help="立即清除超过保存期限的访客证件信息和电话号码")
     _data_dir_option(purge, top=False)
+
+    notice = commands.add_parser(
+        "privacy-notice", help="输出张贴在前台的个人信息告知（A4 PDF，内容取自系统设置）"
+    )
+    notice.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
+    _data_dir_option(notice, top=False)
 
     demo = commands.add_parser("demo", help="在空的数据文件夹中生成演示物业（住户、部门、几周的来电）")
     _data_dir_option(demo, top=False)
@@ -183,7 +200,38 @@ def _report_complaints(args: argparse.Namespace) -> int:
     return 0
 
 
-_REPORTS: dict[str, Callable[[argparse.Namespace], int]] = {"complaints": _report_complaints}
+def _report_handover(args: argparse.Namespace) -> int:
+    from reception import handover_report, shifts
+    from reception.clock import Clock
+    from reception.errors import NotFound
+
+    _cli_session(DataDir(args.data_dir))
+    try:
+        shift = shifts.find(args.date, args.shift)
+    except NotFound as exc:
+        raise ReceptionError(
+            f"{exc.message}无法输出交接班报告；当天的情况可用 reception report daily 输出日报。"
+        ) from None
+    _write_pdf(args.out, handover_report.handover_pdf_for_shift(shift.id, Clock().now()))
+    print(f"已输出交接班报告（{args.date:%Y-%m-%d} 第 {shift.number} 班）：{args.out}")
+    return 0
+
+
+def _report_daily(args: argparse.Namespace) -> int:
+    from reception import handover_report
+    from reception.clock import Clock
+
+    _cli_session(DataDir(args.data_dir))
+    _write_pdf(args.out, handover_report.daily_pdf(args.date, Clock().now()))
+    print(f"已输出日报（{args.date:%Y-%m-%d}）：{args.out}")
+    return 0
+
+
+_REPORTS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "complaints": _report_complaints,
+    "handover": _report_handover,
+    "daily": _report_daily,
+}
 
 
 def _backup(args: argparse.Namespace) -> int:
@@ -244,6 +292,15 @@ def _purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _privacy_notice(args: argparse.Namespace) -> int:
+    from reception.privacy_notice import render_privacy_notice
+
+    _cli_session(DataDir(args.data_dir))
+    _write_pdf(args.out, render_privacy_notice())
+    print(f"已输出个人信息告知：{args.out}")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from reception.demo import create_demo
 
@@ -278,6 +335,8 @@ def main(argv: Sequence[str] | None = None, open_window: WindowLauncher | None =
             return _audit_verify(args)
         if args.command == "purge":
             return _purge(args)
+        if args.command == "privacy-notice":
+            return _privacy_notice(args)
         if args.command == "demo":
             return _demo(args)
         if args.command == "report":
