@@ -115,3 +115,101 @@ def test_phone_normalise_never_crashes_and_is_stable(raw):
         return
     assert phones.normalize(once) == once
     assert once == "" or phones.mask(once)[-4:] == once[-4:]
+
+
+@HYPO
+@given(name=TEXT, purpose=TEXT, escort=TEXT)
+def test_register_guest_with_any_text(receptionist, admin, name, purpose, escort):
+    from reception import visits
+    from reception.models import Visit
+
+    host = residents.lookup("9-1-901") or [
+        residents.add_resident(admin, residents.ResidentInput("9", "1", "901", "主人"))
+    ]
+    before = Visit.select().count()
+    try:
+        visit = visits.register_guest(
+            receptionist,
+            visits.GuestInput(
+                visitor_name=name,
+                id_number="11010519491231002X",
+                id_verified=True,
+                host_resident_id=host[0].id,
+                purpose=purpose,
+                escort=escort,
+                consent=visits.AGREED,
+            ),
+        )
+    except ValidationError as exc:
+        assert exc.fields
+        assert Visit.select().count() == before
+        return
+    stored = Visit.get_by_id(visit.id)
+    assert (stored.visitor_name, stored.purpose, stored.escort) == (
+        one_line(name, "x", max_len=50),
+        one_line(purpose, "x", max_len=100),
+        one_line(escort, "x", max_len=50),
+    )
+
+
+@HYPO
+@given(sender=TEXT, subject=TEXT, summary=TEXT)
+def test_register_letter_with_any_text(receptionist, tmp_path, sender, subject, summary):
+    from reception import letters
+    from reception.attachments import AttachmentStore
+    from reception.models import Letter
+
+    before = Letter.select().count()
+    try:
+        letter = letters.register_letter(
+            receptionist,
+            letters.LetterInput(
+                channel="邮寄", letter_type="咨询", sender_name=sender, subject=subject, summary=summary
+            ),
+            AttachmentStore(tmp_path / "att"),
+        )
+    except ValidationError as exc:
+        assert exc.fields
+        assert Letter.select().count() == before
+        return
+    stored = Letter.get_by_id(letter.id)
+    assert stored.summary == multi_line(summary, "x")
+    assert stored.subject == one_line(subject, "x", max_len=200)
+
+
+@HYPO
+@given(description=TEXT, location=TEXT)
+def test_open_case_with_any_text(receptionist, description, location):
+    from reception import cases
+    from reception.models import Case
+
+    before = Case.select().count()
+    try:
+        case = cases.open_direct_case(
+            receptionist, cases.CaseInput(category="报修", description=description, location=location)
+        )
+    except ValidationError as exc:
+        assert exc.fields
+        assert Case.select().count() == before
+        return
+    stored = Case.get_by_id(case.id)
+    assert (stored.description, stored.location) == (
+        multi_line(description, "x"),
+        one_line(location, "x", max_len=100),
+    )
+
+
+@HYPO
+@given(for_person=TEXT, text=TEXT)
+def test_add_message_with_any_text(receptionist, for_person, text):
+    from reception import messages
+    from reception.models import Message
+
+    before = Message.select().count()
+    try:
+        msg = messages.add_message(receptionist, messages.MessageInput(for_person=for_person, text=text))
+    except ValidationError as exc:
+        assert exc.fields
+        assert Message.select().count() == before
+        return
+    assert Message.get_by_id(msg.id).text == multi_line(text, "x")
