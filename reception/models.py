@@ -441,6 +441,20 @@ class Shift(BaseModel):
         indexes = ((("day", "number"), True),)
 
 
+class Draft(BaseModel):
+    """A half-filled form, kept so it survives closing the window and the idle lock."""
+
+    id = pw.AutoField()
+    operator = pw.ForeignKeyField(Operator, backref="drafts", on_delete="CASCADE")
+    operator_id: int
+    form = pw.CharField(max_length=30)
+    data = pw.TextField()  # JSON
+    saved_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("operator", "form"), True),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting,
     Department,
@@ -463,4 +477,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     LiaisonEntry,
     KnowledgeEntry,
     Shift,
+    Draft,
 ]

@@ -56,6 +56,7 @@ STEPS: list[Step] = [
     Step(3, "letters", _sql_step("0003_letters.sql")),
     Step(4, "cases", _sql_step("0004_cases.sql")),
     Step(5, "shifts", _sql_step("0005_shifts.sql")),
+    Step(6, "drafts", _sql_step("0006_drafts.sql")),
 ]
 LATEST = STEPS[-1].version
 
