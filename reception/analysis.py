@@ -25,12 +25,13 @@ class Period:
     start: datetime  # UTC, inclusive
     end: datetime  # UTC, exclusive
     label: str
+    kind: str = "days"  # 'month' for a calendar month (本月), 'days' for any other range (本期)
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         first = date(year, month, 1)
         following = date(year + (month == 12), month % 12 + 1, 1)
-        return cls(local_day_bounds(first)[0], local_day_bounds(following)[0], f"{year}年{month}月")
+        return cls(local_day_bounds(first)[0], local_day_bounds(following)[0], f"{year}年{month}月", "month")
 
     @classmethod
     def days(cls, first: date, last: date) -> Period:
@@ -89,6 +90,24 @@ def repeat_problems(now: datetime, days: int = REPEAT_DAYS, threshold: int = REP
     )
 
 
+def _last_twelve_months(period: Period) -> list[list[object]]:
+    """Cases per calendar month: the twelve months ending with the period's last month."""
+    last = to_local(period.end - timedelta(seconds=1)).date()
+    keys = []
+    year, month = last.year, last.month
+    for _ in range(12):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    first_year, first_month = map(int, keys[-1].split("-"))
+    start = local_day_bounds(date(first_year, first_month, 1))[0]
+    months: Counter[str] = Counter({key: 0 for key in keys})
+    for case in Case.select(Case.received_at).where(
+        (Case.received_at >= start) & (Case.received_at < period.end)
+    ):
+        months[to_local(case.received_at).strftime("%Y-%m")] += 1
+    return [[key, months[key]] for key in reversed(keys)]
+
+
 def _dept_id(case: Case) -> int | None:
     return case.__data__.get("department")
 
@@ -133,13 +152,7 @@ def build(period: Period, now: datetime) -> Report:
             [name, len(results), len(reached), happy, f"{happy / len(reached):.0%}" if reached else "—"]
         )
 
-    months: Counter[str] = Counter()
-    year_start = period.end - timedelta(days=366)
-    for case in Case.select(Case.received_at).where(
-        (Case.received_at >= year_start) & (Case.received_at < period.end)
-    ):
-        months[to_local(case.received_at).strftime("%Y-%m")] += 1
-    month_rows: list[list[object]] = [[m, months[m]] for m in sorted(months)]
+    month_rows = _last_twelve_months(period)
 
     tables = [
         _counted("按类别", "类别", by_category, total),

@@ -98,7 +98,9 @@ def register_letter(session: Session, data: LetterInput, store: AttachmentStore)
             errs.add("resident", "所选住户已不存在")
     dept = _dept(errs, data.department_id)
     handler = errs.check("handler", one_line, data.handler, "承办人", max_len=50)
-    due = data.reply_due_at or default_due(data.letter_type, received) if data.letter_type in TYPES else None
+    due = (
+        (data.reply_due_at or default_due(data.letter_type, received)) if data.letter_type in TYPES else None
+    )
     if due is not None and due < received:
         errs.add("reply_due_at", "答复期限不能早于收到时间")
     if data.letter_type == COMPLAINT and dept is None:
@@ -253,24 +255,27 @@ def record_reply(
     who = errs.check("replied_by", one_line, replied_by, "答复人", max_len=50, required=True)
     errs.raise_if_any()
     stored = [(path.name, *store.put(path)) for path in files]
-    result = _transition(
-        session,
-        letter,
-        expected_version,
-        OPEN,
-        "答复",
-        status=REPLIED,
-        replied_at=when,
-        reply_channel=channel,
-        reply_summary=text,
-        replied_by=who,
-    )
-    if stored:
-        with db.write():
-            for name, digest, size in stored:
-                attachments.record(
-                    "letter", letter.id, "reply", digest, size, name, session.now(), session.operator
-                )
+    with db.write():  # the reply, its documents and the linked case's reply: all or nothing
+        result = _transition(
+            session,
+            letter,
+            expected_version,
+            OPEN,
+            "答复",
+            status=REPLIED,
+            replied_at=when,
+            reply_channel=channel,
+            reply_summary=text,
+            replied_by=who,
+        )
+        for name, digest, size in stored:
+            attachments.record(
+                "letter", letter.id, "reply", digest, size, name, session.now(), session.operator
+            )
+        # A complaint letter's case is answered by the letter's reply (件件有回音).
+        for case in cases.for_source("letter", letter.id):
+            if case.status in cases.UNREPLIED:
+                cases.reply(session, case.id, f"已{channel}答复来函：{text}", case.version)
     return result
 
 
@@ -346,7 +351,12 @@ def count_letters(f: LetterFilter) -> int:
 
 
 def list_letters(f: LetterFilter, offset: int = 0, limit: int = 200) -> list[Letter]:
-    return list(_filtered(f).order_by(Letter.id.desc()).offset(offset).limit(limit))
+    query = (
+        _filtered(f)
+        .select_extend(Department)
+        .join(Department, peewee.JOIN.LEFT_OUTER, on=(Letter.department == Department.id))
+    )
+    return list(query.order_by(Letter.id.desc()).offset(offset).limit(limit))
 
 
 def letters_due_between(start: datetime, end: datetime) -> list[Letter]:

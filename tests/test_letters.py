@@ -151,3 +151,30 @@ def test_excel_export_matches_the_filtered_list_and_never_runs_formulas(receptio
     cells = load_workbook(everything).active
     assert {cells[f"H{r}"].value for r in (2, 3, 4)} >= {"@SUM(1+1)", "+86 来函"}
     assert all(cells[f"H{r}"].data_type == "s" for r in (2, 3, 4))
+
+
+def test_replying_to_a_complaint_letter_answers_its_case(receptionist, store):
+    from reception import cases
+
+    letter = letters.register_letter(receptionist, a_letter(letter_type="投诉", subject="投诉地库漏水",
+                                                            department_id=dept("工程部").id), store)
+    letters.record_reply(receptionist, letter.id, replied_at=None, channel="书面回函", summary="已修复并致歉",
+                         replied_by="刘工", files=[], store=store, expected_version=letter.version)
+    case = Case.get((Case.source_kind == "letter") & (Case.source_id == letter.id))
+    assert case.status == cases.REPLIED and "已修复并致歉" in case.reply_text
+
+
+def test_the_list_brings_the_department_along(receptionist, store):
+    from reception import db
+
+    for _ in range(3):
+        letters.register_letter(receptionist, a_letter(department_id=dept("财务部").id), store)
+    rows = letters.list_letters(LetterFilter())
+    statements: list[str] = []
+    connection = db.current().connection()
+    connection.set_trace_callback(statements.append)
+    try:
+        names = [r.department.name for r in rows]
+    finally:
+        connection.set_trace_callback(None)
+    assert names == ["财务部"] * 3 and statements == []  # no query per row
