@@ -61,8 +61,14 @@ DEFAULT_VISIT_PURPOSES: dict[str, dict[str, str]] = {
 
 # Hours to resolve a case (separate from the reply promise), per category.
 DEFAULT_RESOLVE_HOURS = {
-    "投诉": 72, "报修": 48, "紧急": 24, "咨询": 24,
-    "意见建议": 336, "市政设施": 168, "找人留言": 24, "其他": 72,
+    "投诉": 72,
+    "报修": 48,
+    "紧急": 24,
+    "咨询": 24,
+    "意见建议": 336,
+    "市政设施": 168,
+    "找人留言": 24,
+    "其他": 72,
 }
 
 # 来函: days to reply by letter type (complaints follow the 24-hour promise).

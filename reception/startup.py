@@ -34,3 +34,11 @@ def open_data_dir(data: DataDir, *, interactive: bool = False) -> peewee.SqliteD
         db.close_database()
         raise
     return database
+
+
+def current_data_dir() -> DataDir:
+    """The data folder of the open database (its file lives at the folder's root)."""
+    from pathlib import Path
+
+    name = str(getattr(db.current(), "database", "") or "")
+    return DataDir(Path(name).resolve().parent if name and name != ":memory:" else Path.cwd())
