@@ -285,7 +285,7 @@ def _letters_due(now: datetime) -> Table:
     )
 
 
-def _incidents(start: datetime, end: datetime) -> Table:
+def _incidents(start: datetime, end: datetime, title: str = "本班异常情况") -> Table:
     rows: list[list[object]] = []
     query = (
         Incident.select(Incident, Department)
@@ -308,7 +308,7 @@ def _incidents(start: datetime, end: datetime) -> Table:
                 _fmt(incident.reported_at),
             ]
         )
-    return Table("本班异常情况", ["时间", "类型", "情况", "已报告", "报告时间"], rows)
+    return Table(title, ["时间", "类型", "情况", "已报告", "报告时间"], rows)
 
 
 def _figures(start: datetime, end: datetime) -> dict[str, int]:
@@ -344,7 +344,7 @@ def _base(kind: str, day: date, start: datetime, end: datetime, now: datetime) -
         _on_site(now),
         _appointments(now, now + timedelta(hours=NEXT_SHIFT_HOURS)),
         _letters_due(now),
-        _incidents(start, end),
+        _incidents(start, end, "本班异常情况" if kind == "交接班报告" else "当日异常情况"),
     ]
     return data
 

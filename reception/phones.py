@@ -55,3 +55,23 @@ def mask(phone: str | None) -> str:
 def digits(phone: str | None) -> str:
     """Only the digits of a stored phone, for searching by its tail."""
     return re.sub(r"\D", "", phone or "")
+
+
+_PHONE_RUN = re.compile(r"\+?\d[\d\s\-–—]{5,}\d")
+
+
+def mask_in_text(text: str) -> str:
+    """Every phone-like run of digits in free text masked: ``'张 13800138000'`` → ``'张 138****8000'``
+    (for notes and summaries printed on paper)."""
+
+    def masked(match: re.Match[str]) -> str:
+        raw = match.group(0)
+        found = digits(raw)
+        if len(found) < 7:
+            return raw
+        try:
+            return mask(normalize(raw))
+        except ValueError:
+            return mask(found)
+
+    return _PHONE_RUN.sub(masked, text or "")

@@ -13,7 +13,6 @@ same on any PC."""
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,7 +47,6 @@ _LABEL_W = 26 * mm
 _BOX_HEIGHT = 36 * mm
 
 # A run of digits that may be a phone number: 7+ digits, with spaces, dashes or a +86 prefix.
-_PHONE_RUN = re.compile(r"\+?\d[\d\s\-–—]{5,}\d")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,22 +78,6 @@ class RoutingSlipData:
     def __post_init__(self) -> None:
         if self.received_at.tzinfo is not None or self.reply_due_at.tzinfo is not None:
             raise ValueError("received_at and reply_due_at must be naive local times")
-
-
-def mask_phones(text: str) -> str:
-    """Every phone-like run of digits in ``text`` masked: ``'张 13800138000'`` → ``'张 138****8000'``."""
-
-    def masked(match: re.Match[str]) -> str:
-        raw = match.group(0)
-        digits = phones.digits(raw)
-        if len(digits) < 7:
-            return raw
-        try:
-            return phones.mask(phones.normalize(raw))
-        except ValueError:
-            return phones.mask(digits)
-
-    return _PHONE_RUN.sub(masked, text or "")
 
 
 def _when(value: datetime) -> str:
@@ -241,8 +223,13 @@ def _facts(data: RoutingSlipData, s: _Styles, width: float) -> list[Flowable]:
         [lab("收到时间"), val(_when(data.received_at)), lab("来函方式"), val(data.channel)],
         [lab("来函类别"), val(data.letter_type), lab("来函文号"), val(data.sender_ref or "—")],
         [lab("来函人/单位"), val(_sender_text(data)), "", ""],
-        [lab("联系方式"), val(mask_phones(data.contact) or "—"), lab("登记人"), val(data.operator or "—")],
-        [lab("标题"), val(mask_phones(data.subject), s.subject), "", ""],
+        [
+            lab("联系方式"),
+            val(phones.mask_in_text(data.contact) or "—"),
+            lab("登记人"),
+            val(data.operator or "—"),
+        ],
+        [lab("标题"), val(phones.mask_in_text(data.subject), s.subject), "", ""],
     ]
     top = Table(
         top_rows,
@@ -262,7 +249,7 @@ def _facts(data: RoutingSlipData, s: _Styles, width: float) -> list[Flowable]:
 
     # One row per paragraph; a long paragraph may split between pages (splitInRow). No spans
     # here: reportlab wraps a split spanned cell at the width of its first column.
-    parts = mask_phones(data.summary or "").split("\n")
+    parts = phones.mask_in_text(data.summary or "").split("\n")
     summary_rows = [["", val(part)] for part in parts]
     summary_rows[0][0] = lab("内容摘要")
     last = len(summary_rows) - 1

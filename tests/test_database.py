@@ -142,12 +142,18 @@ def test_a_locked_database_is_reported_quickly_when_interactive(admin, tmp_path)
     from reception import residents
 
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sqlite3, sys, time\n"
-         f"c = sqlite3.connect(r'{tmp_path / 'reception.db'}', isolation_level=None)\n"
-         "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); sys.stdin.readline()\n"
-         "c.execute('ROLLBACK')\n"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            f"c = sqlite3.connect(r'{tmp_path / 'reception.db'}', isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); sys.stdin.readline()\n"
+            "c.execute('ROLLBACK')\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         db.set_interactive_wait(300)
@@ -166,7 +172,9 @@ def test_a_read_only_database_is_reported(admin, tmp_path):
     from reception import residents
 
     db.close_database()
-    ro = peewee.SqliteDatabase(f"file:{tmp_path / 'reception.db'}?mode=ro", uri=True, pragmas={"foreign_keys": 1})
+    ro = peewee.SqliteDatabase(
+        f"file:{tmp_path / 'reception.db'}?mode=ro", uri=True, pragmas={"foreign_keys": 1}
+    )
     db.database.initialize(ro)
     with pytest.raises(StorageError, match="只读"):
         residents.add_resident(admin, residents.ResidentInput("1", "1", "101", "张三"))

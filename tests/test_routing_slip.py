@@ -14,7 +14,8 @@ from reception import letters, residents, routing_slip
 from reception.attachments import AttachmentStore
 from reception.letters import LetterInput
 from reception.models import Department
-from reception.routing_slip import RoutingSlipData, mask_phones, render_routing_slip, routing_slip_for
+from reception.phones import mask_in_text as mask_phones
+from reception.routing_slip import RoutingSlipData, render_routing_slip, routing_slip_for
 
 
 def _text(pdf: bytes) -> list[str]:
