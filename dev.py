@@ -31,7 +31,7 @@ def venv_python() -> Path:
 
 
 def ensure_environment() -> Path:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python3 the PC has
         sys.exit("需要 Python 3.11 或更新版本 / Python 3.11 or newer is required")
     python = venv_python()
     if not python.exists():

@@ -60,11 +60,14 @@ def mask(number: str) -> str:
 
 
 def _salt() -> bytes:
-    """This installation's secret salt (created on first use, inside the caller's transaction)."""
+    """This installation's secret salt (created on first use, in its own small transaction when
+    the caller has none open)."""
     row = Setting.get_or_none(Setting.key == _SALT_KEY)
     if row is None:
-        value = secrets.token_hex(32)
-        Setting.insert(key=_SALT_KEY, value=f'"{value}"').on_conflict_ignore().execute()
+        from reception import db
+
+        with db.write():
+            Setting.insert(key=_SALT_KEY, value=f'"{secrets.token_hex(32)}"').on_conflict_ignore().execute()
         row = Setting.get(Setting.key == _SALT_KEY)
     return bytes.fromhex(row.value.strip('"'))
 

@@ -55,8 +55,9 @@ def record_incident(session: Session, data: IncidentInput) -> Incident:
         dept = Department.get_or_none(Department.id == data.reported_to_department_id)
         if dept is None:
             errs.add("reported_to", "所选部门不存在")
-    if data.kind == HAZARD and (dept is None or data.reported_at is None):
-        errs.add("reported_to", "安全隐患须报告保安部门：请选择部门并填写报告时间")
+    # 安全隐患 and 拒绝接待 are both reported to the security department (seed: 异常情况处理).
+    if data.kind in (HAZARD, REFUSED) and (dept is None or data.reported_at is None):
+        errs.add("reported_to", f"{data.kind}须报告保安部门：请选择部门并填写报告时间")
     if data.kind == POLICE and data.reported_at is None:
         errs.add("reported_at", "请填写报警时间")
     if data.call_id is not None and Call.get_or_none(Call.id == data.call_id) is None:

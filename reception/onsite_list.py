@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -86,7 +87,7 @@ def render_on_site_list(visits: Sequence[Visit], *, property_name: str, now: dat
     story.append(Spacer(0, 8 * mm))
     story.append(Paragraph("清点人：____________　　　清点时间：____________", info_style))
 
-    def page_footer(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def page_footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont(font, 8)
         canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {doc.page} 页")

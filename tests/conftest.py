@@ -15,6 +15,9 @@ from reception import auth, db
 from reception.clock import FixedClock
 from reception.migrations import migrate
 from reception.session import Role, Session
+from ui.qt_compat import protect_singletons
+
+protect_singletons()  # the same guard as the application (PySide6 6.12 on Python 3.11)
 
 PASSWORD = "secret12"
 

@@ -156,10 +156,22 @@ def test_excel_export_matches_the_filtered_list_and_never_runs_formulas(receptio
 def test_replying_to_a_complaint_letter_answers_its_case(receptionist, store):
     from reception import cases
 
-    letter = letters.register_letter(receptionist, a_letter(letter_type="投诉", subject="投诉地库漏水",
-                                                            department_id=dept("工程部").id), store)
-    letters.record_reply(receptionist, letter.id, replied_at=None, channel="书面回函", summary="已修复并致歉",
-                         replied_by="刘工", files=[], store=store, expected_version=letter.version)
+    letter = letters.register_letter(
+        receptionist,
+        a_letter(letter_type="投诉", subject="投诉地库漏水", department_id=dept("工程部").id),
+        store,
+    )
+    letters.record_reply(
+        receptionist,
+        letter.id,
+        replied_at=None,
+        channel="书面回函",
+        summary="已修复并致歉",
+        replied_by="刘工",
+        files=[],
+        store=store,
+        expected_version=letter.version,
+    )
     case = Case.get((Case.source_kind == "letter") & (Case.source_id == letter.id))
     assert case.status == cases.REPLIED and "已修复并致歉" in case.reply_text
 

@@ -30,6 +30,9 @@ def _tr(text: str) -> str:
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
+    from ui.qt_compat import protect_singletons
+
+    protect_singletons()
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("reception-desk")
     app.setApplicationDisplayName(_tr("前台接待工作站"))
@@ -98,7 +101,7 @@ class Startup:
 
         from ui.main_window import MainWindow
 
-        self.window = window = MainWindow(session, clock)
+        self.window = window = MainWindow(session, clock, data_dir=self.data)
         window.show()
         window.start()
         if os.environ.get("RECEPTION_READY_EXIT") == "1":

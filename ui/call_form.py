@@ -297,7 +297,12 @@ class CallForm(QFrame):
 
         self.answer_edit = _plain_text(2)
         self.answer_edit.setPlaceholderText(self.tr("已给来电人的答复或解释"))
-        form.addRow(self.tr("答复内容"), self._with_error("answer", self.answer_edit))
+        self.knowledge_button = QPushButton(self.tr("知识库…"))
+        self.knowledge_button.setToolTip(self.tr("从知识库插入标准答复"))
+        self.knowledge_button.setAutoDefault(False)
+        self.knowledge_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keeps the form's Tab order
+        self.knowledge_button.clicked.connect(self.insert_standard_answer)
+        form.addRow(self.tr("答复内容"), self._with_error("answer", self.answer_edit, self.knowledge_button))
 
         radios = QWidget()
         radio_row = QHBoxLayout(radios)
@@ -324,6 +329,15 @@ class CallForm(QFrame):
         column.addStretch(1)
         self.answer_edit.textChanged.connect(self._changed)
         return group
+
+    def insert_standard_answer(self) -> None:
+        """知识库: insert a standard answer at the cursor of the answer box."""
+        from ui.knowledge_picker import pick_answer
+
+        text = pick_answer(self, self._session)
+        if text:
+            self.answer_edit.insertPlainText(text)
+            self.answer_edit.setFocus()
 
     def _page(self) -> tuple[QWidget, QFormLayout]:
         page = QWidget()

@@ -5,25 +5,36 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QWidget
 
-from reception import auth, counters
+from reception import auth, cases, counters, letters, shifts, visits
 from reception import settings as settings_mod
-from reception.clock import Clock
+from reception.attachments import AttachmentStore
+from reception.clock import Clock, format_local
 from reception.errors import ReceptionError
+from reception.paths import DataDir
 from reception.session import Role, Session
 from ui import msgbox
-from ui.placeholder_tab import PlaceholderTab
 
 REFRESH_MS = 30_000
 _RED = "#c62828"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session, clock: Clock | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        clock: Clock | None = None,
+        parent: QWidget | None = None,
+        *,
+        data_dir: DataDir | None = None,
+    ) -> None:
+        """``data_dir`` is where letters' files are kept (``attachments/``); without it, the
+        folder next to the open database."""
         super().__init__(parent)
         self.session = session
         self.clock = clock or session.clock
+        self.data_dir = data_dir  # the handover reports are archived in data_dir.archive
         self.resize(1180, 760)
         self.setMinimumSize(900, 600)
 
@@ -31,26 +42,32 @@ class MainWindow(QMainWindow):
 
         self.call_tab = CallTab(session, self)
         self.call_tab.changed.connect(self.refresh_counts)
-        self.visit_tab = PlaceholderTab(
-            self.tr("来访登记"),
-            self.tr("来访登记功能将在后续版本提供。\n目前请按纸质《来访登记表》登记访客，并通知被访业户。"),
-        )
-        self.letter_tab = PlaceholderTab(
-            self.tr("来函登记"),
-            self.tr("来函登记功能将在后续版本提供。\n目前请按纸质《来函登记簿》登记来函，并交相关部门处理。"),
-        )
+        from ui.visit_tab import VisitTab
+
+        self.visit_tab = VisitTab(session, self)
+        self.visit_tab.changed.connect(self.refresh_counts)
+        from ui.letter_tab import LetterTab
+
+        store = AttachmentStore(data_dir.attachments) if data_dir is not None else None
+        self.letter_tab = LetterTab(session, self, store=store)
+        self.letter_tab.changed.connect(self.refresh_counts)
+        from ui.case_tab import CaseTab
+
+        self.case_tab = CaseTab(session, self)
+        self.case_tab.changed.connect(self.refresh_counts)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.call_tab, self.tr("来电"))
         self.tabs.addTab(self.visit_tab, self.tr("来访"))
         self.tabs.addTab(self.letter_tab, self.tr("来函"))
+        self.tabs.addTab(self.case_tab, self.tr("工单"))
         self.setCentralWidget(self.tabs)
 
         self._build_menus()
         self._build_status_bar()
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.refresh_counts)
+        self.timer.timeout.connect(self.periodic_check)
         self._show_session()
         self.update_title()
 
@@ -71,6 +88,22 @@ class MainWindow(QMainWindow):
         self.new_call_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.addAction(self.new_call_action)
         file_menu.addAction(self.new_call_action)
+        self.new_letter_action = self._action(
+            self.tr("登记来函"), self.new_letter, QKeySequence(Qt.Key.Key_F4)
+        )
+        self.new_letter_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.addAction(self.new_letter_action)
+        self.new_guest_action = self._action(
+            self.tr("新访客登记"), self.new_guest, QKeySequence(Qt.Key.Key_F3)
+        )
+        self.new_guest_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.addAction(self.new_guest_action)
+        file_menu.addAction(self.new_guest_action)
+        file_menu.addAction(self.new_letter_action)
+        self.new_case_action = self._action(self.tr("新建工单"), self.new_case, QKeySequence(Qt.Key.Key_F5))
+        self.new_case_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.addAction(self.new_case_action)
+        file_menu.addAction(self.new_case_action)
         file_menu.addSeparator()
         self.import_action = self._action(self.tr("导入业户资料…"), self.open_import)
         file_menu.addAction(self.import_action)
@@ -87,6 +120,15 @@ class MainWindow(QMainWindow):
         self.password_action = self._action(self.tr("修改密码"), self.change_password)
         operator_menu.addAction(self.switch_action)
         operator_menu.addAction(self.password_action)
+        operator_menu.addSeparator()
+        self.handover_action = self._action(self.tr("交班…"), self.open_handover)
+        operator_menu.addAction(self.handover_action)
+
+        reports_menu = bar.addMenu(self.tr("报表(&B)"))
+        self.analysis_action = self._action(self.tr("投诉分析…"), self.open_analysis)
+        reports_menu.addAction(self.analysis_action)
+        self.daily_report_action = self._action(self.tr("日报…"), self.open_daily_report)
+        reports_menu.addAction(self.daily_report_action)
 
         settings_menu = bar.addMenu(self.tr("设置(&S)"))
         self.settings_action = self._action(self.tr("系统设置"), self.open_settings)
@@ -96,11 +138,29 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.operator_label = QLabel()
         self.cases_label = QLabel()
+        self.escalation_label = QLabel()
         self.messages_label = QLabel()
         self.callbacks_label = QLabel()
+        self.letters_label = QLabel()
+        self.visitors_label = QLabel()
         self.operator_label.setContentsMargins(6, 0, 6, 0)
         bar.addWidget(self.operator_label)
-        for label in (self.cases_label, self.messages_label, self.callbacks_label):
+        self.shift_label = QLabel()
+        self.shift_label.setContentsMargins(6, 0, 6, 0)
+        bar.addWidget(self.shift_label)
+        self.handover_button = QPushButton(self.tr("交班…"))
+        self.handover_button.setFlat(True)
+        self.handover_button.setToolTip(self.tr("本班结束：查看交接内容、填写交班备注，由接班人登录确认"))
+        self.handover_button.clicked.connect(self.open_handover)
+        bar.addWidget(self.handover_button)
+        for label in (
+            self.cases_label,
+            self.escalation_label,
+            self.messages_label,
+            self.callbacks_label,
+            self.visitors_label,
+            self.letters_label,
+        ):
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setContentsMargins(12, 0, 4, 0)
             bar.addPermanentWidget(label)
@@ -108,12 +168,16 @@ class MainWindow(QMainWindow):
     # -- state ------------------------------------------------------------------------------
     def start(self) -> None:
         """Start the periodic work (the counts' refresh). Called once the window is shown."""
-        self.refresh_counts()
+        self.start_shift()
+        self.periodic_check()
         self.timer.start()
 
     def set_session(self, session: Session) -> None:
         self.session = session
         self.call_tab.set_session(session)
+        self.letter_tab.set_session(session)
+        self.case_tab.set_session(session)
+        self.visit_tab.set_session(session)
         self._show_session()
         self.refresh_counts()
 
@@ -151,9 +215,48 @@ class MainWindow(QMainWindow):
             self._count_html(self.tr("未完成工单"), counts.open_cases, counts.overdue_cases)
         )
         self.messages_label.setText(self._count_html(self.tr("未转达留言"), counts.undelivered_messages))
+        escalated = counts.escalated_cases
+        self.escalation_label.setText(
+            f"<span style='color:{_RED}; font-weight:bold'>{self.tr('超时上报')} {escalated}</span>"
+            if escalated
+            else ""
+        )
+        self.escalation_label.setVisible(bool(escalated))
         self.callbacks_label.setText(
             self._count_html(self.tr("待回电"), counts.open_callbacks, counts.overdue_callbacks)
         )
+        try:
+            overdue_letters = letters.count_overdue(self.clock.now())
+        except ReceptionError as exc:
+            self.statusBar().showMessage(exc.message, 10_000)
+        else:
+            text = f"{self.tr('逾期来函')} <b>{overdue_letters}</b>"
+            if overdue_letters:
+                text = f"<span style='color:{_RED}; font-weight:bold'>{text}</span>"
+            self.letters_label.setText(text)
+        try:
+            on_site, expired = visits.count_on_site(self.clock.now())
+        except ReceptionError as exc:
+            self.statusBar().showMessage(exc.message, 10_000)
+            return
+        text = self.tr("在场访客 <b>%1</b>").replace("%1", str(on_site))
+        if expired:
+            text += f"<span style='color:{_RED}; font-weight:bold'>，{self.tr('超时')} {expired}</span>"
+        else:
+            text += f"，{self.tr('超时')} 0"
+        self.visitors_label.setText(text)
+
+    def periodic_check(self) -> None:
+        """Every 30 seconds: escalate cases past their reply deadline (a write; a failure is
+        only shown in the status bar), then refresh the counts."""
+        try:
+            escalated = cases.run_escalations(self.session)
+        except ReceptionError as exc:
+            self.statusBar().showMessage(exc.message, 10_000)
+        else:
+            if escalated:
+                self.case_tab.refresh()
+        self.refresh_counts()
 
     def has_unsaved(self) -> bool:
         check = getattr(self.call_tab, "has_unsaved", None)
@@ -163,6 +266,18 @@ class MainWindow(QMainWindow):
     def new_call(self) -> None:
         self.tabs.setCurrentWidget(self.call_tab)
         self.call_tab.new_call()
+
+    def new_guest(self) -> None:
+        self.tabs.setCurrentWidget(self.visit_tab)
+        self.visit_tab.new_guest()
+
+    def new_case(self) -> None:
+        self.tabs.setCurrentWidget(self.case_tab)
+        self.case_tab.new_case()
+
+    def new_letter(self) -> None:
+        self.tabs.setCurrentWidget(self.letter_tab)
+        self.letter_tab.new_letter()
 
     def switch_operator(self) -> None:
         if self.has_unsaved():
@@ -191,6 +306,82 @@ class MainWindow(QMainWindow):
         except ReceptionError as exc:
             self.statusBar().showMessage(exc.message, 10_000)
         self.set_session(new_session)
+        self.show_shift()
+
+    # -- shifts (交班 / 接班) -----------------------------------------------------------------
+    def start_shift(self) -> None:
+        """After login: begin the operator's shift unless one is open at the desk."""
+        try:
+            shifts.start(self.session)
+        except ReceptionError as exc:
+            self.statusBar().showMessage(exc.message, 10_000)
+        self.show_shift()
+
+    def show_shift(self) -> None:
+        """第 N 班 · 当班 李晓 · 开始 08:00 (or 待接班) in the status bar."""
+        try:
+            shift = shifts.current()
+        except ReceptionError as exc:
+            self.statusBar().showMessage(exc.message, 10_000)
+            return
+        if shift is None:
+            self.shift_label.setText(self.tr("无进行中的班次"))
+            return
+        text = (
+            self.tr("第 %1 班 · 当班 %2 · 开始 %3")
+            .replace("%1", str(shift.number))
+            .replace("%2", shift.operator.display_name)
+            .replace("%3", format_local(shift.started_at, "%H:%M"))
+        )
+        if shift.status == shifts.AWAITING:
+            text += self.tr(" · 已交班，待接班")
+        self.shift_label.setText(text)
+
+    def open_handover(self) -> None:
+        from ui.handover_dialog import HandoverDialog
+
+        if self.has_unsaved():
+            msgbox.info(
+                self, self.tr("交班"), self.tr("当前来电登记尚未保存。请先保存或放弃这条登记，再交班。")
+            )
+            return
+        try:
+            shift = shifts.current()
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("交班"), exc.message)
+            return
+        if shift is None:
+            msgbox.info(self, self.tr("交班"), self.tr("当前没有进行中的班次。"))
+            return
+        dialog = HandoverDialog(self.session, shift, self.clock, self, data_dir=self.data_dir)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.confirmed.connect(self._handover_confirmed)
+        dialog.finished.connect(self.show_shift)
+        self.handover_dialog = dialog
+        dialog.open()
+
+    def _handover_confirmed(self, incoming: object, pdf: bytes) -> None:
+        """接班 confirmed: the incoming operator's session takes over (their shift has started),
+        then the report is shown for printing once the dialog has closed."""
+        self._finish_switch(incoming)
+        self.statusBar().showMessage(self.tr("交接班完成，报告已存档。"), 10_000)
+        QTimer.singleShot(0, self, lambda: self.preview_report(pdf, self.tr("交接班报告")))
+
+    def preview_report(self, pdf: bytes, title: str) -> None:
+        from ui import printing
+
+        try:
+            printing.preview_pdf(pdf, self, title)
+        except printing.PrintError as exc:
+            msgbox.error(self, title, exc.message)
+
+    def open_daily_report(self) -> None:
+        from ui.handover_daily import DailyReportDialog
+
+        dialog = DailyReportDialog(self.clock, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.daily_report_dialog = dialog
+        dialog.open()
 
     def change_password(self) -> None:
         from ui.login_dialog import ChangePasswordDialog
@@ -219,6 +410,14 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.residents_dialog = dialog
         dialog.open()
+
+    def open_analysis(self) -> None:
+        from ui.analysis_window import AnalysisWindow
+
+        dialog = AnalysisWindow(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.analysis_window = dialog
+        dialog.show()
 
     def open_import(self) -> None:
         from ui.import_dialog import ImportDialog

@@ -11,13 +11,23 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("msgbox", text)
 
 
-def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
-         buttons: QMessageBox.StandardButton, default: QMessageBox.StandardButton) -> QMessageBox:
+def _box(
+    parent: QWidget | None,
+    icon: QMessageBox.Icon,
+    title: str,
+    text: str,
+    buttons: QMessageBox.StandardButton,
+    default: QMessageBox.StandardButton,
+) -> QMessageBox:
     box = QMessageBox(icon, title, text, buttons, parent)
     box.setDefaultButton(default)
-    for button, label in ((QMessageBox.StandardButton.Ok, "确定"), (QMessageBox.StandardButton.Yes, "是"),
-                          (QMessageBox.StandardButton.No, "否"), (QMessageBox.StandardButton.Cancel, "取消"),
-                          (QMessageBox.StandardButton.Retry, "重试")):
+    for button, label in (
+        (QMessageBox.StandardButton.Ok, "确定"),
+        (QMessageBox.StandardButton.Yes, "是"),
+        (QMessageBox.StandardButton.No, "否"),
+        (QMessageBox.StandardButton.Cancel, "取消"),
+        (QMessageBox.StandardButton.Retry, "重试"),
+    ):
         widget = box.button(button)
         if widget is not None:
             widget.setText(_tr(label))
@@ -25,33 +35,62 @@ def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
 
 
 def info(parent: QWidget | None, title: str, text: str) -> None:
-    _box(parent, QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok,
-         QMessageBox.StandardButton.Ok).exec()
+    _box(
+        parent,
+        QMessageBox.Icon.Information,
+        title,
+        text,
+        QMessageBox.StandardButton.Ok,
+        QMessageBox.StandardButton.Ok,
+    ).exec()
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
-    _box(parent, QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok,
-         QMessageBox.StandardButton.Ok).exec()
+    _box(
+        parent,
+        QMessageBox.Icon.Critical,
+        title,
+        text,
+        QMessageBox.StandardButton.Ok,
+        QMessageBox.StandardButton.Ok,
+    ).exec()
 
 
 def ask(parent: QWidget | None, title: str, text: str) -> bool:
     """A yes/no question; 'No' is the default so that Enter never discards work."""
-    box = _box(parent, QMessageBox.Icon.Question, title, text,
-               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    box = _box(
+        parent,
+        QMessageBox.Icon.Question,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def retry(parent: QWidget | None, title: str, text: str) -> bool:
     """Offer to try again (storage errors); True means retry."""
-    box = _box(parent, QMessageBox.Icon.Warning, title, text,
-               QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
-               QMessageBox.StandardButton.Retry)
+    box = _box(
+        parent,
+        QMessageBox.Icon.Warning,
+        title,
+        text,
+        QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Retry,
+    )
     return box.exec() == QMessageBox.StandardButton.Retry
 
 
 def open_file(parent: QWidget | None, title: str, filters: str) -> str:
     path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
     return path
+
+
+def open_files(parent: QWidget | None, title: str, filters: str) -> list[str]:
+    """Choose one or more files; an empty list when cancelled."""
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, "", filters)
+    return list(paths)
 
 
 def save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:

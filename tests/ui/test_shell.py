@@ -219,12 +219,12 @@ def test_change_password_checks_current_for_receptionist(qtbot, receptionist, cl
 def test_main_window_title_tabs_and_status_bar(qtbot, window, admin):
     assert window.windowTitle() == "前台接待工作站 — 阳光花园物业"
     tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert tabs == ["来电", "来访", "来函"]
-    assert "后续版本" in window.visit_tab.notice.text()
-    assert "后续版本" in window.letter_tab.notice.text()
+    assert tabs == ["来电", "来访", "来函", "工单"]
+    assert window.visit_tab.forms.tabText(0) == "访客登记 (F3)"
+    assert window.letter_tab.new_button.text() == "登记来函 (F4)"
     assert window.operator_label.text() == "当前操作员：王管理（管理员）"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "业户(&R)", "操作员(&O)", "设置(&S)"]
+    assert menus == ["文件(&F)", "业户(&R)", "操作员(&O)", "报表(&B)", "设置(&S)"]
     assert window.settings_action.isEnabled()
     assert not window.timer.isActive()  # nothing started by the constructor
     window.start()

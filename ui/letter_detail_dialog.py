@@ -1,0 +1,389 @@
+"""One letter: every field, its files (opened with the system viewer; a file gone from the data
+folder shows 文件缺失), and the actions its status allows — 转办, 登记答复, 归档, 追加附件 —
+plus the routing slip (来函处理单) to preview, print or save as PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception import attachments, cases, letters, phones, residents, routing_slip
+from reception.attachments import AttachmentStore
+from reception.clock import format_local
+from reception.errors import ConflictError, ReceptionError, StorageError, ValidationError
+from reception.models import Attachment, Letter
+from reception.session import Session
+from ui import msgbox
+from ui.letter_actions import ReplyDialog, RouteDialog
+from ui.letter_files import FILE_FILTER, size_text
+from ui.letter_list_model import OVERDUE_COLOR, sender_text
+
+_STYLE = """
+QLabel#title { color: #0d3c6e; }
+QLabel#caption { color: #5f6b7a; }
+QLabel#status { font-weight: bold; padding: 2px 10px; border-radius: 4px;
+                background: #e8f1fa; color: #0d47a1; }
+QLabel#status[overdue="true"] { background: #fdecec; color: #c62828; }
+QPlainTextEdit[readOnly="true"] { background: #f3f5f7; border: 1px solid #dde3e9; }
+"""
+
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class LetterDetailDialog(QDialog):
+    """``changed(letter)`` after any action stored something."""
+
+    changed = Signal(object)
+
+    def __init__(
+        self, session: Session, letter_id: int, store: AttachmentStore, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._store = store
+        self._letter: Letter = letters.get_letter(letter_id)
+        self.route_dialog: RouteDialog | None = None
+        self.reply_dialog: ReplyDialog | None = None
+        self.setStyleSheet(_STYLE)
+        self._build()
+        self.resize(940, 760)
+        self._load()
+
+    # ---- building -------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        head = QHBoxLayout()
+        self.title_label = QLabel()
+        self.title_label.setObjectName("title")
+        self.title_label.setWordWrap(True)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("status")
+        head.addWidget(self.title_label, 1)
+        head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(head)
+
+        facts = QGridLayout()
+        facts.setHorizontalSpacing(14)
+        facts.setVerticalSpacing(5)
+        self.fact_labels: dict[str, QLabel] = {}
+        names = [
+            ("serial", "编号"),
+            ("receipt_no", "收文编号"),
+            ("received", "收到时间"),
+            ("channel", "来函方式"),
+            ("type", "来函类别"),
+            ("confidentiality", "密级"),
+            ("sender", "来函人/单位"),
+            ("resident", "关联住户"),
+            ("contact", "联系方式"),
+            ("sender_ref", "来函文号"),
+            ("pages", "页数"),
+            ("operator", "登记人（首问）"),
+            ("department", "承办部门"),
+            ("handler", "承办人"),
+            ("due", "答复期限"),
+            ("case", "投诉工单"),
+            ("replied", "答复"),
+            ("archived", "归档时间"),
+        ]
+        for i, (key, caption) in enumerate(names):
+            cap = QLabel(self.tr(caption))
+            cap.setObjectName("caption")
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fact_labels[key] = value
+            row, col = divmod(i, 2)
+            facts.addWidget(cap, row, col * 2, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
+            facts.addWidget(value, row, col * 2 + 1)
+        facts.setColumnStretch(1, 1)
+        facts.setColumnStretch(3, 1)
+        layout.addLayout(facts)
+
+        texts = QHBoxLayout()
+        summary_box = QGroupBox(self.tr("内容摘要"))
+        column = QVBoxLayout(summary_box)
+        self.summary_view = QPlainTextEdit()
+        self.summary_view.setReadOnly(True)
+        column.addWidget(self.summary_view)
+        reply_box = QGroupBox(self.tr("答复内容"))
+        column = QVBoxLayout(reply_box)
+        self.reply_view = QPlainTextEdit()
+        self.reply_view.setReadOnly(True)
+        column.addWidget(self.reply_view)
+        texts.addWidget(summary_box, 1)
+        texts.addWidget(reply_box, 1)
+        layout.addLayout(texts, 1)
+
+        files_box = QGroupBox(self.tr("附件（双击用系统程序打开）"))
+        column = QVBoxLayout(files_box)
+        self.files_list = QListWidget()
+        self.files_list.itemActivated.connect(self.open_item)
+        line = self.fontMetrics().height() + 6
+        self.files_list.setMinimumHeight(line * 3)
+        self.files_list.setMaximumHeight(line * 6)
+        column.addWidget(self.files_list)
+        layout.addWidget(files_box)
+
+        buttons = QHBoxLayout()
+        self.route_button = QPushButton(self.tr("转办…"))
+        self.route_button.clicked.connect(self.open_route)
+        self.reply_button = QPushButton(self.tr("登记答复…"))
+        self.reply_button.clicked.connect(self.open_reply)
+        self.archive_button = QPushButton(self.tr("归档"))
+        self.archive_button.clicked.connect(self.archive)
+        self.add_files_button = QPushButton(self.tr("追加附件…"))
+        self.add_files_button.clicked.connect(self.add_files)
+        self.print_button = QPushButton(self.tr("打印处理单"))
+        menu = QMenu(self.print_button)
+        self.preview_action = menu.addAction(self.tr("打印预览…"), self.preview_slip)
+        self.print_action = menu.addAction(self.tr("直接打印"), self.print_slip)
+        self.save_pdf_action = menu.addAction(self.tr("另存为 PDF…"), self.save_slip)
+        self.print_button.setMenu(menu)
+        self.close_button = QPushButton(self.tr("关闭"))
+        self.close_button.clicked.connect(self.accept)
+        for button in (
+            self.route_button,
+            self.reply_button,
+            self.archive_button,
+            self.add_files_button,
+            self.print_button,
+        ):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+
+    # ---- showing ---------------------------------------------------------------------------
+    def letter(self) -> Letter:
+        return self._letter
+
+    def _load(self) -> None:
+        letter = self._letter
+        now = self._session.now()
+        overdue = letters.is_overdue(letter, now)
+        self.setWindowTitle(self.tr("来函详情 — {0}").format(letter.serial))
+        self.title_label.setText(letter.subject)
+        status = self.tr(letter.status)
+        self.status_label.setText(self.tr("{0}（逾期）").format(status) if overdue else status)
+        self.status_label.setProperty("overdue", overdue)
+        self.status_label.style().unpolish(self.status_label)
+        self.status_label.style().polish(self.status_label)
+
+        resident = letter.resident
+        values = {
+            "serial": letter.serial,
+            "receipt_no": letter.receipt_no,
+            "received": format_local(letter.received_at),
+            "channel": self.tr(letter.channel),
+            "type": self.tr(letter.letter_type),
+            "confidentiality": self.tr(letter.confidentiality),
+            "sender": sender_text(letter),
+            "resident": (
+                f"{resident.name}（{residents.room_label(resident.building, resident.unit, resident.room)}）"
+                if resident is not None
+                else self.tr("未关联")
+            ),
+            "contact": phones.mask_in_text(letter.contact) or "—",
+            "sender_ref": letter.sender_ref or "—",
+            "pages": self.tr("{0} 页").format(letter.pages),
+            "operator": letter.operator.display_name,
+            "department": letter.department.name if letter.department else self.tr("（待分办）"),
+            "handler": letter.handler or "—",
+            "due": format_local(letter.reply_due_at) + (self.tr("　已逾期") if overdue else ""),
+            "case": "、".join(
+                f"{c.serial}（{self.tr(c.status)}）" for c in cases.for_source("letter", letter.id)
+            )
+            or "—",
+            "replied": (
+                self.tr("{0}　{1}　答复人：{2}").format(
+                    format_local(letter.replied_at), self.tr(letter.reply_channel), letter.replied_by
+                )
+                if letter.replied_at
+                else self.tr("尚未答复")
+            ),
+            "archived": format_local(letter.archived_at) or "—",
+        }
+        for key, text in values.items():
+            self.fact_labels[key].setText(text)
+        due_label = self.fact_labels["due"]
+        due_label.setStyleSheet(f"color: {OVERDUE_COLOR.name()}; font-weight: bold;" if overdue else "")
+        self.summary_view.setPlainText(letter.summary)
+        self.reply_view.setPlainText(letter.reply_summary)
+        self._load_files()
+
+        is_open = letter.status in letters.OPEN
+        self.route_button.setEnabled(is_open)
+        self.route_button.setText(self.tr("改派…") if letter.department_id else self.tr("转办…"))
+        self.reply_button.setEnabled(is_open)
+        self.archive_button.setEnabled(letter.status == letters.REPLIED)
+        self.add_files_button.setEnabled(letter.status != letters.ARCHIVED)
+
+    def _load_files(self) -> None:
+        self.files_list.clear()
+        rows = attachments.list_for("letter", self._letter.id)
+        if not rows:
+            item = QListWidgetItem(self.tr("（没有电子附件）"))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.files_list.addItem(item)
+            return
+        for att in rows:
+            path = self._store.path_of(att)
+            role = self.tr("答复") if att.role == "reply" else self.tr("来函")
+            text = f"[{role}] {att.original_name}    {size_text(att.size)}    {format_local(att.added_at)}"
+            if path is None:
+                text += "    " + self.tr("文件缺失")
+            item = QListWidgetItem(text)
+            item.setData(PATH_ROLE, str(path) if path is not None else "")
+            if path is None:
+                item.setForeground(QColor("#c62828"))
+                item.setToolTip(
+                    self.tr("数据文件夹中找不到这个文件（可能已被移动或删除），请联系管理员从备份恢复。")
+                )
+            self.files_list.addItem(item)
+
+    def file_texts(self) -> list[str]:
+        return [self.files_list.item(i).text() for i in range(self.files_list.count())]
+
+    def open_item(self, item: QListWidgetItem) -> bool:
+        path = item.data(PATH_ROLE)
+        if not path:
+            if item.flags() & Qt.ItemFlag.ItemIsEnabled:
+                msgbox.error(self, self.tr("文件缺失"), self.tr("数据文件夹中找不到这个文件，无法打开。"))
+            return False
+        return self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> bool:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            msgbox.error(
+                self, self.tr("无法打开"), self.tr("系统没有能打开这个文件的程序：{0}").format(path.name)
+            )
+            return False
+        return True
+
+    def _reload(self) -> None:
+        self._letter = letters.get_letter(self._letter.id)
+        self._load()
+
+    def _changed(self, letter: object) -> None:
+        if isinstance(letter, Letter):
+            self._letter = letter
+        self._reload()
+        self.changed.emit(self._letter)
+
+    # ---- actions ----------------------------------------------------------------------------
+    def open_route(self) -> RouteDialog:
+        dialog = RouteDialog(self._session, self._letter, self)
+        dialog.done_with.connect(self._changed)
+        dialog.finished.connect(dialog.deleteLater)
+        self.route_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_reply(self) -> ReplyDialog:
+        dialog = ReplyDialog(self._session, self._letter, self._store, self)
+        dialog.done_with.connect(self._changed)
+        dialog.finished.connect(dialog.deleteLater)
+        self.reply_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def archive(self) -> bool:
+        if not msgbox.ask(
+            self,
+            self.tr("归档"),
+            self.tr("归档后这份来函不能再转办或答复。确定归档 {0} 吗？").format(self._letter.serial),
+        ):
+            return False
+        try:
+            letter = letters.archive_letter(self._session, self._letter.id, self._letter.version)
+        except (ConflictError, ValidationError) as exc:
+            msgbox.error(self, self.tr("未能归档"), exc.message)
+            self._reload()
+            return False
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("未能归档"), exc.message)
+            return False
+        self._changed(letter)
+        return True
+
+    def add_files(self) -> list[Attachment]:
+        chosen = msgbox.open_files(self, self.tr("追加附件"), self.tr(FILE_FILTER))
+        if not chosen:
+            return []
+        return self.add_paths([Path(p) for p in chosen])
+
+    def add_paths(self, paths: list[Path]) -> list[Attachment]:
+        try:
+            rows = letters.add_files(self._session, self._letter.id, paths, self._store)
+        except (StorageError, ReceptionError) as exc:
+            msgbox.error(self, self.tr("未能追加附件"), exc.message)
+            return []
+        self._changed(None)
+        return rows
+
+    # ---- the routing slip ---------------------------------------------------------------------
+    def slip_pdf(self) -> bytes | None:
+        try:
+            return routing_slip.routing_slip_for(
+                self._letter.id, printed_at=self._session.clock.local_now().replace(second=0, microsecond=0)
+            )
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("无法生成处理单"), exc.message)
+            return None
+
+    def _slip_title(self) -> str:
+        return self.tr("来函处理单 {0}").format(self._letter.serial)
+
+    def preview_slip(self) -> None:
+        from ui import printing
+
+        pdf = self.slip_pdf()
+        if pdf is None:
+            return
+        try:
+            printing.preview_pdf(pdf, self, self._slip_title())
+        except printing.PrintError as exc:
+            msgbox.error(self, self.tr("打印失败"), exc.message)
+
+    def print_slip(self) -> bool:
+        from ui import printing
+
+        pdf = self.slip_pdf()
+        if pdf is None:
+            return False
+        try:
+            return printing.print_pdf(pdf, parent=self, title=self._slip_title())
+        except printing.PrintError as exc:
+            msgbox.error(self, self.tr("打印失败"), exc.message)
+            return False
+
+    def save_slip(self) -> Path | None:
+        from ui import printing
+
+        pdf = self.slip_pdf()
+        if pdf is None:
+            return None
+        return printing.save_pdf_as(pdf, self, self.tr("来函处理单-{0}.pdf").format(self._letter.serial))
