@@ -357,20 +357,26 @@ def record_return_visit(session: Session, case_id: int, result: str, comment: st
     if case.status != AWAITING_VISIT:
         raise ValidationError.single("status", f"工单当前为“{case.status}”，处理完成后才能回访")
     now = session.now()
-    with db.write():
+    with db.write():  # the return visit and the reopening it causes: all or nothing
         ReturnVisit.create(case=case.id, at=now, operator=session.operator, result=result, comment=text or "")
         audit.record(now, session.operator, "case.回访", "case", case.id, result=result)
-    if result == UNSATISFIED:
-        return _change(
-            session,
-            get_case(case_id),
-            case.version,
-            "重新打开",
-            IN_PROGRESS,
-            note=f"回访不满意：{text}",
-            updates={"closed_at": None},
-        )
+        if result == UNSATISFIED:
+            return _change(
+                session,
+                get_case(case_id),
+                case.version,
+                "重新打开",
+                IN_PROGRESS,
+                note=f"回访不满意：{text}",
+                updates=_reopened(case, now),
+            )
     return get_case(case_id)
+
+
+def _reopened(case: Case, now: datetime) -> dict[str, object]:
+    """A reopened case gets a new reply promise from now, and its escalation starts over."""
+    hours = settings_mod.load().reply_hours_for(case.category)
+    return {"closed_at": None, "reply_due_at": now + timedelta(hours=hours), "escalation_level": 0}
 
 
 def return_visits(case_id: int) -> list[ReturnVisit]:
@@ -383,7 +389,13 @@ def can_close(case: Case) -> tuple[bool, str]:
     if case.status != AWAITING_VISIT:
         return False, f"工单当前为“{case.status}”，处理完成并回访后才能关闭"
     visits = return_visits(case.id)
-    since_reopen = visits
+    # Attempts count again after a reopening: after the last 不满意 (which reopens the case)
+    # and after the last reopening by hand.
+    start = max((i + 1 for i, v in enumerate(visits) if v.result == UNSATISFIED), default=0)
+    manual = [e.at for e in events(case.id) if e.action == "重新打开" and not e.note.startswith("回访不满意")]
+    if manual:
+        start = max(start, next((i for i, v in enumerate(visits) if v.at > manual[-1]), len(visits)))
+    since_reopen = visits[start:]
     if visits and visits[-1].result in (SATISFIED, FAIRLY_SATISFIED):
         return True, ""
     unreachable = sum(1 for v in since_reopen if v.result == UNREACHABLE)
@@ -424,7 +436,13 @@ def reopen(session: Session, case_id: int, reason: str, expected_version: int) -
     except ValueError as exc:
         raise ValidationError.single("note", str(exc)) from None
     return _change(
-        session, case, expected_version, "重新打开", IN_PROGRESS, note=text, updates={"closed_at": None}
+        session,
+        case,
+        expected_version,
+        "重新打开",
+        IN_PROGRESS,
+        note=text,
+        updates=_reopened(case, session.now()),
     )
 
 
@@ -467,10 +485,11 @@ def for_source(source_kind: str, source_id: int) -> list[Case]:
 # ---- deadlines and escalation ------------------------------------------------------------------
 
 
-def deadline_state(case: Case, now: datetime) -> str:
+def deadline_state(case: Case, now: datetime, conf: settings_mod.Settings | None = None) -> str:
+    """OK / WARNING / OVERDUE / OVERDUE_AGAIN. Pass ``conf`` when colouring many rows."""
     if case.status not in UNREPLIED:
         return OK
-    conf = settings_mod.load()
+    conf = conf or settings_mod.load()
     if now > case.reply_due_at + timedelta(hours=conf.escalate_again_hours):
         return OVERDUE_AGAIN
     if now > case.reply_due_at:

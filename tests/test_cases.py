@@ -210,3 +210,27 @@ def test_a_version_3_database_migrates_and_backfills_places(tmp_path):
     ).fetchall()
     assert rows == [("5-1-1203", "5", "2026-01-02"), ("地库", "", "2026-01-02")]
     db.close_database()
+
+
+def test_a_reopened_case_gets_a_new_reply_promise(receptionist, supervisor, clock, complaint):
+    case = cases.reply(receptionist, complaint.id, "已处理", complaint.version)
+    case = cases.finish(receptionist, case.id, "已修复", case.version)
+    clock.advance(days=3)  # long past the original 24-hour deadline
+    case = cases.record_return_visit(receptionist, case.id, cases.UNSATISFIED, "仍在漏水")
+    assert case.status == cases.IN_PROGRESS
+    assert case.reply_due_at == clock.now() + timedelta(hours=24) and case.escalation_level == 0
+    assert cases.deadline_state(case, clock.now()) == cases.OK
+    assert cases.run_escalations(supervisor) == []
+
+
+def test_unreachable_attempts_count_again_after_a_reopen(receptionist, complaint):
+    case = cases.reply(receptionist, complaint.id, "已处理", complaint.version)
+    case = cases.finish(receptionist, case.id, "已修复", case.version)
+    for _ in range(2):
+        cases.record_return_visit(receptionist, case.id, cases.UNREACHABLE, "")
+    case = cases.record_return_visit(receptionist, case.id, cases.UNSATISFIED, "仍有问题")
+    case = cases.reply(receptionist, case.id, "再次处理", case.version)
+    case = cases.finish(receptionist, case.id, "已再次修复", case.version)
+    cases.record_return_visit(receptionist, case.id, cases.UNREACHABLE, "")
+    allowed, why = cases.can_close(cases.get_case(case.id))
+    assert not allowed and "1 次" in why  # the two attempts before the reopen do not count
