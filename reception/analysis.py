@@ -15,6 +15,7 @@ from pathlib import Path
 from reception.cases import FAIRLY_SATISFIED, SATISFIED, SOURCES, UNREACHABLE
 from reception.clock import local_day_bounds, to_local
 from reception.models import Case, Department, ReturnVisit
+from reception.session import Role, Session
 
 REPEAT_DAYS = 90
 REPEAT_THRESHOLD = 3
@@ -195,8 +196,11 @@ def summary_rows(report: Report) -> list[list[object]]:
     ]
 
 
-def export_xlsx(report: Report, out: Path) -> Path:
-    """Every table on its own sheet, headers in Chinese; text is stored as text, never a formula."""
+def export_xlsx(session: Session | None, report: Report, out: Path) -> Path:
+    """Every table on its own sheet, headers in Chinese; text is stored as text, never a formula.
+    Supervisors and administrators only (``None``: the command line)."""
+    if session is not None:
+        session.require(Role.SUPERVISOR, "导出投诉分析")
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

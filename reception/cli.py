@@ -165,7 +165,7 @@ def _letters_export(args: argparse.Namespace) -> int:
     _cli_session(DataDir(args.data_dir))
     if args.date_to < args.date_from:
         raise ReceptionError("结束日期不能早于开始日期。")
-    count = export_xlsx(LetterFilter(date_from=args.date_from, date_to=args.date_to), args.out)
+    count = export_xlsx(None, LetterFilter(date_from=args.date_from, date_to=args.date_to), args.out)
     print(f"已导出 {count} 份来函到 {args.out}")
     return 0
 

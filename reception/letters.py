@@ -17,7 +17,7 @@ from reception.attachments import AttachmentStore
 from reception.clock import local_day_bounds, to_local
 from reception.errors import ConflictError, NotFound, ValidationError
 from reception.models import Attachment, Department, Letter, Resident
-from reception.session import Session
+from reception.session import Role, Session
 from reception.textcheck import FieldErrors, multi_line, one_line
 
 CHANNELS = ["邮寄", "快递", "当面递交", "电子邮件", "传真", "其他"]
@@ -418,8 +418,11 @@ def export_rows(f: LetterFilter) -> list[list[object]]:
     return rows
 
 
-def export_xlsx(f: LetterFilter, out: Path) -> int:
-    """Write the filtered letters to an Excel file (header in Chinese). Returns the row count."""
+def export_xlsx(session: Session | None, f: LetterFilter, out: Path) -> int:
+    """Write the filtered letters to an Excel file (header in Chinese). Returns the row count.
+    Supervisors and administrators only (``None``: the command line, run by the administrator)."""
+    if session is not None:
+        session.require(Role.SUPERVISOR, "导出来函")
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

@@ -134,20 +134,22 @@ def test_search_finds_one_and_two_character_chinese(receptionist, store):
     assert letters.count_letters(LetterFilter(search="2026-0002")) == 1
 
 
-def test_excel_export_matches_the_filtered_list_and_never_runs_formulas(receptionist, store, tmp_path):
+def test_excel_export_matches_the_filtered_list_and_never_runs_formulas(
+    receptionist, supervisor, store, tmp_path
+):
     letters.register_letter(receptionist, a_letter(summary='=HYPERLINK("http://x","点我")'), store)
     letters.register_letter(receptionist, a_letter(channel="传真", subject="@SUM(1+1)"), store)
     letters.register_letter(receptionist, a_letter(channel="快递", subject="+86 来函"), store)
     out = tmp_path / "export.xlsx"
     f = LetterFilter(date_from=date(2026, 11, 26), channel="邮寄")
-    assert letters.export_xlsx(f, out) == 1
+    assert letters.export_xlsx(supervisor, f, out) == 1
     sheet = load_workbook(out).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("编号", "收文编号", "收到时间")
     assert len(rows) == 2 and rows[1][8] == '=HYPERLINK("http://x","点我")'
     assert sheet["I2"].data_type == "s"
     everything = tmp_path / "all.xlsx"
-    letters.export_xlsx(LetterFilter(), everything)
+    letters.export_xlsx(supervisor, LetterFilter(), everything)
     cells = load_workbook(everything).active
     assert {cells[f"H{r}"].value for r in (2, 3, 4)} >= {"@SUM(1+1)", "+86 来函"}
     assert all(cells[f"H{r}"].data_type == "s" for r in (2, 3, 4))
@@ -190,3 +192,13 @@ def test_the_list_brings_the_department_along(receptionist, store):
     finally:
         connection.set_trace_callback(None)
     assert names == ["财务部"] * 3 and statements == []  # no query per row
+
+
+def test_a_receptionist_cannot_export(receptionist, store, tmp_path):
+    from reception.errors import PermissionDenied
+    from reception.models import AuditLog
+
+    with pytest.raises(PermissionDenied, match="导出来函"):
+        letters.export_xlsx(receptionist, LetterFilter(), tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
+    assert AuditLog.select().where(AuditLog.action == "permission.denied").count() == 1

@@ -38,7 +38,7 @@ from reception import analysis, complaints_report
 from reception import settings as settings_mod
 from reception.analysis import Period, Report, Table
 from reception.errors import ReceptionError
-from reception.session import Session
+from reception.session import Role, Session
 from ui import msgbox, printing
 from ui.analysis_charts import BLUE, GREEN, AnalysisChart
 from ui.analysis_table_model import SORT_ROLE, AnalysisTableModel
@@ -224,6 +224,10 @@ class AnalysisWindow(QDialog):
 
         self.export_button = QPushButton(self.tr("导出 Excel…"))
         self.export_button.clicked.connect(self.export_excel)
+        # Exports are for supervisors (the service refuses anyone else and logs the attempt).
+        self.export_button.setEnabled(self.session.has(Role.SUPERVISOR))
+        if not self.export_button.isEnabled():
+            self.export_button.setToolTip(self.tr("导出需要主管权限"))
         row.addWidget(self.export_button)
         self.pdf_button = QPushButton(self.tr("生成总结 PDF"))
         menu = QMenu(self.pdf_button)
@@ -418,7 +422,10 @@ class AnalysisWindow(QDialog):
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
         try:
-            analysis.export_xlsx(self.report, path)
+            analysis.export_xlsx(self.session, self.report, path)
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("导出失败"), exc.message)
+            return None
         except OSError as exc:
             msgbox.error(
                 self, self.tr("导出失败"), self.tr("文件未能保存：{0}").format(exc.strerror or str(exc))

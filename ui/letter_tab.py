@@ -28,7 +28,7 @@ from reception import departments, letters
 from reception.attachments import AttachmentStore
 from reception.errors import ReceptionError
 from reception.letters import LetterFilter
-from reception.session import Session
+from reception.session import Role, Session
 from ui import letter_list_model as cols
 from ui import msgbox
 from ui.letter_detail_dialog import LetterDetailDialog
@@ -119,6 +119,7 @@ class LetterTab(QWidget):
         row.addStretch(1)
         self.export_button = QPushButton(self.tr("导出 Excel…"))
         self.export_button.clicked.connect(self.export_excel)
+        self._apply_role()
         self.new_button = QPushButton(self.tr("登记来函 (F4)"))
         self.new_button.setObjectName("newLetter")
         bold = QFont(self.font())
@@ -346,7 +347,7 @@ class LetterTab(QWidget):
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
         try:
-            count = letters.export_xlsx(self.current_filter(), path)
+            count = letters.export_xlsx(self._session, self.current_filter(), path)
         except ReceptionError as exc:
             msgbox.error(self, self.tr("导出失败"), exc.message)
             return None
@@ -365,7 +366,14 @@ class LetterTab(QWidget):
         if self.form is not None:
             self.form.set_session(session)
         self._fill_departments()
+        self._apply_role()
         self.refresh()
+
+    def _apply_role(self) -> None:
+        """Exports are for supervisors (the service refuses anyone else and logs the attempt)."""
+        allowed = self._session.has(Role.SUPERVISOR)
+        self.export_button.setEnabled(allowed)
+        self.export_button.setToolTip("" if allowed else self.tr("导出需要主管权限"))
 
     def set_store(self, store: AttachmentStore) -> None:
         self._store = store

@@ -70,6 +70,13 @@ def window(qtbot, receptionist, cases_made):
 
 
 @pytest.fixture
+def supervisor_window(qtbot, supervisor, cases_made):
+    win = AnalysisWindow(supervisor)
+    qtbot.addWidget(win)
+    return win
+
+
+@pytest.fixture
 def boxes(monkeypatch):
     shown: list[tuple[str, str, str]] = []
     for kind in ("info", "error"):
@@ -127,7 +134,11 @@ def test_the_period_selector(window, qtbot, cases_made):
     assert "结束日期不能早于开始日期" in window.period_label.text()
 
 
-def test_excel_export_through_the_save_dialog(window, monkeypatch, tmp_path, boxes, cases_made):
+def test_excel_export_through_the_save_dialog(
+    supervisor_window, window, monkeypatch, tmp_path, boxes, cases_made
+):
+    assert not window.export_button.isEnabled()  # receptionists do not export
+    window = supervisor_window
     asked = []
 
     def save_file(_parent, title, suggested, filters):
@@ -144,9 +155,9 @@ def test_excel_export_through_the_save_dialog(window, monkeypatch, tmp_path, box
     assert [boxes[0][0], str(path) in boxes[0][2]] == ["info", True]
 
 
-def test_excel_export_cancelled_writes_nothing(window, monkeypatch, boxes):
+def test_excel_export_cancelled_writes_nothing(supervisor_window, monkeypatch, boxes):
     monkeypatch.setattr(msgbox, "save_file", lambda *_a: "")
-    assert window.export_excel() is None and boxes == []
+    assert supervisor_window.export_excel() is None and boxes == []
 
 
 def test_pdf_preview_print_and_save(window, monkeypatch, tmp_path):

@@ -422,8 +422,11 @@ def test_filters_and_short_chinese_search(
 
 
 def test_excel_export_matches_the_filtered_rows(
-    tab: LetterTab, boxes: Boxes, receptionist, store, tmp_path, monkeypatch
+    tab: LetterTab, boxes: Boxes, receptionist, supervisor, store, tmp_path, monkeypatch
 ) -> None:
+    assert not tab.export_button.isEnabled()  # receptionists do not export
+    tab.set_session(supervisor)
+    assert tab.export_button.isEnabled()
     for subject, channel in (("电梯异响", "邮寄"), ("绿化修剪建议", "电子邮件"), ("电梯按钮失灵", "快递")):
         add_letter(receptionist, store, subject=subject, channel=channel)
     tab.refresh()
