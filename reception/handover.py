@@ -70,7 +70,8 @@ def _fmt(value: datetime | None, pattern: str = "%m-%d %H:%M") -> str:
 
 
 def _clip(text: str, size: int = 40) -> str:
-    flat = " ".join((text or "").split())
+    """Free text for the report: one line, phone numbers in it masked, cut to ``size``."""
+    flat = phones.mask_in_text(" ".join((text or "").split()))
     return flat if len(flat) <= size else flat[:size] + "…"
 
 

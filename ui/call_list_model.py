@@ -114,7 +114,7 @@ class CallListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(call, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == CONTENT:
-            return call.content
+            return phones.mask_in_text(call.content)
         if role == Qt.ItemDataRole.BackgroundRole:
             if call.category == calls.EMERGENCY:
                 return EMERGENCY_BRUSH
@@ -136,7 +136,7 @@ class CallListModel(QAbstractTableModel):
         if col == CATEGORY:
             return call.category
         if col == CONTENT:
-            lines = call.content.strip().splitlines()
+            lines = phones.mask_in_text(call.content).strip().splitlines()
             return lines[0] if lines else ""
         if col == OUTCOME:
             return call.outcome

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception import cases
+from reception import cases, phones
 from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.models import Case
@@ -48,7 +48,7 @@ class EscalatedModel(RowsTableModel):
         if column == 3:
             return place_text(row)
         if column == 4:
-            return first_line(row.description)
+            return first_line(phones.mask_in_text(row.description))
         if column == 5:
             return row.department.name if row.department_id else _tr("（待派单）")
         if column == 6:
@@ -58,7 +58,7 @@ class EscalatedModel(RowsTableModel):
         return cases.format_time_left(cases.time_left(row, self._now()))
 
     def tooltip(self, row: Case) -> str | None:
-        return row.description
+        return phones.mask_in_text(row.description)
 
     def foreground(self, row: Case) -> QBrush | None:
         return QBrush(OVERDUE_AGAIN_COLOR if row.escalation_level >= 2 else OVERDUE_COLOR)

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from reception import cases
+from reception import cases, phones
 from reception.clock import format_local
 from reception.models import Case
 
@@ -180,7 +180,7 @@ class CaseListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(case, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == PROBLEM:
-            return case.description
+            return phones.mask_in_text(case.description)
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._foreground(case, col)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -203,7 +203,7 @@ class CaseListModel(QAbstractTableModel):
         if col == PLACE:
             return place_text(case)
         if col == PROBLEM:
-            return first_line(case.description)
+            return first_line(phones.mask_in_text(case.description))
         if col == FIRST_RECEIVER:
             return case.first_receiver.display_name
         if col == DEPARTMENT:

@@ -1,0 +1,205 @@
+"""Masking audit (privacy row 18): every list, badge, report and export a receptionist can see
+is rendered, and no full ID or phone number appears in any of them."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit
+
+from reception import (
+    analysis,
+    calls,
+    handover,
+    handover_report,
+    letters,
+    residents,
+    shifts,
+    visits,
+)
+from reception.attachments import AttachmentStore
+from reception.calls import CallInput, Outcome
+from reception.clock import to_local
+from reception.complaints_report import render_complaints_report
+from reception.dispatch_slip import dispatch_slip_for
+from reception.errors import PermissionDenied
+from reception.models import Case, Department
+from reception.onsite_list import render_on_site_list
+from reception.routing_slip import routing_slip_for
+from reception.visit_badges import render_for_visit
+
+ID_NUMBER = "11010519491231002X"
+FULL_NUMBERS = [
+    "13812345678",
+    "21500011112",
+    "13987654321",
+    "13700001234",
+    "15011112222",
+    "18622223333",
+    "13566667777",
+    "13544445555",
+    "17788889999",
+    "1101051949123",
+    ID_NUMBER[:-1],
+]
+
+
+def leaks(text: str) -> list[str]:
+    digits = re.sub(r"[^0-9X]", "", text.upper())
+    return [n for n in FULL_NUMBERS if n in digits]
+
+
+@pytest.fixture
+def world(admin, receptionist, clock, tmp_path):
+    store = AttachmentStore(tmp_path / "attachments")
+    shifts.start(receptionist)
+    dept = {d.name: d.id for d in Department.select()}
+    host = residents.add_resident(
+        admin, residents.ResidentInput("12", "3", "801", "欧阳娜娜", "业主", "13812345678", "021-50001111")
+    )
+    calls.register_call(
+        receptionist,
+        CallInput(
+            started_at=clock.now(),
+            category="投诉",
+            content="楼上漏水",
+            outcome=Outcome.DISPATCHED,
+            caller_name="钱先生",
+            caller_phone="13987654321",
+            department_id=dept["工程部"],
+            taken_by="刘工",
+        ),
+    )
+    calls.register_call(
+        receptionist,
+        CallInput(
+            started_at=clock.now(),
+            category="咨询",
+            content="车位",
+            outcome=Outcome.CALLBACK,
+            caller_name="孙先生",
+            caller_phone="13700001234",
+            callback_due_at=clock.now() + timedelta(hours=1),
+        ),
+    )
+    calls.register_call(
+        receptionist,
+        CallInput(
+            started_at=clock.now(),
+            category="找人留言",
+            content="找刘工",
+            outcome=Outcome.MESSAGE,
+            caller_phone="15011112222",
+            message_for_person="刘工",
+            message_text="请回电",
+        ),
+    )
+    visit = visits.register_guest(
+        receptionist,
+        visits.GuestInput(
+            visitor_name="王小明",
+            visitor_phone="18622223333",
+            id_number=ID_NUMBER,
+            id_verified=True,
+            host_resident_id=host.id,
+            purpose="探亲访友",
+            consent=visits.AGREED,
+        ),
+    )
+    visits.book_appointment(
+        receptionist,
+        visits.AppointmentInput(
+            visitor_name="周杰",
+            visitor_phone="17788889999",
+            expected_at=clock.now() + timedelta(hours=2),
+            host_resident_id=host.id,
+            purpose="送货",
+        ),
+    )
+    letter = letters.register_letter(
+        receptionist,
+        letters.LetterInput(
+            channel="邮寄",
+            letter_type="投诉",
+            sender_name="业主",
+            contact="13566667777",
+            subject="地库漏水",
+            summary="请回电 13544445555",
+            department_id=dept["工程部"],
+            handler="刘工",
+            resident_id=host.id,
+        ),
+        store,
+    )
+    return {"store": store, "visit": visit, "letter": letter}
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_printed_documents_show_no_full_number(world, receptionist, clock, tmp_path):
+    documents = {
+        "badge": render_for_visit(receptionist, world["visit"].id),
+        "handover": handover_report.render(
+            handover.for_shift(shifts.current(), clock.now()), to_local(clock.now())
+        ),
+        "daily": handover_report.render(handover.for_day(clock.today(), clock.now()), to_local(clock.now())),
+        "routing slip": routing_slip_for(world["letter"].id),
+        "dispatch slip": dispatch_slip_for(Case.select().first().id),
+        "on-site list": render_on_site_list(visits.on_site(), property_name="阳光花园物业", now=clock.now()),
+        "complaints": render_complaints_report(
+            analysis.build(analysis.Period.month(2026, 11), clock.now()),
+            "阳光花园物业",
+            to_local(clock.now()),
+        ),
+    }
+    for name, pdf in documents.items():
+        text = pdf_text(pdf)
+        assert text.strip(), name
+        assert leaks(text) == [], name
+    # Exports are not for receptionists at all (supervisors export the archive as written).
+    with pytest.raises(PermissionDenied):
+        letters.export_xlsx(receptionist, letters.LetterFilter(), tmp_path / "letters.xlsx")
+    with pytest.raises(PermissionDenied):
+        analysis.export_xlsx(
+            receptionist,
+            analysis.build(analysis.Period.month(2026, 11), clock.now()),
+            tmp_path / "analysis.xlsx",
+        )
+    assert not list(tmp_path.glob("*.xlsx"))
+
+
+def test_every_list_and_label_in_the_window_is_masked(world, qtbot, receptionist, clock):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(receptionist, clock)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    seen = []
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        qtbot.wait(50)
+        for view in window.findChildren(QAbstractItemView):
+            model = view.model()
+            if model is None:
+                continue
+            while model.canFetchMore(view.rootIndex()):
+                model.fetchMore(view.rootIndex())
+            for row in range(model.rowCount()):
+                for column in range(model.columnCount()):
+                    for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                        value = model.data(model.index(row, column), role)
+                        if isinstance(value, str):
+                            seen.append(value)
+        seen += [label.text() for label in window.findChildren(QLabel)]
+        seen += [edit.text() for edit in window.findChildren(QLineEdit)]
+    text = "\n".join(seen)
+    assert "王小明" in text and "钱先生" in text  # the lists were really filled
+    assert leaks(text) == []
