@@ -397,6 +397,29 @@ def _cases(desk: _Desk, rng: random.Random, people: list[Resident], end: datetim
     cases.run_escalations(supervisor)
 
 
+def _shifts(desk: _Desk, end: datetime) -> None:
+    """Two 12-hour shifts a day (08:00 and 20:00) for the last three days, each handed over and
+    confirmed by the next receptionist; the current shift is on duty."""
+    from reception import shifts
+
+    day_shift, night_shift = desk.sessions
+    local_end = to_local(end)
+    start = (local_end - timedelta(days=3)).replace(hour=8, minute=0, second=0, microsecond=0)
+    desk.clock.set(to_utc(start))
+    shifts.start(day_shift)
+    boundary = start + timedelta(hours=12)
+    on_duty, next_up = day_shift, night_shift
+    notes = ["3 号楼电梯维修中，已通知业户；5-1-1203 漏水工单请跟进回访。", "夜间无异常，地库巡查正常。"]
+    while to_utc(boundary) <= end:
+        desk.clock.set(to_utc(boundary))
+        shifts.hand_over(on_duty, notes[boundary.hour == 8])
+        desk.clock.advance(minutes=5)
+        shifts.confirm(next_up, shifts.current().id)
+        on_duty, next_up = next_up, on_duty
+        boundary += timedelta(hours=12)
+    desk.clock.set(end)
+
+
 def create_demo(
     data: DataDir, *, days: int = 21, households: int = 300, seed: int = 2026, clock: Clock | None = None
 ) -> str:
@@ -436,6 +459,7 @@ def create_demo(
     _visits(desk, rng, people, days, end)
     _letters(desk, rng, people, end, AttachmentStore(data.attachments))
     _cases(desk, rng, people, end)
+    _shifts(desk, end)
     # Older messages and callbacks have been dealt with; the last day's are still open.
     closer = auth.login("qiantai1", DEMO_PASSWORD, fixed)
     for msg in messages.list_messages():
