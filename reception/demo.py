@@ -412,9 +412,9 @@ def _shifts(desk: _Desk, end: datetime) -> None:
     notes = ["3 号楼电梯维修中，已通知业户；5-1-1203 漏水工单请跟进回访。", "夜间无异常，地库巡查正常。"]
     while to_utc(boundary) <= end:
         desk.clock.set(to_utc(boundary))
-        shifts.hand_over(on_duty, notes[boundary.hour == 8])
+        handed = shifts.hand_over(on_duty, notes[boundary.hour == 8])
         desk.clock.advance(minutes=5)
-        shifts.confirm(next_up, shifts.current().id)
+        shifts.confirm(next_up, handed.id)
         on_duty, next_up = next_up, on_duty
         boundary += timedelta(hours=12)
     desk.clock.set(end)
