@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import Color, black, white
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -279,10 +279,18 @@ def _draw_fitted(
         baseline -= fitted.line_height
 
 
+# A fixed QR mask pattern. reportlab's ``QRCode.make()`` builds the symbol with all eight mask
+# patterns and scores each to pick the "best" (≈ 7 ms, most of a badge's cost); any pattern is
+# valid and scanners read it from the format information (zxing decodes it, tests/test_badge.py).
+_QR_MASK_PATTERN = 0
+
+
 def _qr_modules(value: str) -> list[list[bool]]:
-    widget = QrCodeWidget(value, barLevel="M", barBorder=0)
-    widget.qr.make()
-    return [[bool(m) for m in row] for row in widget.qr.modules]
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(value)
+    qr.version = qr.calculate_version()
+    qr.makeImpl(False, _QR_MASK_PATTERN)
+    return [[bool(m) for m in row] for row in qr.modules]
 
 
 def _draw_qr(c: Canvas, modules: list[list[bool]], x: float, y: float, side: float) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import peewee
 
-from reception import audit, cases, db, phones, serials
+from reception import audit, cases, db, phones, search, serials
 from reception import settings as settings_mod
 from reception.clock import format_local, local_day_bounds
 from reception.errors import ConflictError, NotFound, ValidationError
@@ -406,22 +406,18 @@ def _filtered(f: CallFilter) -> peewee.ModelSelect[Call]:
         query = query.where(Call.outcome == f.outcome)
     if f.operator_id is not None:
         query = query.where(Call.operator == f.operator_id)
-    text = f.search.strip()
-    if text:
-        cond = (
-            Call.caller_name.contains(text)
-            | Call.content.contains(text)
-            | Call.location.contains(text)
-            | Call.serial.contains(text.upper())
-        )
-        digits = phones.digits(text)
-        if len(digits) >= 4 and len(digits) == len(text.replace("-", "").replace(" ", "")):
-            cond |= Call.caller_phone.contains(digits) | Call.caller_phone.endswith(digits[-4:])
+    cond = search.call_condition(f.search)  # the search index (reception.search)
+    if cond is not None:
         query = query.where(cond)
     return query
 
 
 def count_calls(f: CallFilter) -> int:
+    only_search = f.date_from is None and f.date_to is None and not f.category and not f.outcome
+    if only_search and f.operator_id is None and f.search.strip():
+        counted = search.count_calls(f.search)  # the index alone, when it can answer
+        if counted is not None:
+            return counted
     return _filtered(f).count()
 
 
@@ -429,9 +425,15 @@ def list_calls(f: CallFilter, offset: int = 0, limit: int = 200) -> list[Call]:
     """Newest first; fetched a page at a time by the list view."""
     op_alias = Operator.alias()
     dept_alias = Department.alias()
+    base = _filtered(f)
+    if f.search.strip():
+        # A search can match thousands of calls: page their ids first (the index gives ids, the
+        # sort is of ids only), then read the page's rows.
+        page = _filtered(f).select(Call.id).order_by(Call.id.desc()).offset(offset).limit(limit)
+        base = Call.select().where(Call.id.in_(page))
+        offset = 0
     query = (
-        _filtered(f)
-        .select_extend(op_alias.display_name, dept_alias.name)
+        base.select_extend(op_alias.display_name, dept_alias.name)
         .join(op_alias, on=(Call.operator == op_alias.id), attr="op")
         .switch(Call)
         .join(dept_alias, peewee.JOIN.LEFT_OUTER, on=(Call.department == dept_alias.id), attr="dept")

@@ -7,6 +7,8 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
+import peewee
+
 from reception import db
 from reception.models import Draft, Operator
 
@@ -26,7 +28,10 @@ def save(operator: Operator | int, form: str, data: dict[str, Any], now: datetim
 
 
 def load(operator: Operator | int, form: str) -> dict[str, Any] | None:
-    row = Draft.get_or_none((Draft.operator == operator) & (Draft.form == form))
+    try:
+        row = Draft.get_or_none((Draft.operator == operator) & (Draft.form == form))
+    except peewee.DatabaseError as exc:  # a damaged or locked file: say so like a save would
+        raise db.translate_error(exc) from exc
     if row is None:
         return None
     try:

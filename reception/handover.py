@@ -155,7 +155,7 @@ def _open_cases(now: datetime) -> Table:
         .join(Operator, on=(Case.first_receiver == Operator.id))
         .switch(Case)
         .join(Department, join_type=JOIN.LEFT_OUTER, on=(Case.department == Department.id))
-        .where(Case.status != cases_mod.CLOSED)
+        .where(Case.status.in_([s for s in cases_mod.STATUSES if s != cases_mod.CLOSED]))  # status index
         .order_by((Case.status.in_(cases_mod.UNREPLIED)).desc(), Case.reply_due_at)
     )
     for case in query:

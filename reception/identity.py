@@ -59,17 +59,30 @@ def mask(number: str) -> str:
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
+# The salt of the open database, read once per connection: (the connection it was read on, salt).
+# A new database, a reopened one (restore) or a new connection reads it again; the salt of a
+# database never changes once created.
+_salt_cache: tuple[object, bytes] | None = None
+
+
 def _salt() -> bytes:
     """This installation's secret salt (created on first use, in its own small transaction when
     the caller has none open)."""
+    global _salt_cache
+    from reception import db
+
+    connection = db.current().connection()
+    cached = _salt_cache
+    if cached is not None and cached[0] is connection:
+        return cached[1]
     row = Setting.get_or_none(Setting.key == _SALT_KEY)
     if row is None:
-        from reception import db
-
         with db.write():
             Setting.insert(key=_SALT_KEY, value=f'"{secrets.token_hex(32)}"').on_conflict_ignore().execute()
         row = Setting.get(Setting.key == _SALT_KEY)
-    return bytes.fromhex(row.value.strip('"'))
+    salt = bytes.fromhex(row.value.strip('"'))
+    _salt_cache = (connection, salt)
+    return salt
 
 
 def id_hash(id_type: str, number: str) -> str:

@@ -67,14 +67,41 @@ def short_room(building: str, unit: str, room: str) -> str:
     return "-".join(p for p in (building, unit, room) if p)
 
 
+# Per character: its initials in every reading (pypinyin, heteronym=True), lower-cased and
+# sorted. pypinyin is slow (≈ 50 µs a name, and it was asked twice per name); the given name is
+# put together from this cache when each of its characters has one initial in all readings (the
+# reading pypinyin would pick in context then has that initial too). Otherwise — several initials,
+# or a character without a reading — pypinyin is asked about the whole given name, as before.
+_initials_cache: dict[str, tuple[str, ...]] = {}
+
+
+def _char_initials(ch: str) -> tuple[str, ...]:
+    found = _initials_cache.get(ch)
+    if found is None:
+        from pypinyin import Style, pinyin
+
+        readings = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True, errors="ignore", strict=False)
+        found = tuple(sorted({h.lower() for h in readings[0]})) if readings else ()
+        _initials_cache[ch] = found
+    return found
+
+
 def pinyin_initials(name: str) -> str:
     """Pinyin initials, ``'zs'`` for 张三. A surname with several readings (曾 céng/zēng,
     单 dān/shàn…) gives each variant, separated by spaces: ``'cxm zxm'``."""
-    from pypinyin import Style, lazy_pinyin, pinyin
+    parts: list[str] = []
+    for ch in name[1:]:
+        initials = _char_initials(ch)
+        if len(initials) != 1:
+            from pypinyin import Style, lazy_pinyin
 
-    rest = "".join(lazy_pinyin(name[1:], style=Style.FIRST_LETTER, errors="ignore", strict=False))
-    first = pinyin(name[:1], style=Style.FIRST_LETTER, heteronym=True, errors="ignore", strict=False)
-    heads = sorted({h.lower() for h in first[0]}) if first else [""]
+            parts = lazy_pinyin(name[1:], style=Style.FIRST_LETTER, errors="ignore", strict=False)
+            break
+        parts.append(initials[0])
+    rest = "".join(parts)
+    heads = list(_char_initials(name[:1])) if name else []
+    if not heads:
+        heads = [""]
     return " ".join(f"{h}{rest}".lower() for h in heads[:4])[:50]
 
 

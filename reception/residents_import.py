@@ -136,6 +136,21 @@ def _same(existing: Resident, c: CleanResident) -> bool:
     return all(getattr(existing, f) == getattr(c, f) for f in _FIELDS) and existing.active
 
 
+def _insert_rows(rows: list[dict]) -> None:
+    """INSERT the new residents with one ``executemany`` on the database's connection (inside
+    the caller's write transaction). Values are converted by the model's fields exactly as
+    ``insert_many`` converts them; peewee building a 500-row INSERT statement took ≈ 7× as long."""
+    if not rows:
+        return
+    names = list(rows[0])
+    fields = [Resident._meta.fields[name] for name in names]
+    columns = ", ".join(f'"{field.column_name}"' for field in fields)
+    sql = f'INSERT INTO "{Resident._meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(fields))})'
+    db.current().connection().executemany(
+        sql, [[field.db_value(row[name]) for name, field in zip(names, fields, strict=True)] for row in rows]
+    )
+
+
 def import_file(
     session: Session, path: Path | str, progress: Callable[[int, int], None] | None = None
 ) -> ImportReport:
@@ -190,8 +205,7 @@ def import_file(
         else:
             updates.append((current.id, c))
     with db.write():
-        for start in range(0, len(new_rows), 500):
-            Resident.insert_many(new_rows[start : start + 500]).execute()
+        _insert_rows(new_rows)
         for resident_id, c in updates:
             Resident.update(**vars(c), initials=pinyin_initials(c.name), active=True, updated_at=now).where(
                 Resident.id == resident_id

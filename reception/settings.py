@@ -163,3 +163,72 @@ def update(
         changed = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
         audit.record(session.now(), session.operator, "settings.update", "setting", None, changed=changed)
     return load()
+
+
+# Limits of the privacy, backup and badge settings (the settings dialog uses the same ranges).
+RETENTION_DAYS_RANGE = (30, 3650)
+BACKUP_GENERATIONS_RANGE = (3, 365)
+IDLE_LOCK_MINUTES_RANGE = (1, 120)
+BADGE_VALID_HOURS_RANGE = (1, 24)
+PRIVACY_CONTACT_MAX = 100
+
+
+def _int_in(errs: FieldErrors, field_name: str, value: object, label: str, bounds: tuple[int, int]) -> int:
+    low, high = bounds
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        errs.add(field_name, f"{label}应为 {low} 到 {high} 之间的整数")
+        return low
+    return value
+
+
+def update_privacy_and_badges(
+    session: Session,
+    *,
+    retention_days: int,
+    backup_generations: int,
+    idle_lock_minutes: int,
+    privacy_contact: str,
+    store_full_id: bool,
+    badge_size: str,
+    badge_valid_hours: int,
+) -> Settings:
+    """个人信息保护、备份与访客证 settings (administrators). Every field is checked and each
+    problem reported beside its field; the change is one transaction with its audit entry."""
+    session.require(Role.ADMIN, "修改系统设置")
+    from reception.badge import BADGE_SIZES
+
+    errs = FieldErrors()
+    values: dict[str, Any] = {
+        "retention_days": _int_in(
+            errs, "retention_days", retention_days, "个人信息保存天数", RETENTION_DAYS_RANGE
+        ),
+        "backup_generations": _int_in(
+            errs, "backup_generations", backup_generations, "备份保留份数", BACKUP_GENERATIONS_RANGE
+        ),
+        "idle_lock_minutes": _int_in(
+            errs, "idle_lock_minutes", idle_lock_minutes, "闲置锁定分钟", IDLE_LOCK_MINUTES_RANGE
+        ),
+        "badge_valid_hours": _int_in(
+            errs, "badge_valid_hours", badge_valid_hours, "访客证有效小时", BADGE_VALID_HOURS_RANGE
+        ),
+    }
+    values["privacy_contact"] = (
+        errs.check(
+            "privacy_contact", one_line, privacy_contact, "个人信息咨询联系方式", max_len=PRIVACY_CONTACT_MAX
+        )
+        or ""
+    )
+    if not isinstance(store_full_id, bool):
+        errs.add("store_full_id", "“保存完整证件号码”只能是开或关")
+    values["store_full_id"] = bool(store_full_id)
+    if badge_size not in BADGE_SIZES:
+        errs.add("badge_size", "请选择访客证尺寸")
+    values["badge_size"] = badge_size
+    errs.raise_if_any()
+    with db.write():
+        before = asdict(load())
+        _store(values)
+        after = asdict(load())
+        changed = {k: [before[k], after[k]] for k in values if before.get(k) != after[k]}
+        audit.record(session.now(), session.operator, "settings.update", "setting", None, changed=changed)
+    return load()

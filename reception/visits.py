@@ -242,12 +242,14 @@ def _clean_guest(data: GuestInput) -> _CleanGuest:
     return _CleanGuest(v, host, appointment, number)
 
 
-def watch_matches(name: str, id_type: str, id_number: str, phone: str) -> list[WatchEntry]:
+def watch_matches(
+    name: str, id_type: str, id_number: str, phone: str, *, id_hash: str | None = None
+) -> list[WatchEntry]:
     """Active watch-list entries matching the ID number (by hash), the phone, or the name when
-    the entry has neither."""
+    the entry has neither. ``id_hash``: the number's hash when the caller has it already."""
     conds = []
     if id_number:
-        conds.append(WatchEntry.id_hash == identity.id_hash(id_type, id_number))
+        conds.append(WatchEntry.id_hash == (id_hash or identity.id_hash(id_type, id_number)))
     if phone:
         conds.append(WatchEntry.phone == phone)
     if name:
@@ -272,8 +274,10 @@ def check_guest(data: GuestInput, today: date) -> GuestCheck:
     return GuestCheck(found, match_appointment(name, phone, today))
 
 
-def _valid_until(now: datetime, tz_today_end: datetime) -> datetime:
-    conf = settings_mod.load()
+def _valid_until(
+    now: datetime, tz_today_end: datetime, conf: settings_mod.Settings | None = None
+) -> datetime:
+    conf = conf or settings_mod.load()
     if conf.badge_valid_end_of_day:
         return tz_today_end
     return min(now + timedelta(hours=max(conf.badge_valid_hours, 1)), tz_today_end)
@@ -290,7 +294,9 @@ def register_guest(session: Session, data: GuestInput) -> Visit:
     conf = settings_mod.load()
     with db.write():
         id_hash = identity.id_hash(data.id_type, c.id_number)
-        hits = watch_matches(v["visitor_name"], data.id_type, c.id_number, v["visitor_phone"] or "")
+        hits = watch_matches(
+            v["visitor_name"], data.id_type, c.id_number, v["visitor_phone"] or "", id_hash=id_hash
+        )
         decided_by = None
         if hits:
             if data.watch_decision not in (ADMIT, DENY) or data.watch_decided_by_id is None:
@@ -341,7 +347,7 @@ def register_guest(session: Session, data: GuestInput) -> Visit:
             watch_decision=data.watch_decision if hits else "",
             watch_decided_by=decided_by,
             status=ON_SITE if admitted else NOT_ADMITTED,
-            valid_until=_valid_until(now, day_end - timedelta(seconds=1)) if admitted else None,
+            valid_until=_valid_until(now, day_end - timedelta(seconds=1), conf) if admitted else None,
             client_token=data.client_token or None,
             updated_at=now,
         )

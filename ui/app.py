@@ -1,5 +1,7 @@
-"""Starting the window: the application object, the bundled font, the single-instance lock on
-the data folder, opening the database, first-run set-up, login, and the main window.
+"""Starting the window: the application object, the bundled font and Qt's Chinese texts, the
+single-instance lock on the data folder, the log file, opening the database (offering the latest
+good backup when it fails its check), first-run set-up, login, and the main window (opened again
+after a restore from a backup).
 
 Environment variables (for the start-up benchmark and for screenshots, never needed by users):
 
@@ -14,15 +16,25 @@ Environment variables (for the start-up benchmark and for screenshots, never nee
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 import time
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLockFile, QTimer
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QLockFile, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 LOCK_NAME = "reception.lock"
+LOG_NAME = "reception.log"
+LOG_BYTES = 2 * 1024 * 1024  # per file; LOG_FILES old files are kept
+LOG_FILES = 5
+# Only the program's own loggers go to the file: they log serials, file names and counts, never a
+# phone number, ID number or name (peewee's SQL log, which carries values, stays off).
+LOGGED = ("reception", "ui")
+
+log = logging.getLogger(__name__)
 
 
 def _tr(text: str) -> str:
@@ -40,7 +52,59 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     from ui.fonts import install_app_font
 
     install_app_font(app)
+    install_translations(app)
     return app  # type: ignore[return-value]
+
+
+def install_translations(app: QCoreApplication) -> QTranslator | None:
+    """Qt's own Chinese texts (standard buttons, the file and print dialogs) and the Chinese
+    locale for calendars and date pickers. Returns the installed translator (None if Qt's
+    translation file was not found: the program still works, with some English buttons)."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    import PySide6
+
+    package = Path(PySide6.__file__).resolve().parent
+    folders = [
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+        str(package / "Qt" / "translations"),
+        str(package / "translations"),
+    ]
+    translator = QTranslator(app)
+    for folder in folders:
+        if folder and translator.load("qtbase_zh_CN", folder):
+            app.installTranslator(translator)
+            return translator
+    log.warning("Qt's Chinese translations (qtbase_zh_CN) not found")
+    return None
+
+
+def setup_logging(folder: Path) -> logging.Handler:
+    """The log file ``logs/reception.log`` in the data folder (rotated: LOG_BYTES × LOG_FILES)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(
+        folder / LOG_NAME, maxBytes=LOG_BYTES, backupCount=LOG_FILES, encoding="utf-8", delay=True
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    for name in LOGGED:
+        logger = logging.getLogger(name)
+        _previous_levels.setdefault(name, logger.level)
+        logger.addHandler(handler)
+        if logger.level == logging.NOTSET or logger.level > logging.INFO:
+            logger.setLevel(logging.INFO)
+    return handler
+
+
+_previous_levels: dict[str, int] = {}
+
+
+def remove_logging(handler: logging.Handler) -> None:
+    for name in LOGGED:
+        logger = logging.getLogger(name)
+        logger.removeHandler(handler)
+        if not any(isinstance(h, RotatingFileHandler) for h in logger.handlers) and name in _previous_levels:
+            logger.setLevel(_previous_levels.pop(name))
+    handler.close()
 
 
 def acquire_lock(root: Path) -> QLockFile | None:
@@ -62,6 +126,8 @@ class Startup:
         self.data = DataDir(data_dir)
         self.lock: QLockFile | None = None
         self.window = None
+        self.opened = False  # the database was opened (and is closed cleanly by close())
+        self.log_handler: logging.Handler | None = None
 
     def run(self) -> int:
         from reception.clock import Clock
@@ -79,15 +145,10 @@ class Startup:
                 ),
             )
             return 1
-        try:
-            from reception import startup
-
-            startup.open_data_dir(self.data)
-        except ReceptionError as exc:
-            msgbox.error(None, title, exc.message)
-            return 1
-        except OSError as exc:
-            msgbox.error(None, title, _tr("无法打开数据文件夹：%1").replace("%1", str(exc)))
+        with contextlib.suppress(OSError):  # no log file is no reason not to start
+            self.log_handler = setup_logging(self.data.logs)
+        log.info("starting")
+        if not self.open_data(title):
             return 1
 
         clock = Clock()
@@ -107,8 +168,102 @@ class Startup:
         if os.environ.get("RECEPTION_READY_EXIT") == "1":
             QTimer.singleShot(0, self._report_ready)
         code = self.app.exec()
+        while window.restart_requested:
+            # Restored from a backup: nothing on screen (nor the session) belongs to the data
+            # now in place. Reopen the database, log in again and show a fresh window.
+            window.deleteLater()
+            try:
+                self._reopen()
+                session = self._first_session(clock)
+            except ReceptionError as exc:
+                msgbox.error(None, title, exc.message)
+                return 1
+            if session is None:
+                return 0
+            self.window = window = MainWindow(session, clock, data_dir=self.data)
+            window.show()
+            window.start()
+            code = self.app.exec()
         self._logout(window.session)
         return code
+
+    def open_data(self, title: str) -> bool:
+        """Open the data folder; a database that fails its check is never written: the latest
+        good backup is offered instead. False when the program cannot go on."""
+        from reception import startup
+        from reception.errors import DamagedDatabase, ReceptionError
+        from ui import msgbox
+
+        try:
+            try:
+                startup.open_data_dir(self.data, interactive=True)
+            except DamagedDatabase as exc:
+                log.warning("the database failed its check at start")
+                if not self.restore_latest(title, exc.message):
+                    return False
+                self._reopen()
+            self.opened = True
+        except ReceptionError as exc:
+            msgbox.error(None, title, exc.message)
+            return False
+        except OSError as exc:
+            msgbox.error(None, title, _tr("无法打开数据文件夹：%1").replace("%1", str(exc)))
+            return False
+        return True
+
+    def restore_latest(self, title: str, problem: str) -> bool:
+        """Offer the newest backup that passes its check; True once it is in place."""
+        from reception import backup, maintenance
+        from reception.clock import Clock
+        from reception.errors import ReceptionError
+        from ui import msgbox
+
+        contact = _tr("请联系系统管理员处理。")
+        path = maintenance.latest_good_backup(self.data)
+        if path is None:
+            log.warning("no good backup to restore")
+            msgbox.error(
+                None, title, problem + "\n\n" + _tr("没有找到可用于恢复的备份，程序将退出。") + contact
+            )
+            return False
+        info = next((b for b in backup.list_backups(self.data.backups) if b.path == path), None)
+        when = info.created.strftime("%Y-%m-%d %H:%M") if info is not None else path.name
+        kind = info.label if info is not None else ""
+        question = (
+            problem
+            + "\n\n"
+            + _tr(
+                "找到最近一次完好的备份：%1（%2）。\n是否用这份备份恢复数据库？"
+                "该备份之后登记的记录将不再显示；损坏的文件会另外保留，不会删除。"
+            )
+            .replace("%1", when)
+            .replace("%2", kind)
+        )
+        if not msgbox.ask(None, title, question):
+            msgbox.error(None, title, _tr("数据库未恢复，程序将退出。") + contact)
+            return False
+        try:
+            maintenance.restore(None, self.data, path, Clock().now())
+        except (ReceptionError, OSError) as exc:
+            log.warning("restore at start failed: %s", type(exc).__name__)
+            reason = exc.message if isinstance(exc, ReceptionError) else (exc.strerror or str(exc))
+            msgbox.error(None, title, _tr("恢复未完成：%1\n").replace("%1", reason) + contact)
+            return False
+        log.info("restored from backup %s at start", path.name)
+        msgbox.info(
+            None,
+            title,
+            _tr("已从 %1 的备份恢复数据库。请核对该时间之后登记的记录，必要时补登。").replace("%1", when),
+        )
+        return True
+
+    def _reopen(self) -> None:
+        """Close and open the database again with the window's lock wait (a restore reopens it
+        for the command line's)."""
+        from reception import db, startup
+
+        db.close_database()
+        startup.open_data_dir(self.data, interactive=True)
 
     def _first_session(self, clock):  # type: ignore[no-untyped-def]
         from reception import auth
@@ -151,9 +306,17 @@ class Startup:
         from reception import db
 
         db.close_database()
+        if self.opened:
+            from reception import startup
+
+            startup.mark_clean_exit(self.data)  # the next start can skip the full check
+            self.opened = False
         if self.lock is not None:
             self.lock.unlock()
             self.lock = None
+        if self.log_handler is not None:
+            remove_logging(self.log_handler)
+            self.log_handler = None
 
 
 def main(data_dir: Path | None = None) -> int:

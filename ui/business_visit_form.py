@@ -4,6 +4,7 @@ was done. A complaint becomes a case (工单) in the core; the form says so."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import uuid4
 
 from PySide6.QtCore import Qt, Signal
@@ -27,6 +28,7 @@ from reception.errors import ReceptionError, StorageError, ValidationError
 from reception.models import Resident, Visit
 from reception.session import Session
 from ui import msgbox
+from ui.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
 from ui.forms import error_label
 from ui.resident_lookup import ResidentLookup
 from ui.visit_widgets import Banner, ErrorSlots, form_layout
@@ -60,6 +62,8 @@ class BusinessVisitForm(QFrame):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.save)
         self.reset()
+        self.draft = DraftKeeper(self, "business", session)
+        self.draft.watch_inputs()
 
     def _build(self) -> None:
         outer = QVBoxLayout(self)
@@ -148,8 +152,12 @@ class BusinessVisitForm(QFrame):
 
     # ---- state ---------------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
+        """Another operator: what was typed is kept as the previous operator's draft."""
+        self.draft.save_now()
+        self.draft.set_session(session)
         self._session = session
-        self.reset()
+        with self.draft.quiet():
+            self.reset()
         self.status_label.clear()
 
     def reset(self) -> None:
@@ -187,14 +195,17 @@ class BusinessVisitForm(QFrame):
 
     def _picked(self, resident: Resident) -> None:
         self.location_edit.setText(residents.room_label(resident.building, resident.unit, resident.room))
+        self._show_resident(resident)
+        self.errors.clear_field("resident")
+        self.purpose_combo.setFocus()
+
+    def _show_resident(self, resident: Resident) -> None:
         parts = [
             self.tr("✓ 已关联住户档案"),
             resident.relation,
             phones.mask(resident.phone or resident.phone_alt),
         ]
         self.resident_info.setText("　".join(p for p in parts if p))
-        self.errors.clear_field("resident")
-        self.purpose_combo.setFocus()
 
     def _cleared(self) -> None:
         self.resident_info.clear()
@@ -256,6 +267,7 @@ class BusinessVisitForm(QFrame):
             due = format_local(case.reply_due_at, "%m月%d日 %H:%M")
             text += self.tr("，已生成投诉工单 {0}（{1} 前答复业户）").format(case.serial, due)
         self.reset()
+        self.draft.discard()
         self.status_label.setText(text)
         self.lookup.setFocus()
         self.saved.emit(visit)
@@ -290,7 +302,48 @@ class BusinessVisitForm(QFrame):
         ):
             return False
         self.reset()
+        self.draft.discard()
         self.status_label.clear()
+        return True
+
+    # ---- drafts --------------------------------------------------------------------------------
+    def draft_state(self) -> dict[str, Any]:
+        resident = self.lookup.resident()
+        return {
+            "token": self._token,
+            "resident_id": resident.id if resident is not None else None,
+            "visitor": self.lookup.text(),
+            "location": self.location_edit.text(),
+            "visitor_phone": self.phone_edit.text(),
+            "purpose": self.purpose(),
+            "department_id": self.department_combo.currentData(),
+            "handled": self.handled_edit.toPlainText(),
+            "taken_over_by": self.taken_edit.text(),
+        }
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        self.reset()
+        resident = resident_or_none(state.get("resident_id"))
+        if resident is not None:
+            self.lookup.set_resident(resident)
+            self._show_resident(resident)
+        else:
+            self.lookup.setText(text_of(state, "visitor"))
+        self.location_edit.setText(text_of(state, "location"))
+        self.phone_edit.setText(text_of(state, "visitor_phone"))
+        set_combo_data(self.purpose_combo, state.get("purpose") or None)
+        set_combo_data(self.department_combo, state.get("department_id"))
+        self.handled_edit.setPlainText(text_of(state, "handled"))
+        self.taken_edit.setText(text_of(state, "taken_over_by"))
+        token = state.get("token")
+        if isinstance(token, str) and token:
+            self._token = token
+
+    def restore_saved_draft(self) -> bool:
+        """The operator's draft, if the form is empty and there is one; says so."""
+        if self.has_content() or not self.draft.restore():
+            return False
+        self.status_label.setText(restored_text())
         return True
 
     def keyPressEvent(self, e: QKeyEvent) -> None:

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception import calls, cases, phones
+from reception import calls, cases, phones, privacy
 from reception.calls import CallEdit, HistoryLine
 from reception.clock import format_local
 from reception.errors import ConflictError, ReceptionError, StorageError, ValidationError
 from reception.models import Call
-from reception.session import Session
+from reception.session import Role, Session
 from ui import msgbox
 from ui.call_list_model import RowsTableModel
 from ui.forms import error_label
@@ -151,6 +151,13 @@ class CallDetailDialog(QDialog):
         who_row.addWidget(self._with_error("caller_name", self.name_edit), 2)
         who_row.addWidget(self._inline_caption(self.tr("电话")), 0, Qt.AlignmentFlag.AlignTop)
         who_row.addWidget(self._with_error("caller_phone", self.phone_edit), 2)
+        # Supervisors only (the service refuses anyone else): the full number, with a reason.
+        self.reveal_button = QPushButton(self.tr("查看完整号码"))
+        self.reveal_button.setAutoDefault(False)
+        self.reveal_button.setToolTip(self.tr("需填写查看原因，查看记入审计日志"))
+        self.reveal_button.clicked.connect(self.reveal_phone)
+        self.reveal_button.setVisible(self._session.has(Role.SUPERVISOR))
+        who_row.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignTop)
         who_row.addWidget(self._with_error("identity_verified", self.identity_check), 1)
         form.addRow(self.tr("来电人"), who)
         where = QWidget()
@@ -255,6 +262,7 @@ class CallDetailDialog(QDialog):
         self._shown_phone = phones.mask(c.caller_phone)
         self.name_edit.setText(c.caller_name)
         self.phone_edit.setText(self._shown_phone)
+        self.reveal_button.setEnabled(bool(c.caller_phone))
         self.location_edit.setText(c.location)
         self.identity_check.setChecked(c.identity_verified)
         self.category_combo.setCurrentIndex(self.category_combo.findData(c.category))
@@ -285,6 +293,26 @@ class CallDetailDialog(QDialog):
             else:
                 parts.append(self.tr("待回电（{0} 前）").format(format_local(cb.due_at, "%m-%d %H:%M")))
         return "；".join(parts)
+
+    def reveal_phone(self) -> str | None:
+        """查看完整号码 (supervisors): asks the reason, which goes into the audit log."""
+        title = self.tr("查看完整号码")
+        reason = msgbox.ask_text(self, title, self.tr("请填写查看原因（将记入审计日志）："))
+        if reason is None:
+            return None
+        try:
+            number = privacy.reveal_phone(self._session, "call", self._call.id, reason)
+        except ReceptionError as exc:
+            msgbox.error(self, title, exc.message)
+            return None
+        msgbox.info(
+            self,
+            title,
+            self.tr("来电 {0} 的来电号码：\n\n{1}\n\n（本次查看及原因已记入审计日志）").format(
+                self._call.serial, number or self.tr("（无）")
+            ),
+        )
+        return number
 
     # ---- editing -----------------------------------------------------------------------------
     def is_editing(self) -> bool:

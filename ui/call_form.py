@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import uuid4
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
@@ -42,6 +43,16 @@ from reception.errors import ReceptionError, StorageError, ValidationError
 from reception.models import Resident
 from reception.session import Session
 from ui import msgbox
+from ui.drafts_support import (
+    DraftKeeper,
+    parse_iso,
+    qdatetime_text,
+    resident_or_none,
+    restored_text,
+    set_combo_data,
+    set_qdatetime,
+    text_of,
+)
 from ui.forms import error_label
 
 # The order the fields appear in: the first one in error gets the focus.
@@ -141,6 +152,8 @@ class CallForm(QFrame):
             shortcut.activated.connect(self.save)
         self._reset_fields()
         self._set_idle(True)
+        self.draft = DraftKeeper(self, "call", session)
+        self.draft.watch_inputs()
 
     # ---- building -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -542,8 +555,13 @@ class CallForm(QFrame):
 
     # ---- session and state ----------------------------------------------------------------
     def set_session(self, session: Session) -> None:
+        """Another operator: the call being typed is kept as the previous operator's draft."""
+        self.draft.save_now()
+        self.draft.set_session(session)
         self._session = session
-        self.reset()
+        with self.draft.quiet():
+            self.reset()
+        self.status_label.clear()
 
     def is_active(self) -> bool:
         """A call is in progress (its timer is running)."""
@@ -909,6 +927,7 @@ class CallForm(QFrame):
         if result is None:
             return None
         self.reset()
+        self.draft.discard()
         self.status_label.setText(self._saved_text(result))
         self.readback_label.setText(self.tr("上一通已保存：{0}").format(result.call.readback))
         self.new_button.setFocus()
@@ -951,7 +970,100 @@ class CallForm(QFrame):
         ):
             return False
         self.reset()
+        self.draft.discard()
         self.status_label.clear()
+        return True
+
+    # ---- drafts --------------------------------------------------------------------------------
+    def draft_state(self) -> dict[str, Any]:
+        """Everything typed so far, as plain values (see :mod:`ui.drafts_support`)."""
+        resident = self.lookup.resident()
+        shown = self.phone_edit.text()
+        filled = self._filled_phone
+        return {
+            "token": self._token,
+            "started_at": self._started_at.isoformat() if self._started_at is not None else "",
+            "resident_id": resident.id if resident is not None else None,
+            "caller": self.lookup.text(),
+            "location": self.location_edit.text(),
+            "phone": shown,
+            "phone_full": filled[1] if filled is not None and shown.strip() == filled[0] else "",
+            "identity_verified": self.identity_check.isChecked(),
+            "category": self.category(),
+            "content": self.content_edit.toPlainText(),
+            "answer": self.answer_edit.toPlainText(),
+            "outcome": self.outcome(),
+            "department_id": self.department_combo.currentData(),
+            "taken_by": self.taken_by_edit.text(),
+            "message_for_person": self.message_person_edit.text(),
+            "message_department_id": self.message_dept_combo.currentData(),
+            "message_text": self.message_text_edit.toPlainText(),
+            "message_phone": self.message_phone_edit.text(),
+            "callback_phone": self.callback_phone_edit.text(),
+            "callback_due": qdatetime_text(self.callback_due_edit.dateTime()),
+            "callback_due_touched": self._due_touched,
+            "callback_reason": self.callback_reason_edit.text(),
+            "alerted_department_id": self.alert_dept_combo.currentData(),
+            "alerted_at": qdatetime_text(self.alert_time_edit.dateTime()),
+        }
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        """Fill the form from :meth:`draft_state`'s values; the call's timer goes on from when
+        the call started. A resident who is no longer on file leaves the typed name."""
+        self.reset()
+        self._loading = True
+        try:
+            resident = resident_or_none(state.get("resident_id"))
+            if resident is not None:
+                self.lookup.set_resident(resident)
+                self.resident_chip.setText(self.tr("✓ 已关联住户档案"))
+            else:
+                self.lookup.setText(text_of(state, "caller"))
+            self.location_edit.setText(text_of(state, "location"))
+            phone, full = text_of(state, "phone"), text_of(state, "phone_full")
+            self.phone_edit.setText(phone)
+            self._filled_phone = (phone.strip(), full) if full and resident is not None else None
+            if full and resident is None:
+                self.phone_edit.clear()  # the masked number of a resident no longer on file
+            self.identity_check.setChecked(bool(state.get("identity_verified")))
+            set_combo_data(self.category_combo, state.get("category") or None)
+            self.content_edit.setPlainText(text_of(state, "content"))
+            self.answer_edit.setPlainText(text_of(state, "answer"))
+            button = self.outcome_buttons.get(text_of(state, "outcome"))
+            if button is not None:
+                button.setChecked(True)
+            set_combo_data(self.department_combo, state.get("department_id"))
+            self.taken_by_edit.setText(text_of(state, "taken_by"))
+            self.message_person_edit.setText(text_of(state, "message_for_person"))
+            set_combo_data(self.message_dept_combo, state.get("message_department_id"))
+            self.message_text_edit.setPlainText(text_of(state, "message_text"))
+            self.message_phone_edit.setText(text_of(state, "message_phone"))
+            self.callback_phone_edit.setText(text_of(state, "callback_phone"))
+            self._due_touched = bool(state.get("callback_due_touched"))
+            if self._due_touched:
+                set_qdatetime(self.callback_due_edit, state.get("callback_due"))
+            self.callback_reason_edit.setText(text_of(state, "callback_reason"))
+            set_combo_data(self.alert_dept_combo, state.get("alerted_department_id"))
+            set_qdatetime(self.alert_time_edit, state.get("alerted_at"))
+            self._update_emergency()
+            self._update_phone_hints()
+        finally:
+            self._loading = False
+        token = state.get("token")
+        if isinstance(token, str) and token:
+            self._token = token
+        self._started_at = parse_iso(state.get("started_at")) or self._session.clock.now()
+        self._set_idle(False)
+        self.update_timer()
+        self._tick_timer.start()
+        self._update_promise()
+        self._update_readback()
+
+    def restore_saved_draft(self) -> bool:
+        """The operator's draft, if the form is empty and there is one; says so."""
+        if self.has_content() or not self.draft.restore():
+            return False
+        self.status_label.setText(restored_text())
         return True
 
     def keyPressEvent(self, e: QKeyEvent) -> None:

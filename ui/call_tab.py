@@ -315,6 +315,13 @@ class CallTab(QWidget):
     def has_unsaved(self) -> bool:
         return self.form.has_content()
 
+    def save_drafts(self) -> bool:
+        """Keep the call being typed as the operator's draft (False if it could not be saved)."""
+        return self.form.draft.save_now()
+
+    def restore_drafts(self) -> bool:
+        return self.form.restore_saved_draft()
+
     def _call_saved(self, _result: CallResult) -> None:
         self.refresh()
         self.changed.emit()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception import callbacks, phones
+from reception import callbacks, phones, privacy
 from reception.clock import format_local
 from reception.errors import ReceptionError, StorageError, ValidationError
 from reception.models import Callback
@@ -98,6 +98,10 @@ class CallbacksPanel(QWidget):
         self.result_edit.returnPressed.connect(self.complete_selected)
         self.complete_button = QPushButton(self.tr("完成回电"))
         self.complete_button.clicked.connect(self.complete_selected)
+        self.number_button = QPushButton(self.tr("显示号码"))
+        self.number_button.setAutoDefault(False)
+        self.number_button.setToolTip(self.tr("显示所选回电的完整号码以便拨打（查看会记入审计日志）"))
+        self.number_button.clicked.connect(self.show_number)
         self.error = error_label()
         self.empty_label = QLabel(self.tr("没有待回电"))
         self.empty_label.setStyleSheet("color: #6b7785;")
@@ -107,6 +111,7 @@ class CallbacksPanel(QWidget):
         row.addWidget(QLabel(self.tr("结果")))
         row.addWidget(self.result_edit, 1)
         row.addWidget(self.complete_button)
+        row.addWidget(self.number_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.view, 1)
@@ -134,6 +139,7 @@ class CallbacksPanel(QWidget):
         self.empty_label.setVisible(count == 0)
         self.result_edit.setEnabled(count > 0)
         self.complete_button.setEnabled(count > 0)
+        self.number_button.setEnabled(count > 0)
         if count:
             self.view.selectRow(0)
         self._emit_counts()
@@ -153,6 +159,30 @@ class CallbacksPanel(QWidget):
     def selected(self) -> Callback | None:
         index = self.view.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
+
+    def show_number(self) -> str | None:
+        """The full number of the selected callback, to dial it (the reveal is audited)."""
+        cb = self.selected()
+        if cb is None:
+            return None
+        title = self.tr("回电号码")
+        try:
+            number = privacy.number_to_call(self._session, "callback", cb.id)
+        except ReceptionError as exc:
+            msgbox.error(self, title, exc.message)
+            self.refresh()
+            return None
+        if not number:
+            msgbox.info(self, title, self.tr("这条回电没有留下号码。"))
+            return number
+        msgbox.info(
+            self,
+            title,
+            self.tr("回电给 %1：\n\n%2\n\n（本次查看已记入审计日志）")
+            .replace("%1", cb.name or self.tr("来电人"))
+            .replace("%2", number),
+        )
+        return number
 
     def complete_selected(self) -> bool:
         cb = self.selected()

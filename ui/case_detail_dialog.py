@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception import cases, dispatch_slip, phones, residents
+from reception import cases, phones, residents
 from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.models import Case, CaseEvent, LiaisonEntry, ReturnVisit
@@ -300,6 +300,8 @@ class CaseDetailDialog(QDialog):
         return self._case
 
     def _load(self) -> None:
+        from reception import dispatch_slip  # loads reportlab: imported when a case is opened
+
         c = self._case
         self.setWindowTitle(self.tr("工单详情 — {0}").format(c.serial))
         self.title_label.setText(
@@ -464,6 +466,8 @@ class CaseDetailDialog(QDialog):
 
     # ---- the dispatch slip ----------------------------------------------------------------------
     def slip_pdf(self) -> bytes | None:
+        from reception import dispatch_slip
+
         try:
             return dispatch_slip.dispatch_slip_for(
                 self._case.id, printed_at=self._session.clock.local_now().replace(second=0, microsecond=0)

@@ -7,6 +7,8 @@ the outside agency. While typing, a repeat problem at the same place is shown pr
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,6 +33,14 @@ from reception.session import Session
 from ui import msgbox
 from ui.case_actions import department_combo, text_box
 from ui.case_list_model import first_line
+from ui.drafts_support import (
+    DraftKeeper,
+    notice_label,
+    resident_or_none,
+    restored_text,
+    set_combo_data,
+    text_of,
+)
 from ui.forms import FieldErrors, dialog_buttons, error_label
 from ui.resident_lookup import ResidentLookup
 
@@ -170,6 +180,8 @@ class CaseForm(QDialog):
         form.addRow(self.tr("派单"), assign)
 
         layout = QVBoxLayout(self)
+        self.draft_notice = notice_label()
+        layout.addWidget(self.draft_notice)
         layout.addLayout(form)
         layout.addStretch(1)
         layout.addWidget(self.general_error)
@@ -188,6 +200,8 @@ class CaseForm(QDialog):
         self.location_combo.editTextChanged.connect(self._location_typed)
         self._category_changed()
         self.resize(680, 560)
+        self.draft = DraftKeeper(self, "case", session)
+        self.draft.watch_inputs()
 
     # ---- state -------------------------------------------------------------------------------
     def category(self) -> str:
@@ -287,6 +301,7 @@ class CaseForm(QDialog):
         except ReceptionError as exc:
             msgbox.error(self, self.tr("未能登记"), exc.message)
             return None
+        self.draft.discard()
         self.saved.emit(case)
         self.accept()
         return case
@@ -296,4 +311,43 @@ class CaseForm(QDialog):
             self, self.tr("放弃登记"), self.tr("这张工单还没有登记，确定放弃吗？")
         ):
             return
+        self.draft.discard()
         super().reject()
+
+    # ---- drafts ------------------------------------------------------------------------------
+    def draft_state(self) -> dict[str, Any]:
+        resident = self.lookup.resident()
+        return {
+            "category": self.category(),
+            "resident_id": resident.id if resident is not None else None,
+            "resident_text": self.lookup.text(),
+            "location": self.location_combo.currentText(),
+            "description": self.description_edit.toPlainText(),
+            "department_id": self.department_combo.currentData(),
+            "handler": self.handler_edit.text(),
+            "utility": self.utility_combo.currentData() or "",
+            "agency": self.agency_edit.text(),
+        }
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        set_combo_data(self.category_combo, state.get("category") or None)
+        resident = resident_or_none(state.get("resident_id"))
+        if resident is not None:
+            self.lookup.set_resident(resident)
+        elif state.get("resident_id") is None:
+            self.lookup.setText(text_of(state, "resident_text"))
+        self.location_combo.setEditText(text_of(state, "location"))
+        self.description_edit.setPlainText(text_of(state, "description"))
+        set_combo_data(self.department_combo, state.get("department_id"))
+        self.handler_edit.setText(text_of(state, "handler"))
+        set_combo_data(self.utility_combo, text_of(state, "utility"))
+        self.agency_edit.setText(text_of(state, "agency"))
+        self._place_changed()
+
+    def restore_saved_draft(self) -> bool:
+        """The operator's draft, if the form is empty and there is one; says so."""
+        if self.has_content() or not self.draft.restore():
+            return False
+        self.draft_notice.setText(restored_text())
+        self.draft_notice.show()
+        return True

@@ -35,6 +35,7 @@ from ui.case_detail_dialog import CaseDetailDialog
 from ui.case_escalation_panel import CaseEscalationPanel
 from ui.case_form import CaseForm
 from ui.case_list_model import CaseListModel
+from ui.drafts_support import has_draft
 
 MY_OPEN, ALL_OPEN, OVERDUE, CLOSED, ALL = "mine", "open", "overdue", "closed", "all"
 VIEWS = [
@@ -269,6 +270,7 @@ class CaseTab(QWidget):
         form.finished.connect(form.deleteLater)
         form.finished.connect(self._form_closed)
         self.form = form
+        form.restore_saved_draft()
         form.open()
         return form
 
@@ -293,13 +295,26 @@ class CaseTab(QWidget):
     def set_session(self, session: Session) -> None:
         self._session = session
         if self.form is not None:
+            # the previous operator's case is kept as their draft, never shown to the next one
+            self.form.draft.save_now()
             self.form.done(0)
         self._fill_departments()
         self._apply_role()
         self.refresh()
 
     def has_unsaved(self) -> bool:
-        return self.form is not None and self.form.isVisible() and self.form.has_content()
+        return self.form is not None and self.form.has_content()
+
+    def save_drafts(self) -> bool:
+        """Keep the case being registered as the operator's draft."""
+        return self.form.draft.save_now() if self.form is not None else True
+
+    def restore_drafts(self) -> bool:
+        """Reopen the new-case form with the operator's draft, if there is one."""
+        if self.form is not None or not has_draft(self._session, "case"):
+            return False
+        self.new_case()
+        return True
 
     def _created(self, case: object) -> None:
         self.refresh()

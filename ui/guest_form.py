@@ -8,6 +8,7 @@ a visitor not admitted gets no badge, and the form shows what to say and offers 
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import uuid4
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -28,13 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception import identity, phones, residents, visits
+from reception import identity, phones, privacy, residents, visits
 from reception.clock import format_local
 from reception.errors import ReceptionError, StorageError, ValidationError
 from reception.models import Appointment, Resident, Visit, WatchEntry
 from reception.session import Session
 from ui import msgbox, printing, watchlist_dialog
 from ui.appointments_panel import AppointmentPrefill, host_text
+from ui.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
 from ui.forms import error_label
 from ui.resident_lookup import ResidentLookup
 from ui.visit_widgets import Banner, ErrorSlots, form_layout
@@ -88,6 +90,8 @@ class GuestForm(QFrame):
         self._check_timer.timeout.connect(self.check_now)
         self._build()
         self.reset()
+        self.draft = DraftKeeper(self, "guest", session)
+        self.draft.watch_inputs()
 
     # ---- building ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -195,6 +199,15 @@ class GuestForm(QFrame):
 
         self.host_info = Banner()
         column.addWidget(self.host_info)
+        self.host_number_button = QPushButton(self.tr("显示号码"))
+        self.host_number_button.setAutoDefault(False)
+        self.host_number_button.setToolTip(self.tr("显示受访住户的完整电话以便拨打（查看会记入审计日志）"))
+        self.host_number_button.clicked.connect(self.show_host_number)
+        self.host_number_button.hide()
+        number_row = QHBoxLayout()
+        number_row.addStretch(1)
+        number_row.addWidget(self.host_number_button)
+        column.addLayout(number_row)
 
         consent_box = QWidget()
         consent_row = QHBoxLayout(consent_box)
@@ -276,8 +289,12 @@ class GuestForm(QFrame):
 
     # ---- state ---------------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
+        """Another operator: what was typed is kept as the previous operator's draft."""
+        self.draft.save_now()
+        self.draft.set_session(session)
         self._session = session
-        self.reset()
+        with self.draft.quiet():
+            self.reset()
         self.clear_result()
 
     def client_token(self) -> str:
@@ -374,8 +391,31 @@ class GuestForm(QFrame):
         self.errors.clear_field("host")
         self._show_host()
 
+    def show_host_number(self) -> str | None:
+        """The host household's full number, to ring them (the reveal is audited)."""
+        resident = self.host_lookup.resident()
+        if resident is None:
+            return None
+        title = self.tr("受访住户电话")
+        try:
+            number = privacy.number_to_call(self._session, "resident", resident.id)
+        except ReceptionError as exc:
+            msgbox.error(self, title, exc.message)
+            return None
+        if not number:
+            msgbox.info(self, title, self.tr("档案中没有该住户的电话。"))
+            return number
+        room = residents.room_label(resident.building, resident.unit, resident.room)
+        msgbox.info(
+            self,
+            title,
+            self.tr("受访住户 {0}：\n\n{1}\n\n（本次查看已记入审计日志）").format(room, number),
+        )
+        return number
+
     def _show_host(self) -> None:
         resident = self.host_lookup.resident()
+        self.host_number_button.setVisible(resident is not None and bool(resident.phone))
         if resident is None:
             staff = self.staff_edit.text().strip()
             if self._appointment is not None:
@@ -564,6 +604,7 @@ class GuestForm(QFrame):
             purpose=visit.purpose,
         )
         self.reset()
+        self.draft.discard()
         self._last_visit = visit
         self._last_prefill = prefill
         self.saved.emit(visit)
@@ -681,8 +722,64 @@ class GuestForm(QFrame):
         ):
             return False
         self.reset()
+        self.draft.discard()
         self.clear_result()
         self.name_edit.setFocus()
+        return True
+
+    # ---- drafts --------------------------------------------------------------------------------
+    def draft_state(self) -> dict[str, Any]:
+        """What was typed, as plain values. The ID number is left out on purpose: it is checked
+        against the card in hand and is not kept outside the visit record."""
+        host = self.host_lookup.resident()
+        return {
+            "token": self._token,
+            "visitor_name": self.name_edit.text(),
+            "party_size": self.party_spin.value(),
+            "visitor_phone": self.phone_edit.text(),
+            "plate": self.plate_edit.text(),
+            "id_type": self.id_type_combo.currentData(),
+            "host_resident_id": host.id if host is not None else None,
+            "host_text": self.host_lookup.text(),
+            "staff_host": self.staff_edit.text(),
+            "purpose": self.purpose_combo.currentText(),
+            "escort": self.escort_edit.text(),
+            "consent": self.consent(),
+        }
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        self.reset()
+        self._loading = True
+        try:
+            self.name_edit.setText(text_of(state, "visitor_name"))
+            party = state.get("party_size")
+            self.party_spin.setValue(party if isinstance(party, int) else 1)
+            self.phone_edit.setText(text_of(state, "visitor_phone"))
+            self.plate_edit.setText(text_of(state, "plate"))
+            if state.get("id_type"):
+                set_combo_data(self.id_type_combo, state.get("id_type"))
+            host = resident_or_none(state.get("host_resident_id"))
+            if host is not None:
+                self.host_lookup.set_resident(host)
+            else:
+                self.host_lookup.setText(text_of(state, "host_text"))
+            self.staff_edit.setText(text_of(state, "staff_host"))
+            self.purpose_combo.setEditText(text_of(state, "purpose"))
+            self.escort_edit.setText(text_of(state, "escort"))
+            self._set_consent(text_of(state, "consent"))
+        finally:
+            self._loading = False
+        token = state.get("token")
+        if isinstance(token, str) and token:
+            self._token = token
+        self._show_host()
+        self.check_now()  # the appointment and the watch list, as while typing
+
+    def restore_saved_draft(self) -> bool:
+        """The operator's draft, if the form is empty and there is one; says so."""
+        if self.has_content() or not self.draft.restore():
+            return False
+        self.result_banner.show_text(restored_text(), "info")
         return True
 
     def keyPressEvent(self, e: QKeyEvent) -> None:

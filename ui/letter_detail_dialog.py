@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception import attachments, cases, letters, phones, residents, routing_slip
+from reception import attachments, cases, letters, phones, residents
 from reception.attachments import AttachmentStore
 from reception.clock import format_local
 from reception.errors import ConflictError, ReceptionError, StorageError, ValidationError
@@ -346,6 +346,8 @@ class LetterDetailDialog(QDialog):
 
     # ---- the routing slip ---------------------------------------------------------------------
     def slip_pdf(self) -> bytes | None:
+        from reception import routing_slip  # reportlab is loaded when a slip is made, not at start
+
         try:
             return routing_slip.routing_slip_for(
                 self._letter.id, printed_at=self._session.clock.local_now().replace(second=0, microsecond=0)

@@ -10,6 +10,8 @@ every chosen file stays."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
@@ -40,6 +42,16 @@ from reception.models import Letter, Resident
 from reception.residents import room_label
 from reception.session import Session
 from ui import msgbox
+from ui.drafts_support import (
+    DraftKeeper,
+    notice_label,
+    qdatetime_text,
+    resident_or_none,
+    restored_text,
+    set_combo_data,
+    set_qdatetime,
+    text_of,
+)
 from ui.forms import FieldErrors, dialog_buttons, error_label
 from ui.letter_files import FilePicker, accept_file_drag, drop_files
 
@@ -99,12 +111,16 @@ class LetterForm(QDialog):
         self._due_touched = False
         self._setting_due = False
         self.letter: Letter | None = None
+        self.missing_files: list[Path] = []
         self.setWindowTitle(self.tr("登记来函"))
         self.setStyleSheet(STYLE)
         self.setAcceptDrops(True)
         self._build()
         self.resize(1000, 700)
         self._reset_times()
+        self.draft = DraftKeeper(self, "letter", session)
+        self.draft.watch_inputs()
+        self.draft.watch(self.files.changed)
         shortcut = QShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return), self)
         shortcut.activated.connect(self.save)
 
@@ -240,6 +256,8 @@ class LetterForm(QDialog):
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        self.draft_notice = notice_label()
+        layout.addWidget(self.draft_notice)
         layout.addLayout(grid, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.general_error, 1)
@@ -252,6 +270,9 @@ class LetterForm(QDialog):
 
     # ---- state -----------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
+        """Another operator: what was typed is kept as the previous operator's draft."""
+        self.draft.save_now()
+        self.draft.set_session(session)
         self._session = session
 
     def client_token(self) -> str:
@@ -366,6 +387,7 @@ class LetterForm(QDialog):
         if letter is None:
             return None
         self.letter = letter
+        self.draft.discard()
         msgbox.info(self, self.tr("来函已登记"), self._saved_text(letter))
         self.saved.emit(letter)
         self.done(QDialog.DialogCode.Accepted)
@@ -410,4 +432,79 @@ class LetterForm(QDialog):
             self, self.tr("放弃登记"), self.tr("这份来函还没有保存，确定要放弃吗？")
         ):
             return
+        self.draft.discard()
         super().reject()
+
+    # ---- drafts ------------------------------------------------------------------------------
+    def draft_state(self) -> dict[str, Any]:
+        """What was typed and the chosen files' paths, as plain values."""
+        resident = self.lookup.resident()
+        return {
+            "token": self._token,
+            "received_at": qdatetime_text(self.received_edit.dateTime()),
+            "channel": self.channel_combo.currentData() or "",
+            "letter_type": self.type_combo.currentData() or "",
+            "reply_due_at": qdatetime_text(self.due_edit.dateTime()),
+            "reply_due_touched": self._due_touched,
+            "confidentiality": self.confidentiality_combo.currentData() or "",
+            "pages": self.pages_spin.value(),
+            "sender_name": self.sender_edit.text(),
+            "resident_id": resident.id if resident is not None else None,
+            "resident_text": self.lookup.text(),
+            "organisation": self.organisation_edit.text(),
+            "contact": self.contact_edit.text(),
+            "sender_ref": self.sender_ref_edit.text(),
+            "subject": self.subject_edit.text(),
+            "summary": self.summary_edit.toPlainText(),
+            "department_id": self.department_combo.currentData(),
+            "handler": self.handler_edit.text(),
+            "files": [str(path) for path in self.files.files()],
+        }
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        """Fill the form from :meth:`draft_state`'s values. Files that are gone are left out
+        (see :attr:`missing_files`); so is a resident no longer on file."""
+        set_combo_data(self.channel_combo, text_of(state, "channel"))
+        set_combo_data(self.type_combo, text_of(state, "letter_type"))
+        set_qdatetime(self.received_edit, state.get("received_at"))
+        if state.get("reply_due_touched"):
+            set_qdatetime(self.due_edit, state.get("reply_due_at"))
+            self._due_touched = True
+        if state.get("confidentiality"):
+            set_combo_data(self.confidentiality_combo, state.get("confidentiality"))
+        pages = state.get("pages")
+        if isinstance(pages, int):
+            self.pages_spin.setValue(pages)
+        self.sender_edit.setText(text_of(state, "sender_name"))
+        resident = resident_or_none(state.get("resident_id"))
+        if resident is not None:
+            self.lookup.set_resident(resident)
+            self._resident_picked(resident)
+        else:
+            self.lookup.setText(text_of(state, "resident_text") if state.get("resident_id") is None else "")
+        self.organisation_edit.setText(text_of(state, "organisation"))
+        self.contact_edit.setText(text_of(state, "contact"))
+        self.sender_ref_edit.setText(text_of(state, "sender_ref"))
+        self.subject_edit.setText(text_of(state, "subject"))
+        self.summary_edit.setPlainText(text_of(state, "summary"))
+        set_combo_data(self.department_combo, state.get("department_id"))
+        self.handler_edit.setText(text_of(state, "handler"))
+        files = state.get("files")
+        paths = [Path(p) for p in files if isinstance(p, str)] if isinstance(files, list) else []
+        self.missing_files = [p for p in paths if not p.is_file()]
+        self.files.add_files([p for p in paths if p.is_file()])
+        token = state.get("token")
+        if isinstance(token, str) and token:
+            self._token = token
+
+    def restore_saved_draft(self) -> bool:
+        """The operator's draft, if the form is empty and there is one; says so."""
+        if self.has_content() or not self.draft.restore():
+            return False
+        text = restored_text()
+        if self.missing_files:
+            names = "、".join(p.name for p in self.missing_files)
+            text += self.tr("（以下附件已找不到，请重新添加：{0}）").format(names)
+        self.draft_notice.setText(text)
+        self.draft_notice.show()
+        return True

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +32,7 @@ from reception.letters import LetterFilter
 from reception.session import Role, Session
 from ui import letter_list_model as cols
 from ui import msgbox
+from ui.drafts_support import has_draft
 from ui.letter_detail_dialog import LetterDetailDialog
 from ui.letter_form import LetterForm
 from ui.letter_list_model import LetterListModel
@@ -320,6 +322,7 @@ class LetterTab(QWidget):
         form.saved.connect(self._letter_saved)
         form.finished.connect(self._form_closed)
         self.form = form
+        form.restore_saved_draft()
         form.open()
         return form
 
@@ -364,7 +367,9 @@ class LetterTab(QWidget):
         """Another operator logged in: close the form and reload."""
         self._session = session
         if self.form is not None:
-            self.form.set_session(session)
+            # the previous operator's letter is kept as their draft, never shown to the next one
+            self.form.draft.save_now()
+            self.form.done(QDialog.DialogCode.Rejected)
         self._fill_departments()
         self._apply_role()
         self.refresh()
@@ -379,4 +384,15 @@ class LetterTab(QWidget):
         self._store = store
 
     def has_unsaved(self) -> bool:
-        return self.form is not None and self.form.isVisible() and self.form.has_content()
+        return self.form is not None and self.form.has_content()
+
+    def save_drafts(self) -> bool:
+        """Keep the letter being registered as the operator's draft."""
+        return self.form.draft.save_now() if self.form is not None else True
+
+    def restore_drafts(self) -> bool:
+        """Reopen the register form with the operator's draft, if there is one."""
+        if self.form is not None or not has_draft(self._session, "letter"):
+            return False
+        self.new_letter()
+        return True

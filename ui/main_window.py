@@ -3,6 +3,11 @@ open-item counts. Building it opens nothing and starts nothing; :meth:`MainWindo
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QWidget
@@ -16,8 +21,17 @@ from reception.paths import DataDir
 from reception.session import Role, Session
 from ui import msgbox
 
+if TYPE_CHECKING:
+    from ui.case_tab import CaseTab
+    from ui.letter_tab import LetterTab
+    from ui.visit_tab import VisitTab
+
+log = logging.getLogger(__name__)
 REFRESH_MS = 30_000
+_LAZY_TABS = (("visit_tab", "来访"), ("letter_tab", "来函"), ("case_tab", "工单"))
+_DRAFT_KEYS = {"visit_tab": ("guest", "business"), "letter_tab": ("letter",), "case_tab": ("case",)}
 _RED = "#c62828"
+DAILY_JOBS_MINUTES = 5  # the daily backup / purge check runs at most this often
 
 
 class MainWindow(QMainWindow):
@@ -35,6 +49,8 @@ class MainWindow(QMainWindow):
         self.session = session
         self.clock = clock or session.clock
         self.data_dir = data_dir  # the handover reports are archived in data_dir.archive
+        self.daily_jobs_at: datetime | None = None  # when the daily jobs were last checked
+        self.restart_requested = False  # set after a restore: the start step logs in again
         self.resize(1180, 760)
         self.setMinimumSize(900, 600)
 
@@ -42,29 +58,29 @@ class MainWindow(QMainWindow):
 
         self.call_tab = CallTab(session, self)
         self.call_tab.changed.connect(self.refresh_counts)
-        from ui.visit_tab import VisitTab
-
-        self.visit_tab = VisitTab(session, self)
-        self.visit_tab.changed.connect(self.refresh_counts)
-        from ui.letter_tab import LetterTab
-
-        store = AttachmentStore(data_dir.attachments) if data_dir is not None else None
-        self.letter_tab = LetterTab(session, self, store=store)
-        self.letter_tab.changed.connect(self.refresh_counts)
-        from ui.case_tab import CaseTab
-
-        self.case_tab = CaseTab(session, self)
-        self.case_tab.changed.connect(self.refresh_counts)
+        self._store = AttachmentStore(data_dir.attachments) if data_dir is not None else None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.call_tab, self.tr("来电"))
-        self.tabs.addTab(self.visit_tab, self.tr("来访"))
-        self.tabs.addTab(self.letter_tab, self.tr("来函"))
-        self.tabs.addTab(self.case_tab, self.tr("工单"))
-        self.setCentralWidget(self.tabs)
+        # The other tabs are built when first shown or used (start-up builds only the visible
+        # one): until then an empty placeholder holds their place.
+        self._built_tabs: dict[str, QWidget] = {}
+        self._placeholders: dict[str, QWidget] = {}
+        for name, label in _LAZY_TABS:
+            placeholder = QWidget()
+            self._placeholders[name] = placeholder
+            self.tabs.addTab(placeholder, self.tr(label))
+        self.tabs.currentChanged.connect(self._build_shown_tab)
+        from ui.idle_lock import IdleLock
+
+        self.idle_lock = IdleLock(self)
+        self.idle_lock.about_to_lock.connect(self.save_drafts)
+        self.idle_lock.switched.connect(self._finish_switch)
+        self.setCentralWidget(self.idle_lock.wrap(self.tabs))
 
         self._build_menus()
         self._build_status_bar()
+        self.idle_lock.hide_when_locked(self.operator_label, self.shift_label, self.handover_button)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.periodic_check)
@@ -72,6 +88,59 @@ class MainWindow(QMainWindow):
         self.update_title()
 
     # -- building -------------------------------------------------------------------------
+    @property
+    def visit_tab(self) -> VisitTab:
+        return self._tab("visit_tab")  # type: ignore[return-value]
+
+    @property
+    def letter_tab(self) -> LetterTab:
+        return self._tab("letter_tab")  # type: ignore[return-value]
+
+    @property
+    def case_tab(self) -> CaseTab:
+        return self._tab("case_tab")  # type: ignore[return-value]
+
+    def _make_tab(self, name: str) -> QWidget:
+        if name == "visit_tab":
+            from ui.visit_tab import VisitTab
+
+            return VisitTab(self.session, self)
+        if name == "letter_tab":
+            from ui.letter_tab import LetterTab
+
+            return LetterTab(self.session, self, store=self._store)
+        from ui.case_tab import CaseTab
+
+        return CaseTab(self.session, self)
+
+    def _tab(self, name: str) -> QWidget:
+        """The tab called ``name``, built (in its placeholder's place) on first use."""
+        tab = self._built_tabs.get(name)
+        if tab is not None:
+            return tab
+        tab = self._make_tab(name)
+        tab.changed.connect(self.refresh_counts)  # type: ignore[attr-defined]
+        self._built_tabs[name] = tab
+        placeholder = self._placeholders.pop(name)
+        index = self.tabs.indexOf(placeholder)
+        current = self.tabs.currentIndex()
+        label = self.tabs.tabText(index)
+        blocked = self.tabs.blockSignals(True)
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, tab, label)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(blocked)
+        placeholder.deleteLater()
+        return tab
+
+    def _build_shown_tab(self, index: int) -> None:
+        for name, placeholder in list(self._placeholders.items()):
+            if self.tabs.indexOf(placeholder) == index:
+                self._tab(name)
+                return
+
     def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
         if shortcut is not None:
@@ -133,6 +202,16 @@ class MainWindow(QMainWindow):
         settings_menu = bar.addMenu(self.tr("设置(&S)"))
         self.settings_action = self._action(self.tr("系统设置"), self.open_settings)
         settings_menu.addAction(self.settings_action)
+        settings_menu.addSeparator()
+        self.backup_action = self._action(self.tr("立即备份"), self.backup_now)
+        self.restore_action = self._action(self.tr("从备份恢复…"), self.restore_backup)
+        self.audit_action = self._action(self.tr("检查审计日志"), self.check_audit)
+        self.purge_action = self._action(self.tr("立即清除过期个人信息…"), self.purge_now)
+        self.notice_action = self._action(self.tr("打印个人信息告知…"), self.print_privacy_notice)
+        for action in (self.backup_action, self.restore_action, self.audit_action, self.purge_action):
+            settings_menu.addAction(action)
+        settings_menu.addSeparator()
+        settings_menu.addAction(self.notice_action)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -171,13 +250,14 @@ class MainWindow(QMainWindow):
         self.start_shift()
         self.periodic_check()
         self.timer.start()
+        self.idle_lock.start(settings_mod.load().idle_lock_minutes * 60)
+        self.restore_drafts()
 
     def set_session(self, session: Session) -> None:
         self.session = session
         self.call_tab.set_session(session)
-        self.letter_tab.set_session(session)
-        self.case_tab.set_session(session)
-        self.visit_tab.set_session(session)
+        for tab in self._built_tabs.values():  # the others get the session when built
+            tab.set_session(session)  # type: ignore[attr-defined]
         self._show_session()
         self.refresh_counts()
 
@@ -189,6 +269,9 @@ class MainWindow(QMainWindow):
             .replace("%2", self.session.role.label)
         )
         self.settings_action.setEnabled(self.session.has(Role.ADMIN))
+        self.restore_action.setEnabled(self.session.has(Role.ADMIN))
+        self.purge_action.setEnabled(self.session.has(Role.ADMIN))
+        self.audit_action.setEnabled(self.session.has(Role.SUPERVISOR))
 
     def update_title(self) -> None:
         name = settings_mod.load().property_name
@@ -254,13 +337,85 @@ class MainWindow(QMainWindow):
         except ReceptionError as exc:
             self.statusBar().showMessage(exc.message, 10_000)
         else:
-            if escalated:
+            if escalated and "case_tab" in self._built_tabs:
                 self.case_tab.refresh()
+        self.run_daily_jobs()
         self.refresh_counts()
 
+    def run_daily_jobs(self) -> None:
+        """The end-of-day backup and the retention purge (each only when due), checked at most
+        every DAILY_JOBS_MINUTES. Never a dialog: a failure goes to the status bar and the log."""
+        if self.data_dir is None:
+            return
+        now = self.clock.now()
+        last = self.daily_jobs_at
+        if last is not None and last <= now < last + timedelta(minutes=DAILY_JOBS_MINUTES):
+            return
+        self.daily_jobs_at = now
+        from reception import maintenance
+
+        try:
+            result = maintenance.run_daily_jobs(self.data_dir, now)
+        except ReceptionError as exc:
+            log.warning("daily jobs failed: %s", type(exc).__name__)
+            self.statusBar().showMessage(
+                self.tr("每日自动备份/清理未完成：%1").replace("%1", exc.message), 30_000
+            )
+            return
+        except Exception:  # a timer slot must not raise; the details go to the log only
+            log.exception("daily jobs failed")
+            self.statusBar().showMessage(
+                self.tr("每日自动备份/清理未完成，请联系系统管理员（详情见日志）。"), 30_000
+            )
+            return
+        if result.backup is not None:
+            log.info("daily backup written: %s", result.backup.name)
+            self.statusBar().showMessage(self.tr("已自动备份：%1").replace("%1", result.backup.name), 10_000)
+        if result.purge is not None and result.purge.total:
+            self.statusBar().showMessage(
+                self.tr("已清除 %1 条过期记录中的个人信息。").replace("%1", str(result.purge.total)),
+                10_000,
+            )
+
+    def _each_tab(self, method: str) -> list[Callable[[], bool]]:
+        """``method`` of every tab that has it (tabs not built yet have nothing typed)."""
+        found = (getattr(self.tabs.widget(i), method, None) for i in range(self.tabs.count()))
+        return [bound for bound in found if bound is not None]
+
     def has_unsaved(self) -> bool:
-        check = getattr(self.call_tab, "has_unsaved", None)
-        return bool(check()) if check is not None else False
+        return any(check() for check in self._each_tab("has_unsaved"))
+
+    # -- drafts and the idle lock ----------------------------------------------------------------
+    def save_drafts(self) -> bool:
+        """Keep every half-filled form as the operator's draft; False if one could not be saved."""
+        results = [save() for save in self._each_tab("save_drafts")]
+        return all(results)
+
+    def restore_drafts(self) -> bool:
+        """After login: the operator's drafts come back into their forms (tabs not built yet are
+        built only if they have one), and the status bar says so."""
+        from ui.drafts_support import has_draft, restored_text
+
+        for name, keys in _DRAFT_KEYS.items():
+            if name not in self._built_tabs and any(has_draft(self.session, key) for key in keys):
+                getattr(self, name)  # builds the tab
+        restored = [
+            self.tabs.tabText(i)
+            for i in range(self.tabs.count())
+            if (restore := getattr(self.tabs.widget(i), "restore_drafts", None)) is not None and restore()
+        ]
+        if restored:
+            self.statusBar().showMessage(f"{restored_text()}：{'、'.join(restored)}", 15_000)
+        return bool(restored)
+
+    def lock(self) -> None:
+        """Lock the window now (as after the idle time)."""
+        self.idle_lock.lock()
+
+    def apply_idle_setting(self) -> None:
+        """A changed 闲置锁定 time (系统设置) takes effect at once, once the lock is running."""
+        if self.idle_lock.timeout_seconds > 0:
+            self.idle_lock.start(settings_mod.load().idle_lock_minutes * 60)
 
     # -- actions ------------------------------------------------------------------------------
     def new_call(self) -> None:
@@ -280,11 +435,13 @@ class MainWindow(QMainWindow):
         self.letter_tab.new_letter()
 
     def switch_operator(self) -> None:
-        if self.has_unsaved():
+        # Half-filled forms become the operator's drafts (and are cleared) once the next
+        # operator has logged in; only if they cannot be kept is the switch refused.
+        if self.has_unsaved() and not self.save_drafts():
             msgbox.info(
                 self,
                 self.tr("切换操作员"),
-                self.tr("当前来电登记尚未保存。请先保存或放弃这条登记，再切换操作员。"),
+                self.tr("未保存的登记未能存为草稿。请先保存或放弃这些登记，再切换操作员。"),
             )
             return
         from ui.login_dialog import LoginDialog
@@ -298,7 +455,9 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _finish_switch(self, new_session: object) -> None:
-        """The next operator has logged in: close the previous operator's session."""
+        """The next operator has logged in: close the previous operator's session. Their
+        half-filled forms are saved as their drafts and cleared (by the tabs' ``set_session``);
+        the next operator's own drafts come back."""
         if not isinstance(new_session, Session):
             return
         try:
@@ -307,6 +466,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(exc.message, 10_000)
         self.set_session(new_session)
         self.show_shift()
+        self.restore_drafts()
 
     # -- shifts (交班 / 接班) -----------------------------------------------------------------
     def start_shift(self) -> None:
@@ -342,7 +502,7 @@ class MainWindow(QMainWindow):
 
         if self.has_unsaved():
             msgbox.info(
-                self, self.tr("交班"), self.tr("当前来电登记尚未保存。请先保存或放弃这条登记，再交班。")
+                self, self.tr("交班"), self.tr("当前有尚未保存的登记。请先保存或放弃这些登记，再交班。")
             )
             return
         try:
@@ -400,7 +560,76 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self.update_title)
+        dialog.finished.connect(self.apply_idle_setting)
         self.settings_dialog = dialog
+        dialog.open()
+
+    # -- 系统维护 ---------------------------------------------------------------------------------
+    def _data(self) -> DataDir:
+        if self.data_dir is not None:
+            return self.data_dir
+        from reception.startup import current_data_dir
+
+        return current_data_dir()
+
+    def backup_now(self) -> None:
+        from ui import maintenance_dialogs
+
+        if maintenance_dialogs.backup_now(self, self.session, self._data()) is not None:
+            self.statusBar().showMessage(self.tr("备份完成。"), 10_000)
+
+    def restore_backup(self) -> None:
+        if not self.session.has(Role.ADMIN):
+            return
+        if self.has_unsaved():
+            msgbox.info(
+                self,
+                self.tr("从备份恢复"),
+                self.tr("有尚未保存的登记。请先保存或放弃，再恢复备份（恢复会替换全部数据）。"),
+            )
+            return
+        from ui.maintenance_dialogs import RestoreDialog
+
+        dialog = RestoreDialog(self.session, self._data(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restored.connect(self._after_restore)
+        self.restore_dialog = dialog
+        dialog.open()
+
+    def _after_restore(self, source: object) -> None:
+        """Everything on screen belongs to the data before the restore: stop, say so, and close
+        the window; the start step then asks for a login and opens a fresh window."""
+        self.timer.stop()
+        self.restart_requested = True
+        name = source.name if hasattr(source, "name") else ""
+        msgbox.info(
+            self,
+            self.tr("从备份恢复"),
+            self.tr("数据已从备份 %1 恢复。\n窗口将重新打开，请重新登录。").replace("%1", str(name)),
+        )
+        self.close()
+
+    def check_audit(self) -> None:
+        if not self.session.has(Role.SUPERVISOR):
+            return
+        from ui import maintenance_dialogs
+
+        maintenance_dialogs.check_audit(self)
+
+    def purge_now(self) -> None:
+        if not self.session.has(Role.ADMIN):
+            return
+        from ui import maintenance_dialogs
+
+        if maintenance_dialogs.purge_now(self, self.session) is not None:
+            self.refresh_counts()
+
+    def print_privacy_notice(self) -> None:
+        from ui.maintenance_dialogs import PrivacyNoticeDialog
+
+        dialog = PrivacyNoticeDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.notice_dialog = dialog
         dialog.open()
 
     def open_residents(self) -> None:
@@ -428,10 +657,18 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.has_unsaved() and not msgbox.ask(
-            self, self.tr("退出"), self.tr("当前来电登记尚未保存，退出后将丢失。确定要退出吗？")
-        ):
-            event.ignore()
-            return
+        # Half-filled forms are kept as drafts and come back at the operator's next login.
+        unsaved = self.has_unsaved()
+        if not self.save_drafts():
+            if unsaved and not msgbox.ask(
+                self, self.tr("退出"), self.tr("未保存的登记未能存为草稿，退出后将丢失。确定要退出吗？")
+            ):
+                event.ignore()
+                return
+        elif unsaved:
+            msgbox.info(
+                self, self.tr("退出"), self.tr("未保存的登记已存为草稿，下次以同一操作员登录时会自动恢复。")
+            )
+        self.idle_lock.stop()
         self.timer.stop()
         event.accept()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception import messages, phones
+from reception import messages, phones, privacy
 from reception.clock import format_local
 from reception.errors import ReceptionError, StorageError, ValidationError
 from reception.models import Message
@@ -84,6 +84,10 @@ class MessagesPanel(QWidget):
         self.to_edit.returnPressed.connect(self.deliver_selected)
         self.deliver_button = QPushButton(self.tr("标记已转达"))
         self.deliver_button.clicked.connect(self.deliver_selected)
+        self.number_button = QPushButton(self.tr("显示号码"))
+        self.number_button.setAutoDefault(False)
+        self.number_button.setToolTip(self.tr("显示留言人的完整回电号码以便拨打（查看会记入审计日志）"))
+        self.number_button.clicked.connect(self.show_number)
         self.error = error_label()
         self.empty_label = QLabel(self.tr("没有待转达的留言"))
         self.empty_label.setStyleSheet("color: #6b7785;")
@@ -93,6 +97,7 @@ class MessagesPanel(QWidget):
         row.addWidget(QLabel(self.tr("转达给")))
         row.addWidget(self.to_edit, 1)
         row.addWidget(self.deliver_button)
+        row.addWidget(self.number_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.view, 1)
@@ -115,6 +120,7 @@ class MessagesPanel(QWidget):
             self.view.selectRow(0)
         else:
             self.to_edit.clear()
+        self._update_number_button()
         self.count_changed.emit(count)
 
     def selected(self) -> Message | None:
@@ -125,6 +131,34 @@ class MessagesPanel(QWidget):
         msg = self.model.row_at(current.row()) if current.isValid() else None
         self.error.hide()
         self.to_edit.setText(message_target(msg) if msg is not None else "")
+        self._update_number_button()
+
+    def _update_number_button(self) -> None:
+        msg = self.selected()
+        self.number_button.setEnabled(msg is not None and bool(msg.callback_phone))
+
+    def show_number(self) -> str | None:
+        """The sender's full callback number, to pass the message on (the reveal is audited)."""
+        msg = self.selected()
+        if msg is None:
+            return None
+        title = self.tr("留言人号码")
+        try:
+            number = privacy.number_to_call(self._session, "message", msg.id)
+        except ReceptionError as exc:
+            msgbox.error(self, title, exc.message)
+            return None
+        if not number:
+            msgbox.info(self, title, self.tr("这条留言没有留下回电号码。"))
+            return number
+        msgbox.info(
+            self,
+            title,
+            self.tr("留言人 %1 的回电号码：\n\n%2\n\n（本次查看已记入审计日志）")
+            .replace("%1", msg.from_name or self.tr("（未留姓名）"))
+            .replace("%2", number),
+        )
+        return number
 
     def deliver_selected(self) -> bool:
         msg = self.selected()

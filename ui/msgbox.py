@@ -4,7 +4,7 @@ them (``monkeypatch.setattr(msgbox, "ask", ...)``) and no test ever hangs on a m
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 def _tr(text: str) -> str:
@@ -80,6 +80,22 @@ def retry(parent: QWidget | None, title: str, text: str) -> bool:
         QMessageBox.StandardButton.Retry,
     )
     return box.exec() == QMessageBox.StandardButton.Retry
+
+
+def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
+    """One line of text (a reason, a note); None when cancelled. An empty answer is returned
+    as ``''`` so that the service can say what is missing."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.setOkButtonText(_tr("确定"))
+    dialog.setCancelButtonText(_tr("取消"))
+    dialog.setMinimumWidth(360)
+    if dialog.exec() != QInputDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue()
 
 
 def open_file(parent: QWidget | None, title: str, filters: str) -> str:

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception import onsite_list, visits
 from reception import settings as settings_mod
+from reception import visits
 from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.models import Visit
@@ -199,6 +199,8 @@ class OnSitePanel(QWidget):
         return printing.print_badge(self._session, visit.id, self)
 
     def _list_pdf(self) -> bytes:
+        from reception import onsite_list  # reportlab is loaded when a list is printed, not at start
+
         return onsite_list.render_on_site_list(
             visits.on_site(), property_name=settings_mod.load().property_name, now=self._now()
         )

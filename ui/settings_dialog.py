@@ -1,4 +1,5 @@
-"""系统设置 (administrators): property details, greeting, reply hours, departments, operators.
+"""系统设置 (administrators): property details, greeting, reply hours, personal-data retention,
+backups and badges, departments, operators.
 
 Every change goes through the service in ``reception`` (which checks the role again)."""
 
@@ -208,6 +209,160 @@ class GeneralPage(QWidget):
         except ReceptionError as exc:
             self.errors.show_general(exc.message)
             return False
+        self.saved.setText(self.tr("已保存。"))
+        return True
+
+
+# -- 隐私与备份 ------------------------------------------------------------------------------------
+STORE_FULL_ID_WARNING = (
+    "不建议开启。开启后，新登记的证件号码将完整保存在数据库中（屏幕和打印件上仍遮挡显示，"
+    "查看完整号码须主管批准并留痕）；数据库或备份一旦泄露，风险很大。"
+    "只有物业管理规定确需保存完整号码时才开启，并请同步修改张贴的个人信息告知。"
+)
+
+
+class PrivacyPage(QWidget):
+    """个人信息保存天数, 备份保留份数, 闲置锁定, 咨询联系方式, 完整证件号码, 访客证尺寸与有效时间."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from reception.badge import BADGE_SIZES
+
+        self.session = session
+        current = settings_mod.load()
+        self._stored_full_id = current.store_full_id
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+
+        def spin(bounds: tuple[int, int], value: int, suffix: str) -> QSpinBox:
+            box = QSpinBox()
+            box.setRange(*bounds)
+            box.setValue(value)
+            box.setSuffix(suffix)
+            box.setMinimumWidth(110)
+            return box
+
+        self.retention_days = spin(settings_mod.RETENTION_DAYS_RANGE, current.retention_days, self.tr(" 天"))
+        self.privacy_contact = QLineEdit(current.privacy_contact)
+        self.privacy_contact.setMaxLength(settings_mod.PRIVACY_CONTACT_MAX)
+        self.privacy_contact.setPlaceholderText(self.tr("如：物业服务中心前台，电话 021-50000000"))
+        self.store_full_id = QCheckBox(self.tr("保存完整证件号码"))
+        self.store_full_id.setChecked(current.store_full_id)
+        self.full_id_warning = QLabel(self.tr(STORE_FULL_ID_WARNING))
+        self.full_id_warning.setWordWrap(True)
+        self.full_id_warning.setStyleSheet("color: #b26a00;")
+        self.idle_lock_minutes = spin(
+            settings_mod.IDLE_LOCK_MINUTES_RANGE, current.idle_lock_minutes, self.tr(" 分钟")
+        )
+        privacy_box = QGroupBox(self.tr("个人信息保护"))
+        privacy_form = QFormLayout(privacy_box)
+        self.errors.add_row(
+            privacy_form, self.tr("个人信息保存天数："), "retention_days", self.retention_days
+        )
+        retention_hint = QLabel(
+            self.tr("访客证件信息、车牌和电话号码保存期满后每天自动清除；登记记录本身保留。")
+        )
+        retention_hint.setWordWrap(True)
+        retention_hint.setStyleSheet("color: #757575;")
+        privacy_form.addRow("", retention_hint)
+        self.errors.add_row(
+            privacy_form, self.tr("个人信息咨询联系方式："), "privacy_contact", self.privacy_contact
+        )
+        self.errors.add_row(privacy_form, self.tr("闲置锁定："), "idle_lock_minutes", self.idle_lock_minutes)
+        self.errors.add_row(privacy_form, self.tr("证件号码："), "store_full_id", self.store_full_id)
+        privacy_form.addRow("", self.full_id_warning)
+
+        self.backup_generations = spin(
+            settings_mod.BACKUP_GENERATIONS_RANGE, current.backup_generations, self.tr(" 份")
+        )
+        backup_box = QGroupBox(self.tr("数据备份"))
+        backup_form = QFormLayout(backup_box)
+        self.errors.add_row(
+            backup_form, self.tr("备份保留份数："), "backup_generations", self.backup_generations
+        )
+        backup_hint = QLabel(
+            self.tr("每天 22:00 后自动备份一次，保留最近的这些份数；手动备份不会被自动删除。")
+        )
+        backup_hint.setWordWrap(True)
+        backup_hint.setStyleSheet("color: #757575;")
+        backup_form.addRow("", backup_hint)
+
+        self.badge_size = QComboBox()
+        for key, size in BADGE_SIZES.items():
+            self.badge_size.addItem(self.tr(size.label), key)
+        index = self.badge_size.findData(current.badge_size)
+        self.badge_size.setCurrentIndex(max(index, 0))
+        self.badge_valid_hours = spin(
+            settings_mod.BADGE_VALID_HOURS_RANGE, current.badge_valid_hours, self.tr(" 小时")
+        )
+        badge_box = QGroupBox(self.tr("访客证"))
+        badge_form = QFormLayout(badge_box)
+        self.errors.add_row(badge_form, self.tr("访客证尺寸："), "badge_size", self.badge_size)
+        self.errors.add_row(
+            badge_form, self.tr("访客证有效时间："), "badge_valid_hours", self.badge_valid_hours
+        )
+
+        self.saved = QLabel()
+        self.saved.setStyleSheet("color: #2e7d32;")
+        self.save_button = QPushButton(self.tr("保存"))
+        self.save_button.clicked.connect(self.save)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.general, 1)
+        bottom.addStretch(1)
+        bottom.addWidget(self.saved)
+        bottom.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(privacy_box)
+        layout.addWidget(backup_box)
+        layout.addWidget(badge_box)
+        layout.addStretch(1)
+        layout.addLayout(bottom)
+
+        for box in (
+            self.retention_days,
+            self.idle_lock_minutes,
+            self.backup_generations,
+            self.badge_valid_hours,
+        ):
+            box.valueChanged.connect(self.saved.clear)
+        self.privacy_contact.textChanged.connect(self.saved.clear)
+        self.badge_size.currentIndexChanged.connect(self.saved.clear)
+        self.store_full_id.toggled.connect(self.saved.clear)
+
+    def save(self) -> bool:
+        self.errors.clear()
+        self.saved.clear()
+        full_id = self.store_full_id.isChecked()
+        if (
+            full_id
+            and not self._stored_full_id
+            and not msgbox.ask(
+                self,
+                self.tr("保存完整证件号码"),
+                self.tr("确定要开启“保存完整证件号码”吗？\n\n") + self.tr(STORE_FULL_ID_WARNING),
+            )
+        ):
+            return False
+        try:
+            conf = settings_mod.update_privacy_and_badges(
+                self.session,
+                retention_days=self.retention_days.value(),
+                backup_generations=self.backup_generations.value(),
+                idle_lock_minutes=self.idle_lock_minutes.value(),
+                privacy_contact=self.privacy_contact.text(),
+                store_full_id=full_id,
+                badge_size=self.badge_size.currentData() or "",
+                badge_valid_hours=self.badge_valid_hours.value(),
+            )
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return False
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return False
+        self._stored_full_id = conf.store_full_id
+        self.privacy_contact.setText(conf.privacy_contact)
         self.saved.setText(self.tr("已保存。"))
         return True
 
@@ -529,13 +684,15 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("系统设置"))
         self.resize(720, 640)
         self.general_page = GeneralPage(session)
+        self.privacy_page = PrivacyPage(session)
         self.departments_page = DepartmentsPage(session)
         self.operators_page = OperatorsPage(session)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.general_page, self.tr("基本信息"))
+        self.tabs.addTab(self.privacy_page, self.tr("隐私与备份"))
         self.tabs.addTab(self.departments_page, self.tr("部门"))
         self.tabs.addTab(self.operators_page, self.tr("操作员"))
-        note = QLabel(self.tr("部门和操作员的修改会立即生效；基本信息请点“保存”。"))
+        note = QLabel(self.tr("部门和操作员的修改会立即生效；基本信息、隐私与备份请点该页的“保存”。"))
         note.setStyleSheet("color: #757575;")
         close = QPushButton(self.tr("关闭"))
         close.setAutoDefault(False)

@@ -213,6 +213,19 @@ class VisitTab(QWidget):
     def has_unsaved(self) -> bool:
         return self.guest_form.has_content() or self.business_form.has_content()
 
+    def save_drafts(self) -> bool:
+        """Keep both forms' half-filled input as the operator's drafts."""
+        guest = self.guest_form.draft.save_now()
+        business = self.business_form.draft.save_now()
+        return guest and business
+
+    def restore_drafts(self) -> bool:
+        guest = self.guest_form.restore_saved_draft()
+        business = self.business_form.restore_saved_draft()
+        if guest or business:
+            self.forms.setCurrentWidget(self.guest_form if guest else self.business_form)
+        return guest or business
+
     def on_site_counts(self) -> tuple[int, int]:
         return visits.count_on_site(self._now())
 

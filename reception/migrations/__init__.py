@@ -57,6 +57,7 @@ STEPS: list[Step] = [
     Step(4, "cases", _sql_step("0004_cases.sql")),
     Step(5, "shifts", _sql_step("0005_shifts.sql")),
     Step(6, "drafts", _sql_step("0006_drafts.sql")),
+    Step(7, "search", _sql_step("0007_search.sql")),
 ]
 LATEST = STEPS[-1].version
 

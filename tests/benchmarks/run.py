@@ -239,8 +239,8 @@ def bench_startup(db_file: Path, runs: int, log) -> tuple[Result, Result]:
         QT_QPA_PLATFORM=env.get("QT_QPA_PLATFORM", "offscreen"),
         RECEPTION_READY_EXIT="1",
         RECEPTION_AUTO_LOGIN=f"{build_db.BENCH_USER}:{build_db.BENCH_PASSWORD}",
-        PYTHONDONTWRITEBYTECODE="0",
     )
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # any value, even "0", would stop .pyc caching
     program = [sys.executable, "-c", _PEAK_WRAPPER, "-m", "ui.launcher", "--data-dir", str(data_dir)]
     floor = [sys.executable, "-c", _PEAK_WRAPPER, "path", str(HERE / "floor_window.py")]
     start = Result("startup", "start-up to main window shown and idle (ten-year DB, logged in)")

@@ -309,18 +309,26 @@ def test_settings_only_for_admins(qtbot, receptionist, supervisor, clock, call_t
         assert not hasattr(win, "settings_dialog")
 
 
-def test_close_asks_only_with_unsaved_work(qtbot, window, fake_boxes, monkeypatch):
+def test_close_keeps_unsaved_work_as_draft_without_blocking(qtbot, window, fake_boxes, monkeypatch):
+    """Closing no longer asks: half-filled forms become drafts (tests/ui/test_drafts.py), and
+    the user is told they will come back; only a draft that cannot be saved makes it ask."""
     window.show()
-    unsaved = [True]
-    monkeypatch.setattr(window.call_tab, "has_unsaved", lambda: unsaved[0], raising=False)
+    monkeypatch.setattr(window.call_tab, "has_unsaved", lambda: True, raising=False)
+    window.close()
+    assert not window.isVisible()
+    assert [kind for kind, _, _ in fake_boxes.shown] == ["info"]
+    assert "草稿" in fake_boxes.shown[0][2]
+
+    window.show()
+    monkeypatch.setattr(window, "save_drafts", lambda: False)
     fake_boxes.answers.append(False)
     window.close()
     assert window.isVisible()
-    assert [kind for kind, _, _ in fake_boxes.shown] == ["ask"]
-    unsaved[0] = False
+    assert [kind for kind, _, _ in fake_boxes.shown] == ["info", "ask"]
+    monkeypatch.setattr(window.call_tab, "has_unsaved", lambda: False, raising=False)
     window.close()
     assert not window.isVisible()
-    assert len(fake_boxes.shown) == 1
+    assert len(fake_boxes.shown) == 2
 
 
 def test_menu_opens_residents_and_import_dialogs(qtbot, window):

@@ -1,0 +1,125 @@
+"""Finding calls by what is typed into the call list's search box — the one place that knows
+how the search index works (a later move to PostgreSQL puts pg_trgm behind :func:`call_condition`).
+
+SQLite: the ``call_search`` FTS5 index of migration 7 holds the caller's name, the content, the
+location and the serial number, with every non-ASCII character a token of its own and runs of
+ASCII letters and digits as one token (:func:`index_text` is the same transform as the SQL view
+``call_search_source``). What is typed becomes the phrase of its tokens, so a Chinese substring of
+any length — one character included — is found; a trailing run of letters or digits is a prefix
+(``LD2026112`` finds the serial being typed). A room typed as ``3-2-1201``, ``3栋2单元1201`` or
+``3栋1201`` is read the way :func:`reception.residents.parse_room` reads it and matched against
+the location's room key (building and unit words replaced by letters — 3栋2单元1201 and
+3号楼2单元1201室 are both ``3b2u1201``; without a unit, the units the directory has for that
+building and room). Phone numbers are not in the index: typed digits (four or
+more) also match the last four digits of the caller's phone, or the beginning of the number,
+through ordinary indexes."""
+
+from __future__ import annotations
+
+import peewee
+
+from reception import phones
+from reception.models import Call
+from reception.residents import parse_room
+
+_TEXT_COLUMNS = "{caller_name content location serial}"
+
+
+def index_text(text: str) -> str:
+    """The text as the index sees it: a space after every non-ASCII character and before one
+    (``'3栋2单元1201'`` → ``'3 栋 2 单 元 1201'``); the same transform as ``call_search_source``."""
+    out: list[str] = []
+    last = len(text) - 1
+    for i, ch in enumerate(text):
+        out.append(ch)
+        if ord(ch) >= 128 or (i < last and ord(text[i + 1]) >= 128):
+            out.append(" ")
+    return "".join(out)
+
+
+def _has_tokens(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _phrase(text: str, *, prefix: bool = False) -> str:
+    """An FTS5 phrase of the tokens of ``text``; ``prefix``: its last token may be a prefix."""
+    quoted = '"' + index_text(text).replace('"', '""') + '"'
+    return quoted + "*" if prefix else quoted
+
+
+def _room_units(building: str, room: str) -> list[str]:
+    """The units in the directory that have this building and room (for a room typed without
+    its unit, such as 3栋1201)."""
+    from reception.models import Resident
+
+    query = (
+        Resident.select(Resident.unit)
+        .where((Resident.building == building) & (Resident.room == room) & (Resident.unit != ""))
+        .distinct()
+    )
+    return sorted({r.unit for r in query})
+
+
+def match_expression(text: str) -> str | None:
+    """The FTS5 query for what was typed (None when it holds nothing the index has)."""
+    text = text.strip()
+    if not _has_tokens(text):
+        return None
+    last = text[-1]
+    alternatives = [f"{_TEXT_COLUMNS} : " + _phrase(text, prefix=last.isascii() and last.isalnum())]
+    room = parse_room(text)
+    if room is not None:
+        # "place_key" holds a room as one token: 3栋2单元1201 → 3b2u1201, 3栋1201 → 3b1201.
+        b, r = room.building, room.room
+        # Without a unit: no unit, units 1–9, and the units the directory has for that room.
+        units = [room.unit] if room.unit is not None else ["", *map(str, range(1, 10)), *_room_units(b, r)]
+        units = list(dict.fromkeys(units))
+        keys = [f"{b}b{u}u{r}" if u else f"{b}b{r}" for u in units]
+        alternatives.append("place_key : (" + " OR ".join(_phrase(k) for k in keys) + ")")
+    return " OR ".join(alternatives)
+
+
+def _phone_condition(text: str) -> peewee.Expression | None:
+    digits = phones.digits(text)
+    if len(digits) < 4 or len(digits) != len(text.replace("-", "").replace(" ", "")):
+        return None
+    upper = digits[:-1] + chr(ord(digits[-1]) + 1)
+    # -4 written into the SQL (not a parameter) so that the expression index is used.
+    return (peewee.fn.substr(Call.caller_phone, peewee.SQL("-4")) == digits[-4:]) | (
+        (Call.caller_phone >= digits) & (Call.caller_phone < upper)
+    )
+
+
+def call_condition(text: str) -> peewee.Expression | None:
+    """The condition on ``Call`` for a search text; None for an empty text."""
+    text = text.strip()
+    if not text:
+        return None
+    query = match_expression(text)
+    cond: peewee.Expression | None = None
+    if query is not None:
+        cond = Call.id << peewee.SQL(
+            '(SELECT "rowid" FROM "call_search" WHERE "call_search" MATCH ?)', [query]
+        )
+    else:  # only punctuation or symbols: nothing the index holds, look in the text itself
+        cond = Call.caller_name.contains(text) | Call.content.contains(text) | Call.location.contains(text)
+    phone = _phone_condition(text)
+    if phone is not None:
+        cond = cond | phone
+    return cond
+
+
+def count_calls(text: str) -> int | None:
+    """How many calls match ``text`` when nothing else filters them, counted in the index alone
+    (no call rows read); None when the index cannot answer by itself (typed digits also match
+    phone numbers, which are not in the index)."""
+    text = text.strip()
+    if not text or _phone_condition(text) is not None:
+        return None
+    query = match_expression(text)
+    if query is None:
+        return None
+    row = Call._meta.database.execute_sql(
+        'SELECT count(*) FROM "call_search" WHERE "call_search" MATCH ?', (query,)
+    ).fetchone()
+    return int(row[0])
