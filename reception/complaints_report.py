@@ -13,7 +13,6 @@ Chinese font embedded as a subset (:mod:`reception.pdf_fonts`), text wrapped bet
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,21 +27,13 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    CondPageBreak,
-    Flowable,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    TableStyle,
-)
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
-from reception import analysis, pdf_fonts
+from reception import analysis, pdf_fonts, pdf_layout
 from reception.analysis import Period, Report, Table
 from reception.clock import to_local
+from reception.pdf_layout import ALERT, HEADER_BG, INK, MUTED, RULE
 
 CATEGORY = "按类别"
 DEPARTMENT = "按部门"
@@ -55,15 +46,10 @@ MARGIN_X = 15 * mm
 MARGIN_TOP = 15 * mm
 MARGIN_BOTTOM = 18 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+_LAYOUT = pdf_layout.PageLayout(A4, MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM)
 
-INK = colors.HexColor("#1f2933")
-MUTED = colors.HexColor("#5f6b7a")
-RULE = colors.HexColor("#9aa5b1")
-HEADER_BG = colors.HexColor("#e3e8ee")
 STRIPE = colors.HexColor("#f5f7fa")
 ACCENT = colors.HexColor("#1565c0")
-ALERT = colors.HexColor("#b71c1c")
-ALERT_BG = colors.HexColor("#fdecea")
 ALERT_HEADER = colors.HexColor("#f8c9c4")
 ALERT_STRIPE = colors.HexColor("#fff6f5")
 CHART_COLORS = (colors.HexColor("#1565c0"), colors.HexColor("#2e7d32"), colors.HexColor("#ef6c00"))
@@ -265,45 +251,6 @@ def _styles() -> _Styles:
 
 
 # --------------------------------------------------------------------------------------------
-# Page numbers: 「第 x 页 共 y 页」 needs the page count, known only at the end
-
-
-def _numbered_canvas(font: str, footer_left: str) -> type[Canvas]:
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            if kwargs.get("initialFontName") is None:  # no stray Helvetica in the page resources
-                kwargs["initialFontName"] = font
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._footer(total)
-                super().showPage()
-            super().save()
-
-        def _footer(self, total: int) -> None:
-            self.saveState()
-            self.setStrokeColor(RULE)
-            self.setLineWidth(0.5)
-            y = MARGIN_BOTTOM - 7 * mm
-            self.line(MARGIN_X, y + 4 * mm, PAGE_WIDTH - MARGIN_X, y + 4 * mm)
-            self.setFillColor(MUTED)
-            self.setFont(font, 8.5)
-            self.drawString(MARGIN_X, y, footer_left)
-            self.drawRightString(PAGE_WIDTH - MARGIN_X, y, f"第 {self._pageNumber} 页 共 {total} 页")
-            self.restoreState()
-
-    return NumberedCanvas
-
-
-# --------------------------------------------------------------------------------------------
 # Tables
 
 
@@ -356,15 +303,14 @@ def _data_table(table: Table, s: _Styles, *, alert: bool = False, empty_text: st
     widths = _column_widths(table, s.font, 9, CONTENT_WIDTH)
     pdf_table = PdfTable([header, *body], colWidths=widths, repeatRows=1)
     commands: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), s.font),
-        ("FONTSIZE", (0, 0), (-1, -1), 9),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("BACKGROUND", (0, 0), (-1, 0), ALERT_HEADER if alert else HEADER_BG),
+        *pdf_layout.report_table_commands(
+            s.font,
+            9,
+            header_bg=ALERT_HEADER if alert else HEADER_BG,
+            header_rule=ALERT if alert else RULE,
+            box=1.2 if alert else 0.6,
+        ),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ALERT_STRIPE if alert else STRIPE]),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ALERT if alert else RULE),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("BOX", (0, 0), (-1, -1), 1.2 if alert else 0.6, ALERT if alert else RULE),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
@@ -385,22 +331,7 @@ def _summary_tiles(report: Report, s: _Styles) -> PdfTable:
         [Paragraph(str(label), s.tile_label), Spacer(0, 1 * mm), Paragraph(str(value), s.tile_value)]
         for label, value in rows
     ]
-    width = CONTENT_WIDTH / len(cells)
-    tiles = PdfTable([cells], colWidths=[width] * len(cells))
-    tiles.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), s.font),
-                ("BOX", (0, 0), (-1, -1), 0.6, RULE),
-                ("INNERGRID", (0, 0), (-1, -1), 0.6, RULE),
-                ("BACKGROUND", (0, 0), (-1, -1), STRIPE),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
-            ]
-        )
-    )
-    return tiles
+    return pdf_layout.figure_tiles(cells, CONTENT_WIDTH, background=STRIPE, top=6, bottom=7)
 
 
 # --------------------------------------------------------------------------------------------
@@ -526,9 +457,7 @@ def trend_chart(series: Sequence[tuple[str, int]], font: str, *, width: float, h
 
 
 def _section(title: str, s: _Styles) -> Paragraph:
-    heading = Paragraph(title, s.heading)
-    heading.keepWithNext = True
-    return heading
+    return pdf_layout.heading(Paragraph(title, s.heading))
 
 
 def _chart_block(title: str, chart: Drawing | None, table: Table, s: _Styles) -> list[Flowable]:
@@ -569,14 +498,14 @@ def render_complaints_report(report: Report, property_name: str, generated_at_lo
 
     repeats = find_table(report, REPEATS)
     if repeats is not None and repeats.rows:
-        heading = Paragraph(f"重点关注：{repeats.title}", s.alert_heading)
-        heading.keepWithNext = True
-        note = Paragraph(
-            "以下位置反复出现同类问题。请责任部门查明根本原因，制定整改措施并跟踪落实，防止问题重复发生；"
-            "处理结果在下次分析会上通报。",
-            s.note,
+        heading = pdf_layout.heading(Paragraph(f"重点关注：{repeats.title}", s.alert_heading))
+        note = pdf_layout.heading(
+            Paragraph(
+                "以下位置反复出现同类问题。请责任部门查明根本原因，制定整改措施并跟踪落实，防止问题重复发生；"
+                "处理结果在下次分析会上通报。",
+                s.note,
+            )
         )
-        note.keepWithNext = True
         story += [
             CondPageBreak(35 * mm),
             heading,
@@ -607,22 +536,18 @@ def render_complaints_report(report: Report, property_name: str, generated_at_lo
             chart = trend_chart(monthly_series(report), font, width=chart_width, height=chart_height)
         story += _chart_block(table.title, chart, table, s)
 
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
+    footer = f"{name}　投诉分析总结（{report.period.label}）".strip("　")
+    canvas = pdf_layout.numbered_canvas(
+        footer, margin_x=MARGIN_X, y=MARGIN_BOTTOM - 7 * mm, size=8.5, color=MUTED, rule=RULE
+    )
+    return _LAYOUT.build(
+        story,
+        canvasmaker=canvas,
         title=title,
         subject="投诉分析总结",
         author=name,
-        creator="前台接待工作站",
+        creator=pdf_layout.CREATOR,
     )
-    footer = f"{name}　投诉分析总结（{report.period.label}）".strip("　")
-    doc.build(story, canvasmaker=_numbered_canvas(font, footer))
-    return buffer.getvalue()
 
 
 def complaints_report_for_month(year: int, month: int, now: datetime) -> bytes:

@@ -10,39 +10,24 @@ resident's satisfaction ticked). The font is embedded as a subset so it prints o
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, replace
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    CondPageBreak,
-    Flowable,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from reception import pdf_fonts, phones
+from reception import pdf_fonts, pdf_layout, phones
+from reception.pdf_layout import GREY as _GREY
+from reception.pdf_layout import LINE as _LINE
+from reception.pdf_layout import SHADE as _SHADE
 from reception.phones import mask_in_text as mask_phones
 
 TITLE = "派工单"
-_PAGE = A5
-_MARGIN_X = 11 * mm
-_MARGIN_TOP = 10 * mm
-_MARGIN_BOTTOM = 13 * mm
-_LINE = colors.HexColor("#333333")
-_SHADE = colors.HexColor("#eeeeee")
-_GREY = colors.HexColor("#555555")
+_LAYOUT = pdf_layout.PageLayout(A5, margin_x=11 * mm, margin_top=10 * mm, margin_bottom=13 * mm)
 _LABEL_W = 22 * mm
 _WORK_BOX = 30 * mm
 
@@ -77,27 +62,21 @@ class DispatchSlipData:
                 raise ValueError("times on the dispatch slip must be naive local times")
 
 
-def _when(value: datetime | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+_when = pdf_layout.when_text
 
 
 def dispatch_slip_missing_glyphs(data: DispatchSlipData) -> list[str]:
     """Characters the embedded font cannot print (to warn before printing)."""
-    text = "".join(
-        (
-            data.property_name,
-            data.location,
-            data.resident_name,
-            data.description,
-            data.first_receiver,
-            data.department,
-            data.handler,
-            data.agency,
-        )
+    return pdf_layout.missing_glyphs(
+        data.property_name,
+        data.location,
+        data.resident_name,
+        data.description,
+        data.first_receiver,
+        data.department,
+        data.handler,
+        data.agency,
     )
-    return pdf_fonts.missing_glyphs(text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -120,52 +99,19 @@ class _Styles:
         self.small = cjk("small", 8, textColor=_GREY)
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text (escaped; line breaks kept)."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+_p = pdf_layout.paragraph
 
 
 def _header(data: DispatchSlipData, s: _Styles, width: float) -> list[Flowable]:
-    flow: list[Flowable] = [
-        _p(data.property_name or "物业服务中心", s.property),
-        Spacer(1, 1 * mm),
-        _p(TITLE, s.title),
-        Spacer(1, 1.5 * mm),
-    ]
+    flow = pdf_layout.form_title(data.property_name, TITLE, s.property, s.title, gaps=(1 * mm, 1.5 * mm))
     left = _p(f"编号：{data.serial}", s.meta)
     right = _p(f"来源：{data.source}" if data.source else "", s.meta_right)
-    row = Table([[left, right]], colWidths=[width * 0.5, width * 0.5])
-    row.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.font_name()),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
-    flow.append(row)
+    flow.append(pdf_layout.header_row(left, right, [width * 0.5, width * 0.5]))
     return flow
 
 
 def _common(extra: list[tuple[object, ...]]) -> TableStyle:
-    return TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.font_name()),
-            ("GRID", (0, 0), (-1, -1), 0.6, _LINE),
-            ("LINEBEFORE", (0, 0), (0, -1), 1.2, colors.black),
-            ("LINEAFTER", (-1, 0), (-1, -1), 1.2, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            ("BACKGROUND", (0, 0), (0, -1), _SHADE),
-            *extra,
-        ]
-    )
+    return pdf_layout.form_style(*extra, pad=4, top=3, bottom=4)
 
 
 def _resident_text(data: DispatchSlipData) -> str:
@@ -201,34 +147,16 @@ def _facts(data: DispatchSlipData, s: _Styles, width: float) -> list[Flowable]:
         extra.append(("BACKGROUND", (2, 3), (2, 3), _SHADE))
     top = Table(top_rows, colWidths=cols, minRowHeights=[8 * mm] * len(top_rows), style=_common(extra))
 
-    # The description: one row per paragraph so that a long one splits between pages (no spans:
-    # reportlab wraps a split spanned cell at the width of its first column).
-    parts = mask_phones(data.description).split("\n")
-    rows = [["", val(part)] for part in parts]
-    rows[0][0] = lab("问题描述")
-    last = len(rows) - 1
-    description = Table(
-        rows,
-        colWidths=[_LABEL_W, width - _LABEL_W],
-        splitInRow=1,
-        minRowHeights=[18 * mm] if last == 0 else None,
-        style=TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.font_name()),
-                ("LINEBEFORE", (0, 0), (0, -1), 1.2, colors.black),
-                ("LINEAFTER", (-1, 0), (-1, -1), 1.2, colors.black),
-                ("LINEAFTER", (0, 0), (0, -1), 0.6, _LINE),
-                ("LINEBELOW", (0, -1), (-1, -1), 0.6, _LINE),
-                ("BACKGROUND", (0, 0), (0, -1), _SHADE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ("TOPPADDING", (0, 0), (-1, 0), 4),
-                ("TOPPADDING", (0, 1), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, last), (-1, last), 5),
-            ]
-        ),
+    # The description: one row per paragraph, so that a long one splits between pages.
+    description = pdf_layout.form_text_rows(
+        lab("问题描述"),
+        [val(part) for part in mask_phones(data.description).split("\n")],
+        label_width=_LABEL_W,
+        width=width,
+        min_height=18 * mm,
+        pad=4,
+        first_top=4,
+        last_bottom=5,
     )
 
     bottom_rows = [
@@ -296,39 +224,6 @@ def _work_boxes(s: _Styles, width: float) -> Table:
     return table
 
 
-class _NumberedCanvas(Canvas):
-    """Draws the footer and "第 n 页 共 m 页" once the page count is known."""
-
-    footer = ""
-    serial = ""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        # Every page starts in the embedded font: no unembedded Helvetica in the file.
-        kwargs["initialFontName"] = pdf_fonts.font_name()
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, object]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._draw_footer(total)
-            super().showPage()
-        super().save()
-
-    def _draw_footer(self, total: int) -> None:
-        width, _height = self._pagesize
-        y = _MARGIN_BOTTOM - 7 * mm
-        self.setFont(pdf_fonts.font_name(), 7.5)
-        self.setFillColor(_GREY)
-        self.drawString(_MARGIN_X, y, self.footer)
-        self.drawRightString(width - _MARGIN_X, y, f"{self.serial}　第 {self._pageNumber} 页 共 {total} 页")
-
-
 def _footer_text(data: DispatchSlipData) -> str:
     parts = ["处理完毕请业户签字确认，本单交回客服中心存档"]
     if data.printed_at is not None:
@@ -339,32 +234,28 @@ def _footer_text(data: DispatchSlipData) -> str:
 def render_dispatch_slip(data: DispatchSlipData) -> bytes:
     """The dispatch slip as PDF bytes (A5 portrait, font embedded as a subset)."""
     s = _Styles()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=_PAGE,
-        leftMargin=_MARGIN_X,
-        rightMargin=_MARGIN_X,
-        topMargin=_MARGIN_TOP,
-        bottomMargin=_MARGIN_BOTTOM,
-        title=f"{TITLE} {data.serial}",
-        author=data.property_name,
-        subject=data.category,
-        creator="前台接待工作站",
-    )
-    width = doc.width
+    width = _LAYOUT.width
     story: list[Flowable] = _header(data, s, width)
     story.extend(_facts(data, s, width))
     story.append(Spacer(1, 3 * mm))
     story.append(CondPageBreak(_WORK_BOX + 40 * mm))
     story.append(KeepTogether([_work_boxes(s, width)]))
-
-    class Numbered(_NumberedCanvas):
-        footer = _footer_text(data)
-        serial = data.serial
-
-    doc.build(story, canvasmaker=Numbered)
-    return buffer.getvalue()
+    canvas = pdf_layout.numbered_canvas(
+        _footer_text(data),
+        serial=data.serial,
+        margin_x=_LAYOUT.margin_x,
+        y=_LAYOUT.margin_bottom - 7 * mm,
+        size=7.5,
+        color=_GREY,
+    )
+    return _LAYOUT.build(
+        story,
+        canvasmaker=canvas,
+        title=f"{TITLE} {data.serial}",
+        author=data.property_name,
+        subject=data.category,
+        creator=pdf_layout.CREATOR,
+    )
 
 
 # --------------------------------------------------------------------------------------------

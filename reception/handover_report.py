@@ -18,7 +18,6 @@ the command line (``reception report handover`` / ``daily``) and the tests call 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 import tempfile
@@ -35,23 +34,15 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    CondPageBreak,
-    Flowable,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    TableStyle,
-)
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
-from reception import pdf_fonts, phones
+from reception import pdf_fonts, pdf_layout, phones
 from reception.analysis import Table
 from reception.clock import to_local
 from reception.handover import HandoverData
 from reception.paths import DataDir
+from reception.pdf_layout import ALERT, ALERT_BG, HEADER_BG, INK, LINE, MUTED, RULE
 
 HANDOVER = "交接班报告"
 DAILY = "日报"
@@ -65,17 +56,11 @@ MARGIN_X = 15 * mm
 MARGIN_TOP = 14 * mm
 MARGIN_BOTTOM = 18 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+_LAYOUT = pdf_layout.PageLayout(A4, MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM)
 
-INK = colors.HexColor("#1f2933")
-MUTED = colors.HexColor("#5f6b7a")
-RULE = colors.HexColor("#9aa5b1")
-LINE = colors.HexColor("#333333")
-HEADER_BG = colors.HexColor("#e3e8ee")
 LABEL_BG = colors.HexColor("#eef1f4")
 STRIPE = colors.HexColor("#f7f9fb")
 ACCENT = colors.HexColor("#1f4e79")
-ALERT = colors.HexColor("#b71c1c")
-ALERT_BG = colors.HexColor("#fdecea")
 ALERT_HEADER = colors.HexColor("#f8d4cf")
 WARN = colors.HexColor("#a15c00")
 
@@ -149,47 +134,7 @@ def _styles() -> _Styles:
     )
 
 
-def _p(text: object, style: Any) -> Paragraph:
-    """A paragraph of plain text: escaped, line breaks kept."""
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
-
-
-# --------------------------------------------------------------------------------------------
-# Page numbers: 「第 x 页 共 y 页」 needs the page count, known only at the end
-
-
-def _numbered_canvas(font: str, footer_left: str) -> type[Canvas]:
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs["initialFontName"] = font  # no stray unembedded Helvetica
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._footer(total)
-                super().showPage()
-            super().save()
-
-        def _footer(self, total: int) -> None:
-            self.saveState()
-            y = MARGIN_BOTTOM - 8 * mm
-            self.setStrokeColor(RULE)
-            self.setLineWidth(0.5)
-            self.line(MARGIN_X, y + 4 * mm, PAGE_WIDTH - MARGIN_X, y + 4 * mm)
-            self.setFillColor(MUTED)
-            self.setFont(font, 8.5)
-            self.drawString(MARGIN_X, y, footer_left)
-            self.drawRightString(PAGE_WIDTH - MARGIN_X, y, f"第 {self._pageNumber} 页 共 {total} 页")
-            self.restoreState()
-
-    return NumberedCanvas
+_p = pdf_layout.paragraph
 
 
 # --------------------------------------------------------------------------------------------
@@ -354,15 +299,14 @@ def data_table(
     header = [_p(h, s.header_right if numeric[col] else s.header_cell) for col, h in enumerate(table.header)]
     body: list[list[object]] = []
     commands: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), s.font),
-        ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
+        *pdf_layout.report_table_commands(
+            s.font,
+            CELL_SIZE,
+            header_bg=ALERT_HEADER if alert else HEADER_BG,
+            header_rule=ALERT if alert else RULE,
+            box=0.9 if alert else 0.6,
+        ),
         ("LEADING", (0, 0), (-1, -1), CELL_LEADING),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("BACKGROUND", (0, 0), (-1, 0), ALERT_HEADER if alert else HEADER_BG),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ALERT if alert else RULE),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("BOX", (0, 0), (-1, -1), 0.9 if alert else 0.6, ALERT if alert else RULE),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -466,31 +410,14 @@ def _header(data: HandoverData, s: _Styles) -> list[Flowable]:
 
 
 def _heading(text: str, s: _Styles) -> Paragraph:
-    heading = _p(text, s.heading)
-    heading.keepWithNext = True
-    return heading
+    return pdf_layout.heading(_p(text, s.heading))
 
 
 def _figure_tiles(figures: list[list[object]], s: _Styles) -> PdfTable:
     cells = [
         [_p(label, s.tile_label), Spacer(0, 0.5 * mm), _p(value, s.tile_value)] for label, value in figures
     ]
-    width = CONTENT_WIDTH / max(len(cells), 1)
-    tiles = PdfTable([cells], colWidths=[width] * len(cells))
-    tiles.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.font_name()),
-                ("BOX", (0, 0), (-1, -1), 0.6, RULE),
-                ("INNERGRID", (0, 0), (-1, -1), 0.6, RULE),
-                ("BACKGROUND", (0, 0), (-1, -1), STRIPE),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
-    return tiles
+    return pdf_layout.figure_tiles(cells, CONTENT_WIDTH, background=STRIPE, top=4, bottom=6)
 
 
 def _titled(title: Paragraph, table: PdfTable) -> list[Flowable]:
@@ -652,19 +579,6 @@ def render(data: HandoverData, generated_at_local: datetime) -> bytes:
     """The handover report (or, for ``data.kind == '日报'``, the daily report) as A4 PDF bytes.
     ``generated_at_local`` (naive local time) is printed in the footer."""
     s = _styles()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
-        title=document_title(data),
-        author=data.property_name,
-        subject=data.kind,
-        creator="前台接待工作站",
-    )
     story: list[Flowable] = _header(data, s)
     story += _activity(data, s)
     story += _still_open(data, s, "二", generated_at_local)
@@ -679,9 +593,18 @@ def render(data: HandoverData, generated_at_local: datetime) -> bytes:
         parts.append(f"{data.day:%Y-%m-%d} {data.shift_label}")
     parts.append(f"打印时间 {generated_at_local:%Y-%m-%d %H:%M}")
     footer = " · ".join(p for p in parts if p)
+    canvas = pdf_layout.numbered_canvas(
+        footer, margin_x=MARGIN_X, y=MARGIN_BOTTOM - 8 * mm, size=8.5, color=MUTED, rule=RULE
+    )
     with _binary_streams():
-        doc.build(story, canvasmaker=_numbered_canvas(s.font, footer))
-    return buffer.getvalue()
+        return _LAYOUT.build(
+            story,
+            canvasmaker=canvas,
+            title=document_title(data),
+            author=data.property_name,
+            subject=data.kind,
+            creator=pdf_layout.CREATOR,
+        )
 
 
 @contextlib.contextmanager

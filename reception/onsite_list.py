@@ -6,7 +6,6 @@ empty box to tick during the count. No phone or ID number is printed."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -14,14 +13,15 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from reception import pdf_fonts
+from reception import pdf_fonts, pdf_layout
 from reception.clock import format_local
 from reception.models import Visit
 
 HEADERS = ["序号", "访客证号", "访客姓名", "人数", "去向", "事由", "进入时间", "有效至", "清点"]
 _WIDTHS_MM = [10, 32, 24, 10, 30, 26, 18, 18, 12]
+_LAYOUT = pdf_layout.PageLayout(A4, margin_x=12 * mm, margin_top=14 * mm, margin_bottom=16 * mm)
 
 
 def _expired(visit: Visit, now: datetime) -> bool:
@@ -93,15 +93,4 @@ def render_on_site_list(visits: Sequence[Visit], *, property_name: str, now: dat
         canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {doc.page} 页")
         canvas.restoreState()
 
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=14 * mm,
-        bottomMargin=16 * mm,
-        title="在场访客名单",
-    )
-    doc.build(story, onFirstPage=page_footer, onLaterPages=page_footer)
-    return buffer.getvalue()
+    return _LAYOUT.build(story, on_page=page_footer, title="在场访客名单")

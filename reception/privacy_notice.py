@@ -3,7 +3,6 @@ who sees it and whom to contact — filled from the settings, printed on A4 to p
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from xml.sax.saxutils import escape
 
@@ -52,9 +51,10 @@ def notice_sections(conf: settings_mod.Settings) -> list[tuple[str, str]]:
 def render_privacy_notice(generated_at_local: datetime | None = None) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Paragraph, Spacer
 
     from reception.pdf_fonts import cjk_paragraph_style
+    from reception.pdf_layout import PageLayout
 
     conf = settings_mod.load()
     title_style = cjk_paragraph_style("notice-title", 22, leading=30, alignment=1, spaceAfter=4 * mm)
@@ -72,16 +72,5 @@ def render_privacy_notice(generated_at_local: datetime | None = None) -> bytes:
     when = (generated_at_local or datetime.now()).strftime("%Y年%m月%d日")
     story.append(Spacer(1, 6 * mm))
     story.append(Paragraph(f"{escape(conf.property_name)}服务中心　{when}", foot_style))
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=22 * mm,
-        rightMargin=22 * mm,
-        topMargin=22 * mm,
-        bottomMargin=20 * mm,
-        title="个人信息收集与使用告知",
-        author=conf.property_name or "前台接待工作站",
-    )
-    doc.build(story)
-    return buffer.getvalue()
+    layout = PageLayout(A4, margin_x=22 * mm, margin_top=22 * mm, margin_bottom=20 * mm)
+    return layout.build(story, title="个人信息收集与使用告知", author=conf.property_name or "前台接待工作站")

@@ -12,37 +12,22 @@ same on any PC."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    CondPageBreak,
-    Flowable,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from reception import pdf_fonts, phones
+from reception import pdf_fonts, pdf_layout, phones
+from reception.pdf_layout import GREY as _GREY
+from reception.pdf_layout import SHADE as _SHADE
 
 TITLE = "来函处理单"
-_MARGIN_X = 18 * mm
-_MARGIN_TOP = 16 * mm
-_MARGIN_BOTTOM = 18 * mm
-_LINE = colors.HexColor("#333333")
-_SHADE = colors.HexColor("#eeeeee")
-_GREY = colors.HexColor("#555555")
+_LAYOUT = pdf_layout.PageLayout(A4, margin_x=18 * mm, margin_top=16 * mm, margin_bottom=18 * mm)
 _LABEL_W = 26 * mm
 _BOX_HEIGHT = 36 * mm
 
@@ -80,27 +65,23 @@ class RoutingSlipData:
             raise ValueError("received_at and reply_due_at must be naive local times")
 
 
-def _when(value: datetime) -> str:
-    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+_when = pdf_layout.when_text
 
 
 def routing_slip_missing_glyphs(data: RoutingSlipData) -> list[str]:
     """Characters the embedded font cannot print (warn before printing)."""
-    text = "".join(
-        (
-            data.property_name,
-            data.sender_name,
-            data.organisation,
-            data.contact,
-            data.sender_ref,
-            data.subject,
-            data.summary,
-            data.department,
-            data.handler,
-            *data.attachments,
-        )
+    return pdf_layout.missing_glyphs(
+        data.property_name,
+        data.sender_name,
+        data.organisation,
+        data.contact,
+        data.sender_ref,
+        data.subject,
+        data.summary,
+        data.department,
+        data.handler,
+        *data.attachments,
     )
-    return pdf_fonts.missing_glyphs(text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -123,9 +104,7 @@ class _Styles:
         self.small = cjk("small", 9, textColor=_GREY)
 
 
-def _p(text: str, style: object) -> Paragraph:
-    """A paragraph of plain text (escaped; line breaks kept)."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+_p = pdf_layout.paragraph
 
 
 class _Tag(Flowable):
@@ -165,31 +144,16 @@ def _attachments_text(data: RoutingSlipData) -> str:
 
 
 def _header(data: RoutingSlipData, s: _Styles, width: float) -> list[Flowable]:
-    flow: list[Flowable] = []
-    flow.append(_p(data.property_name or "物业服务中心", s.property))
-    flow.append(Spacer(1, 1.5 * mm))
-    flow.append(_p(TITLE, s.title))
-    flow.append(Spacer(1, 2 * mm))
+    flow = pdf_layout.form_title(data.property_name, TITLE, s.property, s.title, gaps=(1.5 * mm, 2 * mm))
     left = _p(f"编号：{data.serial}　　收文编号：{data.receipt_no}", s.meta)
     right: Flowable
     if data.confidentiality and data.confidentiality != "普通":
         right = _Tag(f"密级：{data.confidentiality}")
     else:
         right = _p(f"密级：{data.confidentiality or '普通'}", s.meta_right)
-    row = Table([[left, right]], colWidths=[width * 0.7, width * 0.3])
-    row.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.font_name()),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
+    flow.append(
+        pdf_layout.header_row(left, right, [width * 0.7, width * 0.3], ("ALIGN", (1, 0), (1, 0), "RIGHT"))
     )
-    flow.append(row)
     flow.append(Spacer(1, 1.5 * mm))
     return flow
 
@@ -206,18 +170,8 @@ def _facts(data: RoutingSlipData, s: _Styles, width: float) -> list[Flowable]:
     def val(text: str, style: object = None) -> Paragraph:
         return _p(text, style or s.value)
 
-    common: list[tuple[object, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.font_name()),
-        ("GRID", (0, 0), (-1, -1), 0.6, _LINE),
-        ("LINEBEFORE", (0, 0), (0, -1), 1.2, colors.black),
-        ("LINEAFTER", (-1, 0), (-1, -1), 1.2, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-        ("BACKGROUND", (0, 0), (0, -1), _SHADE),
-    ]
+    def ruled(*extra: tuple[object, ...]) -> TableStyle:
+        return pdf_layout.form_style(*extra, pad=5, top=4, bottom=5)
 
     top_rows = [
         [lab("收到时间"), val(_when(data.received_at)), lab("来函方式"), val(data.channel)],
@@ -235,47 +189,26 @@ def _facts(data: RoutingSlipData, s: _Styles, width: float) -> list[Flowable]:
         top_rows,
         colWidths=cols,
         minRowHeights=[9 * mm] * len(top_rows),
-        style=TableStyle(
-            [
-                *common,
-                ("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black),
-                ("BACKGROUND", (2, 0), (2, 1), _SHADE),
-                ("BACKGROUND", (2, 3), (2, 3), _SHADE),
-                ("SPAN", (1, 2), (3, 2)),
-                ("SPAN", (1, 4), (3, 4)),
-            ]
+        style=ruled(
+            ("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black),
+            ("BACKGROUND", (2, 0), (2, 1), _SHADE),
+            ("BACKGROUND", (2, 3), (2, 3), _SHADE),
+            ("SPAN", (1, 2), (3, 2)),
+            ("SPAN", (1, 4), (3, 4)),
         ),
     )
 
-    # One row per paragraph; a long paragraph may split between pages (splitInRow). No spans
-    # here: reportlab wraps a split spanned cell at the width of its first column.
-    parts = phones.mask_in_text(data.summary or "").split("\n")
-    summary_rows = [["", val(part)] for part in parts]
-    summary_rows[0][0] = lab("内容摘要")
-    last = len(summary_rows) - 1
-    summary = Table(
-        summary_rows,
-        colWidths=[_LABEL_W, width - _LABEL_W],
-        splitInRow=1,
-        minRowHeights=[24 * mm] if last == 0 else None,
-        style=TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.font_name()),
-                ("LINEABOVE", (0, 0), (-1, 0), 0.6, _LINE),
-                ("LINEBEFORE", (0, 0), (0, -1), 1.2, colors.black),
-                ("LINEAFTER", (-1, 0), (-1, -1), 1.2, colors.black),
-                ("LINEAFTER", (0, 0), (0, -1), 0.6, _LINE),
-                ("LINEBELOW", (0, -1), (-1, -1), 0.6, _LINE),
-                ("BACKGROUND", (0, 0), (0, -1), _SHADE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 5),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-                ("TOPPADDING", (0, 0), (-1, 0), 5),
-                ("TOPPADDING", (0, 1), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, last), (-1, last), 6),
-            ]
-        ),
+    # One row per paragraph, so that a long summary splits between pages.
+    summary = pdf_layout.form_text_rows(
+        lab("内容摘要"),
+        [val(part) for part in phones.mask_in_text(data.summary or "").split("\n")],
+        label_width=_LABEL_W,
+        width=width,
+        min_height=24 * mm,
+        pad=5,
+        first_top=5,
+        last_bottom=6,
+        rule_above=True,
     )
 
     bottom_rows = [
@@ -287,16 +220,13 @@ def _facts(data: RoutingSlipData, s: _Styles, width: float) -> list[Flowable]:
         bottom_rows,
         colWidths=cols,
         minRowHeights=[9 * mm] * len(bottom_rows),
-        style=TableStyle(
-            [
-                *common,
-                ("BACKGROUND", (2, 1), (2, 1), _SHADE),
-                ("SPAN", (1, 0), (3, 0)),
-                ("SPAN", (1, 2), (3, 2)),
-                ("BOX", (0, 2), (-1, 2), 1.8, colors.black),
-                ("TOPPADDING", (1, 2), (1, 2), 6),
-                ("BOTTOMPADDING", (1, 2), (1, 2), 8),
-            ]
+        style=ruled(
+            ("BACKGROUND", (2, 1), (2, 1), _SHADE),
+            ("SPAN", (1, 0), (3, 0)),
+            ("SPAN", (1, 2), (3, 2)),
+            ("BOX", (0, 2), (-1, 2), 1.8, colors.black),
+            ("TOPPADDING", (1, 2), (1, 2), 6),
+            ("BOTTOMPADDING", (1, 2), (1, 2), 8),
         ),
     )
     return [top, summary, bottom]
@@ -332,70 +262,32 @@ def _footer_text(data: RoutingSlipData) -> str:
     return "　　".join(parts)
 
 
-class _NumberedCanvas(Canvas):
-    """Draws "第 n 页 共 m 页" and the footer once the page count is known."""
-
-    footer = ""
-    serial = ""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        # Start every page in the embedded font: no unembedded Helvetica in the file at all.
-        kwargs["initialFontName"] = pdf_fonts.font_name()
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, object]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._draw_footer(total)
-            super().showPage()
-        super().save()
-
-    def _draw_footer(self, total: int) -> None:
-        width, _height = self._pagesize
-        y = _MARGIN_BOTTOM - 9 * mm
-        self.setFont(pdf_fonts.font_name(), 8.5)
-        self.setFillColor(_GREY)
-        self.drawString(_MARGIN_X, y, self.footer)
-        label = f"{self.serial}　第 {self._pageNumber} 页 共 {total} 页"
-        self.drawRightString(width - _MARGIN_X, y, label)
-
-
 def render_routing_slip(data: RoutingSlipData) -> bytes:
     """The routing slip as PDF bytes (A4 portrait, font embedded as a subset)."""
     s = _Styles()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=_MARGIN_X,
-        rightMargin=_MARGIN_X,
-        topMargin=_MARGIN_TOP,
-        bottomMargin=_MARGIN_BOTTOM,
-        title=f"{TITLE} {data.serial}",
-        author=data.property_name,
-        subject=data.subject,
-        creator="前台接待工作站",
-    )
-    width = doc.width
+    width = _LAYOUT.width
     story: list[Flowable] = _header(data, s, width)
     story.extend(_facts(data, s, width))
     story.append(Spacer(1, 4 * mm))
     for caption in ("拟办意见", "领导批示", "办理结果"):
         story.append(CondPageBreak(_BOX_HEIGHT + 4 * mm))
         story.append(KeepTogether([_opinion_box(caption, s, width), Spacer(1, 3 * mm)]))
-
-    class Numbered(_NumberedCanvas):
-        footer = _footer_text(data)
-        serial = data.serial
-
-    doc.build(story, canvasmaker=Numbered)
-    return buffer.getvalue()
+    canvas = pdf_layout.numbered_canvas(
+        _footer_text(data),
+        serial=data.serial,
+        margin_x=_LAYOUT.margin_x,
+        y=_LAYOUT.margin_bottom - 9 * mm,
+        size=8.5,
+        color=_GREY,
+    )
+    return _LAYOUT.build(
+        story,
+        canvasmaker=canvas,
+        title=f"{TITLE} {data.serial}",
+        author=data.property_name,
+        subject=data.subject,
+        creator=pdf_layout.CREATOR,
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -513,6 +513,8 @@ def test_main_window_f4_and_overdue_letters_in_status_bar(
     assert "逾期来函 <b>1</b>" in window.letters_label.text() and "#c62828" in window.letters_label.text()
 
     assert window.tabs.currentWidget() is window.call_tab
+    window.activateWindow()  # shortcuts reach only the active window (an earlier test's may linger)
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     qtbot.keyClick(window.call_tab, Qt.Key.Key_F4)
     assert window.tabs.currentWidget() is window.letter_tab
     form = window.letter_tab.form
