@@ -225,9 +225,9 @@ def _work_boxes(s: _Styles, width: float) -> Table:
 
 
 def _footer_text(data: DispatchSlipData) -> str:
-    parts = ["处理完毕请业户签字确认，本单交回客服中心存档"]
+    parts = ["完工请业户签字，本单交回客服中心"]
     if data.printed_at is not None:
-        parts.append(f"打印：{_when(data.printed_at)}")
+        parts.append(f"打印 {data.printed_at:%m-%d %H:%M}")
     return "　".join(parts)
 
 
@@ -241,8 +241,7 @@ def render_dispatch_slip(data: DispatchSlipData) -> bytes:
     story.append(CondPageBreak(_WORK_BOX + 40 * mm))
     story.append(KeepTogether([_work_boxes(s, width)]))
     canvas = pdf_layout.numbered_canvas(
-        _footer_text(data),
-        serial=data.serial,
+        _footer_text(data),  # the serial is in the header already: the A5 footer has no room for it
         margin_x=_LAYOUT.margin_x,
         y=_LAYOUT.margin_bottom - 7 * mm,
         size=7.5,

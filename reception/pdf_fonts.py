@@ -73,6 +73,7 @@ def cjk_paragraph_style(name: str = "cjk", size: float = 10.5, **overrides: Any)
     ``leading`` defaults to 1.4 × size; any other ParagraphStyle attribute can be overridden."""
     options: dict[str, Any] = {
         "fontName": font_name(),
+        "bulletFontName": font_name(),  # reportlab's default (Helvetica) would be listed unembedded
         "fontSize": size,
         "leading": round(size * 1.4, 2),
         "wordWrap": "CJK",

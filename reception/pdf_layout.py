@@ -102,14 +102,26 @@ class PageLayout:
             bottomMargin=self.margin_bottom,
             **info,
         )
-        options: dict[str, Any] = {}
-        if canvasmaker is not None:
-            options["canvasmaker"] = canvasmaker
+        options: dict[str, Any] = {"canvasmaker": canvasmaker or embedded_font_canvas()}
         if on_page is not None:
             options["onFirstPage"] = on_page
             options["onLaterPages"] = on_page
         doc.build(story, **options)
         return buffer.getvalue()
+
+
+def embedded_font_canvas() -> type[Canvas]:
+    """A canvas whose pages start in the embedded font (reportlab's default start font,
+    Helvetica, would otherwise be listed in the file without being embedded)."""
+    font = pdf_fonts.font_name()
+
+    class EmbeddedFontCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            if kwargs.get("initialFontName") is None:  # the document template passes None
+                kwargs["initialFontName"] = font
+            super().__init__(*args, **kwargs)
+
+    return EmbeddedFontCanvas
 
 
 # --------------------------------------------------------------------------------------------

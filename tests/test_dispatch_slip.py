@@ -143,9 +143,7 @@ def test_long_description_flows_on_without_losing_a_character():
     pdf = render_dispatch_slip(sample(description=text))
     pages = _pages(pdf)
     assert len(pages) >= 2
-    footer = re.compile(
-        r"处理完毕请业户签字确认，本单交回客服中心存档(打印：[^G]*)?GD\d{8}-\d{3}第\d+页共\d+页"
-    )
+    footer = re.compile(r"完工请业户签字，本单交回客服中心(打印\d\d-\d\d\d\d:\d\d)?第\d+页共\d+页")
     body = footer.sub("", _squeeze("".join(pages)))
     assert _squeeze(text) in body
     assert "业户确认签字" in _squeeze(pages[-1])

@@ -159,10 +159,15 @@ def test_printed_documents_show_no_full_number(world, receptionist, clock, tmp_p
             to_local(clock.now()),
         ),
     }
+    from reception.privacy_notice import render_privacy_notice
+
+    documents["privacy notice"] = render_privacy_notice()
     for name, pdf in documents.items():
         text = pdf_text(pdf)
         assert text.strip(), name
         assert leaks(text) == [], name
+        assert unembedded_fonts(pdf) == [], name  # every PDF carries its own font
+
     # Exports are not for receptionists at all (supervisors export the archive as written).
     with pytest.raises(PermissionDenied):
         letters.export_xlsx(receptionist, letters.LetterFilter(), tmp_path / "letters.xlsx")
@@ -203,3 +208,15 @@ def test_every_list_and_label_in_the_window_is_masked(world, qtbot, receptionist
     text = "\n".join(seen)
     assert "王小明" in text and "钱先生" in text  # the lists were really filled
     assert leaks(text) == []
+
+
+def unembedded_fonts(pdf: bytes) -> list[str]:
+    missing = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            if descriptor is None or "/FontFile2" not in descriptor.get_object():
+                missing.append(str(font["/BaseFont"]))
+    return missing
