@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QInputMethodEvent
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QInputMethodEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
 from reception import attachments, departments, letters, residents
@@ -513,9 +513,13 @@ def test_main_window_f4_and_overdue_letters_in_status_bar(
     assert "逾期来函 <b>1</b>" in window.letters_label.text() and "#c62828" in window.letters_label.text()
 
     assert window.tabs.currentWidget() is window.call_tab
-    window.activateWindow()  # shortcuts reach only the active window (an earlier test's may linger)
-    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
-    qtbot.keyClick(window.call_tab, Qt.Key.Key_F4)
+    # F4 is a window-wide action. Whether Qt delivers a synthetic key press to the action depends on
+    # the offscreen platform's idea of the active window, which other tests' windows disturb; so
+    # the test checks the binding itself and then fires it.
+    action = window.new_letter_action
+    assert action.shortcut() == QKeySequence(Qt.Key.Key_F4)
+    assert action.shortcutContext() == Qt.ShortcutContext.WindowShortcut
+    action.trigger()
     assert window.tabs.currentWidget() is window.letter_tab
     form = window.letter_tab.form
     assert isinstance(form, LetterForm) and form.isVisible()
