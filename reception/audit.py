@@ -1,6 +1,8 @@
 """The audit log: every create and change of a record, every login and logout.
 
-Entries are only ever appended (triggers refuse UPDATE and DELETE). Each entry stores the hash
+Entries are only ever appended (triggers refuse UPDATE and DELETE). On a PostgreSQL server
+written by several desks at once, appending takes the site-wide write lock first, so the chain
+stays one line in id order. Each entry stores the hash
 of the previous one, so an edited, deleted or reordered row breaks the chain that
 :func:`verify_chain` walks. Details never hold a full ID or phone number: callers pass masked
 values."""
@@ -14,6 +16,7 @@ from typing import Any
 
 from peewee import JOIN
 
+from reception.db import take_write_lock
 from reception.models import AuditLog, Operator
 
 GENESIS = "0" * 64
@@ -46,6 +49,9 @@ def record(
 ) -> AuditLog:
     """Append one entry. Call inside the write transaction of the change it describes."""
     operator_id = operator.id if isinstance(operator, Operator) else operator
+    # Several desks on one server: the write lock makes "read the last hash, append" one step
+    # (re-entrant; already held inside db.write()).
+    take_write_lock()
     last = AuditLog.select(AuditLog.hash).order_by(AuditLog.id.desc()).limit(1).first()
     prev_hash = last.hash if last else GENESIS
     text = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else ""

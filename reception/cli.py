@@ -22,7 +22,7 @@ from reception import __version__
 from reception.errors import ReceptionError
 from reception.paths import DataDir
 
-WindowLauncher = Callable[[Path | None], int]
+WindowLauncher = Callable[[DataDir], int]
 
 
 def _data_dir_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -33,6 +33,18 @@ def _data_dir_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
         default=None if top else argparse.SUPPRESS,
         help="数据文件夹：数据库、设置、备份和日志都放在这里（便携模式）。默认为当前用户的数据文件夹。",
     )
+    parser.add_argument(
+        "--database",
+        metavar="postgresql://用户@服务器/库名",
+        default=None if top else argparse.SUPPRESS,
+        help="多个前台共用的 PostgreSQL 数据库（也可写在数据文件夹的 reception.ini 中）。"
+        "不指定时使用数据文件夹中的 SQLite 文件。",
+    )
+
+
+def _data(args: argparse.Namespace) -> DataDir:
+    """The data folder and database the command line names."""
+    return DataDir(args.data_dir, server=args.database)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,7 +153,7 @@ def _cli_session(data: DataDir):
 def _import(args: argparse.Namespace) -> int:
     from reception.residents_import import import_file
 
-    session = _cli_session(DataDir(args.data_dir))
+    session = _cli_session(_data(args))
     report = import_file(session, args.file)
     print(f"文件编码：{report.encoding}")
     print(report.summary())
@@ -153,7 +165,7 @@ def _import(args: argparse.Namespace) -> int:
 def _badge(args: argparse.Namespace) -> int:
     from reception.visit_badges import write_for_serial
 
-    session = _cli_session(DataDir(args.data_dir))
+    session = _cli_session(_data(args))
     path = write_for_serial(session, args.serial, args.out, args.size)
     print(f"已输出访客证：{path}")
     return 0
@@ -162,7 +174,7 @@ def _badge(args: argparse.Namespace) -> int:
 def _letters_export(args: argparse.Namespace) -> int:
     from reception.letters import LetterFilter, export_xlsx
 
-    _cli_session(DataDir(args.data_dir))
+    _cli_session(_data(args))
     if args.date_to < args.date_from:
         raise ReceptionError("结束日期不能早于开始日期。")
     count = export_xlsx(None, LetterFilter(date_from=args.date_from, date_to=args.date_to), args.out)
@@ -194,7 +206,7 @@ def _report_complaints(args: argparse.Namespace) -> int:
     clock = Clock()
     today = clock.today()
     year, month = _month(args.month) if args.month is not None else (today.year, today.month)
-    _cli_session(DataDir(args.data_dir))
+    _cli_session(_data(args))
     _write_pdf(args.out, complaints_report_for_month(year, month, clock.now()))
     print(f"已输出投诉分析总结（{year}年{month}月）：{args.out}")
     return 0
@@ -205,7 +217,7 @@ def _report_handover(args: argparse.Namespace) -> int:
     from reception.clock import Clock
     from reception.errors import NotFound
 
-    _cli_session(DataDir(args.data_dir))
+    _cli_session(_data(args))
     try:
         shift = shifts.find(args.date, args.shift)
     except NotFound as exc:
@@ -221,7 +233,7 @@ def _report_daily(args: argparse.Namespace) -> int:
     from reception import handover_report
     from reception.clock import Clock
 
-    _cli_session(DataDir(args.data_dir))
+    _cli_session(_data(args))
     _write_pdf(args.out, handover_report.daily_pdf(args.date, Clock().now()))
     print(f"已输出日报（{args.date:%Y-%m-%d}）：{args.out}")
     return 0
@@ -238,7 +250,7 @@ def _backup(args: argparse.Namespace) -> int:
     from reception import maintenance
     from reception.clock import Clock
 
-    data = DataDir(args.data_dir)
+    data = _data(args)
     session = _cli_session(data)
     path = maintenance.backup_now(session, data, Clock().now())
     print(f"已备份到 {path}")
@@ -252,7 +264,7 @@ def _restore(args: argparse.Namespace) -> int:
     from reception.migrations import LATEST
     from reception.startup import open_data_dir
 
-    data = DataDir(args.data_dir)
+    data = _data(args)
     check_restorable(args.file, LATEST)  # refuse a bad file before touching anything
     try:
         open_data_dir(data)
@@ -268,7 +280,7 @@ def _restore(args: argparse.Namespace) -> int:
 def _audit_verify(args: argparse.Namespace) -> int:
     from reception import maintenance
 
-    _cli_session(DataDir(args.data_dir))
+    _cli_session(_data(args))
     problems = maintenance.verify_audit()
     if not problems:
         print("审计日志完整：没有发现修改、删除或调换顺序。")
@@ -283,7 +295,7 @@ def _purge(args: argparse.Namespace) -> int:
     from reception import retention
     from reception.clock import Clock
 
-    _cli_session(DataDir(args.data_dir))
+    _cli_session(_data(args))
     result = retention.purge_expired(Clock().now())
     print(
         f"已清除 {result.cutoff:%Y-%m-%d} 之前的个人信息：访客 {result.visits} 条，来电 {result.calls} 条，"
@@ -295,7 +307,7 @@ def _purge(args: argparse.Namespace) -> int:
 def _privacy_notice(args: argparse.Namespace) -> int:
     from reception.privacy_notice import render_privacy_notice
 
-    _cli_session(DataDir(args.data_dir))
+    _cli_session(_data(args))
     _write_pdf(args.out, render_privacy_notice())
     print(f"已输出个人信息告知：{args.out}")
     return 0
@@ -307,7 +319,7 @@ def _demo(args: argparse.Namespace) -> int:
     if args.data_dir is None:
         print("请用 --data-dir 指定一个空文件夹来存放演示数据。", file=sys.stderr)
         return 2
-    summary = create_demo(DataDir(args.data_dir))
+    summary = create_demo(_data(args))
     print(summary)
     return 0
 
@@ -320,7 +332,7 @@ def main(argv: Sequence[str] | None = None, open_window: WindowLauncher | None =
         if args.command is None:
             if open_window is None:
                 parser.error("此环境没有图形界面，只能使用命令。")
-            return open_window(args.data_dir)
+            return open_window(_data(args))
         if args.command == "residents":
             return _import(args)
         if args.command == "badge":

@@ -1,9 +1,14 @@
 """The one database object, its pragmas and the write transaction.
 
 ``database`` is a peewee ``DatabaseProxy`` bound once by :func:`open_database` (the application
-at start-up, each test with a file in ``tmp_path``). Every write goes through :func:`write`, an
-``IMMEDIATE`` transaction whose SQLite failures are turned into a :class:`StorageError` with the
-real cause in Chinese."""
+at start-up, each test with a file in ``tmp_path`` or a fresh database on a test server). The
+default is a SQLite file in the data folder; a ``postgresql://user@host/dbname`` address opens a
+PostgreSQL server shared by several desks instead. Every write goes through :func:`write`: on
+SQLite an ``IMMEDIATE`` transaction, on PostgreSQL a transaction that first takes the site-wide
+write lock (an advisory lock), so writes from several desks are serialised exactly as on one
+SQLite file — the serial counters, the audit chain and the optimistic versions then behave the
+same on both. Failures of either are turned into a :class:`StorageError` with the real cause in
+Chinese."""
 
 from __future__ import annotations
 
@@ -30,13 +35,70 @@ PRAGMAS = {
 }
 
 
-def open_database(path: Path | str) -> peewee.SqliteDatabase:
-    """Open (creating if needed) the SQLite file, bind the proxy and return the database.
-    Migrations are applied separately by :func:`reception.migrations.migrate`."""
-    db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS, lock_type="IMMEDIATE", timeout=5)
+# The PostgreSQL advisory lock every write transaction takes (an arbitrary constant: "RCPT").
+WRITE_LOCK_KEY = 0x52435054
+
+
+def is_server_address(target: Path | str) -> bool:
+    """True for a ``postgresql://`` (or ``postgres://``) address, False for a file path."""
+    return isinstance(target, str) and target.split("://", 1)[0].lower() in {"postgresql", "postgres"}
+
+
+def display_address(address: str) -> str:
+    """The address without its password, for windows and logs."""
+    scheme, _, rest = address.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at:
+        return address
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}@{host}"
+
+
+def _open_postgres(address: str) -> peewee.PostgresqlDatabase:
+    from playhouse.db_url import parse
+
+    try:
+        params = parse(address)
+    except Exception as exc:
+        raise StorageError(f"数据库地址无法识别：{display_address(address)}", retryable=False) from exc
+    name = params.pop("database", None)
+    if not name:
+        raise StorageError("数据库地址缺少数据库名，例如 postgresql://用户@服务器/reception", retryable=False)
+    params.setdefault("connect_timeout", 5)
+    params.setdefault("application_name", "reception")
+    return peewee.PostgresqlDatabase(name, **params)
+
+
+def open_database(target: Path | str) -> peewee.Database:
+    """Open the SQLite file (creating it if needed) or connect to the PostgreSQL server of a
+    ``postgresql://`` address, bind the proxy and return the database. Migrations are applied
+    separately by :func:`reception.migrations.migrate`."""
+    db: peewee.Database
+    if is_server_address(target):
+        db = _open_postgres(str(target))
+        database.initialize(db)
+        try:
+            db.connect(reuse_if_open=True)
+        except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+            raise translate_error(exc) from exc
+        return db
+    db = peewee.SqliteDatabase(str(target), pragmas=PRAGMAS, lock_type="IMMEDIATE", timeout=5)
     database.initialize(db)
     db.connect(reuse_if_open=True)
     return db
+
+
+def is_postgres(db: peewee.Database | None = None) -> bool:
+    """True when the open database (or ``db``) is a PostgreSQL server."""
+    target = db if db is not None else database.obj
+    return isinstance(target, peewee.PostgresqlDatabase)
+
+
+def sql(statement: str, db: peewee.Database | None = None) -> str:
+    """A hand-written statement with ``?`` placeholders in the open database's parameter style
+    (``%s`` for PostgreSQL)."""
+    target = db if db is not None else current()
+    return statement if target.param == "?" else statement.replace("?", target.param)
 
 
 def current() -> peewee.Database:
@@ -49,6 +111,45 @@ def current() -> peewee.Database:
 def close_database() -> None:
     if database.obj is not None and not database.is_closed():
         database.close()
+
+
+def _pg_code(exc: BaseException) -> str | None:
+    seen: BaseException | None = exc
+    while seen is not None:
+        code = getattr(seen, "pgcode", None)
+        if code:
+            return str(code)
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _is_pg_error(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen).__module__.startswith("psycopg"):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _translate_pg(exc: BaseException) -> StorageError:
+    code = _pg_code(exc) or ""
+    text = str(exc).lower()
+    if code in {"55P03", "40P01", "40001"} or "lock timeout" in text:
+        return StorageError("另一台前台正在保存，记录未保存。请稍后重试，已填写的内容仍保留在表单中。")
+    if code == "53100":
+        return StorageError("数据库服务器磁盘空间不足，记录未保存。请联系管理员后重试。")
+    if code == "25006":
+        return StorageError("数据库服务器为只读，记录未保存。请联系管理员。")
+    if code.startswith("28") or code == "42501":
+        return StorageError(
+            "数据库服务器拒绝了此账号（用户名、密码或权限有误）。请联系管理员。", retryable=False
+        )
+    if code.startswith("08") or not code:
+        return StorageError(
+            "无法连接数据库服务器，记录未保存。请检查网络或联系管理员后重试，已填写的内容仍保留在表单中。"
+        )
+    return StorageError(f"保存失败：{exc}", retryable=False)
 
 
 def _sqlite_cause(exc: BaseException) -> BaseException:
@@ -66,6 +167,8 @@ def _sqlite_cause(exc: BaseException) -> BaseException:
 
 
 def translate_error(exc: BaseException) -> StorageError:
+    if _is_pg_error(exc):
+        return _translate_pg(exc)
     cause = _sqlite_cause(exc)
     text = str(cause).lower()
     code = getattr(cause, "sqlite_errorcode", None)
@@ -98,7 +201,7 @@ def set_interactive_wait(milliseconds: int | None) -> None:
 @contextmanager
 def _lock_wait() -> Iterator[None]:
     wait = _interactive_wait_ms
-    if wait is None or database.in_transaction():
+    if wait is None or database.in_transaction() or is_postgres():
         yield
         return
     database.execute_sql(f"PRAGMA busy_timeout = {int(wait)}")
@@ -114,6 +217,8 @@ def write() -> Iterator[None]:
     :class:`StorageError` with the real cause is raised; domain errors pass through unchanged."""
     try:
         with _lock_wait(), database.atomic():
+            if is_postgres():
+                _take_write_lock()
             yield
     except (sqlite3.Error, peewee.DatabaseError, peewee.OperationalError, peewee.InterfaceError) as exc:
         if isinstance(exc, peewee.IntegrityError):
@@ -121,3 +226,21 @@ def write() -> Iterator[None]:
         raise translate_error(exc) from exc
     except UnicodeEncodeError as exc:  # a lone surrogate that escaped validation
         raise StorageError("含有无法保存的字符，记录未保存。", retryable=False) from exc
+
+
+def _take_write_lock() -> None:
+    """PostgreSQL: wait for the site-wide write lock (held until this transaction ends; taking it
+    again inside the same transaction returns at once). From the window the wait is as short as
+    SQLite's, so a busy server never freezes it."""
+    if _interactive_wait_ms is not None:
+        database.execute_sql(f"SET LOCAL lock_timeout = {int(_interactive_wait_ms)}")
+    database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+    if _interactive_wait_ms is not None:
+        database.execute_sql("SET LOCAL lock_timeout = 0")
+
+
+def take_write_lock() -> None:
+    """Inside a transaction: take the PostgreSQL write lock (nothing to do on SQLite, whose
+    IMMEDIATE transactions already hold the file's write lock)."""
+    if is_postgres():
+        _take_write_lock()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from reception import desk as this_desk
 from reception.db import database
 
 
@@ -63,6 +64,7 @@ class Resident(BaseModel):
 
 class Call(BaseModel):
     id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC that created it
     serial = pw.CharField(max_length=20, unique=True)
     started_at = pw.DateTimeField()  # the call timer's start
     saved_at = pw.DateTimeField(index=True)
@@ -95,6 +97,7 @@ class Case(BaseModel):
     """An open work item (工单): created by a dispatched call; the case workflow builds on it."""
 
     id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC that created it
     serial = pw.CharField(max_length=20, unique=True)
     source_kind = pw.CharField(max_length=10)  # 'call', later 'visit', 'letter', 'direct'
     source_id = pw.IntegerField(null=True)
@@ -133,6 +136,7 @@ class CaseEvent(BaseModel):
     """One line of a case's history: a hand-off or a change of state."""
 
     id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC that created it
     case = pw.ForeignKeyField(Case, backref="events", on_delete="CASCADE")
     case_id: int
     at = pw.DateTimeField()
@@ -151,6 +155,7 @@ class Message(BaseModel):
     """代为留言: a message taken for a staff member or department."""
 
     id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC that created it
     call = pw.ForeignKeyField(Call, null=True, backref="messages", on_delete="SET NULL")
     call_id: int | None
     for_person = pw.CharField(max_length=50, default="")
@@ -172,6 +177,7 @@ class Callback(BaseModel):
     """待回电: a promise to call somebody back."""
 
     id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC that created it
     call = pw.ForeignKeyField(Call, null=True, backref="callbacks", on_delete="SET NULL")
     call_id: int | None
     name = pw.CharField(max_length=50, default="")
@@ -218,6 +224,7 @@ class Appointment(BaseModel):
     """预约来访: a visit booked in advance; matched when the visitor arrives."""
 
     id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC that created it
     visitor_name = pw.CharField(max_length=50)
     visitor_phone = pw.CharField(max_length=40, default="")
     party_size = pw.IntegerField(default=1)
@@ -238,6 +245,7 @@ class Visit(BaseModel):
     """来访: a resident on business at the desk, or an outside visitor (访客)."""
 
     id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC that created it
     serial = pw.CharField(max_length=20, unique=True)  # also the pass number on the badge
     kind = pw.CharField(max_length=10, index=True)  # 'business' | 'guest'
     arrived_at = pw.DateTimeField(index=True)
@@ -302,6 +310,7 @@ class Incident(BaseModel):
     """异常情况: a security hazard, a refused reception or a police call, linked to a call or visit."""
 
     id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC that created it
     kind = pw.CharField(max_length=10, index=True)
     call = pw.ForeignKeyField(Call, null=True, backref="incidents", on_delete="SET NULL")
     call_id: int | None
@@ -324,6 +333,7 @@ class Letter(BaseModel):
     """来函: a letter received at the desk, routed to a department and answered by a deadline."""
 
     id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC that created it
     serial = pw.CharField(max_length=20, unique=True)
     receipt_no = pw.CharField(max_length=12, unique=True)  # 收文编号, restarts each year: 2026-0003
     received_at = pw.DateTimeField(index=True)
@@ -379,6 +389,7 @@ class ReturnVisit(BaseModel):
     """回访: calling the resident back before a case is closed."""
 
     id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC that created it
     case = pw.ForeignKeyField(Case, backref="return_visits", on_delete="CASCADE")
     case_id: int
     at = pw.DateTimeField()
@@ -392,6 +403,7 @@ class LiaisonEntry(BaseModel):
     """市政设施: a contact with the outside agency (who, when, what they said)."""
 
     id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC that created it
     case = pw.ForeignKeyField(Case, backref="liaison", on_delete="CASCADE")
     case_id: int
     at = pw.DateTimeField()
@@ -420,6 +432,7 @@ class Shift(BaseModel):
     login (or refuses, with a reason). A shift is closed only when the handover is confirmed."""
 
     id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC that created it
     day = pw.CharField(max_length=8, index=True)  # local day the shift started, 20261126
     number = pw.IntegerField()  # 1, 2, 3 … within the day
     started_at = pw.DateTimeField(index=True)

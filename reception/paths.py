@@ -33,10 +33,28 @@ def default_data_dir() -> Path:
 
 
 class DataDir:
-    """The folders inside one data directory (``--data-dir`` or the user's data folder)."""
+    """The folders inside one data directory (``--data-dir`` or the user's data folder).
 
-    def __init__(self, root: Path | str | None = None) -> None:
+    ``server``: a ``postgresql://`` address given on the command line; otherwise the one in the
+    folder's ``reception.ini`` (:mod:`reception.config`), otherwise the SQLite file here."""
+
+    def __init__(self, root: Path | str | None = None, server: str | None = None) -> None:
         self.root = Path(root) if root else default_data_dir()
+        self._server = server or None
+
+    @property
+    def server(self) -> str | None:
+        """The PostgreSQL address this folder's desk works on, or None for the SQLite file."""
+        if self._server:
+            return self._server
+        from reception.config import load
+
+        return load(self.root).database or None
+
+    @property
+    def target(self) -> Path | str:
+        """What :func:`reception.db.open_database` opens: the server address or the file."""
+        return self.server or self.database
 
     @property
     def database(self) -> Path:

@@ -118,7 +118,10 @@ def load() -> Settings:
 
 def _store(values: dict[str, Any]) -> None:
     for key, value in values.items():
-        Setting.replace(key=key, value=json.dumps(value, ensure_ascii=False)).execute()
+        text = json.dumps(value, ensure_ascii=False)
+        Setting.insert(key=key, value=text).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: text}
+        ).execute()
 
 
 def validate(property_name: str, desk_phone: str, greeting: str) -> tuple[str, str, str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import peewee
 
-from reception import db
+from reception import config, db, desk
 from reception.backup import check_file
 from reception.errors import DamagedDatabase
 from reception.migrations import migrate
@@ -121,13 +121,38 @@ def check_at_start(data: DataDir) -> str:
     return check_file(data.database)
 
 
-def open_data_dir(data: DataDir, *, interactive: bool = False) -> peewee.SqliteDatabase:
-    """Create the folders, check an existing file, open it and bring its schema up to date.
+_opened: tuple[peewee.Database, DataDir] | None = None
+
+
+def remember_data_dir(database: peewee.Database, data: DataDir) -> None:
+    """Record the data folder that goes with ``database`` (done by :func:`open_data_dir`; a
+    server database opened directly, as in the tests, says it here)."""
+    global _opened
+    _opened = (database, data)
+
+
+def open_data_dir(data: DataDir, *, interactive: bool = False) -> peewee.Database:
+    """Create the folders, check an existing file, open it and bring its schema up to date; set
+    this desk's name from the folder's local settings. With a server address (``--database`` or
+    ``reception.ini``) the folder keeps logs, archive copies and attachments and the database
+    is the server's (the file checks are the server's business then).
 
     Raises :class:`StorageError` for a damaged file and :class:`SchemaTooNew` for a database
     written by a newer program. ``interactive``: the window's writes wait at most 0.8 s for
     another program's lock before saying the database is busy (the window must not freeze)."""
     data.ensure()
+    desk.set_name(config.load(data.root).desk)
+    server = data.server
+    if server:
+        database = db.open_database(server)
+        db.set_interactive_wait(800 if interactive else None)
+        try:
+            migrate(database)
+        except Exception:
+            db.close_database()
+            raise
+        remember_data_dir(database, data)
+        return database
     if data.database.exists() and data.database.stat().st_size > 0:
         result = check_at_start(data)
         if result != "ok":
@@ -144,10 +169,14 @@ def open_data_dir(data: DataDir, *, interactive: bool = False) -> peewee.SqliteD
     except Exception:
         db.close_database()
         raise
+    remember_data_dir(database, data)
     return database
 
 
 def current_data_dir() -> DataDir:
-    """The data folder of the open database (its file lives at the folder's root)."""
+    """The data folder opened by :func:`open_data_dir` (or, for a database opened directly,
+    the folder its file lives in)."""
+    if _opened is not None and _opened[0] is db.database.obj:
+        return _opened[1]
     name = str(getattr(db.current(), "database", "") or "")
     return DataDir(Path(name).resolve().parent if name and name != ":memory:" else Path.cwd())

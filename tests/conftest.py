@@ -1,4 +1,10 @@
-"""Shared fixtures: a real SQLite file per test, an injectable clock, logged-in sessions."""
+"""Shared fixtures: a real database per test, an injectable clock, logged-in sessions.
+
+The database is a SQLite file in ``tmp_path``. With ``RECEPTION_TEST_DATABASE`` set to the
+address of a PostgreSQL server (``python3 scripts/pg_server.py run -- …`` starts one), each test
+gets a fresh database on that server instead, made from a migrated template; tests marked
+``sqlite_only`` (the file itself: pragmas, backups, crash safety, the bytes on disk) keep their
+SQLite file."""
 
 from __future__ import annotations
 
@@ -14,7 +20,9 @@ import pytest
 from reception import auth, db
 from reception.clock import FixedClock
 from reception.migrations import migrate
+from reception.paths import DataDir
 from reception.session import Role, Session
+from reception.startup import remember_data_dir
 from ui.qt_compat import protect_singletons
 
 protect_singletons()  # the same guard as the application (PySide6 6.12 on Python 3.11)
@@ -28,10 +36,78 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 26, 1, 0, 0))
 
 
+TEST_SERVER = os.environ.get("RECEPTION_TEST_DATABASE", "")
+
+
+def server_address(name: str) -> str:
+    """The test server's address with another database name."""
+    return TEST_SERVER.rsplit("/", 1)[0] + "/" + name
+
+
+class ServerDatabases:
+    """Fresh databases on the test server, copied from one migrated template."""
+
+    TEMPLATE = f"reception_template_{os.getpid()}"
+
+    def __init__(self) -> None:
+        import psycopg2
+
+        self.admin = psycopg2.connect(TEST_SERVER)
+        self.admin.autocommit = True
+        self.count = 0
+        self._run(f'DROP DATABASE IF EXISTS "{self.TEMPLATE}" WITH (FORCE)')
+        self._run(f'CREATE DATABASE "{self.TEMPLATE}"')
+        template = db.open_database(server_address(self.TEMPLATE))
+        migrate(template)
+        db.close_database()
+
+    def _run(self, statement: str) -> None:
+        with self.admin.cursor() as cur:
+            cur.execute(statement)
+
+    def create(self) -> str:
+        self.count += 1
+        name = f"reception_t{os.getpid()}_{self.count}"
+        self._run(f'CREATE DATABASE "{name}" TEMPLATE "{self.TEMPLATE}"')
+        return name
+
+    def drop(self, name: str) -> None:
+        self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self.drop(self.TEMPLATE)
+        self.admin.close()
+
+
+@pytest.fixture(scope="session")
+def server_databases() -> Iterator[ServerDatabases | None]:
+    if not TEST_SERVER:
+        yield None
+        return
+    servers = ServerDatabases()
+    yield servers
+    servers.close()
+
+
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[object]:
-    database = db.open_database(tmp_path / "reception.db")
+def database_target(
+    request: pytest.FixtureRequest, tmp_path: Path, server_databases: ServerDatabases | None
+) -> Iterator[str | Path]:
+    """Where this test's database lives: a SQLite file path, or a test server's address."""
+    if server_databases is None or request.node.get_closest_marker("sqlite_only"):
+        yield tmp_path / "reception.db"
+        return
+    name = server_databases.create()
+    yield server_address(name)
+    db.close_database()
+    server_databases.drop(name)
+
+
+@pytest.fixture
+def database(database_target: str | Path, tmp_path: Path) -> Iterator[object]:
+    database = db.open_database(database_target)
     migrate(database, backup_dir=tmp_path / "backups")
+    remember_data_dir(database, DataDir(tmp_path))
     yield database
     db.close_database()
 

@@ -15,6 +15,11 @@ Environment variables (for the start-up benchmark and for screenshots, never nee
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reception.paths import DataDir
+
 import contextlib
 import logging
 import os
@@ -119,11 +124,11 @@ def acquire_lock(root: Path) -> QLockFile | None:
 class Startup:
     """The explicit start step: everything that may show a dialog happens in :meth:`run`."""
 
-    def __init__(self, app: QApplication, data_dir: Path | None) -> None:
+    def __init__(self, app: QApplication, data_dir: Path | DataDir | None) -> None:
         from reception.paths import DataDir
 
         self.app = app
-        self.data = DataDir(data_dir)
+        self.data = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
         self.lock: QLockFile | None = None
         self.window = None
         self.opened = False  # the database was opened (and is closed cleanly by close())
@@ -319,7 +324,7 @@ class Startup:
             self.log_handler = None
 
 
-def main(data_dir: Path | None = None) -> int:
+def main(data_dir: Path | DataDir | None = None) -> int:
     """The window: what the ``reception`` command runs without arguments."""
     app = create_application()
     start = Startup(app, data_dir)

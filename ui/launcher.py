@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reception.paths import DataDir
 
 
-def _open_window(data_dir: Path | None) -> int:
+def _open_window(data: DataDir) -> int:
     from ui.app import main as run_window  # Qt is imported only when the window is wanted
 
-    return run_window(data_dir)
+    return run_window(data)
 
 
 def main() -> int:

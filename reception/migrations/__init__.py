@@ -1,8 +1,11 @@
 """Numbered schema steps.
 
 Each step runs in one transaction and records its number in ``schema_version``. Before an
-existing database is changed, the file is backed up. A database written by a newer program
-(a version higher than any step here) is refused, not touched."""
+existing SQLite database is changed, the file is backed up (a server's backups are its own
+business). A database written by a newer program (a version higher than any step here) is
+refused, not touched. Each step is a SQL file for SQLite and one of the same number in
+``postgresql/`` for a PostgreSQL server: the same tables, columns and indexes in each one's
+dialect (tests/test_database.py compares the two schemas)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from pathlib import Path
 import peewee
 
 from reception.clock import Clock
+from reception.db import WRITE_LOCK_KEY, sql
 from reception.errors import SchemaTooNew
 
 
@@ -28,8 +32,12 @@ class Step:
 
 def _sql_step(filename: str) -> Callable[[peewee.Database], None]:
     def apply(db: peewee.Database) -> None:
-        script = resources.files(__package__).joinpath(filename).read_text(encoding="utf-8")
-        for statement in split_sql(script):
+        folder = resources.files(__package__)
+        if isinstance(db, peewee.PostgresqlDatabase):
+            # The server runs the whole script (function bodies in $$ … $$ included) at once.
+            db.execute_sql(folder.joinpath("postgresql", filename).read_text(encoding="utf-8"))
+            return
+        for statement in split_sql(folder.joinpath(filename).read_text(encoding="utf-8")):
             db.execute_sql(statement)
 
     return apply
@@ -58,6 +66,7 @@ STEPS: list[Step] = [
     Step(5, "shifts", _sql_step("0005_shifts.sql")),
     Step(6, "drafts", _sql_step("0006_drafts.sql")),
     Step(7, "search", _sql_step("0007_search.sql")),
+    Step(8, "desks", _sql_step("0008_desks.sql")),
 ]
 LATEST = STEPS[-1].version
 
@@ -88,21 +97,27 @@ def migrate(
     pending = [s for s in STEPS if version < s.version <= target]
     if not pending:
         return []
-    if version > 0 and backup_dir is not None:
+    server = isinstance(db, peewee.PostgresqlDatabase)
+    if version > 0 and backup_dir is not None and not server:
         from reception.backup import backup_database
 
         stamp = now().strftime("%Y%m%d-%H%M%S")
         backup_database(db, backup_dir / f"迁移前备份-v{version}-{stamp}.db")
+    timestamp = "TIMESTAMP" if server else "DATETIME"
     db.execute_sql(
         'CREATE TABLE IF NOT EXISTS "schema_version" '
-        '("version" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL, "applied_at" DATETIME NOT NULL)'
+        f'("version" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL, "applied_at" {timestamp} NOT NULL)'
     )
     applied = []
     for step in pending:
         with db.atomic():
+            if server:  # two desks starting a new version at once: one migrates, the other waits
+                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+                if current_version(db) >= step.version:
+                    continue
             step.apply(db)
             db.execute_sql(
-                'INSERT INTO "schema_version" ("version", "name", "applied_at") VALUES (?, ?, ?)',
+                sql('INSERT INTO "schema_version" ("version", "name", "applied_at") VALUES (?, ?, ?)', db),
                 (step.version, step.name, now().isoformat(sep=" ")),
             )
         applied.append(step.version)
