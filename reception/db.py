@@ -54,6 +54,33 @@ def display_address(address: str) -> str:
     return f"{scheme}://{user}@{host}"
 
 
+class ServerDatabase(peewee.PostgresqlDatabase):
+    """A PostgreSQL database that reconnects, between transactions, after the server dropped the
+    connection (a restart, a network cut): the save that met the dead connection reports it
+    (nothing is half-written: the server rolled it back), the next action simply works again."""
+
+    def _lost(self) -> bool:
+        """The connection was open and the driver has since found it dead."""
+        connection = None if self.is_closed() else self._state.conn  # type: ignore[attr-defined]
+        return connection is not None and bool(getattr(connection, "closed", False))
+
+    def cursor(self, named_cursor: object = None) -> object:
+        if self._lost() and not self.in_transaction():
+            self.dispose()  # forget the dead connection; the cursor below opens a new one
+        return super().cursor(named_cursor)
+
+    def execute_sql(self, sql: str, params: object = None, *args: object, **kwargs: object) -> object:
+        try:
+            return super().execute_sql(sql, params, *args, **kwargs)
+        except (peewee.OperationalError, peewee.InterfaceError):
+            if self.in_transaction() or not self._lost():
+                raise
+            # Outside a transaction (a read: every write runs in db.write()): once more on a
+            # new connection.
+            self.dispose()
+            return super().execute_sql(sql, params, *args, **kwargs)
+
+
 def _open_postgres(address: str) -> peewee.PostgresqlDatabase:
     from playhouse.db_url import parse
 
@@ -66,13 +93,15 @@ def _open_postgres(address: str) -> peewee.PostgresqlDatabase:
         raise StorageError("数据库地址缺少数据库名，例如 postgresql://用户@服务器/reception", retryable=False)
     params.setdefault("connect_timeout", 5)
     params.setdefault("application_name", "reception")
-    return peewee.PostgresqlDatabase(name, **params)
+    return ServerDatabase(name, **params)
 
 
 def open_database(target: Path | str) -> peewee.Database:
     """Open the SQLite file (creating it if needed) or connect to the PostgreSQL server of a
     ``postgresql://`` address, bind the proxy and return the database. Migrations are applied
     separately by :func:`reception.migrations.migrate`."""
+    global _address
+    _address = str(target)
     db: peewee.Database
     if is_server_address(target):
         db = _open_postgres(str(target))
@@ -86,6 +115,15 @@ def open_database(target: Path | str) -> peewee.Database:
     database.initialize(db)
     db.connect(reuse_if_open=True)
     return db
+
+
+_address = ""
+
+
+def address() -> str:
+    """What :func:`open_database` opened last: the file's path or the server's address (with
+    its password, if it had one: never show or log it — see :func:`display_address`)."""
+    return _address
 
 
 def is_postgres(db: peewee.Database | None = None) -> bool:

@@ -17,9 +17,22 @@ from reception.session import Role, Session
 
 log = logging.getLogger(__name__)
 
+SERVER_BACKUP_MESSAGE = (
+    "本站的数据保存在数据库服务器上，备份由服务器负责（例如服务器管理员每天用 pg_dump 备份），"
+    "本程序不做备份，也不从备份恢复。请联系服务器管理员。"
+)
+
+
+def refuse_on_server() -> None:
+    """Backups and restores of a server's database are the server's business: say so rather
+    than pretend (a copy made by one desk would be neither whole nor consistent)."""
+    if db.is_postgres():
+        raise ReceptionError(SERVER_BACKUP_MESSAGE)
+
 
 def backup_now(session: Session | None, data: DataDir, now: datetime) -> Path:
     """A backup on demand (any operator may make one)."""
+    refuse_on_server()
     path = backup.make_backup(db.current(), data.backups, backup.MANUAL, to_local(now))
     with db.write():
         audit.record(now, session.operator if session else None, "backup.create", "", None, file=path.name)
@@ -34,6 +47,7 @@ def restore(session: Session | None, data: DataDir, source: Path, now: datetime)
     (a damaged one is set aside, never written over a good backup). Returns the safety copy."""
     if session is not None:
         session.require(Role.ADMIN, "恢复备份")
+    refuse_on_server()
     backup.check_restorable(source, migrations.LATEST)
     safety: Path | None = None
     try:
@@ -69,9 +83,12 @@ class DailyResult:
 
 
 def run_daily_jobs(data: DataDir, now: datetime) -> DailyResult:
-    """The end-of-day backup (when due) and the retention purge (once a day)."""
-    generations = settings_mod.load().backup_generations
-    made = backup.daily_backup_if_due(db.current(), data.backups, to_local(now), generations)
+    """The end-of-day backup (when due; not on a server, whose backups are its own) and the
+    retention purge (once a day)."""
+    made = None
+    if not db.is_postgres():
+        generations = settings_mod.load().backup_generations
+        made = backup.daily_backup_if_due(db.current(), data.backups, to_local(now), generations)
     purged = retention.purge_expired(now) if retention.due(now) else None
     return DailyResult(made, purged)
 

@@ -74,7 +74,7 @@ def purge_expired(now: datetime, operator_id: int | None = None) -> PurgeResult:
             .execute()
         )
         result = PurgeResult(cutoff, visits, calls, messages, callbacks, appointments)
-        Setting.replace(key=_LAST_RUN, value=f'"{now.date().isoformat()}"').execute()
+        settings_mod.put(_LAST_RUN, now.date().isoformat())
         audit.record(
             now,
             operator_id,
@@ -88,8 +88,13 @@ def purge_expired(now: datetime, operator_id: int | None = None) -> PurgeResult:
             callbacks=callbacks,
             appointments=appointments,
         )
-    # Move the rewritten pages into the main file and empty the WAL, so old values leave the disk.
-    db.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    if db.is_postgres():
+        # The old row versions stay in the server's files until VACUUM reclaims them: the
+        # server's routine maintenance (autovacuum), which the administrator owns.
+        log.info("retention purge on a server: old row versions are reclaimed by its VACUUM")
+    else:
+        # Move the rewritten pages into the main file and empty the WAL, so old values leave the disk.
+        db.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     log.info("retention purge: %d records older than %d days cleaned", result.total, days)
     return result
 

@@ -1,5 +1,5 @@
 """Finding calls by what is typed into the call list's search box — the one place that knows
-how the search index works (a later move to PostgreSQL puts pg_trgm behind :func:`call_condition`).
+how the search index works, on SQLite and on a PostgreSQL server alike (:func:`call_condition`).
 
 SQLite: the ``call_search`` FTS5 index of migration 7 holds the caller's name, the content, the
 location and the serial number, with every non-ASCII character a token of its own and runs of
@@ -12,13 +12,24 @@ the location's room key (building and unit words replaced by letters — 3栋2�
 3号楼2单元1201室 are both ``3b2u1201``; without a unit, the units the directory has for that
 building and room). Phone numbers are not in the index: typed digits (four or
 more) also match the last four digits of the caller's phone, or the beginning of the number,
-through ordinary indexes."""
+through ordinary indexes.
+
+PostgreSQL (migration 7's PostgreSQL form): the same four columns are matched with a
+case-insensitive regular expression (what is typed is a substring — any length, one Chinese
+character included — whose leading letters or digits start a run, as the index's tokens do),
+served by pg_trgm's GIN indexes; a room is matched against the same room key, computed from the location by an
+expression with its own trigram index, as a whole run of letters and digits (a regular
+expression), so 3栋1201 does not find 13栋12010; phone digits through ``right(caller_phone, 4)``
+and the number's beginning, as on SQLite."""
 
 from __future__ import annotations
+
+import re
 
 import peewee
 
 from reception import phones
+from reception.db import is_postgres
 from reception.models import Call
 from reception.residents import parse_room
 
@@ -67,14 +78,9 @@ def match_expression(text: str) -> str | None:
         return None
     last = text[-1]
     alternatives = [f"{_TEXT_COLUMNS} : " + _phrase(text, prefix=last.isascii() and last.isalnum())]
-    room = parse_room(text)
-    if room is not None:
+    keys = _room_keys(text)
+    if keys:
         # "place_key" holds a room as one token: 3栋2单元1201 → 3b2u1201, 3栋1201 → 3b1201.
-        b, r = room.building, room.room
-        # Without a unit: no unit, units 1–9, and the units the directory has for that room.
-        units = [room.unit] if room.unit is not None else ["", *map(str, range(1, 10)), *_room_units(b, r)]
-        units = list(dict.fromkeys(units))
-        keys = [f"{b}b{u}u{r}" if u else f"{b}b{r}" for u in units]
         alternatives.append("place_key : (" + " OR ".join(_phrase(k) for k in keys) + ")")
     return " OR ".join(alternatives)
 
@@ -84,10 +90,57 @@ def _phone_condition(text: str) -> peewee.Expression | None:
     if len(digits) < 4 or len(digits) != len(text.replace("-", "").replace(" ", "")):
         return None
     upper = digits[:-1] + chr(ord(digits[-1]) + 1)
-    # -4 written into the SQL (not a parameter) so that the expression index is used.
-    return (peewee.fn.substr(Call.caller_phone, peewee.SQL("-4")) == digits[-4:]) | (
-        (Call.caller_phone >= digits) & (Call.caller_phone < upper)
+    if is_postgres():
+        last4 = peewee.fn.right(Call.caller_phone, peewee.SQL("4"))
+    else:  # -4 written into the SQL (not a parameter) so that the expression index is used.
+        last4 = peewee.fn.substr(Call.caller_phone, peewee.SQL("-4"))
+    return (last4 == digits[-4:]) | ((Call.caller_phone >= digits) & (Call.caller_phone < upper))
+
+
+def _room_keys(text: str) -> list[str]:
+    """The room keys a typed room may be stored under (3栋2单元1201 → 3b2u1201; 3栋1201 →
+    3b1201 and 3b{unit}u1201 for each unit it may be in)."""
+    room = parse_room(text)
+    if room is None:
+        return []
+    b, r = room.building, room.room
+    # Without a unit: no unit, units 1–9, and the units the directory has for that room.
+    units = [room.unit] if room.unit is not None else ["", *map(str, range(1, 10)), *_room_units(b, r)]
+    units = list(dict.fromkeys(units))
+    return [f"{b}b{u}u{r}" if u else f"{b}b{r}" for u in units]
+
+
+def _pg_place_key() -> peewee.Node:
+    """The PostgreSQL room key of a call's location: the expression migration 7 indexes, word for
+    word (psycopg2 writes the parameters into the statement, so the planner sees the literals)."""
+    key: peewee.Node = Call.location
+    for word, letter in (("号楼", "b"), ("栋", "b"), ("幢", "b"), ("座", "b"), ("楼", "b"), ("单元", "u")):
+        key = peewee.fn.replace(key, word, letter)
+    return key
+
+
+def _text_regex(text: str) -> str:
+    """What is typed as a case-insensitive regular expression matching where SQLite's index
+    finds it: anywhere, except that a leading run of letters or digits must start a run in the
+    text (1201 in 3栋2单元1201 but 3栋 not in 13栋)."""
+    start = "(^|[^0-9A-Za-z])" if text[0].isascii() and text[0].isalnum() else ""
+    return start + re.escape(text)
+
+
+def _postgres_condition(text: str) -> peewee.Expression:
+    regex = _text_regex(text)
+    cond: peewee.Expression = (
+        peewee.Expression(Call.caller_name, "~*", regex)
+        | peewee.Expression(Call.content, "~*", regex)
+        | peewee.Expression(Call.location, "~*", regex)
+        | peewee.Expression(Call.serial, "~*", regex)
     )
+    keys = _room_keys(text)
+    if keys:
+        alternatives = "|".join(re.escape(k) for k in keys)
+        regex = f"(^|[^0-9A-Za-z])({alternatives})([^0-9A-Za-z]|$)"
+        cond = cond | peewee.Expression(_pg_place_key(), "~*", regex)
+    return cond
 
 
 def call_condition(text: str) -> peewee.Expression | None:
@@ -95,8 +148,12 @@ def call_condition(text: str) -> peewee.Expression | None:
     text = text.strip()
     if not text:
         return None
-    query = match_expression(text)
     cond: peewee.Expression | None = None
+    if is_postgres():
+        cond = _postgres_condition(text)
+        phone = _phone_condition(text)
+        return cond | phone if phone is not None else cond
+    query = match_expression(text)
     if query is not None:
         cond = Call.id << peewee.SQL(
             '(SELECT "rowid" FROM "call_search" WHERE "call_search" MATCH ?)', [query]
@@ -114,7 +171,7 @@ def count_calls(text: str) -> int | None:
     (no call rows read); None when the index cannot answer by itself (typed digits also match
     phone numbers, which are not in the index)."""
     text = text.strip()
-    if not text or _phone_condition(text) is not None:
+    if not text or is_postgres() or _phone_condition(text) is not None:
         return None
     query = match_expression(text)
     if query is None:

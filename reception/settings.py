@@ -116,12 +116,17 @@ def load() -> Settings:
     return result
 
 
+def put(key: str, value: Any) -> None:
+    """Store one setting (inside the caller's write transaction); an upsert both databases know."""
+    text = json.dumps(value, ensure_ascii=False)
+    Setting.insert(key=key, value=text).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: text}
+    ).execute()
+
+
 def _store(values: dict[str, Any]) -> None:
     for key, value in values.items():
-        text = json.dumps(value, ensure_ascii=False)
-        Setting.insert(key=key, value=text).on_conflict(
-            conflict_target=[Setting.key], update={Setting.value: text}
-        ).execute()
+        put(key, value)
 
 
 def validate(property_name: str, desk_phone: str, greeting: str) -> tuple[str, str, str]:

@@ -103,6 +103,18 @@ def database_target(
     server_databases.drop(name)
 
 
+def cli_location() -> list[str]:
+    """Command-line arguments naming the open test database — its data folder and, on a test
+    server, its address — which is closed so that the command opens it itself."""
+    from reception.startup import current_data_dir
+
+    args = ["--data-dir", str(current_data_dir().root)]
+    if db.is_postgres():
+        args += ["--database", db.address()]
+    db.close_database()
+    return args
+
+
 @pytest.fixture
 def database(database_target: str | Path, tmp_path: Path) -> Iterator[object]:
     database = db.open_database(database_target)

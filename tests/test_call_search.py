@@ -82,4 +82,5 @@ def test_edits_and_deletes_keep_the_index_in_step(receptionist, clock):
     with db.write():
         Call.delete().where(Call.id == call.id).execute()
     assert found("泳") == []
-    db.current().execute_sql("INSERT INTO call_search(call_search, rank) VALUES ('integrity-check', 0)")
+    if not db.is_postgres():  # SQLite's own index (a server has no separate index to check)
+        db.current().execute_sql("INSERT INTO call_search(call_search, rank) VALUES ('integrity-check', 0)")

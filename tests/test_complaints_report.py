@@ -6,17 +6,17 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from reception import analysis, cases, cli, db, residents
+from reception import analysis, cases, cli, residents
 from reception import complaints_report as cr
 from reception.analysis import Period, Report, Table
 from reception.cases import CaseInput
 from reception.clock import to_local, to_utc
 from reception.models import Department
+from tests.conftest import cli_location
 
 GENERATED = datetime(2026, 11, 26, 9, 0)
 
@@ -193,10 +193,9 @@ def test_a_long_table_runs_over_pages_with_its_header_repeated():
 
 
 def test_command_line_writes_the_monthly_report(november, tmp_path, capsys):
-    data_dir = Path(db.database.database).parent
-    db.close_database()
+    where = cli_location()
     out = tmp_path / "reports" / "complaints.pdf"
-    argv = ["report", "complaints", "--month", "2026-11", "--out", str(out), "--data-dir", str(data_dir)]
+    argv = ["report", "complaints", "--month", "2026-11", "--out", str(out), *where]
     assert cli.main(argv) == 0
     assert f"已输出投诉分析总结（2026年11月）：{out}" in capsys.readouterr().out
     pages = pages_text(out.read_bytes())
@@ -205,13 +204,9 @@ def test_command_line_writes_the_monthly_report(november, tmp_path, capsys):
 
 @pytest.mark.parametrize("month", ["2026-13", "11/2026", "2026-00", "下个月"])
 def test_command_line_refuses_a_bad_month(november, tmp_path, capsys, month):
-    data_dir = Path(db.database.database).parent
-    db.close_database()
+    where = cli_location()
     out = tmp_path / "c.pdf"
-    assert (
-        cli.main(["report", "complaints", "--month", month, "--out", str(out), "--data-dir", str(data_dir)])
-        == 1
-    )
+    assert cli.main(["report", "complaints", "--month", month, "--out", str(out), *where]) == 1
     assert "月份格式应为 YYYY-MM" in capsys.readouterr().err
     assert not out.exists()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import peewee
@@ -13,6 +14,7 @@ from reception.migrations import Step, current_version, migrate
 from reception.models import ALL_MODELS, AuditLog
 
 
+@pytest.mark.sqlite_only
 def test_pragmas_read_back_from_the_open_connection(database):
     con = db.database
     assert con.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -21,6 +23,7 @@ def test_pragmas_read_back_from_the_open_connection(database):
     assert con.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
+@pytest.mark.sqlite_only
 def test_writes_take_the_write_lock_at_begin(database, tmp_path):
     """IMMEDIATE transactions: a second writer waits/fails at BEGIN, never half-way."""
     with db.write():
@@ -97,14 +100,16 @@ def test_audit_log_refuses_update_and_delete(admin):
 def test_audit_chain_detects_an_edited_or_deleted_row(admin, receptionist):
     assert audit.verify_chain() == []
     database = db.database
-    database.execute_sql('DROP TRIGGER "audit_log_no_update"')
-    database.execute_sql('DROP TRIGGER "audit_log_no_delete"')
+    on_table = ' ON "audit_log"' if db.is_postgres() else ""
+    database.execute_sql(f'DROP TRIGGER "audit_log_no_update"{on_table}')
+    database.execute_sql(f'DROP TRIGGER "audit_log_no_delete"{on_table}')
     database.execute_sql("UPDATE audit_log SET action = 'tampered' WHERE id = 2")
     assert any("被修改" in p for p in audit.verify_chain())
     database.execute_sql("DELETE FROM audit_log WHERE id = 3")
     assert any("不衔接" in p for p in audit.verify_chain())
 
 
+@pytest.mark.sqlite_only
 def test_disk_full_reports_the_real_cause_and_keeps_the_file_intact(admin):
     from reception import residents
 
@@ -132,6 +137,7 @@ def test_translate_error_sees_through_the_failed_rollback():
         assert "磁盘空间不足" in db.translate_error(outer).message
 
 
+@pytest.mark.sqlite_only
 def test_a_locked_database_is_reported_quickly_when_interactive(admin, tmp_path):
     """A second process holding the write lock: the window's save gives up after the short
     interactive wait with a clear message, and succeeds on retry once the lock is gone."""
@@ -168,6 +174,7 @@ def test_a_locked_database_is_reported_quickly_when_interactive(admin, tmp_path)
     residents.add_resident(admin, residents.ResidentInput("1", "1", "101", "张三"))  # the retry succeeds
 
 
+@pytest.mark.sqlite_only
 def test_a_read_only_database_is_reported(admin, tmp_path):
     from reception import residents
 
@@ -178,3 +185,78 @@ def test_a_read_only_database_is_reported(admin, tmp_path):
     db.database.initialize(ro)
     with pytest.raises(StorageError, match="只读"):
         residents.add_resident(admin, residents.ResidentInput("1", "1", "101", "张三"))
+
+
+def test_the_two_schemas_are_the_same(tmp_path):
+    """Every step has a PostgreSQL form, and the tables and columns the SQLite steps create are
+    the ones the models describe (test_models_match… checks the server's, with a test server)."""
+    from importlib import resources
+
+    folder = resources.files("reception.migrations")
+    for step in migrations.STEPS:
+        name = f"{step.version:04d}_{step.name}.sql"
+        assert folder.joinpath(name).is_file() and folder.joinpath("postgresql", name).is_file(), name
+    sqlite_db = peewee.SqliteDatabase(str(tmp_path / "s.db"))
+    migrate(sqlite_db)
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        assert {c.name for c in sqlite_db.get_columns(table)} == {
+            f.column_name for f in model._meta.sorted_fields
+        }
+    sqlite_db.close()
+
+
+@pytest.mark.skipif(not os.environ.get("RECEPTION_TEST_DATABASE"), reason="needs a PostgreSQL test server")
+def test_a_busy_server_is_reported_quickly_when_interactive(admin):
+    """Another desk holding the site's write lock: the window's save gives up after the short
+    interactive wait with a clear message, and succeeds on retry once the lock is released."""
+    import time
+
+    import psycopg2
+
+    from reception import residents
+
+    other = psycopg2.connect(db.address())
+    other.autocommit = True
+    try:
+        with other.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", (db.WRITE_LOCK_KEY,))
+        db.set_interactive_wait(300)
+        started = time.monotonic()
+        with pytest.raises(StorageError, match="另一台前台正在保存"):
+            residents.add_resident(admin, residents.ResidentInput("1", "1", "101", "张三"))
+        assert time.monotonic() - started < 1.0
+        with other.cursor() as cur:
+            cur.execute("SELECT pg_advisory_unlock(%s)", (db.WRITE_LOCK_KEY,))
+        residents.add_resident(admin, residents.ResidentInput("1", "1", "101", "张三"))  # the retry
+    finally:
+        db.set_interactive_wait(None)
+        other.close()
+    assert audit.verify_chain() == []
+
+
+@pytest.mark.skipif(not os.environ.get("RECEPTION_TEST_DATABASE"), reason="needs a PostgreSQL test server")
+def test_a_lost_server_connection_gets_a_clear_message(admin):
+    """The server drops the connection in the middle of a save (restart, network cut): the save
+    is reported, nothing of it is kept, and the next read and save work on a new connection."""
+    import psycopg2
+
+    from reception import residents
+    from reception.models import Resident
+
+    with db.database.connection().cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    other = psycopg2.connect(db.address())
+    other.autocommit = True
+    with pytest.raises(StorageError, match="无法连接数据库服务器"), db.write():
+        Resident.create(
+            building="1", unit="1", room="102", name="李四", created_at=admin.now(), updated_at=admin.now()
+        )
+        with other.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        Resident.select().count()
+    other.close()
+    assert Resident.select().where(Resident.name == "李四").count() == 0  # read: reconnects
+    residents.add_resident(admin, residents.ResidentInput("1", "1", "101", "张三"))
+    assert Resident.select().where(Resident.name == "张三").count() == 1

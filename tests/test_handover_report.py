@@ -6,19 +6,19 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from reception import calls as calls_mod
-from reception import cli, db, handover, handover_report, incidents, letters, residents, shifts, visits
+from reception import cli, handover, handover_report, incidents, letters, residents, shifts, visits
 from reception.analysis import Table
 from reception.attachments import AttachmentStore
 from reception.calls import CallInput, Outcome
 from reception.handover import HandoverData
 from reception.models import Department
 from reception.paths import DataDir
+from tests.conftest import cli_location
 
 DAY = date(2026, 11, 26)
 FULL_NUMBERS = ("13912345678", "13600001234", "13700001111", "13900005678", "11010519491231002X")
@@ -352,35 +352,26 @@ def test_archive_copy_writes_the_whole_file_and_no_temporary(tmp_path, busy_day,
 # -- the commands ---------------------------------------------------------------------------
 
 
-def _data_dir() -> Path:
-    folder = Path(db.database.database).parent
-    db.close_database()
-    return folder
-
-
 def test_command_line_handover_and_daily(busy_day, tmp_path, capsys):
     _shift, overdue = busy_day
-    folder = _data_dir()
+    where = cli_location()
     out = tmp_path / "out" / "handover.pdf"
     args = ["report", "handover", "--date", "2026-11-26", "--shift", "1", "--out", str(out)]
-    assert cli.main([*args, "--data-dir", str(folder)]) == 0
+    assert cli.main([*args, *where]) == 0
     assert "已输出交接班报告（2026-11-26 第 1 班）" in capsys.readouterr().out
     text = _flat(out.read_bytes())
     assert "交接班报告" in text and overdue.serial in text and "王小明" in text
 
     daily = tmp_path / "daily.pdf"
-    assert (
-        cli.main(["report", "daily", "--date", "2026-11-26", "--out", str(daily), "--data-dir", str(folder)])
-        == 0
-    )
+    assert cli.main(["report", "daily", "--date", "2026-11-26", "--out", str(daily), *where]) == 0
     assert "已输出日报（2026-11-26）" in capsys.readouterr().out
     assert "当日与前7日平均对比" in _flat(daily.read_bytes())
 
 
 def test_command_line_handover_on_a_day_without_shifts(admin, tmp_path, capsys):
-    folder = _data_dir()
+    where = cli_location()
     out = tmp_path / "none.pdf"
-    args = ["report", "handover", "--date", "2026-11-20", "--out", str(out), "--data-dir", str(folder)]
+    args = ["report", "handover", "--date", "2026-11-20", "--out", str(out), *where]
     assert cli.main(args) == 1
     err = capsys.readouterr().err
     assert "2026-11-20 没有班次记录" in err and "reception report daily" in err
@@ -396,14 +387,10 @@ def test_command_line_handover_on_a_day_without_shifts(admin, tmp_path, capsys):
                 "7",
                 "--out",
                 str(out),
-                "--data-dir",
-                str(folder),
+                *where,
             ]
         )
         == 1
     )
-    assert (
-        cli.main(["report", "daily", "--date", "2026-11-20", "--out", str(out), "--data-dir", str(folder)])
-        == 0
-    )
+    assert cli.main(["report", "daily", "--date", "2026-11-20", "--out", str(out), *where]) == 0
     assert out.exists()

@@ -179,18 +179,26 @@ def test_replying_to_a_complaint_letter_answers_its_case(receptionist, store):
 
 
 def test_the_list_brings_the_department_along(receptionist, store):
-    from reception import db
+    import logging
 
     for _ in range(3):
         letters.register_letter(receptionist, a_letter(department_id=dept("财务部").id), store)
     rows = letters.list_letters(LetterFilter())
     statements: list[str] = []
-    connection = db.current().connection()
-    connection.set_trace_callback(statements.append)
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            statements.append(record.getMessage())
+
+    peewee_log = logging.getLogger("peewee")  # peewee logs every statement it runs at DEBUG
+    handler, level = Collect(), peewee_log.level
+    peewee_log.addHandler(handler)
+    peewee_log.setLevel(logging.DEBUG)
     try:
         names = [r.department.name for r in rows]
     finally:
-        connection.set_trace_callback(None)
+        peewee_log.removeHandler(handler)
+        peewee_log.setLevel(level)
     assert names == ["财务部"] * 3 and statements == []  # no query per row
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ def data(tmp_path) -> DataDir:
     return DataDir(tmp_path)
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_checked_then_renamed_and_generations_are_kept(admin, data, clock):
     for day in range(5):
         when = datetime(2026, 11, 1 + day, 23, 0)
@@ -34,6 +36,7 @@ def test_backup_is_checked_then_renamed_and_generations_are_kept(admin, data, cl
     assert not list(data.backups.glob("*.tmp*"))
 
 
+@pytest.mark.sqlite_only
 def test_daily_backup_is_made_once_from_22_00_or_the_next_morning(admin, data):
     folder = data.backups
     assert (
@@ -47,6 +50,7 @@ def test_daily_backup_is_made_once_from_22_00_or_the_next_morning(admin, data):
     )  # missed day
 
 
+@pytest.mark.sqlite_only
 def test_a_damaged_database_is_never_backed_up(admin, data, tmp_path):
     backup.make_backup(db.current(), data.backups, backup.DAILY, datetime(2026, 11, 25, 23, 0))
     db.close_database()
@@ -66,6 +70,7 @@ def _corrupt(path: Path) -> None:
     path.write_bytes(bytes(raw))
 
 
+@pytest.mark.sqlite_only
 def test_restore_checks_the_file_backs_up_first_and_reopens(admin, data, clock):
     residents.add_resident(admin, residents.ResidentInput("1", "1", "101", "张三"))
     good = maintenance.backup_now(admin, data, clock.now())
@@ -80,6 +85,7 @@ def test_restore_checks_the_file_backs_up_first_and_reopens(admin, data, clock):
     assert AuditLog.select().order_by(AuditLog.id.desc()).first().action == "backup.restore"
 
 
+@pytest.mark.sqlite_only
 def test_a_receptionist_cannot_restore_and_the_refusal_is_logged(receptionist, data, clock):
     good = maintenance.backup_now(receptionist, data, clock.now())
     with pytest.raises(PermissionDenied, match="恢复备份"):
@@ -90,6 +96,7 @@ def test_a_receptionist_cannot_restore_and_the_refusal_is_logged(receptionist, d
         retention.purge_now(receptionist)
 
 
+@pytest.mark.sqlite_only
 def test_retention_purges_old_personal_data_from_the_file_bytes(receptionist, admin, clock, tmp_path):
     host = residents.add_resident(
         admin, residents.ResidentInput("12", "3", "801", "欧阳娜娜", "业主", "13600001234")
@@ -146,6 +153,7 @@ def test_retention_purges_old_personal_data_from_the_file_bytes(receptionist, ad
     assert '"visits": 1' in entry.detail
 
 
+@pytest.mark.sqlite_only
 def test_command_line_backup_restore_and_audit_verify(admin, tmp_path, capsys):
     residents.add_resident(admin, residents.ResidentInput("1", "1", "101", "张三"))
     db.close_database()
@@ -169,6 +177,21 @@ def test_command_line_backup_restore_and_audit_verify(admin, tmp_path, capsys):
 
 def test_the_daily_jobs_run_once(admin, data, clock):
     first = maintenance.run_daily_jobs(data, clock.now())
-    assert first.backup is not None and first.purge is not None
+    # A server's backups are the server's business (pg_dump): no backup file from a desk.
+    assert (first.backup is None) == db.is_postgres() and first.purge is not None
     again = maintenance.run_daily_jobs(data, clock.now() + timedelta(minutes=30))
     assert again.backup is None and again.purge is None
+
+
+@pytest.mark.skipif(not os.environ.get("RECEPTION_TEST_DATABASE"), reason="needs a PostgreSQL test server")
+def test_on_a_server_backup_and_restore_say_they_are_the_servers_business(admin, data, clock, capsys):
+    from tests.conftest import cli_location
+
+    with pytest.raises(ReceptionError, match="pg_dump"):
+        maintenance.backup_now(None, data, clock.now())
+    with pytest.raises(ReceptionError, match="备份由服务器负责"):
+        maintenance.restore(None, data, data.backups / "x.db", clock.now())
+    assert not list(data.backups.glob("*.db"))
+    where = cli_location()
+    assert cli.main(["backup", *where]) == 1
+    assert "pg_dump" in capsys.readouterr().err

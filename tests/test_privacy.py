@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from reception import calls, cli, db, privacy, residents, settings
+from reception import calls, cli, privacy, residents, settings
 from reception.calls import CallInput, Outcome
 from reception.errors import PermissionDenied, ValidationError
 from reception.models import AuditLog
 from reception.privacy_notice import render_privacy_notice
+from tests.conftest import cli_location
 
 
 @pytest.fixture
@@ -60,8 +61,7 @@ def test_the_privacy_notice_is_filled_from_the_settings(admin, tmp_path, capsys)
     compact = text.replace(" ", "").replace("\n", "")
     assert "个人信息收集与使用告知" in compact and "阳光花园物业" in compact
     assert "保存90天" in compact and "021-50001234" in compact
-    folder = str(tmp_path)
-    db.close_database()
+    where = cli_location()
     out = tmp_path / "notice.pdf"
-    assert cli.main(["privacy-notice", "--out", str(out), "--data-dir", folder]) == 0
+    assert cli.main(["privacy-notice", "--out", str(out), *where]) == 0
     assert out.read_bytes().startswith(b"%PDF")

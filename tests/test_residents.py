@@ -14,6 +14,7 @@ from reception.errors import ValidationError
 from reception.models import Resident
 from reception.residents import ResidentInput
 from reception.residents_import import ImportFileError, import_file
+from tests.conftest import cli_location
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "residents-sample.csv"
 HEADER = ["楼栋", "单元", "房号", "姓名", "身份", "手机", "备用电话", "备注"]
@@ -165,7 +166,7 @@ def test_a_file_without_the_expected_header_is_refused_whole(admin, tmp_path):
 
 
 def test_cli_import_of_1200_gbk_rows_with_broken_ones(admin, tmp_path, capsys):
-    from reception import cli, db
+    from reception import cli
 
     rng = random.Random(7)
     rows, bad = [], set()
@@ -185,11 +186,10 @@ def test_cli_import_of_1200_gbk_rows_with_broken_ones(admin, tmp_path, capsys):
             bad.add(i + 2)
         rows.append(row)
     path = write_csv(tmp_path / "big-gbk.csv", rows, "gbk")
-    data_dir = Path(db.database.database).parent
-    db.close_database()
-    assert cli.main(["residents", "import", str(path), "--data-dir", str(data_dir)]) == 0
+    where = cli_location()
+    assert cli.main(["residents", "import", str(path), *where]) == 0
     out = capsys.readouterr().out
     assert f"导入 {1200 - len(bad)} 条" in out and f"拒绝 {len(bad)} 条" in out and "GBK" in out
     assert all(f"第 {n} 行" in out for n in bad)
-    assert cli.main(["residents", "import", str(path), "--data-dir", str(data_dir)]) == 0
+    assert cli.main(["residents", "import", str(path), *where]) == 0
     assert f"导入 0 条，更新 0 条，未变 {1200 - len(bad)} 条" in capsys.readouterr().out

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from reception import cli, db, residents, visits
+from reception import cli, residents, visits
 from reception.errors import ReceptionError
 from reception.models import AuditLog, Visit
 from reception.visit_badges import render_for_visit
 from reception.visits import GuestInput
+from tests.conftest import cli_location
 
 
 @pytest.fixture
@@ -61,15 +61,12 @@ def test_no_badge_for_a_visitor_not_admitted(receptionist, host):
 
 def test_command_line_badge(receptionist, host, tmp_path, capsys):
     visit = admit(receptionist, host)
-    data_dir = Path(db.database.database).parent
-    db.close_database()
+    where = cli_location()
     out = tmp_path / "out" / "badge.pdf"
-    assert (
-        cli.main(["badge", visit.serial, "--out", str(out), "--size", "a6", "--data-dir", str(data_dir)]) == 0
-    )
+    assert cli.main(["badge", visit.serial, "--out", str(out), "--size", "a6", *where]) == 0
     assert "已输出访客证" in capsys.readouterr().out
     reader = PdfReader(out)
     assert visit.serial in reader.pages[0].extract_text()
     assert round(float(reader.pages[0].mediabox.width) / 72 * 25.4) == 105
-    assert cli.main(["badge", "LF20990101-001", "--out", str(out), "--data-dir", str(data_dir)]) == 1
+    assert cli.main(["badge", "LF20990101-001", "--out", str(out), *where]) == 1
     assert "找不到来访记录" in capsys.readouterr().err

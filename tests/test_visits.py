@@ -173,11 +173,10 @@ def test_the_full_id_is_never_stored_by_default_nor_logged(receptionist, host):
 def test_full_id_when_required_is_revealed_only_to_supervisors_with_a_reason(
     admin, receptionist, supervisor, host
 ):
-    from reception import db
-    from reception.models import Setting
+    from reception import db, settings
 
     with db.write():
-        Setting.replace(key="store_full_id", value="true").execute()
+        settings.put("store_full_id", True)
     visit = visits.register_guest(receptionist, guest(host))
     assert visit.id_full == GOOD_ID
     with pytest.raises(PermissionDenied):

@@ -52,7 +52,7 @@ CREATE INDEX "audit_log_operator_id" ON "audit_log" ("operator_id");
 CREATE INDEX "audit_log_entity_entity_id" ON "audit_log" ("entity", "entity_id");
 CREATE TABLE "serial_counter" ("kind" VARCHAR(4) NOT NULL, "day" VARCHAR(8) NOT NULL, "last" INTEGER NOT NULL, PRIMARY KEY ("kind", "day"));
 CREATE FUNCTION "audit_log_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'audit_log is append-only'; END;
+BEGIN RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'integrity_constraint_violation'; END;
 $$;
 CREATE TRIGGER "audit_log_no_update" BEFORE UPDATE ON "audit_log"
 FOR EACH ROW EXECUTE FUNCTION "audit_log_append_only"();
