@@ -8,7 +8,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from reception import audit, db, departments, knowledge, settings
+from reception import audit, db, departments, desk, knowledge, settings
 from reception.clock import Clock
 from reception.errors import AuthError, NotFound, ValidationError
 from reception.models import Operator
@@ -127,7 +127,8 @@ def login(username: str, password: str, clock: Clock | None = None) -> Session:
         Operator.update(failed_logins=0, last_failed_at=None).where(Operator.id == op.id).execute()
         if _hasher.check_needs_rehash(op.password_hash):
             Operator.update(password_hash=hash_password(password)).where(Operator.id == op.id).execute()
-        audit.record(now, op, "login", "operator", op.id)
+        at_desk = {"desk": desk.name()} if desk.name() else {}
+        audit.record(now, op, "login", "operator", op.id, **at_desk)
     return Session(Operator.get_by_id(op.id), clock)
 
 

@@ -78,11 +78,17 @@ def _clip(text: str, size: int = 40) -> str:
 # ---- this shift --------------------------------------------------------------------------------
 
 
-def _calls_table(start: datetime, end: datetime) -> Table:
+def _at(model: Any, desk: str) -> Any:
+    """Records created at ``desk`` (every record when no desk is named: one desk, or the daily
+    report of the whole site)."""
+    return (model.desk == desk) if desk else model.id.is_null(False)
+
+
+def _calls_table(start: datetime, end: datetime, desk: str = "") -> Table:
     counts: dict[str, dict[str, int]] = {}
     query = (
         Call.select(Call.category, Call.outcome, fn.COUNT(Call.id).alias("n"))
-        .where((Call.saved_at >= start) & (Call.saved_at < end))
+        .where((Call.saved_at >= start) & (Call.saved_at < end) & _at(Call, desk))
         .group_by(Call.category, Call.outcome)
     )
     for category, outcome, n in _tuples(query):
@@ -100,10 +106,10 @@ def _calls_table(start: datetime, end: datetime) -> Table:
     return Table("来电（按类别和处理结果）", header, rows)
 
 
-def _visits_table(start: datetime, end: datetime) -> Table:
+def _visits_table(start: datetime, end: datetime, desk: str = "") -> Table:
     query = (
         Visit.select(Visit.kind, Visit.status, fn.COUNT(Visit.id).alias("n"))
-        .where((Visit.arrived_at >= start) & (Visit.arrived_at < end))
+        .where((Visit.arrived_at >= start) & (Visit.arrived_at < end) & _at(Visit, desk))
         .group_by(Visit.kind, Visit.status)
     )
     labels = {visits_mod.BUSINESS: "业户办事", visits_mod.GUEST: "访客"}
@@ -113,16 +119,16 @@ def _visits_table(start: datetime, end: datetime) -> Table:
     )
 
 
-def _letters_table(start: datetime, end: datetime) -> Table:
+def _letters_table(start: datetime, end: datetime, desk: str = "") -> Table:
     received = (
         Letter.select(Letter.letter_type, fn.COUNT(Letter.id).alias("n"))
-        .where((Letter.received_at >= start) & (Letter.received_at < end))
+        .where((Letter.received_at >= start) & (Letter.received_at < end) & _at(Letter, desk))
         .group_by(Letter.letter_type)
     )
     replied: dict[str, int] = dict(
         _tuples(
             Letter.select(Letter.letter_type, fn.COUNT(Letter.id))
-            .where((Letter.replied_at >= start) & (Letter.replied_at < end))
+            .where((Letter.replied_at >= start) & (Letter.replied_at < end) & _at(Letter, desk))
             .group_by(Letter.letter_type)
         )
     )
@@ -133,9 +139,9 @@ def _letters_table(start: datetime, end: datetime) -> Table:
     return Table("来函（收文与答复）", ["类别", "收文", "答复"], rows)
 
 
-def _cases_table(start: datetime, end: datetime) -> Table:
+def _cases_table(start: datetime, end: datetime, desk: str = "") -> Table:
     def count(column: object) -> int:
-        return Case.select().where((column >= start) & (column < end)).count()  # type: ignore[operator]
+        return Case.select().where((column >= start) & (column < end) & _at(Case, desk)).count()  # type: ignore[operator]
 
     rows: list[list[object]] = [
         ["新建工单", count(Case.received_at)],
@@ -286,12 +292,12 @@ def _letters_due(now: datetime) -> Table:
     )
 
 
-def _incidents(start: datetime, end: datetime, title: str = "本班异常情况") -> Table:
+def _incidents(start: datetime, end: datetime, title: str = "本班异常情况", desk: str = "") -> Table:
     rows: list[list[object]] = []
     query = (
         Incident.select(Incident, Department)
         .join(Department, join_type=JOIN.LEFT_OUTER)
-        .where((Incident.occurred_at >= start) & (Incident.occurred_at < end))
+        .where((Incident.occurred_at >= start) & (Incident.occurred_at < end) & _at(Incident, desk))
         .order_by(Incident.occurred_at)
     )
     for incident in query:
@@ -312,10 +318,11 @@ def _incidents(start: datetime, end: datetime, title: str = "本班异常情况"
     return Table(title, ["时间", "类型", "情况", "已报告", "报告时间"], rows)
 
 
-def _figures(start: datetime, end: datetime) -> dict[str, int]:
+def _figures(start: datetime, end: datetime, desk: str = "") -> dict[str, int]:
     def between(column: object) -> int:
         model = column.model  # type: ignore[attr-defined]
-        return int(model.select().where((column >= start) & (column < end)).count())  # type: ignore[operator]
+        condition = (column >= start) & (column < end) & _at(model, desk)  # type: ignore[operator]
+        return int(model.select().where(condition).count())
 
     return {
         "来电": between(Call.saved_at),
@@ -326,17 +333,21 @@ def _figures(start: datetime, end: datetime) -> dict[str, int]:
     }
 
 
-def _base(kind: str, day: date, start: datetime, end: datetime, now: datetime) -> HandoverData:
+def _base(
+    kind: str, day: date, start: datetime, end: datetime, now: datetime, desk: str = ""
+) -> HandoverData:
+    """``desk``: a shift's report counts the work of its own desk (a site may have several);
+    what is still open is the whole site's."""
     data = HandoverData(
         kind=kind, property_name=settings_mod.load().property_name, day=day, start=start, end=end
     )
-    figures = _figures(start, end)
+    figures = _figures(start, end, desk)
     data.figures = [[label, value] for label, value in figures.items()]
     data.activity = [
-        _calls_table(start, end),
-        _visits_table(start, end),
-        _letters_table(start, end),
-        _cases_table(start, end),
+        _calls_table(start, end, desk),
+        _visits_table(start, end, desk),
+        _letters_table(start, end, desk),
+        _cases_table(start, end, desk),
     ]
     data.still_open = [
         _open_cases(now),
@@ -345,7 +356,7 @@ def _base(kind: str, day: date, start: datetime, end: datetime, now: datetime) -
         _on_site(now),
         _appointments(now, now + timedelta(hours=NEXT_SHIFT_HOURS)),
         _letters_due(now),
-        _incidents(start, end, "本班异常情况" if kind == "交接班报告" else "当日异常情况"),
+        _incidents(start, end, "本班异常情况" if kind == "交接班报告" else "当日异常情况", desk),
     ]
     return data
 
@@ -353,8 +364,9 @@ def _base(kind: str, day: date, start: datetime, end: datetime, now: datetime) -
 def for_shift(shift: Shift, now: datetime) -> HandoverData:
     """The handover report of a shift; ``now`` decides what is still open and overdue."""
     win = shifts.window(shift, now)
-    data = _base("交接班报告", datetime.strptime(shift.day, "%Y%m%d").date(), win.start, win.end, now)
-    data.shift_label = f"第 {shift.number} 班"
+    day = datetime.strptime(shift.day, "%Y%m%d").date()
+    data = _base("交接班报告", day, win.start, win.end, now, shift.desk)
+    data.shift_label = f"第 {shift.number} 班" + (f"（{shift.desk}）" if shift.desk else "")
     data.outgoing = shift.operator.display_name
     data.incoming = shift.incoming.display_name if shift.incoming is not None else ""
     data.handed_over_at = shift.handed_over_at
@@ -370,7 +382,10 @@ def for_day(day: date, now: datetime) -> HandoverData:
     """The daily report (日报): the whole day across shifts, with the previous 7 days."""
     win = shifts.day_window(day)
     data = _base("日报", day, win.start, win.end, min(now, win.end) if now > win.end else now)
-    names = [f"第{s.number}班 {s.operator.display_name}" for s in shifts.of_day(day)]
+    names = [
+        f"第{s.number}班 {s.operator.display_name}" + (f"（{s.desk}）" if s.desk else "")
+        for s in shifts.of_day(day)
+    ]
     data.shift_label = "、".join(names) or "（无班次记录）"
     today = _figures(win.start, win.end)
     previous = [_figures(*_shifted(win.start, win.end, back)) for back in range(1, 8)]

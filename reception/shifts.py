@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from reception import audit, db
+from reception import audit, db, desk
 from reception.clock import local_day_bounds, to_local
 from reception.errors import NotFound, ValidationError
 from reception.models import Operator, Shift
@@ -24,11 +24,18 @@ HANDED_OVER = "已交接"
 
 
 def current() -> Shift | None:
-    """The shift not yet handed over (there is at most one at a desk)."""
-    return Shift.select().where(Shift.status != HANDED_OVER).order_by(Shift.id.desc()).first()
+    """This desk's shift not yet handed over (there is at most one at a desk; a site with
+    several desks on one server has one per desk, told apart by the desk name)."""
+    return (
+        Shift.select()
+        .where((Shift.status != HANDED_OVER) & (Shift.desk == desk.name()))
+        .order_by(Shift.id.desc())
+        .first()
+    )
 
 
 def _next_number(day_key: str) -> int:
+    """Shifts are numbered per day across the site (the desk is named beside the number)."""
     last = Shift.select().where(Shift.day == day_key).order_by(Shift.number.desc()).first()
     return (last.number + 1) if last else 1
 
