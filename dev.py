@@ -3,10 +3,17 @@
 
     python3 dev.py start [reception arguments…]   e.g.  python3 dev.py start --data-dir ./演示数据
     python3 dev.py test  [pytest arguments…]
+    python3 dev.py test-pg [pytest arguments…]    the service tests on PostgreSQL (Linux)
 
 The first run creates ``.venv`` next to this file and installs the exact versions pinned in
 ``requirements.lock`` (hashes checked); later runs reinstall only when the lock file changed.
 On Windows use ``py dev.py start``.
+
+``test-pg`` runs the tests outside ``tests/ui`` (those run on SQLite only) against a throwaway
+PostgreSQL server: ``scripts/pg_server.py`` starts one on 127.0.0.1 in a temporary folder (Debian
+package ``postgresql``; as root it runs as the ``postgres`` user), pytest gets its address in
+``RECEPTION_TEST_DATABASE`` and each test a fresh database on it; the server and its folder are
+removed afterwards. CI runs the same after the full test run.
 """
 
 from __future__ import annotations
@@ -48,7 +55,7 @@ def ensure_environment() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"start", "test"}:
+    if not argv or argv[0] not in {"start", "test", "test-pg"}:
         print(__doc__)
         return 2
     python = ensure_environment()
@@ -57,7 +64,11 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(python), "-m", "ui.launcher", *rest], cwd=ROOT)
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT, env=env)
+    pytest = [str(python), "-m", "pytest", *rest]
+    if command == "test-pg":
+        server = [sys.executable, str(ROOT / "scripts" / "pg_server.py"), "run", "--"]
+        pytest = [*server, *pytest, "--ignore=tests/ui"]
+    return subprocess.call(pytest, cwd=ROOT, env=env)
 
 
 if __name__ == "__main__":

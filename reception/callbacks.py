@@ -15,7 +15,7 @@ def list_callbacks(open_only: bool = True, limit: int = 500) -> list[Callback]:
     query = Callback.select()
     if open_only:
         query = query.where(Callback.completed_at.is_null())
-    return list(query.order_by(Callback.due_at).limit(limit))
+    return list(query.order_by(Callback.due_at, Callback.id).limit(limit))
 
 
 def is_overdue(cb: Callback, now: datetime) -> bool:

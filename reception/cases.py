@@ -556,7 +556,7 @@ def escalated_cases() -> list[Case]:
     return list(
         Case.select()
         .where(Case.status.in_(UNREPLIED) & (Case.escalation_level > 0))
-        .order_by(Case.escalation_level.desc(), Case.reply_due_at)
+        .order_by(Case.escalation_level.desc(), Case.reply_due_at, Case.id)
     )
 
 
@@ -630,7 +630,7 @@ def my_open_cases(operator: Operator | int) -> list[Case]:
     return list(
         Case.select()
         .where((Case.first_receiver == operator) & (Case.status != CLOSED))
-        .order_by(Case.reply_due_at)
+        .order_by(Case.reply_due_at, Case.id)
     )
 
 
@@ -647,7 +647,7 @@ def earlier_at_place(
     )
     if exclude_id is not None:
         query = query.where(Case.id != exclude_id)
-    return list(query.order_by(Case.received_at.desc()))
+    return list(query.order_by(Case.received_at.desc(), Case.id.desc()))
 
 
 def recurrence_note(category: str, key: str, now: datetime, days: int = 30) -> str:

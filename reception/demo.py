@@ -361,7 +361,7 @@ def _cases(desk: _Desk, rng: random.Random, people: list[Resident], end: datetim
     cases.add_liaison(
         supervisor, water.id, "市自来水公司", "抢修热线", "主管道爆裂抢修中，预计今晚 22:00 前恢复供水"
     )
-    for case in list(Case.select().order_by(Case.received_at)):
+    for case in list(Case.select().order_by(Case.received_at, Case.id)):
         age = end - case.received_at
         if age < timedelta(hours=6):
             continue  # just dispatched

@@ -162,7 +162,7 @@ def _open_cases(now: datetime) -> Table:
         .switch(Case)
         .join(Department, join_type=JOIN.LEFT_OUTER, on=(Case.department == Department.id))
         .where(Case.status.in_([s for s in cases_mod.STATUSES if s != cases_mod.CLOSED]))  # status index
-        .order_by((Case.status.in_(cases_mod.UNREPLIED)).desc(), Case.reply_due_at)
+        .order_by((Case.status.in_(cases_mod.UNREPLIED)).desc(), Case.reply_due_at, Case.id)
     )
     for case in query:
         state = cases_mod.deadline_state(case, now)
@@ -193,7 +193,7 @@ def _open_cases(now: datetime) -> Table:
 
 def _callbacks(now: datetime) -> Table:
     rows: list[list[object]] = []
-    for cb in Callback.select().where(Callback.completed_at.is_null()).order_by(Callback.due_at):
+    for cb in Callback.select().where(Callback.completed_at.is_null()).order_by(Callback.due_at, Callback.id):
         rows.append(
             [
                 cb.name,
@@ -212,7 +212,7 @@ def _messages() -> Table:
         Message.select(Message, Department)
         .join(Department, join_type=JOIN.LEFT_OUTER)
         .where(Message.delivered_at.is_null())
-        .order_by(Message.created_at)
+        .order_by(Message.created_at, Message.id)
     ):
         target = msg.for_person or (msg.for_department.name if msg.for_department is not None else "")
         rows.append(
@@ -229,7 +229,9 @@ def _messages() -> Table:
 
 def _on_site(now: datetime) -> Table:
     rows: list[list[object]] = []
-    for visit in Visit.select().where(Visit.status == visits_mod.ON_SITE).order_by(Visit.arrived_at):
+    for visit in (
+        Visit.select().where(Visit.status == visits_mod.ON_SITE).order_by(Visit.arrived_at, Visit.id)
+    ):
         expired = visit.valid_until is not None and visit.valid_until < now
         rows.append(
             [
@@ -256,7 +258,7 @@ def _appointments(start: datetime, end: datetime) -> Table:
             & (Appointment.expected_at >= start)
             & (Appointment.expected_at < end)
         )
-        .order_by(Appointment.expected_at)
+        .order_by(Appointment.expected_at, Appointment.id)
     ):
         host = appt.staff_host
         resident = appt.resident
@@ -274,7 +276,7 @@ def _letters_due(now: datetime) -> Table:
         Letter.select(Letter, Department)
         .join(Department, join_type=JOIN.LEFT_OUTER)
         .where(Letter.status.in_(letters_mod.OPEN) & (Letter.reply_due_at < now + LETTERS_DUE_AHEAD))
-        .order_by(Letter.reply_due_at)
+        .order_by(Letter.reply_due_at, Letter.id)
     )
     for letter in query:
         rows.append(
@@ -298,7 +300,7 @@ def _incidents(start: datetime, end: datetime, title: str = "本班异常情况"
         Incident.select(Incident, Department)
         .join(Department, join_type=JOIN.LEFT_OUTER)
         .where((Incident.occurred_at >= start) & (Incident.occurred_at < end) & _at(Incident, desk))
-        .order_by(Incident.occurred_at)
+        .order_by(Incident.occurred_at, Incident.id)
     )
     for incident in query:
         told = incident.reported_to.name if incident.reported_to is not None else ""

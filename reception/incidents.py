@@ -101,7 +101,7 @@ def list_incidents(
         query = query.where(Incident.occurred_at >= start)
     if end is not None:
         query = query.where(Incident.occurred_at < end)
-    return list(query.order_by(Incident.occurred_at.desc()).limit(limit))
+    return list(query.order_by(Incident.occurred_at.desc(), Incident.id.desc()).limit(limit))
 
 
 __all__ = ["KINDS", "IncidentInput", "ValidationError", "list_incidents", "record_incident"]

@@ -79,7 +79,7 @@ def search(text: str = "", limit: int = 50) -> list[KnowledgeEntry]:
             | KnowledgeEntry.body.contains(q)
             | KnowledgeEntry.tags.contains(q)
         )
-    return list(query.order_by(KnowledgeEntry.title).limit(limit))
+    return list(query.order_by(KnowledgeEntry.title, KnowledgeEntry.id).limit(limit))
 
 
 def get(entry_id: int) -> KnowledgeEntry:

@@ -363,7 +363,7 @@ def letters_due_between(start: datetime, end: datetime) -> list[Letter]:
     return list(
         Letter.select()
         .where(Letter.status.in_(OPEN) & (Letter.reply_due_at < end))
-        .order_by(Letter.reply_due_at)
+        .order_by(Letter.reply_due_at, Letter.id)
     )
 
 

@@ -52,7 +52,7 @@ def list_messages(undelivered_only: bool = True, limit: int = 500) -> list[Messa
     query = Message.select()
     if undelivered_only:
         query = query.where(Message.delivered_at.is_null())
-    return list(query.order_by(Message.created_at.desc()).limit(limit))
+    return list(query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit))
 
 
 def count_undelivered() -> int:

@@ -415,7 +415,9 @@ def checkout(session: Session, visit_id: int) -> Visit:
 
 
 def on_site(limit: int = 1000) -> list[Visit]:
-    return list(Visit.select().where(Visit.status == ON_SITE).order_by(Visit.arrived_at).limit(limit))
+    return list(
+        Visit.select().where(Visit.status == ON_SITE).order_by(Visit.arrived_at, Visit.id).limit(limit)
+    )
 
 
 def count_on_site(now: datetime) -> tuple[int, int]:
@@ -434,7 +436,7 @@ def not_checked_out(day: date) -> list[Visit]:
     return list(
         Visit.select()
         .where((Visit.status == ON_SITE) & (Visit.arrived_at >= start) & (Visit.arrived_at < end))
-        .order_by(Visit.arrived_at)
+        .order_by(Visit.arrived_at, Visit.id)
     )
 
 
@@ -571,7 +573,7 @@ def appointments_for_day(day: date, include_done: bool = True) -> list[Appointme
     query = Appointment.select().where((Appointment.expected_at >= start) & (Appointment.expected_at < end))
     if not include_done:
         query = query.where(Appointment.status == EXPECTED)
-    return list(query.order_by(Appointment.expected_at))
+    return list(query.order_by(Appointment.expected_at, Appointment.id))
 
 
 def appointments_between(start: datetime, end: datetime) -> list[Appointment]:
@@ -583,7 +585,7 @@ def appointments_between(start: datetime, end: datetime) -> list[Appointment]:
             & (Appointment.expected_at >= start)
             & (Appointment.expected_at < end)
         )
-        .order_by(Appointment.expected_at)
+        .order_by(Appointment.expected_at, Appointment.id)
     )
 
 
@@ -694,7 +696,11 @@ def remove_watch_entry(session: Session, entry_id: int) -> None:
 
 
 def list_watch_entries() -> list[WatchEntry]:
-    return list(WatchEntry.select().where(WatchEntry.active == True).order_by(WatchEntry.added_at.desc()))  # noqa: E712
+    return list(
+        WatchEntry.select()
+        .where(WatchEntry.active == True)  # noqa: E712
+        .order_by(WatchEntry.added_at.desc(), WatchEntry.id.desc())
+    )
 
 
 def local_expected(local_text: str) -> datetime:
