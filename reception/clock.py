@@ -12,14 +12,24 @@ from zoneinfo import ZoneInfo
 DEFAULT_TZ = "Asia/Shanghai"
 
 
+def system_utc() -> datetime:
+    """This PC's clock, naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 class Clock:
-    """The system clock."""
+    """The system clock — on a site with several desks, set right by the database server's.
+
+    ``offset`` is shared by every system clock of the process: :func:`reception.startup` sets it
+    to the server's clock minus this PC's when the desk works on a PostgreSQL server, so that the
+    desks agree on the time records are stamped with and on the day serial numbers count."""
 
     tz: ZoneInfo = ZoneInfo(DEFAULT_TZ)
+    offset: timedelta = timedelta(0)
 
     def now(self) -> datetime:
         """Current time, naive UTC (the form stored in the database)."""
-        return datetime.now(UTC).replace(tzinfo=None)
+        return system_utc() + Clock.offset
 
     def local_now(self) -> datetime:
         return to_local(self.now(), self.tz)

@@ -16,17 +16,23 @@ restored. Every backup also runs a full ``quick_check`` of the open database fir
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import peewee
 
 from reception import config, db, desk
 from reception.backup import check_file
+from reception.clock import Clock, system_utc
 from reception.errors import DamagedDatabase
 from reception.migrations import migrate
 from reception.paths import DataDir
+
+log = logging.getLogger(__name__)
 
 CLEAN_EXIT_SUFFIX = ".clean-exit"
 _HEADER_MAGIC = b"SQLite format 3\x00"
@@ -107,6 +113,29 @@ def _cheap_check(path: Path) -> str:
     return "ok"
 
 
+CLOCK_WARNING = timedelta(minutes=1)
+
+
+def server_clock_offset(local_utc: Callable[[], datetime] = system_utc) -> timedelta:
+    """The server's clock minus this PC's (naive UTC both; the PC's reading is taken halfway
+    through the round trip)."""
+    before = local_utc()
+    server_now = db.current().execute_sql("SELECT now() AT TIME ZONE 'UTC'").fetchone()[0]
+    after = local_utc()
+    return server_now - (before + (after - before) / 2)
+
+
+def follow_server_clock(local_utc: Callable[[], datetime] = system_utc) -> timedelta:
+    """Desks on one server stamp records with the server's time (their own clocks may be
+    minutes apart, which would shuffle the order of records and the day serial numbers count
+    in). Returns the offset; more than a minute is logged for the administrator to fix."""
+    offset = server_clock_offset(local_utc)
+    Clock.offset = offset
+    if abs(offset) > CLOCK_WARNING:
+        log.warning("this PC's clock differs from the database server's by %d s", offset.total_seconds())
+    return offset
+
+
 def check_at_start(data: DataDir) -> str:
     """``'ok'`` or the problem found: the cheap check after a clean exit that left the file as
     recorded, the full ``quick_check`` otherwise (or when the cheap check fails)."""
@@ -148,6 +177,7 @@ def open_data_dir(data: DataDir, *, interactive: bool = False) -> peewee.Databas
         db.set_interactive_wait(800 if interactive else None)
         try:
             migrate(database)
+            follow_server_clock()
         except Exception:
             db.close_database()
             raise

@@ -3,11 +3,12 @@ desk, and the command line's choice of database."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pytest
 
-from reception import calls, config, desk, handover, residents, shifts, visits
+from reception import calls, config, db, desk, handover, residents, shifts, visits
 from reception.calls import CallInput, Outcome
 from reception.errors import ValidationError
 from reception.models import AuditLog, Case, CaseEvent, Department
@@ -119,3 +120,21 @@ def test_each_desk_has_its_own_shift_and_report(receptionist, supervisor, clock)
     assert dict(map(tuple, report.figures))["来电"] == 1 and report.shift_label == "第 1 班（服务中心）"
     daily = handover.for_day(date(2026, 11, 26), clock.now())  # the whole site
     assert dict(map(tuple, daily.figures))["来电"] == 3 and "（南门岗）" in daily.shift_label
+
+
+@pytest.mark.skipif(not os.environ.get("RECEPTION_TEST_DATABASE"), reason="needs a PostgreSQL test server")
+def test_desks_on_a_server_stamp_records_with_the_servers_time(database, caplog):
+    """A PC whose clock is five minutes slow still stamps records (and counts serial days) in
+    the server's time, and the difference is logged for the administrator."""
+    from reception.clock import Clock, system_utc
+    from reception.startup import follow_server_clock
+
+    try:
+        offset = follow_server_clock(lambda: system_utc() - timedelta(minutes=5))
+        assert abs(offset - timedelta(minutes=5)) < timedelta(seconds=2)
+        server_now = db.current().execute_sql("SELECT clock_timestamp() AT TIME ZONE 'UTC'").fetchone()[0]
+        assert abs(Clock().now() - timedelta(minutes=5) - server_now) < timedelta(seconds=2)
+        assert "differs from the database server's by" in caplog.text
+        assert abs(follow_server_clock()) < timedelta(seconds=2)  # a right clock: nothing to add
+    finally:
+        Clock.offset = timedelta(0)
