@@ -203,6 +203,17 @@ def smoke(bundle: Path) -> None:
             run(cli, ["report", "complaints", "--out", str(complaints), *d], env, tmp)
             expect_text(complaints, "投诉")
 
+        step("PostgreSQL driver (a server that is not there)")
+        nowhere = [
+            "--data-dir",
+            str(tmp / "server-site"),
+            "--database",
+            "postgresql://reception:pw@127.0.0.1:1/x",
+        ]
+        proc = run(cli, ["audit", "verify", *nowhere], env, tmp, check=False)
+        if proc.returncode != 1 or "无法连接数据库服务器" not in proc.stderr or ":pw@" in proc.stderr:
+            raise SmokeFailure(f"connecting to a missing server did not fail cleanly\n{_output(proc)}")
+
         step("window (offscreen)")
         window_env = dict(env, RECEPTION_READY_EXIT="1", RECEPTION_AUTO_LOGIN="qiantai1:demo1234")
         # On Windows the windowed reception.exe has no stdout to print READY to: use the console twin.

@@ -96,6 +96,28 @@ def _open_postgres(address: str) -> peewee.PostgresqlDatabase:
     return ServerDatabase(name, **params)
 
 
+def _connect_error(address: str, exc: BaseException) -> StorageError:
+    """Why the server could not be reached, in Chinese (the driver's reasons are English)."""
+    code = _pg_code(exc) or ""
+    text = str(exc).lower()
+    where = display_address(address)
+    if "password authentication failed" in text or ("role" in text and "does not exist" in text):
+        return StorageError(
+            f"数据库服务器拒绝登录（{where}）：账号或密码有误。请联系管理员。", retryable=False
+        )
+    if "database" in text and "does not exist" in text:
+        return StorageError(
+            f"数据库服务器上没有这个数据库（{where}）。请检查地址或联系管理员。", retryable=False
+        )
+    if "no pg_hba.conf entry" in text:
+        return StorageError(
+            f"数据库服务器不允许本机连接（{where}）。请联系管理员（pg_hba.conf）。", retryable=False
+        )
+    if code.startswith("08") or not code:
+        return StorageError(f"无法连接数据库服务器（{where}）。请检查网络和服务器是否开启，或联系管理员。")
+    return translate_error(exc)
+
+
 def open_database(target: Path | str) -> peewee.Database:
     """Open the SQLite file (creating it if needed) or connect to the PostgreSQL server of a
     ``postgresql://`` address, bind the proxy and return the database. Migrations are applied
@@ -109,7 +131,7 @@ def open_database(target: Path | str) -> peewee.Database:
         try:
             db.connect(reuse_if_open=True)
         except (peewee.DatabaseError, peewee.InterfaceError) as exc:
-            raise translate_error(exc) from exc
+            raise _connect_error(str(target), exc) from exc
         return db
     db = peewee.SqliteDatabase(str(target), pragmas=PRAGMAS, lock_type="IMMEDIATE", timeout=5)
     database.initialize(db)

@@ -10,7 +10,7 @@ import pytest
 
 from reception import calls, config, db, desk, handover, residents, shifts, visits
 from reception.calls import CallInput, Outcome
-from reception.errors import ValidationError
+from reception.errors import StorageError, ValidationError
 from reception.models import AuditLog, Case, CaseEvent, Department
 from reception.paths import DataDir
 from reception.visits import BusinessVisitInput
@@ -138,3 +138,28 @@ def test_desks_on_a_server_stamp_records_with_the_servers_time(database, caplog)
         assert abs(follow_server_clock()) < timedelta(seconds=2)  # a right clock: nothing to add
     finally:
         Clock.offset = timedelta(0)
+
+
+def test_an_unreachable_server_is_reported_in_chinese_without_its_password(tmp_path, capsys):
+    from reception import cli
+
+    with pytest.raises(StorageError) as failed:
+        db.open_database("postgresql://reception:s3cret@127.0.0.1:1/reception")
+    assert "无法连接数据库服务器（postgresql://reception@127.0.0.1:1/reception）" in failed.value.message
+    assert "s3cret" not in failed.value.message
+    where = ["--data-dir", str(tmp_path), "--database", "postgresql://reception:s3cret@127.0.0.1:1/x"]
+    assert cli.main(["audit", "verify", *where]) == 1
+    err = capsys.readouterr().err
+    assert "无法连接数据库服务器" in err and "s3cret" not in err
+    assert db.display_address("postgres://a:b@h:5/d") == "postgres://a@h:5/d"
+
+
+@pytest.mark.skipif(not os.environ.get("RECEPTION_TEST_DATABASE"), reason="needs a PostgreSQL test server")
+def test_a_wrong_account_or_database_name_is_named_as_such():
+    from tests.conftest import TEST_SERVER, server_address
+
+    with pytest.raises(StorageError, match="上没有这个数据库"):
+        db.open_database(server_address("no_such_database"))
+    scheme, rest = TEST_SERVER.split("://", 1)
+    with pytest.raises(StorageError, match="账号或密码有误"):
+        db.open_database(f"{scheme}://no_such_role@{rest.split('@', 1)[1]}")
