@@ -502,6 +502,13 @@ _FIELD_LABELS = {
 }
 
 
+def _shown(value: object) -> object:
+    """A changed value as the history shows it (是/否 for yes-no fields)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
 def _describe(detail: str) -> str:
     import json
 
@@ -510,7 +517,9 @@ def _describe(detail: str) -> str:
     data = json.loads(detail)
     changed = data.get("changed")
     if isinstance(changed, dict):
-        return "；".join(f"{_FIELD_LABELS.get(k, k)}：{old} → {new}" for k, (old, new) in changed.items())
+        return "；".join(
+            f"{_FIELD_LABELS.get(k, k)}：{_shown(old)} → {_shown(new)}" for k, (old, new) in changed.items()
+        )
     parts = [f"{_FIELD_LABELS[k]} {val}" for k, val in data.items() if k in _FIELD_LABELS and val]
     return "，".join(parts)
 

@@ -3,6 +3,7 @@
 reception [--data-dir DIR]                      the window
 reception residents import FILE [--data-dir DIR]
 reception demo --data-dir DIR
+reception migrate-to postgresql://user@host/dbname [--switch] [--data-dir DIR]
 reception report complaints [--month YYYY-MM] --out FILE.pdf [--data-dir DIR]
 reception report handover --date YYYY-MM-DD [--shift N] --out FILE.pdf [--data-dir DIR]
 reception report daily --date YYYY-MM-DD --out FILE.pdf [--data-dir DIR]
@@ -122,6 +123,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="在空的数据文件夹中生成演示物业（住户、部门、几周的来电）")
     _data_dir_option(demo, top=False)
+
+    move = commands.add_parser(
+        "migrate-to",
+        help="把数据文件夹中的 SQLite 数据库迁移到 PostgreSQL 服务器上的空数据库（原文件不改动）",
+    )
+    move.add_argument(
+        "address",
+        metavar="postgresql://用户@服务器/库名",
+        help="目标数据库的地址（服务器上新建的空数据库）。显示时不含密码。",
+    )
+    move.add_argument(
+        "--switch",
+        action="store_true",
+        help="迁移成功后把地址写入数据文件夹的 reception.ini，本机的前台程序从下次启动起使用服务器",
+    )
+    _data_dir_option(move, top=False)
     return parser
 
 
@@ -324,6 +341,45 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate_to(args: argparse.Namespace) -> int:
+    from reception import config, migrate_to
+    from reception.db import display_address, is_server_address
+
+    if args.database:
+        raise ReceptionError("migrate-to 的目标地址直接写在命令中，不需要 --database。")
+    if not is_server_address(args.address):
+        raise ReceptionError(
+            f"目标应为 PostgreSQL 数据库地址，例如 postgresql://reception@192.168.1.10/reception：{args.address}"
+        )
+    data = DataDir(args.data_dir)
+    source = migrate_to.source_in(data.root)
+    result = migrate_to.migrate_to(source, args.address, progress=print)
+    print(f"迁移完成：共 {result.rows} 条记录，用时 {result.seconds:.1f} 秒。各表记录数（SQLite → 服务器）：")
+    for table in result.tables:
+        print(f"  {table.label}（{table.table}）：{table.source} → {table.server}")
+    if result.audit_problems:
+        count = len(result.audit_problems)
+        print(f"注意：审计日志在原 SQLite 数据库中已有 {count} 处问题，已原样迁移（未改动，便于追查）：")
+        for line in result.audit_problems:
+            print(f"  {line}")
+    else:
+        print(f"审计日志校验链完整（{result.audit_entries} 条）。")
+    files = migrate_to.attachment_files(data.attachments)
+    print(f"附件文件（{files} 个）仍保存在本数据文件夹的 attachments 文件夹中，没有复制到服务器。")
+    print(f"原 SQLite 文件 {source} 没有改动，可留作迁移前的存档。")
+    ini = config.path(data.root)
+    if args.switch:
+        migrate_to.switch_to_server(data.root, args.address)
+        print(f"已把数据库地址写入 {ini}：本机的前台程序下次启动时使用服务器 {result.address}。")
+    else:
+        print(f"下一步：在 {ini} 中写入下面两行（或迁移时加 --switch 由程序写入），再启动程序：")
+        print(f"  [数据库]\n  地址 = {result.address}")
+        if display_address(args.address) != args.address:
+            print("  （地址中的密码没有显示：请补上，或把密码放在本机的 .pgpass 文件中。）")
+    print("服务器上数据库的备份由服务器负责（例如定时运行 pg_dump）；本程序的自动备份只针对 SQLite 文件。")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None, open_window: WindowLauncher | None = None) -> int:
     """``open_window`` is supplied by the Qt launcher; the core never imports the UI."""
     parser = build_parser()
@@ -351,6 +407,8 @@ def main(argv: Sequence[str] | None = None, open_window: WindowLauncher | None =
             return _privacy_notice(args)
         if args.command == "demo":
             return _demo(args)
+        if args.command == "migrate-to":
+            return _migrate_to(args)
         if args.command == "report":
             return _REPORTS[args.report_command](args)
     except ReceptionError as exc:

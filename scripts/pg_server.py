@@ -88,7 +88,8 @@ def start(folder: Path, port: int | None = None) -> str:
     port = port or _free_port()
     options = (
         f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={folder} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
+        "-c autovacuum=off"
     )
     _run_as_server(
         [_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-o", options, "-w", "start"]

@@ -72,7 +72,18 @@ class ServerDatabases:
         return name
 
     def drop(self, name: str) -> None:
-        self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        """Drop a test database; one still in use by a process of another role (which FORCE may
+        not end) is left on the throwaway server rather than failing the test that used it."""
+        import time
+
+        import psycopg2
+
+        for attempt in range(3):
+            try:
+                self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except psycopg2.errors.InsufficientPrivilege:
+                time.sleep(0.2 * (attempt + 1))
 
     def close(self) -> None:
         self.drop(self.TEMPLATE)

@@ -253,6 +253,7 @@ def test_edits_are_audited_masked_and_refused_when_stale(receptionist, clock):
     assert updated.version == 2 and updated.caller_phone == "13700002222"
     texts = [line.text for line in calls.call_history(call.id)]
     assert any("137****1111 → 137****2222" in t for t in texts)
+    assert any("身份核实：否 → 是" in t for t in texts) and not any("True" in t for t in texts)
     assert not any("13700001111" in t or "13700002222" in t for t in texts)
     with pytest.raises(ConflictError):
         calls.update_call(receptionist, call.id, edit, expected_version=1)

@@ -1,5 +1,9 @@
 """One call record: everything it holds (phone masked), what it created, its read-back and its
-history, with an edit mode for corrections (:func:`reception.calls.update_call`)."""
+history, with an edit mode for corrections (:func:`reception.calls.update_call`).
+
+If someone else (at another desk) corrected the call meanwhile, the save is refused: the dialog
+then shows the newer record, and the operator's own changes are kept in a yellow box beside it,
+from which they can be put back into the form (on top of the newer record) and saved again."""
 
 from __future__ import annotations
 
@@ -40,6 +44,8 @@ _STYLE = """
 QLabel#title { color: #0d3c6e; }
 QLabel#caption { color: #5f6b7a; }
 QFrame#readbackBox { background: #fffbe6; border: 1px solid #e6d48a; border-radius: 6px; }
+QFrame#conflictBox { background: #fff4dc; border: 1px solid #f0c36d; border-radius: 6px; }
+QLabel#conflictText { color: #8a5300; }
 QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] {
     background: #f3f5f7; border: 1px solid #dde3e9; }
 """
@@ -75,6 +81,7 @@ class CallDetailDialog(QDialog):
         self._session = session
         self._call: Call = calls.get_call(call_id)
         self._editing = False
+        self._mine: dict[str, object] = {}  # the operator's changes refused by a conflict
         self._shown_phone = ""
         self._errors: dict[str, tuple[QWidget, QLabel]] = {}
         self.setStyleSheet(_STYLE)
@@ -102,6 +109,7 @@ class CallDetailDialog(QDialog):
             ("time", "登记时间"),
             ("duration", "通话时长"),
             ("operator", "首问接待人"),
+            ("desk", "登记前台"),
             ("outcome", "处理结果"),
             ("department", "处理部门"),
             ("alerted", "紧急通知"),
@@ -200,6 +208,26 @@ class CallDetailDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.history_view, 1)
 
+        self.conflict_box = QFrame()
+        self.conflict_box.setObjectName("conflictBox")
+        conflict_row = QHBoxLayout(self.conflict_box)
+        conflict_row.setContentsMargins(10, 6, 10, 6)
+        self.conflict_label = QLabel()
+        self.conflict_label.setObjectName("conflictText")
+        self.conflict_label.setWordWrap(True)
+        self.conflict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reapply_button = QPushButton(self.tr("在最新内容上重新修改"))
+        self.reapply_button.setToolTip(self.tr("把您的修改填回表单（其余内容为最新内容），核对后再保存"))
+        self.reapply_button.clicked.connect(self.reapply_mine)
+        self.discard_button = QPushButton(self.tr("放弃我的修改"))
+        self.discard_button.clicked.connect(self.discard_mine)
+        conflict_row.addWidget(self.conflict_label, 1)
+        for button in (self.reapply_button, self.discard_button):
+            button.setAutoDefault(False)
+            conflict_row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self.conflict_box.hide()
+        layout.addWidget(self.conflict_box)
+
         self.general_error = error_label()
         layout.addWidget(self.general_error)
         buttons = QHBoxLayout()
@@ -247,6 +275,7 @@ class CallDetailDialog(QDialog):
         f["time"].setText(format_local(c.saved_at, "%Y-%m-%d %H:%M"))
         f["duration"].setText(_duration(c.duration_s))
         f["operator"].setText(c.operator.display_name)
+        f["desk"].setText(c.desk or self.tr("—"))
         f["outcome"].setText(c.outcome)
         dept = c.department.name if c.department_id else ""
         f["department"].setText("，".join(p for p in (dept, c.taken_by) if p) or self.tr("—"))
@@ -368,8 +397,8 @@ class CallDetailDialog(QDialog):
         except ValidationError as exc:
             self._show_errors(exc.fields)
             return False
-        except ConflictError as exc:
-            msgbox.error(self, self.tr("未能保存修改"), exc.message)
+        except ConflictError:
+            self._conflict()
             return False
         except StorageError as exc:
             msgbox.error(self, self.tr("未能保存修改"), exc.message)
@@ -378,9 +407,94 @@ class CallDetailDialog(QDialog):
             msgbox.error(self, self.tr("未能保存修改"), exc.message)
             return False
         self._call = call
+        self._mine = {}
+        self.conflict_box.hide()
         self._load()
         self.saved.emit(call)
         return True
+
+    # ---- someone else changed the call meanwhile ---------------------------------------------------
+    def _changes(self) -> dict[str, object]:
+        """The fields the operator changed in the form (name → the value typed)."""
+        e = self.build_edit()
+        return {name: getattr(e, name) for name in _EDITABLE if getattr(e, name) != getattr(self._call, name)}
+
+    def _conflict(self) -> None:
+        """The save was refused (a newer version exists): show the newer record and keep the
+        operator's changes beside it."""
+        mine = self._changes()
+        try:
+            newer = calls.get_call(self._call.id)
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("未能保存修改"), exc.message)
+            return
+        self._call = newer
+        self._mine = mine
+        self._load()  # the newer record, read-only
+        self.conflict_label.setText(
+            self.tr("这条记录刚被其他人修改，您的修改未保存。上面显示的是最新内容。\n您的修改：{0}").format(
+                self._mine_text() or self.tr("（无）")
+            )
+        )
+        self.conflict_box.show()
+        msgbox.error(
+            self,
+            self.tr("未能保存修改"),
+            self.tr(
+                "这条记录已被其他人修改，您的修改未保存。\n窗口中已显示最新内容；"
+                "您的修改保留在黄色提示框中，可点“在最新内容上重新修改”后核对保存。"
+            ),
+        )
+
+    def _mine_text(self) -> str:
+        captions = {
+            "caller_name": self.tr("来电人"),
+            "caller_phone": self.tr("电话"),
+            "location": self.tr("地址"),
+            "identity_verified": self.tr("身份核实"),
+            "category": self.tr("类别"),
+            "content": self.tr("来电内容"),
+            "answer": self.tr("答复内容"),
+        }
+        parts = []
+        for name, value in self._mine.items():
+            if name == "caller_phone":
+                shown = phones.mask(str(value))
+            elif name == "identity_verified":
+                shown = self.tr("已核实") if value else self.tr("未核实")
+            else:
+                shown = " ".join(str(value).split())
+            parts.append(f"{captions[name]}：{shown or self.tr('（空）')}")
+        return "；".join(parts)
+
+    def has_refused_changes(self) -> bool:
+        return bool(self._mine)
+
+    def reapply_mine(self) -> None:
+        """Edit the newer record with the operator's changes put back into the form."""
+        mine, self._mine = self._mine, {}
+        self.conflict_box.hide()
+        self._set_editing(True)
+        for name, value in mine.items():
+            if name == "caller_name":
+                self.name_edit.setText(str(value))
+            elif name == "caller_phone":
+                self.phone_edit.setText(str(value))
+            elif name == "location":
+                self.location_edit.setText(str(value))
+            elif name == "identity_verified":
+                self.identity_check.setChecked(bool(value))
+            elif name == "category":
+                self.category_combo.setCurrentIndex(self.category_combo.findData(value))
+            elif name == "content":
+                self.content_edit.setPlainText(str(value))
+            elif name == "answer":
+                self.answer_edit.setPlainText(str(value))
+        self.name_edit.setFocus()
+
+    def discard_mine(self) -> None:
+        self._mine = {}
+        self.conflict_box.hide()
 
     def error_text(self, field: str) -> str:
         entry = self._errors.get(field)
@@ -422,10 +536,8 @@ class CallDetailDialog(QDialog):
         )
 
     def reject(self) -> None:
-        if (
-            self._editing
-            and self._dirty()
-            and not msgbox.ask(self, self.tr("放弃修改"), self.tr("修改尚未保存，确定放弃吗？"))
+        if ((self._editing and self._dirty()) or self._mine) and not msgbox.ask(
+            self, self.tr("放弃修改"), self.tr("修改尚未保存，确定放弃吗？")
         ):
             return
         super().reject()

@@ -32,6 +32,7 @@ from ui.call_detail_dialog import CallDetailDialog
 from ui.call_form import CallForm
 from ui.call_list_model import CallListModel
 from ui.callbacks_panel import CallbacksPanel
+from ui.list_position import kept_place
 from ui.messages_panel import MessagesPanel
 
 # Date range quick choices (data of the range combo).
@@ -262,6 +263,16 @@ class CallTab(QWidget):
         self._update_count()
         self.messages_panel.refresh()
         self.callbacks_panel.refresh()
+
+    def reload_lists(self) -> None:
+        """Something was saved (here or at another desk): re-read the call list and the panels
+        with the filter in force, keeping each list's selection and scroll position. The call
+        form and anything typed beside the panels are left as they are."""
+        with kept_place(self.view):
+            self.model.refresh()
+        self._update_count()
+        self.messages_panel.reload_rows()
+        self.callbacks_panel.reload_rows()
 
     def _update_count(self) -> None:
         self.count_label.setText(self.tr("共 {0} 条").format(self.model.total()))

@@ -28,6 +28,7 @@ from reception.session import Session
 from ui import msgbox
 from ui.call_list_model import RowsTableModel
 from ui.forms import error_label
+from ui.list_position import kept_place
 
 DUE, NAME, PHONE, REASON = range(4)
 OVERDUE_BRUSH = QBrush(QColor("#c62828"))
@@ -142,6 +143,29 @@ class CallbacksPanel(QWidget):
         self.number_button.setEnabled(count > 0)
         if count:
             self.view.selectRow(0)
+        self._emit_counts()
+
+    def reload_rows(self) -> None:
+        """Re-read the callbacks (something was saved, maybe at another desk) keeping the
+        selected callback and the result being typed. If the selected one was completed at
+        another desk while a result was being typed, nothing is selected (the result cannot go
+        to a different callback by mistake) and the operator is told."""
+        current = self.selected()
+        typed = self.result_edit.text().strip()
+        with kept_place(self.view):
+            self.model.set_rows(callbacks.list_callbacks())
+        count = self.model.rowCount()
+        self.empty_label.setVisible(count == 0)
+        self.result_edit.setEnabled(count > 0)
+        self.complete_button.setEnabled(count > 0)
+        self.number_button.setEnabled(count > 0)
+        if self.selected() is None:
+            if current is not None and typed:
+                self.view.clearSelection()
+                self.error.setText(self.tr("所选回电已在其他前台完成，请重新选择。"))
+                self.error.show()
+            elif count and not typed:
+                self.view.selectRow(0)
         self._emit_counts()
 
     def recolor(self) -> None:

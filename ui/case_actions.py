@@ -2,9 +2,11 @@
 knowledge base), 处理完成, 回访, 关闭, 重新打开, 外部联络.
 
 Each form calls one function of :mod:`reception.cases`; ``done_with(case)`` carries the updated
-case back to the detail dialog. A ValidationError is shown beside the fields; a ConflictError
-(someone else changed the case meanwhile) is shown and the form closes with ``done_with(None)``
-so that the detail dialog reloads."""
+case back to the detail dialog. A ValidationError is shown beside the fields. A ConflictError
+(someone else — at another desk — changed the case meanwhile) is shown; the form then sends
+``done_with(None)`` so that the detail dialog behind it shows the newer case, and stays open
+with what the operator typed, to be checked against the newer case and saved again (against
+the newer version) or cancelled."""
 
 from __future__ import annotations
 
@@ -77,8 +79,13 @@ class CaseActionDialog(QDialog):
         )
         head.setObjectName("hint")
         head.setWordWrap(True)
+        self.conflict_label = QLabel()
+        self.conflict_label.setObjectName("warn")
+        self.conflict_label.setWordWrap(True)
+        self.conflict_label.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(head)
+        layout.addWidget(self.conflict_label)
         layout.addLayout(self.form, 1)
         layout.addWidget(self.general_error)
         self._button_box, self.ok_button, _cancel = dialog_buttons(self._ok_text(), self.tr("取消"))
@@ -97,15 +104,14 @@ class CaseActionDialog(QDialog):
 
     def submit(self) -> Case | None:
         self.errors.clear()
+        self.conflict_label.hide()
         try:
             case = self._call()
         except ValidationError as exc:
             self.errors.show_error(exc)
             return None
-        except ConflictError as exc:
-            msgbox.error(self, self.tr("已被其他人更新"), exc.message)
-            self.done_with.emit(None)
-            self.done(QDialog.DialogCode.Rejected)
+        except ConflictError:
+            self._conflict()
             return None
         except ReceptionError as exc:
             msgbox.error(self, self.tr("未能保存"), exc.message)
@@ -116,6 +122,44 @@ class CaseActionDialog(QDialog):
 
     def _call(self) -> Case:
         raise NotImplementedError
+
+    def _conflict(self) -> None:
+        """Someone else changed the case: the detail dialog shows the newer case, this form
+        keeps what was typed and will save against the newer version if confirmed again."""
+        self.done_with.emit(None)  # the detail dialog re-reads the case
+        try:
+            self._case = cases.get_case(self._case.id)
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("已被其他人更新"), exc.message)
+            self.done(QDialog.DialogCode.Rejected)
+            return
+        self.conflict_label.setText(
+            self.tr(
+                "这张工单刚被其他人更新（现在状态：{0}），您的操作未保存。工单详情已显示最新内容；"
+                "您填写的内容仍在这里，请核对后再点“{1}”，或点“取消”放弃。"
+            ).format(self.tr(self._case.status), self._ok_text())
+        )
+        self.conflict_label.show()
+        msgbox.error(
+            self,
+            self.tr("已被其他人更新"),
+            self.tr(
+                "这张工单已被其他人更新，您的操作未保存。\n工单详情已刷新为最新内容；"
+                "您填写的内容仍保留在窗口中，请核对后再保存。"
+            ),
+        )
+        self._grow_to_fit()
+
+    def _grow_to_fit(self) -> None:
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        if self.height() < self.sizeHint().height():
+            self.resize(self.width(), self.sizeHint().height())
+
+    def has_conflict(self) -> bool:
+        """The last save was refused because the case had been changed meanwhile."""
+        return self.conflict_label.isVisibleTo(self)
 
 
 class DispatchDialog(CaseActionDialog):

@@ -186,13 +186,17 @@ class CaseDetailDialog(QDialog):
             ("department", "处理部门"),
             ("handler", "处理人"),
             ("received", "受理时间"),
+            ("desk", "受理前台"),
             ("resolve", "解决时限"),
             ("replied", "答复时间"),
             ("closed", "关闭时间"),
+            ("", ""),  # keeps 市政设施 / 外部单位 on one row
             ("utility", "市政设施"),
             ("agency", "外部单位"),
         ]
         for i, (key, caption) in enumerate(names):
+            if not key:
+                continue
             cap = QLabel(self.tr(caption))
             cap.setObjectName("caption")
             value = QLabel()
@@ -330,6 +334,7 @@ class CaseDetailDialog(QDialog):
             "department": c.department.name if c.department_id else self.tr("（待派单）"),
             "handler": c.handler or "—",
             "received": format_local(c.received_at),
+            "desk": c.desk or "—",
             "resolve": format_local(c.resolve_due_at) or "—",
             "replied": format_local(c.replied_at) or self.tr("尚未答复"),
             "closed": format_local(c.closed_at) or "—",

@@ -36,6 +36,7 @@ from ui.case_escalation_panel import CaseEscalationPanel
 from ui.case_form import CaseForm
 from ui.case_list_model import CaseListModel
 from ui.drafts_support import has_draft
+from ui.list_position import kept_place
 
 MY_OPEN, ALL_OPEN, OVERDUE, CLOSED, ALL = "mine", "open", "overdue", "closed", "all"
 VIEWS = [
@@ -222,6 +223,17 @@ class CaseTab(QWidget):
         self.apply_filter()
         if self.escalation_panel.isVisibleTo(self):
             self.escalation_panel.refresh()
+
+    def reload_lists(self) -> None:
+        """Something was saved (here or at another desk): re-read the list with the filter in
+        force and the escalation list, keeping the selected case and the scroll position (a
+        search being typed and the new-case form are left alone)."""
+        with kept_place(self.view):
+            self.model.refresh()
+        self._update_count()
+        if self.escalation_panel.isVisibleTo(self):
+            with kept_place(self.escalation_panel.view):
+                self.escalation_panel.refresh()
 
     def tick(self) -> None:
         """Every minute: the countdowns move on (no database read for the list)."""

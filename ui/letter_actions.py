@@ -2,7 +2,10 @@
 登记答复 (date, channel, what was answered, by whom, the reply documents).
 
 Each calls one service; ``done_with(letter)`` carries the updated letter back to the detail
-dialog. A ConflictError (someone else changed the letter) is shown and the form closes."""
+dialog. A ConflictError (someone else — at another desk — changed the letter meanwhile) is
+shown; the form sends ``done_with(None)`` so that the detail dialog behind it shows the newer
+letter, and stays open with what the operator typed, to be checked and saved again (against the
+newer version) or cancelled."""
 
 from __future__ import annotations
 
@@ -54,8 +57,16 @@ class _ActionDialog(QDialog):
         head = QLabel(self.tr("{0}　{1}").format(letter.serial, letter.subject))
         head.setWordWrap(True)
         head.setObjectName("hint")
+        self.conflict_label = QLabel()
+        self.conflict_label.setWordWrap(True)
+        self.conflict_label.setStyleSheet(
+            "color: #8a5300; background: #fff4dc; border: 1px solid #f0d9a8;"
+            " border-radius: 4px; padding: 4px 8px;"
+        )
+        self.conflict_label.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(head)
+        layout.addWidget(self.conflict_label)
         layout.addLayout(self.form, 1)
         layout.addWidget(self.general_error)
         box, self.ok_button, _cancel = dialog_buttons(self._ok_text(), self.tr("取消"))
@@ -74,14 +85,14 @@ class _ActionDialog(QDialog):
 
     def submit(self) -> Letter | None:
         self.errors.clear()
+        self.conflict_label.hide()
         try:
             letter = self._call()
         except ValidationError as exc:
             self.errors.show_error(exc)
             return None
-        except ConflictError as exc:
-            msgbox.error(self, self.tr("未能保存"), exc.message)
-            self.done(QDialog.DialogCode.Rejected)
+        except ConflictError:
+            self._conflict()
             return None
         except ReceptionError as exc:
             msgbox.error(self, self.tr("未能保存"), exc.message)
@@ -92,6 +103,41 @@ class _ActionDialog(QDialog):
 
     def _call(self) -> Letter:
         raise NotImplementedError
+
+    def _conflict(self) -> None:
+        """Someone else changed the letter: the detail dialog shows the newer letter, this form
+        keeps what was typed and saves against the newer version if confirmed again."""
+        self.done_with.emit(None)  # the detail dialog re-reads the letter
+        try:
+            self._letter = letters.get_letter(self._letter.id)
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("已被其他人修改"), exc.message)
+            self.done(QDialog.DialogCode.Rejected)
+            return
+        self.conflict_label.setText(
+            self.tr(
+                "这份来函刚被其他人修改（现在状态：{0}），本次未保存。来函详情已显示最新内容；"
+                "您填写的内容仍在这里，请核对后再点“{1}”，或点“取消”放弃。"
+            ).format(self.tr(self._letter.status), self._ok_text())
+        )
+        self.conflict_label.show()
+        msgbox.error(
+            self,
+            self.tr("已被其他人修改"),
+            self.tr(
+                "这份来函已被其他人修改，本次未保存。\n来函详情已刷新为最新内容；"
+                "您填写的内容仍保留在窗口中，请核对后再保存。"
+            ),
+        )
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        if self.height() < self.sizeHint().height():
+            self.resize(self.width(), self.sizeHint().height())
+
+    def has_conflict(self) -> bool:
+        """The last save was refused because the letter had been changed meanwhile."""
+        return self.conflict_label.isVisibleTo(self)
 
 
 class RouteDialog(_ActionDialog):

@@ -99,7 +99,9 @@ class LetterDetailDialog(QDialog):
             ("contact", "联系方式"),
             ("sender_ref", "来函文号"),
             ("pages", "页数"),
+            ("", ""),  # keeps 登记人 / 登记前台 on one row
             ("operator", "登记人（首问）"),
+            ("desk", "登记前台"),
             ("department", "承办部门"),
             ("handler", "承办人"),
             ("due", "答复期限"),
@@ -108,6 +110,8 @@ class LetterDetailDialog(QDialog):
             ("archived", "归档时间"),
         ]
         for i, (key, caption) in enumerate(names):
+            if not key:
+                continue
             cap = QLabel(self.tr(caption))
             cap.setObjectName("caption")
             value = QLabel()
@@ -210,6 +214,7 @@ class LetterDetailDialog(QDialog):
             "sender_ref": letter.sender_ref or "—",
             "pages": self.tr("{0} 页").format(letter.pages),
             "operator": letter.operator.display_name,
+            "desk": letter.desk or "—",
             "department": letter.department.name if letter.department else self.tr("（待分办）"),
             "handler": letter.handler or "—",
             "due": format_local(letter.reply_due_at) + (self.tr("　已逾期") if overdue else ""),
@@ -319,7 +324,15 @@ class LetterDetailDialog(QDialog):
             return False
         try:
             letter = letters.archive_letter(self._session, self._letter.id, self._letter.version)
-        except (ConflictError, ValidationError) as exc:
+        except ConflictError:
+            self._changed(None)  # show the newer letter (and let the list know)
+            msgbox.error(
+                self,
+                self.tr("未能归档"),
+                self.tr("这份来函已被其他人修改，未归档。窗口中已显示最新内容，请核对后再操作。"),
+            )
+            return False
+        except ValidationError as exc:
             msgbox.error(self, self.tr("未能归档"), exc.message)
             self._reload()
             return False

@@ -36,6 +36,7 @@ from ui.drafts_support import has_draft
 from ui.letter_detail_dialog import LetterDetailDialog
 from ui.letter_form import LetterForm
 from ui.letter_list_model import LetterListModel
+from ui.list_position import kept_place
 
 TODAY, LAST_7_DAYS, THIS_MONTH, ALL, CUSTOM = "today", "7days", "month", "all", "custom"
 SEARCH_DELAY_MS = 300
@@ -287,6 +288,14 @@ class LetterTab(QWidget):
             self._range_changed()  # the day may have turned since the tab was built
         else:
             self.apply_filter()
+
+    def reload_lists(self) -> None:
+        """Something was saved (here or at another desk): re-read the register with the filter
+        in force, keeping the selected letter and the scroll position (a search being typed
+        and the register form are left alone)."""
+        with kept_place(self.view):
+            self.model.refresh()
+        self._update_counts()
 
     def _update_counts(self) -> None:
         self.count_label.setText(self.tr("共 {0} 份").format(self.model.total()))

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QWidget
 
-from reception import auth, cases, counters, letters, shifts, visits
+from reception import auth, cases, changes, counters, desk, letters, shifts, visits
 from reception import settings as settings_mod
 from reception.attachments import AttachmentStore
 from reception.clock import Clock, format_local
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 30_000
+CHANGES_MS = 2_500  # how often the window looks whether anything was saved (e.g. at another desk)
+CHANGES_RETRY_MS = 15_000  # … and, while the database cannot be read, how often it tries again
 _LAZY_TABS = (("visit_tab", "来访"), ("letter_tab", "来函"), ("case_tab", "工单"))
 _DRAFT_KEYS = {"visit_tab": ("guest", "business"), "letter_tab": ("letter",), "case_tab": ("case",)}
 _RED = "#c62828"
@@ -84,7 +86,17 @@ class MainWindow(QMainWindow):
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.periodic_check)
+        # Several desks on one database: every few seconds, whether anything was saved anywhere.
+        self.changes_timer = QTimer(self)
+        self.changes_timer.setInterval(CHANGES_MS)
+        self.changes_timer.timeout.connect(self.check_changes)
+        self._changes_ms = CHANGES_MS
+        self._seen_change: int | None = None
+        self._change_check_failing = False
+        self._stale_tabs: set[str] = set()  # tabs to re-read when next shown
+        self.tabs.currentChanged.connect(self._reload_if_stale)
         self._show_session()
+        self.show_desk()
         self.update_title()
 
     # -- building -------------------------------------------------------------------------
@@ -119,6 +131,7 @@ class MainWindow(QMainWindow):
         if tab is not None:
             return tab
         tab = self._make_tab(name)
+        self._stale_tabs.discard(name)
         tab.changed.connect(self.refresh_counts)  # type: ignore[attr-defined]
         self._built_tabs[name] = tab
         placeholder = self._placeholders.pop(name)
@@ -224,6 +237,10 @@ class MainWindow(QMainWindow):
         self.visitors_label = QLabel()
         self.operator_label.setContentsMargins(6, 0, 6, 0)
         bar.addWidget(self.operator_label)
+        self.desk_label = QLabel()
+        self.desk_label.setContentsMargins(6, 0, 6, 0)
+        self.desk_label.setToolTip(self.tr("本机的前台名称（在“设置 → 系统设置 → 本机”中修改）"))
+        bar.addWidget(self.desk_label)
         self.shift_label = QLabel()
         self.shift_label.setContentsMargins(6, 0, 6, 0)
         bar.addWidget(self.shift_label)
@@ -250,6 +267,7 @@ class MainWindow(QMainWindow):
         self.start_shift()
         self.periodic_check()
         self.timer.start()
+        self.watch_changes()
         self.idle_lock.start(settings_mod.load().idle_lock_minutes * 60)
         self.restore_drafts()
 
@@ -269,9 +287,22 @@ class MainWindow(QMainWindow):
             .replace("%2", self.session.role.label)
         )
         self.settings_action.setEnabled(self.session.has(Role.ADMIN))
-        self.restore_action.setEnabled(self.session.has(Role.ADMIN))
+        # On a server site the server keeps the backups: nothing here to restore from.
+        server = changes.is_server()
+        self.restore_action.setEnabled(self.session.has(Role.ADMIN) and not server)
+        if server:
+            from ui.maintenance_dialogs import server_backup_text
+
+            self.restore_action.setToolTip(server_backup_text())
+            self.restore_action.setStatusTip(server_backup_text())
         self.purge_action.setEnabled(self.session.has(Role.ADMIN))
         self.audit_action.setEnabled(self.session.has(Role.SUPERVISOR))
+
+    def show_desk(self) -> None:
+        """前台：南门岗 in the status bar (nothing on a desk without a name)."""
+        name = desk.name()
+        self.desk_label.setText(self.tr("前台：%1").replace("%1", name) if name else "")
+        self.desk_label.setVisible(bool(name))
 
     def update_title(self) -> None:
         name = settings_mod.load().property_name
@@ -341,6 +372,89 @@ class MainWindow(QMainWindow):
                 self.case_tab.refresh()
         self.run_daily_jobs()
         self.refresh_counts()
+
+    # -- changes saved at other desks ------------------------------------------------------------
+    def watch_changes(self, interval_ms: int | None = None) -> None:
+        """Start looking for saved changes every ``interval_ms`` (default CHANGES_MS)."""
+        if interval_ms is not None:
+            self._changes_ms = interval_ms
+            self.changes_timer.setInterval(interval_ms)
+        try:
+            self._seen_change = changes.latest_change()
+        except Exception as exc:  # looked at again at the next tick
+            self._change_check_failed(exc)
+        self.changes_timer.start()
+
+    def check_changes(self) -> bool:
+        """Every few seconds: if anything was saved since the last look (at another desk or
+        here), re-read the lists of the tab on screen — the others when they are next shown —
+        and the counts. Never raises: a database that cannot be read is logged (once) and
+        looked at again at the next tick. True when the lists were re-read."""
+        try:
+            latest = changes.latest_change()
+        except Exception as exc:  # a timer slot must not raise
+            self._change_check_failed(exc)
+            return False
+        if self._change_check_failing:
+            self._change_check_failing = False
+            self.changes_timer.setInterval(self._changes_ms)
+            log.info("change check works again")
+            self.statusBar().showMessage(self.tr("与数据库的连接已恢复。"), 5_000)
+        if latest == self._seen_change:
+            return False
+        self._seen_change = latest
+        self.reload_lists()
+        return True
+
+    def _change_check_failed(self, exc: BaseException) -> None:
+        """Log once, say so in the status bar, and look again less often (a server that does not
+        answer must not hold the window up every few seconds)."""
+        if self._change_check_failing:
+            return
+        self._change_check_failing = True
+        self.changes_timer.setInterval(max(self._changes_ms, CHANGES_RETRY_MS))
+        if isinstance(exc, ReceptionError):
+            log.warning("change check failed: %s", type(exc).__name__)
+            text = exc.message
+        else:
+            log.error("change check failed", exc_info=exc)
+            text = self.tr("无法读取数据库（详情见日志），稍后自动重试。")
+        self.statusBar().showMessage(text, 15_000)
+
+    def _list_tabs(self) -> list[tuple[str, QWidget]]:
+        return [("call_tab", self.call_tab), *self._built_tabs.items()]
+
+    def reload_lists(self) -> None:
+        """Re-read the lists of the tab on screen now (the others are marked to be re-read when
+        shown) and the status bar's counts. Forms being filled in are never touched."""
+        shown = self.tabs.currentWidget()
+        for name, tab in self._list_tabs():
+            if tab is shown:
+                self._reload_tab(name, tab)
+            else:
+                self._stale_tabs.add(name)
+        try:
+            self.refresh_counts()
+        except Exception:  # a timer slot must not raise
+            log.exception("refreshing the counts failed")
+
+    def _reload_tab(self, name: str, tab: QWidget) -> None:
+        self._stale_tabs.discard(name)
+        try:
+            tab.reload_lists()  # type: ignore[attr-defined]
+        except Exception as exc:  # a timer slot must not raise
+            if isinstance(exc, ReceptionError):
+                log.warning("reloading %s failed: %s", name, type(exc).__name__)
+            else:
+                log.exception("reloading %s failed", name)
+            self._stale_tabs.add(name)
+            self._seen_change = None  # try again at the next tick
+
+    def _reload_if_stale(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        for name, tab in self._list_tabs():
+            if tab is widget and name in self._stale_tabs:
+                self._reload_tab(name, tab)
 
     def run_daily_jobs(self) -> None:
         """The end-of-day backup and the retention purge (each only when due), checked at most
@@ -557,8 +671,9 @@ class MainWindow(QMainWindow):
             return
         from ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.session, self)
+        dialog = SettingsDialog(self.session, self, data_dir=self._data())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.desk_changed.connect(self.show_desk)
         dialog.finished.connect(self.update_title)
         dialog.finished.connect(self.apply_idle_setting)
         self.settings_dialog = dialog
@@ -581,6 +696,11 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         if not self.session.has(Role.ADMIN):
             return
+        if changes.is_server():
+            from ui.maintenance_dialogs import server_backup_text
+
+            msgbox.info(self, self.tr("从备份恢复"), server_backup_text())
+            return
         if self.has_unsaved():
             msgbox.info(
                 self,
@@ -600,6 +720,7 @@ class MainWindow(QMainWindow):
         """Everything on screen belongs to the data before the restore: stop, say so, and close
         the window; the start step then asks for a login and opens a fresh window."""
         self.timer.stop()
+        self.changes_timer.stop()
         self.restart_requested = True
         name = source.name if hasattr(source, "name") else ""
         msgbox.info(
@@ -671,4 +792,5 @@ class MainWindow(QMainWindow):
             )
         self.idle_lock.stop()
         self.timer.stop()
+        self.changes_timer.stop()
         event.accept()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception import backup, maintenance, retention
+from reception import backup, changes, maintenance, retention
 from reception import settings as settings_mod
 from reception.backup import BackupInfo
 from reception.clock import to_local
@@ -221,9 +221,19 @@ class RestoreDialog(QDialog):
 # ---- the other menu entries ----------------------------------------------------------------------
 
 
+def server_backup_text() -> str:
+    """What the backup entries say on a site whose database is on a server (the service's own
+    words, which it also gives when asked for a backup there)."""
+    return maintenance.SERVER_BACKUP_MESSAGE
+
+
 def backup_now(parent: QWidget | None, session: Session, data: DataDir) -> Path | None:
-    """立即备份 (any operator): the new file's name is shown."""
+    """立即备份 (any operator): the new file's name is shown. On a server site there is nothing
+    to do here: the server's own backups are meant (said so, nothing is written)."""
     title = _tr("立即备份")
+    if changes.is_server():
+        msgbox.info(parent, title, server_backup_text())
+        return None
     try:
         path = maintenance.backup_now(session, data, session.now())
     except ReceptionError as exc:

@@ -25,6 +25,7 @@ from reception.session import Session
 from ui import msgbox
 from ui.call_list_model import RowsTableModel
 from ui.forms import error_label
+from ui.list_position import kept_place
 
 TIME, FOR_WHOM, FROM, PHONE, TEXT = range(5)
 
@@ -64,6 +65,7 @@ class MessagesPanel(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self._reloading = False
         self.model = MessageListModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -123,11 +125,46 @@ class MessagesPanel(QWidget):
         self._update_number_button()
         self.count_changed.emit(count)
 
+    def reload_rows(self) -> None:
+        """Re-read the messages (something was saved, maybe at another desk) without losing the
+        operator's place: the selected message stays selected and 转达给 keeps what was typed.
+        If the selected message was passed on at another desk meanwhile while something was
+        typed for it, nothing is selected (Enter cannot deliver a different message) and the
+        operator is told."""
+        current = self.selected()
+        typed = self.to_edit.text()
+        self._reloading = True
+        try:
+            with kept_place(self.view):
+                self.model.set_rows(messages.list_messages())
+        finally:
+            self._reloading = False
+        count = self.model.rowCount()
+        self.empty_label.setVisible(count == 0)
+        self.to_edit.setEnabled(count > 0)
+        self.deliver_button.setEnabled(count > 0)
+        now_selected = self.selected()
+        own_text = typed.strip() and typed != (message_target(current) if current is not None else "")
+        if now_selected is not None:
+            self.to_edit.setText(typed)
+        elif current is not None and own_text:
+            self.view.clearSelection()
+            self.error.setText(self.tr("所选留言已在其他前台处理，请重新选择。"))
+            self.error.show()
+        elif count:
+            self.view.selectRow(0)
+        else:
+            self.to_edit.clear()
+        self._update_number_button()
+        self.count_changed.emit(count)
+
     def selected(self) -> Message | None:
         index = self.view.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 
     def _selected(self, current: Any, _previous: Any) -> None:
+        if self._reloading:
+            return
         msg = self.model.row_at(current.row()) if current.isValid() else None
         self.error.hide()
         self.to_edit.setText(message_target(msg) if msg is not None else "")

@@ -27,6 +27,7 @@ from reception.models import Visit
 from reception.session import Session
 from ui import msgbox, printing
 from ui.call_list_model import ROW_ROLE, RowsTableModel
+from ui.list_position import kept_place
 from ui.visit_widgets import compact_table
 
 
@@ -34,12 +35,13 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("OnSiteModel", text)
 
 
+DESK = 6  # the column of the desk (前台) where the visitor was registered
 EXPIRED_FG = QBrush(QColor("#c62828"))
 EXPIRED_BG = QBrush(QColor("#fde4e4"))
 
 
 class OnSiteModel(RowsTableModel):
-    headers = ("访客证号", "访客", "去向", "进入", "有效至", "状态")
+    headers = ("访客证号", "访客", "去向", "进入", "有效至", "状态", "前台")
     context = "OnSiteModel"
 
     def __init__(self, now: Any, parent: Any = None) -> None:
@@ -61,7 +63,17 @@ class OnSiteModel(RowsTableModel):
             return format_local(row.valid_until, "%H:%M")
         if column == 5:
             return _tr("已超时") if visits.is_expired(row, self._now()) else _tr(visits.ON_SITE)
+        if column == DESK:
+            return row.desk or "—"
         return ""
+
+    def tooltip(self, row: Visit) -> str | None:
+        """The whole destination (the column may be cut short) and, on a site with several
+        desks, where the visitor was registered."""
+        text = _tr("去向：{0}").format(row.badge_destination or row.staff_host)
+        if row.desk:
+            text += "\n" + _tr("登记前台：{0}").format(row.desk)
+        return text
 
     def foreground(self, row: Visit) -> QBrush | None:
         return EXPIRED_FG if visits.is_expired(row, self._now()) else None
@@ -87,7 +99,7 @@ class OnSitePanel(QWidget):
         self.view = compact_table()
         self.view.setModel(self.model)
         header = self.view.horizontalHeader()
-        for col, width in ((0, 118), (1, 80), (3, 46), (4, 52), (5, 54)):
+        for col, width in ((0, 118), (1, 80), (3, 46), (4, 52), (5, 54), (DESK, 64)):
             header.resizeSection(col, width)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -134,13 +146,13 @@ class OnSitePanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        current = self.selected()
-        rows = visits.on_site()
-        self.model.set_rows(rows)
-        if current is not None:
-            for row, visit in enumerate(rows):
-                if visit.id == current.id:
-                    self.view.selectRow(row)
+        """Re-read who is on site (also after a check-out at another desk), keeping the selected
+        visitor and the scroll position."""
+        with kept_place(self.view):
+            rows = visits.on_site()
+            self.model.set_rows(rows)
+        # 前台 only on a site with several desks (some visitor registered at a named desk)
+        self.view.setColumnHidden(DESK, not any(v.desk for v in rows))
         now = self._now()
         expired = sum(1 for v in rows if visits.is_expired(v, now))
         people = sum(max(v.party_size or 1, 1) for v in rows)

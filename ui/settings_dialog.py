@@ -1,5 +1,6 @@
 """系统设置 (administrators): property details, greeting, reply hours, personal-data retention,
-backups and badges, departments, operators.
+backups and badges, departments, operators — and 本机: this PC's desk name (kept in the data
+folder, not in the shared database) and which database the desk works on.
 
 Every change goes through the service in ``reception`` (which checks the role again)."""
 
@@ -8,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,10 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception import auth, departments
+from reception import auth, changes, config, departments, desk
 from reception import settings as settings_mod
 from reception.errors import ReceptionError, ValidationError
 from reception.models import Department, Operator
+from reception.paths import DataDir
 from reception.session import ROLE_LABELS, Role, Session
 from ui import msgbox
 from ui.forms import FieldErrors, dialog_buttons, error_label
@@ -280,9 +289,15 @@ class PrivacyPage(QWidget):
         self.errors.add_row(
             backup_form, self.tr("备份保留份数："), "backup_generations", self.backup_generations
         )
-        backup_hint = QLabel(
-            self.tr("每天 22:00 后自动备份一次，保留最近的这些份数；手动备份不会被自动删除。")
-        )
+        if changes.is_server():
+            from ui.maintenance_dialogs import server_backup_text
+
+            backup_hint = QLabel(server_backup_text())
+            self.backup_generations.setEnabled(False)
+        else:
+            backup_hint = QLabel(
+                self.tr("每天 22:00 后自动备份一次，保留最近的这些份数；手动备份不会被自动删除。")
+            )
         backup_hint.setWordWrap(True)
         backup_hint.setStyleSheet("color: #757575;")
         backup_form.addRow("", backup_hint)
@@ -364,6 +379,100 @@ class PrivacyPage(QWidget):
         self._stored_full_id = conf.store_full_id
         self.privacy_contact.setText(conf.privacy_contact)
         self.saved.setText(self.tr("已保存。"))
+        return True
+
+
+# -- 本机 ------------------------------------------------------------------------------------------
+class LocalPage(QWidget):
+    """本机: this PC's desk name (前台名称, stored in the data folder's ``reception.ini`` through
+    :func:`reception.config.set_desk_name`) and, read-only, the database this desk works on.
+    ``desk_changed(name)`` after the name was saved."""
+
+    desk_changed = Signal(str)
+
+    def __init__(self, data: DataDir, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data = data
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+
+        self.desk_name = QLineEdit(config.load(data.root).desk or desk.name())
+        self.desk_name.setPlaceholderText(self.tr("如：客服中心、南门岗、二号大堂"))
+        desk_box = QGroupBox(self.tr("本前台"))
+        desk_form = QFormLayout(desk_box)
+        self.errors.add_row(desk_form, self.tr("前台名称："), "desk", self.desk_name)
+        desk_hint = QLabel(
+            self.tr(
+                "本机新登记的来电、来访、来函和工单都会记下这个名称，几个前台共用一个数据库时"
+                "用来区分在哪个前台登记。名称只保存在本机，不影响其他前台。"
+            )
+        )
+        desk_hint.setWordWrap(True)
+        desk_hint.setStyleSheet("color: #757575;")
+        desk_form.addRow("", desk_hint)
+
+        self._server = changes.is_server()
+        self.database_label = QLabel(self._database_text())
+        self.database_label.setWordWrap(True)
+        self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        database_box = QGroupBox(self.tr("数据库"))
+        database_column = QVBoxLayout(database_box)
+        database_column.addWidget(self.database_label)
+        database_hint = QLabel(
+            self.tr("几个前台共用服务器上的这个数据库；数据库地址在数据文件夹的 reception.ini 中设置。")
+            if self._server
+            else self.tr("数据保存在本机的这个文件中；数据库地址在数据文件夹的 reception.ini 中设置。")
+        )
+        database_hint.setWordWrap(True)
+        database_hint.setStyleSheet("color: #757575;")
+        database_column.addWidget(database_hint)
+
+        self.saved = QLabel()
+        self.saved.setStyleSheet("color: #2e7d32;")
+        self.save_button = QPushButton(self.tr("保存"))
+        self.save_button.clicked.connect(self.save)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.general, 1)
+        bottom.addStretch(1)
+        bottom.addWidget(self.saved)
+        bottom.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(desk_box)
+        layout.addWidget(database_box)
+        layout.addStretch(1)
+        layout.addLayout(bottom)
+        self.desk_name.textChanged.connect(self.saved.clear)
+        self.desk_name.returnPressed.connect(self.save)
+
+    def _database_text(self) -> str:
+        """「数据库服务器：postgresql://用户@服务器/库名」 (never the password) or 「本机数据文件：…」."""
+        try:
+            address = changes.database_address()
+        except ReceptionError as exc:
+            return exc.message
+        if self._server:
+            return self.tr("数据库服务器：%1").replace("%1", address)
+        return self.tr("本机数据文件：%1").replace("%1", address)
+
+    def save(self) -> bool:
+        """Store the desk name; a refused name stays in the field with the reason beside it."""
+        self.errors.clear()
+        self.saved.clear()
+        try:
+            stored = config.set_desk_name(self.data.root, self.desk_name.text())
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return False
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return False
+        except OSError as exc:
+            self.errors.show_general(self.tr("本机设置未能保存：%1").replace("%1", exc.strerror or str(exc)))
+            return False
+        self.desk_name.setText(stored.desk)
+        self.saved.setText(self.tr("已保存。"))
+        self.desk_changed.emit(stored.desk)
         return True
 
 
@@ -678,8 +787,20 @@ class OperatorsPage(QWidget):
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    """``desk_changed(name)`` after this PC's desk name was saved (本机)."""
+
+    desk_changed = Signal(str)
+
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, *, data_dir: DataDir | None = None
+    ) -> None:
+        """``data_dir``: the data folder whose ``reception.ini`` keeps the desk name (default:
+        the folder of the open database)."""
         super().__init__(parent)
+        if data_dir is None:
+            from reception.startup import current_data_dir
+
+            data_dir = current_data_dir()
         self.session = session
         self.setWindowTitle(self.tr("系统设置"))
         self.resize(720, 640)
@@ -687,12 +808,15 @@ class SettingsDialog(QDialog):
         self.privacy_page = PrivacyPage(session)
         self.departments_page = DepartmentsPage(session)
         self.operators_page = OperatorsPage(session)
+        self.local_page = LocalPage(data_dir)
+        self.local_page.desk_changed.connect(self.desk_changed)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.general_page, self.tr("基本信息"))
         self.tabs.addTab(self.privacy_page, self.tr("隐私与备份"))
         self.tabs.addTab(self.departments_page, self.tr("部门"))
         self.tabs.addTab(self.operators_page, self.tr("操作员"))
-        note = QLabel(self.tr("部门和操作员的修改会立即生效；基本信息、隐私与备份请点该页的“保存”。"))
+        self.tabs.addTab(self.local_page, self.tr("本机"))
+        note = QLabel(self.tr("部门和操作员的修改会立即生效；其他各页请点该页的“保存”。"))
         note.setStyleSheet("color: #757575;")
         close = QPushButton(self.tr("关闭"))
         close.setAutoDefault(False)

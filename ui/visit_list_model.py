@@ -16,8 +16,8 @@ from reception import auth, phones, visits
 from reception.clock import format_local
 from reception.models import Visit
 
-SERIAL, TIME, KIND, VISITOR, PHONE, ID, PURPOSE, DESTINATION, STATUS, LEFT_AT, OPERATOR = range(11)
-COLUMN_COUNT = 11
+SERIAL, TIME, KIND, VISITOR, PHONE, ID, PURPOSE, DESTINATION, STATUS, LEFT_AT, OPERATOR, DESK = range(12)
+COLUMN_COUNT = 12
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE_SIZE = 200
 
@@ -33,6 +33,7 @@ _HEADERS = [
     "状态",
     "离开时间",
     "接待人",
+    "前台",
 ]
 KIND_LABELS = {visits.BUSINESS: "业户办事", visits.GUEST: "访客"}
 
@@ -158,4 +159,10 @@ class VisitListModel(QAbstractTableModel):
             return format_local(v.checked_out_at, "%H:%M")
         if col == OPERATOR:
             return self._operators.get(v.operator_id, "")
+        if col == DESK:
+            return v.desk or "—"
         return ""
+
+    def has_desks(self) -> bool:
+        """Whether a loaded visit was registered at a named desk (a site with several desks)."""
+        return any(v.desk for v in self._rows)

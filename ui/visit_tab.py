@@ -34,6 +34,7 @@ from ui.appointments_panel import AppointmentPrefill, AppointmentsPanel
 from ui.business_visit_form import BusinessVisitForm
 from ui.guest_form import GuestForm
 from ui.incident_dialog import IncidentDialog, IncidentsPanel
+from ui.list_position import kept_place
 from ui.on_site_panel import OnSitePanel
 from ui.scan_catcher import ScanCatcher
 from ui.visit_list_model import VisitListModel
@@ -178,6 +179,7 @@ class VisitTab(QWidget):
             cols.STATUS: 84,
             cols.LEFT_AT: 60,
             cols.OPERATOR: 60,
+            cols.DESK: 72,
         }
         for col, width in widths.items():
             header.resizeSection(col, width)
@@ -273,6 +275,7 @@ class VisitTab(QWidget):
     def apply_filter(self) -> None:
         self._search_timer.stop()
         self.model.set_filter(self.current_filter())
+        self._update_desk_column()
         self.count_label.setText(self.tr("共 {0} 条").format(self.model.total()))
 
     def refresh_side(self) -> None:
@@ -284,6 +287,20 @@ class VisitTab(QWidget):
     def refresh(self) -> None:
         self.apply_filter()
         self.refresh_side()
+
+    def reload_lists(self) -> None:
+        """Something was saved (here or at another desk — a visitor checked out at the other
+        gate): re-read the visit list with the filter in force and the side panels, keeping
+        selections and scroll positions. The registration forms are left as they are."""
+        with kept_place(self.view):
+            self.model.refresh()
+        self._update_desk_column()
+        self.count_label.setText(self.tr("共 {0} 条").format(self.model.total()))
+        self.refresh_side()
+
+    def _update_desk_column(self) -> None:
+        """The 前台 column only when some visit was registered at a named desk (several desks)."""
+        self.view.setColumnHidden(cols.DESK, not self.model.has_desks())
 
     def _on_site_counts(self, count: int, expired: int) -> None:
         if expired:

@@ -562,7 +562,23 @@ def test_detail_dialog_reports_conflict(qtbot, tab: CallTab, receptionist: Sessi
     assert not dialog.save_edit()
     assert errors and "已被其他人修改" in errors[0]
     assert Call.get_by_id(call.id).content == "别人改过"
-    monkeypatch.setattr(msgbox, "ask", lambda *_a: True)
+    # The newer record is shown; the refused change is kept beside it, not lost.
+    assert not dialog.is_editing()
+    assert dialog.content_edit.toPlainText() == "别人改过" and dialog.answer_edit.toPlainText() == "已答复"
+    assert dialog.has_refused_changes() and dialog.conflict_box.isVisibleTo(dialog)
+    assert "来电内容：我的修改" in dialog.conflict_label.text()
+    asked: list[str] = []
+    monkeypatch.setattr(msgbox, "ask", lambda _p, _t, text: asked.append(text) or False)
+    dialog.reject()  # closing would lose the change: asked first
+    assert asked and dialog.isVisible()
+
+    qtbot.mouseClick(dialog.reapply_button, Qt.MouseButton.LeftButton)
+    assert dialog.is_editing() and not dialog.conflict_box.isVisibleTo(dialog)
+    assert dialog.content_edit.toPlainText() == "我的修改"
+    assert dialog.answer_edit.toPlainText() == "已答复"  # the other person's answer stays
+    assert dialog.save_edit()
+    saved = Call.get_by_id(call.id)
+    assert (saved.content, saved.answer, saved.version) == ("我的修改", "已答复", 3)
     dialog.reject()
 
 

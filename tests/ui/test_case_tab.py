@@ -244,6 +244,53 @@ def test_dispatch_pending_case_and_conflict_reloads(qtbot, receptionist, supervi
     assert status_of(tab, case.id) == "处理中"
 
 
+def test_reply_refused_after_another_desk_changed_the_case_shows_newer_values_keeps_text(
+    qtbot, receptionist, supervisor, complaint, boxes, monkeypatch
+) -> None:
+    from reception import desk
+
+    monkeypatch.setattr(desk, "_name", "")
+    tab = make_tab(qtbot, receptionist)
+    dialog = tab.open_case(complaint.id)
+    assert dialog.fact_labels["desk"].text() == "—"  # registered at a desk without a name
+    assert (dialog.fact_labels["department"].text(), dialog.fact_labels["handler"].text()) == (
+        "工程部",
+        "刘师傅",
+    )
+    reply = dialog.open_reply()
+    type_text(reply.text_edit, "明天上午九点上门维修")
+
+    # Meanwhile the supervisor, at another desk, hands the case to 保安部 (a newer version).
+    cases.dispatch(
+        supervisor, complaint.id, dept_id("保安部"), "王队长", cases.get_case(complaint.id).version
+    )
+    boxes.errors_expected = True
+    qtbot.mouseClick(reply.ok_button, Qt.MouseButton.LeftButton)
+
+    # Refused, with the message …
+    kind, title, text = boxes[-1]
+    assert (kind, title) == ("error", "已被其他人更新")
+    assert "您的操作未保存" in text and "最新内容" in text
+    assert Case.get_by_id(complaint.id).reply_text == ""
+    # … the detail dialog shows the newer values …
+    assert (dialog.fact_labels["department"].text(), dialog.fact_labels["handler"].text()) == (
+        "保安部",
+        "王队长",
+    )
+    events = dialog.events_model
+    assert any("保安部" in events.index(r, 4).data() for r in range(events.rowCount()))
+    # … and what the receptionist typed is still there, saved only when confirmed again.
+    assert reply.isVisible() and reply.has_conflict()
+    assert reply.text_edit.toPlainText() == "明天上午九点上门维修"
+    assert "其他人更新" in reply.conflict_label.text()
+    qtbot.mouseClick(reply.ok_button, Qt.MouseButton.LeftButton)
+    assert not reply.isVisible()
+    stored = Case.get_by_id(complaint.id)
+    assert stored.reply_text == "明天上午九点上门维修" and stored.department_id == dept_id("保安部")
+    assert dialog.status_text() == "已答复"
+    assert status_of(tab, complaint.id) == "已答复"
+
+
 # ---- deadlines and escalation -----------------------------------------------------------------
 
 

@@ -245,6 +245,50 @@ def test_register_route_reply_archive_with_files(
     assert not detail.add_files_button.isEnabled()
 
 
+def test_reply_refused_after_another_desk_routed_the_letter_keeps_the_text(
+    qtbot, tab: LetterTab, boxes: Boxes, receptionist, supervisor, store, monkeypatch
+) -> None:
+    from reception import desk
+
+    monkeypatch.setattr(desk, "_name", "客服中心")
+    letter = add_letter(receptionist, store)
+    monkeypatch.setattr(desk, "_name", "")
+    tab.refresh()
+    dialog = tab.open_letter(letter.id)
+    assert dialog is not None
+    assert dialog.fact_labels["desk"].text() == "客服中心"  # where it was registered
+    assert dialog.fact_labels["department"].text() == "（待分办）"
+    reply = dialog.open_reply()
+    choose(reply.channel_combo, "电话")
+    type_text(reply.summary_edit, "已电话告知将于月底公示")
+    type_text(reply.replied_by_edit, "李晓")
+
+    # Meanwhile the supervisor, at another desk, routes the letter to 财务部.
+    letters.route_letter(
+        supervisor, letter.id, dept_id("财务部"), "陈会计", letter.reply_due_at, letter.version
+    )
+    qtbot.mouseClick(reply.ok_button, Qt.MouseButton.LeftButton)
+    kind, title, text = boxes.shown[-1]
+    assert (kind, title) == ("error", "已被其他人修改") and "本次未保存" in text
+    assert Letter.get_by_id(letter.id).status == letters.IN_PROGRESS
+    # the detail shows the newer letter, the form keeps what was typed
+    assert dialog.fact_labels["department"].text() == "财务部"
+    assert dialog.fact_labels["handler"].text() == "陈会计"
+    assert status_text(tab, letter.id) == "办理中"
+    assert reply.isVisible() and reply.has_conflict()
+    assert reply.summary_edit.toPlainText() == "已电话告知将于月底公示"
+
+    qtbot.mouseClick(reply.ok_button, Qt.MouseButton.LeftButton)  # confirmed again: saved
+    assert not reply.isVisible()
+    stored = Letter.get_by_id(letter.id)
+    assert (stored.status, stored.reply_summary, stored.handler) == (
+        letters.REPLIED,
+        "已电话告知将于月底公示",
+        "陈会计",
+    )
+    assert dialog.status_label.text() == "已答复"
+
+
 def test_detail_opens_files_and_reports_missing_ones(
     qtbot, tab: LetterTab, boxes: Boxes, scans, store, receptionist, monkeypatch
 ) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QPushButton
 from shiboken6 import isValid
 
-from reception import backup, calls, db, maintenance, messages, residents
+from reception import backup, calls, changes, db, maintenance, messages, residents
 from reception import settings as settings_mod
 from reception.calls import CallInput, Outcome
 from reception.errors import PermissionDenied, StorageError
@@ -104,6 +104,7 @@ def damaged_folder(admin: Session, data: DataDir, clock) -> Path:
 
 
 # -- the start step -------------------------------------------------------------------------------
+@pytest.mark.sqlite_only  # backups of the SQLite file (a server's backups are its own)
 def test_damaged_database_at_start_offers_the_latest_good_backup_and_restores_it(
     qapp, admin, data, clock, boxes
 ):
@@ -131,6 +132,7 @@ def test_damaged_database_at_start_offers_the_latest_good_backup_and_restores_it
     assert len(kept) == 1 and kept[0].read_bytes() == damaged_bytes  # set aside, never deleted
 
 
+@pytest.mark.sqlite_only  # backups of the SQLite file (a server's backups are its own)
 def test_declining_the_restore_exits_and_leaves_the_file_alone(qapp, admin, data, clock, boxes):
     from ui.app import Startup
 
@@ -162,6 +164,7 @@ def test_no_backup_to_offer_says_to_contact_the_administrator(qapp, tmp_path, bo
     assert "数据库文件检查未通过" in text and "没有找到可用于恢复的备份" in text and "联系系统管理员" in text
 
 
+@pytest.mark.sqlite_only  # backups of the SQLite file (a server's backups are its own)
 def test_after_a_restore_the_start_step_logs_in_again_and_opens_a_fresh_window(
     qapp, admin, data, clock, boxes, monkeypatch
 ):
@@ -229,7 +232,8 @@ def test_after_a_restore_the_start_step_logs_in_again_and_opens_a_fresh_window(
 def test_maintenance_entries_are_enabled_by_role(qtbot, request, clock, data, who, restore, audit, purge):
     win = make_window(qtbot, request.getfixturevalue(who), clock, data)
     assert win.backup_action.isEnabled() and win.notice_action.isEnabled()
-    assert win.restore_action.isEnabled() is restore
+    # on a server site there is nothing to restore from here (the server keeps the backups)
+    assert win.restore_action.isEnabled() is (restore and not changes.is_server())
     assert win.audit_action.isEnabled() is audit
     assert win.purge_action.isEnabled() is purge
     settings_menu = win.menuBar().actions()[-1].menu()
@@ -244,6 +248,7 @@ def test_maintenance_entries_are_enabled_by_role(qtbot, request, clock, data, wh
     ]
 
 
+@pytest.mark.sqlite_only  # backups of the SQLite file (a server's backups are its own)
 def test_backup_now_writes_a_file_and_names_it(qtbot, receptionist, clock, data, boxes):
     win = make_window(qtbot, receptionist, clock, data)
     win.backup_action.trigger()
@@ -253,6 +258,7 @@ def test_backup_now_writes_a_file_and_names_it(qtbot, receptionist, clock, data,
     assert AuditLog.select().where(AuditLog.action == "backup.create").count() == 1
 
 
+@pytest.mark.sqlite_only  # backups of the SQLite file (a server's backups are its own)
 def test_restore_dialog_lists_backups_and_an_admin_restores(qtbot, qtmodeltester, admin, clock, data, boxes):
     add_resident(admin, "101", "张三")
     good = maintenance.backup_now(admin, data, clock.now())
@@ -281,6 +287,7 @@ def test_restore_dialog_lists_backups_and_an_admin_restores(qtbot, qtmodeltester
     assert kinds(boxes) == ["ask", "ask", "info"] and "请重新登录" in boxes.shown[-1][2]
 
 
+@pytest.mark.sqlite_only  # backups of the SQLite file (a server's backups are its own)
 def test_a_receptionist_cannot_restore(qtbot, receptionist, admin, clock, data, boxes):
     from ui.maintenance_dialogs import RestoreDialog
 
@@ -300,6 +307,7 @@ def test_a_receptionist_cannot_restore(qtbot, receptionist, admin, clock, data, 
     assert AuditLog.select().where(AuditLog.action == "permission.denied").count() == 1
 
 
+@pytest.mark.sqlite_only  # backups of the SQLite file (a server's backups are its own)
 def test_audit_check_says_whole_or_lists_the_problems(qtbot, supervisor, clock, data, boxes):
     win = make_window(qtbot, supervisor, clock, data)
     win.audit_action.trigger()
@@ -368,6 +376,7 @@ def test_privacy_notice_is_printed_previewed_and_saved(qtbot, receptionist, cloc
 
 
 # -- the daily jobs -------------------------------------------------------------------------------
+@pytest.mark.sqlite_only  # backups of the SQLite file (a server's backups are its own)
 def test_periodic_check_runs_the_daily_jobs_at_most_every_few_minutes(
     qtbot, admin, clock, data, boxes, monkeypatch
 ):
@@ -426,6 +435,7 @@ def test_settings_dialog_saves_privacy_backup_and_badge_settings(qtbot, admin, b
         "隐私与备份",
         "部门",
         "操作员",
+        "本机",
     ]
     page = dialog.privacy_page
     assert page.retention_days.value() == 90 and page.badge_size.currentData() == "62x100"
@@ -617,6 +627,7 @@ def test_ask_text_returns_the_text_or_none_with_chinese_buttons(qtbot):
 
 
 # -- log file and Qt's Chinese texts --------------------------------------------------------------
+@pytest.mark.sqlite_only  # backups of the SQLite file (a server's backups are its own)
 def test_the_log_file_rotates_in_the_data_folder_and_holds_no_personal_data(
     qtbot, receptionist, admin, clock, data, boxes
 ):
