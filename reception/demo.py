@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from reception import auth, callbacks, calls, messages, residents
+from reception import auth, callbacks, calls, db, messages, residents
 from reception.attachments import AttachmentStore
 from reception.clock import Clock, FixedClock, to_local, to_utc
 from reception.errors import ReceptionError
@@ -468,8 +468,10 @@ def create_demo(
     for cb in callbacks.list_callbacks():
         if cb.due_at < end - timedelta(hours=12):
             callbacks.complete(closer, cb.id, "已回电告知处理进度，住户表示理解。")
+    server = data.server
+    where = f"数据库服务器 {db.display_address(server)}" if server else str(data.root)
     return (
-        f"演示物业“{PROPERTY}”已生成在 {data.root}\n"
+        f"演示物业“{PROPERTY}”已生成在 {where}\n"
         f"住户 {Resident.select().count()} 人，来电 {Call.select().count()} 条（近 {days} 天）。\n"
         f"登录名 admin（管理员）、zhuguan（主管）、qiantai1 / qiantai2（前台），密码均为 {DEMO_PASSWORD}"
     )

@@ -1,8 +1,9 @@
 """在场访客名单 — the printable list of visitors on site, for an evacuation head count.
 
 A4, Chinese font embedded, one row per visit with the pass number, the visitor's name, how many
-people, where they went (building/unit only, as on the badge), since and until when, and an
-empty box to tick during the count. No phone or ID number is printed."""
+people, where they went (building/unit only, as on the badge), since and until when, the desk
+that registered them when the site has several, and an empty box to tick during the count. No
+phone or ID number is printed."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ from reception.models import Visit
 
 HEADERS = ["序号", "访客证号", "访客姓名", "人数", "去向", "事由", "进入时间", "有效至", "清点"]
 _WIDTHS_MM = [10, 32, 24, 10, 30, 26, 18, 18, 12]
+# A site with several desks: which desk (gate) registered the visitor, before the tick box.
+HEADERS_WITH_DESK = [*HEADERS[:-1], "登记前台", HEADERS[-1]]
+_WIDTHS_WITH_DESK_MM = [10, 30, 20, 10, 26, 18, 16, 16, 22, 12]
 _LAYOUT = pdf_layout.PageLayout(A4, margin_x=12 * mm, margin_top=14 * mm, margin_bottom=16 * mm)
 
 
@@ -48,7 +52,8 @@ def render_on_site_list(visits: Sequence[Visit], *, property_name: str, now: dat
         ),
         Spacer(0, 4 * mm),
     ]
-    rows: list[list] = [HEADERS]
+    with_desk = any(v.desk for v in visits)
+    rows: list[list] = [HEADERS_WITH_DESK if with_desk else HEADERS]
     for number, v in enumerate(visits, start=1):
         until = format_local(v.valid_until, "%H:%M") if v.valid_until else ""
         if _expired(v, now):
@@ -63,12 +68,14 @@ def render_on_site_list(visits: Sequence[Visit], *, property_name: str, now: dat
                 Paragraph(v.purpose or "", cell_style),
                 format_local(v.arrived_at, "%H:%M"),
                 until,
+                *([Paragraph(v.desk or "—", cell_style)] if with_desk else []),
                 "□",
             ]
         )
     if not visits:
         rows.append(["", "", "目前没有在场访客", "", "", "", "", "", ""])
-    table = Table(rows, colWidths=[w * mm for w in _WIDTHS_MM], repeatRows=1)
+    widths = _WIDTHS_WITH_DESK_MM if with_desk else _WIDTHS_MM
+    table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(
             [

@@ -51,3 +51,32 @@ def test_lists_visitors_on_site_without_phone_or_id(receptionist, clock):
 def test_empty_list_says_so(receptionist, clock):
     text = _text(render_on_site_list([], property_name="阳光花园物业", now=clock.now()))
     assert "目前没有在场访客" in text
+
+
+def test_a_site_with_several_desks_prints_which_desk_registered_each_visitor(receptionist, clock, tmp_path):
+    from reception import desk
+
+    host = residents.add_resident(receptionist, residents.ResidentInput("3", "2", "1201", "张三", "业主"))
+    assert "登记前台" not in _text(
+        render_on_site_list(visits.on_site(), property_name="阳光花园物业", now=clock.now())
+    )
+    try:
+        for name, gate in (("王小明", "南门岗"), ("李四", "客服中心")):
+            desk.set_name(gate)
+            visits.register_guest(
+                receptionist,
+                GuestInput(
+                    visitor_name=name,
+                    id_number="11010519491231002X",
+                    id_verified=True,
+                    host_resident_id=host.id,
+                    purpose="探亲访友",
+                    consent=visits.AGREED,
+                ),
+            )
+    finally:
+        desk.set_name("")
+    pdf = render_on_site_list(visits.on_site(), property_name="阳光花园物业", now=clock.now())
+    (tmp_path / "onsite.pdf").write_bytes(pdf)
+    text = _text(pdf)
+    assert "登记前台" in text and "南门岗" in text and "客服中心" in text
