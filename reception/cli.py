@@ -48,11 +48,42 @@ def _data(args: argparse.Namespace) -> DataDir:
     return DataDir(args.data_dir, server=args.database)
 
 
+# argparse's own words — the usage line, the section titles, its error messages — in Chinese.
+# argparse looks each one up through its module's gettext function when it uses it (Python's
+# standard library ships no Chinese catalogue for them); the texts are those of Python 3.11–3.13.
+_ARGPARSE_CHINESE = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "one of the arguments %s is required": "必须给出以下参数之一：%s",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
+    "can't open '%(filename)s': %(error)s": "无法打开文件 %(filename)s：%(error)s",
+}
+
+
+def _argparse_in_chinese() -> None:
+    setattr(argparse, "_", lambda text: _ARGPARSE_CHINESE.get(text, text))  # noqa: B010
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _argparse_in_chinese()
     parser = argparse.ArgumentParser(
         prog="reception", description="前台接待工作站：来电、来访、来函登记与交接班。不带参数时打开主窗口。"
     )
-    parser.add_argument("--version", action="version", version=f"前台接待工作站 {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"前台接待工作站 {__version__}", help="显示版本号并退出"
+    )
     _data_dir_option(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="命令")
 

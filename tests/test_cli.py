@@ -19,6 +19,13 @@ def test_version_and_help(capsys):
         cli.main(["--help"])
     out = capsys.readouterr().out
     assert "residents" in out and "demo" in out and "--data-dir" in out
+    assert "用法：reception" in out and "选项:" in out and "显示本帮助并退出" in out
+    assert "usage" not in out and "options" not in out and "show" not in out
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["report", "weekly"])
+    assert refused.value.code == 2
+    err = capsys.readouterr().err
+    assert "错误：" in err and "无效的选择：'weekly'" in err and "error" not in err
 
 
 def test_demo_creates_a_realistic_property_and_refuses_a_used_folder(tmp_path, capsys):
