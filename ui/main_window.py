@@ -299,10 +299,16 @@ class MainWindow(QMainWindow):
         self.audit_action.setEnabled(self.session.has(Role.SUPERVISOR))
 
     def show_desk(self) -> None:
-        """前台：南门岗 in the status bar (nothing on a desk without a name)."""
+        """前台：南门岗 in the status bar (nothing on a single desk without a name; a desk without
+        a name on a server shared by several desks is asked for one)."""
         name = desk.name()
-        self.desk_label.setText(self.tr("前台：%1").replace("%1", name) if name else "")
-        self.desk_label.setVisible(bool(name))
+        if name:
+            self.desk_label.setText(self.tr("前台：%1").replace("%1", name))
+        elif changes.is_server():
+            self.desk_label.setText(self.tr("前台：未命名（请管理员在“设置 → 系统设置 → 本机”中填写）"))
+        else:
+            self.desk_label.setText("")
+        self.desk_label.setVisible(bool(self.desk_label.text()))
 
     def update_title(self) -> None:
         name = settings_mod.load().property_name
