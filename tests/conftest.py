@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from reception import auth, db
+from reception import auth, calls, db, incidents, shifts
+from reception.attachments import AttachmentStore
+from reception.calls import CallInput, Outcome
 from reception.clock import FixedClock
 from reception.migrations import migrate
 from reception.paths import DataDir
 from reception.session import Role, Session
 from reception.startup import remember_data_dir
+from tests import mixed_traffic as traffic
 from ui.qt_compat import protect_singletons
 
 protect_singletons()  # the same guard as the application (PySide6 6.12 on Python 3.11)
@@ -153,3 +156,44 @@ def receptionist(admin: Session, clock: FixedClock) -> Session:
 def supervisor(admin: Session, clock: FixedClock) -> Session:
     auth.create_operator(admin, auth.OperatorInput("zhaomin", "赵敏", Role.SUPERVISOR, PASSWORD))
     return auth.login("zhaomin", PASSWORD, clock)
+
+
+@pytest.fixture
+def busy_day(admin, receptionist, supervisor, clock, tmp_path):
+    """A day of mixed traffic: calls, a visitor still on site, a letter due, an overdue case;
+    the shift handed over with it (and confirmed), and the overdue case."""
+    shift = shifts.start(receptionist)
+    home = traffic.host(admin, "13600001234")
+    calls.register_call(
+        receptionist,
+        CallInput(
+            started_at=clock.now(),
+            category="咨询",
+            content="问物业费",
+            answer="1.8 元",
+            outcome=Outcome.ANSWERED,
+        ),
+    )
+    overdue = traffic.dispatched_complaint(
+        receptionist, clock.now() - timedelta(hours=30), "噪音扰民", "品质管理部", "周主管"
+    )
+    traffic.callback_call(receptionist, clock, "停车位", "13912345678")
+    traffic.message_call(receptionist, clock, "刘师傅", "13700001111")
+    visitor = traffic.visitor_on_site(receptionist, home.id, "13900005678")
+    traffic.appointment(receptionist, clock, home.id, hours=5, purpose="送装修材料")
+    traffic.complaint_letter(receptionist, AttachmentStore(tmp_path / "att"), "业委会")
+    incidents.record_incident(
+        receptionist,
+        incidents.IncidentInput(
+            kind=incidents.HAZARD,
+            description="地库有可疑人员",
+            visit_id=visitor.id,
+            reported_to_department_id=traffic.dept("保安部"),
+            reported_to_person="吴班长",
+            reported_at=clock.now(),
+        ),
+    )
+    clock.advance(hours=4)
+    shifts.hand_over(receptionist, "请跟进噪音投诉")
+    shifts.confirm(supervisor, shift.id)
+    return shifts.get(shift.id), overdue

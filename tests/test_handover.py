@@ -1,23 +1,17 @@
-"""Shifts and the handover data: a day of mixed traffic lands in the right sections."""
+"""Shifts and the handover data: a day of mixed traffic (``busy_day`` in tests/conftest.py)
+lands in the right sections."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
-from reception import auth, calls, handover, incidents, letters, residents, shifts, visits
-from reception.attachments import AttachmentStore
-from reception.calls import CallInput, Outcome
+from reception import auth, handover, shifts
 from reception.errors import ValidationError
-from reception.models import Department
 from tests.conftest import PASSWORD
 
 DAY = date(2026, 11, 26)
-
-
-def dept(name: str) -> int:
-    return Department.get(Department.name == name).id
 
 
 def test_a_shift_closes_only_when_the_incoming_operator_confirms(receptionist, supervisor, clock):
@@ -44,108 +38,6 @@ def test_a_shift_closes_only_when_the_incoming_operator_confirms(receptionist, s
     )
     following = shifts.current()
     assert (following.number, following.operator_id) == (2, supervisor.operator.id)
-
-
-@pytest.fixture
-def busy_day(admin, receptionist, supervisor, clock, tmp_path):
-    """A day of mixed traffic: calls, a visitor still on site, a letter due, an overdue case."""
-    shift = shifts.start(receptionist)
-    host = residents.add_resident(
-        admin, residents.ResidentInput("12", "3", "801", "欧阳娜娜", "业主", "13600001234")
-    )
-    calls.register_call(
-        receptionist,
-        CallInput(
-            started_at=clock.now(),
-            category="咨询",
-            content="问物业费",
-            answer="1.8 元",
-            outcome=Outcome.ANSWERED,
-        ),
-    )
-    overdue = calls.register_call(
-        receptionist,
-        CallInput(
-            started_at=clock.now() - timedelta(hours=30),
-            category="投诉",
-            content="噪音扰民",
-            outcome=Outcome.DISPATCHED,
-            department_id=dept("品质管理部"),
-            taken_by="周主管",
-        ),
-    ).case
-    calls.register_call(
-        receptionist,
-        CallInput(
-            started_at=clock.now(),
-            category="咨询",
-            content="停车位",
-            outcome=Outcome.CALLBACK,
-            caller_name="孙先生",
-            caller_phone="13912345678",
-            callback_due_at=clock.now() + timedelta(hours=1),
-        ),
-    )
-    calls.register_call(
-        receptionist,
-        CallInput(
-            started_at=clock.now(),
-            category="找人留言",
-            content="找刘师傅",
-            outcome=Outcome.MESSAGE,
-            caller_phone="13700001111",
-            message_for_person="刘师傅",
-            message_text="请回电",
-        ),
-    )
-    visitor = visits.register_guest(
-        receptionist,
-        visits.GuestInput(
-            visitor_name="王小明",
-            visitor_phone="13900005678",
-            id_number="11010519491231002X",
-            id_verified=True,
-            host_resident_id=host.id,
-            purpose="探亲访友",
-            consent=visits.AGREED,
-        ),
-    )
-    visits.book_appointment(
-        receptionist,
-        visits.AppointmentInput(
-            visitor_name="周杰",
-            expected_at=clock.now() + timedelta(hours=5),
-            host_resident_id=host.id,
-            purpose="送装修材料",
-        ),
-    )
-    letters.register_letter(
-        receptionist,
-        letters.LetterInput(
-            channel="邮寄",
-            letter_type="投诉",
-            sender_name="业委会",
-            subject="地库漏水",
-            department_id=dept("工程部"),
-            handler="刘工",
-        ),
-        AttachmentStore(tmp_path / "att"),
-    )
-    incidents.record_incident(
-        receptionist,
-        incidents.IncidentInput(
-            kind=incidents.HAZARD,
-            description="地库有可疑人员",
-            visit_id=visitor.id,
-            reported_to_department_id=dept("保安部"),
-            reported_to_person="吴班长",
-            reported_at=clock.now(),
-        ),
-    )
-    clock.advance(hours=4)
-    shifts.hand_over(receptionist, "请跟进噪音投诉")
-    shifts.confirm(supervisor, shift.id)
-    return shifts.get(shift.id), overdue
 
 
 def test_each_item_lands_in_its_section(busy_day, clock):

@@ -6,28 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
-from reception import callbacks, phones, privacy
+from reception import callbacks, phones
 from reception.clock import format_local
-from reception.errors import ReceptionError, StorageError, ValidationError
 from reception.models import Callback
 from reception.session import Session
-from ui import msgbox
 from ui.call_list_model import RowsTableModel
-from ui.forms import error_label
+from ui.follow_up_panel import FollowUpPanel
 from ui.list_position import kept_place
 
 DUE, NAME, PHONE, REASON = range(4)
@@ -70,55 +58,28 @@ class CallbackListModel(RowsTableModel):
         return OVERDUE_BRUSH if self.is_overdue(row) else None
 
 
-class CallbacksPanel(QWidget):
+class CallbacksPanel(FollowUpPanel):
     """Open callbacks. ``changed`` after one is completed; ``counts_changed(open, overdue)``."""
 
-    changed = Signal()
     counts_changed = Signal(int, int)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session = session
+        super().__init__(session, parent)
         self.model = CallbackListModel(self._now, self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
-        self.view.setWordWrap(False)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(REASON, QHeaderView.ResizeMode.Stretch)
-        self.view.selectionModel().currentRowChanged.connect(lambda *_a: self.error.hide())
-        self.view.doubleClicked.connect(lambda _i: self.result_edit.setFocus())
-
         self.result_edit = QLineEdit()
         self.result_edit.setPlaceholderText(self.tr("回电结果，如：已告知维修时间，业主满意"))
         self.result_edit.returnPressed.connect(self.complete_selected)
         self.complete_button = QPushButton(self.tr("完成回电"))
         self.complete_button.clicked.connect(self.complete_selected)
-        self.number_button = QPushButton(self.tr("显示号码"))
-        self.number_button.setAutoDefault(False)
-        self.number_button.setToolTip(self.tr("显示所选回电的完整号码以便拨打（查看会记入审计日志）"))
-        self.number_button.clicked.connect(self.show_number)
-        self.error = error_label()
-        self.empty_label = QLabel(self.tr("没有待回电"))
-        self.empty_label.setStyleSheet("color: #6b7785;")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-
-        row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("结果")))
-        row.addWidget(self.result_edit, 1)
-        row.addWidget(self.complete_button)
-        row.addWidget(self.number_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.empty_label)
-        layout.addLayout(row)
-        layout.addWidget(self.error)
+        self._build(
+            REASON,
+            self.result_edit,
+            self.complete_button,
+            self.tr("结果"),
+            self.tr("显示所选回电的完整号码以便拨打（查看会记入审计日志）"),
+            self.tr("没有待回电"),
+        )
+        self.view.selectionModel().currentRowChanged.connect(lambda *_a: self.error.hide())
 
         # Repaint once a minute so that callbacks turn red when they fall due.
         self._minute = QTimer(self)
@@ -130,17 +91,10 @@ class CallbacksPanel(QWidget):
     def _now(self) -> datetime:
         return self._session.clock.now()
 
-    def set_session(self, session: Session) -> None:
-        self._session = session
-        self.refresh()
-
     def refresh(self) -> None:
         self.model.set_rows(callbacks.list_callbacks())
         count = self.model.rowCount()
-        self.empty_label.setVisible(count == 0)
-        self.result_edit.setEnabled(count > 0)
-        self.complete_button.setEnabled(count > 0)
-        self.number_button.setEnabled(count > 0)
+        self._show_count(count, (self.result_edit, self.complete_button, self.number_button))
         if count:
             self.view.selectRow(0)
         self._emit_counts()
@@ -155,10 +109,7 @@ class CallbacksPanel(QWidget):
         with kept_place(self.view):
             self.model.set_rows(callbacks.list_callbacks())
         count = self.model.rowCount()
-        self.empty_label.setVisible(count == 0)
-        self.result_edit.setEnabled(count > 0)
-        self.complete_button.setEnabled(count > 0)
-        self.number_button.setEnabled(count > 0)
+        self._show_count(count, (self.result_edit, self.complete_button, self.number_button))
         if self.selected() is None:
             if current is not None and typed:
                 self.view.clearSelection()
@@ -180,53 +131,32 @@ class CallbacksPanel(QWidget):
         overdue = sum(1 for cb in rows if self.model.is_overdue(cb))
         self.counts_changed.emit(len(rows), overdue)
 
-    def selected(self) -> Callback | None:
-        index = self.view.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
-
     def show_number(self) -> str | None:
         """The full number of the selected callback, to dial it (the reveal is audited)."""
         cb = self.selected()
         if cb is None:
             return None
-        title = self.tr("回电号码")
-        try:
-            number = privacy.number_to_call(self._session, "callback", cb.id)
-        except ReceptionError as exc:
-            msgbox.error(self, title, exc.message)
-            self.refresh()
-            return None
-        if not number:
-            msgbox.info(self, title, self.tr("这条回电没有留下号码。"))
-            return number
-        msgbox.info(
-            self,
-            title,
-            self.tr("回电给 %1：\n\n%2\n\n（本次查看已记入审计日志）")
-            .replace("%1", cb.name or self.tr("来电人"))
-            .replace("%2", number),
+        number = self._reveal_number(
+            "callback",
+            cb.id,
+            self.tr("回电号码"),
+            self.tr("这条回电没有留下号码。"),
+            self.tr("回电给 %1：\n\n%2\n\n（本次查看已记入审计日志）").replace(
+                "%1", cb.name or self.tr("来电人")
+            ),
         )
+        if number is None:
+            self.refresh()
         return number
 
     def complete_selected(self) -> bool:
         cb = self.selected()
         if cb is None:
             return False
-        try:
-            callbacks.complete(self._session, cb.id, self.result_edit.text())
-        except ValidationError as exc:
-            self.error.setText("；".join(exc.fields.values()))
-            self.error.show()
-            self.result_edit.setFocus()
+        if not self._save(
+            lambda: callbacks.complete(self._session, cb.id, self.result_edit.text()), self.result_edit
+        ):
             return False
-        except StorageError as exc:
-            msgbox.error(self, self.tr("未能保存"), exc.message)
-            return False
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("未能保存"), exc.message)
-            self.refresh()
-            return False
-        self.error.hide()
         self.result_edit.clear()
         self.refresh()
         self.changed.emit()

@@ -2,37 +2,31 @@
 knowledge base), 处理完成, 回访, 关闭, 重新打开, 外部联络.
 
 Each form calls one function of :mod:`reception.cases`; ``done_with(case)`` carries the updated
-case back to the detail dialog. A ValidationError is shown beside the fields. A ConflictError
-(someone else — at another desk — changed the case meanwhile) is shown; the form then sends
-``done_with(None)`` so that the detail dialog behind it shows the newer case, and stays open
-with what the operator typed, to be checked against the newer case and saved again (against
-the newer version) or cancelled."""
+case back to the detail dialog. A refused save (ValidationError, ConflictError) is handled as
+:mod:`ui.action_dialog` describes: after a conflict the form stays open with what the operator
+typed, to be checked against the newer case and saved again (against the newer version) or
+cancelled."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from reception import cases, departments
-from reception.errors import ConflictError, ReceptionError, ValidationError
 from reception.models import Case
 from reception.session import Session
-from ui import msgbox
-from ui.forms import FieldErrors, dialog_buttons, error_label
+from ui.action_dialog import ActionDialog
 
 STYLE = """
 QLabel#hint { color: #5f6b7a; }
@@ -59,107 +53,34 @@ def department_combo(none_text: str, current: int | None = None) -> QComboBox:
     return combo
 
 
-class CaseActionDialog(QDialog):
-    done_with = Signal(object)
+class CaseActionDialog(ActionDialog):
+    """A form of a case's workflow, headed by the case's number, category and place."""
 
     def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session = session
+        super().__init__(session, STYLE, parent)
         self._case = case
-        self.setStyleSheet(STYLE)
-        self.general_error = error_label(self)
-        self.errors = FieldErrors(self.general_error)
-        self.form = QFormLayout()
-        self.form.setHorizontalSpacing(8)
-        self.form.setVerticalSpacing(4)
-        head = QLabel(
+        self.head_label.setText(
             self.tr("{0}　{1}　{2}").format(
                 case.serial, self.tr(case.category), case.place_key or case.location
             )
         )
-        head.setObjectName("hint")
-        head.setWordWrap(True)
-        self.conflict_label = QLabel()
-        self.conflict_label.setObjectName("warn")
-        self.conflict_label.setWordWrap(True)
-        self.conflict_label.hide()
-        layout = QVBoxLayout(self)
-        layout.addWidget(head)
-        layout.addWidget(self.conflict_label)
-        layout.addLayout(self.form, 1)
-        layout.addWidget(self.general_error)
-        self._button_box, self.ok_button, _cancel = dialog_buttons(self._ok_text(), self.tr("取消"))
-        self._button_box.accepted.connect(self.submit)
-        self._button_box.rejected.connect(self.reject)
 
-    def _finish_layout(self, width: int = 520) -> None:
-        self.layout().addWidget(self._button_box)  # type: ignore[union-attr]
-        self.resize(width, self.sizeHint().height())
+    def _reread(self) -> str:
+        self._case = cases.get_case(self._case.id)
+        return self._case.status
 
-    def _ok_text(self) -> str:
-        return self.tr("确定")
-
-    def error_text(self, field: str) -> str:
-        return self.errors.message(field)
-
-    def submit(self) -> Case | None:
-        self.errors.clear()
-        self.conflict_label.hide()
-        try:
-            case = self._call()
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return None
-        except ConflictError:
-            self._conflict()
-            return None
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("未能保存"), exc.message)
-            return None
-        self.done_with.emit(case)
-        self.done(QDialog.DialogCode.Accepted)
-        return case
-
-    def _call(self) -> Case:
-        raise NotImplementedError
-
-    def _conflict(self) -> None:
-        """Someone else changed the case: the detail dialog shows the newer case, this form
-        keeps what was typed and will save against the newer version if confirmed again."""
-        self.done_with.emit(None)  # the detail dialog re-reads the case
-        try:
-            self._case = cases.get_case(self._case.id)
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("已被其他人更新"), exc.message)
-            self.done(QDialog.DialogCode.Rejected)
-            return
-        self.conflict_label.setText(
+    def _conflict_texts(self) -> tuple[str, str, str]:
+        return (
+            self.tr("已被其他人更新"),
             self.tr(
                 "这张工单刚被其他人更新（现在状态：{0}），您的操作未保存。工单详情已显示最新内容；"
                 "您填写的内容仍在这里，请核对后再点“{1}”，或点“取消”放弃。"
-            ).format(self.tr(self._case.status), self._ok_text())
-        )
-        self.conflict_label.show()
-        msgbox.error(
-            self,
-            self.tr("已被其他人更新"),
+            ),
             self.tr(
                 "这张工单已被其他人更新，您的操作未保存。\n工单详情已刷新为最新内容；"
                 "您填写的内容仍保留在窗口中，请核对后再保存。"
             ),
         )
-        self._grow_to_fit()
-
-    def _grow_to_fit(self) -> None:
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
-        if self.height() < self.sizeHint().height():
-            self.resize(self.width(), self.sizeHint().height())
-
-    def has_conflict(self) -> bool:
-        """The last save was refused because the case had been changed meanwhile."""
-        return self.conflict_label.isVisibleTo(self)
 
 
 class DispatchDialog(CaseActionDialog):

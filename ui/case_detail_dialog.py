@@ -6,24 +6,17 @@ The buttons only mirror the rules; the service enforces them (and says why when 
 
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
-    QPlainTextEdit,
     QPushButton,
     QTableView,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -45,6 +38,7 @@ from ui.case_actions import (
     ReplyDialog,
     ReturnVisitDialog,
 )
+from ui.detail_dialog import DetailDialog, SlipTexts
 
 _STYLE = """
 QLabel#title { color: #0d3c6e; }
@@ -137,79 +131,41 @@ def _table(model: RowsTableModel, stretch: int) -> QTableView:
     return view
 
 
-class CaseDetailDialog(QDialog):
+class CaseDetailDialog(DetailDialog):
     """``changed(case)`` after any action stored something; ``open_case(id)`` asks the tab to
     show another case (an earlier one at the same place)."""
 
     changed = Signal(object)
     open_case = Signal(int)
 
+    FACTS = (
+        ("serial", "编号"),
+        ("source", "来源"),
+        ("category", "类别"),
+        ("place", "位置"),
+        ("resident", "业户"),
+        ("first_receiver", "首问责任人"),
+        ("department", "处理部门"),
+        ("handler", "处理人"),
+        ("received", "受理时间"),
+        ("desk", "受理前台"),
+        ("resolve", "解决时限"),
+        ("replied", "答复时间"),
+        ("closed", "关闭时间"),
+        ("", ""),  # keeps 市政设施 / 外部单位 on one row
+        ("utility", "市政设施"),
+        ("agency", "外部单位"),
+    )
+
     def __init__(self, session: Session, case_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session = session
+        super().__init__(session, parent)
         self._case: Case = cases.get_case(case_id)
         self.action_dialog: CaseActionDialog | None = None
-        self.setStyleSheet(_STYLE)
-        self._build()
-        self.resize(1000, 780)
-        self._load()
+        self._build_and_load(_STYLE, 1000, 780)
 
     # ---- building -------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setSpacing(8)
-        head = QHBoxLayout()
-        self.title_label = QLabel()
-        self.title_label.setObjectName("title")
-        self.title_label.setWordWrap(True)
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title_label.setFont(font)
-        self.status_label = QLabel()
-        self.status_label.setObjectName("status")
-        head.addWidget(self.title_label, 1)
-        head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(head)
-
-        facts = QGridLayout()
-        facts.setHorizontalSpacing(14)
-        facts.setVerticalSpacing(5)
-        self.fact_labels: dict[str, QLabel] = {}
-        names = [
-            ("serial", "编号"),
-            ("source", "来源"),
-            ("category", "类别"),
-            ("place", "位置"),
-            ("resident", "业户"),
-            ("first_receiver", "首问责任人"),
-            ("department", "处理部门"),
-            ("handler", "处理人"),
-            ("received", "受理时间"),
-            ("desk", "受理前台"),
-            ("resolve", "解决时限"),
-            ("replied", "答复时间"),
-            ("closed", "关闭时间"),
-            ("", ""),  # keeps 市政设施 / 外部单位 on one row
-            ("utility", "市政设施"),
-            ("agency", "外部单位"),
-        ]
-        for i, (key, caption) in enumerate(names):
-            if not key:
-                continue
-            cap = QLabel(self.tr(caption))
-            cap.setObjectName("caption")
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.fact_labels[key] = value
-            self.fact_labels[key + ":caption"] = cap
-            row, col = divmod(i, 2)
-            facts.addWidget(cap, row, col * 2, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
-            facts.addWidget(value, row, col * 2 + 1)
-        facts.setColumnStretch(1, 1)
-        facts.setColumnStretch(3, 1)
-        layout.addLayout(facts)
+        layout = self._head_and_facts()
 
         self.due_label = QLabel()
         self.due_label.setObjectName("dueBox")
@@ -221,19 +177,9 @@ class CaseDetailDialog(QDialog):
         due_row.addWidget(self.recurrence_label, 1)
         layout.addLayout(due_row)
 
-        texts = QHBoxLayout()
-        description_box = QGroupBox(self.tr("问题描述"))
-        column = QVBoxLayout(description_box)
-        self.description_view = QPlainTextEdit()
-        self.description_view.setReadOnly(True)
-        column.addWidget(self.description_view)
-        reply_box = QGroupBox(self.tr("答复业户"))
-        column = QVBoxLayout(reply_box)
-        self.reply_view = QPlainTextEdit()
-        self.reply_view.setReadOnly(True)
-        column.addWidget(self.reply_view)
-        texts.addWidget(description_box, 1)
-        texts.addWidget(reply_box, 1)
+        texts, self.description_view, self.reply_view = self._text_pair(
+            self.tr("问题描述"), self.tr("答复业户")
+        )
         for view in (self.description_view, self.reply_view):
             view.setMinimumHeight(view.fontMetrics().lineSpacing() * 3 + 14)
             view.setMaximumHeight(view.fontMetrics().lineSpacing() * 7 + 14)
@@ -256,8 +202,6 @@ class CaseDetailDialog(QDialog):
         self.close_hint.setWordWrap(True)
         layout.addWidget(self.close_hint)
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(6)
         self.dispatch_button = QPushButton(self.tr("派单…"))
         self.dispatch_button.clicked.connect(self.open_dispatch)
         self.acknowledge_button = QPushButton(self.tr("接单…"))
@@ -274,12 +218,7 @@ class CaseDetailDialog(QDialog):
         self.reopen_button.clicked.connect(self.open_reopen)
         self.liaison_button = QPushButton(self.tr("外部联络…"))
         self.liaison_button.clicked.connect(self.open_liaison)
-        self.print_button = QPushButton(self.tr("打印派工单"))
-        menu = QMenu(self.print_button)
-        self.preview_action = menu.addAction(self.tr("打印预览…"), self.preview_slip)
-        self.print_action = menu.addAction(self.tr("直接打印"), self.print_slip)
-        self.save_pdf_action = menu.addAction(self.tr("另存为文件…"), self.save_slip)
-        self.print_button.setMenu(menu)
+        self._print_button(self.tr("打印派工单"), self.tr("另存为文件…"))
         self.back_button = QPushButton(self.tr("返回"))
         self.back_button.clicked.connect(self.accept)
         self.action_buttons = [
@@ -292,11 +231,8 @@ class CaseDetailDialog(QDialog):
             self.reopen_button,
             self.liaison_button,
         ]
-        for button in (*self.action_buttons, self.print_button):
-            button.setAutoDefault(False)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.back_button)
+        buttons = self._button_row((*self.action_buttons, self.print_button), self.back_button)
+        buttons.setSpacing(6)
         layout.addLayout(buttons)
 
     # ---- showing ---------------------------------------------------------------------------
@@ -386,12 +322,6 @@ class CaseDetailDialog(QDialog):
         self.due_label.setText(text)
         self._repolish(self.due_label, "state", key)
 
-    @staticmethod
-    def _repolish(widget: QWidget, name: str, value: object) -> None:
-        widget.setProperty(name, value)
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
-
     def _update_buttons(self) -> None:
         status = self._case.status
         self.dispatch_button.setEnabled(status in (cases.PENDING, cases.DISPATCHED, cases.IN_PROGRESS))
@@ -435,10 +365,8 @@ class CaseDetailDialog(QDialog):
     # ---- actions ----------------------------------------------------------------------------
     def _open(self, cls: type[CaseActionDialog]) -> CaseActionDialog:
         dialog = cls(self._session, self._case, self)
-        dialog.done_with.connect(self._done)
-        dialog.finished.connect(dialog.deleteLater)
         self.action_dialog = dialog
-        dialog.open()
+        self._open_action(dialog, self._done)
         return dialog
 
     def open_dispatch(self) -> CaseActionDialog:
@@ -470,50 +398,17 @@ class CaseDetailDialog(QDialog):
         return self._open(LiaisonDialog)
 
     # ---- the dispatch slip ----------------------------------------------------------------------
-    def slip_pdf(self) -> bytes | None:
+    def _render_slip(self, printed_at: datetime) -> bytes:
         from reception import dispatch_slip
 
-        try:
-            return dispatch_slip.dispatch_slip_for(
-                self._case.id, printed_at=self._session.clock.local_now().replace(second=0, microsecond=0)
-            )
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法生成派工单"), exc.message)
-            return None
+        return dispatch_slip.dispatch_slip_for(self._case.id, printed_at=printed_at)
 
-    def _slip_title(self) -> str:
-        return self.tr("派工单 {0}").format(self._case.serial)
-
-    def preview_slip(self) -> None:
-        from ui import printing
-
-        pdf = self.slip_pdf()
-        if pdf is None:
-            return
-        try:
-            printing.preview_pdf(pdf, self, self._slip_title())
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("打印失败"), exc.message)
-
-    def print_slip(self) -> bool:
-        from ui import printing
-
-        pdf = self.slip_pdf()
-        if pdf is None:
-            return False
-        try:
-            return printing.print_pdf(pdf, parent=self, title=self._slip_title())
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("打印失败"), exc.message)
-            return False
-
-    def save_slip(self) -> Path | None:
-        from ui import printing
-
-        pdf = self.slip_pdf()
-        if pdf is None:
-            return None
-        return printing.save_pdf_as(pdf, self, self.tr("派工单-{0}.pdf").format(self._case.serial))
+    def _slip_texts(self) -> SlipTexts:
+        return SlipTexts(
+            self.tr("派工单 {0}").format(self._case.serial),
+            self.tr("派工单-{0}.pdf").format(self._case.serial),
+            self.tr("无法生成派工单"),
+        )
 
 
 def dispatch_slip_first_line(text: str) -> str:

@@ -2,33 +2,22 @@
 登记答复 (date, channel, what was answered, by whom, the reply documents).
 
 Each calls one service; ``done_with(letter)`` carries the updated letter back to the detail
-dialog. A ConflictError (someone else — at another desk — changed the letter meanwhile) is
-shown; the form sends ``done_with(None)`` so that the detail dialog behind it shows the newer
-letter, and stays open with what the operator typed, to be checked and saved again (against the
-newer version) or cancelled."""
+dialog. A refused save (ValidationError, ConflictError) is handled as :mod:`ui.action_dialog`
+describes: after a conflict the form stays open with what the operator typed, to be checked and
+saved again (against the newer version) or cancelled."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from reception import letters
 from reception.attachments import AttachmentStore
 from reception.clock import to_local, to_utc
-from reception.errors import ConflictError, ReceptionError, ValidationError
 from reception.models import Letter
 from reception.session import Session
-from ui import msgbox
-from ui.forms import FieldErrors, dialog_buttons, error_label
+from ui.action_dialog import ActionDialog
 from ui.letter_files import FilePicker, accept_file_drag, drop_files
 from ui.letter_form import (
     STYLE,
@@ -40,107 +29,34 @@ from ui.letter_form import (
 )
 
 
-class _ActionDialog(QDialog):
-    done_with = Signal(object)
+class LetterActionDialog(ActionDialog):
+    """A form of a letter's workflow, headed by the letter's number and subject."""
 
     def __init__(self, session: Session, letter: Letter, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._session = session
+        super().__init__(session, STYLE, parent)
         self._letter = letter
-        self.setStyleSheet(STYLE)
-        self.general_error = error_label(self)
-        self.errors = FieldErrors(self.general_error)
-        self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.form.setHorizontalSpacing(8)
-        self.form.setVerticalSpacing(4)
-        head = QLabel(self.tr("{0}　{1}").format(letter.serial, letter.subject))
-        head.setWordWrap(True)
-        head.setObjectName("hint")
-        self.conflict_label = QLabel()
-        self.conflict_label.setWordWrap(True)
-        self.conflict_label.setStyleSheet(
-            "color: #8a5300; background: #fff4dc; border: 1px solid #f0d9a8;"
-            " border-radius: 4px; padding: 4px 8px;"
-        )
-        self.conflict_label.hide()
-        layout = QVBoxLayout(self)
-        layout.addWidget(head)
-        layout.addWidget(self.conflict_label)
-        layout.addLayout(self.form, 1)
-        layout.addWidget(self.general_error)
-        box, self.ok_button, _cancel = dialog_buttons(self._ok_text(), self.tr("取消"))
-        box.accepted.connect(self.submit)
-        box.rejected.connect(self.reject)
-        self._button_box = box
+        self.head_label.setText(self.tr("{0}　{1}").format(letter.serial, letter.subject))
 
-    def _finish_layout(self) -> None:
-        self.layout().addWidget(self._button_box)  # type: ignore[union-attr]
+    def _reread(self) -> str:
+        self._letter = letters.get_letter(self._letter.id)
+        return self._letter.status
 
-    def _ok_text(self) -> str:
-        return self.tr("确定")
-
-    def error_text(self, field: str) -> str:
-        return self.errors.message(field)
-
-    def submit(self) -> Letter | None:
-        self.errors.clear()
-        self.conflict_label.hide()
-        try:
-            letter = self._call()
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return None
-        except ConflictError:
-            self._conflict()
-            return None
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("未能保存"), exc.message)
-            return None
-        self.done_with.emit(letter)
-        self.done(QDialog.DialogCode.Accepted)
-        return letter
-
-    def _call(self) -> Letter:
-        raise NotImplementedError
-
-    def _conflict(self) -> None:
-        """Someone else changed the letter: the detail dialog shows the newer letter, this form
-        keeps what was typed and saves against the newer version if confirmed again."""
-        self.done_with.emit(None)  # the detail dialog re-reads the letter
-        try:
-            self._letter = letters.get_letter(self._letter.id)
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("已被其他人修改"), exc.message)
-            self.done(QDialog.DialogCode.Rejected)
-            return
-        self.conflict_label.setText(
+    def _conflict_texts(self) -> tuple[str, str, str]:
+        return (
+            self.tr("已被其他人修改"),
             self.tr(
                 "这份来函刚被其他人修改（现在状态：{0}），本次未保存。来函详情已显示最新内容；"
                 "您填写的内容仍在这里，请核对后再点“{1}”，或点“取消”放弃。"
-            ).format(self.tr(self._letter.status), self._ok_text())
-        )
-        self.conflict_label.show()
-        msgbox.error(
-            self,
-            self.tr("已被其他人修改"),
+            ),
             self.tr(
                 "这份来函已被其他人修改，本次未保存。\n来函详情已刷新为最新内容；"
                 "您填写的内容仍保留在窗口中，请核对后再保存。"
             ),
         )
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
-        if self.height() < self.sizeHint().height():
-            self.resize(self.width(), self.sizeHint().height())
-
-    def has_conflict(self) -> bool:
-        """The last save was refused because the letter had been changed meanwhile."""
-        return self.conflict_label.isVisibleTo(self)
 
 
-class RouteDialog(_ActionDialog):
+class RouteDialog(LetterActionDialog):
     """转办: hand the letter to a department (again, when it is re-routed)."""
 
     def __init__(self, session: Session, letter: Letter, parent: QWidget | None = None) -> None:
@@ -158,7 +74,6 @@ class RouteDialog(_ActionDialog):
         self.due_edit.setDateTime(local_qdatetime(to_local(letter.reply_due_at)))
         self.errors.add_row(self.form, self.tr("答复期限"), "reply_due_at", self.due_edit)
         self._finish_layout()
-        self.resize(520, self.sizeHint().height())
 
     def _ok_text(self) -> str:
         return self.tr("转办")
@@ -174,7 +89,7 @@ class RouteDialog(_ActionDialog):
         )
 
 
-class ReplyDialog(_ActionDialog):
+class ReplyDialog(LetterActionDialog):
     """登记答复: the letter was answered (in writing, by phone …)."""
 
     def __init__(
@@ -198,8 +113,7 @@ class ReplyDialog(_ActionDialog):
         self.errors.add_row(self.form, self.tr("答复人"), "replied_by", self.replied_by_edit)
         self.files = FilePicker(self, self.tr("选择答复文件"))
         self.errors.add_row(self.form, self.tr("答复文件"), "files", self.files)
-        self._finish_layout()
-        self.resize(620, 520)
+        self._finish_layout(620, 520)
 
     def _ok_text(self) -> str:
         return self.tr("保存答复")

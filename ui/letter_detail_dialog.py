@@ -4,20 +4,15 @@ plus the routing slip (来函处理单) to preview, print or save as PDF."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFont
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
-    QDialog,
-    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
-    QMenu,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -30,6 +25,7 @@ from reception.errors import ConflictError, ReceptionError, StorageError, Valida
 from reception.models import Attachment, Letter
 from reception.session import Session
 from ui import msgbox
+from ui.detail_dialog import DetailDialog, SlipTexts
 from ui.letter_actions import ReplyDialog, RouteDialog
 from ui.letter_files import FILE_FILTER, size_text
 from ui.letter_list_model import OVERDUE_COLOR, sender_text
@@ -46,98 +42,49 @@ QPlainTextEdit[readOnly="true"] { background: #f3f5f7; border: 1px solid #dde3e9
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class LetterDetailDialog(QDialog):
+class LetterDetailDialog(DetailDialog):
     """``changed(letter)`` after any action stored something."""
 
     changed = Signal(object)
 
+    FACTS = (
+        ("serial", "编号"),
+        ("receipt_no", "收文编号"),
+        ("received", "收到时间"),
+        ("channel", "来函方式"),
+        ("type", "来函类别"),
+        ("confidentiality", "密级"),
+        ("sender", "来函人/单位"),
+        ("resident", "关联住户"),
+        ("contact", "联系方式"),
+        ("sender_ref", "来函文号"),
+        ("pages", "页数"),
+        ("", ""),  # keeps 登记人 / 登记前台 on one row
+        ("operator", "登记人（首问）"),
+        ("desk", "登记前台"),
+        ("department", "承办部门"),
+        ("handler", "承办人"),
+        ("due", "答复期限"),
+        ("case", "投诉工单"),
+        ("replied", "答复"),
+        ("archived", "归档时间"),
+    )
+
     def __init__(
         self, session: Session, letter_id: int, store: AttachmentStore, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self._session = session
+        super().__init__(session, parent)
         self._store = store
         self._letter: Letter = letters.get_letter(letter_id)
         self.route_dialog: RouteDialog | None = None
         self.reply_dialog: ReplyDialog | None = None
-        self.setStyleSheet(_STYLE)
-        self._build()
-        self.resize(940, 760)
-        self._load()
+        self._build_and_load(_STYLE, 940, 760)
 
     # ---- building -------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setSpacing(8)
-        head = QHBoxLayout()
-        self.title_label = QLabel()
-        self.title_label.setObjectName("title")
-        self.title_label.setWordWrap(True)
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title_label.setFont(font)
-        self.status_label = QLabel()
-        self.status_label.setObjectName("status")
-        head.addWidget(self.title_label, 1)
-        head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(head)
+        layout = self._head_and_facts()
 
-        facts = QGridLayout()
-        facts.setHorizontalSpacing(14)
-        facts.setVerticalSpacing(5)
-        self.fact_labels: dict[str, QLabel] = {}
-        names = [
-            ("serial", "编号"),
-            ("receipt_no", "收文编号"),
-            ("received", "收到时间"),
-            ("channel", "来函方式"),
-            ("type", "来函类别"),
-            ("confidentiality", "密级"),
-            ("sender", "来函人/单位"),
-            ("resident", "关联住户"),
-            ("contact", "联系方式"),
-            ("sender_ref", "来函文号"),
-            ("pages", "页数"),
-            ("", ""),  # keeps 登记人 / 登记前台 on one row
-            ("operator", "登记人（首问）"),
-            ("desk", "登记前台"),
-            ("department", "承办部门"),
-            ("handler", "承办人"),
-            ("due", "答复期限"),
-            ("case", "投诉工单"),
-            ("replied", "答复"),
-            ("archived", "归档时间"),
-        ]
-        for i, (key, caption) in enumerate(names):
-            if not key:
-                continue
-            cap = QLabel(self.tr(caption))
-            cap.setObjectName("caption")
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.fact_labels[key] = value
-            row, col = divmod(i, 2)
-            facts.addWidget(cap, row, col * 2, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
-            facts.addWidget(value, row, col * 2 + 1)
-        facts.setColumnStretch(1, 1)
-        facts.setColumnStretch(3, 1)
-        layout.addLayout(facts)
-
-        texts = QHBoxLayout()
-        summary_box = QGroupBox(self.tr("内容摘要"))
-        column = QVBoxLayout(summary_box)
-        self.summary_view = QPlainTextEdit()
-        self.summary_view.setReadOnly(True)
-        column.addWidget(self.summary_view)
-        reply_box = QGroupBox(self.tr("答复内容"))
-        column = QVBoxLayout(reply_box)
-        self.reply_view = QPlainTextEdit()
-        self.reply_view.setReadOnly(True)
-        column.addWidget(self.reply_view)
-        texts.addWidget(summary_box, 1)
-        texts.addWidget(reply_box, 1)
+        texts, self.summary_view, self.reply_view = self._text_pair(self.tr("内容摘要"), self.tr("答复内容"))
         layout.addLayout(texts, 1)
 
         files_box = QGroupBox(self.tr("附件（双击用系统程序打开）"))
@@ -150,7 +97,6 @@ class LetterDetailDialog(QDialog):
         column.addWidget(self.files_list)
         layout.addWidget(files_box)
 
-        buttons = QHBoxLayout()
         self.route_button = QPushButton(self.tr("转办…"))
         self.route_button.clicked.connect(self.open_route)
         self.reply_button = QPushButton(self.tr("登记答复…"))
@@ -159,26 +105,17 @@ class LetterDetailDialog(QDialog):
         self.archive_button.clicked.connect(self.archive)
         self.add_files_button = QPushButton(self.tr("追加附件…"))
         self.add_files_button.clicked.connect(self.add_files)
-        self.print_button = QPushButton(self.tr("打印处理单"))
-        menu = QMenu(self.print_button)
-        self.preview_action = menu.addAction(self.tr("打印预览…"), self.preview_slip)
-        self.print_action = menu.addAction(self.tr("直接打印"), self.print_slip)
-        self.save_pdf_action = menu.addAction(self.tr("另存为 PDF…"), self.save_slip)
-        self.print_button.setMenu(menu)
+        self._print_button(self.tr("打印处理单"), self.tr("另存为 PDF…"))
         self.close_button = QPushButton(self.tr("关闭"))
         self.close_button.clicked.connect(self.accept)
-        for button in (
+        buttons = (
             self.route_button,
             self.reply_button,
             self.archive_button,
             self.add_files_button,
             self.print_button,
-        ):
-            button.setAutoDefault(False)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
+        )
+        layout.addLayout(self._button_row(buttons, self.close_button))
 
     # ---- showing ---------------------------------------------------------------------------
     def letter(self) -> Letter:
@@ -192,9 +129,7 @@ class LetterDetailDialog(QDialog):
         self.title_label.setText(letter.subject)
         status = self.tr(letter.status)
         self.status_label.setText(self.tr("{0}（逾期）").format(status) if overdue else status)
-        self.status_label.setProperty("overdue", overdue)
-        self.status_label.style().unpolish(self.status_label)
-        self.status_label.style().polish(self.status_label)
+        self._repolish(self.status_label, "overdue", overdue)
 
         resident = letter.resident
         values = {
@@ -301,18 +236,14 @@ class LetterDetailDialog(QDialog):
     # ---- actions ----------------------------------------------------------------------------
     def open_route(self) -> RouteDialog:
         dialog = RouteDialog(self._session, self._letter, self)
-        dialog.done_with.connect(self._changed)
-        dialog.finished.connect(dialog.deleteLater)
         self.route_dialog = dialog
-        dialog.open()
+        self._open_action(dialog, self._changed)
         return dialog
 
     def open_reply(self) -> ReplyDialog:
         dialog = ReplyDialog(self._session, self._letter, self._store, self)
-        dialog.done_with.connect(self._changed)
-        dialog.finished.connect(dialog.deleteLater)
         self.reply_dialog = dialog
-        dialog.open()
+        self._open_action(dialog, self._changed)
         return dialog
 
     def archive(self) -> bool:
@@ -358,47 +289,14 @@ class LetterDetailDialog(QDialog):
         return rows
 
     # ---- the routing slip ---------------------------------------------------------------------
-    def slip_pdf(self) -> bytes | None:
+    def _render_slip(self, printed_at: datetime) -> bytes:
         from reception import routing_slip  # reportlab is loaded when a slip is made, not at start
 
-        try:
-            return routing_slip.routing_slip_for(
-                self._letter.id, printed_at=self._session.clock.local_now().replace(second=0, microsecond=0)
-            )
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法生成处理单"), exc.message)
-            return None
+        return routing_slip.routing_slip_for(self._letter.id, printed_at=printed_at)
 
-    def _slip_title(self) -> str:
-        return self.tr("来函处理单 {0}").format(self._letter.serial)
-
-    def preview_slip(self) -> None:
-        from ui import printing
-
-        pdf = self.slip_pdf()
-        if pdf is None:
-            return
-        try:
-            printing.preview_pdf(pdf, self, self._slip_title())
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("打印失败"), exc.message)
-
-    def print_slip(self) -> bool:
-        from ui import printing
-
-        pdf = self.slip_pdf()
-        if pdf is None:
-            return False
-        try:
-            return printing.print_pdf(pdf, parent=self, title=self._slip_title())
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("打印失败"), exc.message)
-            return False
-
-    def save_slip(self) -> Path | None:
-        from ui import printing
-
-        pdf = self.slip_pdf()
-        if pdf is None:
-            return None
-        return printing.save_pdf_as(pdf, self, self.tr("来函处理单-{0}.pdf").format(self._letter.serial))
+    def _slip_texts(self) -> SlipTexts:
+        return SlipTexts(
+            self.tr("来函处理单 {0}").format(self._letter.serial),
+            self.tr("来函处理单-{0}.pdf").format(self._letter.serial),
+            self.tr("无法生成处理单"),
+        )

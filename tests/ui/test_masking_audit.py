@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -14,26 +13,24 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit
 
 from reception import (
     analysis,
-    calls,
     handover,
     handover_report,
     letters,
-    residents,
     shifts,
     visits,
 )
 from reception.attachments import AttachmentStore
-from reception.calls import CallInput, Outcome
 from reception.clock import to_local
 from reception.complaints_report import render_complaints_report
 from reception.dispatch_slip import dispatch_slip_for
 from reception.errors import PermissionDenied
-from reception.models import Case, Department
+from reception.models import Case
 from reception.onsite_list import render_on_site_list
 from reception.routing_slip import routing_slip_for
 from reception.visit_badges import render_for_visit
+from tests import mixed_traffic as traffic
 
-ID_NUMBER = "11010519491231002X"
+ID_NUMBER = traffic.ID_NUMBER
 FULL_NUMBERS = [
     "13812345678",
     "21500011112",
@@ -58,83 +55,27 @@ def leaks(text: str) -> list[str]:
 def world(admin, receptionist, clock, tmp_path):
     store = AttachmentStore(tmp_path / "attachments")
     shifts.start(receptionist)
-    dept = {d.name: d.id for d in Department.select()}
-    host = residents.add_resident(
-        admin, residents.ResidentInput("12", "3", "801", "欧阳娜娜", "业主", "13812345678", "021-50001111")
-    )
-    calls.register_call(
+    home = traffic.host(admin, "13812345678", "021-50001111")
+    traffic.dispatched_complaint(
         receptionist,
-        CallInput(
-            started_at=clock.now(),
-            category="投诉",
-            content="楼上漏水",
-            outcome=Outcome.DISPATCHED,
-            caller_name="钱先生",
-            caller_phone="13987654321",
-            department_id=dept["工程部"],
-            taken_by="刘工",
-        ),
+        clock.now(),
+        "楼上漏水",
+        "工程部",
+        "刘工",
+        caller_name="钱先生",
+        caller_phone="13987654321",
     )
-    calls.register_call(
+    traffic.callback_call(receptionist, clock, "车位", "13700001234")
+    traffic.message_call(receptionist, clock, "刘工", "15011112222")
+    visit = traffic.visitor_on_site(receptionist, home.id, "18622223333")
+    traffic.appointment(receptionist, clock, home.id, hours=2, purpose="送货", phone="17788889999")
+    letter = traffic.complaint_letter(
         receptionist,
-        CallInput(
-            started_at=clock.now(),
-            category="咨询",
-            content="车位",
-            outcome=Outcome.CALLBACK,
-            caller_name="孙先生",
-            caller_phone="13700001234",
-            callback_due_at=clock.now() + timedelta(hours=1),
-        ),
-    )
-    calls.register_call(
-        receptionist,
-        CallInput(
-            started_at=clock.now(),
-            category="找人留言",
-            content="找刘工",
-            outcome=Outcome.MESSAGE,
-            caller_phone="15011112222",
-            message_for_person="刘工",
-            message_text="请回电",
-        ),
-    )
-    visit = visits.register_guest(
-        receptionist,
-        visits.GuestInput(
-            visitor_name="王小明",
-            visitor_phone="18622223333",
-            id_number=ID_NUMBER,
-            id_verified=True,
-            host_resident_id=host.id,
-            purpose="探亲访友",
-            consent=visits.AGREED,
-        ),
-    )
-    visits.book_appointment(
-        receptionist,
-        visits.AppointmentInput(
-            visitor_name="周杰",
-            visitor_phone="17788889999",
-            expected_at=clock.now() + timedelta(hours=2),
-            host_resident_id=host.id,
-            purpose="送货",
-        ),
-    )
-    letter = letters.register_letter(
-        receptionist,
-        letters.LetterInput(
-            channel="邮寄",
-            letter_type="投诉",
-            sender_name="业主",
-            contact="13566667777",
-            subject="地库漏水",
-            summary="请回电 13544445555",
-            department_id=dept["工程部"],
-            handler="刘工",
-            resident_id=host.id,
-        ),
         store,
+        "业主",
+        contact="13566667777",
+        summary="请回电 13544445555",
+        resident_id=home.id,
     )
     return {"store": store, "visit": visit, "letter": letter}
 
