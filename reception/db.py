@@ -294,15 +294,28 @@ def write() -> Iterator[None]:
         raise StorageError("含有无法保存的字符，记录未保存。", retryable=False) from exc
 
 
+_lock_held_by: object | None = None  # the outermost transaction that holds the write lock
+
+
 def _take_write_lock() -> None:
-    """PostgreSQL: wait for the site-wide write lock (held until this transaction ends; taking it
-    again inside the same transaction returns at once). From the window the wait is as short as
-    SQLite's, so a busy server never freezes it."""
-    if _interactive_wait_ms is not None:
-        database.execute_sql(f"SET LOCAL lock_timeout = {int(_interactive_wait_ms)}")
-    database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
-    if _interactive_wait_ms is not None:
-        database.execute_sql("SET LOCAL lock_timeout = 0")
+    """PostgreSQL: wait for the site-wide write lock (held until this transaction ends). Taken
+    once per transaction: a nested write or the audit entry inside it costs no round trip. From
+    the window the wait is as short as SQLite's, so a busy server never freezes it."""
+    global _lock_held_by
+    state = getattr(database.obj, "_state", None)
+    stack = getattr(state, "transactions", None) or [None]
+    outermost = stack[0]
+    if outermost is not None and outermost is _lock_held_by:
+        return
+    if _interactive_wait_ms is None:
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+    else:  # one round trip: a bounded wait for the lock, then no bound for the rest
+        database.execute_sql(
+            f"SET LOCAL lock_timeout = {int(_interactive_wait_ms)}; "
+            "SELECT pg_advisory_xact_lock(%s); SET LOCAL lock_timeout = 0",
+            (WRITE_LOCK_KEY,),
+        )
+    _lock_held_by = outermost
 
 
 def take_write_lock() -> None:

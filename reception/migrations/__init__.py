@@ -67,6 +67,7 @@ STEPS: list[Step] = [
     Step(6, "drafts", _sql_step("0006_drafts.sql")),
     Step(7, "search", _sql_step("0007_search.sql")),
     Step(8, "desks", _sql_step("0008_desks.sql")),
+    Step(9, "search_chars", _sql_step("0009_search_chars.sql")),
 ]
 LATEST = STEPS[-1].version
 

@@ -1394,12 +1394,13 @@ def _insert(con, model: type, rows: list[tuple]) -> None:
 
 
 def _defaults(model: type) -> tuple[tuple[str, object], ...]:
-    """NOT NULL columns a COLUMNS tuple leaves out get the model's default ('' / 0 / 1)."""
+    """NOT NULL columns a COLUMNS tuple leaves out get the model's default ('' / 0 / 1; a callable
+    default is called, as peewee does: the desk name, '' for this single-desk site)."""
     written = set(COLUMNS[model])
     out = []
     for f in model._meta.sorted_fields:
         if f.column_name not in written and not f.null and f.default is not None:
-            out.append((f.column_name, f.default))
+            out.append((f.column_name, f.default() if callable(f.default) else f.default))
     return tuple(out)
 
 

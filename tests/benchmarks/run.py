@@ -1,6 +1,6 @@
 """The project's benchmark: ten years of records, every figure next to its physical floor.
 
-    .venv/bin/python tests/benchmarks/run.py [--size full|small] [--runs 7]
+    .venv/bin/python tests/benchmarks/run.py [--size full|small] [--runs 7] [--postgres ADDRESS]
 
 Builds (once, cached by size and schema version) the ten-year database of ``build_db.py``, then
 measures each figure and, in the same run and interleaved with it, its floor — what the same
@@ -10,6 +10,14 @@ medians (absolute times drift on a shared machine; ratios much less). Prints a t
 
 Every measurement works on a copy of the cached database in ``bench-results/work/`` (start-up
 logs in, saves write), so the cached file stays as built.
+
+``--postgres ADDRESS`` (a server whose role may create databases) adds the step ``postgres``: the
+same site moved onto that server once (``server_db.py``, cached by size and schema version), and
+the figures that mean something there — start-up, saves, search as you type, the call list, the
+status bar's counts and the poll for other desks' changes, the reports and the on-site list —
+measured by the same functions, each on a fresh clone of it, and in the same step on copies of
+the SQLite file, for a side-by-side table. Figures of the file alone (its import into a fresh file, the
+badge, which touches no database) are not repeated there.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -38,6 +47,7 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import build_db  # noqa: E402
+import server_db  # noqa: E402
 
 RESULTS = ROOT / "bench-results"
 WORK = RESULTS / "work"
@@ -157,13 +167,34 @@ def machine() -> dict:
     }
 
 
-def fresh_copy(src: Path, name: str) -> Path:
-    """A data folder holding a copy of ``src`` as its reception.db."""
+@dataclass(frozen=True)
+class Server:
+    """The ten-year site on a PostgreSQL server (``--postgres``): the server's address and the
+    cached database there (``server_db.ensure``)."""
+
+    address: str
+    database: str
+
+    def fresh_copy(self) -> str:
+        """The address of a fresh clone of the cached database (the one of the previous
+        measurement is dropped), as each measurement on SQLite gets a fresh copy of the file."""
+        return server_db.work_copy(self.address, self.database)
+
+
+# Where a measurement runs: the cached SQLite file or the site on a server; either way each
+# measurement works on a fresh copy of it.
+Target = Path | Server
+
+
+def fresh_copy(src: Target, name: str) -> Path:
+    """A data folder holding a copy of ``src`` as its reception.db (empty for a server: the
+    database is there)."""
     folder = WORK / name
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    shutil.copyfile(src, folder / "reception.db")
+    if not isinstance(src, Server):
+        shutil.copyfile(src, folder / "reception.db")
     return folder
 
 
@@ -232,8 +263,8 @@ def _spawn(cmd: list[str], env: dict[str, str], timeout: float = 120) -> tuple[f
     return (ready[0] - t0) * 1000, peak[0]
 
 
-def bench_startup(db_file: Path, runs: int, log) -> tuple[Result, Result]:
-    data_dir = fresh_copy(db_file, "startup")
+def bench_startup(target: Target, runs: int, log) -> tuple[Result, Result]:
+    data_dir = fresh_copy(target, "startup")
     env = dict(os.environ)
     env.update(
         QT_QPA_PLATFORM=env.get("QT_QPA_PLATFORM", "offscreen"),
@@ -242,6 +273,8 @@ def bench_startup(db_file: Path, runs: int, log) -> tuple[Result, Result]:
     )
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # any value, even "0", would stop .pyc caching
     program = [sys.executable, "-c", _PEAK_WRAPPER, "-m", "ui.launcher", "--data-dir", str(data_dir)]
+    if isinstance(target, Server):
+        program += ["--database", target.fresh_copy()]
     floor = [sys.executable, "-c", _PEAK_WRAPPER, "path", str(HERE / "floor_window.py")]
     start = Result("startup", "start-up to main window shown and idle (ten-year DB, logged in)")
     start.floor_label = "bare QMainWindow, 3 tabs of empty QTableViews (fresh process)"
@@ -266,26 +299,109 @@ def bench_startup(db_file: Path, runs: int, log) -> tuple[Result, Result]:
 
 
 # ---- in-process figures -----------------------------------------------------------------------
-def open_copy(db_file: Path, name: str):
+def open_copy(target: Target, name: str):
+    """Open (as the program does) a copy of the SQLite file, or a fresh clone of the server's."""
     from reception import db
     from reception.migrations import migrate
 
-    folder = fresh_copy(db_file, name)
-    database = db.open_database(folder / "reception.db")
+    folder = fresh_copy(target, name)
+    database = db.open_database(
+        target.fresh_copy() if isinstance(target, Server) else folder / "reception.db"
+    )
     migrate(database, backup_dir=folder / "backups")
     return folder, database
 
 
-def bench_save(db_file: Path, n: int) -> Result:
-    from reception import auth, db, demo, visits
+# A row as wide as a visit (37 columns): what the floor of a save writes.
+VISIT_WIDE_ROW = [
+    "LF20261126-001",
+    "guest",
+    "2026-11-26 01:00:00",
+    "2",
+    "17",
+    "探亲访友",
+    "",
+    "",
+    "",
+    "陈思远",
+    "13900000001",
+    "1",
+    "沪A12345",
+    "居民身份证",
+    "1101**********002X",
+    "f" * 64,
+    "1",
+    "3栋2单元1201",
+    "3栋2单元",
+    "",
+    "",
+    "同意",
+    "2026-11-26 01:00:00",
+    "",
+    "0",
+    "",
+    "",
+    "在场",
+    "2026-11-26 05:00:00",
+    "",
+    "",
+    "0",
+    "",
+    "1",
+    "2026-11-26 01:00:00",
+    "",
+    "",
+]
+
+
+def _save_floor(folder: Path, server: str | None) -> tuple[str, Callable[[], None], Callable[[], None]]:
+    """The floor of a save: one row as wide as a visit, INSERT + COMMIT, with nothing of the
+    program around it — in a SQLite file in the same folder (WAL + synchronous=FULL), or in the
+    same database of the ``server`` address. Returns (label, one save, close)."""
+    cols = [f"c{i}" for i in range(37)]
+    create = f"CREATE TABLE visit_like (id INTEGER PRIMARY KEY, {', '.join(c + ' TEXT' for c in cols)})"
+    if server is not None:
+        import psycopg2
+
+        connection = psycopg2.connect(server)
+        with connection.cursor() as cur:
+            cur.execute(create.replace("INTEGER PRIMARY KEY", "SERIAL PRIMARY KEY"))
+        connection.commit()
+        insert = f"INSERT INTO visit_like ({', '.join(cols)}) VALUES ({', '.join(['%s'] * 37)})"
+
+        def server_save() -> None:
+            with connection.cursor() as cur:
+                cur.execute(insert, VISIT_WIDE_ROW)
+            connection.commit()
+
+        return "raw psycopg2 INSERT + COMMIT, same width, same server database", server_save, connection.close
+    raw = sqlite3.connect(folder / "floor.db", isolation_level=None)
+    raw.execute("PRAGMA journal_mode=WAL")
+    raw.execute("PRAGMA synchronous=FULL")
+    raw.execute(create)
+    sql = f"INSERT INTO visit_like ({', '.join(cols)}) VALUES ({', '.join('?' * 37)})"
+
+    def raw_save() -> None:
+        raw.execute("BEGIN IMMEDIATE")
+        raw.execute(sql, VISIT_WIDE_ROW)
+        raw.execute("COMMIT")
+
+    return "raw sqlite3 INSERT + COMMIT, same width, WAL + FULL, same folder", raw_save, raw.close
+
+
+def bench_save(target: Target, n: int, *, kind: str = "guest", desk_wait: bool = False) -> Result:
+    """One save, ``kind`` "guest" (visits.register_guest) or "call" (calls.register_call, answered
+    on the spot). ``desk_wait``: with the window's short wait for another desk's write lock (what
+    a desk pays: on a server two more statements in the transaction)."""
+    from reception import auth, calls, db, demo, visits
     from reception.clock import Clock
     from reception.models import Resident
 
-    folder, _database = open_copy(db_file, "save")
+    folder, _database = open_copy(target, "save")
     session = auth.login(build_db.BENCH_USER, build_db.BENCH_PASSWORD, Clock())
     hosts = [r.id for r in Resident.select(Resident.id).order_by(Resident.id).limit(200)]
 
-    def save(i: int) -> None:
+    def save_guest(i: int) -> None:
         visits.register_guest(
             session,
             visits.GuestInput(
@@ -300,96 +416,78 @@ def bench_save(db_file: Path, n: int) -> Result:
             ),
         )
 
-    # The floor: one row as wide as a visit (37 columns), INSERT + COMMIT, WAL + synchronous=FULL,
-    # in a file in the same folder.
-    raw_path = folder / "floor.db"
-    raw = sqlite3.connect(raw_path, isolation_level=None)
-    raw.execute("PRAGMA journal_mode=WAL")
-    raw.execute("PRAGMA synchronous=FULL")
-    cols = [f"c{i}" for i in range(37)]
-    raw.execute(f"CREATE TABLE visit_like (id INTEGER PRIMARY KEY, {', '.join(c + ' TEXT' for c in cols)})")
-    row = [
-        "LF20261126-001",
-        "guest",
-        "2026-11-26 01:00:00",
-        "2",
-        "17",
-        "探亲访友",
-        "",
-        "",
-        "",
-        "陈思远",
-        "13900000001",
-        "1",
-        "沪A12345",
-        "居民身份证",
-        "1101**********002X",
-        "f" * 64,
-        "1",
-        "3栋2单元1201",
-        "3栋2单元",
-        "",
-        "",
-        "同意",
-        "2026-11-26 01:00:00",
-        "",
-        "0",
-        "",
-        "",
-        "在场",
-        "2026-11-26 05:00:00",
-        "",
-        "",
-        "0",
-        "",
-        "1",
-        "2026-11-26 01:00:00",
-        "",
-        "",
-    ]
-    sql = f"INSERT INTO visit_like ({', '.join(cols)}) VALUES ({', '.join('?' * 37)})"
+    def save_call(i: int) -> None:
+        calls.register_call(
+            session,
+            calls.CallInput(
+                started_at=session.now() - timedelta(seconds=75),
+                category="咨询",
+                content="问物业费标准",
+                answer="已按收费标准答复",
+                outcome=calls.Outcome.ANSWERED,
+                resident_id=hosts[i % len(hosts)],
+            ),
+        )
 
-    def raw_save() -> None:
-        raw.execute("BEGIN IMMEDIATE")
-        raw.execute(sql, row)
-        raw.execute("COMMIT")
-
-    result = Result("save", "one save: visits.register_guest (audit entry, serial number)")
-    result.floor_label = "raw sqlite3 INSERT + COMMIT, same width, WAL + FULL, same folder"
-    for i in range(3):
-        save(10_000 + i)
-        raw_save()
-    for i in range(n):
-        result.samples.append(timed(lambda i=i: save(i)))
-        result.floor.append(timed(raw_save))
-    raw.close()
-    db.close_database()
+    if kind == "call":
+        save = save_call
+        result = Result("save_call", "one save: calls.register_call, answered (audit entry, serial number)")
+    else:
+        save = save_guest
+        result = Result("save", "one save: visits.register_guest (audit entry, serial number)")
+    if desk_wait:
+        db.set_interactive_wait(800)  # what the window sets (reception.startup)
+        result.note = "with the window's 800 ms lock wait, as a desk saves"
+    server = db.address() if isinstance(target, Server) else None
+    result.floor_label, raw_save, close_floor = _save_floor(folder, server)
+    try:
+        for i in range(3):
+            save(10_000 + i)
+            raw_save()
+        for i in range(n):
+            result.samples.append(timed(lambda i=i: save(i)))
+            result.floor.append(timed(raw_save))
+    finally:
+        close_floor()
+        db.set_interactive_wait(None)
+        db.close_database()
     result.judge(max_ratio=3.0)
     return result
 
 
-def search_inputs() -> dict[str, list[str]]:
-    """Typed inputs taken from the directory (deterministic: the first residents that fit)."""
-    from reception.models import Resident
+def search_inputs(*, serials: bool = False) -> dict[str, list[str]]:
+    """Typed inputs taken from the directory (deterministic: the first residents that fit);
+    ``serials``: also the beginning of serial numbers (six calls spread over the ten years)."""
+    import peewee
+
+    from reception.models import Call, Resident
 
     three = [r for r in Resident.select().order_by(Resident.id) if len(r.name) == 3][::97][:6]
     people = list(Resident.select().order_by(Resident.id))[::431][:6]
-    return {
+    inputs = {
         "1 Chinese character (surname)": [r.name[0] for r in three],
         "2 Chinese characters": [r.name[:2] for r in three],
         "3 Chinese characters (full name)": [r.name for r in three],
         "last 4 digits of a phone": [r.phone[-4:] for r in people],
         "a room (3-2-1201)": [f"{r.building}-{r.unit}-{r.room}" for r in people],
     }
+    if serials:
+        top = Call.select(peewee.fn.MAX(Call.id)).scalar()
+        spread = [
+            Call.select(Call.serial).where(Call.id >= top * k // 7).order_by(Call.id).limit(1).scalar()
+            for k in range(1, 7)
+        ]
+        inputs["a serial being typed (LD20230412-0)"] = [s[:12] for s in spread]
+    return inputs
 
 
-def bench_search(db_file: Path, repeats: int) -> list[Result]:
+def bench_search(target: Target, repeats: int, *, serials: bool = False) -> list[Result]:
     from reception import calls, db, residents
     from reception.clock import local_day_bounds
     from reception.models import Call
 
-    open_copy(db_file, "search")
-    inputs = search_inputs()
+    open_copy(target, "search")
+    inputs = search_inputs(serials=serials)
     day = build_db.END_LOCAL.date() - timedelta(days=3)
     start, end = local_day_bounds(day)
 
@@ -430,7 +528,34 @@ def bench_search(db_file: Path, repeats: int) -> list[Result]:
     return out
 
 
-def bench_call_list(db_file: Path, n: int) -> Result:
+def call_list_views() -> list[tuple[str, str, object]]:
+    """The call list as a desk opens it: (key, label, filter). The first is the default run's."""
+    from reception import calls
+
+    last = build_db.END_LOCAL.date()
+    return [
+        (
+            "call_list_all",
+            "call list, 全部日期 (≈ all calls): model built, first page, first 30 rows painted",
+            calls.CallFilter(),
+        ),
+        ("call_list_today", "call list, 今天 (the last day)", calls.CallFilter(date_from=last, date_to=last)),
+        (
+            "call_list_month_category",
+            "call list, 本月 + 类别 报修",
+            calls.CallFilter(date_from=last.replace(day=1), date_to=last, category="报修"),
+        ),
+        (
+            "call_list_all_outcome",
+            "call list, 全部日期 + 结果 待回电",
+            calls.CallFilter(outcome=calls.Outcome.CALLBACK),
+        ),
+    ]
+
+
+def bench_call_list(target: Target, n: int, *, views: int = 1) -> list[Result]:
+    """The call list model opened with the first ``views`` of :func:`call_list_views`; with more
+    than one, also the next page of the first (the view scrolled to its end: ``fetchMore``)."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -439,32 +564,44 @@ def bench_call_list(db_file: Path, n: int) -> Result:
     from ui.call_list_model import COLUMN_COUNT, CallListModel
 
     app = QApplication.instance() or QApplication([])
-    open_copy(db_file, "call-list")
+    open_copy(target, "call-list")
     clock = Clock()
     visible = 30
 
-    def open_list() -> None:
+    def open_list(f: calls.CallFilter) -> CallListModel:
         model = CallListModel(now=clock.now)
-        model.set_filter(calls.CallFilter())  # 全部日期
+        model.set_filter(f)
         assert model.rowCount() > 0
         for row in range(min(visible, model.rowCount())):
             for col in range(COLUMN_COUNT):
                 index = model.index(row, col)
                 model.data(index, Qt.ItemDataRole.DisplayRole)
                 model.data(index, Qt.ItemDataRole.BackgroundRole)
+        return model
 
-    r = Result(
-        "call_list_all", "call list, 全部日期 (≈ all calls): model built, first page, first 30 rows painted"
-    )
-    r.floor_label = "—"
-    open_list()
-    for _ in range(n):
-        r.samples.append(timed(open_list))
-    r.note = f"{calls.count_calls(calls.CallFilter()):,} calls match"
+    out: list[Result] = []
+    for key, label, f in call_list_views()[:views]:
+        r = Result(key, label)
+        r.floor_label = "—"
+        open_list(f)
+        for _ in range(n):
+            r.samples.append(timed(lambda f=f: open_list(f)))
+        r.note = f"{calls.count_calls(f):,} calls match"
+        r.judge(max_median=100)
+        out.append(r)
+    if views > 1:
+        key, label, f = call_list_views()[0]
+        r = Result(f"{key}_next_page", "call list, 全部日期: the next page (fetchMore, rows 201–400)")
+        r.floor_label = "—"
+        for _ in range(n):
+            model = open_list(f)
+            assert model.canFetchMore()
+            r.samples.append(timed(model.fetchMore))
+        r.judge(max_median=100)
+        out.append(r)
     db.close_database()
     del app
-    r.judge(max_median=100)
-    return r
+    return out
 
 
 def bench_badge(n: int) -> Result:
@@ -494,12 +631,12 @@ def bench_badge(n: int) -> Result:
     return r
 
 
-def bench_handover(db_file: Path, n: int) -> list[Result]:
+def bench_handover(target: Target, n: int) -> list[Result]:
     from reception import db, handover, shifts
     from reception.clock import to_utc
     from reception.models import Call
 
-    open_copy(db_file, "handover")
+    open_copy(target, "handover")
     day = build_db.HANDOVER_DAY
     shift = shifts.find(day, 1)  # the day shift (08:00–20:00), most of the day's work
     shift_now = to_utc(datetime.combine(day, datetime.min.time()) + timedelta(hours=20, minutes=5))
@@ -561,6 +698,67 @@ def bench_handover(db_file: Path, n: int) -> list[Result]:
     assert calls_that_day > 0
     db.close_database()
     return out
+
+
+def bench_desk_checks(target: Target, n: int) -> list[Result]:
+    """What every desk runs over and over: the poll for changes saved by any desk
+    (``changes.latest_change``, every 2.5 s) and the status bar's counts (``counters.desk_counts``,
+    after each change seen). The poll's floor is a bare ``SELECT 1`` over the same kind of
+    connection (a round trip to the server; on SQLite a statement on the open file)."""
+    from reception import changes, counters, db
+    from reception.clock import Clock
+
+    _folder, database = open_copy(target, "desk-checks")
+    now = Clock().now()
+
+    def bare() -> None:
+        database.execute_sql("SELECT 1").fetchone()
+
+    poll = Result("latest_change", "poll for other desks' changes: changes.latest_change (every 2.5 s)")
+    poll.floor_label = "SELECT 1 on the same connection"
+    counts = Result("desk_counts", "status bar counts: counters.desk_counts (after each change seen)")
+    counts.floor_label = "—"
+    for _ in range(5):
+        changes.latest_change()
+        bare()
+        counters.desk_counts(now)
+    for _ in range(n):
+        poll.samples.append(timed(changes.latest_change))
+        poll.floor.append(timed(bare))
+    for _ in range(max(n // 10, 10)):
+        counts.samples.append(timed(lambda: counters.desk_counts(now)))
+    poll.note = f"latest change {changes.latest_change():,}"
+    counts.note = str(counters.desk_counts(now))
+    counts.judge(max_median=100)
+    db.close_database()
+    return [poll, counts]
+
+
+def bench_on_site(target: Target, n: int) -> Result:
+    """The on-site list (在场访客名单) as the panel prints it: the visitors on site read and the
+    PDF made."""
+    from reception import db, onsite_list, pdf_fonts, visits
+    from reception import settings as settings_mod
+    from reception.clock import Clock
+
+    open_copy(target, "on-site")
+    now = Clock().now()
+    pdf_fonts.font_name()  # font already loaded, as for the badge
+
+    def make() -> bytes:
+        return onsite_list.render_on_site_list(
+            visits.on_site(), property_name=settings_mod.load().property_name, now=now
+        )
+
+    r = Result("on_site_pdf", "在场访客名单 PDF (visits.on_site + onsite_list.render_on_site_list)")
+    r.floor_label = "—"
+    make()
+    for _ in range(n):
+        r.samples.append(timed(make))
+    r.note = f"{len(visits.on_site())} visits on site"
+    r.judge(max_median=300)
+    db.close_database()
+    return r
 
 
 def _import_rows(n: int) -> list[list[str]]:
@@ -679,6 +877,81 @@ def bench_import(n: int) -> Result:
     return r
 
 
+# ---- the same site on a PostgreSQL server ------------------------------------------------------
+BACKENDS = ("postgresql", "sqlite")
+
+
+def backend_suite(target: Target, runs: int, log) -> list[Result]:
+    """The figures that mean something on either kind of database, measured on ``target``."""
+    steps: list[tuple[str, Callable[[], list[Result]]]] = [
+        ("start-up", lambda: list(bench_startup(target, runs, log))),
+        ("saves", lambda: [bench_save(target, 40, kind=k, desk_wait=True) for k in ("call", "guest")]),
+        ("search", lambda: bench_search(target, 3, serials=True)),
+        ("call list", lambda: bench_call_list(target, 10, views=len(call_list_views()))),
+        ("poll and counts", lambda: bench_desk_checks(target, 200)),
+        ("reports", lambda: bench_handover(target, 5)),
+        ("on-site list", lambda: [bench_on_site(target, 10)]),
+    ]
+    out: list[Result] = []
+    for name, step in steps:
+        t = time.perf_counter()
+        out.extend(step())
+        log(f"    {name} done in {time.perf_counter() - t:.0f} s")
+    return out
+
+
+def bench_postgres(db_file: Path, built: dict, address: str, runs: int, log, *, rebuild: bool = False):
+    """The site on the server (made once, cached) and the suite on a clone of it, then the same
+    suite on a copy of the SQLite file. Results are keyed ``postgresql:…`` and ``sqlite:…``."""
+    log(f"  server database for {db_file.name} on {server_db.display_address(address)} …")
+    info = server_db.ensure(address, built, WORK, force=rebuild, log=log)
+    how = "cached" if info["cached"] else f"made in {info['total_s']:.0f} s"
+    log(f"  {info['name']}: {info['size_mb']:,.0f} MB ({how})")
+    info["server"] = server_db.server_info(address)
+    server = Server(address, info["name"])
+    results: list[Result] = []
+    try:
+        for backend in BACKENDS:
+            log(f"  {backend} …")
+            target: Target = server if backend == "postgresql" else db_file
+            for r in backend_suite(target, runs, log):
+                r.key = f"{backend}:{r.key}"
+                results.append(r)
+    finally:
+        server_db.drop_work_copy(address, info["name"])
+    return results, info
+
+
+def comparison_table(results: list[Result]) -> str:
+    """PostgreSQL next to SQLite, figure by figure (the ``postgresql:`` and ``sqlite:`` keys)."""
+    pairs: dict[str, dict[str, Result]] = {}
+    for r in results:
+        backend, _, key = r.key.partition(":")
+        if backend in BACKENDS:
+            pairs.setdefault(key, {})[backend] = r
+    lines = [
+        "| figure | SQLite median / p95 | PostgreSQL median / p95 | PostgreSQL floor | PostgreSQL ratio "
+        "| goal | PostgreSQL met? |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for both in pairs.values():
+        pg, lite = both.get("postgresql"), both.get("sqlite")
+        first = pg or lite
+        assert first is not None
+        unit = "" if first.unit == "ms" else f" {first.unit}"
+
+        def pair(r: Result | None, unit: str = unit) -> str:
+            return "—" if r is None else f"{fmt(r.median)} / {fmt(r.p95)}{unit}"
+
+        met = "—" if pg is None or pg.met is None else ("yes" if pg.met else "**no**")
+        ratio = "—" if pg is None or pg.ratio is None else f"{pg.ratio:.2f}×"
+        floor = "—" if pg is None or not pg.floor else f"{fmt(pg.floor_median)}{unit}"
+        lines.append(
+            f"| {first.label} | {pair(lite)} | {pair(pg)} | {floor} | {ratio} | {first.goal or '—'} | {met} |"
+        )
+    return "\n".join(lines)
+
+
 # ---- report -----------------------------------------------------------------------------------
 def fmt(v: float | None, unit: str = "ms") -> str:
     if v is None:
@@ -709,8 +982,18 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="start-up runs of the program and of the floor")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the ten-year database")
     parser.add_argument(
-        "--only", default="", help="comma-separated: startup,save,search,calllist,badge,handover,import"
+        "--only",
+        default="",
+        help="comma-separated: startup,save,search,calllist,badge,handover,import,postgres",
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="ADDRESS",
+        default="",
+        help="also measure the site on this PostgreSQL server (postgresql://user@host:port/db; the role "
+        "must be allowed to create databases): step 'postgres', PostgreSQL next to SQLite",
+    )
+    parser.add_argument("--rebuild-postgres", action="store_true", help="move the site onto the server again")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="the JSON results file")
     parser.add_argument(
         "--app-root",
@@ -739,11 +1022,22 @@ def main() -> int:
         ("startup", lambda: bench_startup(db_file, args.runs, log)),
         ("save", lambda: [bench_save(db_file, 40)]),
         ("search", lambda: bench_search(db_file, 3)),
-        ("calllist", lambda: [bench_call_list(db_file, 10)]),
+        ("calllist", lambda: bench_call_list(db_file, 10)),
         ("badge", lambda: [bench_badge(40)]),
         ("handover", lambda: bench_handover(db_file, 5)),
         ("import", lambda: [bench_import(3)]),
     ]
+    server_info: dict | None = None
+    if args.postgres:
+
+        def on_server() -> list[Result]:
+            nonlocal server_info
+            results, server_info = bench_postgres(
+                db_file, built, args.postgres, args.runs, log, rebuild=args.rebuild_postgres
+            )
+            return results
+
+        steps.append(("postgres", on_server))
     for name, step in steps:
         if not want(name):
             continue
@@ -753,9 +1047,15 @@ def main() -> int:
         log(f"  {name} done in {time.perf_counter() - t:.0f} s")
 
     total = time.perf_counter() - began
+    local = [r for r in results if r.key.partition(":")[0] not in BACKENDS]
     print()
-    print(table(results))
-    print()
+    if local:
+        print(table(local))
+        print()
+    if server_info is not None:
+        print(f"PostgreSQL {server_info['server']['server_version']}: {server_info['name']}")
+        print(comparison_table(results))
+        print()
     print(f"database: {how}; whole run {total:.0f} s")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
@@ -766,7 +1066,12 @@ def main() -> int:
                 "database": built,
                 "run_s": round(total, 1),
                 "results": [r.as_dict() for r in results],
-                "table_md": table(results),
+                "table_md": table(local),
+                **(
+                    {"postgres": {**server_info, "table_md": comparison_table(results)}}
+                    if server_info is not None
+                    else {}
+                ),
             },
             ensure_ascii=False,
             indent=1,

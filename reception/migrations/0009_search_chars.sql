@@ -1,0 +1,6 @@
+-- Schema version 9: the call search for one or two characters on a PostgreSQL server.
+-- Frozen SQL once released: never edit a released migration; add a new numbered step instead.
+--
+-- Nothing changes in a SQLite file: its FTS5 index (migration 7) already finds a substring of
+-- any length, one Chinese character included. The step is here so that both kinds of database
+-- go through the same numbered steps; its PostgreSQL form adds an index.
