@@ -191,11 +191,28 @@ def _postgres_condition(text: str) -> peewee.Expression:
     return cond
 
 
+# A call's serial number being typed from its day on (LD20261126-0…): found through the serial's
+# own unique index as a range. (SQLite's index would expand the last part, "0*", to the numbers
+# of every day: 44–50 ms p95 over ten years of calls in tests/benchmarks.)
+_SERIAL_PREFIX = re.compile(r"[A-Za-z]{2}\d{8}-\d{0,3}")
+
+
+def _serial_prefix_condition(text: str) -> peewee.Expression | None:
+    if not _SERIAL_PREFIX.fullmatch(text):
+        return None
+    low = text.upper()
+    high = low[:-1] + chr(ord(low[-1]) + 1)
+    return (Call.serial >= low) & (Call.serial < high)
+
+
 def call_condition(text: str) -> peewee.Expression | None:
     """The condition on ``Call`` for a search text; None for an empty text."""
     text = text.strip()
     if not text:
         return None
+    serial = _serial_prefix_condition(text)
+    if serial is not None:
+        return serial
     cond: peewee.Expression | None = None
     if is_postgres():
         cond = _postgres_condition(text)
@@ -219,7 +236,7 @@ def count_calls(text: str) -> int | None:
     (no call rows read); None when the index cannot answer by itself (typed digits also match
     phone numbers, which are not in the index)."""
     text = text.strip()
-    if not text or is_postgres() or _phone_condition(text) is not None:
+    if not text or is_postgres() or _phone_condition(text) is not None or _SERIAL_PREFIX.fullmatch(text):
         return None
     query = match_expression(text)
     if query is None:

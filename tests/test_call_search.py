@@ -46,6 +46,8 @@ def test_one_and_two_chinese_characters_are_found(receptionist, clock, zhang):
     assert found("电梯异响") == [other.id]
     assert found("梯电") == []
     assert found("ld20261126-00") == [other.id, call.id]  # a serial being typed
+    assert found("LD20261126-002") == [other.id] and found("LD20261126-") == [other.id, call.id]
+    assert found("LD20261125-0") == [] and found("LF20261126-0") == []
 
 
 @pytest.mark.parametrize("typed", ["3-2-1201", "3栋2单元1201", "3栋1201", "3号楼2单元1201室", "1201"])
