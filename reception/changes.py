@@ -8,7 +8,6 @@ shows. Reading it is one index lookup, cheap enough to do every few seconds."""
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 
 import peewee
@@ -16,37 +15,18 @@ import peewee
 from reception import db
 from reception.models import AuditLog
 
-log = logging.getLogger(__name__)
-
 
 def latest_change() -> int:
     """The id of the newest audit entry (0 when there is none). It changes whenever anything was
     saved, at this desk or another one.
 
-    Raises :class:`StorageError` (with the cause in Chinese) when the database cannot be read;
-    a server connection found broken is closed, so that the next call connects again."""
+    Raises :class:`StorageError` (with the cause in Chinese) when the database cannot be read; a
+    server connection found broken is replaced at the next call (:class:`reception.db.ServerDatabase`)."""
     try:
         value = AuditLog.select(peewee.fn.MAX(AuditLog.id)).scalar()
     except (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error) as exc:
-        _drop_broken_connection()
         raise db.translate_error(exc) from exc
     return int(value or 0)
-
-
-def _drop_broken_connection() -> None:
-    database = db.database.obj
-    if database is None or not db.is_postgres(database) or database.in_transaction():
-        return
-    try:
-        usable = database.is_connection_usable()
-    except Exception:  # the state of a broken connection may not even be readable
-        usable = False
-    if not usable:
-        log.warning("database connection lost; reconnecting at the next check")
-        try:
-            database.close()
-        except Exception:
-            log.debug("closing the broken connection failed", exc_info=True)
 
 
 def is_server() -> bool:
