@@ -21,7 +21,7 @@ from pathlib import Path
 
 from reception import __version__
 from reception.errors import ReceptionError
-from reception.paths import DataDir
+from reception.store.paths import DataDir
 
 WindowLauncher = Callable[[DataDir], int]
 
@@ -181,10 +181,10 @@ def _day(text: str) -> date:
 
 
 def _cli_session(data: DataDir):
-    from reception import auth
-    from reception.models import Operator
-    from reception.session import Role, Session
-    from reception.startup import open_data_dir
+    from reception.services import auth
+    from reception.services.session import Role, Session
+    from reception.store.models import Operator
+    from reception.store.startup import open_data_dir
 
     open_data_dir(data)
     if not auth.is_set_up():
@@ -199,7 +199,7 @@ def _cli_session(data: DataDir):
 
 
 def _import(args: argparse.Namespace) -> int:
-    from reception.residents_import import import_file
+    from reception.services.residents_import import import_file
 
     session = _cli_session(_data(args))
     report = import_file(session, args.file)
@@ -211,7 +211,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _badge(args: argparse.Namespace) -> int:
-    from reception.visit_badges import write_for_serial
+    from reception.services.visit_badges import write_for_serial
 
     session = _cli_session(_data(args))
     path = write_for_serial(session, args.serial, args.out, args.size)
@@ -220,7 +220,7 @@ def _badge(args: argparse.Namespace) -> int:
 
 
 def _letters_export(args: argparse.Namespace) -> int:
-    from reception.letters import LetterFilter, export_xlsx
+    from reception.services.letters import LetterFilter, export_xlsx
 
     _cli_session(_data(args))
     if args.date_to < args.date_from:
@@ -249,7 +249,7 @@ def _write_pdf(path: Path, pdf: bytes) -> None:
 
 def _report_complaints(args: argparse.Namespace) -> int:
     from reception.clock import Clock
-    from reception.complaints_report import complaints_report_for_month
+    from reception.documents.complaints_report import complaints_report_for_month
 
     clock = Clock()
     today = clock.today()
@@ -261,9 +261,10 @@ def _report_complaints(args: argparse.Namespace) -> int:
 
 
 def _report_handover(args: argparse.Namespace) -> int:
-    from reception import handover_report, shifts
     from reception.clock import Clock
+    from reception.documents import handover_report
     from reception.errors import NotFound
+    from reception.services import shifts
 
     _cli_session(_data(args))
     try:
@@ -278,8 +279,8 @@ def _report_handover(args: argparse.Namespace) -> int:
 
 
 def _report_daily(args: argparse.Namespace) -> int:
-    from reception import handover_report
     from reception.clock import Clock
+    from reception.documents import handover_report
 
     _cli_session(_data(args))
     _write_pdf(args.out, handover_report.daily_pdf(args.date, Clock().now()))
@@ -295,8 +296,8 @@ _REPORTS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from reception import maintenance
     from reception.clock import Clock
+    from reception.services import maintenance
 
     data = _data(args)
     session = _cli_session(data)
@@ -306,11 +307,11 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from reception import maintenance
-    from reception.backup import check_restorable
     from reception.clock import Clock
-    from reception.migrations import LATEST
-    from reception.startup import open_data_dir
+    from reception.services import maintenance
+    from reception.store.backup import check_restorable
+    from reception.store.migrations import LATEST
+    from reception.store.startup import open_data_dir
 
     data = _data(args)
     check_restorable(args.file, LATEST)  # refuse a bad file before touching anything
@@ -326,7 +327,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    from reception import maintenance
+    from reception.services import maintenance
 
     _cli_session(_data(args))
     problems = maintenance.verify_audit()
@@ -340,8 +341,8 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    from reception import retention
     from reception.clock import Clock
+    from reception.services import retention
 
     _cli_session(_data(args))
     result = retention.purge_expired(Clock().now())
@@ -353,7 +354,7 @@ def _purge(args: argparse.Namespace) -> int:
 
 
 def _privacy_notice(args: argparse.Namespace) -> int:
-    from reception.privacy_notice import render_privacy_notice
+    from reception.documents.privacy_notice import render_privacy_notice
 
     _cli_session(_data(args))
     _write_pdf(args.out, render_privacy_notice())
@@ -373,8 +374,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _migrate_to(args: argparse.Namespace) -> int:
-    from reception import config, migrate_to
-    from reception.db import display_address, is_server_address
+    from reception.store import config, migrate_to
+    from reception.store.db import display_address, is_server_address
 
     if args.database:
         raise ReceptionError("migrate-to 的目标地址直接写在命令中，不需要 --database。")
@@ -446,7 +447,7 @@ def main(argv: Sequence[str] | None = None, open_window: WindowLauncher | None =
         print(f"错误：{exc.message}", file=sys.stderr)
         return 1
     finally:
-        from reception.db import close_database
+        from reception.store.db import close_database
 
         close_database()
     parser.error("未知命令")

@@ -20,7 +20,7 @@ def system_utc() -> datetime:
 class Clock:
     """The system clock — on a site with several desks, set right by the database server's.
 
-    ``offset`` is shared by every system clock of the process: :func:`reception.startup` sets it
+    ``offset`` is shared by every system clock of the process: :func:`reception.store.startup` sets it
     to the server's clock minus this PC's when the desk works on a PostgreSQL server, so that the
     desks agree on the time records are stamped with and on the day serial numbers count."""
 

@@ -10,14 +10,15 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from reception import auth, callbacks, calls, db, messages, residents
-from reception.attachments import AttachmentStore
 from reception.clock import Clock, FixedClock, to_local, to_utc
 from reception.errors import ReceptionError
-from reception.models import Call, Department, Resident
-from reception.paths import DataDir
-from reception.session import Role, Session
-from reception.startup import open_data_dir
+from reception.services import auth, callbacks, calls, messages, residents
+from reception.services.session import Role, Session
+from reception.store import db
+from reception.store.attachments import AttachmentStore
+from reception.store.models import Call, Department, Resident
+from reception.store.paths import DataDir
+from reception.store.startup import open_data_dir
 
 DEMO_PASSWORD = "demo1234"
 PROPERTY = "阳光花园物业"
@@ -148,7 +149,7 @@ DEMO_IDS = ["11010519491231002X", "310104198806152311", "440305199203084525", "3
 
 def _visits(desk: _Desk, rng: random.Random, people: list[Resident], days: int, end: datetime) -> None:
     """Visits of both kinds over the period; today: appointments, visitors still on site, an incident."""
-    from reception import incidents, visits
+    from reception.services import incidents, visits
 
     for back in range(days, -1, -1):
         day_start = to_utc(
@@ -280,7 +281,7 @@ def _letters(
     desk: _Desk, rng: random.Random, people: list[Resident], end: datetime, store: AttachmentStore
 ) -> None:
     """Letters in every status; the oldest open one is overdue."""
-    from reception import letters
+    from reception.services import letters
 
     session = desk.sessions[0]
     for index, (channel, kind, org, subject, summary, dept) in enumerate(LETTERS):
@@ -328,8 +329,8 @@ def _letters(
 def _cases(desk: _Desk, rng: random.Random, people: list[Resident], end: datetime) -> None:
     """Walk the cases the calls, visits and letters opened: old ones closed after a return visit,
     recent ones in progress, a few overdue; plus a repeat problem at one room and a municipal case."""
-    from reception import cases
-    from reception.models import Case
+    from reception.services import cases
+    from reception.store.models import Case
 
     supervisor = desk.sessions[0]
     leaky = people[7]
@@ -400,7 +401,7 @@ def _cases(desk: _Desk, rng: random.Random, people: list[Resident], end: datetim
 def _shifts(desk: _Desk, end: datetime) -> None:
     """Two 12-hour shifts a day (08:00 and 20:00) for the last three days, each handed over and
     confirmed by the next receptionist; the current shift is on duty."""
-    from reception import shifts
+    from reception.services import shifts
 
     day_shift, night_shift = desk.sessions
     local_end = to_local(end)

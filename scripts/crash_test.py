@@ -4,7 +4,7 @@ once, and ``PRAGMA integrity_check`` must say ok.
 
     .venv/bin/python scripts/crash_test.py --rounds 1000      # the full run (≈ 10 minutes)
 
-The test suite runs the same code with a few rounds (tests/test_crash.py)."""
+The test suite runs the same code with a few rounds (tests/store/test_crash.py)."""
 
 from __future__ import annotations
 
@@ -25,10 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CHILD = r"""
 import sys
 from datetime import timedelta
-from reception import calls, db
-from reception.calls import CallInput, Outcome
-from reception.models import Operator
-from reception.session import Session
+from reception.services import calls
+from reception.store import db
+from reception.services.calls import CallInput, Outcome
+from reception.store.models import Operator
+from reception.services.session import Session
 db.open_database(sys.argv[1])
 session = Session(Operator.get_by_id(1))
 prefix = sys.argv[2]
@@ -57,8 +58,9 @@ class Outcome:
 
 
 def prepare(path: Path) -> None:
-    from reception import auth, db
-    from reception.migrations import migrate
+    from reception.services import auth
+    from reception.store import db
+    from reception.store.migrations import migrate
 
     database = db.open_database(path)
     migrate(database)

@@ -22,11 +22,11 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from reception import auth
     from reception.demo import DEMO_PASSWORD, create_demo
-    from reception.paths import DataDir
-    from ui.fonts import install_app_font
+    from reception.services import auth
+    from reception.store.paths import DataDir
     from ui.main_window import MainWindow
+    from ui.widgets.fonts import install_app_font
 
     data = DataDir(Path(tempfile.mkdtemp()) / "demo")
     create_demo(data)

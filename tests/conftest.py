@@ -17,14 +17,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from reception import auth, calls, db, incidents, shifts
-from reception.attachments import AttachmentStore
-from reception.calls import CallInput, Outcome
 from reception.clock import FixedClock
-from reception.migrations import migrate
-from reception.paths import DataDir
-from reception.session import Role, Session
-from reception.startup import remember_data_dir
+from reception.services import auth, calls, incidents, shifts
+from reception.services.calls import CallInput, Outcome
+from reception.services.session import Role, Session
+from reception.store import db
+from reception.store.attachments import AttachmentStore
+from reception.store.migrations import migrate
+from reception.store.paths import DataDir
+from reception.store.startup import remember_data_dir
 from tests import mixed_traffic as traffic
 from ui.qt_compat import protect_singletons
 
@@ -120,7 +121,7 @@ def database_target(
 def cli_location() -> list[str]:
     """Command-line arguments naming the open test database — its data folder and, on a test
     server, its address — which is closed so that the command opens it itself."""
-    from reception.startup import current_data_dir
+    from reception.store.startup import current_data_dir
 
     args = ["--data-dir", str(current_data_dir().root)]
     if db.is_postgres():

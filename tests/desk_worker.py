@@ -1,4 +1,4 @@
-"""One desk of tests/test_two_desks.py, run as its own process (``python -m tests.desk_worker``).
+"""One desk of tests/store/test_two_desks.py, run as its own process (``python -m tests.desk_worker``).
 
 The desk opens the shared database the way a desk PC does — a data folder whose ``reception.ini``
 names the desk (and, for a server, its address) — logs in as its own receptionist, says it is
@@ -29,14 +29,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from reception import auth, calls, config, db, desk, visits
-from reception.calls import CallInput, Outcome
 from reception.clock import FixedClock
-from reception.models import Department
-from reception.paths import DataDir
-from reception.session import Session
-from reception.startup import open_data_dir
-from reception.visits import BusinessVisitInput, GuestInput
+from reception.services import auth, calls, visits
+from reception.services.calls import CallInput, Outcome
+from reception.services.session import Session
+from reception.services.visits import BusinessVisitInput, GuestInput
+from reception.store import config, db, desk
+from reception.store.models import Department
+from reception.store.paths import DataDir
+from reception.store.startup import open_data_dir
 
 GOOD_ID = "11010519491231002X"
 CALL_OUTCOMES = [Outcome.ANSWERED, Outcome.DISPATCHED, Outcome.MESSAGE, Outcome.CALLBACK]

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from reception import calls, letters, residents, visits
-from reception.attachments import AttachmentStore
-from reception.calls import CallInput, Outcome
 from reception.clock import FixedClock
-from reception.models import Case, Department, Letter, Resident, Visit
-from reception.session import Session
+from reception.services import calls, letters, residents, visits
+from reception.services.calls import CallInput, Outcome
+from reception.services.session import Session
+from reception.store.attachments import AttachmentStore
+from reception.store.models import Case, Department, Letter, Resident, Visit
 
 ID_NUMBER = "11010519491231002X"  # the visitor's 身份证号
 

@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
-from reception import __version__, cli, db
-from reception.models import Call, Callback, Case, Message, Operator, Resident
+from reception import __version__, cli
+from reception.store import db
+from reception.store.models import Call, Callback, Case, Message, Operator, Resident
 
 
 def test_version_and_help(capsys):
@@ -31,8 +32,8 @@ def test_version_and_help(capsys):
 def test_demo_creates_a_realistic_property_and_refuses_a_used_folder(tmp_path, capsys):
     assert cli.main(["demo", "--data-dir", str(tmp_path)]) == 0
     assert "demo1234" in capsys.readouterr().out
-    from reception.paths import DataDir
-    from reception.startup import open_data_dir
+    from reception.store.paths import DataDir
+    from reception.store.startup import open_data_dir
 
     open_data_dir(DataDir(tmp_path))
     try:

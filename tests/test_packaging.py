@@ -101,7 +101,7 @@ def test_spec_is_python_and_collects_what_the_program_needs():
         'collect_data_files("stdnum")',
         'collect_data_files("pypinyin"',
         'collect_data_files("openpyxl")',
-        'collect_data_files("reception", includes=["migrations/*.sql"',
+        'collect_data_files("reception", includes=["store/migrations/*.sql"',
         '(str(ROOT / "resources"), "resources")',
         '"PySide6.QtCharts"',
         '"PySide6.QtPdf"',
@@ -122,8 +122,9 @@ def test_the_migrations_and_barcode_modules_are_found():
     """What the spec's collect_* calls return in this environment."""
     from PyInstaller.utils.hooks import collect_data_files, collect_submodules
 
-    sql = {Path(src).name for src, dest in collect_data_files("reception", includes=["migrations/*.sql"])}
-    shipped = {p.name for p in (ROOT / "reception" / "migrations").glob("*.sql")}
+    found = collect_data_files("reception", includes=["store/migrations/*.sql"])
+    sql = {Path(src).name for src, dest in found}
+    shipped = {p.name for p in (ROOT / "reception" / "store" / "migrations").glob("*.sql")}
     assert shipped and sql == shipped
     barcode = collect_submodules("reportlab.graphics.barcode")
     assert {"reportlab.graphics.barcode.qr", "reportlab.graphics.barcode.code128"} <= set(barcode)
@@ -176,7 +177,7 @@ def test_bundle_leaves_out_unused_qt_files(dest: str):
         "PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so",
         "PySide6/Qt/translations/qtbase_zh_CN.qm",
         "resources/fonts/wqy-microhei.ttf",
-        "reception/migrations/0001_initial.sql",
+        "reception/store/migrations/0001_initial.sql",
     ],
 )
 def test_bundle_keeps_what_the_program_loads(dest: str):

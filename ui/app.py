@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reception.paths import DataDir
+    from reception.store.paths import DataDir
 
 import contextlib
 import logging
@@ -54,7 +54,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("reception-desk")
     app.setApplicationDisplayName(_tr("前台接待工作站"))
     app.setOrganizationName("reception")
-    from ui.fonts import install_app_font
+    from ui.widgets.fonts import install_app_font
 
     install_app_font(app)
     install_translations(app)
@@ -125,7 +125,7 @@ class Startup:
     """The explicit start step: everything that may show a dialog happens in :meth:`run`."""
 
     def __init__(self, app: QApplication, data_dir: Path | DataDir | None) -> None:
-        from reception.paths import DataDir
+        from reception.store.paths import DataDir
 
         self.app = app
         self.data = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
@@ -137,7 +137,7 @@ class Startup:
     def run(self) -> int:
         from reception.clock import Clock
         from reception.errors import ReceptionError
-        from ui import msgbox
+        from ui.widgets import msgbox
 
         title = _tr("前台接待工作站")
         self.lock = acquire_lock(self.data.root)
@@ -195,9 +195,9 @@ class Startup:
     def open_data(self, title: str) -> bool:
         """Open the data folder; a database that fails its check is never written: the latest
         good backup is offered instead. False when the program cannot go on."""
-        from reception import startup
         from reception.errors import DamagedDatabase, ReceptionError
-        from ui import msgbox
+        from reception.store import startup
+        from ui.widgets import msgbox
 
         try:
             try:
@@ -218,10 +218,11 @@ class Startup:
 
     def restore_latest(self, title: str, problem: str) -> bool:
         """Offer the newest backup that passes its check; True once it is in place."""
-        from reception import backup, maintenance
         from reception.clock import Clock
         from reception.errors import ReceptionError
-        from ui import msgbox
+        from reception.services import maintenance
+        from reception.store import backup
+        from ui.widgets import msgbox
 
         contact = _tr("请联系系统管理员处理。")
         path = maintenance.latest_good_backup(self.data)
@@ -265,18 +266,18 @@ class Startup:
     def _reopen(self) -> None:
         """Close and open the database again with the window's lock wait (a restore reopens it
         for the command line's)."""
-        from reception import db, startup
+        from reception.store import db, startup
 
         db.close_database()
         startup.open_data_dir(self.data, interactive=True)
 
     def _first_session(self, clock):  # type: ignore[no-untyped-def]
-        from reception import auth
-        from reception import settings as settings_mod
         from reception.errors import ReceptionError
+        from reception.services import auth
+        from reception.services import settings as settings_mod
 
         if not auth.is_set_up():
-            from ui.setup_dialog import SetupDialog
+            from ui.admin.setup_dialog import SetupDialog
 
             setup = SetupDialog(clock)
             if setup.exec() != SetupDialog.DialogCode.Accepted:
@@ -288,7 +289,7 @@ class Startup:
                 return auth.login(username, password, clock)
             except ReceptionError:
                 pass  # refused: ask with the dialog after all
-        from ui.login_dialog import LoginDialog
+        from ui.admin.login_dialog import LoginDialog
 
         login = LoginDialog(clock, property_name=settings_mod.load().property_name)
         if login.exec() != LoginDialog.DialogCode.Accepted:
@@ -301,18 +302,18 @@ class Startup:
 
     @staticmethod
     def _logout(session) -> None:  # type: ignore[no-untyped-def]
-        from reception import auth
         from reception.errors import ReceptionError
+        from reception.services import auth
 
         with contextlib.suppress(ReceptionError):
             auth.logout(session)
 
     def close(self) -> None:
-        from reception import db
+        from reception.store import db
 
         db.close_database()
         if self.opened:
-            from reception import startup
+            from reception.store import startup
 
             startup.mark_clean_exit(self.data)  # the next start can skip the full check
             self.opened = False

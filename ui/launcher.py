@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reception.paths import DataDir
+    from reception.store.paths import DataDir
 
 
 def _open_window(data: DataDir) -> int:

@@ -12,19 +12,20 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QWidget
 
-from reception import auth, cases, changes, counters, desk, letters, shifts, visits
-from reception import settings as settings_mod
-from reception.attachments import AttachmentStore
 from reception.clock import Clock, format_local
 from reception.errors import ReceptionError
-from reception.paths import DataDir
-from reception.session import Role, Session
-from ui import msgbox
+from reception.services import auth, cases, counters, letters, shifts, visits
+from reception.services import settings as settings_mod
+from reception.services.session import Role, Session
+from reception.store import changes, desk
+from reception.store.attachments import AttachmentStore
+from reception.store.paths import DataDir
+from ui.widgets import msgbox
 
 if TYPE_CHECKING:
-    from ui.case_tab import CaseTab
-    from ui.letter_tab import LetterTab
-    from ui.visit_tab import VisitTab
+    from ui.cases.case_tab import CaseTab
+    from ui.letters.letter_tab import LetterTab
+    from ui.visits.visit_tab import VisitTab
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 30_000
@@ -56,7 +57,7 @@ class MainWindow(QMainWindow):
         self.resize(1180, 760)
         self.setMinimumSize(900, 600)
 
-        from ui.call_tab import CallTab
+        from ui.calls.call_tab import CallTab
 
         self.call_tab = CallTab(session, self)
         self.call_tab.changed.connect(self.refresh_counts)
@@ -73,7 +74,7 @@ class MainWindow(QMainWindow):
             self._placeholders[name] = placeholder
             self.tabs.addTab(placeholder, self.tr(label))
         self.tabs.currentChanged.connect(self._build_shown_tab)
-        from ui.idle_lock import IdleLock
+        from ui.admin.idle_lock import IdleLock
 
         self.idle_lock = IdleLock(self)
         self.idle_lock.about_to_lock.connect(self.save_drafts)
@@ -114,14 +115,14 @@ class MainWindow(QMainWindow):
 
     def _make_tab(self, name: str) -> QWidget:
         if name == "visit_tab":
-            from ui.visit_tab import VisitTab
+            from ui.visits.visit_tab import VisitTab
 
             return VisitTab(self.session, self)
         if name == "letter_tab":
-            from ui.letter_tab import LetterTab
+            from ui.letters.letter_tab import LetterTab
 
             return LetterTab(self.session, self, store=self._store)
-        from ui.case_tab import CaseTab
+        from ui.cases.case_tab import CaseTab
 
         return CaseTab(self.session, self)
 
@@ -291,7 +292,7 @@ class MainWindow(QMainWindow):
         server = changes.is_server()
         self.restore_action.setEnabled(self.session.has(Role.ADMIN) and not server)
         if server:
-            from ui.maintenance_dialogs import server_backup_text
+            from ui.admin.maintenance_dialogs import server_backup_text
 
             self.restore_action.setToolTip(server_backup_text())
             self.restore_action.setStatusTip(server_backup_text())
@@ -472,7 +473,7 @@ class MainWindow(QMainWindow):
         if last is not None and last <= now < last + timedelta(minutes=DAILY_JOBS_MINUTES):
             return
         self.daily_jobs_at = now
-        from reception import maintenance
+        from reception.services import maintenance
 
         try:
             result = maintenance.run_daily_jobs(self.data_dir, now)
@@ -514,7 +515,7 @@ class MainWindow(QMainWindow):
     def restore_drafts(self) -> bool:
         """After login: the operator's drafts come back into their forms (tabs not built yet are
         built only if they have one), and the status bar says so."""
-        from ui.drafts_support import has_draft, restored_text
+        from ui.widgets.drafts_support import has_draft, restored_text
 
         for name, keys in _DRAFT_KEYS.items():
             if name not in self._built_tabs and any(has_draft(self.session, key) for key in keys):
@@ -564,7 +565,7 @@ class MainWindow(QMainWindow):
                 self.tr("未保存的登记未能存为草稿。请先保存或放弃这些登记，再切换操作员。"),
             )
             return
-        from ui.login_dialog import LoginDialog
+        from ui.admin.login_dialog import LoginDialog
 
         dialog = LoginDialog(
             self.clock, self, property_name=settings_mod.load().property_name, switching=True
@@ -618,7 +619,7 @@ class MainWindow(QMainWindow):
         self.shift_label.setText(text)
 
     def open_handover(self) -> None:
-        from ui.handover_dialog import HandoverDialog
+        from ui.handover.handover_dialog import HandoverDialog
 
         if self.has_unsaved():
             msgbox.info(
@@ -648,7 +649,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, lambda: self.preview_report(pdf, self.tr("交接班报告")))
 
     def preview_report(self, pdf: bytes, title: str) -> None:
-        from ui import printing
+        from ui.widgets import printing
 
         try:
             printing.preview_pdf(pdf, self, title)
@@ -656,7 +657,7 @@ class MainWindow(QMainWindow):
             msgbox.error(self, title, exc.message)
 
     def open_daily_report(self) -> None:
-        from ui.handover_daily import DailyReportDialog
+        from ui.handover.handover_daily import DailyReportDialog
 
         dialog = DailyReportDialog(self.clock, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -664,7 +665,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def change_password(self) -> None:
-        from ui.login_dialog import ChangePasswordDialog
+        from ui.admin.login_dialog import ChangePasswordDialog
 
         dialog = ChangePasswordDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -675,7 +676,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         if not self.session.has(Role.ADMIN):
             return
-        from ui.settings_dialog import SettingsDialog
+        from ui.admin.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.session, self, data_dir=self._data())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -689,12 +690,12 @@ class MainWindow(QMainWindow):
     def _data(self) -> DataDir:
         if self.data_dir is not None:
             return self.data_dir
-        from reception.startup import current_data_dir
+        from reception.store.startup import current_data_dir
 
         return current_data_dir()
 
     def backup_now(self) -> None:
-        from ui import maintenance_dialogs
+        from ui.admin import maintenance_dialogs
 
         if maintenance_dialogs.backup_now(self, self.session, self._data()) is not None:
             self.statusBar().showMessage(self.tr("备份完成。"), 10_000)
@@ -703,7 +704,7 @@ class MainWindow(QMainWindow):
         if not self.session.has(Role.ADMIN):
             return
         if changes.is_server():
-            from ui.maintenance_dialogs import server_backup_text
+            from ui.admin.maintenance_dialogs import server_backup_text
 
             msgbox.info(self, self.tr("从备份恢复"), server_backup_text())
             return
@@ -714,7 +715,7 @@ class MainWindow(QMainWindow):
                 self.tr("有尚未保存的登记。请先保存或放弃，再恢复备份（恢复会替换全部数据）。"),
             )
             return
-        from ui.maintenance_dialogs import RestoreDialog
+        from ui.admin.maintenance_dialogs import RestoreDialog
 
         dialog = RestoreDialog(self.session, self._data(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -739,20 +740,20 @@ class MainWindow(QMainWindow):
     def check_audit(self) -> None:
         if not self.session.has(Role.SUPERVISOR):
             return
-        from ui import maintenance_dialogs
+        from ui.admin import maintenance_dialogs
 
         maintenance_dialogs.check_audit(self)
 
     def purge_now(self) -> None:
         if not self.session.has(Role.ADMIN):
             return
-        from ui import maintenance_dialogs
+        from ui.admin import maintenance_dialogs
 
         if maintenance_dialogs.purge_now(self, self.session) is not None:
             self.refresh_counts()
 
     def print_privacy_notice(self) -> None:
-        from ui.maintenance_dialogs import PrivacyNoticeDialog
+        from ui.admin.maintenance_dialogs import PrivacyNoticeDialog
 
         dialog = PrivacyNoticeDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -760,7 +761,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def open_residents(self) -> None:
-        from ui.residents_view import ResidentsDialog
+        from ui.admin.residents_view import ResidentsDialog
 
         dialog = ResidentsDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -768,7 +769,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def open_analysis(self) -> None:
-        from ui.analysis_window import AnalysisWindow
+        from ui.analysis.analysis_window import AnalysisWindow
 
         dialog = AnalysisWindow(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -776,7 +777,7 @@ class MainWindow(QMainWindow):
         dialog.show()
 
     def open_import(self) -> None:
-        from ui.import_dialog import ImportDialog
+        from ui.admin.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

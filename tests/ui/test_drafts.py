@@ -11,14 +11,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from reception import drafts, letters, residents, visits
-from reception.calls import Outcome
 from reception.clock import FixedClock
-from reception.models import Call, Case, Draft, Letter
-from reception.paths import DataDir
-from reception.session import Session
+from reception.services import letters, residents, visits
+from reception.services.calls import Outcome
+from reception.services.session import Session
+from reception.store import drafts
+from reception.store.models import Call, Case, Draft, Letter
+from reception.store.paths import DataDir
 from tests.conftest import PASSWORD
-from ui import msgbox
+from ui.widgets import msgbox
 
 RESTORED = "已恢复上次未保存的草稿"
 
@@ -95,7 +96,7 @@ def make_window(qtbot, session: Session, clock: FixedClock, data_dir: DataDir):
 
 
 def make_call_tab(qtbot, session: Session):
-    from ui.call_tab import CallTab
+    from ui.calls.call_tab import CallTab
 
     tab = CallTab(session)
     qtbot.addWidget(tab)
@@ -138,7 +139,7 @@ def test_a_pending_save_is_not_lost_when_the_form_is_hidden(qtbot, receptionist,
 def test_call_draft_comes_back_whole_and_saving_it_clears_it(
     qtbot, receptionist, zhang, clock, boxes
 ) -> None:
-    from ui.call_tab import CallTab
+    from ui.calls.call_tab import CallTab
 
     tab = make_call_tab(qtbot, receptionist)
     form = tab.form
@@ -234,7 +235,7 @@ def test_erasing_everything_removes_the_draft(qtbot, receptionist, boxes) -> Non
 
 # ---- the visit forms ------------------------------------------------------------------------------
 def test_guest_and_business_drafts_round_trip(qtbot, receptionist, zhang, boxes) -> None:
-    from ui.visit_tab import VisitTab
+    from ui.visits.visit_tab import VisitTab
 
     tab = VisitTab(receptionist)
     qtbot.addWidget(tab)
@@ -276,7 +277,7 @@ def test_guest_and_business_drafts_round_trip(qtbot, receptionist, zhang, boxes)
 def test_case_draft_survives_a_switch_and_submitting_clears_it(
     qtbot, receptionist, supervisor, boxes
 ) -> None:
-    from ui.case_tab import CaseTab
+    from ui.cases.case_tab import CaseTab
 
     tab = CaseTab(receptionist)
     qtbot.addWidget(tab)

@@ -11,23 +11,17 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit
 
-from reception import (
-    analysis,
-    handover,
-    handover_report,
-    letters,
-    shifts,
-    visits,
-)
-from reception.attachments import AttachmentStore
 from reception.clock import to_local
-from reception.complaints_report import render_complaints_report
-from reception.dispatch_slip import dispatch_slip_for
+from reception.documents import handover_report
+from reception.documents.complaints_report import render_complaints_report
+from reception.documents.dispatch_slip import dispatch_slip_for
+from reception.documents.onsite_list import render_on_site_list
+from reception.documents.routing_slip import routing_slip_for
 from reception.errors import PermissionDenied
-from reception.models import Case
-from reception.onsite_list import render_on_site_list
-from reception.routing_slip import routing_slip_for
-from reception.visit_badges import render_for_visit
+from reception.services import analysis, handover, letters, shifts, visits
+from reception.services.visit_badges import render_for_visit
+from reception.store.attachments import AttachmentStore
+from reception.store.models import Case
 from tests import mixed_traffic as traffic
 
 ID_NUMBER = traffic.ID_NUMBER
@@ -100,7 +94,7 @@ def test_printed_documents_show_no_full_number(world, receptionist, clock, tmp_p
             to_local(clock.now()),
         ),
     }
-    from reception.privacy_notice import render_privacy_notice
+    from reception.documents.privacy_notice import render_privacy_notice
 
     documents["privacy notice"] = render_privacy_notice()
     for name, pdf in documents.items():

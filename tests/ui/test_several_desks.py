@@ -16,15 +16,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from reception import auth, calls, changes, config, db, desk, messages, residents, visits
-from reception.calls import CallInput, Outcome
 from reception.errors import StorageError
-from reception.paths import DataDir
-from reception.session import Role, Session
-from reception.visits import GuestInput
-from ui import msgbox
-from ui import on_site_panel as on_site
-from ui import visit_list_model as visit_cols
+from reception.services import auth, calls, messages, residents, visits
+from reception.services.calls import CallInput, Outcome
+from reception.services.session import Role, Session
+from reception.services.visits import GuestInput
+from reception.store import changes, config, db, desk
+from reception.store.paths import DataDir
+from ui.visits import on_site_panel as on_site
+from ui.visits import visit_list_model as visit_cols
+from ui.widgets import msgbox
 
 GOOD_ID = "11010519491231002X"
 POLL_MS = 40
@@ -111,7 +112,7 @@ def on_site_names(win) -> list[str]:
 
 
 def test_local_page_saves_the_desk_name_and_shows_the_database(qtbot, admin, tmp_path) -> None:
-    from ui.settings_dialog import SettingsDialog
+    from ui.admin.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(admin, data_dir=DataDir(tmp_path))
     qtbot.addWidget(dialog)
@@ -147,8 +148,8 @@ def test_local_page_saves_the_desk_name_and_shows_the_database(qtbot, admin, tmp
 
 
 def test_status_bar_shows_the_desk_and_follows_a_change(qtbot, admin, clock, tmp_path, boxes) -> None:
+    from ui.admin.settings_dialog import SettingsDialog
     from ui.main_window import MainWindow
-    from ui.settings_dialog import SettingsDialog
 
     window = MainWindow(admin, clock, data_dir=DataDir(tmp_path))
     qtbot.addWidget(window)
@@ -343,7 +344,7 @@ def test_backup_entries_on_a_server_site_say_the_server_does_it(
     win.restore_backup()  # even if reached some other way: said, nothing opened
     assert boxes.shown[-1][:2] == ("info", "从备份恢复")
 
-    from ui.settings_dialog import SettingsDialog
+    from ui.admin.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(admin, data_dir=DataDir(tmp_path))
     qtbot.addWidget(dialog)

@@ -12,15 +12,15 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from reception import auth, calls, counters, departments, messages
-from reception import settings as settings_mod
-from reception.session import Role
+from reception.services import auth, calls, counters, departments, messages
+from reception.services import settings as settings_mod
+from reception.services.session import Role
 
 PASSWORD = "secret12"
 
 
 class StubCallTab(QWidget):
-    """Stands in for ui.call_tab.CallTab while that module is being written (test-only)."""
+    """Stands in for ui.calls.call_tab.CallTab while that module is being written (test-only)."""
 
     changed = Signal()
 
@@ -44,11 +44,11 @@ class StubCallTab(QWidget):
 def call_tab_module(monkeypatch):
     """The real call tab if it exists, else a stub module installed only for this test."""
     try:
-        import ui.call_tab as module
+        import ui.calls.call_tab as module
     except ImportError:
-        module = types.ModuleType("ui.call_tab")
+        module = types.ModuleType("ui.calls.call_tab")
         module.CallTab = StubCallTab
-        monkeypatch.setitem(sys.modules, "ui.call_tab", module)
+        monkeypatch.setitem(sys.modules, "ui.calls.call_tab", module)
     return module
 
 
@@ -64,7 +64,7 @@ def window(qtbot, admin, clock, call_tab_module):
 @pytest.fixture
 def fake_boxes(monkeypatch):
     """Record message boxes instead of showing them; ``ask`` answers from ``answers``."""
-    from ui import msgbox
+    from ui.widgets import msgbox
 
     shown: list[tuple[str, str, str]] = []
     answers: list[bool] = []
@@ -100,7 +100,7 @@ def visible_text(widget: QWidget) -> str:
 
 # -- first run --------------------------------------------------------------------------------
 def test_setup_dialog_creates_admin_and_departments(qtbot, database, clock):
-    from ui.setup_dialog import SetupDialog
+    from ui.admin.setup_dialog import SetupDialog
 
     dialog = SetupDialog(clock)
     qtbot.addWidget(dialog)
@@ -121,7 +121,7 @@ def test_setup_dialog_creates_admin_and_departments(qtbot, database, clock):
 
 
 def test_setup_dialog_shows_messages_beside_fields_and_keeps_input(qtbot, database, clock):
-    from ui.setup_dialog import SetupDialog
+    from ui.admin.setup_dialog import SetupDialog
 
     dialog = SetupDialog(clock)
     qtbot.addWidget(dialog)
@@ -153,7 +153,7 @@ def test_setup_dialog_shows_messages_beside_fields_and_keeps_input(qtbot, databa
 
 # -- login -------------------------------------------------------------------------------------
 def test_login_with_enter_returns_session(qtbot, admin, clock):
-    from ui.login_dialog import LoginDialog
+    from ui.admin.login_dialog import LoginDialog
 
     dialog = LoginDialog(clock, property_name="阳光花园物业")
     qtbot.addWidget(dialog)
@@ -168,7 +168,7 @@ def test_login_with_enter_returns_session(qtbot, admin, clock):
 
 
 def test_wrong_password_shows_message_and_sixth_attempt_is_throttled(qtbot, admin, clock):
-    from ui.login_dialog import LoginDialog
+    from ui.admin.login_dialog import LoginDialog
 
     dialog = LoginDialog(clock)
     qtbot.addWidget(dialog)
@@ -198,7 +198,7 @@ def test_wrong_password_shows_message_and_sixth_attempt_is_throttled(qtbot, admi
 
 
 def test_change_password_checks_current_for_receptionist(qtbot, receptionist, clock):
-    from ui.login_dialog import ChangePasswordDialog
+    from ui.admin.login_dialog import ChangePasswordDialog
 
     dialog = ChangePasswordDialog(receptionist)
     qtbot.addWidget(dialog)
@@ -354,7 +354,7 @@ def test_no_english_text_visible_in_main_window(qtbot, window):
 
 
 def test_bundled_font_becomes_the_application_font(qapp):
-    from ui.fonts import install_app_font
+    from ui.widgets.fonts import install_app_font
 
     family = install_app_font(qapp)
     assert family == "WenQuanYi Micro Hei"

@@ -9,17 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from reception import auth, db
 from reception.clock import FixedClock
-from reception.paths import DataDir
-from reception.startup import open_data_dir
+from reception.services import auth
+from reception.store import db
+from reception.store.paths import DataDir
+from reception.store.startup import open_data_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def errors(monkeypatch):
-    from ui import msgbox
+    from ui.widgets import msgbox
 
     shown: list[str] = []
     monkeypatch.setattr(msgbox, "error", lambda parent, title, text: shown.append(text))
@@ -56,7 +57,7 @@ def test_damaged_database_is_reported_in_chinese(qapp, tmp_path, errors):
 
 
 def test_window_starts_and_reports_ready(tmp_path):
-    pytest.importorskip("ui.call_tab")
+    pytest.importorskip("ui.calls.call_tab")
     open_data_dir(DataDir(tmp_path))
     try:
         auth.initial_setup(

@@ -11,9 +11,9 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from reception import auth, departments, residents
-from reception import settings as settings_mod
-from reception.session import Role
+from reception.services import auth, departments, residents
+from reception.services import settings as settings_mod
+from reception.services.session import Role
 
 PASSWORD = "secret12"
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "residents-sample.csv"
@@ -32,7 +32,7 @@ def type_text(qtbot, widget: QWidget, text: str) -> None:
 @pytest.fixture
 def fake_boxes(monkeypatch):
     """Record message boxes instead of showing them; ``ask`` answers from ``answers``."""
-    from ui import msgbox
+    from ui.widgets import msgbox
 
     shown: list[tuple[str, str, str]] = []
     answers: list[bool] = []
@@ -57,7 +57,7 @@ def add(session, building, unit, room, name, phone="", **kw):
 
 # -- settings -----------------------------------------------------------------------------------
 def test_settings_general_page_preview_and_save(qtbot, admin):
-    from ui.settings_dialog import SettingsDialog
+    from ui.admin.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(admin)
     qtbot.addWidget(dialog)
@@ -84,7 +84,7 @@ def test_settings_general_page_preview_and_save(qtbot, admin):
 
 
 def test_settings_departments_add_rename_deactivate(qtbot, admin, fake_boxes):
-    from ui.settings_dialog import SettingsDialog
+    from ui.admin.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(admin)
     qtbot.addWidget(dialog)
@@ -116,7 +116,7 @@ def test_settings_departments_add_rename_deactivate(qtbot, admin, fake_boxes):
 
 
 def test_settings_operators_add_edit_and_reset_password(qtbot, admin, clock):
-    from ui.settings_dialog import SettingsDialog
+    from ui.admin.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(admin)
     qtbot.addWidget(dialog)
@@ -154,7 +154,7 @@ def test_settings_operators_add_edit_and_reset_password(qtbot, admin, clock):
 
 # -- residents ----------------------------------------------------------------------------------
 def test_residents_model_passes_qtmodeltester(qtmodeltester, admin):
-    from ui.residents_view import ResidentsModel
+    from ui.admin.residents_view import ResidentsModel
 
     add(admin, "3", "2", "1201", "张三", "13800138000", relation="业主")
     add(admin, "3", "2", "1201", "李四", "021-50001234", relation="租户", note="夜班")
@@ -172,7 +172,7 @@ def test_residents_model_passes_qtmodeltester(qtmodeltester, admin):
 
 
 def test_residents_model_masks_phones_and_loads_pages(qtbot, admin, monkeypatch):
-    from ui.residents_view import ResidentsModel
+    from ui.admin.residents_view import ResidentsModel
 
     add(admin, "3", "2", "1201", "张三", "13800138000", phone_alt="021-50001234", relation="业主")
     for i in range(5):
@@ -194,7 +194,7 @@ def test_residents_model_masks_phones_and_loads_pages(qtbot, admin, monkeypatch)
 
 
 def test_residents_search_as_you_type(qtbot, admin):
-    from ui.residents_view import ResidentsDialog
+    from ui.admin.residents_view import ResidentsDialog
 
     add(admin, "3", "2", "1201", "张三", "13800138000")
     add(admin, "8", "1", "903", "孟兰", "18600002961")
@@ -212,7 +212,7 @@ def test_residents_search_as_you_type(qtbot, admin):
 
 
 def test_add_resident_with_bad_phone_shows_message_beside_field(qtbot, admin):
-    from ui.residents_view import ResidentsDialog
+    from ui.admin.residents_view import ResidentsDialog
 
     dialog = ResidentsDialog(admin)
     qtbot.addWidget(dialog)
@@ -242,7 +242,7 @@ def test_add_resident_with_bad_phone_shows_message_beside_field(qtbot, admin):
 
 
 def test_edit_and_deactivate_resident(qtbot, admin, fake_boxes):
-    from ui.residents_view import ResidentsDialog
+    from ui.admin.residents_view import ResidentsDialog
 
     r = add(admin, "3", "2", "1201", "张三", "13800138000")
     dialog = ResidentsDialog(admin)
@@ -269,9 +269,9 @@ def test_edit_and_deactivate_resident(qtbot, admin, fake_boxes):
 
 # -- import -------------------------------------------------------------------------------------
 def test_import_dialog_imports_sample(qtbot, admin, monkeypatch, tmp_path):
-    pytest.importorskip("reception.residents_import")
-    from ui import msgbox
-    from ui.import_dialog import ImportDialog
+    pytest.importorskip("reception.services.residents_import")
+    from ui.admin.import_dialog import ImportDialog
+    from ui.widgets import msgbox
 
     path = tmp_path / "业户.csv"
     shutil.copy(SAMPLE, path)
@@ -314,7 +314,7 @@ def test_import_dialog_imports_sample(qtbot, admin, monkeypatch, tmp_path):
 
 
 def test_import_dialog_shows_file_errors(qtbot, admin, tmp_path):
-    from ui.import_dialog import ImportDialog
+    from ui.admin.import_dialog import ImportDialog
 
     bad = tmp_path / "不是表格.csv"
     bad.write_bytes(b"\x00\x01\x02 nothing useful")

@@ -1,0 +1,1 @@
+"""Printed documents: every PDF the desk prints, its page layout and its embedded fonts."""

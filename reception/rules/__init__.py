@@ -1,0 +1,1 @@
+"""Input rules: how typed text, phone numbers, plates and ID numbers are checked and masked."""

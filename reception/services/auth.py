@@ -1,0 +1,240 @@
+"""Operators, passwords, logging in and out, and the first-run set-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from reception.clock import Clock
+from reception.errors import AuthError, NotFound, ValidationError
+from reception.rules.textcheck import FieldErrors, one_line
+from reception.services import departments, knowledge, settings
+from reception.services.session import Role, Session
+from reception.store import audit, db, desk
+from reception.store.models import Operator
+
+# argon2id with OWASP's minimum: m=19,456 KiB (19 MiB), t=2, p=1. argon2-cffi's defaults
+# (64 MiB, t=3, p=4) made every login take 0.4–0.5 s and +65 MB of memory at start-up; hashes
+# made with other parameters are upgraded at the next successful login (check_needs_rehash).
+_hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+FREE_ATTEMPTS = 5
+MIN_PASSWORD = 6
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _check_password(password: str, label: str = "密码") -> str:
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"{label}至少 {MIN_PASSWORD} 位")
+    if len(password) > 128:
+        raise ValueError(f"{label}最多 128 位")
+    if any(0xD800 <= ord(c) <= 0xDFFF or ord(c) < 32 for c in password):
+        raise ValueError(f"{label}含有无法使用的字符")
+    return password
+
+
+def _check_username(username: str) -> str:
+    name = one_line(username, "登录名", max_len=40, required=True)
+    if not all(c.isalnum() or c in "._-" for c in name):
+        raise ValueError("登录名只能包含字母、数字、点、下划线和短横线")
+    return name.lower()
+
+
+def is_set_up() -> bool:
+    return Operator.select().where(Operator.role == Role.ADMIN).exists()
+
+
+@dataclass
+class SetupInput:
+    property_name: str
+    desk_phone: str
+    admin_username: str
+    admin_display_name: str
+    password: str
+    password_again: str
+
+
+def initial_setup(data: SetupInput, clock: Clock | None = None) -> Operator:
+    """First start: property settings, default departments and the first administrator."""
+    clock = clock or Clock()
+    errs = FieldErrors()
+    try:
+        settings.validate(data.property_name, data.desk_phone, settings.DEFAULT_GREETING)
+    except ValidationError as exc:
+        errs.fields.update(exc.fields)
+    username = errs.check("admin_username", _check_username, data.admin_username)
+    display = errs.check(
+        "admin_display_name", one_line, data.admin_display_name, "姓名", max_len=40, required=True
+    )
+    errs.check("password", _check_password, data.password)
+    if data.password != data.password_again:
+        errs.add("password_again", "两次输入的密码不一致")
+    errs.raise_if_any()
+    if is_set_up():
+        raise AuthError("系统已经初始化过，不能重复设置。")
+    password_hash = hash_password(data.password)
+    now = clock.now()
+    with db.write():
+        settings.save_initial(data.property_name, data.desk_phone)
+        departments.create_defaults()
+        knowledge.ensure_seeded(None, now)
+        admin = Operator.create(
+            username=username,
+            display_name=display,
+            role=Role.ADMIN,
+            password_hash=password_hash,
+            created_at=now,
+        )
+        audit.record(now, admin, "setup", "operator", admin.id, property=data.property_name.strip())
+    return admin
+
+
+def throttle_delay(failed: int) -> timedelta:
+    """Wait required before the next attempt: none for the first five failures, then 30 s,
+    doubling up to 15 minutes."""
+    if failed < FREE_ATTEMPTS:
+        return timedelta(0)
+    return timedelta(seconds=min(30 * 2 ** (failed - FREE_ATTEMPTS), 900))
+
+
+def login(username: str, password: str, clock: Clock | None = None) -> Session:
+    clock = clock or Clock()
+    now = clock.now()
+    key = (username or "").strip().lower()
+    op = Operator.get_or_none(Operator.username == key)
+    if op is None or not op.active:
+        with db.write():
+            audit.record(now, None, "login.failed", "operator", None, username=key[:40])
+        raise AuthError("登录名或密码不正确。")
+    delay = throttle_delay(op.failed_logins)
+    if delay and op.last_failed_at and now < op.last_failed_at + delay:
+        wait = int((op.last_failed_at + delay - now).total_seconds()) + 1
+        raise AuthError(f"密码错误次数过多，请 {wait} 秒后再试。")
+    try:
+        _hasher.verify(op.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        with db.write():
+            Operator.update(failed_logins=Operator.failed_logins + 1, last_failed_at=now).where(
+                Operator.id == op.id
+            ).execute()
+            audit.record(now, op, "login.failed", "operator", op.id)
+        raise AuthError("登录名或密码不正确。") from None
+    with db.write():
+        Operator.update(failed_logins=0, last_failed_at=None).where(Operator.id == op.id).execute()
+        if _hasher.check_needs_rehash(op.password_hash):
+            Operator.update(password_hash=hash_password(password)).where(Operator.id == op.id).execute()
+        at_desk = {"desk": desk.name()} if desk.name() else {}
+        audit.record(now, op, "login", "operator", op.id, **at_desk)
+    return Session(Operator.get_by_id(op.id), clock)
+
+
+def logout(session: Session) -> None:
+    with db.write():
+        audit.record(session.now(), session.operator, "logout", "operator", session.operator.id)
+
+
+@dataclass
+class OperatorInput:
+    username: str
+    display_name: str
+    role: str
+    password: str = ""
+
+
+def list_operators(include_inactive: bool = True) -> list[Operator]:
+    query = Operator.select().order_by(Operator.id)
+    if not include_inactive:
+        query = query.where(Operator.active == True)  # noqa: E712
+    return list(query)
+
+
+def create_operator(session: Session, data: OperatorInput) -> Operator:
+    session.require(Role.ADMIN)
+    errs = FieldErrors()
+    username = errs.check("username", _check_username, data.username)
+    display = errs.check("display_name", one_line, data.display_name, "姓名", max_len=40, required=True)
+    if data.role not in set(Role):
+        errs.add("role", "请选择角色")
+    errs.check("password", _check_password, data.password)
+    if username and Operator.select().where(Operator.username == username).exists():
+        errs.add("username", "该登录名已被使用")
+    errs.raise_if_any()
+    password_hash = hash_password(data.password)
+    with db.write():
+        op = Operator.create(
+            username=username,
+            display_name=display,
+            role=data.role,
+            password_hash=password_hash,
+            created_at=session.now(),
+        )
+        audit.record(
+            session.now(),
+            session.operator,
+            "operator.create",
+            "operator",
+            op.id,
+            username=username,
+            role=data.role,
+        )
+    return op
+
+
+def update_operator(
+    session: Session, operator_id: int, *, display_name: str, role: str, active: bool
+) -> Operator:
+    session.require(Role.ADMIN)
+    op = Operator.get_or_none(Operator.id == operator_id)
+    if op is None:
+        raise NotFound("找不到该操作员。")
+    errs = FieldErrors()
+    display = errs.check("display_name", one_line, display_name, "姓名", max_len=40, required=True)
+    if role not in set(Role):
+        errs.add("role", "请选择角色")
+    errs.raise_if_any()
+    if op.id == session.operator.id and (role != Role.ADMIN or not active):
+        raise ValidationError.single("role", "不能取消自己的管理员权限或停用自己的账号")
+    with db.write():
+        before = {"display_name": op.display_name, "role": op.role, "active": op.active}
+        Operator.update(display_name=display, role=role, active=active).where(Operator.id == op.id).execute()
+        after = {"display_name": display, "role": role, "active": active}
+        audit.record(
+            session.now(),
+            session.operator,
+            "operator.update",
+            "operator",
+            op.id,
+            changed={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        )
+    return Operator.get_by_id(op.id)
+
+
+def set_password(session: Session, operator_id: int, new_password: str, *, current: str = "") -> None:
+    """Admins reset anybody's password; everybody else may change only their own, with the
+    current password."""
+    own = operator_id == session.operator.id
+    if not own:
+        session.require(Role.ADMIN)
+    op = Operator.get_or_none(Operator.id == operator_id)
+    if op is None:
+        raise NotFound("找不到该操作员。")
+    if own and not session.has(Role.ADMIN):
+        try:
+            _hasher.verify(op.password_hash, current)
+        except (VerificationError, InvalidHashError):
+            raise ValidationError.single("current", "当前密码不正确") from None
+    try:
+        _check_password(new_password, "新密码")
+    except ValueError as exc:
+        raise ValidationError.single("password", str(exc)) from None
+    password_hash = hash_password(new_password)
+    with db.write():
+        Operator.update(password_hash=password_hash, failed_logins=0, last_failed_at=None).where(
+            Operator.id == op.id
+        ).execute()
+        audit.record(session.now(), session.operator, "operator.password", "operator", op.id)

@@ -1,0 +1,612 @@
+"""The call desk (来电登记): registering a call and what it promises, the call list, edits.
+
+A call ends in one of four outcomes (seed: 首问责任制, 代接电话, 不能立即答复):
+answered on the spot, dispatched to a department (opens a case owned by the first receiver),
+a message taken for somebody, or a callback promised. Each is saved in one transaction with
+its serial number, the items it creates and its audit entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import peewee
+
+from reception.clock import format_local, local_day_bounds
+from reception.errors import ConflictError, NotFound, ValidationError
+from reception.rules import phones
+from reception.rules.textcheck import FieldErrors, multi_line, one_line
+from reception.services import cases, search
+from reception.services import settings as settings_mod
+from reception.services.residents import room_label
+from reception.services.session import Session
+from reception.store import audit, db, serials
+from reception.store.models import Call, Callback, Case, Department, Message, Operator, Resident
+
+CATEGORIES = ["咨询", "报修", "投诉", "意见建议", "紧急", "市政设施", "找人留言", "其他"]
+EMERGENCY = "紧急"
+
+
+class Outcome(StrEnum):
+    ANSWERED = "已当场答复"
+    DISPATCHED = "转部门处理"
+    MESSAGE = "代为留言"
+    CALLBACK = "待回电"
+
+
+OUTCOMES = [o.value for o in Outcome]
+
+
+@dataclass
+class CallInput:
+    started_at: datetime  # UTC, when the call timer started
+    category: str = ""
+    content: str = ""
+    answer: str = ""
+    outcome: str = ""
+    resident_id: int | None = None
+    caller_name: str = ""
+    caller_phone: str = ""
+    location: str = ""
+    identity_verified: bool = False
+    department_id: int | None = None
+    taken_by: str = ""
+    alerted_department_id: int | None = None
+    alerted_at: datetime | None = None  # UTC
+    message_for_person: str = ""
+    message_for_department_id: int | None = None
+    message_text: str = ""
+    callback_phone: str = ""
+    callback_due_at: datetime | None = None  # UTC
+    callback_reason: str = ""
+    client_token: str | None = None  # the form's submit token: a repeated submit saves once
+
+
+@dataclass
+class CallResult:
+    call: Call
+    case: Case | None = None
+    message: Message | None = None
+    callback: Callback | None = None
+    duplicate: bool = False
+
+
+@dataclass
+class _Clean:
+    values: dict = field(default_factory=dict)
+    resident: Resident | None = None
+    department: Department | None = None
+    alerted_department: Department | None = None
+    message_department: Department | None = None
+
+
+def _department(errs: FieldErrors, field_name: str, dept_id: int | None, label: str) -> Department | None:
+    if dept_id is None:
+        errs.add(field_name, f"请选择{label}")
+        return None
+    dept = Department.get_or_none((Department.id == dept_id) & (Department.active == True))  # noqa: E712
+    if dept is None:
+        errs.add(field_name, f"{label}不存在或已停用")
+    return dept
+
+
+def validate(data: CallInput, now: datetime) -> _Clean:
+    """Check a call form; every problem is reported at once, keyed by field name."""
+    errs = FieldErrors()
+    out = _Clean()
+    v = out.values
+    if data.category not in CATEGORIES:
+        errs.add("category", "请选择来电类别")
+    v["content"] = errs.check("content", multi_line, data.content, "来电内容", required=True)
+    v["answer"] = errs.check("answer", multi_line, data.answer, "答复内容")
+    v["caller_name"] = errs.check("caller_name", one_line, data.caller_name, "来电人", max_len=50)
+    v["caller_phone"] = errs.check("caller_phone", phones.normalize, data.caller_phone)
+    v["location"] = errs.check("location", one_line, data.location, "地址", max_len=100)
+    if data.resident_id is not None:
+        out.resident = Resident.get_or_none(Resident.id == data.resident_id)
+        if out.resident is None:
+            errs.add("caller_name", "所选住户已不存在，请重新查找")
+    if data.identity_verified and out.resident is None and not v.get("caller_name"):
+        errs.add("identity_verified", "核实身份前请先找到住户或填写来电人")
+    if data.outcome not in OUTCOMES:
+        errs.add("outcome", "请选择处理结果")
+    elif data.outcome == Outcome.ANSWERED and not v.get("answer"):
+        errs.add("answer", "当场答复的来电请填写答复内容")
+    elif data.outcome == Outcome.DISPATCHED:
+        out.department = _department(errs, "department", data.department_id, "处理部门")
+        v["taken_by"] = errs.check(
+            "taken_by", one_line, data.taken_by, "部门接单人", max_len=50, required=True
+        )
+    elif data.outcome == Outcome.MESSAGE:
+        v["message_for_person"] = errs.check(
+            "message_for_person", one_line, data.message_for_person, "留言对象", max_len=50
+        )
+        if data.message_for_department_id is not None:
+            out.message_department = _department(
+                errs, "message_for_person", data.message_for_department_id, "留言部门"
+            )
+        if not v.get("message_for_person") and data.message_for_department_id is None:
+            errs.add("message_for_person", "请填写留言给谁（人员或部门）")
+        v["message_text"] = errs.check(
+            "message_text", multi_line, data.message_text, "留言内容", required=True
+        )
+        v["callback_phone"] = errs.check(
+            "callback_phone", phones.normalize, data.callback_phone or data.caller_phone
+        )
+    elif data.outcome == Outcome.CALLBACK:
+        v["callback_phone"] = errs.check(
+            "callback_phone", phones.normalize, data.callback_phone or data.caller_phone
+        )
+        if not (data.callback_phone or data.caller_phone).strip():
+            errs.add("callback_phone", "待回电需要回电号码")
+        if data.callback_due_at is None:
+            errs.add("callback_due_at", "请填写回电时间")
+        elif data.callback_due_at < now - timedelta(minutes=1):
+            errs.add("callback_due_at", "回电时间不能早于现在")
+        v["callback_reason"] = errs.check("callback_reason", multi_line, data.callback_reason, "回电事由")
+    if data.category == EMERGENCY:
+        out.alerted_department = _department(
+            errs, "alerted_department", data.alerted_department_id, "已通知的部门"
+        )
+        if data.alerted_at is None:
+            errs.add("alerted_at", "请填写通知部门的时间")
+        elif data.alerted_at > now + timedelta(minutes=5):
+            errs.add("alerted_at", "通知时间不能晚于现在")
+    errs.raise_if_any()
+    return out
+
+
+def readback(
+    data: CallInput,
+    resident: Resident | None = None,
+    department: Department | None = None,
+    message_department: Department | None = None,
+    hours: int | None = None,
+    alerted_department: Department | None = None,
+) -> str:
+    """The line read back to the caller (复述要点): who, what, and what was promised."""
+    who = data.caller_name.strip() or (resident.name if resident else "") or "来电人"
+    where = data.location.strip() or (
+        room_label(resident.building, resident.unit, resident.room) if resident else ""
+    )
+    caller = f"{who}（{where}）" if where else who
+    matter = " ".join(data.content.split()).rstrip("。.！!？?；;，,")
+    if len(matter) > 60:
+        matter = matter[:60] + "…"
+    category = data.category or ""
+    said = f"反映{category}：{matter}" if matter else (f"来电{category}" if category else "来电")
+    if data.outcome == Outcome.ANSWERED:
+        action = "已当场答复"
+    elif data.outcome == Outcome.DISPATCHED:
+        dept = department.name if department else "相关部门"
+        taker = f"（{data.taken_by.strip()}）" if data.taken_by.strip() else ""
+        promise = f"，{hours} 小时内给您答复" if hours else ""
+        action = f"已转{dept}{taker}处理{promise}"
+    elif data.outcome == Outcome.MESSAGE:
+        target = data.message_for_person.strip() or (message_department.name if message_department else "")
+        action = f"已为您给{target or '相关人员'}留言，会尽快转达"
+    elif data.outcome == Outcome.CALLBACK:
+        due = format_local(data.callback_due_at, "%m月%d日 %H:%M") if data.callback_due_at else ""
+        action = f"我们将于{due}前回电" if due else "我们会尽快回电"
+    else:
+        action = "（尚未选择处理结果）"
+    alert = ""
+    if data.category == EMERGENCY and alerted_department is not None:
+        when = format_local(data.alerted_at, "%H:%M") if data.alerted_at else ""
+        alert = f"已于{when}通知{alerted_department.name}。" if when else f"已通知{alerted_department.name}。"
+    return f"{caller}{said}。{alert}{action}。"
+
+
+def preview_readback(data: CallInput) -> str:
+    """Read-back for the form as it is being filled (tolerates missing or stale ids)."""
+    resident = Resident.get_or_none(Resident.id == data.resident_id) if data.resident_id else None
+    dept = Department.get_or_none(Department.id == data.department_id) if data.department_id else None
+    mdept = (
+        Department.get_or_none(Department.id == data.message_for_department_id)
+        if data.message_for_department_id
+        else None
+    )
+    hours = settings_mod.load().reply_hours_for(data.category) if data.outcome == Outcome.DISPATCHED else None
+    alerted = (
+        Department.get_or_none(Department.id == data.alerted_department_id)
+        if data.alerted_department_id
+        else None
+    )
+    return readback(data, resident, dept, mdept, hours, alerted)
+
+
+def register_call(session: Session, data: CallInput) -> CallResult:
+    """Save a call and whatever it creates, in one transaction. Returns only after the commit."""
+    if data.client_token:
+        existing = Call.get_or_none(Call.client_token == data.client_token)
+        if existing is not None:
+            return CallResult(existing, duplicate=True)
+    now = session.now()
+    c = validate(data, now)
+    v = c.values
+    conf = settings_mod.load()
+    hours = conf.reply_hours_for(data.category)
+    resident = c.resident
+    caller_name = v["caller_name"] or (resident.name if resident else "")
+    location = v["location"] or (
+        room_label(resident.building, resident.unit, resident.room) if resident else ""
+    )
+    started = min(data.started_at, now)
+    text = readback(
+        data,
+        resident,
+        c.department,
+        c.message_department,
+        hours if data.outcome == Outcome.DISPATCHED else None,
+        c.alerted_department,
+    )
+    result: CallResult
+    try:
+        with db.write():
+            call = Call.create(
+                serial=serials.next_serial(serials.CALL, session.clock.today()),
+                started_at=started,
+                saved_at=now,
+                duration_s=int((now - started).total_seconds()),
+                operator=session.operator,
+                resident=resident,
+                caller_name=caller_name,
+                caller_phone=v["caller_phone"] or (resident.phone if resident else ""),
+                location=location,
+                identity_verified=data.identity_verified,
+                category=data.category,
+                content=v["content"],
+                answer=v["answer"] or "",
+                outcome=data.outcome,
+                department=c.department,
+                taken_by=v.get("taken_by") or "",
+                alerted_department=c.alerted_department,
+                alerted_at=data.alerted_at if data.category == EMERGENCY else None,
+                readback=text,
+                client_token=data.client_token or None,
+                updated_at=now,
+            )
+            result = CallResult(call)
+            audit.record(
+                now,
+                session.operator,
+                "call.create",
+                "call",
+                call.id,
+                serial=call.serial,
+                category=call.category,
+                outcome=call.outcome,
+                phone=phones.mask(call.caller_phone),
+            )
+            if data.outcome == Outcome.DISPATCHED:
+                result.case = cases.open_case(
+                    session,
+                    source_kind="call",
+                    source_id=call.id,
+                    category=data.category,
+                    description=v["content"],
+                    received_at=started,
+                    reply_hours=hours,
+                    department=c.department,
+                    handler=v["taken_by"],
+                    resident=resident,
+                    location=location,
+                )
+            elif data.outcome == Outcome.MESSAGE:
+                result.message = _create_message(
+                    session,
+                    call=call,
+                    for_person=v["message_for_person"] or "",
+                    for_department=c.message_department,
+                    from_name=caller_name,
+                    callback_phone=v["callback_phone"] or "",
+                    text=v["message_text"],
+                )
+            elif data.outcome == Outcome.CALLBACK:
+                assert data.callback_due_at is not None
+                result.callback = _create_callback(
+                    session,
+                    call=call,
+                    name=caller_name,
+                    phone=v["callback_phone"],
+                    reason=v["callback_reason"] or v["content"],
+                    due_at=data.callback_due_at,
+                )
+    except peewee.IntegrityError:
+        if data.client_token:
+            existing = Call.get_or_none(Call.client_token == data.client_token)
+            if existing is not None:
+                return CallResult(existing, duplicate=True)
+        raise
+    return result
+
+
+def _create_message(
+    session: Session,
+    *,
+    call: Call | None,
+    for_person: str,
+    for_department: Department | None,
+    from_name: str,
+    callback_phone: str,
+    text: str,
+) -> Message:
+    now = session.now()
+    msg = Message.create(
+        call=call,
+        for_person=for_person,
+        for_department=for_department,
+        from_name=from_name,
+        callback_phone=callback_phone,
+        text=text,
+        created_at=now,
+        created_by=session.operator,
+    )
+    audit.record(
+        now,
+        session.operator,
+        "message.create",
+        "message",
+        msg.id,
+        call=call.serial if call else None,
+        for_person=for_person,
+        for_department=for_department.name if for_department else None,
+    )
+    return msg
+
+
+def _create_callback(
+    session: Session, *, call: Call | None, name: str, phone: str, reason: str, due_at: datetime
+) -> Callback:
+    now = session.now()
+    cb = Callback.create(
+        call=call,
+        name=name,
+        phone=phone,
+        reason=reason,
+        due_at=due_at,
+        created_at=now,
+        created_by=session.operator,
+    )
+    audit.record(
+        now,
+        session.operator,
+        "callback.create",
+        "callback",
+        cb.id,
+        call=call.serial if call else None,
+        phone=phones.mask(phone),
+        due_at=due_at,
+    )
+    return cb
+
+
+# ---- the call list -------------------------------------------------------------------------
+
+
+@dataclass
+class CallFilter:
+    date_from: date | None = None  # local days, inclusive
+    date_to: date | None = None
+    category: str = ""
+    outcome: str = ""
+    operator_id: int | None = None
+    search: str = ""
+
+
+def _filtered(f: CallFilter) -> peewee.ModelSelect[Call]:
+    query = Call.select()
+    if f.date_from is not None:
+        query = query.where(Call.saved_at >= local_day_bounds(f.date_from)[0])
+    if f.date_to is not None:
+        query = query.where(Call.saved_at < local_day_bounds(f.date_to)[1])
+    if f.category:
+        query = query.where(Call.category == f.category)
+    if f.outcome:
+        query = query.where(Call.outcome == f.outcome)
+    if f.operator_id is not None:
+        query = query.where(Call.operator == f.operator_id)
+    cond = search.call_condition(f.search)  # the search index (reception.services.search)
+    if cond is not None:
+        query = query.where(cond)
+    return query
+
+
+def count_calls(f: CallFilter) -> int:
+    only_search = f.date_from is None and f.date_to is None and not f.category and not f.outcome
+    if only_search and f.operator_id is None and f.search.strip():
+        counted = search.count_calls(f.search)  # the index alone, when it can answer
+        if counted is not None:
+            return counted
+    return _filtered(f).count()
+
+
+def list_calls(f: CallFilter, offset: int = 0, limit: int = 200) -> list[Call]:
+    """Newest first; fetched a page at a time by the list view."""
+    op_alias = Operator.alias()
+    dept_alias = Department.alias()
+    base = _filtered(f)
+    if f.search.strip():
+        # A search can match thousands of calls: page their ids first (the index gives ids, the
+        # sort is of ids only), then read the page's rows.
+        page = _filtered(f).select(Call.id).order_by(Call.id.desc()).offset(offset).limit(limit)
+        base = Call.select().where(Call.id.in_(page))
+        offset = 0
+    query = (
+        base.select_extend(op_alias.display_name, dept_alias.name)
+        .join(op_alias, on=(Call.operator == op_alias.id), attr="op")
+        .switch(Call)
+        .join(dept_alias, peewee.JOIN.LEFT_OUTER, on=(Call.department == dept_alias.id), attr="dept")
+        .order_by(Call.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(query)
+
+
+def get_call(call_id: int) -> Call:
+    call = Call.get_or_none(Call.id == call_id)
+    if call is None:
+        raise NotFound("找不到该来电记录。")
+    return call
+
+
+@dataclass
+class HistoryLine:
+    at: datetime
+    operator: str
+    text: str
+
+
+_ACTION_LABELS = {
+    "call.create": "登记来电",
+    "call.update": "修改记录",
+    "case.create": "生成工单",
+    "message.create": "代为留言",
+    "message.deliver": "留言已转达",
+    "callback.create": "登记待回电",
+    "callback.complete": "已回电",
+}
+
+
+def call_history(call_id: int) -> list[HistoryLine]:
+    """Everything that happened to a call and to what it created, oldest first."""
+    call = get_call(call_id)
+    lines: list[HistoryLine] = []
+    targets = [("call", call.id)]
+    targets += [("case", c.id) for c in cases.for_source("call", call.id)]
+    targets += [("message", m.id) for m in Message.select(Message.id).where(Message.call == call.id)]
+    targets += [("callback", cb.id) for cb in Callback.select(Callback.id).where(Callback.call == call.id)]
+    for entity, entity_id in targets:
+        for entry in audit.history(entity, entity_id):
+            who = entry.operator.display_name if entry.operator is not None else ""
+            label = _ACTION_LABELS.get(entry.action, entry.action)
+            lines.append(HistoryLine(entry.at, who, f"{label} {_describe(entry.detail)}".strip()))
+    lines.sort(key=lambda line: line.at)
+    return lines
+
+
+_FIELD_LABELS = {
+    "caller_name": "来电人",
+    "caller_phone": "电话",
+    "location": "地址",
+    "identity_verified": "身份核实",
+    "category": "类别",
+    "content": "内容",
+    "answer": "答复",
+    "serial": "编号",
+    "outcome": "结果",
+    "status": "状态",
+    "delivered_to": "转达给",
+    "result": "回电结果",
+}
+
+
+def _shown(value: object) -> object:
+    """A changed value as the history shows it (是/否 for yes-no fields)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def _describe(detail: str) -> str:
+    import json
+
+    if not detail:
+        return ""
+    data = json.loads(detail)
+    changed = data.get("changed")
+    if isinstance(changed, dict):
+        return "；".join(
+            f"{_FIELD_LABELS.get(k, k)}：{_shown(old)} → {_shown(new)}" for k, (old, new) in changed.items()
+        )
+    parts = [f"{_FIELD_LABELS[k]} {val}" for k, val in data.items() if k in _FIELD_LABELS and val]
+    return "，".join(parts)
+
+
+@dataclass
+class CallEdit:
+    caller_name: str
+    caller_phone: str
+    location: str
+    identity_verified: bool
+    category: str
+    content: str
+    answer: str
+
+
+def update_call(session: Session, call_id: int, edit: CallEdit, expected_version: int) -> Call:
+    """Correct a call record. Every changed field is audited (phones masked). Refused if the
+    record changed since it was opened."""
+    call = get_call(call_id)
+    if call.version != expected_version:
+        raise ConflictError("这条记录已被其他人修改，请关闭后重新打开查看最新内容。")
+    errs = FieldErrors()
+    values: dict[str, Any] = {
+        "caller_name": errs.check("caller_name", one_line, edit.caller_name, "来电人", max_len=50),
+        "caller_phone": errs.check("caller_phone", phones.normalize, edit.caller_phone),
+        "location": errs.check("location", one_line, edit.location, "地址", max_len=100),
+        "content": errs.check("content", multi_line, edit.content, "来电内容", required=True),
+        "answer": errs.check("answer", multi_line, edit.answer, "答复内容"),
+        "identity_verified": bool(edit.identity_verified),
+        "category": edit.category,
+    }
+    if edit.category not in CATEGORIES:
+        errs.add("category", "请选择来电类别")
+    if call.outcome == Outcome.ANSWERED and not values["answer"]:
+        errs.add("answer", "当场答复的来电请填写答复内容")
+    errs.raise_if_any()
+    changed = {}
+    for key, new in values.items():
+        old = getattr(call, key)
+        if old != new:
+            if key == "caller_phone":
+                changed[key] = [phones.mask(old), phones.mask(new)]
+            elif key in ("content", "answer"):
+                changed[key] = [_clip(old), _clip(new)]
+            else:
+                changed[key] = [old, new]
+    if not changed:
+        return call
+    now = session.now()
+    with db.write():
+        rows = (
+            Call.update(**values, version=Call.version + 1, updated_at=now)
+            .where((Call.id == call_id) & (Call.version == expected_version))
+            .execute()
+        )
+        if rows != 1:
+            raise ConflictError("这条记录已被其他人修改，请关闭后重新打开查看最新内容。")
+        audit.record(now, session.operator, "call.update", "call", call_id, changed=changed)
+    return get_call(call_id)
+
+
+def _clip(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[:size] + "…"
+
+
+def default_callback_due(session: Session) -> datetime:
+    return session.now() + timedelta(minutes=settings_mod.load().callback_default_minutes)
+
+
+__all__ = [
+    "CATEGORIES",
+    "OUTCOMES",
+    "CallEdit",
+    "CallFilter",
+    "CallInput",
+    "CallResult",
+    "HistoryLine",
+    "Outcome",
+    "ValidationError",
+    "call_history",
+    "count_calls",
+    "get_call",
+    "list_calls",
+    "preview_readback",
+    "readback",
+    "register_call",
+    "update_call",
+]

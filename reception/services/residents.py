@@ -1,0 +1,293 @@
+"""The residents directory (业户资料): rooms, names, phones, and finding them as people type."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reception.errors import NotFound, ValidationError
+from reception.rules import phones
+from reception.rules.textcheck import FieldErrors, halfwidth_digits, one_line
+from reception.services.session import Session
+from reception.store import audit, db
+from reception.store.models import Resident
+
+RELATIONS = ["业主", "家属", "租户", "其他"]
+
+# 3-2-1201 | 3栋2单元1201 | 3号楼2单元1201室 | 3栋1201 | 3-1201
+_ROOM_DASHED = re.compile(r"^(?P<b>[0-9A-Za-z]+)[-－/](?:(?P<u>\d+)[-－/])?(?P<r>\d{3,5})$")
+_ROOM_WORDS = re.compile(
+    r"^(?P<b>[0-9A-Za-z]+)(?:栋|幢|号楼|座|楼)(?:(?P<u>\d+)单元)?(?P<r>\d{3,5})(?:室|号)?$"
+)
+
+
+@dataclass(frozen=True)
+class RoomQuery:
+    building: str
+    unit: str | None
+    room: str
+
+
+def parse_room(text: str) -> RoomQuery | None:
+    """``'3-2-1201'``, ``'3栋2单元1201'``, ``'3栋1201'`` → building, unit (if given), room."""
+    compact = halfwidth_digits(text).replace(" ", "").strip()
+    for pattern in (_ROOM_DASHED, _ROOM_WORDS):
+        match = pattern.match(compact)
+        if match:
+            return RoomQuery(match["b"].upper(), match["u"], match["r"])
+    return None
+
+
+def strip_suffix(value: str, suffixes: tuple[str, ...]) -> str:
+    text = halfwidth_digits(value).strip()
+    for suffix in suffixes:
+        if text.endswith(suffix) and text[: -len(suffix)]:
+            return text[: -len(suffix)].strip()
+    return text
+
+
+def normalize_building(value: str) -> str:
+    return strip_suffix(value, ("号楼", "栋", "幢", "座", "楼")).upper()
+
+
+def normalize_unit(value: str) -> str:
+    return strip_suffix(value, ("单元",))
+
+
+def normalize_room(value: str) -> str:
+    return strip_suffix(value, ("室", "号"))
+
+
+def room_label(building: str, unit: str, room: str) -> str:
+    """``'3栋2单元1201'`` (the way people say it)."""
+    return f"{building}栋{unit + '单元' if unit else ''}{room}"
+
+
+def short_room(building: str, unit: str, room: str) -> str:
+    """``'3-2-1201'``."""
+    return "-".join(p for p in (building, unit, room) if p)
+
+
+# Per character: its initials in every reading (pypinyin, heteronym=True), lower-cased and
+# sorted. pypinyin is slow (≈ 50 µs a name, and it was asked twice per name); the given name is
+# put together from this cache when each of its characters has one initial in all readings (the
+# reading pypinyin would pick in context then has that initial too). Otherwise — several initials,
+# or a character without a reading — pypinyin is asked about the whole given name, as before.
+_initials_cache: dict[str, tuple[str, ...]] = {}
+
+
+def _char_initials(ch: str) -> tuple[str, ...]:
+    found = _initials_cache.get(ch)
+    if found is None:
+        from pypinyin import Style, pinyin
+
+        readings = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True, errors="ignore", strict=False)
+        found = tuple(sorted({h.lower() for h in readings[0]})) if readings else ()
+        _initials_cache[ch] = found
+    return found
+
+
+def pinyin_initials(name: str) -> str:
+    """Pinyin initials, ``'zs'`` for 张三. A surname with several readings (曾 céng/zēng,
+    单 dān/shàn…) gives each variant, separated by spaces: ``'cxm zxm'``."""
+    parts: list[str] = []
+    for ch in name[1:]:
+        initials = _char_initials(ch)
+        if len(initials) != 1:
+            from pypinyin import Style, lazy_pinyin
+
+            parts = lazy_pinyin(name[1:], style=Style.FIRST_LETTER, errors="ignore", strict=False)
+            break
+        parts.append(initials[0])
+    rest = "".join(parts)
+    heads = list(_char_initials(name[:1])) if name else []
+    if not heads:
+        heads = [""]
+    return " ".join(f"{h}{rest}".lower() for h in heads[:4])[:50]
+
+
+@dataclass
+class ResidentInput:
+    building: str
+    unit: str
+    room: str
+    name: str
+    relation: str = ""
+    phone: str = ""
+    phone_alt: str = ""
+    note: str = ""
+
+
+@dataclass
+class CleanResident:
+    building: str
+    unit: str
+    room: str
+    name: str
+    relation: str
+    phone: str
+    phone_alt: str
+    note: str
+
+
+def clean(data: ResidentInput) -> CleanResident:
+    """Validate and tidy one resident; raises ValidationError with a message per field."""
+    errs = FieldErrors()
+    building = errs.check("building", one_line, data.building, "楼栋", max_len=20, required=True)
+    unit = errs.check("unit", one_line, data.unit, "单元", max_len=20)
+    room = errs.check("room", one_line, data.room, "房号", max_len=20, required=True)
+    name = errs.check("name", one_line, data.name, "姓名", max_len=50, required=True)
+    relation = errs.check("relation", one_line, data.relation, "身份", max_len=20)
+    phone = errs.check("phone", phones.normalize, data.phone)
+    phone_alt = errs.check("phone_alt", phones.normalize, data.phone_alt)
+    note = errs.check("note", one_line, data.note, "备注", max_len=200)
+    errs.raise_if_any()
+    assert building is not None and room is not None and name is not None
+    return CleanResident(
+        building=normalize_building(building),
+        unit=normalize_unit(unit or ""),
+        room=normalize_room(room),
+        name=name,
+        relation=relation or "",
+        phone=phone or "",
+        phone_alt=phone_alt or "",
+        note=note or "",
+    )
+
+
+def _masked(c: CleanResident) -> dict[str, str]:
+    return {
+        "room": short_room(c.building, c.unit, c.room),
+        "name": c.name,
+        "phone": phones.mask(c.phone),
+        "phone_alt": phones.mask(c.phone_alt),
+    }
+
+
+def add_resident(session: Session, data: ResidentInput) -> Resident:
+    c = clean(data)
+    if (
+        Resident.select()
+        .where(
+            (Resident.building == c.building)
+            & (Resident.unit == c.unit)
+            & (Resident.room == c.room)
+            & (Resident.name == c.name)
+        )
+        .exists()
+    ):
+        raise ValidationError.single("name", "该房间已有同名住户")
+    now = session.now()
+    with db.write():
+        r = Resident.create(**vars(c), initials=pinyin_initials(c.name), created_at=now, updated_at=now)
+        audit.record(now, session.operator, "resident.create", "resident", r.id, **_masked(c))
+    return r
+
+
+def update_resident(
+    session: Session, resident_id: int, data: ResidentInput, *, active: bool = True
+) -> Resident:
+    r = Resident.get_or_none(Resident.id == resident_id)
+    if r is None:
+        raise NotFound("找不到该住户。")
+    c = clean(data)
+    clash = Resident.select().where(
+        (Resident.building == c.building)
+        & (Resident.unit == c.unit)
+        & (Resident.room == c.room)
+        & (Resident.name == c.name)
+        & (Resident.id != resident_id)
+    )
+    if clash.exists():
+        raise ValidationError.single("name", "该房间已有同名住户")
+    now = session.now()
+    with db.write():
+        Resident.update(**vars(c), initials=pinyin_initials(c.name), active=active, updated_at=now).where(
+            Resident.id == resident_id
+        ).execute()
+        changed = sorted(k for k, v in vars(c).items() if getattr(r, k) != v)
+        if r.active != active:
+            changed.append("active")
+        audit.record(
+            now, session.operator, "resident.update", "resident", resident_id, changed=changed, **_masked(c)
+        )
+    return Resident.get_by_id(resident_id)
+
+
+def get(resident_id: int) -> Resident:
+    r = Resident.get_or_none(Resident.id == resident_id)
+    if r is None:
+        raise NotFound("找不到该住户。")
+    return r
+
+
+def lookup(text: str, limit: int = 20, include_inactive: bool = False) -> list[Resident]:
+    """Residents matching what is typed: a room (``3-2-1201``, ``3栋1201``, ``1201``), a phone
+    (whole or the last four digits), a name or part of it, or pinyin initials (``zs``)."""
+    q = halfwidth_digits(text or "").strip()
+    if not q:
+        return []
+    base = Resident.select()
+    if not include_inactive:
+        base = base.where(Resident.active == True)  # noqa: E712
+    order = (Resident.building, Resident.unit, Resident.room, Resident.name)
+    compact = re.sub(r"[\s\-]", "", q)
+    is_number = compact.lstrip("+").isdigit()
+    room = None if is_number and len(compact) >= 7 else parse_room(q)
+    if room is not None:
+        cond = (Resident.building == room.building) & (Resident.room == room.room)
+        if room.unit:
+            cond &= Resident.unit == room.unit
+        return list(base.where(cond).order_by(*order).limit(limit))
+    if is_number:
+        number = compact[-11:] if compact.startswith(("+86", "86")) and len(compact) > 11 else compact
+        conds = []
+        if len(number) >= 7:
+            conds.append(Resident.phone.startswith(number) | Resident.phone_alt.startswith(number))
+            conds.append(Resident.phone.endswith(number[-8:]) | Resident.phone_alt.endswith(number[-8:]))
+        else:
+            conds.append(Resident.room == number)
+            if len(number) == 4:
+                conds.append(Resident.phone.endswith(number) | Resident.phone_alt.endswith(number))
+        cond = conds[0]
+        for extra in conds[1:]:
+            cond |= extra
+        return list(base.where(cond).order_by(*order).limit(limit))
+    if q.isascii() and q.isalpha():
+        key = q.lower()
+        cond = (
+            Resident.initials.startswith(key)
+            | Resident.initials.contains(" " + key)
+            | Resident.name.contains(q)
+        )
+        return list(base.where(cond).order_by(*order).limit(limit))
+    return list(
+        base.where(Resident.name.contains(q))
+        .order_by(Resident.name.startswith(q).desc(), *order)
+        .limit(limit)
+    )
+
+
+def browse(
+    search: str = "", include_inactive: bool = True, offset: int = 0, limit: int = 500
+) -> list[Resident]:
+    """The directory view's rows."""
+    if search.strip():
+        return lookup(search, limit=limit, include_inactive=include_inactive)
+    query = Resident.select()
+    if not include_inactive:
+        query = query.where(Resident.active == True)  # noqa: E712
+    return list(
+        query.order_by(
+            Resident.building.cast("INTEGER"), Resident.building, Resident.unit, Resident.room, Resident.name
+        )
+        .offset(offset)
+        .limit(limit)
+    )
+
+
+def count(include_inactive: bool = True) -> int:
+    query = Resident.select()
+    if not include_inactive:
+        query = query.where(Resident.active == True)  # noqa: E712
+    return query.count()

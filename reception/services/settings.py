@@ -1,0 +1,242 @@
+"""Property settings kept in the database (``setting`` table, JSON values)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from reception.rules.textcheck import FieldErrors, multi_line, one_line
+from reception.services.session import Role, Session
+from reception.store import audit, db
+from reception.store.models import Setting
+
+DEFAULT_GREETING = "您好，{物业名称}，请问有什么可以帮您？"
+DEFAULT_DEPARTMENTS = ["客服中心", "工程部", "保安部", "财务部", "品质管理部", "环境部", "绿化部"]
+# Hours between receiving a dispatched matter and the promised reply, per call category.
+DEFAULT_REPLY_HOURS = {
+    "投诉": 24,
+    "报修": 24,
+    "紧急": 2,
+    "咨询": 24,
+    "意见建议": 168,
+    "市政设施": 24,
+    "找人留言": 24,
+    "其他": 24,
+}
+
+
+# 业户办事: purpose → the department that handles it and what the receptionist tells the resident.
+DEFAULT_VISIT_PURPOSES: dict[str, dict[str, str]] = {
+    "交费": {
+        "department": "财务部",
+        "guidance": "请业户到财务窗口办理，可使用现金、银行卡或扫码支付，收费后开具收据。",
+    },
+    "租房": {
+        "department": "客服中心",
+        "guidance": "核对业主身份与房产证明，登记租户信息，提醒签订租赁备案并办理门禁卡。",
+    },
+    "二次装修": {
+        "department": "工程部",
+        "guidance": "需带房产证、装修方案及施工单位资质，填写装修申请表，缴纳装修押金后由工程部审批。",
+    },
+    "入伙": {
+        "department": "客服中心",
+        "guidance": "核对购房合同与身份证件，签署入伙资料，验房后发放钥匙和业主手册。",
+    },
+    "投诉": {
+        "department": "品质管理部",
+        "guidance": "耐心倾听并详细记录，不争辩、不随意承诺，24 小时内给业户答复。",
+    },
+    "咨询": {
+        "department": "客服中心",
+        "guidance": "用简明的语言解答；不能当场答复的，留下电话并约定回电时间。",
+    },
+    "其他": {
+        "department": "客服中心",
+        "guidance": "问清来意，能当场解决的当场解决，不能解决的转相关部门并告知业户进度。",
+    },
+}
+
+
+# Hours to resolve a case (separate from the reply promise), per category.
+DEFAULT_RESOLVE_HOURS = {
+    "投诉": 72,
+    "报修": 48,
+    "紧急": 24,
+    "咨询": 24,
+    "意见建议": 336,
+    "市政设施": 168,
+    "找人留言": 24,
+    "其他": 72,
+}
+
+# 来函: days to reply by letter type (complaints follow the 24-hour promise).
+DEFAULT_LETTER_REPLY_HOURS = {"投诉": 24, "咨询": 168, "意见建议": 168, "公函": 168, "通知": 168, "其他": 168}
+
+
+@dataclass
+class Settings:
+    property_name: str = ""
+    desk_phone: str = ""
+    greeting: str = DEFAULT_GREETING
+    reply_hours: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_REPLY_HOURS))
+    callback_default_minutes: int = 120
+    visit_purposes: dict[str, dict[str, str]] = field(default_factory=lambda: dict(DEFAULT_VISIT_PURPOSES))
+    badge_size: str = "62x100"
+    badge_valid_hours: int = 4
+    badge_valid_end_of_day: bool = False
+    store_full_id: bool = False
+    letter_reply_hours: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LETTER_REPLY_HOURS))
+    resolve_hours: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RESOLVE_HOURS))
+    retention_days: int = 90  # visitor ID data and phone numbers are purged after this
+    backup_generations: int = 14
+    idle_lock_minutes: int = 5
+    privacy_contact: str = ""  # whom residents contact about their data (printed on the notice)
+    warn_hours: int = 4  # warn this long before a reply deadline
+    escalate_again_hours: int = 24  # a second escalation this long after the deadline
+
+    def resolve_hours_for(self, category: str) -> int:
+        return int(self.resolve_hours.get(category, DEFAULT_RESOLVE_HOURS.get(category, 72)))
+
+    def greeting_text(self) -> str:
+        return self.greeting.replace("{物业名称}", self.property_name or "××物业")
+
+    def reply_hours_for(self, category: str) -> int:
+        return int(self.reply_hours.get(category, DEFAULT_REPLY_HOURS.get(category, 24)))
+
+
+def load() -> Settings:
+    stored = {row.key: json.loads(row.value) for row in Setting.select()}
+    known = {f.name for f in fields(Settings)}
+    result = Settings(**{k: v for k, v in stored.items() if k in known})
+    merged = dict(DEFAULT_REPLY_HOURS)
+    merged.update(result.reply_hours)
+    result.reply_hours = merged
+    return result
+
+
+def put(key: str, value: Any) -> None:
+    """Store one setting (inside the caller's write transaction); an upsert both databases know."""
+    text = json.dumps(value, ensure_ascii=False)
+    Setting.insert(key=key, value=text).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: text}
+    ).execute()
+
+
+def _store(values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        put(key, value)
+
+
+def validate(property_name: str, desk_phone: str, greeting: str) -> tuple[str, str, str]:
+    from reception.rules import phones
+
+    errs = FieldErrors()
+    name = errs.check("property_name", one_line, property_name, "物业名称", max_len=40, required=True)
+    phone = errs.check("desk_phone", phones.normalize, desk_phone)
+    text = errs.check("greeting", multi_line, greeting, "问候语", max_len=200, required=True)
+    errs.raise_if_any()
+    return name or "", phone or "", text or ""
+
+
+def save_initial(property_name: str, desk_phone: str) -> None:
+    """Part of first-run set-up (inside its transaction)."""
+    name, phone, greeting = validate(property_name, desk_phone, DEFAULT_GREETING)
+    _store({"property_name": name, "desk_phone": phone, "greeting": greeting})
+
+
+def update(
+    session: Session,
+    *,
+    property_name: str,
+    desk_phone: str,
+    greeting: str,
+    reply_hours: dict[str, int] | None = None,
+) -> Settings:
+    session.require(Role.ADMIN)
+    name, phone, text = validate(property_name, desk_phone, greeting)
+    hours = dict(load().reply_hours)
+    if reply_hours:
+        for category, value in reply_hours.items():
+            if not isinstance(value, int) or not 1 <= value <= 24 * 60:
+                from reception.errors import ValidationError
+
+                raise ValidationError.single("reply_hours", f"{category}的答复时限应为 1 到 1440 小时")
+            hours[category] = value
+    with db.write():
+        before = asdict(load())
+        _store({"property_name": name, "desk_phone": phone, "greeting": text, "reply_hours": hours})
+        after = asdict(load())
+        changed = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
+        audit.record(session.now(), session.operator, "settings.update", "setting", None, changed=changed)
+    return load()
+
+
+# Limits of the privacy, backup and badge settings (the settings dialog uses the same ranges).
+RETENTION_DAYS_RANGE = (30, 3650)
+BACKUP_GENERATIONS_RANGE = (3, 365)
+IDLE_LOCK_MINUTES_RANGE = (1, 120)
+BADGE_VALID_HOURS_RANGE = (1, 24)
+PRIVACY_CONTACT_MAX = 100
+
+
+def _int_in(errs: FieldErrors, field_name: str, value: object, label: str, bounds: tuple[int, int]) -> int:
+    low, high = bounds
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        errs.add(field_name, f"{label}应为 {low} 到 {high} 之间的整数")
+        return low
+    return value
+
+
+def update_privacy_and_badges(
+    session: Session,
+    *,
+    retention_days: int,
+    backup_generations: int,
+    idle_lock_minutes: int,
+    privacy_contact: str,
+    store_full_id: bool,
+    badge_size: str,
+    badge_valid_hours: int,
+) -> Settings:
+    """个人信息保护、备份与访客证 settings (administrators). Every field is checked and each
+    problem reported beside its field; the change is one transaction with its audit entry."""
+    session.require(Role.ADMIN, "修改系统设置")
+    from reception.documents.badge import BADGE_SIZES
+
+    errs = FieldErrors()
+    values: dict[str, Any] = {
+        "retention_days": _int_in(
+            errs, "retention_days", retention_days, "个人信息保存天数", RETENTION_DAYS_RANGE
+        ),
+        "backup_generations": _int_in(
+            errs, "backup_generations", backup_generations, "备份保留份数", BACKUP_GENERATIONS_RANGE
+        ),
+        "idle_lock_minutes": _int_in(
+            errs, "idle_lock_minutes", idle_lock_minutes, "闲置锁定分钟", IDLE_LOCK_MINUTES_RANGE
+        ),
+        "badge_valid_hours": _int_in(
+            errs, "badge_valid_hours", badge_valid_hours, "访客证有效小时", BADGE_VALID_HOURS_RANGE
+        ),
+    }
+    values["privacy_contact"] = (
+        errs.check(
+            "privacy_contact", one_line, privacy_contact, "个人信息咨询联系方式", max_len=PRIVACY_CONTACT_MAX
+        )
+        or ""
+    )
+    if not isinstance(store_full_id, bool):
+        errs.add("store_full_id", "“保存完整证件号码”只能是开或关")
+    values["store_full_id"] = bool(store_full_id)
+    if badge_size not in BADGE_SIZES:
+        errs.add("badge_size", "请选择访客证尺寸")
+    values["badge_size"] = badge_size
+    errs.raise_if_any()
+    with db.write():
+        before = asdict(load())
+        _store(values)
+        after = asdict(load())
+        changed = {k: [before[k], after[k]] for k in values if before.get(k) != after[k]}
+        audit.record(session.now(), session.operator, "settings.update", "setting", None, changed=changed)
+    return load()

@@ -1,0 +1,710 @@
+"""The visitor desk (来访登记).
+
+Two kinds of visit (seed: 来访审核, 业户来访接待, 预约来访 / 不速之客):
+
+* ``business`` — a resident at the desk on business (交费、租房、二次装修…), routed to the
+  department for that purpose; a complaint opens a case owned by the first receiver.
+* ``guest`` — an outside visitor: identity checked, the host asked (or the appointment
+  matched), a badge printed, checked out by scanning the badge's pass number.
+
+A walk-in whose host refuses or cannot be reached is recorded as 未放行: no badge is printed.
+By default the full ID number is not stored, only its masked form and a salted hash."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import peewee
+
+from reception.clock import format_local, local_day_bounds, to_utc
+from reception.errors import NotFound, ReceptionError, ValidationError
+from reception.rules import identity, phones, plates
+from reception.rules.textcheck import FieldErrors, multi_line, one_line
+from reception.services import cases
+from reception.services import settings as settings_mod
+from reception.services.residents import room_label
+from reception.services.session import Role, Session
+from reception.store import audit, db, serials
+from reception.store.models import Appointment, Department, Operator, Resident, Visit, WatchEntry
+
+BUSINESS = "business"
+GUEST = "guest"
+BUSINESS_PURPOSES = ["交费", "租房", "二次装修", "入伙", "投诉", "咨询", "其他"]
+GUEST_PURPOSES = ["探亲访友", "送货", "快递外卖", "维修施工", "看房", "家政服务", "公务", "其他"]
+COMPLAINT = "投诉"
+
+# Consent of the host (seed: 通知受访住户，确认是否接受来访)
+AGREED = "同意"
+REFUSED = "拒绝"
+UNREACHABLE = "未接通"
+BOOKED = "已预约"
+CONSENTS = [AGREED, REFUSED, UNREACHABLE]
+
+# Visit status
+ON_SITE = "在场"
+LEFT = "已离开"
+NOT_ADMITTED = "未放行"
+DONE = "已办结"
+
+# Appointment status
+EXPECTED = "待到访"
+ARRIVED = "已到访"
+NO_SHOW = "未到"
+CANCELLED = "已取消"
+
+# Watch-list decisions by a supervisor
+ADMIT = "放行"
+DENY = "拒绝"
+
+
+class WatchListHit(ReceptionError):
+    """The visitor matches the watch list: a supervisor must decide before the visit is saved."""
+
+    def __init__(self, entries: list[WatchEntry]) -> None:
+        reasons = "；".join(f"{e.name}：{e.reason}" for e in entries)
+        super().__init__(f"该访客在关注名单中（{reasons}）。请主管核实后决定是否放行。")
+        self.entries = entries
+
+
+# ---- 业户办事 ---------------------------------------------------------------------------------
+
+
+@dataclass
+class BusinessVisitInput:
+    purpose: str = ""
+    resident_id: int | None = None
+    visitor_name: str = ""  # when the resident is not (yet) in the directory
+    visitor_phone: str = ""
+    location: str = ""
+    handled: str = ""  # what was done
+    department_id: int | None = None  # default: the purpose's department
+    taken_over_by: str = ""
+    client_token: str | None = None
+
+
+def purpose_guidance(purpose: str) -> tuple[str, str]:
+    """(department name, guidance text) configured for a business purpose."""
+    conf = settings_mod.load().visit_purposes.get(purpose) or {}
+    return conf.get("department", ""), conf.get("guidance", "")
+
+
+def _existing(token: str | None) -> Visit | None:
+    return Visit.get_or_none(Visit.client_token == token) if token else None
+
+
+def register_business_visit(session: Session, data: BusinessVisitInput) -> Visit:
+    if (found := _existing(data.client_token)) is not None:
+        return found
+    errs = FieldErrors()
+    if data.purpose not in BUSINESS_PURPOSES:
+        errs.add("purpose", "请选择办理事项")
+    resident = None
+    if data.resident_id is not None:
+        resident = Resident.get_or_none(Resident.id == data.resident_id)
+        if resident is None:
+            errs.add("resident", "所选住户已不存在，请重新查找")
+    name = errs.check("visitor_name", one_line, data.visitor_name, "来访人", max_len=50)
+    phone = errs.check("visitor_phone", phones.normalize, data.visitor_phone)
+    location = errs.check("location", one_line, data.location, "房号", max_len=100)
+    if resident is None and not name:
+        errs.add("resident", "请查找业户，或填写来访人姓名")
+    handled = errs.check("handled", multi_line, data.handled, "办理情况", required=True)
+    taken = errs.check("taken_over_by", one_line, data.taken_over_by, "接手人", max_len=50)
+    dept = None
+    if data.department_id is not None:
+        dept = Department.get_or_none((Department.id == data.department_id) & (Department.active == True))  # noqa: E712
+        if dept is None:
+            errs.add("department", "所选部门不存在或已停用")
+    elif data.purpose in BUSINESS_PURPOSES:
+        default_name, _ = purpose_guidance(data.purpose)
+        dept = Department.get_or_none((Department.name == default_name) & (Department.active == True))  # noqa: E712
+    if data.purpose == COMPLAINT and dept is None:
+        errs.add("department", "投诉需要指定处理部门")
+    errs.raise_if_any()
+    now = session.now()
+    where = location or (room_label(resident.building, resident.unit, resident.room) if resident else "")
+    with db.write():
+        visit = Visit.create(
+            serial=serials.next_serial(serials.VISIT, session.clock.today()),
+            kind=BUSINESS,
+            arrived_at=now,
+            operator=session.operator,
+            resident=resident,
+            purpose=data.purpose,
+            department=dept,
+            handled=handled,
+            taken_over_by=taken or "",
+            visitor_name=name or (resident.name if resident else ""),
+            visitor_phone=phone or (resident.phone if resident else ""),
+            destination=where,
+            status=DONE,
+            client_token=data.client_token or None,
+            updated_at=now,
+        )
+        audit.record(
+            now,
+            session.operator,
+            "visit.create",
+            "visit",
+            visit.id,
+            serial=visit.serial,
+            kind=BUSINESS,
+            purpose=data.purpose,
+        )
+        if data.purpose == COMPLAINT:
+            cases.open_case(
+                session,
+                source_kind="visit",
+                source_id=visit.id,
+                category=COMPLAINT,
+                description=handled or "",
+                received_at=now,
+                reply_hours=settings_mod.load().reply_hours_for(COMPLAINT),
+                department=dept,
+                handler=taken or "",
+                resident=resident,
+                location=where,
+            )
+    return visit
+
+
+# ---- 访客 -------------------------------------------------------------------------------------
+
+
+@dataclass
+class GuestInput:
+    visitor_name: str = ""
+    visitor_phone: str = ""
+    party_size: int = 1
+    plate: str = ""
+    id_type: str = identity.RESIDENT_ID
+    id_number: str = ""
+    id_verified: bool = False
+    host_resident_id: int | None = None  # destination: a household…
+    staff_host: str = ""  # …or a staff member / department
+    purpose: str = ""
+    appointment_id: int | None = None
+    consent: str = ""  # 同意 / 拒绝 / 未接通; not needed for an appointment
+    escort: str = ""
+    watch_decision: str = ""  # 放行 / 拒绝, by a supervisor, when the watch list matched
+    watch_decided_by_id: int | None = None
+    client_token: str | None = None
+
+
+@dataclass
+class GuestCheck:
+    """What the desk should know before saving: watch-list matches and a matching appointment."""
+
+    watch: list[WatchEntry]
+    appointment: Appointment | None
+
+
+@dataclass
+class _CleanGuest:
+    values: dict[str, Any]
+    host: Resident | None
+    appointment: Appointment | None
+    id_number: str
+
+
+def _clean_guest(data: GuestInput) -> _CleanGuest:
+    errs = FieldErrors()
+    v: dict[str, Any] = {}
+    v["visitor_name"] = errs.check(
+        "visitor_name", one_line, data.visitor_name, "访客姓名", max_len=50, required=True
+    )
+    v["visitor_phone"] = errs.check("visitor_phone", phones.normalize, data.visitor_phone)
+    if not isinstance(data.party_size, int) or not 1 <= data.party_size <= 50:
+        errs.add("party_size", "来访人数应为 1 到 50 人")
+    v["plate"] = errs.check("plate", plates.normalize, data.plate)
+    number = errs.check("id_number", identity.normalize, data.id_type, data.id_number) or ""
+    if not data.id_verified:
+        errs.add("id_verified", "请核验访客证件后勾选“证件已核验”")
+    host = None
+    if data.host_resident_id is not None:
+        host = Resident.get_or_none((Resident.id == data.host_resident_id) & (Resident.active == True))  # noqa: E712
+        if host is None:
+            errs.add("host", "受访住户不存在或已停用，请重新查找")
+    v["staff_host"] = errs.check("host", one_line, data.staff_host, "受访人员", max_len=50)
+    if data.host_resident_id is None and not v["staff_host"]:
+        errs.add("host", "请查找受访住户，或填写受访的工作人员/部门")
+    v["purpose"] = errs.check("purpose", one_line, data.purpose, "来访事由", max_len=100, required=True)
+    v["escort"] = errs.check("escort", one_line, data.escort, "陪同人员", max_len=50)
+    appointment = None
+    if data.appointment_id is not None:
+        appointment = Appointment.get_or_none(Appointment.id == data.appointment_id)
+        if appointment is None or appointment.status != EXPECTED:
+            errs.add("appointment", "该预约不存在或已使用")
+    elif data.consent not in CONSENTS:
+        errs.add("consent", "未预约的访客请先联系受访方，并记录答复（同意/拒绝/未接通）")
+    errs.raise_if_any()
+    return _CleanGuest(v, host, appointment, number)
+
+
+def watch_matches(
+    name: str, id_type: str, id_number: str, phone: str, *, id_hash: str | None = None
+) -> list[WatchEntry]:
+    """Active watch-list entries matching the ID number (by hash), the phone, or the name when
+    the entry has neither. ``id_hash``: the number's hash when the caller has it already."""
+    conds = []
+    if id_number:
+        conds.append(WatchEntry.id_hash == (id_hash or identity.id_hash(id_type, id_number)))
+    if phone:
+        conds.append(WatchEntry.phone == phone)
+    if name:
+        conds.append((WatchEntry.name == name) & (WatchEntry.id_hash == "") & (WatchEntry.phone == ""))
+    if not conds:
+        return []
+    cond = conds[0]
+    for extra in conds[1:]:
+        cond |= extra
+    return list(WatchEntry.select().where((WatchEntry.active == True) & cond))  # noqa: E712
+
+
+def check_guest(data: GuestInput, today: date) -> GuestCheck:
+    """Look-ups for the form while it is filled; never raises for incomplete input."""
+    number = phone = ""
+    with contextlib.suppress(ValueError):
+        number = identity.normalize(data.id_type, data.id_number)
+    with contextlib.suppress(ValueError):
+        phone = phones.normalize(data.visitor_phone)
+    name = data.visitor_name.strip()
+    found = watch_matches(name, data.id_type, number, phone)
+    return GuestCheck(found, match_appointment(name, phone, today))
+
+
+def _valid_until(
+    now: datetime, tz_today_end: datetime, conf: settings_mod.Settings | None = None
+) -> datetime:
+    conf = conf or settings_mod.load()
+    if conf.badge_valid_end_of_day:
+        return tz_today_end
+    return min(now + timedelta(hours=max(conf.badge_valid_hours, 1)), tz_today_end)
+
+
+def register_guest(session: Session, data: GuestInput) -> Visit:
+    """Save an outside visitor. Raises :class:`WatchListHit` when the watch list matches and no
+    supervisor decision was given. A refused or unreachable host gives a 未放行 record."""
+    if (found := _existing(data.client_token)) is not None:
+        return found
+    c = _clean_guest(data)
+    v = c.values
+    now = session.now()
+    conf = settings_mod.load()
+    with db.write():
+        id_hash = identity.id_hash(data.id_type, c.id_number)
+        hits = watch_matches(
+            v["visitor_name"], data.id_type, c.id_number, v["visitor_phone"] or "", id_hash=id_hash
+        )
+        decided_by = None
+        if hits:
+            if data.watch_decision not in (ADMIT, DENY) or data.watch_decided_by_id is None:
+                raise WatchListHit(hits)
+            decided_by = Operator.get_or_none(Operator.id == data.watch_decided_by_id)
+            if (
+                decided_by is None
+                or decided_by.role not in (Role.SUPERVISOR, Role.ADMIN)
+                or not decided_by.active
+            ):
+                raise ValidationError.single("watch", "关注名单的放行决定需要主管作出")
+        host = c.host
+        if c.appointment is not None:
+            consent, consent_at = BOOKED, now
+            host = host or c.appointment.resident
+        else:
+            consent, consent_at = data.consent, now
+        admitted = consent in (AGREED, BOOKED) and not (hits and data.watch_decision == DENY)
+        destination = (room_label(host.building, host.unit, host.room) if host else "") or v["staff_host"]
+        badge_destination = (
+            f"{host.building}栋{host.unit + '单元' if host.unit else ''}" if host else v["staff_host"]
+        )
+        _start, day_end = local_day_bounds(session.clock.today())
+        visit = Visit.create(
+            serial=serials.next_serial(serials.VISIT, session.clock.today()),
+            kind=GUEST,
+            arrived_at=now,
+            operator=session.operator,
+            resident=host,
+            purpose=v["purpose"],
+            visitor_name=v["visitor_name"],
+            visitor_phone=v["visitor_phone"] or "",
+            party_size=data.party_size,
+            plate=v["plate"] or "",
+            id_type=data.id_type,
+            id_masked=identity.mask(c.id_number),
+            id_hash=id_hash,
+            id_full=c.id_number if conf.store_full_id else None,
+            id_verified=data.id_verified,
+            destination=destination,
+            badge_destination=badge_destination,
+            staff_host=v["staff_host"] or "",
+            appointment=c.appointment,
+            consent=consent,
+            consent_at=consent_at,
+            escort=v["escort"] or "",
+            watch_hit=bool(hits),
+            watch_decision=data.watch_decision if hits else "",
+            watch_decided_by=decided_by,
+            status=ON_SITE if admitted else NOT_ADMITTED,
+            valid_until=_valid_until(now, day_end - timedelta(seconds=1), conf) if admitted else None,
+            client_token=data.client_token or None,
+            updated_at=now,
+        )
+        if c.appointment is not None:
+            Appointment.update(status=ARRIVED, updated_at=now).where(
+                Appointment.id == c.appointment.id
+            ).execute()
+        audit.record(
+            now,
+            session.operator,
+            "visit.create",
+            "visit",
+            visit.id,
+            serial=visit.serial,
+            kind=GUEST,
+            consent=consent,
+            status=visit.status,
+            phone=phones.mask(visit.visitor_phone),
+            watch=visit.watch_decision or None,
+        )
+    return visit
+
+
+class CheckoutError(ReceptionError):
+    pass
+
+
+def checkout_by_pass(session: Session, pass_no: str) -> Visit:
+    """Check a visitor out by the pass number a scanner typed (the visit's serial)."""
+    key = "".join(pass_no.split()).upper()
+    visit = Visit.get_or_none((Visit.serial == key) & (Visit.kind == GUEST))
+    if visit is None:
+        raise CheckoutError(f"未找到访客证 {key or '（空）'}，请核对后重试或在在场访客列表中手动离开。")
+    return checkout(session, visit.id)
+
+
+def checkout(session: Session, visit_id: int) -> Visit:
+    visit = Visit.get_or_none(Visit.id == visit_id)
+    if visit is None:
+        raise NotFound("找不到该来访记录。")
+    if visit.status == LEFT:
+        when = format_local(visit.checked_out_at, "%H:%M")
+        raise CheckoutError(
+            f"访客证 {visit.serial}（{visit.visitor_name}）已于 {when} 登记离开，不能重复使用。"
+        )
+    if visit.status != ON_SITE:
+        raise CheckoutError(f"访客证 {visit.serial} 对应的来访未放行，无需登记离开。")
+    now = session.now()
+    with db.write():
+        rows = (
+            Visit.update(
+                status=LEFT,
+                checked_out_at=now,
+                checked_out_by=session.operator,
+                updated_at=now,
+                version=Visit.version + 1,
+            )
+            .where((Visit.id == visit_id) & (Visit.status == ON_SITE))
+            .execute()
+        )
+        if rows != 1:
+            raise CheckoutError("该访客刚刚已登记离开。")
+        audit.record(now, session.operator, "visit.checkout", "visit", visit_id, serial=visit.serial)
+    return Visit.get_by_id(visit_id)
+
+
+def on_site(limit: int = 1000) -> list[Visit]:
+    return list(
+        Visit.select().where(Visit.status == ON_SITE).order_by(Visit.arrived_at, Visit.id).limit(limit)
+    )
+
+
+def count_on_site(now: datetime) -> tuple[int, int]:
+    """(on site, of which past valid-until)."""
+    query = Visit.select().where(Visit.status == ON_SITE)
+    return query.count(), query.where(Visit.valid_until < now).count()
+
+
+def is_expired(visit: Visit, now: datetime) -> bool:
+    return visit.status == ON_SITE and visit.valid_until is not None and visit.valid_until < now
+
+
+def not_checked_out(day: date) -> list[Visit]:
+    """Visitors of a day never checked out (for the handover)."""
+    start, end = local_day_bounds(day)
+    return list(
+        Visit.select()
+        .where((Visit.status == ON_SITE) & (Visit.arrived_at >= start) & (Visit.arrived_at < end))
+        .order_by(Visit.arrived_at, Visit.id)
+    )
+
+
+@dataclass
+class VisitFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    kind: str = ""
+    status: str = ""
+    search: str = ""
+
+
+def _filtered(f: VisitFilter) -> peewee.ModelSelect[Visit]:
+    query = Visit.select()
+    if f.date_from is not None:
+        query = query.where(Visit.arrived_at >= local_day_bounds(f.date_from)[0])
+    if f.date_to is not None:
+        query = query.where(Visit.arrived_at < local_day_bounds(f.date_to)[1])
+    if f.kind:
+        query = query.where(Visit.kind == f.kind)
+    if f.status:
+        query = query.where(Visit.status == f.status)
+    text = f.search.strip()
+    if text:
+        query = query.where(
+            Visit.visitor_name.contains(text)
+            | Visit.destination.contains(text)
+            | Visit.purpose.contains(text)
+            | Visit.serial.contains(text.upper())
+            | Visit.plate.contains(text.upper())
+        )
+    return query
+
+
+def count_visits(f: VisitFilter) -> int:
+    return _filtered(f).count()
+
+
+def list_visits(f: VisitFilter, offset: int = 0, limit: int = 200) -> list[Visit]:
+    """Newest first, with the operator loaded (no query per row)."""
+    query = _filtered(f).select_extend(Operator).join(Operator, on=(Visit.operator == Operator.id))
+    return list(query.order_by(Visit.id.desc()).offset(offset).limit(limit))
+
+
+def get_visit(visit_id: int) -> Visit:
+    visit = Visit.get_or_none(Visit.id == visit_id)
+    if visit is None:
+        raise NotFound("找不到该来访记录。")
+    return visit
+
+
+def reveal_id(session: Session, visit_id: int, reason: str) -> str:
+    """The full ID number (only stored when the administrator requires it), for a supervisor,
+    with a reason; every reveal is audited."""
+    session.require(Role.SUPERVISOR)
+    try:
+        why = one_line(reason, "查看原因", max_len=100, required=True)
+    except ValueError as exc:
+        raise ValidationError.single("reason", str(exc)) from None
+    visit = get_visit(visit_id)
+    if not visit.id_full:
+        raise ReceptionError("未保存完整证件号码（系统设置为只保存脱敏号码）。")
+    with db.write():
+        audit.record(session.now(), session.operator, "visit.reveal_id", "visit", visit_id, reason=why)
+    return str(visit.id_full)
+
+
+# ---- appointments -----------------------------------------------------------------------------
+
+
+@dataclass
+class AppointmentInput:
+    visitor_name: str = ""
+    visitor_phone: str = ""
+    party_size: int = 1
+    expected_at: datetime | None = None  # UTC
+    host_resident_id: int | None = None
+    staff_host: str = ""
+    purpose: str = ""
+    booked_by: str = ""
+
+
+def book_appointment(session: Session, data: AppointmentInput) -> Appointment:
+    errs = FieldErrors()
+    name = errs.check("visitor_name", one_line, data.visitor_name, "访客姓名", max_len=50, required=True)
+    phone = errs.check("visitor_phone", phones.normalize, data.visitor_phone)
+    if not isinstance(data.party_size, int) or not 1 <= data.party_size <= 50:
+        errs.add("party_size", "来访人数应为 1 到 50 人")
+    if data.expected_at is None:
+        errs.add("expected_at", "请填写预计到访时间")
+    elif data.expected_at < session.now() - timedelta(hours=1):
+        errs.add("expected_at", "预计到访时间不能早于现在")
+    host = None
+    if data.host_resident_id is not None:
+        host = Resident.get_or_none(Resident.id == data.host_resident_id)
+        if host is None:
+            errs.add("host", "受访住户不存在，请重新查找")
+    staff = errs.check("host", one_line, data.staff_host, "受访人员", max_len=50)
+    if host is None and not staff:
+        errs.add("host", "请查找受访住户，或填写受访的工作人员/部门")
+    purpose = errs.check("purpose", one_line, data.purpose, "来访事由", max_len=100, required=True)
+    booked_by = errs.check("booked_by", one_line, data.booked_by, "预约人", max_len=50)
+    errs.raise_if_any()
+    now = session.now()
+    with db.write():
+        appt = Appointment.create(
+            visitor_name=name,
+            visitor_phone=phone or "",
+            party_size=data.party_size,
+            expected_at=data.expected_at,
+            resident=host,
+            staff_host=staff or "",
+            purpose=purpose,
+            booked_by=booked_by or "",
+            status=EXPECTED,
+            created_by=session.operator,
+            created_at=now,
+            updated_at=now,
+        )
+        audit.record(
+            now,
+            session.operator,
+            "appointment.create",
+            "appointment",
+            appt.id,
+            expected_at=data.expected_at,
+            phone=phones.mask(phone),
+        )
+    return appt
+
+
+def appointments_for_day(day: date, include_done: bool = True) -> list[Appointment]:
+    start, end = local_day_bounds(day)
+    query = Appointment.select().where((Appointment.expected_at >= start) & (Appointment.expected_at < end))
+    if not include_done:
+        query = query.where(Appointment.status == EXPECTED)
+    return list(query.order_by(Appointment.expected_at, Appointment.id))
+
+
+def appointments_between(start: datetime, end: datetime) -> list[Appointment]:
+    """Expected (not yet arrived) appointments in a UTC interval — e.g. the next shift."""
+    return list(
+        Appointment.select()
+        .where(
+            (Appointment.status == EXPECTED)
+            & (Appointment.expected_at >= start)
+            & (Appointment.expected_at < end)
+        )
+        .order_by(Appointment.expected_at, Appointment.id)
+    )
+
+
+def match_appointment(name: str, phone: str, day: date) -> Appointment | None:
+    """Today's expected appointment for an arriving visitor (same phone, or same name)."""
+    if not name and not phone:
+        return None
+    start, end = local_day_bounds(day)
+    query = Appointment.select().where(
+        (Appointment.status == EXPECTED)
+        & (Appointment.expected_at >= start)
+        & (Appointment.expected_at < end)
+    )
+    if phone:
+        by_phone = query.where(Appointment.visitor_phone == phone).first()
+        if by_phone is not None:
+            return by_phone
+    return query.where(Appointment.visitor_name == name).first() if name else None
+
+
+def cancel_appointment(session: Session, appointment_id: int) -> None:
+    now = session.now()
+    with db.write():
+        rows = (
+            Appointment.update(status=CANCELLED, updated_at=now)
+            .where((Appointment.id == appointment_id) & (Appointment.status == EXPECTED))
+            .execute()
+        )
+        if rows != 1:
+            raise ValidationError.single("appointment", "该预约已到访、已取消或不存在")
+        audit.record(now, session.operator, "appointment.cancel", "appointment", appointment_id)
+
+
+def mark_no_shows(session: Session, day: date) -> int:
+    """At day end: appointments of ``day`` that never arrived become 未到. Returns how many."""
+    start, end = local_day_bounds(day)
+    now = session.now()
+    with db.write():
+        ids = [
+            a.id
+            for a in Appointment.select(Appointment.id).where(
+                (Appointment.status == EXPECTED)
+                & (Appointment.expected_at >= start)
+                & (Appointment.expected_at < end)
+            )
+        ]
+        if ids:
+            Appointment.update(status=NO_SHOW, updated_at=now).where(Appointment.id.in_(ids)).execute()
+            audit.record(now, session.operator, "appointment.no_show", "appointment", None, ids=ids)
+    return len(ids)
+
+
+# ---- watch list -------------------------------------------------------------------------------
+
+
+@dataclass
+class WatchInput:
+    name: str = ""
+    id_type: str = identity.RESIDENT_ID
+    id_number: str = ""
+    phone: str = ""
+    reason: str = ""
+
+
+def add_watch_entry(session: Session, data: WatchInput) -> WatchEntry:
+    session.require(Role.SUPERVISOR)
+    errs = FieldErrors()
+    name = errs.check("name", one_line, data.name, "姓名", max_len=50, required=True)
+    number = (
+        errs.check("id_number", identity.normalize, data.id_type, data.id_number)
+        if data.id_number.strip()
+        else ""
+    )
+    phone = errs.check("phone", phones.normalize, data.phone)
+    reason = errs.check("reason", multi_line, data.reason, "原因", max_len=500, required=True)
+    errs.raise_if_any()
+    now = session.now()
+    with db.write():
+        entry = WatchEntry.create(
+            name=name,
+            id_type=data.id_type if number else "",
+            id_hash=identity.id_hash(data.id_type, number) if number else "",
+            id_masked=identity.mask(number or ""),
+            phone=phone or "",
+            reason=reason,
+            added_by=session.operator,
+            added_at=now,
+        )
+        audit.record(
+            now,
+            session.operator,
+            "watch.create",
+            "watch_entry",
+            entry.id,
+            name=name,
+            id=identity.mask(number or ""),
+            phone=phones.mask(phone),
+        )
+    return entry
+
+
+def remove_watch_entry(session: Session, entry_id: int) -> None:
+    session.require(Role.SUPERVISOR)
+    now = session.now()
+    with db.write():
+        WatchEntry.update(active=False).where(WatchEntry.id == entry_id).execute()
+        audit.record(now, session.operator, "watch.remove", "watch_entry", entry_id)
+
+
+def list_watch_entries() -> list[WatchEntry]:
+    return list(
+        WatchEntry.select()
+        .where(WatchEntry.active == True)  # noqa: E712
+        .order_by(WatchEntry.added_at.desc(), WatchEntry.id.desc())
+    )
+
+
+def local_expected(local_text: str) -> datetime:
+    """``'2026-11-26 14:30'`` (local) → UTC, for the command line and the demo."""
+    return to_utc(datetime.strptime(local_text, "%Y-%m-%d %H:%M"))

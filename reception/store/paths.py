@@ -1,0 +1,82 @@
+"""Where things are: the data folder (database, settings, backups, logs) and the files the
+program ships in ``resources/``. One function each, the same from a checkout and a bundle."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+APP_NAME = "reception-desk"
+DB_FILENAME = "reception.db"
+
+
+def resources_dir() -> Path:
+    """``resources/`` next to the packages in a checkout, or inside a PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def resource(*parts: str) -> Path:
+    return resources_dir().joinpath(*parts)
+
+
+def font_path() -> Path:
+    return resource("fonts", "wqy-microhei.ttf")
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+class DataDir:
+    """The folders inside one data directory (``--data-dir`` or the user's data folder).
+
+    ``server``: a ``postgresql://`` address given on the command line; otherwise the one in the
+    folder's ``reception.ini`` (:mod:`reception.config`), otherwise the SQLite file here."""
+
+    def __init__(self, root: Path | str | None = None, server: str | None = None) -> None:
+        self.root = Path(root) if root else default_data_dir()
+        self._server = server or None
+
+    @property
+    def server(self) -> str | None:
+        """The PostgreSQL address this folder's desk works on, or None for the SQLite file."""
+        if self._server:
+            return self._server
+        from reception.store.config import load
+
+        return load(self.root).database or None
+
+    @property
+    def target(self) -> Path | str:
+        """What :func:`reception.store.db.open_database` opens: the server address or the file."""
+        return self.server or self.database
+
+    @property
+    def database(self) -> Path:
+        return self.root / DB_FILENAME
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def attachments(self) -> Path:
+        return self.root / "attachments"
+
+    def ensure(self) -> DataDir:
+        for folder in (self.root, self.backups, self.logs, self.archive, self.attachments):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self

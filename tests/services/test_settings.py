@@ -1,0 +1,82 @@
+"""Settings: the privacy, backup and badge settings (administrators only, checked per field)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reception.errors import PermissionDenied, ValidationError
+from reception.services import settings as settings_mod
+from reception.store.models import AuditLog
+
+GOOD = dict(
+    retention_days=180,
+    backup_generations=30,
+    idle_lock_minutes=10,
+    privacy_contact="物业服务中心前台 021-50000000",
+    store_full_id=False,
+    badge_size="a6",
+    badge_valid_hours=8,
+)
+
+
+def test_admin_updates_privacy_and_badge_settings_with_an_audit_entry(admin):
+    conf = settings_mod.update_privacy_and_badges(admin, **{**GOOD, "privacy_contact": "  前台　王经理  "})
+    assert (conf.retention_days, conf.backup_generations, conf.idle_lock_minutes) == (180, 30, 10)
+    assert conf.privacy_contact == "前台 王经理"  # tidied like every one-line field
+    assert (conf.badge_size, conf.badge_valid_hours, conf.store_full_id) == ("a6", 8, False)
+    assert settings_mod.load() == conf
+    entry = AuditLog.select().where(AuditLog.action == "settings.update").get()
+    assert entry.operator_id == admin.operator.id
+    changed = json.loads(entry.detail)["changed"]
+    assert changed["retention_days"] == [90, 180]
+    assert changed["badge_size"] == ["62x100", "a6"]
+    assert "store_full_id" not in changed  # unchanged values are not listed
+    assert "property_name" not in changed
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("retention_days", 29, "个人信息保存天数应为 30 到 3650 之间的整数"),
+        ("retention_days", 3651, "个人信息保存天数应为 30 到 3650 之间的整数"),
+        ("backup_generations", 0, "备份保留份数应为 3 到 365 之间的整数"),
+        ("idle_lock_minutes", 0, "闲置锁定分钟应为 1 到 120 之间的整数"),
+        ("badge_valid_hours", 25, "访客证有效小时应为 1 到 24 之间的整数"),
+        ("badge_valid_hours", True, "访客证有效小时应为 1 到 24 之间的整数"),
+        ("badge_size", "a4", "请选择访客证尺寸"),
+        ("privacy_contact", "前台\n王经理", "个人信息咨询联系方式此处只能填写一行，不能换行"),
+        ("privacy_contact", "电" * 101, "个人信息咨询联系方式太长（最多 100 字，现在 101 字）"),
+        ("store_full_id", "yes", "“保存完整证件号码”只能是开或关"),
+    ],
+)
+def test_each_bad_value_is_reported_beside_its_field(admin, field, value, message):
+    with pytest.raises(ValidationError) as caught:
+        settings_mod.update_privacy_and_badges(admin, **{**GOOD, field: value})
+    assert caught.value.fields == {field: message}
+    assert settings_mod.load().retention_days == 90  # nothing written
+    assert not AuditLog.select().where(AuditLog.action == "settings.update").exists()
+
+
+def test_all_problems_are_reported_at_once(admin):
+    with pytest.raises(ValidationError) as caught:
+        settings_mod.update_privacy_and_badges(
+            admin, **{**GOOD, "retention_days": 1, "badge_size": "", "idle_lock_minutes": 500}
+        )
+    assert set(caught.value.fields) == {"retention_days", "badge_size", "idle_lock_minutes"}
+
+
+@pytest.mark.parametrize("who", ["receptionist", "supervisor"])
+def test_only_administrators_may_change_them_and_refusals_are_logged(request, who):
+    session = request.getfixturevalue(who)
+    with pytest.raises(PermissionDenied, match="修改系统设置"):
+        settings_mod.update_privacy_and_badges(session, **GOOD)
+    assert settings_mod.load().retention_days == 90
+    refusal = AuditLog.select().where(AuditLog.action == "permission.denied").get()
+    assert refusal.operator_id == session.operator.id
+
+
+def test_store_full_id_can_be_switched_on(admin):
+    conf = settings_mod.update_privacy_and_badges(admin, **{**GOOD, "store_full_id": True})
+    assert conf.store_full_id is True

@@ -1,0 +1,232 @@
+"""交班 / 接班 in the window and the 日报 dialog: real SQLite, printing replaced (no printer)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from reception.services import calls, shifts, visits
+from reception.services.calls import CallInput, Outcome
+from reception.services.session import Session
+from reception.store.paths import DataDir
+from tests.conftest import PASSWORD
+from ui.widgets import msgbox, printing
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type Chinese as an input method does (QTest can only type ASCII)."""
+    widget.setFocus()
+    for ch in text:
+        event = QInputMethodEvent()
+        event.setCommitString(ch)
+        QApplication.sendEvent(widget, event)
+
+
+@pytest.fixture
+def boxes(monkeypatch):
+    """Message boxes recorded, never shown."""
+    shown: list[tuple[str, str, str]] = []
+    for kind in ("info", "error", "ask", "retry"):
+        monkeypatch.setattr(
+            msgbox, kind, lambda _parent, title, text, kind=kind: shown.append((kind, title, text)) and False
+        )
+    return shown
+
+
+@pytest.fixture
+def previews(monkeypatch):
+    """Each preview's (title, pdf bytes) instead of a print preview window."""
+    seen: list[tuple[str, bytes]] = []
+    monkeypatch.setattr(printing, "preview_pdf", lambda pdf, parent=None, title="": seen.append((title, pdf)))
+    monkeypatch.setattr(
+        printing, "print_pdf", lambda pdf, **kw: seen.append(("print:" + kw.get("title", ""), pdf))
+    )
+    return seen
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> DataDir:
+    return DataDir(tmp_path / "data")
+
+
+@pytest.fixture
+def window(qtbot, receptionist: Session, supervisor: Session, clock, data_dir, boxes, previews):
+    from ui.main_window import MainWindow
+
+    win = MainWindow(receptionist, clock, data_dir=data_dir)
+    qtbot.addWidget(win)
+    win.start()  # after login: the receptionist's shift starts
+    calls.register_call(
+        receptionist,
+        CallInput(
+            started_at=clock.now(),
+            category="咨询",
+            content="停车位",
+            outcome=Outcome.CALLBACK,
+            caller_name="孙先生",
+            caller_phone="13912345678",
+            callback_due_at=clock.now() + timedelta(hours=1),
+        ),
+    )
+    visits.register_guest(
+        receptionist,
+        visits.GuestInput(
+            visitor_name="王小明",
+            visitor_phone="13900005678",
+            id_number="11010519491231002X",
+            id_verified=True,
+            staff_host="张经理",
+            purpose="商务洽谈",
+            consent=visits.AGREED,
+        ),
+    )
+    clock.advance(hours=8)
+    return win
+
+
+def open_dialog(window):
+    window.handover_action.trigger()
+    dialog = window.handover_dialog
+    assert dialog.isVisible()
+    return dialog
+
+
+def hand_over(dialog, note: str) -> None:
+    type_text(dialog.note, note)
+    dialog.hand_over_button.click()
+    assert dialog.stack.currentIndex() == 1, dialog.hand_over_message.text()
+
+
+def test_a_shift_starts_after_login_and_shows_in_the_status_bar(window, receptionist):
+    shift = shifts.current()
+    assert shift.operator_id == receptionist.operator.id and shift.number == 1
+    assert window.shift_label.text() == "第 1 班 · 当班 李晓 · 开始 09:00"
+    assert window.handover_button.text() == "交班…"
+    assert window.daily_report_action.text() == "日报…"
+
+
+def test_hand_over_and_the_supervisor_confirms(qtbot, window, supervisor, clock, data_dir, previews, boxes):
+    dialog = open_dialog(window)
+    assert dialog.windowTitle() == "交班"
+    # the same tables as the PDF, what is still open first
+    assert dialog.tabs.tabText(0).startswith("未完成事项（交给下一班）")
+    assert "王小明" in str(dialog.open_panel.views["在场访客 / 未交还的访客证"].model().table.rows)
+    assert "（已核对：无）" in dialog.open_panel.titles["未转达留言"].text()
+    dialog.preview_button.click()
+    assert previews[-1][0] == "交接班报告" and previews[-1][1].startswith(b"%PDF")
+
+    hand_over(dialog, "孙先生的停车位问题请回电")
+    assert shifts.current().status == shifts.AWAITING
+    assert dialog.windowTitle() == "接班"
+    assert dialog.note_view.text() == "孙先生的停车位问题请回电"
+
+    qtbot.keyClicks(dialog.username, "zhaomin")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+
+    closed = shifts.get(1)
+    assert closed.status == shifts.HANDED_OVER and closed.incoming.display_name == "赵敏"
+    archived = list(data_dir.archive.iterdir())
+    assert [p.name for p in archived] == ["交接班报告-20261126-第1班.pdf"]
+    assert archived[0].read_bytes().startswith(b"%PDF")
+    # the window now works as the supervisor, whose own shift has started
+    assert window.session.operator.username == "zhaomin"
+    assert window.operator_label.text() == "当前操作员：赵敏（主管）"
+    following = shifts.current()
+    assert (following.number, following.operator_id) == (2, supervisor.operator.id)
+    assert window.shift_label.text() == "第 2 班 · 当班 赵敏 · 开始 17:00"
+    qtbot.waitUntil(lambda: len(previews) == 2)  # the signed report, shown for printing
+    assert previews[-1] == ("交接班报告", archived[0].read_bytes())
+    assert boxes == []
+
+
+def test_wrong_password_is_refused_with_a_message(qtbot, window, boxes):
+    dialog = open_dialog(window)
+    hand_over(dialog, "")
+    qtbot.keyClicks(dialog.username, "zhaomin")
+    qtbot.keyClicks(dialog.password, "wrong-password")
+    dialog.confirm_button.click()
+    assert dialog.take_over_message.isVisible()
+    assert dialog.take_over_message.text() == "登录名或密码不正确。"
+    assert dialog.password.text() == ""
+    assert shifts.current().status == shifts.AWAITING
+    assert window.session.operator.username == "lixiao"
+    # the outgoing operator cannot take over from themselves
+    dialog.username.setText("lixiao")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    dialog.confirm_button.click()
+    assert "接班人不能与交班人相同" in dialog.take_over_message.text()
+    # closing (稍后接班) leaves the shift open, awaiting the next operator
+    dialog.later_button.click()
+    assert not dialog.isVisible()
+    assert shifts.current().status == shifts.AWAITING
+    assert window.shift_label.text().endswith("已交班，待接班")
+    assert window.session.operator.username == "lixiao"
+    # reopening 交班… goes straight to 接班
+    dialog = open_dialog(window)
+    assert dialog.windowTitle() == "接班" and dialog.stack.currentIndex() == 1
+    assert boxes == []
+
+
+def test_cancelling_before_handing_over_leaves_the_shift_on_duty(window, data_dir):
+    dialog = open_dialog(window)
+    type_text(dialog.note, "草稿")
+    dialog.cancel_button.click()
+    assert shifts.current().status == shifts.ON_DUTY
+    assert not data_dir.archive.exists() or not list(data_dir.archive.iterdir())
+
+
+def test_refusal_with_a_reason_keeps_the_shift_open(qtbot, window, data_dir):
+    dialog = open_dialog(window)
+    hand_over(dialog, "一切正常")
+    qtbot.keyClicks(dialog.username, "zhaomin")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    dialog.refuse_button.click()  # no reason yet
+    assert dialog.take_over_message.text() == "请填写拒签原因。"
+    assert shifts.current().status == shifts.AWAITING
+
+    type_text(dialog.reason, "在场访客王小明去向未说明")
+    dialog.refuse_button.click()
+    shift = shifts.current()
+    assert shift.status == shifts.ON_DUTY and shift.refused_reason == "在场访客王小明去向未说明"
+    assert shift.incoming_id is None and shift.confirmed_at is None
+    # back to the outgoing operator, with the reason shown
+    assert dialog.isVisible() and dialog.windowTitle() == "交班" and dialog.stack.currentIndex() == 0
+    assert dialog.refusal_label.isVisible()
+    assert "赵敏" in dialog.refusal_label.text() and "在场访客王小明去向未说明" in dialog.refusal_label.text()
+    assert dialog.note.toPlainText() == "一切正常"
+    assert window.session.operator.username == "lixiao"
+    assert not data_dir.archive.exists() or not list(data_dir.archive.iterdir())
+
+
+def test_daily_report_dialog_previews_prints_and_saves(qtbot, window, previews, monkeypatch, tmp_path):
+    window.daily_report_action.trigger()
+    dialog = window.daily_report_dialog
+    assert dialog.windowTitle() == "日报"
+    assert dialog.date.date().toPython().isoformat() == "2026-11-26"
+    dialog.preview_button.click()
+    dialog.print_button.click()
+    assert [title for title, _ in previews] == ["日报 2026-11-26", "print:日报 2026-11-26"]
+    assert all(pdf.startswith(b"%PDF") for _, pdf in previews)
+    target = tmp_path / "daily"
+    monkeypatch.setattr(msgbox, "save_file", lambda *_a: str(target))
+    dialog.save_button.click()
+    assert (tmp_path / "daily.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_no_english_in_the_handover_dialog(qtbot, window):
+    dialog = open_dialog(window)
+    texts = [dialog.windowTitle()]
+    texts += [label.text() for label in dialog.findChildren(QLabel)]
+    texts += [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    from PySide6.QtWidgets import QAbstractButton
+
+    texts += [b.text() for b in dialog.findChildren(QAbstractButton)]
+    text = re.sub(r"<[^>]+>|&\w+;", " ", " ".join(texts))
+    words = set(re.findall(r"[A-Za-z][A-Za-z]+", text))
+    assert words == set()

@@ -1,0 +1,220 @@
+"""导入业户资料: choose a .csv/.xlsx file, import it with a progress bar, show the summary and the
+rows that were refused (row number + reason)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.errors import ReceptionError
+from reception.services.session import Session
+from ui.widgets import msgbox
+from ui.widgets.forms import error_label
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class RejectedModel(QAbstractTableModel):
+    """The refused rows of an import: 行号, 原因."""
+
+    COL_ROW, COL_REASON = range(2)
+    HEADERS = ("行号", "原因")
+    ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(item.row) if index.column() == self.COL_ROW else item.reason
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.COL_ROW:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == self.ROW_ROLE:
+            return item
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return QCoreApplication.translate("RejectedModel", self.HEADERS[section])
+        return None
+
+
+class ImportDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.path: Path | None = None
+        self.report: Any = None
+        self.running = False
+        self.setWindowTitle(self.tr("导入业户资料"))
+        self.resize(640, 480)
+
+        intro = QLabel(
+            self.tr(
+                "支持 Excel（.xlsx）和 CSV 文件。第一行为表头：楼栋、单元、房号、姓名、身份、手机、"
+                "备用电话、备注。同一房间同名的业户会被更新，不会重复导入。"
+            )
+        )
+        intro.setWordWrap(True)
+        self.file_label = QLabel(self.tr("尚未选择文件"))
+        self.file_label.setStyleSheet("color: #616161;")
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.choose_button = QPushButton(self.tr("选择文件…"))
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.clicked.connect(self.choose_file)
+        self.start_button = QPushButton(self.tr("开始导入"))
+        self.start_button.setEnabled(False)
+        self.start_button.clicked.connect(self.start_import)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file_label, 1)
+        file_row.addWidget(self.choose_button)
+        file_row.addWidget(self.start_button)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat(self.tr("%v / %m 行"))
+        self.error = error_label(self)
+
+        self.summary = QLabel()
+        self.summary.setStyleSheet("font-weight: bold;")
+        self.rejected_model = RejectedModel(self)
+        self.rejected_view = QTableView()
+        self.rejected_view.setModel(self.rejected_model)
+        self.rejected_view.verticalHeader().hide()
+        self.rejected_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rejected_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rejected_view.horizontalHeader().setStretchLastSection(True)
+        self.rejected_view.setColumnWidth(RejectedModel.COL_ROW, 70)
+        self.result_box = QGroupBox(self.tr("导入结果"))
+        result_layout = QVBoxLayout(self.result_box)
+        result_layout.addWidget(self.summary)
+        self.rejected_caption = QLabel(self.tr("以下行未导入，请修改文件后重新导入："))
+        result_layout.addWidget(self.rejected_caption)
+        result_layout.addWidget(self.rejected_view, 1)
+        self.result_box.hide()
+
+        self.close_button = QPushButton(self.tr("关闭"))
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.accept)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(file_row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.error)
+        layout.addWidget(self.result_box, 1)
+        layout.addLayout(bottom)
+
+    def choose_file(self) -> None:
+        chosen = msgbox.open_file(
+            self,
+            self.tr("选择业户资料文件"),
+            self.tr("业户资料 (*.xlsx *.csv);;Excel 文件 (*.xlsx);;CSV 文件 (*.csv)"),
+        )
+        if not chosen:
+            return
+        self.path = Path(chosen)
+        self.file_label.setText(str(self.path))
+        self.file_label.setToolTip(str(self.path))
+        self.start_button.setEnabled(True)
+        self.start_button.setDefault(True)
+        self.start_button.setFocus()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+        QApplication.processEvents()
+
+    def start_import(self) -> None:
+        if self.path is not None and not self.running:
+            self.run_import(self.path)
+
+    def run_import(self, path: Path) -> bool:
+        """Import ``path`` in the GUI thread; the progress callback lets the window repaint.
+        Input to the dialog is blocked meanwhile (buttons disabled, closing refused)."""
+        from reception.services import residents_import
+
+        self.error.hide()
+        self.result_box.hide()
+        self.running = True
+        for button in (self.choose_button, self.start_button, self.close_button):
+            button.setEnabled(False)
+        self.progress.setRange(0, 0)  # busy until the first progress report
+        try:
+            self.report = residents_import.import_file(self.session, path, progress=self._progress)
+        except ReceptionError as exc:
+            self.error.setText(exc.message)
+            self.error.show()
+            self.progress.setRange(0, 1)
+            self.progress.setValue(0)
+            return False
+        finally:
+            self.running = False
+            self.choose_button.setEnabled(True)
+            self.close_button.setEnabled(True)
+        self.show_report(self.report)
+        return True
+
+    def show_report(self, report: Any) -> None:
+        total = report.imported + report.updated + report.unchanged + len(report.rejected)
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(max(total, 1))
+        self.summary.setText(
+            self.tr("导入 %1 条，更新 %2 条，未变 %3 条，拒绝 %4 条")
+            .replace("%1", str(report.imported))
+            .replace("%2", str(report.updated))
+            .replace("%3", str(report.unchanged))
+            .replace("%4", str(len(report.rejected)))
+        )
+        self.rejected_model.set_rows(report.rejected)
+        self.rejected_caption.setVisible(bool(report.rejected))
+        self.rejected_view.setVisible(bool(report.rejected))
+        self.result_box.show()
+        self.close_button.setDefault(True)
+        self.close_button.setFocus()
+
+    def reject(self) -> None:
+        if not self.running:
+            super().reject()
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self.running:
+            event.ignore()
+        else:
+            super().closeEvent(event)

@@ -1,0 +1,132 @@
+"""Logging in (at start and for 切换操作员) and changing one's own password."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from reception.clock import Clock
+from reception.errors import ReceptionError, ValidationError
+from reception.services import auth
+from reception.services.session import Role, Session
+from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+
+
+class LoginDialog(QDialog):
+    """登录名 + 密码; Enter logs in. After ``accept()`` the new session is in ``self.session``
+    (also sent by ``logged_in`` just before the dialog closes)."""
+
+    logged_in = Signal(object)
+
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        parent: QWidget | None = None,
+        *,
+        property_name: str = "",
+        switching: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.clock = clock or Clock()
+        self.session: Session | None = None
+        self.setWindowTitle(self.tr("切换操作员") if switching else self.tr("登录"))
+        self.setMinimumWidth(380)
+
+        heading = QLabel(self.tr("前台接待工作站"))
+        heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        subtitle = QLabel(property_name)
+        subtitle.setStyleSheet("color: #555;")
+        subtitle.setVisible(bool(property_name))
+        hint = QLabel(self.tr("请下一位操作员登录：") if switching else self.tr("请输入登录名和密码："))
+
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow(self.tr("登录名："), self.username)
+        form.addRow(self.tr("密码："), self.password)
+
+        self.message = error_label(self)
+        buttons, self.ok_button, self.cancel_button = dialog_buttons(
+            self.tr("登录"), self.tr("取消") if switching else self.tr("退出")
+        )
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(heading)
+        layout.addWidget(subtitle)
+        layout.addSpacing(6)
+        layout.addWidget(hint)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.username.setFocus()
+
+    def submit(self) -> None:
+        self.message.hide()
+        try:
+            self.session = auth.login(self.username.text(), self.password.text(), self.clock)
+        except ReceptionError as exc:
+            self.password.clear()
+            self.message.setText(exc.message)
+            self.message.show()
+            (self.password if self.username.text().strip() else self.username).setFocus()
+            return
+        self.logged_in.emit(self.session)
+        self.accept()
+
+
+class ChangePasswordDialog(QDialog):
+    """修改密码 for the logged-in operator (``auth.set_password`` on their own account)."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(self.tr("修改密码"))
+        self.setMinimumWidth(400)
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+        form = QFormLayout()
+        who = QLabel(f"{session.operator.display_name}（{session.operator.username}）")
+        form.addRow(self.tr("操作员："), who)
+        self.current = QLineEdit()
+        self.current.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new = QLineEdit()
+        self.new.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new.setPlaceholderText(self.tr("至少 %n 位", "", auth.MIN_PASSWORD))
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        # The core checks the current password for everybody but administrators.
+        self.needs_current = not session.has(Role.ADMIN)
+        if self.needs_current:
+            self.errors.add_row(form, self.tr("当前密码："), "current", self.current)
+        self.errors.add_row(form, self.tr("新密码："), "password", self.new)
+        self.errors.add_row(form, self.tr("确认新密码："), "password_again", self.again)
+        buttons, self.ok_button, _ = dialog_buttons(self.tr("确定"), self.tr("取消"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        self.errors.clear()
+        if self.new.text() != self.again.text():
+            self.errors.show_error(
+                ValidationError.single("password_again", self.tr("两次输入的新密码不一致"))
+            )
+            return
+        try:
+            auth.set_password(
+                self.session, self.session.operator.id, self.new.text(), current=self.current.text()
+            )
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return
+        self.accept()

@@ -1,0 +1,401 @@
+"""业户资料: the residents directory — a searchable table (phones masked) and the add / edit /
+停用 dialog. Everything is read and written through :mod:`reception.services.residents`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.errors import ReceptionError, ValidationError
+from reception.rules import phones
+from reception.services import residents
+from reception.services.session import Session
+from reception.store.models import Resident
+from ui.widgets import msgbox
+from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ResidentsModel", text)
+
+
+class ResidentsModel(QAbstractTableModel):
+    """Rows from ``residents.browse``; the whole directory loads page by page as it is scrolled."""
+
+    (
+        COL_BUILDING,
+        COL_UNIT,
+        COL_ROOM,
+        COL_NAME,
+        COL_RELATION,
+        COL_PHONE,
+        COL_PHONE_ALT,
+        COL_NOTE,
+        COL_STATUS,
+    ) = range(9)
+    HEADERS = ("楼栋", "单元", "房号", "姓名", "身份", "手机", "备用电话", "备注", "状态")
+    ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+    PAGE = 200
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Resident] = []
+        self.search = ""
+        self._more = False
+
+    def load(self, search: str = "") -> None:
+        """Show the residents matching ``search`` (all of them, page by page, when empty)."""
+        self.beginResetModel()
+        self.search = search.strip()
+        if self.search:
+            self.rows = residents.browse(self.search, include_inactive=True, limit=self.PAGE)
+            self._more = False
+        else:
+            self.rows = residents.browse("", include_inactive=True, offset=0, limit=self.PAGE)
+            self._more = len(self.rows) == self.PAGE
+        self.endResetModel()
+
+    def reload(self) -> None:
+        self.load(self.search)
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self._more:
+            return
+        more = residents.browse("", include_inactive=True, offset=len(self.rows), limit=self.PAGE)
+        self._more = len(more) == self.PAGE
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+            self.rows.extend(more)
+            self.endInsertRows()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def _text(self, r: Resident, column: int) -> str:
+        if column == self.COL_BUILDING:
+            return r.building
+        if column == self.COL_UNIT:
+            return r.unit
+        if column == self.COL_ROOM:
+            return r.room
+        if column == self.COL_NAME:
+            return r.name
+        if column == self.COL_RELATION:
+            return r.relation
+        if column == self.COL_PHONE:
+            return phones.mask(r.phone)
+        if column == self.COL_PHONE_ALT:
+            return phones.mask(r.phone_alt)
+        if column == self.COL_NOTE:
+            return r.note
+        return _tr("正常") if r.active else _tr("停用")
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(r, index.column())
+        if role == self.ROW_ROLE:
+            return r
+        if role == Qt.ItemDataRole.ForegroundRole and not r.active:
+            return QColor("#9e9e9e")
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return _tr(self.HEADERS[section])
+        return None
+
+
+class ResidentDialog(QDialog):
+    """Add a resident, or edit one (``resident`` given). Messages appear beside their fields."""
+
+    saved_resident = Signal(object)
+
+    def __init__(
+        self, session: Session, resident: Resident | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.resident = resident
+        self.saved: Resident | None = None
+        self.setWindowTitle(self.tr("修改业户资料") if resident else self.tr("新增业户"))
+        self.setMinimumWidth(440)
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+
+        self.building = QLineEdit()
+        self.building.setPlaceholderText(self.tr("如 3 或 3栋"))
+        self.unit = QLineEdit()
+        self.unit.setPlaceholderText(self.tr("没有单元可不填"))
+        self.room = QLineEdit()
+        self.room.setPlaceholderText(self.tr("如 1201"))
+        self.name = QLineEdit()
+        self.relation = QComboBox()
+        self.relation.setEditable(True)
+        self.relation.addItems(residents.RELATIONS)
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(self.tr("手机 11 位，座机带区号"))
+        self.phone_alt = QLineEdit()
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(self.tr("如：独居老人、行动不便"))
+
+        form = QFormLayout()
+        room_row = QHBoxLayout()
+        for caption, field, edit in (
+            (self.tr("楼栋"), "building", self.building),
+            (self.tr("单元"), "unit", self.unit),
+            (self.tr("房号"), "room", self.room),
+        ):
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(QLabel(caption))
+            column.addWidget(edit)
+            label = error_label(self)
+            column.addWidget(label)
+            column.addStretch(1)
+            self.errors.register(field, edit, label)
+            room_row.addLayout(column)
+        form.addRow(self.tr("房屋："), room_row)
+        self.errors.add_row(form, self.tr("姓名："), "name", self.name)
+        self.errors.add_row(form, self.tr("身份："), "relation", self.relation)
+        self.errors.add_row(form, self.tr("手机："), "phone", self.phone)
+        self.errors.add_row(form, self.tr("备用电话："), "phone_alt", self.phone_alt)
+        self.errors.add_row(form, self.tr("备注："), "note", self.note)
+
+        buttons, self.ok_button, _ = dialog_buttons(self.tr("保存"), self.tr("取消"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+
+        if resident is not None:
+            self.building.setText(resident.building)
+            self.unit.setText(resident.unit)
+            self.room.setText(resident.room)
+            self.name.setText(resident.name)
+            self.relation.setCurrentText(resident.relation)
+            self.phone.setText(resident.phone)
+            self.phone_alt.setText(resident.phone_alt)
+            self.note.setText(resident.note)
+        else:
+            self.relation.setCurrentText(residents.RELATIONS[0])
+        self.setTabOrder(self.building, self.unit)
+        self.setTabOrder(self.unit, self.room)
+        self.setTabOrder(self.room, self.name)
+        self.building.setFocus()
+
+    def resident_input(self) -> residents.ResidentInput:
+        return residents.ResidentInput(
+            building=self.building.text(),
+            unit=self.unit.text(),
+            room=self.room.text(),
+            name=self.name.text(),
+            relation=self.relation.currentText(),
+            phone=self.phone.text(),
+            phone_alt=self.phone_alt.text(),
+            note=self.note.text(),
+        )
+
+    def submit(self) -> None:
+        self.errors.clear()
+        try:
+            if self.resident is None:
+                self.saved = residents.add_resident(self.session, self.resident_input())
+            else:
+                self.saved = residents.update_resident(
+                    self.session, self.resident.id, self.resident_input(), active=self.resident.active
+                )
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return
+        self.saved_resident.emit(self.saved)
+        self.accept()
+
+
+def _input_of(r: Resident) -> residents.ResidentInput:
+    return residents.ResidentInput(
+        building=r.building,
+        unit=r.unit,
+        room=r.room,
+        name=r.name,
+        relation=r.relation,
+        phone=r.phone,
+        phone_alt=r.phone_alt,
+        note=r.note,
+    )
+
+
+class ResidentsDialog(QDialog):
+    """The directory window opened from 业户 → 业户资料."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(self.tr("业户资料"))
+        self.resize(980, 620)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("输入房号（3-2-1201）、电话（或后四位）、姓名或拼音首字母"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.apply_search)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color: #616161;")
+
+        self.model = ResidentsModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 10)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(ResidentsModel.COL_NOTE, QHeaderView.ResizeMode.Stretch)
+        for column, width in (
+            (ResidentsModel.COL_BUILDING, 60),
+            (ResidentsModel.COL_UNIT, 60),
+            (ResidentsModel.COL_ROOM, 70),
+            (ResidentsModel.COL_NAME, 90),
+            (ResidentsModel.COL_RELATION, 60),
+            (ResidentsModel.COL_PHONE, 120),
+            (ResidentsModel.COL_PHONE_ALT, 120),
+            (ResidentsModel.COL_STATUS, 60),
+        ):
+            self.view.setColumnWidth(column, width)
+        self.view.doubleClicked.connect(self.edit)
+
+        self.add_button = QPushButton(self.tr("新增…"))
+        self.edit_button = QPushButton(self.tr("修改…"))
+        self.toggle_button = QPushButton(self.tr("停用"))
+        close = QPushButton(self.tr("关闭"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.toggle_button.clicked.connect(self.toggle_active)
+        close.clicked.connect(self.accept)
+        for button in (self.add_button, self.edit_button, self.toggle_button, close):
+            button.setAutoDefault(False)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("查找：")))
+        top.addWidget(self.search, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.add_button)
+        bottom.addWidget(self.edit_button)
+        bottom.addWidget(self.toggle_button)
+        bottom.addSpacing(16)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+
+        self.model.load()
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
+        self.search.setFocus()
+
+    def apply_search(self, text: str | None = None) -> None:
+        self.model.load(self.search.text() if text is None else text)
+
+    def selected(self) -> Resident | None:
+        rows = self.view.selectionModel().selectedRows()
+        return rows[0].data(ResidentsModel.ROW_ROLE) if rows else None
+
+    def _update_buttons(self) -> None:
+        r = self.selected()
+        self.edit_button.setEnabled(r is not None)
+        self.toggle_button.setEnabled(r is not None)
+        self.toggle_button.setText(self.tr("恢复") if r is not None and not r.active else self.tr("停用"))
+        if self.model.search:
+            self.count_label.setText(self.tr("找到 %n 户", "", len(self.model.rows)))
+        else:
+            self.count_label.setText(self.tr("共 %n 条业户资料", "", residents.count()))
+
+    def _select(self, resident_id: int) -> None:
+        for row, r in enumerate(self.model.rows):
+            if r.id == resident_id:
+                self.view.selectRow(row)
+                self.view.scrollTo(self.model.index(row, 0))
+                return
+
+    def _open(self, resident: Resident | None) -> None:
+        self.dialog = ResidentDialog(self.session, resident, self)
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog.saved_resident.connect(self._after_save)
+        self.dialog.open()
+
+    def _after_save(self, saved: object) -> None:
+        self.model.reload()
+        if saved is not None:
+            self._select(saved.id)
+
+    def add(self) -> None:
+        self._open(None)
+
+    def edit(self) -> None:
+        r = self.selected()
+        if r is not None:
+            self._open(r)
+
+    def toggle_active(self) -> None:
+        r = self.selected()
+        if r is None:
+            return
+        if r.active and not msgbox.ask(
+            self,
+            self.tr("停用业户"),
+            self.tr("停用后查找来电业户时不再显示 %1（%2）。确定停用吗？")
+            .replace("%1", r.name)
+            .replace("%2", residents.short_room(r.building, r.unit, r.room)),
+        ):
+            return
+        try:
+            saved = residents.update_resident(self.session, r.id, _input_of(r), active=not r.active)
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("业户资料"), exc.message)
+            return
+        self._after_save(saved)

@@ -1,0 +1,831 @@
+"""系统设置 (administrators): property details, greeting, reply hours, personal-data retention,
+backups and badges, departments, operators — and 本机: this PC's desk name (kept in the data
+folder, not in the shared database) and which database the desk works on.
+
+Every change goes through the service in ``reception`` (which checks the role again)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.errors import ReceptionError, ValidationError
+from reception.services import auth, departments
+from reception.services import settings as settings_mod
+from reception.services.session import ROLE_LABELS, Role, Session
+from reception.store import changes, config, desk
+from reception.store.models import Department, Operator
+from reception.store.paths import DataDir
+from ui.widgets import msgbox
+from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class RecordsModel(QAbstractTableModel):
+    """A short read-only list of records (departments, operators): one column per
+    ``(header, value function)``; ``ROW_ROLE`` gives the record itself."""
+
+    def __init__(
+        self, columns: Sequence[tuple[str, Callable[[Any], str]]], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[index.column()][1](row)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ForegroundRole and not getattr(row, "active", True):
+            from PySide6.QtGui import QColor
+
+            return QColor("#9e9e9e")
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section][0]
+        return None
+
+
+def _table(model: QAbstractTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    return view
+
+
+def _selected(view: QTableView) -> Any:
+    rows = view.selectionModel().selectedRows()
+    return rows[0].data(ROW_ROLE) if rows else None
+
+
+def _state(record: Any) -> str:
+    text = "启用" if record.active else "停用"
+    return QCoreApplication.translate("SettingsDialog", text)
+
+
+# -- 基本信息 ------------------------------------------------------------------------------------
+class GeneralPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        current = settings_mod.load()
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+
+        self.property_name = QLineEdit(current.property_name)
+        self.desk_phone = QLineEdit(current.desk_phone)
+        prop_box = QGroupBox(self.tr("物业信息"))
+        prop_form = QFormLayout(prop_box)
+        self.errors.add_row(prop_form, self.tr("物业名称："), "property_name", self.property_name)
+        self.errors.add_row(prop_form, self.tr("前台电话："), "desk_phone", self.desk_phone)
+
+        self.greeting = QLineEdit(current.greeting)
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.preview.setStyleSheet("color: #1565c0;")
+        hint = QLabel(self.tr("“{物业名称}”会自动替换为上面填写的物业名称。"))
+        hint.setStyleSheet("color: #757575;")
+        greet_box = QGroupBox(self.tr("接听问候语"))
+        greet_form = QFormLayout(greet_box)
+        self.errors.add_row(greet_form, self.tr("问候语："), "greeting", self.greeting)
+        greet_form.addRow("", hint)
+        greet_form.addRow(self.tr("预览："), self.preview)
+        restore = QPushButton(self.tr("恢复默认问候语"))
+        restore.setAutoDefault(False)
+        restore.clicked.connect(lambda: self.greeting.setText(settings_mod.DEFAULT_GREETING))
+        restore_row = QHBoxLayout()
+        restore_row.addWidget(restore)
+        restore_row.addStretch(1)
+        greet_form.addRow("", restore_row)
+
+        hours_box = QGroupBox(self.tr("各类事项的答复时限（小时）"))
+        grid = QGridLayout(hours_box)
+        grid.setHorizontalSpacing(16)
+        self.hours: dict[str, QSpinBox] = {}
+        for i, category in enumerate(settings_mod.DEFAULT_REPLY_HOURS):
+            spin = QSpinBox()
+            spin.setRange(1, 24 * 60)
+            spin.setSuffix(self.tr(" 小时"))
+            spin.setValue(current.reply_hours_for(category))
+            self.hours[category] = spin
+            row, col = divmod(i, 2)
+            grid.addWidget(QLabel(category + "："), row, col * 2)
+            grid.addWidget(spin, row, col * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.hours_error = error_label(hours_box)
+        grid.addWidget(self.hours_error, grid.rowCount(), 0, 1, 4)
+        self.errors.register("reply_hours", self.hours[next(iter(self.hours))], self.hours_error)
+
+        self.saved = QLabel()
+        self.saved.setStyleSheet("color: #2e7d32;")
+        self.save_button = QPushButton(self.tr("保存"))
+        self.save_button.clicked.connect(self.save)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.general, 1)
+        bottom.addStretch(1)
+        bottom.addWidget(self.saved)
+        bottom.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(prop_box)
+        layout.addWidget(greet_box)
+        layout.addWidget(hours_box)
+        layout.addStretch(1)
+        layout.addLayout(bottom)
+
+        for edit in (self.property_name, self.greeting):
+            edit.textChanged.connect(self.update_preview)
+        for edit in (self.property_name, self.desk_phone, self.greeting):
+            edit.textChanged.connect(self.saved.clear)
+        self.update_preview()
+
+    def update_preview(self) -> None:
+        preview = settings_mod.Settings(
+            property_name=self.property_name.text().strip(), greeting=self.greeting.text()
+        )
+        self.preview.setText(preview.greeting_text())
+
+    def save(self) -> bool:
+        self.errors.clear()
+        self.saved.clear()
+        try:
+            settings_mod.update(
+                self.session,
+                property_name=self.property_name.text(),
+                desk_phone=self.desk_phone.text(),
+                greeting=self.greeting.text(),
+                reply_hours={c: s.value() for c, s in self.hours.items()},
+            )
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return False
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return False
+        self.saved.setText(self.tr("已保存。"))
+        return True
+
+
+# -- 隐私与备份 ------------------------------------------------------------------------------------
+STORE_FULL_ID_WARNING = (
+    "不建议开启。开启后，新登记的证件号码将完整保存在数据库中（屏幕和打印件上仍遮挡显示，"
+    "查看完整号码须主管批准并留痕）；数据库或备份一旦泄露，风险很大。"
+    "只有物业管理规定确需保存完整号码时才开启，并请同步修改张贴的个人信息告知。"
+)
+
+
+class PrivacyPage(QWidget):
+    """个人信息保存天数, 备份保留份数, 闲置锁定, 咨询联系方式, 完整证件号码, 访客证尺寸与有效时间."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from reception.documents.badge import BADGE_SIZES
+
+        self.session = session
+        current = settings_mod.load()
+        self._stored_full_id = current.store_full_id
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+
+        def spin(bounds: tuple[int, int], value: int, suffix: str) -> QSpinBox:
+            box = QSpinBox()
+            box.setRange(*bounds)
+            box.setValue(value)
+            box.setSuffix(suffix)
+            box.setMinimumWidth(110)
+            return box
+
+        self.retention_days = spin(settings_mod.RETENTION_DAYS_RANGE, current.retention_days, self.tr(" 天"))
+        self.privacy_contact = QLineEdit(current.privacy_contact)
+        self.privacy_contact.setMaxLength(settings_mod.PRIVACY_CONTACT_MAX)
+        self.privacy_contact.setPlaceholderText(self.tr("如：物业服务中心前台，电话 021-50000000"))
+        self.store_full_id = QCheckBox(self.tr("保存完整证件号码"))
+        self.store_full_id.setChecked(current.store_full_id)
+        self.full_id_warning = QLabel(self.tr(STORE_FULL_ID_WARNING))
+        self.full_id_warning.setWordWrap(True)
+        self.full_id_warning.setStyleSheet("color: #b26a00;")
+        self.idle_lock_minutes = spin(
+            settings_mod.IDLE_LOCK_MINUTES_RANGE, current.idle_lock_minutes, self.tr(" 分钟")
+        )
+        privacy_box = QGroupBox(self.tr("个人信息保护"))
+        privacy_form = QFormLayout(privacy_box)
+        self.errors.add_row(
+            privacy_form, self.tr("个人信息保存天数："), "retention_days", self.retention_days
+        )
+        retention_hint = QLabel(
+            self.tr("访客证件信息、车牌和电话号码保存期满后每天自动清除；登记记录本身保留。")
+        )
+        retention_hint.setWordWrap(True)
+        retention_hint.setStyleSheet("color: #757575;")
+        privacy_form.addRow("", retention_hint)
+        self.errors.add_row(
+            privacy_form, self.tr("个人信息咨询联系方式："), "privacy_contact", self.privacy_contact
+        )
+        self.errors.add_row(privacy_form, self.tr("闲置锁定："), "idle_lock_minutes", self.idle_lock_minutes)
+        self.errors.add_row(privacy_form, self.tr("证件号码："), "store_full_id", self.store_full_id)
+        privacy_form.addRow("", self.full_id_warning)
+
+        self.backup_generations = spin(
+            settings_mod.BACKUP_GENERATIONS_RANGE, current.backup_generations, self.tr(" 份")
+        )
+        backup_box = QGroupBox(self.tr("数据备份"))
+        backup_form = QFormLayout(backup_box)
+        self.errors.add_row(
+            backup_form, self.tr("备份保留份数："), "backup_generations", self.backup_generations
+        )
+        if changes.is_server():
+            from ui.admin.maintenance_dialogs import server_backup_text
+
+            backup_hint = QLabel(server_backup_text())
+            self.backup_generations.setEnabled(False)
+        else:
+            backup_hint = QLabel(
+                self.tr("每天 22:00 后自动备份一次，保留最近的这些份数；手动备份不会被自动删除。")
+            )
+        backup_hint.setWordWrap(True)
+        backup_hint.setStyleSheet("color: #757575;")
+        backup_form.addRow("", backup_hint)
+
+        self.badge_size = QComboBox()
+        for key, size in BADGE_SIZES.items():
+            self.badge_size.addItem(self.tr(size.label), key)
+        index = self.badge_size.findData(current.badge_size)
+        self.badge_size.setCurrentIndex(max(index, 0))
+        self.badge_valid_hours = spin(
+            settings_mod.BADGE_VALID_HOURS_RANGE, current.badge_valid_hours, self.tr(" 小时")
+        )
+        badge_box = QGroupBox(self.tr("访客证"))
+        badge_form = QFormLayout(badge_box)
+        self.errors.add_row(badge_form, self.tr("访客证尺寸："), "badge_size", self.badge_size)
+        self.errors.add_row(
+            badge_form, self.tr("访客证有效时间："), "badge_valid_hours", self.badge_valid_hours
+        )
+
+        self.saved = QLabel()
+        self.saved.setStyleSheet("color: #2e7d32;")
+        self.save_button = QPushButton(self.tr("保存"))
+        self.save_button.clicked.connect(self.save)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.general, 1)
+        bottom.addStretch(1)
+        bottom.addWidget(self.saved)
+        bottom.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(privacy_box)
+        layout.addWidget(backup_box)
+        layout.addWidget(badge_box)
+        layout.addStretch(1)
+        layout.addLayout(bottom)
+
+        for box in (
+            self.retention_days,
+            self.idle_lock_minutes,
+            self.backup_generations,
+            self.badge_valid_hours,
+        ):
+            box.valueChanged.connect(self.saved.clear)
+        self.privacy_contact.textChanged.connect(self.saved.clear)
+        self.badge_size.currentIndexChanged.connect(self.saved.clear)
+        self.store_full_id.toggled.connect(self.saved.clear)
+
+    def save(self) -> bool:
+        self.errors.clear()
+        self.saved.clear()
+        full_id = self.store_full_id.isChecked()
+        if (
+            full_id
+            and not self._stored_full_id
+            and not msgbox.ask(
+                self,
+                self.tr("保存完整证件号码"),
+                self.tr("确定要开启“保存完整证件号码”吗？\n\n") + self.tr(STORE_FULL_ID_WARNING),
+            )
+        ):
+            return False
+        try:
+            conf = settings_mod.update_privacy_and_badges(
+                self.session,
+                retention_days=self.retention_days.value(),
+                backup_generations=self.backup_generations.value(),
+                idle_lock_minutes=self.idle_lock_minutes.value(),
+                privacy_contact=self.privacy_contact.text(),
+                store_full_id=full_id,
+                badge_size=self.badge_size.currentData() or "",
+                badge_valid_hours=self.badge_valid_hours.value(),
+            )
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return False
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return False
+        self._stored_full_id = conf.store_full_id
+        self.privacy_contact.setText(conf.privacy_contact)
+        self.saved.setText(self.tr("已保存。"))
+        return True
+
+
+# -- 本机 ------------------------------------------------------------------------------------------
+class LocalPage(QWidget):
+    """本机: this PC's desk name (前台名称, stored in the data folder's ``reception.ini`` through
+    :func:`reception.store.config.set_desk_name`) and, read-only, the database this desk works on.
+    ``desk_changed(name)`` after the name was saved."""
+
+    desk_changed = Signal(str)
+
+    def __init__(self, data: DataDir, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data = data
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+
+        self.desk_name = QLineEdit(config.load(data.root).desk or desk.name())
+        self.desk_name.setPlaceholderText(self.tr("如：客服中心、南门岗、二号大堂"))
+        desk_box = QGroupBox(self.tr("本前台"))
+        desk_form = QFormLayout(desk_box)
+        self.errors.add_row(desk_form, self.tr("前台名称："), "desk", self.desk_name)
+        desk_hint = QLabel(
+            self.tr(
+                "本机新登记的来电、来访、来函和工单都会记下这个名称，几个前台共用一个数据库时"
+                "用来区分在哪个前台登记。名称只保存在本机，不影响其他前台。"
+            )
+        )
+        desk_hint.setWordWrap(True)
+        desk_hint.setStyleSheet("color: #757575;")
+        desk_form.addRow("", desk_hint)
+
+        self._server = changes.is_server()
+        self.database_label = QLabel(self._database_text())
+        self.database_label.setWordWrap(True)
+        self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        database_box = QGroupBox(self.tr("数据库"))
+        database_column = QVBoxLayout(database_box)
+        database_column.addWidget(self.database_label)
+        database_hint = QLabel(
+            self.tr("几个前台共用服务器上的这个数据库；数据库地址在数据文件夹的 reception.ini 中设置。")
+            if self._server
+            else self.tr("数据保存在本机的这个文件中；数据库地址在数据文件夹的 reception.ini 中设置。")
+        )
+        database_hint.setWordWrap(True)
+        database_hint.setStyleSheet("color: #757575;")
+        database_column.addWidget(database_hint)
+
+        self.saved = QLabel()
+        self.saved.setStyleSheet("color: #2e7d32;")
+        self.save_button = QPushButton(self.tr("保存"))
+        self.save_button.clicked.connect(self.save)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.general, 1)
+        bottom.addStretch(1)
+        bottom.addWidget(self.saved)
+        bottom.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(desk_box)
+        layout.addWidget(database_box)
+        layout.addStretch(1)
+        layout.addLayout(bottom)
+        self.desk_name.textChanged.connect(self.saved.clear)
+        self.desk_name.returnPressed.connect(self.save)
+
+    def _database_text(self) -> str:
+        """「数据库服务器：postgresql://用户@服务器/库名」 (never the password) or 「本机数据文件：…」."""
+        try:
+            address = changes.database_address()
+        except ReceptionError as exc:
+            return exc.message
+        if self._server:
+            return self.tr("数据库服务器：%1").replace("%1", address)
+        return self.tr("本机数据文件：%1").replace("%1", address)
+
+    def save(self) -> bool:
+        """Store the desk name; a refused name stays in the field with the reason beside it."""
+        self.errors.clear()
+        self.saved.clear()
+        try:
+            stored = config.set_desk_name(self.data.root, self.desk_name.text())
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return False
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return False
+        except OSError as exc:
+            self.errors.show_general(self.tr("本机设置未能保存：%1").replace("%1", exc.strerror or str(exc)))
+            return False
+        self.desk_name.setText(stored.desk)
+        self.saved.setText(self.tr("已保存。"))
+        self.desk_changed.emit(stored.desk)
+        return True
+
+
+# -- 部门 ------------------------------------------------------------------------------------------
+class DepartmentDialog(QDialog):
+    def __init__(
+        self, session: Session, dept: Department | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.dept = dept
+        self.setWindowTitle(self.tr("修改部门") if dept else self.tr("新增部门"))
+        self.setMinimumWidth(380)
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+        self.name = QLineEdit(dept.name if dept else "")
+        self.phone = QLineEdit(dept.phone if dept else "")
+        self.phone.setPlaceholderText(self.tr("选填，如 021-50001234 或分机所在座机"))
+        form = QFormLayout()
+        self.errors.add_row(form, self.tr("部门名称："), "name", self.name)
+        self.errors.add_row(form, self.tr("联系电话："), "phone", self.phone)
+        buttons, self.ok_button, _ = dialog_buttons(self.tr("保存"), self.tr("取消"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        self.errors.clear()
+        try:
+            if self.dept is None:
+                departments.add_department(self.session, self.name.text(), self.phone.text())
+            else:
+                departments.update_department(
+                    self.session,
+                    self.dept.id,
+                    name=self.name.text(),
+                    phone=self.phone.text(),
+                    active=self.dept.active,
+                )
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return
+        self.accept()
+
+
+class DepartmentsPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = RecordsModel(
+            [
+                (self.tr("部门名称"), lambda d: d.name),
+                (self.tr("联系电话"), lambda d: d.phone),
+                (self.tr("状态"), _state),
+            ],
+            self,
+        )
+        self.view = _table(self.model)
+        self.view.doubleClicked.connect(self.edit)
+        self.add_button = QPushButton(self.tr("新增部门…"))
+        self.edit_button = QPushButton(self.tr("修改…"))
+        self.toggle_button = QPushButton(self.tr("停用"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.toggle_button.clicked.connect(self.toggle_active)
+        side = QVBoxLayout()
+        for button in (self.add_button, self.edit_button, self.toggle_button):
+            button.setAutoDefault(False)
+            side.addWidget(button)
+        side.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(side)
+        self.reload()
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def reload(self, select_id: int | None = None) -> None:
+        self.model.set_rows(departments.list_departments(include_inactive=True))
+        self.view.resizeColumnsToContents()
+        if select_id is not None:
+            for row, dept in enumerate(self.model.rows):
+                if dept.id == select_id:
+                    self.view.selectRow(row)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        dept = _selected(self.view)
+        self.edit_button.setEnabled(dept is not None)
+        self.toggle_button.setEnabled(dept is not None)
+        self.toggle_button.setText(
+            self.tr("启用") if dept is not None and not dept.active else self.tr("停用")
+        )
+
+    def _open(self, dept: Department | None) -> None:
+        self.dialog = DepartmentDialog(self.session, dept, self)
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog.accepted.connect(lambda: self.reload(dept.id if dept else None))
+        self.dialog.open()
+
+    def add(self) -> None:
+        self._open(None)
+
+    def edit(self) -> None:
+        dept = _selected(self.view)
+        if dept is not None:
+            self._open(dept)
+
+    def toggle_active(self) -> None:
+        dept = _selected(self.view)
+        if dept is None:
+            return
+        try:
+            departments.update_department(
+                self.session, dept.id, name=dept.name, phone=dept.phone, active=not dept.active
+            )
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("部门"), exc.message)
+            return
+        self.reload(dept.id)
+
+
+# -- 操作员 ----------------------------------------------------------------------------------------
+class OperatorDialog(QDialog):
+    """New operator (登录名, 姓名, 角色, 密码) or an existing one (姓名, 角色, 启用)."""
+
+    def __init__(
+        self, session: Session, operator: Operator | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.operator = operator
+        self.setWindowTitle(self.tr("修改操作员") if operator else self.tr("新增操作员"))
+        self.setMinimumWidth(400)
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+        form = QFormLayout()
+        self.username = QLineEdit(operator.username if operator else "")
+        self.display_name = QLineEdit(operator.display_name if operator else "")
+        self.role = QComboBox()
+        for role in Role:
+            self.role.addItem(ROLE_LABELS[role], role.value)
+        self.role.setCurrentIndex(self.role.findData(operator.role if operator else Role.RECEPTIONIST.value))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("至少 %n 位", "", auth.MIN_PASSWORD))
+        self.password_again = QLineEdit()
+        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.active = QCheckBox(self.tr("启用（可以登录）"))
+        if operator is None:
+            self.errors.add_row(form, self.tr("登录名："), "username", self.username)
+        else:
+            self.username.setReadOnly(True)
+            form.addRow(self.tr("登录名："), QLabel(operator.username))
+        self.errors.add_row(form, self.tr("姓名："), "display_name", self.display_name)
+        self.errors.add_row(form, self.tr("角色："), "role", self.role)
+        if operator is None:
+            self.errors.add_row(form, self.tr("初始密码："), "password", self.password)
+            self.errors.add_row(form, self.tr("确认密码："), "password_again", self.password_again)
+        else:
+            self.active.setChecked(operator.active)
+            self.errors.add_row(form, "", "active", self.active)
+        buttons, self.ok_button, _ = dialog_buttons(self.tr("保存"), self.tr("取消"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        self.errors.clear()
+        role = self.role.currentData()
+        try:
+            if self.operator is None:
+                if self.password.text() != self.password_again.text():
+                    raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
+                auth.create_operator(
+                    self.session,
+                    auth.OperatorInput(
+                        self.username.text(), self.display_name.text(), role, self.password.text()
+                    ),
+                )
+            else:
+                auth.update_operator(
+                    self.session,
+                    self.operator.id,
+                    display_name=self.display_name.text(),
+                    role=role,
+                    active=self.active.isChecked(),
+                )
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return
+        self.accept()
+
+
+class ResetPasswordDialog(QDialog):
+    def __init__(self, session: Session, operator: Operator, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.operator = operator
+        self.setWindowTitle(self.tr("重置密码"))
+        self.setMinimumWidth(380)
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+        form = QFormLayout()
+        form.addRow(self.tr("操作员："), QLabel(f"{operator.display_name}（{operator.username}）"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_again = QLineEdit()
+        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.errors.add_row(form, self.tr("新密码："), "password", self.password)
+        self.errors.add_row(form, self.tr("确认新密码："), "password_again", self.password_again)
+        buttons, self.ok_button, _ = dialog_buttons(self.tr("重置"), self.tr("取消"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        self.errors.clear()
+        try:
+            if self.password.text() != self.password_again.text():
+                raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
+            auth.set_password(self.session, self.operator.id, self.password.text())
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return
+        self.accept()
+
+
+class OperatorsPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = RecordsModel(
+            [
+                (self.tr("登录名"), lambda o: o.username),
+                (self.tr("姓名"), lambda o: o.display_name),
+                (self.tr("角色"), lambda o: Role(o.role).label),
+                (self.tr("状态"), _state),
+            ],
+            self,
+        )
+        self.view = _table(self.model)
+        self.view.doubleClicked.connect(self.edit)
+        self.add_button = QPushButton(self.tr("新增操作员…"))
+        self.edit_button = QPushButton(self.tr("修改…"))
+        self.password_button = QPushButton(self.tr("重置密码…"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.password_button.clicked.connect(self.reset_password)
+        side = QVBoxLayout()
+        for button in (self.add_button, self.edit_button, self.password_button):
+            button.setAutoDefault(False)
+            side.addWidget(button)
+        side.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(side)
+        self.reload()
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def reload(self, select_id: int | None = None) -> None:
+        self.model.set_rows(auth.list_operators(include_inactive=True))
+        self.view.resizeColumnsToContents()
+        if select_id is not None:
+            for row, op in enumerate(self.model.rows):
+                if op.id == select_id:
+                    self.view.selectRow(row)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        selected = _selected(self.view) is not None
+        self.edit_button.setEnabled(selected)
+        self.password_button.setEnabled(selected)
+
+    def _show(self, dialog: QDialog, select_id: int | None) -> None:
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.reload(select_id))
+        dialog.open()
+
+    def add(self) -> None:
+        self._show(OperatorDialog(self.session, None, self), None)
+
+    def edit(self) -> None:
+        op = _selected(self.view)
+        if op is not None:
+            self._show(OperatorDialog(self.session, op, self), op.id)
+
+    def reset_password(self) -> None:
+        op = _selected(self.view)
+        if op is not None:
+            self._show(ResetPasswordDialog(self.session, op, self), op.id)
+
+
+class SettingsDialog(QDialog):
+    """``desk_changed(name)`` after this PC's desk name was saved (本机)."""
+
+    desk_changed = Signal(str)
+
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, *, data_dir: DataDir | None = None
+    ) -> None:
+        """``data_dir``: the data folder whose ``reception.ini`` keeps the desk name (default:
+        the folder of the open database)."""
+        super().__init__(parent)
+        if data_dir is None:
+            from reception.store.startup import current_data_dir
+
+            data_dir = current_data_dir()
+        self.session = session
+        self.setWindowTitle(self.tr("系统设置"))
+        self.resize(720, 640)
+        self.general_page = GeneralPage(session)
+        self.privacy_page = PrivacyPage(session)
+        self.departments_page = DepartmentsPage(session)
+        self.operators_page = OperatorsPage(session)
+        self.local_page = LocalPage(data_dir)
+        self.local_page.desk_changed.connect(self.desk_changed)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.general_page, self.tr("基本信息"))
+        self.tabs.addTab(self.privacy_page, self.tr("隐私与备份"))
+        self.tabs.addTab(self.departments_page, self.tr("部门"))
+        self.tabs.addTab(self.operators_page, self.tr("操作员"))
+        self.tabs.addTab(self.local_page, self.tr("本机"))
+        note = QLabel(self.tr("部门和操作员的修改会立即生效；其他各页请点该页的“保存”。"))
+        note.setStyleSheet("color: #757575;")
+        close = QPushButton(self.tr("关闭"))
+        close.setAutoDefault(False)
+        close.clicked.connect(self.accept)
+        bottom = QHBoxLayout()
+        bottom.addWidget(note, 1)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addLayout(bottom)
+        self.general_page.save_button.setDefault(True)

@@ -1,0 +1,1 @@
+"""The supervisors' analysis window: statistics, charts and exports."""

@@ -1,0 +1,1078 @@
+"""The call form (来电登记): greeting and call timer, who is calling, what about, what was done,
+and the read-back (复述要点) kept up to date while typing.
+
+The form gathers input and calls :func:`reception.services.calls.register_call`; every rule lives in
+the service. A call starts with 新来电 (F2) — or with the first thing typed — and ends with
+保存 (Enter; Ctrl+Enter inside the multi-line boxes) or 放弃 (Esc)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.clock import format_local, to_utc
+from reception.errors import ReceptionError, StorageError, ValidationError
+from reception.rules import phones
+from reception.services import calls, departments, residents
+from reception.services import settings as settings_mod
+from reception.services.calls import CallInput, CallResult, Outcome
+from reception.services.session import Session
+from reception.store.models import Resident
+from ui.widgets import msgbox
+from ui.widgets.drafts_support import (
+    DraftKeeper,
+    parse_iso,
+    qdatetime_text,
+    resident_or_none,
+    restored_text,
+    set_combo_data,
+    set_qdatetime,
+    text_of,
+)
+from ui.widgets.forms import error_label
+
+# The order the fields appear in: the first one in error gets the focus.
+FIELD_ORDER = [
+    "caller_name",
+    "location",
+    "caller_phone",
+    "identity_verified",
+    "category",
+    "content",
+    "alerted_department",
+    "alerted_at",
+    "answer",
+    "outcome",
+    "department",
+    "taken_by",
+    "message_for_person",
+    "message_text",
+    "callback_phone",
+    "callback_due_at",
+    "callback_reason",
+]
+
+_FORM_STYLE = """
+QFrame#callForm { background: #f7f9fb; border: 2px solid #d5dde5; border-radius: 6px; }
+QFrame#callForm[emergency="true"] { border: 3px solid #d32f2f; background: #fff8f8; }
+QFrame#greetingBox { background: #e8f1fa; border: 1px solid #b9d2ea; border-radius: 6px; }
+QFrame#greetingBox[idle="true"] { background: #eef1f4; border: 1px solid #d5dde5; }
+QLabel#greeting { color: #0d3c6e; }
+QFrame#greetingBox[idle="true"] QLabel#greeting { color: #7b8794; }
+QLabel#timer { color: #0d3c6e; }
+QLabel#timer[idle="true"] { color: #9aa5b1; }
+QLabel#caption { color: #5f6b7a; }
+QFrame#alertBox { border: 2px solid #d32f2f; border-radius: 4px; background: #fdecec; }
+QLabel#emergencyBanner { color: #b71c1c; font-weight: bold; }
+QFrame#readbackBox { background: #fffbe6; border: 1px solid #e6d48a; border-radius: 6px; }
+QLabel#readback { color: #3d3200; }
+QLabel#readback[idle="true"] { color: #8c8258; }
+QLabel#status { color: #1b5e20; }
+QLabel#hint { color: #6b7785; }
+QLabel#residentChip { color: #1b5e20; }
+QPushButton#newCall { background: #1565c0; color: white; border-radius: 5px; padding: 8px 18px; }
+QPushButton#newCall:hover { background: #1976d2; }
+QPushButton#saveCall { background: #2e7d32; color: white; border-radius: 4px; padding: 6px 22px; }
+QPushButton#saveCall:disabled { background: #a5c8a7; }
+"""
+
+
+def _local_qdatetime(local: datetime) -> QDateTime:
+    """A wall-clock time as a QDateTime, without letting the PC's own time zone shift it."""
+    return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
+
+
+def _from_qdatetime(value: QDateTime) -> datetime:
+    d, t = value.date(), value.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+
+def _plain_text(lines: int) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    height = edit.fontMetrics().lineSpacing() * lines + 14
+    edit.setMinimumHeight(height)
+    edit.setMaximumHeight(height + edit.fontMetrics().lineSpacing() * 2)
+    edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    return edit
+
+
+class CallForm(QFrame):
+    """One call being registered. ``saved(CallResult)`` after each successful save."""
+
+    saved = Signal(object)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._started_at: datetime | None = None
+        self._token = uuid4().hex
+        self._saving = False
+        self._loading = False
+        self._filled_phone: tuple[str, str] | None = None  # (masked text shown, real number)
+        self._due_touched = False
+        self._errors: dict[str, tuple[QWidget, QLabel]] = {}
+        self.setObjectName("callForm")
+        self.setStyleSheet(_FORM_STYLE)
+        self._build()
+        self._tick_timer = QTimer(self)
+        self._tick_timer.setInterval(1000)
+        self._tick_timer.timeout.connect(self.update_timer)
+        save_shortcuts = (
+            QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return),
+            QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Enter),
+        )
+        for seq in save_shortcuts:
+            shortcut = QShortcut(seq, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.save)
+        self._reset_fields()
+        self._set_idle(True)
+        self.draft = DraftKeeper(self, "call", session)
+        self.draft.watch_inputs()
+
+    # ---- building -----------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 10)
+        outer.setSpacing(8)
+        outer.addLayout(self._build_header())
+
+        columns = QHBoxLayout()
+        columns.setSpacing(12)
+        columns.addWidget(self._build_caller_box(), 1)
+        columns.addWidget(self._build_outcome_box(), 1)
+        outer.addLayout(columns)
+        outer.addWidget(self._build_readback())
+        outer.addLayout(self._build_buttons())
+        self._set_tab_order()
+
+    def _build_header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        self.greeting_box = QFrame()
+        self.greeting_box.setObjectName("greetingBox")
+        box = QVBoxLayout(self.greeting_box)
+        box.setContentsMargins(12, 6, 12, 8)
+        box.setSpacing(2)
+        caption = QLabel(self.tr("接听问候语（请读出）"))
+        caption.setObjectName("caption")
+        self.greeting_label = QLabel()
+        self.greeting_label.setObjectName("greeting")
+        self.greeting_label.setWordWrap(True)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.greeting_label.setFont(font)
+        box.addWidget(caption)
+        box.addWidget(self.greeting_label)
+        row.addWidget(self.greeting_box, 1)
+
+        timer_box = QVBoxLayout()
+        timer_box.setSpacing(0)
+        timer_caption = QLabel(self.tr("通话时长"))
+        timer_caption.setObjectName("caption")
+        timer_caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.timer_label = QLabel("00:00")
+        self.timer_label.setObjectName("timer")
+        self.timer_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        tfont = QFont(self.font())
+        tfont.setPointSizeF(tfont.pointSizeF() * 2.4)
+        tfont.setBold(True)
+        tfont.setStyleHint(QFont.StyleHint.Monospace)
+        self.timer_label.setFont(tfont)
+        self.timer_label.setMinimumWidth(self.timer_label.fontMetrics().horizontalAdvance("00:00:00") + 12)
+        timer_box.addWidget(timer_caption)
+        timer_box.addWidget(self.timer_label)
+        row.addLayout(timer_box)
+
+        self.new_button = QPushButton(self.tr("新来电 (F2)"))
+        self.new_button.setObjectName("newCall")
+        nfont = QFont(self.font())
+        nfont.setPointSizeF(nfont.pointSizeF() * 1.3)
+        nfont.setBold(True)
+        self.new_button.setFont(nfont)
+        self.new_button.setMinimumHeight(52)
+        self.new_button.setAutoDefault(True)
+        self.new_button.clicked.connect(self.new_call)
+        row.addWidget(self.new_button)
+        return row
+
+    def _with_error(self, field: str, widget: QWidget, extra: QWidget | None = None) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        if extra is not None:
+            line = QHBoxLayout()
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(widget, 1)
+            line.addWidget(extra)
+            column.addLayout(line)
+        else:
+            column.addWidget(widget)
+        label = error_label(box)
+        column.addWidget(label)
+        self._errors[field] = (widget, label)
+        return box
+
+    @staticmethod
+    def _form_layout() -> QFormLayout:
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setHorizontalSpacing(8)
+        form.setVerticalSpacing(4)
+        return form
+
+    def _build_caller_box(self) -> QGroupBox:
+        from ui.widgets.resident_lookup import ResidentLookup
+
+        group = QGroupBox(self.tr("来电人与来电内容"))
+        form = self._form_layout()
+        group.setLayout(form)
+
+        self.lookup = ResidentLookup()
+        self.lookup.picked.connect(self._resident_picked)
+        self.lookup.cleared.connect(self._resident_cleared)
+        self.resident_chip = QLabel()
+        self.resident_chip.setObjectName("residentChip")
+        form.addRow(self.tr("来电人"), self._with_error("caller_name", self.lookup, self.resident_chip))
+
+        self.location_edit = QLineEdit()
+        self.location_edit.setPlaceholderText(self.tr("房号或地点，如 3栋2单元1201"))
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setPlaceholderText(self.tr("来电号码"))
+        where = QWidget()
+        where_row = QHBoxLayout(where)
+        where_row.setContentsMargins(0, 0, 0, 0)
+        where_row.setSpacing(8)
+        where_row.addWidget(self._with_error("location", self.location_edit), 3)
+        phone_caption = QLabel(self.tr("电话"))
+        where_row.addWidget(phone_caption, 0, Qt.AlignmentFlag.AlignTop)
+        where_row.addWidget(self._with_error("caller_phone", self.phone_edit), 2)
+        phone_caption.setContentsMargins(0, 4, 0, 0)
+        form.addRow(self.tr("地址"), where)
+
+        self.identity_check = QCheckBox(self.tr("身份已核实（姓名、住址、电话已与住户档案一致）"))
+        form.addRow("", self._with_error("identity_verified", self.identity_check))
+
+        self.category_combo = QComboBox()
+        for category in calls.CATEGORIES:
+            self.category_combo.addItem(self.tr(category), category)
+        self.category_combo.setPlaceholderText(self.tr("请选择来电类别"))
+        self.category_combo.setMaxVisibleItems(len(calls.CATEGORIES))
+        form.addRow(self.tr("类别"), self._with_error("category", self.category_combo))
+
+        self.content_edit = _plain_text(4)
+        self.content_edit.setPlaceholderText(self.tr("来电人反映的问题或需求（Enter 换行）"))
+        form.addRow(self.tr("来电内容"), self._with_error("content", self.content_edit))
+
+        self.lookup.textChanged.connect(self._changed)
+        self.location_edit.textChanged.connect(self._changed)
+        self.phone_edit.textChanged.connect(self._phone_changed)
+        self.identity_check.toggled.connect(self._changed)
+        self.category_combo.currentIndexChanged.connect(self._category_changed)
+        self.content_edit.textChanged.connect(self._changed)
+        return group
+
+    def _build_outcome_box(self) -> QGroupBox:
+        group = QGroupBox(self.tr("答复与处理结果"))
+        column = QVBoxLayout(group)
+        column.setSpacing(6)
+        column.addWidget(self._build_alert_box())
+        form = self._form_layout()
+        column.addLayout(form)
+
+        self.answer_edit = _plain_text(2)
+        self.answer_edit.setPlaceholderText(self.tr("已给来电人的答复或解释"))
+        self.knowledge_button = QPushButton(self.tr("知识库…"))
+        self.knowledge_button.setToolTip(self.tr("从知识库插入标准答复"))
+        self.knowledge_button.setAutoDefault(False)
+        self.knowledge_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keeps the form's Tab order
+        self.knowledge_button.clicked.connect(self.insert_standard_answer)
+        form.addRow(self.tr("答复内容"), self._with_error("answer", self.answer_edit, self.knowledge_button))
+
+        radios = QWidget()
+        radio_row = QHBoxLayout(radios)
+        radio_row.setContentsMargins(0, 2, 0, 2)
+        radio_row.setSpacing(14)
+        self.outcome_group = QButtonGroup(self)
+        self.outcome_buttons: dict[str, QRadioButton] = {}
+        for i, outcome in enumerate(calls.OUTCOMES):
+            button = QRadioButton(self.tr(outcome))
+            self.outcome_group.addButton(button, i)
+            self.outcome_buttons[outcome] = button
+            radio_row.addWidget(button)
+        radio_row.addStretch(1)
+        self.outcome_group.idToggled.connect(self._outcome_toggled)
+        form.addRow(self.tr("处理结果"), self._with_error("outcome", radios))
+
+        self.outcome_stack = QStackedWidget()
+        self.outcome_stack.addWidget(self._page_none())
+        self.outcome_stack.addWidget(self._page_answered())
+        self.outcome_stack.addWidget(self._page_dispatched())
+        self.outcome_stack.addWidget(self._page_message())
+        self.outcome_stack.addWidget(self._page_callback())
+        column.addWidget(self.outcome_stack)
+        column.addStretch(1)
+        self.answer_edit.textChanged.connect(self._changed)
+        return group
+
+    def insert_standard_answer(self) -> None:
+        """知识库: insert a standard answer at the cursor of the answer box."""
+        from ui.widgets.knowledge_picker import pick_answer
+
+        text = pick_answer(self, self._session)
+        if text:
+            self.answer_edit.insertPlainText(text)
+            self.answer_edit.setFocus()
+
+    def _page(self) -> tuple[QWidget, QFormLayout]:
+        page = QWidget()
+        form = self._form_layout()
+        form.setContentsMargins(0, 0, 0, 0)
+        page.setLayout(form)
+        return page, form
+
+    def _hint(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName("hint")
+        label.setWordWrap(True)
+        return label
+
+    def _page_none(self) -> QWidget:
+        page, form = self._page()
+        form.addRow(
+            self._hint(
+                self.tr(
+                    "请选择处理结果：能当场解决的当场答复；不能解决的转相关部门，"
+                    "不推诿；找人的代为留言；需要查证的记下号码稍后回电。"
+                )
+            )
+        )
+        return page
+
+    def _page_answered(self) -> QWidget:
+        page, form = self._page()
+        form.addRow(self._hint(self.tr("已当场解答，请在上方「答复内容」写明给来电人的答复。")))
+        return page
+
+    def _page_dispatched(self) -> QWidget:
+        page, form = self._page()
+        self.department_combo = QComboBox()
+        self.department_combo.setPlaceholderText(self.tr("请选择处理部门"))
+        form.addRow(self.tr("处理部门"), self._with_error("department", self.department_combo))
+        self.taken_by_edit = QLineEdit()
+        self.taken_by_edit.setPlaceholderText(self.tr("部门中接单的人"))
+        form.addRow(self.tr("接单人"), self._with_error("taken_by", self.taken_by_edit))
+        self.promise_label = QLabel()
+        self.promise_label.setObjectName("promise")
+        self.promise_label.setStyleSheet("color: #8a4b00; font-weight: bold;")
+        form.addRow(self.tr("答复时限"), self.promise_label)
+        self.department_combo.currentIndexChanged.connect(self._changed)
+        self.taken_by_edit.textChanged.connect(self._changed)
+        return page
+
+    def _page_message(self) -> QWidget:
+        page, form = self._page()
+        self.message_person_edit = QLineEdit()
+        self.message_person_edit.setPlaceholderText(self.tr("留言给谁"))
+        self.message_dept_combo = QComboBox()
+        for_whom = QWidget()
+        row = QHBoxLayout(for_whom)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.message_person_edit, 3)
+        row.addWidget(QLabel(self.tr("或部门")))
+        row.addWidget(self.message_dept_combo, 2)
+        form.addRow(self.tr("留言给"), self._with_error("message_for_person", for_whom))
+        self._errors["message_for_person"] = (self.message_person_edit, self._errors["message_for_person"][1])
+        self.message_text_edit = _plain_text(2)
+        self.message_text_edit.setPlaceholderText(self.tr("要转达的话"))
+        form.addRow(self.tr("留言内容"), self._with_error("message_text", self.message_text_edit))
+        self.message_phone_edit = QLineEdit()
+        form.addRow(self.tr("回电号码"), self._with_error("message_callback_phone", self.message_phone_edit))
+        self.message_person_edit.textChanged.connect(self._changed)
+        self.message_dept_combo.currentIndexChanged.connect(self._changed)
+        self.message_text_edit.textChanged.connect(self._changed)
+        self.message_phone_edit.textChanged.connect(self._changed)
+        return page
+
+    def _page_callback(self) -> QWidget:
+        page, form = self._page()
+        self.callback_phone_edit = QLineEdit()
+        form.addRow(
+            self.tr("回电号码"), self._with_error("callback_callback_phone", self.callback_phone_edit)
+        )
+        self.callback_due_edit = QDateTimeEdit()
+        self.callback_due_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.callback_due_edit.setCalendarPopup(True)
+        form.addRow(self.tr("回电时间"), self._with_error("callback_due_at", self.callback_due_edit))
+        self.callback_reason_edit = QLineEdit()
+        self.callback_reason_edit.setPlaceholderText(self.tr("要查证或回复的事项（留空则用来电内容）"))
+        form.addRow(self.tr("回电事由"), self._with_error("callback_reason", self.callback_reason_edit))
+        self.callback_phone_edit.textChanged.connect(self._changed)
+        self.callback_due_edit.dateTimeChanged.connect(self._due_changed)
+        self.callback_reason_edit.textChanged.connect(self._changed)
+        return page
+
+    def _build_alert_box(self) -> QFrame:
+        self.alert_box = QFrame()
+        self.alert_box.setObjectName("alertBox")
+        grid = QGridLayout(self.alert_box)
+        grid.setContentsMargins(8, 6, 8, 4)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        self.emergency_banner = QLabel(
+            self.tr("紧急来电：立即通知保安部或相关部门，安抚来电人，并记录已通知的部门和时间")
+        )
+        self.emergency_banner.setObjectName("emergencyBanner")
+        self.emergency_banner.setWordWrap(True)
+        grid.addWidget(self.emergency_banner, 0, 0, 1, 4)
+        self.alert_dept_combo = QComboBox()
+        self.alert_dept_combo.setPlaceholderText(self.tr("已通知哪个部门"))
+        self.alert_time_edit = QDateTimeEdit()
+        self.alert_time_edit.setDisplayFormat("MM-dd HH:mm")
+        self.alert_now_button = QPushButton(self.tr("现在"))
+        self.alert_now_button.setAutoDefault(True)
+        self.alert_now_button.clicked.connect(self._alert_now)
+        grid.addWidget(QLabel(self.tr("已通知")), 1, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self._with_error("alerted_department", self.alert_dept_combo), 1, 1)
+        grid.addWidget(QLabel(self.tr("通知时间")), 1, 2, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self._with_error("alerted_at", self.alert_time_edit, self.alert_now_button), 1, 3)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(3, 2)
+        self.alert_box.hide()
+        self.alert_dept_combo.currentIndexChanged.connect(self._changed)
+        self.alert_time_edit.dateTimeChanged.connect(self._changed)
+        return self.alert_box
+
+    def _build_readback(self) -> QFrame:
+        box = QFrame()
+        box.setObjectName("readbackBox")
+        column = QVBoxLayout(box)
+        column.setContentsMargins(12, 6, 12, 8)
+        column.setSpacing(2)
+        caption = QLabel(self.tr("复述要点（保存前请向来电人复述确认）"))
+        caption.setObjectName("caption")
+        self.readback_label = QLabel()
+        self.readback_label.setObjectName("readback")
+        self.readback_label.setWordWrap(True)
+        self.readback_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.readback_label.setFont(font)
+        self.readback_label.setMinimumHeight(self.readback_label.fontMetrics().lineSpacing() * 2 + 4)
+        column.addWidget(caption)
+        column.addWidget(self.readback_label)
+        return box
+
+    def _build_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.status_label = QLabel()
+        self.status_label.setObjectName("status")
+        sfont = QFont(self.font())
+        sfont.setBold(True)
+        self.status_label.setFont(sfont)
+        self.general_error = error_label()
+        self.hint_label = self._hint(
+            self.tr("Enter 保存（多行文本框中按 Enter 换行，Ctrl+Enter 保存）　·　Esc 放弃　·　F2 新来电")
+        )
+        self.hint_label.setWordWrap(False)
+        left = QVBoxLayout()
+        left.setSpacing(0)
+        left.addWidget(self.status_label)
+        left.addWidget(self.general_error)
+        left.addWidget(self.hint_label)
+        row.addLayout(left, 1)
+        self.discard_button = QPushButton(self.tr("放弃 (Esc)"))
+        self.discard_button.setAutoDefault(True)
+        self.discard_button.clicked.connect(self.discard)
+        self.save_button = QPushButton(self.tr("保存 (Enter)"))
+        self.save_button.setObjectName("saveCall")
+        self.save_button.setAutoDefault(True)
+        self.save_button.setMinimumHeight(34)
+        font = QFont(self.font())
+        font.setBold(True)
+        self.save_button.setFont(font)
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(self.discard_button)
+        row.addWidget(self.save_button)
+        return row
+
+    def _set_tab_order(self) -> None:
+        chain: list[QWidget] = [
+            self.lookup,
+            self.location_edit,
+            self.phone_edit,
+            self.identity_check,
+            self.category_combo,
+            self.content_edit,
+            self.alert_dept_combo,
+            self.alert_time_edit,
+            self.alert_now_button,
+            self.answer_edit,
+            *self.outcome_buttons.values(),
+            self.department_combo,
+            self.taken_by_edit,
+            self.message_person_edit,
+            self.message_dept_combo,
+            self.message_text_edit,
+            self.message_phone_edit,
+            self.callback_phone_edit,
+            self.callback_due_edit,
+            self.callback_reason_edit,
+            self.save_button,
+            self.discard_button,
+            self.new_button,
+        ]
+        for a, b in itertools.pairwise(chain):
+            QWidget.setTabOrder(a, b)
+
+    # ---- session and state ----------------------------------------------------------------
+    def set_session(self, session: Session) -> None:
+        """Another operator: the call being typed is kept as the previous operator's draft."""
+        self.draft.save_now()
+        self.draft.set_session(session)
+        self._session = session
+        with self.draft.quiet():
+            self.reset()
+        self.status_label.clear()
+
+    def is_active(self) -> bool:
+        """A call is in progress (its timer is running)."""
+        return self._started_at is not None
+
+    def started_at(self) -> datetime | None:
+        return self._started_at
+
+    def client_token(self) -> str:
+        return self._token
+
+    def has_content(self) -> bool:
+        texts = (
+            self.lookup.text(),
+            self.location_edit.text(),
+            self.phone_edit.text(),
+            self.content_edit.toPlainText(),
+            self.answer_edit.toPlainText(),
+            self.taken_by_edit.text(),
+            self.message_person_edit.text(),
+            self.message_text_edit.toPlainText(),
+            self.message_phone_edit.text(),
+            self.callback_phone_edit.text(),
+            self.callback_reason_edit.text(),
+        )
+        return (
+            any(t.strip() for t in texts)
+            or self.identity_check.isChecked()
+            or self.category_combo.currentIndex() >= 0
+            or self.outcome() != ""
+        )
+
+    def new_call(self) -> None:
+        """F2: start the timer for a new call. A call already being typed is kept (never lost to
+        a stray F2); an empty one restarts its timer."""
+        if self.is_active() and self.has_content():
+            self.lookup.setFocus()
+            return
+        self.reset()
+        self._start()
+        self.lookup.setFocus()
+
+    def _start(self) -> None:
+        self._started_at = self._session.clock.now()
+        self._token = uuid4().hex
+        self.status_label.clear()
+        self._refresh_choices()
+        self._set_default_times()
+        self._set_idle(False)
+        self.update_timer()
+        self._tick_timer.start()
+        self._update_readback()
+
+    def reset(self) -> None:
+        """Back to an empty, idle form (no call in progress)."""
+        self._tick_timer.stop()
+        self._started_at = None
+        self._token = uuid4().hex
+        self._reset_fields()
+        self._set_idle(True)
+
+    def _reset_fields(self) -> None:
+        self._loading = True
+        try:
+            self.greeting_label.setText(settings_mod.load().greeting_text())
+            self.lookup.reset()
+            self.resident_chip.clear()
+            self._filled_phone = None
+            for edit in (
+                self.location_edit,
+                self.phone_edit,
+                self.taken_by_edit,
+                self.message_person_edit,
+                self.message_phone_edit,
+                self.callback_phone_edit,
+                self.callback_reason_edit,
+            ):
+                edit.clear()
+            for text in (self.content_edit, self.answer_edit, self.message_text_edit):
+                text.clear()
+            self.identity_check.setChecked(False)
+            self.category_combo.setCurrentIndex(-1)
+            self.outcome_group.setExclusive(False)
+            for button in self.outcome_buttons.values():
+                button.setChecked(False)
+            self.outcome_group.setExclusive(True)
+            self.outcome_stack.setCurrentIndex(0)
+            self._refresh_choices()
+            self._due_touched = False
+            self._set_default_times()
+            self._clear_errors()
+            self._update_emergency()
+            self._update_phone_hints()
+        finally:
+            self._loading = False
+        self._update_readback()
+
+    def _refresh_choices(self) -> None:
+        depts = departments.list_departments()
+        for combo in (self.department_combo, self.alert_dept_combo):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for d in depts:
+                combo.addItem(d.name, d.id)
+            combo.setCurrentIndex(combo.findData(current) if current is not None else -1)
+            combo.blockSignals(False)
+        current = self.message_dept_combo.currentData()
+        self.message_dept_combo.blockSignals(True)
+        self.message_dept_combo.clear()
+        self.message_dept_combo.addItem(self.tr("（不指定）"), None)
+        for d in depts:
+            self.message_dept_combo.addItem(d.name, d.id)
+        self.message_dept_combo.setCurrentIndex(
+            max(self.message_dept_combo.findData(current), 0) if current is not None else 0
+        )
+        self.message_dept_combo.blockSignals(False)
+
+    def _set_default_times(self) -> None:
+        local_now = self._session.clock.local_now()
+        self.alert_time_edit.blockSignals(True)
+        self.alert_time_edit.setDateTime(_local_qdatetime(local_now))
+        self.alert_time_edit.blockSignals(False)
+        if not self._due_touched:
+            minutes = settings_mod.load().callback_default_minutes
+            self.callback_due_edit.blockSignals(True)
+            self.callback_due_edit.setDateTime(_local_qdatetime(local_now + timedelta(minutes=minutes)))
+            self.callback_due_edit.blockSignals(False)
+
+    def _set_idle(self, idle: bool) -> None:
+        for widget in (self.greeting_box, self.timer_label):
+            widget.setProperty("idle", idle)
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+        for child in self.greeting_box.findChildren(QLabel):
+            child.style().unpolish(child)
+            child.style().polish(child)
+        if idle:
+            self.timer_label.setText("00:00")
+
+    def update_timer(self) -> None:
+        """Show the time since the call started, read from the session clock."""
+        if self._started_at is None:
+            return
+        seconds = max(int((self._session.clock.now() - self._started_at).total_seconds()), 0)
+        hours, rest = divmod(seconds, 3600)
+        minutes, secs = divmod(rest, 60)
+        self.timer_label.setText(
+            f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+        )
+
+    # ---- reacting to input ------------------------------------------------------------------
+    def _changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        if not self.is_active() and self.has_content():
+            self._start()  # typing without pressing F2 first starts the call
+        self._clear_error_of(self.sender())
+        self._update_readback()
+
+    def _phone_changed(self, *_args: object) -> None:
+        self._update_phone_hints()
+        self._changed()
+
+    def _due_changed(self, *_args: object) -> None:
+        if not self._loading:
+            self._due_touched = True
+        self._changed()
+
+    def _category_changed(self, *_args: object) -> None:
+        self._update_emergency()
+        self._update_promise()
+        self._changed()
+
+    def _outcome_toggled(self, button_id: int, checked: bool) -> None:
+        if not checked:
+            return
+        self.outcome_stack.setCurrentIndex(button_id + 1)
+        self._update_promise()
+        if self._loading:
+            return
+        self._clear_error("outcome")
+        self._changed()
+
+    def _resident_picked(self, resident: Resident) -> None:
+        self.location_edit.setText(residents.room_label(resident.building, resident.unit, resident.room))
+        number = resident.phone or resident.phone_alt
+        if number:
+            masked = phones.mask(number)
+            self._filled_phone = (masked, number)
+            self.phone_edit.setText(masked)
+        self.resident_chip.setText(self.tr("✓ 已关联住户档案"))
+        self._clear_error("caller_name")
+        self._changed()
+        self.identity_check.setFocus()
+
+    def _resident_cleared(self) -> None:
+        self.resident_chip.clear()
+        self._changed()
+
+    def _update_phone_hints(self) -> None:
+        shown = self.phone_edit.text().strip()
+        hint = self.tr("留空则回拨来电号码 {0}").format(shown) if shown else self.tr("回电号码")
+        self.message_phone_edit.setPlaceholderText(hint)
+        self.callback_phone_edit.setPlaceholderText(hint)
+
+    def _update_emergency(self) -> None:
+        emergency = self.category() == calls.EMERGENCY
+        self.setProperty("emergency", emergency)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.alert_box.setVisible(emergency)
+        if emergency and not self._loading:
+            self._set_default_times()
+
+    def _update_promise(self) -> None:
+        category = self.category()
+        if not category:
+            self.promise_label.setText(self.tr("选择类别后显示"))
+            return
+        hours = settings_mod.load().reply_hours_for(category)
+        base = self._started_at or self._session.clock.now()
+        due = format_local(base + timedelta(hours=hours), "%m月%d日 %H:%M")
+        self.promise_label.setText(self.tr("{0} 小时内答复（{1} 前）").format(hours, due))
+
+    def _alert_now(self) -> None:
+        self.alert_time_edit.setDateTime(_local_qdatetime(self._session.clock.local_now()))
+
+    def _update_readback(self) -> None:
+        if not self.is_active() and not self.has_content():
+            self.readback_label.setText(
+                self.tr("按 F2 或「新来电」开始登记；填写时这里会生成要向来电人复述的要点。")
+            )
+            self.readback_label.setProperty("idle", True)
+        else:
+            self.readback_label.setText(calls.preview_readback(self.build_input()))
+            self.readback_label.setProperty("idle", False)
+        self.readback_label.style().unpolish(self.readback_label)
+        self.readback_label.style().polish(self.readback_label)
+
+    # ---- reading the form -------------------------------------------------------------------
+    def category(self) -> str:
+        return self.category_combo.currentData() or ""
+
+    def outcome(self) -> str:
+        for outcome, button in self.outcome_buttons.items():
+            if button.isChecked():
+                return outcome
+        return ""
+
+    def _phone_value(self) -> str:
+        text = self.phone_edit.text().strip()
+        if self._filled_phone is not None and text == self._filled_phone[0]:
+            return self._filled_phone[1]
+        return text
+
+    def _tz_to_utc(self, value: QDateTime) -> datetime:
+        return to_utc(_from_qdatetime(value), self._session.clock.tz)
+
+    def build_input(self) -> CallInput:
+        outcome = self.outcome()
+        resident = self.lookup.resident()
+        started = self._started_at or self._session.clock.now()
+        data = CallInput(
+            started_at=started,
+            category=self.category(),
+            content=self.content_edit.toPlainText(),
+            answer=self.answer_edit.toPlainText(),
+            outcome=outcome,
+            resident_id=resident.id if resident is not None else None,
+            caller_name=self.lookup.text(),
+            caller_phone=self._phone_value(),
+            location=self.location_edit.text(),
+            identity_verified=self.identity_check.isChecked(),
+            client_token=self._token,
+        )
+        if outcome == Outcome.DISPATCHED:
+            data.department_id = self.department_combo.currentData()
+            data.taken_by = self.taken_by_edit.text()
+        elif outcome == Outcome.MESSAGE:
+            data.message_for_person = self.message_person_edit.text()
+            data.message_for_department_id = self.message_dept_combo.currentData()
+            data.message_text = self.message_text_edit.toPlainText()
+            data.callback_phone = self.message_phone_edit.text()
+        elif outcome == Outcome.CALLBACK:
+            data.callback_phone = self.callback_phone_edit.text()
+            data.callback_due_at = self._tz_to_utc(self.callback_due_edit.dateTime())
+            data.callback_reason = self.callback_reason_edit.text()
+        if data.category == calls.EMERGENCY:
+            data.alerted_department_id = self.alert_dept_combo.currentData()
+            data.alerted_at = self._tz_to_utc(self.alert_time_edit.dateTime())
+        return data
+
+    # ---- errors ------------------------------------------------------------------------------
+    def _error_key(self, field: str) -> str:
+        if field == "callback_phone":
+            return (
+                "message_callback_phone" if self.outcome() == Outcome.MESSAGE else "callback_callback_phone"
+            )
+        return field
+
+    def error_text(self, field: str) -> str:
+        """The message shown beside a field ('' if none): for tests and accessibility."""
+        entry = self._errors.get(self._error_key(field))
+        if entry is None or entry[1].isHidden():
+            return ""
+        return entry[1].text()
+
+    def show_errors(self, fields: dict[str, str]) -> None:
+        self._clear_errors()
+        leftovers = []
+        for field, message in fields.items():
+            entry = self._errors.get(self._error_key(field))
+            if entry is None:
+                leftovers.append(message)
+                continue
+            entry[1].setText(message)
+            entry[1].show()
+        if leftovers:
+            self.general_error.setText("；".join(leftovers))
+            self.general_error.show()
+        for field in FIELD_ORDER:
+            if field in fields:
+                entry = self._errors.get(self._error_key(field))
+                if entry is not None:
+                    target = entry[0]
+                    if field == "outcome":
+                        target = next(iter(self.outcome_buttons.values()))
+                    target.setFocus()
+                break
+
+    def _clear_errors(self) -> None:
+        for _widget, label in self._errors.values():
+            label.clear()
+            label.hide()
+        self.general_error.clear()
+        self.general_error.hide()
+
+    def _clear_error(self, key: str) -> None:
+        entry = self._errors.get(key)
+        if entry is not None:
+            entry[1].hide()
+
+    def _clear_error_of(self, widget: object) -> None:
+        for _key, (target, label) in self._errors.items():
+            if target is widget:
+                label.hide()
+
+    # ---- saving and discarding ----------------------------------------------------------------
+    def save(self) -> CallResult | None:
+        """Validate and save through the service; on success reset to idle and emit ``saved``."""
+        if self._saving or not (self.is_active() or self.has_content()):
+            return None
+        if not self.is_active():
+            self._start()
+        self._saving = True
+        self.save_button.setEnabled(False)
+        try:
+            result = self._register()
+        finally:
+            self._saving = False
+            self.save_button.setEnabled(True)
+        if result is None:
+            return None
+        self.reset()
+        self.draft.discard()
+        self.status_label.setText(self._saved_text(result))
+        self.readback_label.setText(self.tr("上一通已保存：{0}").format(result.call.readback))
+        self.new_button.setFocus()
+        self.saved.emit(result)
+        return result
+
+    def _register(self) -> CallResult | None:
+        data = self.build_input()
+        while True:
+            try:
+                return calls.register_call(self._session, data)
+            except ValidationError as exc:
+                self.show_errors(exc.fields)
+                return None
+            except StorageError as exc:
+                if exc.retryable and msgbox.retry(self, self.tr("未能保存"), exc.message):
+                    continue
+                if not exc.retryable:
+                    msgbox.error(self, self.tr("未能保存"), exc.message)
+                return None
+            except ReceptionError as exc:
+                msgbox.error(self, self.tr("未能保存"), exc.message)
+                return None
+
+    def _saved_text(self, result: CallResult) -> str:
+        text = self.tr("已保存 {0}").format(result.call.serial)
+        if result.case is not None:
+            due = format_local(result.case.reply_due_at, "%m月%d日 %H:%M")
+            text += self.tr("，已生成工单 {0}（{1} 前答复）").format(result.case.serial, due)
+        elif result.message is not None:
+            text += self.tr("，留言已登记待转达")
+        elif result.callback is not None:
+            text += self.tr("，已加入待回电（{0}）").format(format_local(result.callback.due_at, "%H:%M"))
+        return text
+
+    def discard(self) -> bool:
+        """Esc: throw the call away — after asking, if anything was typed. True if discarded."""
+        if self.has_content() and not msgbox.ask(
+            self, self.tr("放弃本次来电"), self.tr("已填写的来电内容尚未保存，确定放弃吗？")
+        ):
+            return False
+        self.reset()
+        self.draft.discard()
+        self.status_label.clear()
+        return True
+
+    # ---- drafts --------------------------------------------------------------------------------
+    def draft_state(self) -> dict[str, Any]:
+        """Everything typed so far, as plain values (see :mod:`ui.widgets.drafts_support`)."""
+        resident = self.lookup.resident()
+        shown = self.phone_edit.text()
+        filled = self._filled_phone
+        return {
+            "token": self._token,
+            "started_at": self._started_at.isoformat() if self._started_at is not None else "",
+            "resident_id": resident.id if resident is not None else None,
+            "caller": self.lookup.text(),
+            "location": self.location_edit.text(),
+            "phone": shown,
+            "phone_full": filled[1] if filled is not None and shown.strip() == filled[0] else "",
+            "identity_verified": self.identity_check.isChecked(),
+            "category": self.category(),
+            "content": self.content_edit.toPlainText(),
+            "answer": self.answer_edit.toPlainText(),
+            "outcome": self.outcome(),
+            "department_id": self.department_combo.currentData(),
+            "taken_by": self.taken_by_edit.text(),
+            "message_for_person": self.message_person_edit.text(),
+            "message_department_id": self.message_dept_combo.currentData(),
+            "message_text": self.message_text_edit.toPlainText(),
+            "message_phone": self.message_phone_edit.text(),
+            "callback_phone": self.callback_phone_edit.text(),
+            "callback_due": qdatetime_text(self.callback_due_edit.dateTime()),
+            "callback_due_touched": self._due_touched,
+            "callback_reason": self.callback_reason_edit.text(),
+            "alerted_department_id": self.alert_dept_combo.currentData(),
+            "alerted_at": qdatetime_text(self.alert_time_edit.dateTime()),
+        }
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        """Fill the form from :meth:`draft_state`'s values; the call's timer goes on from when
+        the call started. A resident who is no longer on file leaves the typed name."""
+        self.reset()
+        self._loading = True
+        try:
+            resident = resident_or_none(state.get("resident_id"))
+            if resident is not None:
+                self.lookup.set_resident(resident)
+                self.resident_chip.setText(self.tr("✓ 已关联住户档案"))
+            else:
+                self.lookup.setText(text_of(state, "caller"))
+            self.location_edit.setText(text_of(state, "location"))
+            phone, full = text_of(state, "phone"), text_of(state, "phone_full")
+            self.phone_edit.setText(phone)
+            self._filled_phone = (phone.strip(), full) if full and resident is not None else None
+            if full and resident is None:
+                self.phone_edit.clear()  # the masked number of a resident no longer on file
+            self.identity_check.setChecked(bool(state.get("identity_verified")))
+            set_combo_data(self.category_combo, state.get("category") or None)
+            self.content_edit.setPlainText(text_of(state, "content"))
+            self.answer_edit.setPlainText(text_of(state, "answer"))
+            button = self.outcome_buttons.get(text_of(state, "outcome"))
+            if button is not None:
+                button.setChecked(True)
+            set_combo_data(self.department_combo, state.get("department_id"))
+            self.taken_by_edit.setText(text_of(state, "taken_by"))
+            self.message_person_edit.setText(text_of(state, "message_for_person"))
+            set_combo_data(self.message_dept_combo, state.get("message_department_id"))
+            self.message_text_edit.setPlainText(text_of(state, "message_text"))
+            self.message_phone_edit.setText(text_of(state, "message_phone"))
+            self.callback_phone_edit.setText(text_of(state, "callback_phone"))
+            self._due_touched = bool(state.get("callback_due_touched"))
+            if self._due_touched:
+                set_qdatetime(self.callback_due_edit, state.get("callback_due"))
+            self.callback_reason_edit.setText(text_of(state, "callback_reason"))
+            set_combo_data(self.alert_dept_combo, state.get("alerted_department_id"))
+            set_qdatetime(self.alert_time_edit, state.get("alerted_at"))
+            self._update_emergency()
+            self._update_phone_hints()
+        finally:
+            self._loading = False
+        token = state.get("token")
+        if isinstance(token, str) and token:
+            self._token = token
+        self._started_at = parse_iso(state.get("started_at")) or self._session.clock.now()
+        self._set_idle(False)
+        self.update_timer()
+        self._tick_timer.start()
+        self._update_promise()
+        self._update_readback()
+
+    def restore_saved_draft(self) -> bool:
+        """The operator's draft, if the form is empty and there is one; says so."""
+        if self.has_content() or not self.draft.restore():
+            return False
+        self.status_label.setText(restored_text())
+        return True
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        # Keys the fields did not use (Enter in a line edit, combo or check box; Esc) end up here.
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self._saving:
+            self.save()
+            return
+        if e.key() == Qt.Key.Key_Escape:
+            self.discard()
+            return
+        super().keyPressEvent(e)

@@ -1,0 +1,150 @@
+"""Messages waiting to be passed on (待转达留言) and marking them delivered (标记已转达)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
+
+from reception.clock import format_local
+from reception.rules import phones
+from reception.services import messages
+from reception.services.session import Session
+from reception.store.models import Message
+from ui.calls.call_list_model import RowsTableModel
+from ui.calls.follow_up_panel import FollowUpPanel
+from ui.widgets.list_position import kept_place
+
+TIME, FOR_WHOM, FROM, PHONE, TEXT = range(5)
+
+
+def message_target(msg: Message) -> str:
+    dept = msg.for_department.name if msg.for_department_id else ""
+    return "、".join(p for p in (msg.for_person, dept) if p)
+
+
+class MessageListModel(RowsTableModel):
+    headers = ("时间", "留言给", "留言人", "回电号码", "内容")
+    context = "MessageListModel"
+
+    def display(self, row: Message, column: int) -> str:
+        if column == TIME:
+            return format_local(row.created_at, "%m-%d %H:%M")
+        if column == FOR_WHOM:
+            return message_target(row)
+        if column == FROM:
+            return row.from_name
+        if column == PHONE:
+            return phones.mask(row.callback_phone)
+        if column == TEXT:
+            return " ".join(row.text.split())
+        return ""
+
+    def tooltip(self, row: Message) -> str:
+        return row.text
+
+
+class MessagesPanel(FollowUpPanel):
+    """Undelivered messages, newest first. ``changed`` after one is marked delivered."""
+
+    count_changed = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self._reloading = False
+        self.model = MessageListModel(self)
+        self.to_edit = QLineEdit()
+        self.to_edit.setPlaceholderText(self.tr("已转达给谁"))
+        self.to_edit.returnPressed.connect(self.deliver_selected)
+        self.deliver_button = QPushButton(self.tr("标记已转达"))
+        self.deliver_button.clicked.connect(self.deliver_selected)
+        self._build(
+            TEXT,
+            self.to_edit,
+            self.deliver_button,
+            self.tr("转达给"),
+            self.tr("显示留言人的完整回电号码以便拨打（查看会记入审计日志）"),
+            self.tr("没有待转达的留言"),
+        )
+        self.view.selectionModel().currentRowChanged.connect(self._selected)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_rows(messages.list_messages())
+        count = self.model.rowCount()
+        self._show_count(count, (self.to_edit, self.deliver_button))
+        if count:
+            self.view.selectRow(0)
+        else:
+            self.to_edit.clear()
+        self._update_number_button()
+        self.count_changed.emit(count)
+
+    def reload_rows(self) -> None:
+        """Re-read the messages (something was saved, maybe at another desk) without losing the
+        operator's place: the selected message stays selected and 转达给 keeps what was typed.
+        If the selected message was passed on at another desk meanwhile while something was
+        typed for it, nothing is selected (Enter cannot deliver a different message) and the
+        operator is told."""
+        current = self.selected()
+        typed = self.to_edit.text()
+        self._reloading = True
+        try:
+            with kept_place(self.view):
+                self.model.set_rows(messages.list_messages())
+        finally:
+            self._reloading = False
+        count = self.model.rowCount()
+        self._show_count(count, (self.to_edit, self.deliver_button))
+        now_selected = self.selected()
+        own_text = typed.strip() and typed != (message_target(current) if current is not None else "")
+        if now_selected is not None:
+            self.to_edit.setText(typed)
+        elif current is not None and own_text:
+            self.view.clearSelection()
+            self.error.setText(self.tr("所选留言已在其他前台处理，请重新选择。"))
+            self.error.show()
+        elif count:
+            self.view.selectRow(0)
+        else:
+            self.to_edit.clear()
+        self._update_number_button()
+        self.count_changed.emit(count)
+
+    def _selected(self, current: Any, _previous: Any) -> None:
+        if self._reloading:
+            return
+        msg = self.model.row_at(current.row()) if current.isValid() else None
+        self.error.hide()
+        self.to_edit.setText(message_target(msg) if msg is not None else "")
+        self._update_number_button()
+
+    def _update_number_button(self) -> None:
+        msg = self.selected()
+        self.number_button.setEnabled(msg is not None and bool(msg.callback_phone))
+
+    def show_number(self) -> str | None:
+        """The sender's full callback number, to pass the message on (the reveal is audited)."""
+        msg = self.selected()
+        if msg is None:
+            return None
+        return self._reveal_number(
+            "message",
+            msg.id,
+            self.tr("留言人号码"),
+            self.tr("这条留言没有留下回电号码。"),
+            self.tr("留言人 %1 的回电号码：\n\n%2\n\n（本次查看已记入审计日志）").replace(
+                "%1", msg.from_name or self.tr("（未留姓名）")
+            ),
+        )
+
+    def deliver_selected(self) -> bool:
+        msg = self.selected()
+        if msg is None:
+            return False
+        if not self._save(lambda: messages.deliver(self._session, msg.id, self.to_edit.text()), self.to_edit):
+            return False
+        self.refresh()
+        self.changed.emit()
+        return True

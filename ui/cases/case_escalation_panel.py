@@ -1,0 +1,133 @@
+"""超时上报 — the supervisor's list of cases past their reply deadline and still unanswered,
+worst first (:func:`reception.services.cases.escalated_cases`). Double-click opens the case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.clock import format_local
+from reception.errors import ReceptionError
+from reception.rules import phones
+from reception.services import cases
+from reception.store.models import Case
+from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
+from ui.cases.case_list_model import OVERDUE_AGAIN_COLOR, OVERDUE_COLOR, first_line, place_text
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("EscalatedModel", text)
+
+
+class EscalatedModel(RowsTableModel):
+    headers = ("级别", "编号", "类别", "位置", "问题", "部门", "处理人", "答复期限", "超时")
+    context = "EscalatedModel"
+
+    def __init__(self, now: Callable[[], datetime], parent: object = None) -> None:
+        super().__init__(parent)
+        self._now = now
+
+    def display(self, row: Case, column: int) -> str:
+        if column == 0:
+            return _tr("再次上报") if row.escalation_level >= 2 else _tr("已上报")
+        if column == 1:
+            return row.serial
+        if column == 2:
+            return _tr(row.category)
+        if column == 3:
+            return place_text(row)
+        if column == 4:
+            return first_line(phones.mask_in_text(row.description))
+        if column == 5:
+            return row.department.name if row.department_id else _tr("（待派单）")
+        if column == 6:
+            return row.handler
+        if column == 7:
+            return format_local(row.reply_due_at, "%m-%d %H:%M")
+        return cases.format_time_left(cases.time_left(row, self._now()))
+
+    def tooltip(self, row: Case) -> str | None:
+        return phones.mask_in_text(row.description)
+
+    def foreground(self, row: Case) -> QBrush | None:
+        return QBrush(OVERDUE_AGAIN_COLOR if row.escalation_level >= 2 else OVERDUE_COLOR)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.FontRole and index.isValid():
+            row = self.row_at(index.row())
+            if row is not None and row.escalation_level >= 2:
+                font = QFont()
+                font.setBold(True)
+                return font
+        return super().data(index, role)
+
+
+class CaseEscalationPanel(QWidget):
+    """``open_case(id)`` on double-click / Enter."""
+
+    open_case = Signal(int)
+    count_changed = Signal(int)
+
+    def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setStyleSheet(f"color: {OVERDUE_COLOR.name()};")
+        hint = QLabel(self.tr("超过答复期限仍未答复的工单，最严重的在前；双击打开"))
+        hint.setStyleSheet("color: #5f6b7a;")
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addWidget(hint, 1)
+        self.model = EscalatedModel(now, self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.view.activated.connect(self._activated)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(head)
+        layout.addWidget(self.view, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            rows = cases.escalated_cases()
+        except ReceptionError as exc:
+            self.title.setText(exc.message)
+            return
+        self.model.set_rows(rows)
+        self.title.setText(self.tr("超时上报 ({0})").format(len(rows)))
+        self.count_changed.emit(len(rows))
+
+    def case_ids(self) -> list[int]:
+        return [self.model.row_at(i).id for i in range(self.model.rowCount())]
+
+    def _activated(self, index) -> None:  # type: ignore[no-untyped-def]
+        case = self.model.data(index, ROW_ROLE)
+        if case is not None:
+            self.open_case.emit(case.id)

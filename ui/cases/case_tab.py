@@ -1,0 +1,340 @@
+"""The 工单 tab: every case with its deadline countdown, quick views (我的未结工单 — the cases
+the operator first received, 首问责任制 — 全部未结, 已超时, 已关闭, 全部), filters, 新建工单
+(F5) and, for supervisors, the escalation list (超时上报).
+
+The countdown is repainted every minute from the clock alone; the list is re-read only after
+something was saved (here or, through ``refresh``, elsewhere)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.errors import ReceptionError
+from reception.services import cases, departments
+from reception.services.cases import CaseFilter
+from reception.services.session import Role, Session
+from ui.cases import case_list_model as cols
+from ui.cases.case_detail_dialog import CaseDetailDialog
+from ui.cases.case_escalation_panel import CaseEscalationPanel
+from ui.cases.case_form import CaseForm
+from ui.cases.case_list_model import CaseListModel
+from ui.widgets import msgbox
+from ui.widgets.drafts_support import has_draft
+from ui.widgets.list_position import kept_place
+
+MY_OPEN, ALL_OPEN, OVERDUE, CLOSED, ALL = "mine", "open", "overdue", "closed", "all"
+VIEWS = [
+    (MY_OPEN, "我的未结工单"),
+    (ALL_OPEN, "全部未结"),
+    (OVERDUE, "已超时"),
+    (CLOSED, "已关闭"),
+    (ALL, "全部"),
+]
+SEARCH_DELAY_MS = 300
+TICK_MS = 60_000
+
+
+class CaseTab(QWidget):
+    """The main window hosts this tab; ``changed`` is emitted after anything was saved."""
+
+    changed = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.detail_dialog: CaseDetailDialog | None = None
+        self.form: CaseForm | None = None
+
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        self.new_button = QPushButton(self.tr("新建工单 (F5)"))
+        self.new_button.setAutoDefault(False)
+        self.new_button.clicked.connect(self.new_case)
+        self.view_combo = QComboBox()
+        for key, label in VIEWS:
+            self.view_combo.addItem(self.tr(label), key)
+        self.category_filter = QComboBox()
+        self.category_filter.addItem(self.tr("全部类别"), "")
+        for category in cases.CATEGORIES:
+            self.category_filter.addItem(self.tr(category), category)
+        self.department_filter = QComboBox()
+        self._fill_departments()
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("搜索：编号、位置、问题、处理人"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color: #5f6b7a;")
+        bar.addWidget(self.new_button)
+        bar.addSpacing(8)
+        bar.addWidget(self.view_combo)
+        bar.addWidget(self.category_filter)
+        bar.addWidget(self.department_filter)
+        bar.addWidget(self.search_edit, 1)
+        bar.addWidget(self.count_label)
+
+        self.model = CaseListModel(self._now, self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        widths = {
+            cols.SERIAL: 125,
+            cols.CATEGORY: 64,
+            cols.PLACE: 80,
+            cols.FIRST_RECEIVER: 80,
+            cols.DEPARTMENT: 72,
+            cols.HANDLER: 64,
+            cols.STATUS: 60,
+            cols.DUE: 88,
+            cols.COUNTDOWN: 110,
+            cols.SOURCE: 64,
+        }
+        for col, width in widths.items():
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(cols.PROBLEM, QHeaderView.ResizeMode.Stretch)
+        self.view.activated.connect(self._open_index)
+
+        list_box = QWidget()
+        column = QVBoxLayout(list_box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addLayout(bar)
+        column.addWidget(self.view, 1)
+
+        self.escalation_panel = CaseEscalationPanel(self._now)
+        self.escalation_panel.open_case.connect(self.open_case)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(list_box)
+        self.splitter.addWidget(self.escalation_panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([520, 180])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.splitter)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search_edit.textEdited.connect(self._search_typed)
+        self.search_edit.returnPressed.connect(self.apply_filter)
+        for combo in (self.view_combo, self.category_filter, self.department_filter):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.tick_timer = QTimer(self)
+        self.tick_timer.setInterval(TICK_MS)
+        self.tick_timer.timeout.connect(self.tick)  # started while the tab is shown
+
+        self._apply_role()
+        self.apply_filter()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.tick()
+        self.tick_timer.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.tick_timer.stop()
+        super().hideEvent(event)
+
+    # ---- filters ------------------------------------------------------------------------------
+    def _now(self) -> datetime:
+        return self._session.clock.now()
+
+    def _fill_departments(self) -> None:
+        current = self.department_filter.currentData()
+        self.department_filter.blockSignals(True)
+        self.department_filter.clear()
+        self.department_filter.addItem(self.tr("全部部门"), None)
+        for dept in departments.list_departments():
+            self.department_filter.addItem(dept.name, dept.id)
+        index = self.department_filter.findData(current) if current is not None else 0
+        self.department_filter.setCurrentIndex(max(index, 0))
+        self.department_filter.blockSignals(False)
+
+    def _apply_role(self) -> None:
+        """Receptionists start on their own open cases (首问责任制); supervisors see all open
+        cases and the escalation list."""
+        supervisor = self._session.has(Role.SUPERVISOR)
+        self.escalation_panel.setVisible(supervisor)
+        self.view_combo.blockSignals(True)
+        self.view_combo.setCurrentIndex(self.view_combo.findData(ALL_OPEN if supervisor else MY_OPEN))
+        self.view_combo.blockSignals(False)
+
+    def set_view(self, key: str) -> None:
+        self.view_combo.setCurrentIndex(self.view_combo.findData(key))
+
+    def current_filter(self) -> CaseFilter:
+        key = self.view_combo.currentData()
+        f = CaseFilter(
+            category=self.category_filter.currentData() or "",
+            department_id=self.department_filter.currentData(),
+            search=self.search_edit.text(),
+        )
+        if key == MY_OPEN:
+            f.first_receiver_id = self._session.operator.id
+            f.statuses = tuple(cases.OPEN_STATUSES)
+        elif key == ALL_OPEN:
+            f.statuses = tuple(cases.OPEN_STATUSES)
+        elif key == OVERDUE:
+            f.overdue_at = self._now()
+        elif key == CLOSED:
+            f.statuses = (cases.CLOSED,)
+        return f
+
+    def _search_typed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        try:
+            self.model.set_filter(self.current_filter())
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("无法读取工单"), exc.message)
+        self._update_count()
+
+    def refresh(self) -> None:
+        """Reload the list and the escalation panel (after a save here or elsewhere)."""
+        self.apply_filter()
+        if self.escalation_panel.isVisibleTo(self):
+            self.escalation_panel.refresh()
+
+    def reload_lists(self) -> None:
+        """Something was saved (here or at another desk): re-read the list with the filter in
+        force and the escalation list, keeping the selected case and the scroll position (a
+        search being typed and the new-case form are left alone)."""
+        with kept_place(self.view):
+            self.model.refresh()
+        self._update_count()
+        if self.escalation_panel.isVisibleTo(self):
+            with kept_place(self.escalation_panel.view):
+                self.escalation_panel.refresh()
+
+    def tick(self) -> None:
+        """Every minute: the countdowns move on (no database read for the list)."""
+        self.model.tick()
+        if self.detail_dialog is not None and self.detail_dialog.isVisible():
+            self.detail_dialog.tick()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(self.tr("共 {0} 张").format(self.model.total()))
+
+    def status_column(self) -> list[str]:
+        """The 状态 column as shown (tests, and a quick look)."""
+        return [self.model.data(self.model.index(row, cols.STATUS)) for row in range(self.model.rowCount())]
+
+    # ---- opening -------------------------------------------------------------------------------
+    def _open_index(self, index: QModelIndex) -> None:
+        case = self.model.data(index, cols.ROW_ROLE)
+        if case is not None:
+            self.open_case(case.id)
+
+    def open_case(self, case_id: int) -> CaseDetailDialog | None:
+        """Show one case (non-blocking, window-modal)."""
+        if self.detail_dialog is not None and self.detail_dialog.isVisible():
+            self.detail_dialog.close()
+        try:
+            dialog = CaseDetailDialog(self._session, case_id, self)
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("无法打开"), exc.message)
+            return None
+        dialog.changed.connect(self._edited)
+        dialog.open_case.connect(self.open_case)
+        dialog.finished.connect(dialog.deleteLater)
+        self.detail_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def new_case(self) -> CaseForm:
+        """直接登记 (F5): the new-case form (non-blocking)."""
+        if self.form is not None and self.form.isVisible():
+            self.form.raise_()
+            self.form.activateWindow()
+            return self.form
+        form = CaseForm(self._session, self)
+        form.saved.connect(self._created)
+        form.open_case.connect(self._open_from_form)
+        form.finished.connect(form.deleteLater)
+        form.finished.connect(self._form_closed)
+        self.form = form
+        form.restore_saved_draft()
+        form.open()
+        return form
+
+    def _form_closed(self, _result: int) -> None:
+        self.form = None
+
+    def _open_from_form(self, case_id: int) -> None:
+        """An earlier case at the same place, opened from the new-case form: a read-only look
+        on top of the form (the form stays as it is)."""
+        form = self.form
+        try:
+            dialog = CaseDetailDialog(self._session, case_id, form or self)
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("无法打开"), exc.message)
+            return
+        dialog.changed.connect(self._edited)
+        dialog.finished.connect(dialog.deleteLater)
+        self.earlier_dialog = dialog
+        dialog.open()
+
+    # ---- what the main window uses ------------------------------------------------------------
+    def set_session(self, session: Session) -> None:
+        self._session = session
+        if self.form is not None:
+            # the previous operator's case is kept as their draft, never shown to the next one
+            self.form.draft.save_now()
+            self.form.done(0)
+        self._fill_departments()
+        self._apply_role()
+        self.refresh()
+
+    def has_unsaved(self) -> bool:
+        return self.form is not None and self.form.has_content()
+
+    def save_drafts(self) -> bool:
+        """Keep the case being registered as the operator's draft."""
+        return self.form.draft.save_now() if self.form is not None else True
+
+    def restore_drafts(self) -> bool:
+        """Reopen the new-case form with the operator's draft, if there is one."""
+        if self.form is not None or not has_draft(self._session, "case"):
+            return False
+        self.new_case()
+        return True
+
+    def _created(self, case: object) -> None:
+        self.refresh()
+        self.changed.emit()
+        row = self.model.row_of(getattr(case, "id", -1))
+        if row >= 0:
+            self.view.selectRow(row)
+
+    def _edited(self, _case: object) -> None:
+        self.refresh()
+        self.changed.emit()

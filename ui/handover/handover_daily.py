@@ -1,0 +1,100 @@
+"""日报… — the daily report of a chosen day: preview, print or save as PDF."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.clock import Clock
+from reception.documents import handover_report
+from reception.errors import ReceptionError
+from ui.widgets import msgbox, printing
+from ui.widgets.forms import error_label
+
+
+class DailyReportDialog(QDialog):
+    def __init__(self, clock: Clock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.clock = clock
+        self.setWindowTitle(self.tr("日报"))
+        self.setMinimumWidth(420)
+        today = clock.today()
+        self.date = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setMaximumDate(QDate(today.year, today.month, today.day))
+        hint = QLabel(
+            self.tr("日报汇总所选日期全天的来电、来访、来函和工单，列出仍未完成的事项，并与前 7 日平均对比。")
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        form = QFormLayout()
+        form.addRow(self.tr("日期："), self.date)
+        self.message = error_label(self)
+        self.preview_button = QPushButton(self.tr("预览"))
+        self.print_button = QPushButton(self.tr("打印"))
+        self.save_button = QPushButton(self.tr("另存为 PDF…"))
+        self.close_button = QPushButton(self.tr("关闭"))
+        self.preview_button.setDefault(True)
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button.clicked.connect(self.print_report)
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        for button in (self.preview_button, self.print_button, self.save_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+
+    def chosen_day(self):  # type: ignore[no-untyped-def]
+        return self.date.date().toPython()
+
+    def pdf(self) -> bytes | None:
+        self.message.hide()
+        try:
+            return handover_report.daily_pdf(self.chosen_day(), self.clock.now())
+        except ReceptionError as exc:
+            self.message.setText(exc.message)
+            self.message.show()
+            return None
+
+    def _title(self) -> str:
+        return self.tr("日报 %1").replace("%1", f"{self.chosen_day():%Y-%m-%d}")
+
+    def preview(self) -> None:
+        pdf = self.pdf()
+        if pdf is None:
+            return
+        try:
+            printing.preview_pdf(pdf, self, self._title())
+        except printing.PrintError as exc:
+            msgbox.error(self, self.tr("日报"), exc.message)
+
+    def print_report(self) -> None:
+        pdf = self.pdf()
+        if pdf is None:
+            return
+        try:
+            printing.print_pdf(pdf, parent=self, title=self._title())
+        except printing.PrintError as exc:
+            msgbox.error(self, self.tr("日报未打印"), exc.message)
+
+    def save(self) -> None:
+        pdf = self.pdf()
+        if pdf is None:
+            return
+        printing.save_pdf_as(pdf, self, self.tr("日报") + f"-{self.chosen_day():%Y%m%d}.pdf")

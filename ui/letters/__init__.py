@@ -1,0 +1,1 @@
+"""The 来函 tab: letters, their actions, detail and attachments."""

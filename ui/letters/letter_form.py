@@ -1,0 +1,510 @@
+"""The register form (来函登记): when and how the letter came, who sent it (optionally a
+resident), what it is about, the reply deadline (the letter type's default, editable), an
+optional immediate routing to a department, and the scanned pages or other files — added with
+a button or dropped onto the form.
+
+The form gathers input and calls :func:`reception.services.letters.register_letter`; every rule lives
+in the service. On an error the messages appear beside the fields and everything typed and
+every chosen file stays."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.clock import to_local, to_utc
+from reception.errors import ReceptionError, StorageError, ValidationError
+from reception.services import cases, departments, letters
+from reception.services import settings as settings_mod
+from reception.services.letters import LetterInput
+from reception.services.residents import room_label
+from reception.services.session import Session
+from reception.store.attachments import AttachmentStore
+from reception.store.models import Letter, Resident
+from ui.letters.letter_files import FilePicker, accept_file_drag, drop_files
+from ui.widgets import msgbox
+from ui.widgets.drafts_support import (
+    DraftKeeper,
+    notice_label,
+    qdatetime_text,
+    resident_or_none,
+    restored_text,
+    set_combo_data,
+    set_qdatetime,
+    text_of,
+)
+from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+
+STYLE = """
+QLabel#hint { color: #6b7785; }
+QLabel#residentChip { color: #1b5e20; }
+QLabel#promise { color: #8a5a00; }
+QFrame#filePicker QListWidget { background: #fbfcfd; }
+"""
+
+
+def local_qdatetime(local: datetime) -> QDateTime:
+    """A wall-clock time as a QDateTime, without letting the PC's own time zone shift it."""
+    return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
+
+
+def from_qdatetime(value: QDateTime) -> datetime:
+    d, t = value.date(), value.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+
+def datetime_edit() -> QDateTimeEdit:
+    edit = QDateTimeEdit()
+    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def department_combo(none_text: str) -> QComboBox:
+    combo = QComboBox()
+    combo.addItem(none_text, None)
+    for dept in departments.list_departments():
+        combo.addItem(dept.name, dept.id)
+    return combo
+
+
+def choice_combo(placeholder: str, values: list[str], tr) -> QComboBox:  # type: ignore[no-untyped-def]
+    combo = QComboBox()
+    if placeholder:
+        combo.addItem(placeholder, "")
+    for value in values:
+        combo.addItem(tr(value), value)
+    return combo
+
+
+class LetterForm(QDialog):
+    """Register one letter. ``saved(letter)`` after it was stored; the dialog then closes."""
+
+    saved = Signal(object)
+
+    def __init__(self, session: Session, store: AttachmentStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._store = store
+        self._token = uuid4().hex
+        self._saving = False
+        self._due_touched = False
+        self._setting_due = False
+        self.letter: Letter | None = None
+        self.missing_files: list[Path] = []
+        self.setWindowTitle(self.tr("登记来函"))
+        self.setStyleSheet(STYLE)
+        self.setAcceptDrops(True)
+        self._build()
+        self.resize(1000, 700)
+        self._reset_times()
+        self.draft = DraftKeeper(self, "letter", session)
+        self.draft.watch_inputs()
+        self.draft.watch(self.files.changed)
+        shortcut = QShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return), self)
+        shortcut.activated.connect(self.save)
+
+    # ---- building -----------------------------------------------------------------------
+    @staticmethod
+    def _form() -> QFormLayout:
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setHorizontalSpacing(8)
+        form.setVerticalSpacing(4)
+        return form
+
+    def _build(self) -> None:
+        tr = self.tr
+        self.general_error = error_label(self)
+        self.errors = FieldErrors(self.general_error)
+
+        # -- the letter
+        letter_box = QGroupBox(tr("来函信息"))
+        form = self._form()
+        letter_box.setLayout(form)
+        self.received_edit = datetime_edit()
+        self.errors.add_row(form, tr("收到时间"), "received_at", self.received_edit)
+        self.channel_combo = choice_combo(tr("请选择"), letters.CHANNELS, tr)
+        self.errors.add_row(form, tr("来函方式"), "channel", self.channel_combo)
+        self.type_combo = choice_combo(tr("请选择"), letters.TYPES, tr)
+        self.errors.add_row(form, tr("来函类别"), "letter_type", self.type_combo)
+        self.due_edit = datetime_edit()
+        self.promise_label = QLabel()
+        self.promise_label.setObjectName("promise")
+        self.promise_label.setWordWrap(True)
+        due_box = QWidget()
+        due_column = QVBoxLayout(due_box)
+        due_column.setContentsMargins(0, 0, 0, 0)
+        due_column.setSpacing(1)
+        due_column.addWidget(self.due_edit)
+        due_column.addWidget(self.promise_label)
+        due_error = error_label(due_box)
+        due_column.addWidget(due_error)
+        form.addRow(tr("答复期限"), due_box)
+        self.errors.register("reply_due_at", self.due_edit, due_error)
+        self.confidentiality_combo = choice_combo("", letters.CONFIDENTIALITY, tr)
+        self.errors.add_row(form, tr("密级"), "confidentiality", self.confidentiality_combo)
+        self.pages_spin = QSpinBox()
+        self.pages_spin.setRange(0, 9999)
+        self.pages_spin.setValue(1)
+        self.pages_spin.setSuffix(tr(" 页"))
+        self.errors.add_row(form, tr("页数"), "pages", self.pages_spin)
+
+        # -- the sender
+        sender_box = QGroupBox(tr("来函人"))
+        form = self._form()
+        sender_box.setLayout(form)
+        self.sender_edit = QLineEdit()
+        self.sender_edit.setPlaceholderText(tr("姓名，或单位联系人"))
+        self.errors.add_row(form, tr("来函人"), "sender_name", self.sender_edit)
+        from ui.widgets.resident_lookup import ResidentLookup
+
+        self.lookup = ResidentLookup()
+        self.lookup.picked.connect(self._resident_picked)
+        self.lookup.cleared.connect(self._resident_cleared)
+        self.resident_chip = QLabel(tr("来函人是本小区住户时可关联，便于查找往来记录"))
+        self.resident_chip.setObjectName("hint")
+        self.resident_chip.setWordWrap(True)
+        resident_box = QWidget()
+        resident_column = QVBoxLayout(resident_box)
+        resident_column.setContentsMargins(0, 0, 0, 0)
+        resident_column.setSpacing(1)
+        resident_column.addWidget(self.lookup)
+        resident_column.addWidget(self.resident_chip)
+        resident_error = error_label(resident_box)
+        resident_column.addWidget(resident_error)
+        form.addRow(tr("关联住户"), resident_box)
+        self.errors.register("resident", self.lookup, resident_error)
+        self.organisation_edit = QLineEdit()
+        self.organisation_edit.setPlaceholderText(tr("来函单位（个人来函可不填）"))
+        self.errors.add_row(form, tr("单位"), "organisation", self.organisation_edit)
+        self.contact_edit = QLineEdit()
+        self.contact_edit.setPlaceholderText(tr("电话、地址或电子邮箱"))
+        self.errors.add_row(form, tr("联系方式"), "contact", self.contact_edit)
+        self.sender_ref_edit = QLineEdit()
+        self.sender_ref_edit.setPlaceholderText(tr("对方的发文编号，如：业委会〔2026〕12号"))
+        self.errors.add_row(form, tr("来函文号"), "sender_ref", self.sender_ref_edit)
+
+        # -- what it is about
+        content_box = QGroupBox(tr("来函内容"))
+        form = self._form()
+        content_box.setLayout(form)
+        self.subject_edit = QLineEdit()
+        self.errors.add_row(form, tr("标题"), "subject", self.subject_edit)
+        self.summary_edit = QPlainTextEdit()
+        self.summary_edit.setTabChangesFocus(True)
+        self.summary_edit.setPlaceholderText(tr("来函的主要内容和诉求"))
+        line = self.summary_edit.fontMetrics().lineSpacing()
+        self.summary_edit.setMinimumHeight(line * 4 + 14)
+        self.errors.add_row(form, tr("内容摘要"), "summary", self.summary_edit)
+
+        # -- routing (optional)
+        route_box = QGroupBox(tr("分办（可稍后在详情中转办）"))
+        form = self._form()
+        route_box.setLayout(form)
+        self.department_combo = department_combo(tr("暂不分办"))
+        self.errors.add_row(form, tr("承办部门"), "department", self.department_combo)
+        self.handler_edit = QLineEdit()
+        self.errors.add_row(form, tr("承办人"), "handler", self.handler_edit)
+        self.case_hint = QLabel()
+        self.case_hint.setObjectName("promise")
+        self.case_hint.setWordWrap(True)
+        form.addRow(self.case_hint)
+
+        # -- files
+        files_box = QGroupBox(tr("附件（扫描件、照片等）"))
+        files_layout = QVBoxLayout(files_box)
+        self.files = FilePicker(self, tr("选择来函附件"))
+        files_layout.addWidget(self.files)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(8)
+        grid.addWidget(letter_box, 0, 0)
+        grid.addWidget(sender_box, 0, 1)
+        grid.addWidget(content_box, 1, 0, 1, 2)
+        grid.addWidget(route_box, 2, 0)
+        grid.addWidget(files_box, 2, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(1, 1)
+
+        buttons, self.save_button, self.cancel_button = dialog_buttons(tr("保存登记"), tr("取消"))
+        self.save_button.setToolTip(tr("回车或 Ctrl+Enter 保存"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        self.draft_notice = notice_label()
+        layout.addWidget(self.draft_notice)
+        layout.addLayout(grid, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.general_error, 1)
+        bottom.addWidget(buttons)
+        layout.addLayout(bottom)
+
+        self.received_edit.dateTimeChanged.connect(self._update_default_due)
+        self.type_combo.currentIndexChanged.connect(self._type_changed)
+        self.due_edit.dateTimeChanged.connect(self._due_edited)
+
+    # ---- state -----------------------------------------------------------------------------
+    def set_session(self, session: Session) -> None:
+        """Another operator: what was typed is kept as the previous operator's draft."""
+        self.draft.save_now()
+        self.draft.set_session(session)
+        self._session = session
+
+    def client_token(self) -> str:
+        return self._token
+
+    def has_content(self) -> bool:
+        texts = (
+            self.sender_edit.text(),
+            self.organisation_edit.text(),
+            self.contact_edit.text(),
+            self.sender_ref_edit.text(),
+            self.subject_edit.text(),
+            self.summary_edit.toPlainText(),
+            self.handler_edit.text(),
+        )
+        return any(t.strip() for t in texts) or bool(self.files.files()) or self.lookup.resident() is not None
+
+    def _reset_times(self) -> None:
+        now = self._session.clock.local_now()
+        self.received_edit.setDateTime(local_qdatetime(now))
+        self._update_default_due()
+
+    def _type_changed(self, *_args: object) -> None:
+        letter_type = self.type_combo.currentData() or ""
+        if letter_type == letters.COMPLAINT:
+            self.case_hint.setText(
+                self.tr("投诉来函须指定承办部门；保存后自动生成投诉工单，按承诺时限答复来函人。")
+            )
+        else:
+            self.case_hint.clear()
+        self._update_default_due()
+
+    def _update_default_due(self, *_args: object) -> None:
+        letter_type = self.type_combo.currentData() or ""
+        received = to_utc(from_qdatetime(self.received_edit.dateTime()))
+        default = to_local(letters.default_due(letter_type or "其他", received))
+        hours = settings_mod.load().letter_reply_hours.get(letter_type or "其他", 168)
+        span = (
+            self.tr("{0} 小时").format(hours)
+            if hours < 48 or hours % 24
+            else self.tr("{0} 天").format(hours // 24)
+        )
+        if letter_type:
+            self.promise_label.setText(self.tr("“{0}”类来函默认 {1}内答复").format(letter_type, span))
+        else:
+            self.promise_label.setText(self.tr("默认 {0}内答复（选择类别后按类别计算）").format(span))
+        if not self._due_touched:
+            self._setting_due = True
+            self.due_edit.setDateTime(local_qdatetime(default))
+            self._setting_due = False
+
+    def _due_edited(self, *_args: object) -> None:
+        if not self._setting_due:
+            self._due_touched = True
+
+    def _resident_picked(self, resident: Resident) -> None:
+        room = room_label(resident.building, resident.unit, resident.room)
+        self.resident_chip.setObjectName("residentChip")
+        self.resident_chip.setStyleSheet("color: #1b5e20;")
+        self.resident_chip.setText(self.tr("已关联住户：{0}（{1}）").format(resident.name, room))
+        if not self.sender_edit.text().strip():
+            self.sender_edit.setText(resident.name)
+
+    def _resident_cleared(self) -> None:
+        self.resident_chip.setStyleSheet("")
+        self.resident_chip.setText(self.tr("未关联住户"))
+
+    # ---- drag and drop onto the whole form -----------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        accept_file_drag(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        accept_file_drag(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        drop_files(event, self.files)
+
+    # ---- saving -----------------------------------------------------------------------------
+    def build_input(self) -> LetterInput:
+        resident = self.lookup.resident()
+        return LetterInput(
+            received_at=to_utc(from_qdatetime(self.received_edit.dateTime())),
+            channel=self.channel_combo.currentData() or "",
+            letter_type=self.type_combo.currentData() or "",
+            sender_name=self.sender_edit.text(),
+            organisation=self.organisation_edit.text(),
+            contact=self.contact_edit.text(),
+            sender_ref=self.sender_ref_edit.text(),
+            resident_id=resident.id if resident is not None else None,
+            subject=self.subject_edit.text(),
+            summary=self.summary_edit.toPlainText(),
+            pages=self.pages_spin.value(),
+            confidentiality=self.confidentiality_combo.currentData() or "",
+            department_id=self.department_combo.currentData(),
+            handler=self.handler_edit.text(),
+            reply_due_at=to_utc(from_qdatetime(self.due_edit.dateTime())),
+            files=self.files.files(),
+            client_token=self._token,
+        )
+
+    def error_text(self, field: str) -> str:
+        return self.errors.message(field)
+
+    def save(self) -> Letter | None:
+        if self._saving:
+            return None
+        self._saving = True
+        try:
+            letter = self._register()
+        finally:
+            self._saving = False
+        if letter is None:
+            return None
+        self.letter = letter
+        self.draft.discard()
+        msgbox.info(self, self.tr("来函已登记"), self._saved_text(letter))
+        self.saved.emit(letter)
+        self.done(QDialog.DialogCode.Accepted)
+        return letter
+
+    def _register(self) -> Letter | None:
+        self.errors.clear()
+        while True:
+            try:
+                return letters.register_letter(self._session, self.build_input(), self._store)
+            except ValidationError as exc:
+                self.errors.show_error(exc)
+                return None
+            except StorageError as exc:
+                if exc.retryable and msgbox.retry(self, self.tr("未能保存"), exc.message):
+                    continue
+                msgbox.error(self, self.tr("未能保存"), exc.message)
+                return None
+            except ReceptionError as exc:  # a file that is gone or too big
+                self.errors.show_general(exc.message)
+                msgbox.error(self, self.tr("未能保存"), exc.message)
+                return None
+
+    def _saved_text(self, letter: Letter) -> str:
+        text = self.tr("编号 {0}，收文编号 {1}。").format(letter.serial, letter.receipt_no)
+        if letter.department is not None:
+            text += self.tr("\n已转{0}办理").format(letter.department.name)
+            if letter.handler:
+                text += self.tr("（{0}）").format(letter.handler)
+            text += self.tr("，答复期限 {0}。").format(
+                to_local(letter.reply_due_at).strftime("%Y-%m-%d %H:%M")
+            )
+        else:
+            text += self.tr("\n待分办：请在列表中打开这份来函，转办到承办部门。")
+        if letter.letter_type == letters.COMPLAINT:
+            serials = "、".join(case.serial for case in cases.for_source("letter", letter.id))
+            text += self.tr("\n投诉来函已自动生成投诉工单 {0}，请跟进答复。").format(serials)
+        return text
+
+    def reject(self) -> None:
+        if self.has_content() and not msgbox.ask(
+            self, self.tr("放弃登记"), self.tr("这份来函还没有保存，确定要放弃吗？")
+        ):
+            return
+        self.draft.discard()
+        super().reject()
+
+    # ---- drafts ------------------------------------------------------------------------------
+    def draft_state(self) -> dict[str, Any]:
+        """What was typed and the chosen files' paths, as plain values."""
+        resident = self.lookup.resident()
+        return {
+            "token": self._token,
+            "received_at": qdatetime_text(self.received_edit.dateTime()),
+            "channel": self.channel_combo.currentData() or "",
+            "letter_type": self.type_combo.currentData() or "",
+            "reply_due_at": qdatetime_text(self.due_edit.dateTime()),
+            "reply_due_touched": self._due_touched,
+            "confidentiality": self.confidentiality_combo.currentData() or "",
+            "pages": self.pages_spin.value(),
+            "sender_name": self.sender_edit.text(),
+            "resident_id": resident.id if resident is not None else None,
+            "resident_text": self.lookup.text(),
+            "organisation": self.organisation_edit.text(),
+            "contact": self.contact_edit.text(),
+            "sender_ref": self.sender_ref_edit.text(),
+            "subject": self.subject_edit.text(),
+            "summary": self.summary_edit.toPlainText(),
+            "department_id": self.department_combo.currentData(),
+            "handler": self.handler_edit.text(),
+            "files": [str(path) for path in self.files.files()],
+        }
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        """Fill the form from :meth:`draft_state`'s values. Files that are gone are left out
+        (see :attr:`missing_files`); so is a resident no longer on file."""
+        set_combo_data(self.channel_combo, text_of(state, "channel"))
+        set_combo_data(self.type_combo, text_of(state, "letter_type"))
+        set_qdatetime(self.received_edit, state.get("received_at"))
+        if state.get("reply_due_touched"):
+            set_qdatetime(self.due_edit, state.get("reply_due_at"))
+            self._due_touched = True
+        if state.get("confidentiality"):
+            set_combo_data(self.confidentiality_combo, state.get("confidentiality"))
+        pages = state.get("pages")
+        if isinstance(pages, int):
+            self.pages_spin.setValue(pages)
+        self.sender_edit.setText(text_of(state, "sender_name"))
+        resident = resident_or_none(state.get("resident_id"))
+        if resident is not None:
+            self.lookup.set_resident(resident)
+            self._resident_picked(resident)
+        else:
+            self.lookup.setText(text_of(state, "resident_text") if state.get("resident_id") is None else "")
+        self.organisation_edit.setText(text_of(state, "organisation"))
+        self.contact_edit.setText(text_of(state, "contact"))
+        self.sender_ref_edit.setText(text_of(state, "sender_ref"))
+        self.subject_edit.setText(text_of(state, "subject"))
+        self.summary_edit.setPlainText(text_of(state, "summary"))
+        set_combo_data(self.department_combo, state.get("department_id"))
+        self.handler_edit.setText(text_of(state, "handler"))
+        files = state.get("files")
+        paths = [Path(p) for p in files if isinstance(p, str)] if isinstance(files, list) else []
+        self.missing_files = [p for p in paths if not p.is_file()]
+        self.files.add_files([p for p in paths if p.is_file()])
+        token = state.get("token")
+        if isinstance(token, str) and token:
+            self._token = token
+
+    def restore_saved_draft(self) -> bool:
+        """The operator's draft, if the form is empty and there is one; says so."""
+        if self.has_content() or not self.draft.restore():
+            return False
+        text = restored_text()
+        if self.missing_files:
+            names = "、".join(p.name for p in self.missing_files)
+            text += self.tr("（以下附件已找不到，请重新添加：{0}）").format(names)
+        self.draft_notice.setText(text)
+        self.draft_notice.show()
+        return True

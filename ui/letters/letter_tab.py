@@ -1,0 +1,407 @@
+"""The letters tab (来函登记): 登记来函 (F4) opens the register form; the register below lists
+the letters with filters (status, department, channel, period, only overdue, search), opens one
+for its actions, and exports the filtered list to Excel."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.errors import ReceptionError
+from reception.services import departments, letters
+from reception.services.letters import LetterFilter
+from reception.services.session import Role, Session
+from reception.store.attachments import AttachmentStore
+from ui.letters import letter_list_model as cols
+from ui.letters.letter_detail_dialog import LetterDetailDialog
+from ui.letters.letter_form import LetterForm
+from ui.letters.letter_list_model import LetterListModel
+from ui.widgets import msgbox
+from ui.widgets.drafts_support import has_draft
+from ui.widgets.list_position import kept_place
+
+TODAY, LAST_7_DAYS, THIS_MONTH, ALL, CUSTOM = "today", "7days", "month", "all", "custom"
+SEARCH_DELAY_MS = 300
+XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+
+_STYLE = """
+QPushButton#newLetter { background: #1565c0; color: white; border-radius: 5px; padding: 7px 18px; }
+QPushButton#newLetter:hover { background: #1976d2; }
+QLabel#count { color: #5f6b7a; }
+QLabel#overdue { color: #c62828; font-weight: bold; }
+"""
+
+
+def store_beside_database() -> AttachmentStore:
+    """``attachments/`` of the open database's data folder, for a window that was not told it."""
+    from reception.store.startup import current_data_dir
+
+    return AttachmentStore(current_data_dir().attachments)
+
+
+class LetterTab(QWidget):
+    """The main window hosts this tab; ``changed`` is emitted after anything was saved."""
+
+    changed = Signal()
+
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, store: AttachmentStore | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._store = store or store_beside_database()
+        self.form: LetterForm | None = None
+        self.detail_dialog: LetterDetailDialog | None = None
+        self.setStyleSheet(_STYLE)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addLayout(self._build_head())
+        layout.addLayout(self._build_filters())
+        layout.addWidget(self._build_view(), 1)
+
+        # F4 registers a letter. The main window binds F4 too (a window-wide action); two enabled
+        # bindings of one key are ambiguous and Qt would run neither, so this one is only active
+        # when the window around the tab has none (see showEvent).
+        self.f4_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F4), self)
+        self.f4_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.f4_shortcut.activated.connect(self.new_letter)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self._connect_filters()
+        self._set_dates(self._today(), self._today())
+        self.apply_filter()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.f4_shortcut.setEnabled(not self._window_binds_f4())
+        super().showEvent(event)
+
+    def _window_binds_f4(self) -> bool:
+        window = self.window()
+        if window is self:
+            return False
+        f4 = QKeySequence(Qt.Key.Key_F4)
+        actions = window.actions() + window.findChildren(QAction)
+        return any(f4 in action.shortcuts() and action.isEnabled() for action in actions)
+
+    # ---- building ------------------------------------------------------------------------------
+    def _build_head(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        title = QLabel(self.tr("来函登记簿"))
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        title.setFont(font)
+        row.addWidget(title)
+        row.addSpacing(12)
+        self.overdue_label = QLabel()
+        self.overdue_label.setObjectName("overdue")
+        row.addWidget(self.overdue_label)
+        row.addStretch(1)
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        self.export_button.clicked.connect(self.export_excel)
+        self._apply_role()
+        self.new_button = QPushButton(self.tr("登记来函 (F4)"))
+        self.new_button.setObjectName("newLetter")
+        bold = QFont(self.font())
+        bold.setBold(True)
+        self.new_button.setFont(bold)
+        self.new_button.clicked.connect(self.new_letter)
+        row.addWidget(self.export_button)
+        row.addWidget(self.new_button)
+        return row
+
+    def _build_filters(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        self.range_combo = QComboBox()
+        for key, label in (
+            (ALL, "全部日期"),
+            (TODAY, "今天"),
+            (LAST_7_DAYS, "近7天"),
+            (THIS_MONTH, "本月"),
+            (CUSTOM, "自定义"),
+        ):
+            self.range_combo.addItem(self.tr(label), key)
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
+        for edit in (self.date_from, self.date_to):
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setCalendarPopup(True)
+            edit.setEnabled(False)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem(self.tr("全部状态"), "")
+        for status in letters.STATUSES:
+            self.status_filter.addItem(self.tr(status), status)
+        self.department_filter = QComboBox()
+        self._fill_departments()
+        self.channel_filter = QComboBox()
+        self.channel_filter.addItem(self.tr("全部方式"), "")
+        for channel in letters.CHANNELS:
+            self.channel_filter.addItem(self.tr(channel), channel)
+        self.overdue_check = QCheckBox(self.tr("仅看逾期"))
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("搜索：来函人、单位、标题、摘要、编号"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("count")
+
+        bar.addWidget(self.range_combo)
+        bar.addWidget(self.date_from)
+        bar.addWidget(QLabel(self.tr("至")))
+        bar.addWidget(self.date_to)
+        bar.addWidget(self.status_filter)
+        bar.addWidget(self.department_filter)
+        bar.addWidget(self.channel_filter)
+        bar.addWidget(self.overdue_check)
+        bar.addWidget(self.search_edit, 1)
+        bar.addWidget(self.count_label)
+        return bar
+
+    def _build_view(self) -> QTableView:
+        self.model = LetterListModel(self._now, self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        widths = {
+            cols.SERIAL: 130,
+            cols.RECEIPT_NO: 90,
+            cols.RECEIVED: 130,
+            cols.SENDER: 190,
+            cols.TYPE: 70,
+            cols.DEPARTMENT: 90,
+            cols.DUE: 130,
+            cols.STATUS: 110,
+        }
+        for col, width in widths.items():
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(cols.SUBJECT, QHeaderView.ResizeMode.Stretch)
+        self.view.activated.connect(self._open_index)
+        return self.view
+
+    def _connect_filters(self) -> None:
+        self.search_edit.textEdited.connect(self._search_edited)
+        self.search_edit.returnPressed.connect(self.apply_filter)
+        self.range_combo.currentIndexChanged.connect(self._range_changed)
+        for combo in (self.status_filter, self.department_filter, self.channel_filter):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.overdue_check.toggled.connect(self.apply_filter)
+        self.date_from.dateChanged.connect(self.apply_filter)
+        self.date_to.dateChanged.connect(self.apply_filter)
+
+    def _search_edited(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _fill_departments(self) -> None:
+        current = self.department_filter.currentData()
+        self.department_filter.blockSignals(True)
+        self.department_filter.clear()
+        self.department_filter.addItem(self.tr("全部部门"), None)
+        for dept in departments.list_departments(include_inactive=True):
+            self.department_filter.addItem(dept.name, dept.id)
+        index = self.department_filter.findData(current) if current is not None else 0
+        self.department_filter.setCurrentIndex(max(index, 0))
+        self.department_filter.blockSignals(False)
+
+    # ---- filtering -------------------------------------------------------------------------------
+    def _now(self) -> datetime:
+        return self._session.clock.now()
+
+    def _today(self) -> date:
+        return self._session.clock.today()
+
+    def _set_dates(self, start: date, end: date) -> None:
+        for edit, day in ((self.date_from, start), (self.date_to, end)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.blockSignals(False)
+
+    def _range_changed(self) -> None:
+        key = self.range_combo.currentData()
+        today = self._today()
+        if key == TODAY:
+            self._set_dates(today, today)
+        elif key == LAST_7_DAYS:
+            self._set_dates(today - timedelta(days=6), today)
+        elif key == THIS_MONTH:
+            self._set_dates(today.replace(day=1), today)
+        custom = key == CUSTOM
+        self.date_from.setEnabled(custom)
+        self.date_to.setEnabled(custom)
+        self.apply_filter()
+
+    def current_filter(self) -> LetterFilter:
+        f = LetterFilter(
+            status=self.status_filter.currentData() or "",
+            department_id=self.department_filter.currentData(),
+            channel=self.channel_filter.currentData() or "",
+            overdue_at=self._now() if self.overdue_check.isChecked() else None,
+            search=self.search_edit.text(),
+        )
+        if self.range_combo.currentData() != ALL:
+            f.date_from = self.date_from.date().toPython()
+            f.date_to = self.date_to.date().toPython()
+        return f
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        try:
+            self.model.set_filter(self.current_filter())
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("无法读取来函"), exc.message)
+        self._update_counts()
+
+    def refresh(self) -> None:
+        """Reload the list (after a save here or elsewhere, or when time has moved on)."""
+        key = self.range_combo.currentData()
+        if key in (TODAY, LAST_7_DAYS, THIS_MONTH):
+            self._range_changed()  # the day may have turned since the tab was built
+        else:
+            self.apply_filter()
+
+    def reload_lists(self) -> None:
+        """Something was saved (here or at another desk): re-read the register with the filter
+        in force, keeping the selected letter and the scroll position (a search being typed
+        and the register form are left alone)."""
+        with kept_place(self.view):
+            self.model.refresh()
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        self.count_label.setText(self.tr("共 {0} 份").format(self.model.total()))
+        overdue = letters.count_overdue(self._now())
+        self.overdue_label.setText(self.tr("逾期未答复 {0} 份").format(overdue) if overdue else "")
+
+    # ---- opening -------------------------------------------------------------------------------
+    def _open_index(self, index) -> None:  # type: ignore[no-untyped-def]
+        letter = self.model.data(index, cols.ROW_ROLE)
+        if letter is not None:
+            self.open_letter(letter.id)
+
+    def open_letter(self, letter_id: int) -> LetterDetailDialog | None:
+        """Show one letter (non-blocking, window-modal)."""
+        try:
+            dialog = LetterDetailDialog(self._session, letter_id, self._store, self)
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("无法打开"), exc.message)
+            return None
+        dialog.changed.connect(self._letter_changed)
+        dialog.finished.connect(dialog.deleteLater)
+        self.detail_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def new_letter(self) -> LetterForm:
+        """Open the register form (or bring the one already open to the front)."""
+        if self.form is not None and self.form.isVisible():
+            self.form.raise_()
+            self.form.activateWindow()
+            return self.form
+        form = LetterForm(self._session, self._store, self)
+        form.saved.connect(self._letter_saved)
+        form.finished.connect(self._form_closed)
+        self.form = form
+        form.restore_saved_draft()
+        form.open()
+        return form
+
+    def _form_closed(self) -> None:
+        form, self.form = self.form, None
+        if form is not None:
+            form.deleteLater()
+
+    def _letter_saved(self, _letter: object) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def _letter_changed(self, _letter: object) -> None:
+        self.model.refresh()
+        self._update_counts()
+        self.changed.emit()
+
+    # ---- export ---------------------------------------------------------------------------------
+    def export_excel(self) -> Path | None:
+        suggested = self.tr("来函登记-{0}.xlsx").format(self._today().strftime("%Y%m%d"))
+        chosen = msgbox.save_file(self, self.tr("导出来函登记"), suggested, self.tr(XLSX_FILTER))
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        try:
+            count = letters.export_xlsx(self._session, self.current_filter(), path)
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("导出失败"), exc.message)
+            return None
+        except OSError as exc:
+            msgbox.error(
+                self, self.tr("导出失败"), self.tr("文件未能保存：{0}").format(exc.strerror or str(exc))
+            )
+            return None
+        msgbox.info(self, self.tr("导出完成"), self.tr("已导出 {0} 份来函到：\n{1}").format(count, path))
+        return path
+
+    # ---- what the main window uses -------------------------------------------------------------
+    def set_session(self, session: Session) -> None:
+        """Another operator logged in: close the form and reload."""
+        self._session = session
+        if self.form is not None:
+            # the previous operator's letter is kept as their draft, never shown to the next one
+            self.form.draft.save_now()
+            self.form.done(QDialog.DialogCode.Rejected)
+        self._fill_departments()
+        self._apply_role()
+        self.refresh()
+
+    def _apply_role(self) -> None:
+        """Exports are for supervisors (the service refuses anyone else and logs the attempt)."""
+        allowed = self._session.has(Role.SUPERVISOR)
+        self.export_button.setEnabled(allowed)
+        self.export_button.setToolTip("" if allowed else self.tr("导出需要主管权限"))
+
+    def set_store(self, store: AttachmentStore) -> None:
+        self._store = store
+
+    def has_unsaved(self) -> bool:
+        return self.form is not None and self.form.has_content()
+
+    def save_drafts(self) -> bool:
+        """Keep the letter being registered as the operator's draft."""
+        return self.form.draft.save_now() if self.form is not None else True
+
+    def restore_drafts(self) -> bool:
+        """Reopen the register form with the operator's draft, if there is one."""
+        if self.form is not None or not has_draft(self._session, "letter"):
+            return False
+        self.new_letter()
+        return True

@@ -1,0 +1,345 @@
+"""预约来访: today's expected visitors, booking one, cancelling, marking no-shows, and 到访登记
+(which fills the guest form with the appointment so no host consent is needed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.clock import format_local, to_utc
+from reception.errors import ReceptionError, ValidationError
+from reception.rules import phones
+from reception.services import residents, visits
+from reception.services.session import Session
+from reception.store.models import Appointment, Resident
+from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
+from ui.visits.visit_widgets import (
+    ErrorSlots,
+    compact_table,
+    datetime_edit,
+    form_layout,
+    set_edit_utc,
+    utc_from_edit,
+)
+from ui.widgets import msgbox
+from ui.widgets.forms import dialog_buttons, error_label
+from ui.widgets.resident_lookup import ResidentLookup
+
+FIELD_ORDER = ["visitor_name", "visitor_phone", "party_size", "expected_at", "host", "purpose", "booked_by"]
+
+
+@dataclass
+class AppointmentPrefill:
+    """What a refused walk-in leaves for booking a later visit."""
+
+    visitor_name: str = ""
+    visitor_phone: str = ""
+    party_size: int = 1
+    host: Resident | None = None
+    staff_host: str = ""
+    purpose: str = ""
+
+
+def host_text(resident: Resident | None, staff_host: str) -> str:
+    if resident is not None:
+        return f"{residents.room_label(resident.building, resident.unit, resident.room)} {resident.name}"
+    return staff_host
+
+
+class AppointmentDialog(QDialog):
+    """新建预约. ``booked(Appointment)`` once saved; the dialog then accepts."""
+
+    booked = Signal(object)
+
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, prefill: AppointmentPrefill | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.appointment: Appointment | None = None
+        self.errors = ErrorSlots()
+        self.setWindowTitle(self.tr("新建预约来访"))
+        self.setMinimumWidth(520)
+        form = form_layout()
+
+        self.name_edit = QLineEdit()
+        form.addRow(self.tr("访客姓名"), self.errors.wrap("visitor_name", self.name_edit))
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setPlaceholderText(self.tr("到访时凭电话匹配预约，建议填写"))
+        form.addRow(self.tr("访客电话"), self.errors.wrap("visitor_phone", self.phone_edit))
+        self.party_spin = QSpinBox()
+        self.party_spin.setRange(1, 50)
+        self.party_spin.setSuffix(self.tr(" 人"))
+        form.addRow(self.tr("人数"), self.errors.wrap("party_size", self.party_spin))
+        self.expected_edit = datetime_edit()
+        form.addRow(self.tr("预计到访"), self.errors.wrap("expected_at", self.expected_edit))
+        self.host_lookup = ResidentLookup()
+        self.staff_edit = QLineEdit()
+        self.staff_edit.setPlaceholderText(self.tr("或受访的工作人员/部门"))
+        host_box = QWidget()
+        host_col = QVBoxLayout(host_box)
+        host_col.setContentsMargins(0, 0, 0, 0)
+        host_col.setSpacing(4)
+        host_col.addWidget(self.host_lookup)
+        host_col.addWidget(self.staff_edit)
+        form.addRow(self.tr("受访方"), self.errors.wrap("host", host_box, focus=self.host_lookup))
+        self.purpose_combo = QComboBox()
+        self.purpose_combo.setEditable(True)
+        self.purpose_combo.addItems([self.tr(p) for p in visits.GUEST_PURPOSES])
+        self.purpose_combo.setCurrentIndex(-1)
+        form.addRow(self.tr("来访事由"), self.errors.wrap("purpose", self.purpose_combo))
+        self.booked_by_edit = QLineEdit()
+        self.booked_by_edit.setPlaceholderText(self.tr("谁通知的预约，如 业主电话预约"))
+        form.addRow(self.tr("预约人"), self.errors.wrap("booked_by", self.booked_by_edit))
+
+        self.general = error_label()
+        buttons, self.ok_button, _cancel = dialog_buttons(self.tr("保存预约"), self.tr("取消"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+
+        local = session.clock.local_now().replace(second=0, microsecond=0)
+        start = local + timedelta(minutes=60 - local.minute if local.minute else 60)
+        set_edit_utc(self.expected_edit, to_utc(start))
+        if prefill is not None:
+            self.name_edit.setText(prefill.visitor_name)
+            self.phone_edit.setText(prefill.visitor_phone)
+            self.party_spin.setValue(max(prefill.party_size, 1))
+            if prefill.host is not None:
+                self.host_lookup.set_resident(prefill.host)
+            self.staff_edit.setText(prefill.staff_host)
+            self.purpose_combo.setCurrentText(prefill.purpose)
+            # A refused walk-in books for another day: tomorrow, same hour.
+            set_edit_utc(self.expected_edit, to_utc(start + timedelta(days=1)))
+        self.name_edit.setFocus()
+
+    def build_input(self) -> visits.AppointmentInput:
+        resident = self.host_lookup.resident()
+        return visits.AppointmentInput(
+            visitor_name=self.name_edit.text(),
+            visitor_phone=self.phone_edit.text(),
+            party_size=self.party_spin.value(),
+            expected_at=utc_from_edit(self.expected_edit),
+            host_resident_id=resident.id if resident is not None else None,
+            staff_host=self.staff_edit.text() if resident is None else "",
+            purpose=self.purpose_combo.currentText(),
+            booked_by=self.booked_by_edit.text(),
+        )
+
+    def save(self) -> Appointment | None:
+        self.general.hide()
+        try:
+            appointment = visits.book_appointment(self._session, self.build_input())
+        except ValidationError as exc:
+            leftovers = self.errors.show(exc.fields, FIELD_ORDER)
+            if leftovers:
+                self.general.setText("；".join(leftovers))
+                self.general.show()
+            return None
+        except ReceptionError as exc:
+            self.general.setText(exc.message)
+            self.general.show()
+            return None
+        self.appointment = appointment
+        self.booked.emit(appointment)
+        self.accept()
+        return appointment
+
+
+class AppointmentsModel(RowsTableModel):
+    headers = ("预计时间", "访客", "人数", "受访方", "事由", "状态")
+    context = "AppointmentsModel"
+
+    def display(self, row: Appointment, column: int) -> str:
+        if column == 0:
+            return format_local(row.expected_at, "%H:%M")
+        if column == 1:
+            return row.visitor_name
+        if column == 2:
+            return str(row.party_size)
+        if column == 3:
+            return host_text(row.resident, row.staff_host)
+        if column == 4:
+            return row.purpose
+        if column == 5:
+            return row.status
+        return ""
+
+    def tooltip(self, row: Appointment) -> str | None:
+        parts = [row.visitor_name, phones.mask(row.visitor_phone), row.booked_by]
+        return "  ".join(p for p in parts if p) or None
+
+    def foreground(self, row: Appointment) -> QBrush | None:
+        if row.status == visits.ARRIVED:
+            return QBrush(QColor("#1b5e20"))
+        if row.status in (visits.NO_SHOW, visits.CANCELLED):
+            return QBrush(QColor("#8a939c"))
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if role == Qt.ItemDataRole.FontRole and index.isValid():
+            row = self.row_at(index.row())
+            if row is not None and row.status == visits.EXPECTED:
+                font = QFont()
+                font.setBold(True)
+                return font
+        return super().data(index, role)
+
+
+class AppointmentsPanel(QWidget):
+    """Today's appointments. ``arrival_requested(Appointment)`` for 到访登记; ``changed`` after a
+    booking, a cancellation or no-shows were marked."""
+
+    arrival_requested = Signal(object)
+    changed = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.dialog: AppointmentDialog | None = None
+        self.model = AppointmentsModel(self)
+        self.view = compact_table()
+        self.view.setModel(self.model)
+        header = self.view.horizontalHeader()
+        for col, width in ((0, 64), (1, 70), (2, 40), (3, 150), (5, 60)):
+            header.resizeSection(col, width)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.view.activated.connect(lambda _index: self.arrive_selected())
+        self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
+
+        self.arrive_button = QPushButton(self.tr("到访登记"))
+        self.arrive_button.setToolTip(self.tr("把所选预约填入访客登记，无需再征询受访方"))
+        self.arrive_button.clicked.connect(self.arrive_selected)
+        self.book_button = QPushButton(self.tr("新建预约…"))
+        self.book_button.clicked.connect(lambda: self.book())
+        self.cancel_button = QPushButton(self.tr("取消预约"))
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.no_show_button = QPushButton(self.tr("标记今日未到"))
+        self.no_show_button.setToolTip(self.tr("今天仍未到访的预约记为“未到”（一般在下班前操作）"))
+        self.no_show_button.clicked.connect(self.mark_no_shows)
+        self.summary = QLabel()
+        self.summary.setStyleSheet("color: #5f6b7a;")
+
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        bar.addWidget(self.arrive_button)
+        bar.addWidget(self.book_button)
+        bar.addStretch(1)
+        bar.addWidget(self.cancel_button)
+        bar.addWidget(self.no_show_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bar)
+        self.refresh()
+
+    def set_session(self, session: Session) -> None:
+        self._session = session
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = self.selected()
+        self.model.set_rows(visits.appointments_for_day(self._session.clock.today()))
+        if current is not None:
+            for row in range(self.model.rowCount()):
+                if self.model.row_at(row).id == current.id:
+                    self.view.selectRow(row)
+        waiting = self.expected_count()
+        self.summary.setText(
+            self.tr("今日预约 {0} 个，待到访 {1} 个").format(self.model.rowCount(), waiting)
+            if self.model.rowCount()
+            else self.tr("今日暂无预约")
+        )
+        self._update_buttons()
+
+    def expected_count(self) -> int:
+        return sum(1 for r in range(self.model.rowCount()) if self.model.row_at(r).status == visits.EXPECTED)
+
+    def selected(self) -> Appointment | None:
+        return self.model.data(self.view.currentIndex(), ROW_ROLE)
+
+    def select_row(self, row: int) -> None:
+        self.view.selectRow(row)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        appt = self.selected()
+        open_ = appt is not None and appt.status == visits.EXPECTED
+        self.arrive_button.setEnabled(open_)
+        self.cancel_button.setEnabled(open_)
+        self.no_show_button.setEnabled(self.expected_count() > 0)
+
+    def arrive_selected(self) -> None:
+        appt = self.selected()
+        if appt is not None and appt.status == visits.EXPECTED:
+            self.arrival_requested.emit(appt)
+
+    def book(self, prefill: AppointmentPrefill | None = None) -> AppointmentDialog:
+        """Open 新建预约 (window-modal, not blocking)."""
+        dialog = AppointmentDialog(self._session, self, prefill)
+        dialog.booked.connect(self._booked)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _booked(self, _appointment: object) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def cancel_selected(self) -> None:
+        appt = self.selected()
+        if appt is None or appt.status != visits.EXPECTED:
+            return
+        if not msgbox.ask(
+            self,
+            self.tr("取消预约"),
+            self.tr("确定取消 {0} 预计 {1} 的来访预约吗？").format(
+                appt.visitor_name, format_local(appt.expected_at, "%H:%M")
+            ),
+        ):
+            return
+        try:
+            visits.cancel_appointment(self._session, appt.id)
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("未能取消"), exc.message)
+        self.refresh()
+        self.changed.emit()
+
+    def mark_no_shows(self) -> int:
+        waiting = self.expected_count()
+        if not waiting or not msgbox.ask(
+            self,
+            self.tr("标记今日未到"),
+            self.tr("今天还有 {0} 个预约未到访，确定全部记为“未到”吗？").format(waiting),
+        ):
+            return 0
+        try:
+            count = visits.mark_no_shows(self._session, self._session.clock.today())
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("未能标记"), exc.message)
+            return 0
+        self.refresh()
+        self.changed.emit()
+        return count

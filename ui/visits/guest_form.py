@@ -1,0 +1,794 @@
+"""访客登记 (seed: 来访审核 — 登记、核实身份、通知受访住户、陪同; 预约来访 / 不速之客).
+
+While the receptionist types the name, phone and ID number the form asks the core whether the
+visitor has an appointment today (shown prominently and used: no consent needed) or is on the
+watch list (a red warning; saving then needs a supervisor's decision). A walk-in needs the
+host's answer: 同意 / 拒绝 / 未接通. An admitted visitor's badge prints right after the save;
+a visitor not admitted gets no badge, and the form shows what to say and offers to book."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.clock import format_local
+from reception.errors import ReceptionError, StorageError, ValidationError
+from reception.rules import identity, phones
+from reception.services import privacy, residents, visits
+from reception.services.session import Session
+from reception.store.models import Appointment, Resident, Visit, WatchEntry
+from ui.visits import watchlist_dialog
+from ui.visits.appointments_panel import AppointmentPrefill, host_text
+from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
+from ui.widgets import msgbox, printing
+from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
+from ui.widgets.forms import error_label
+from ui.widgets.resident_lookup import ResidentLookup
+
+CHECK_DELAY_MS = 250
+FIELD_ORDER = [
+    "visitor_name",
+    "visitor_phone",
+    "party_size",
+    "plate",
+    "id_number",
+    "id_verified",
+    "host",
+    "purpose",
+    "escort",
+    "appointment",
+    "consent",
+    "watch",
+]
+
+_STYLE = """
+QPushButton#saveGuest { background: #2e7d32; color: white; border-radius: 4px; padding: 6px 18px; }
+QPushButton#saveGuest:disabled { background: #a5c8a7; }
+QLabel#caption { color: #5f6b7a; }
+"""
+
+
+class GuestForm(QFrame):
+    """``saved(Visit)`` after each save; ``book_requested(AppointmentPrefill)`` for 预约来访."""
+
+    saved = Signal(object)
+    book_requested = Signal(object)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._token = uuid4().hex
+        self._saving = False
+        self._loading = False
+        self._appointment: Appointment | None = None
+        self._appointment_explicit = False  # chosen with 到访登记 (kept even if the name changes)
+        self._dismissed: set[int] = set()  # appointments the receptionist said are not this visitor
+        self._watch: list[WatchEntry] = []
+        self._last_visit: Visit | None = None
+        self._last_prefill: AppointmentPrefill | None = None
+        self.errors = ErrorSlots()
+        self.setStyleSheet(_STYLE)
+        self._check_timer = QTimer(self)
+        self._check_timer.setSingleShot(True)
+        self._check_timer.setInterval(CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self.check_now)
+        self._build()
+        self.reset()
+        self.draft = DraftKeeper(self, "guest", session)
+        self.draft.watch_inputs()
+
+    # ---- building ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.setSpacing(6)
+        self.watch_banner = Banner()
+        self.appointment_banner = Banner()
+        big = QFont(self.font())
+        big.setPointSizeF(big.pointSizeF() * 1.15)
+        self.appointment_banner.setFont(big)
+        self.watch_banner.setFont(big)
+        self.not_this_button = QPushButton(self.tr("不是此预约"))
+        self.not_this_button.setAutoDefault(False)
+        self.not_this_button.clicked.connect(self.dismiss_appointment)
+        appt_row = QHBoxLayout()
+        appt_row.setSpacing(6)
+        appt_row.addWidget(self.appointment_banner, 1)
+        appt_row.addWidget(self.not_this_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        outer.addWidget(self.watch_banner)
+        outer.addLayout(appt_row)
+
+        columns = QHBoxLayout()
+        columns.setSpacing(10)
+        columns.addWidget(self._build_visitor_box(), 1)
+        columns.addWidget(self._build_host_box(), 1)
+        outer.addLayout(columns, 1)
+        outer.addWidget(self._build_result_box())
+        outer.addLayout(self._build_buttons())
+
+    def _build_visitor_box(self) -> QGroupBox:
+        group = QGroupBox(self.tr("访客"))
+        form = form_layout()
+        group.setLayout(form)
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText(self.tr("访客姓名"))
+        self.party_spin = QSpinBox()
+        self.party_spin.setRange(1, 50)
+        self.party_spin.setSuffix(self.tr(" 人"))
+        party_caption = QLabel(self.tr("人数"))
+        form.addRow(
+            self.tr("姓名"),
+            self.errors.wrap("visitor_name", self.name_edit, party_caption, self.party_spin),
+        )
+        self.errors.entries["party_size"] = (self.party_spin, self.errors.entries["visitor_name"][1])
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setPlaceholderText(self.tr("可不填；有预约时凭电话匹配"))
+        form.addRow(self.tr("电话"), self.errors.wrap("visitor_phone", self.phone_edit))
+        self.plate_edit = QLineEdit()
+        self.plate_edit.setPlaceholderText(self.tr("驾车来访时填写，如 沪A12345"))
+        form.addRow(self.tr("车牌"), self.errors.wrap("plate", self.plate_edit))
+        self.id_type_combo = QComboBox()
+        for id_type in identity.ID_TYPES:
+            self.id_type_combo.addItem(self.tr(id_type), id_type)
+        self.id_number_edit = QLineEdit()
+        self.id_number_edit.setPlaceholderText(self.tr("证件号码"))
+        id_row = QWidget()
+        id_line = QVBoxLayout(id_row)
+        id_line.setContentsMargins(0, 0, 0, 0)
+        id_line.setSpacing(4)
+        id_line.addWidget(self.id_type_combo)
+        id_line.addWidget(self.id_number_edit)
+        form.addRow(self.tr("证件"), self.errors.wrap("id_number", id_row, focus=self.id_number_edit))
+        self.id_verified_check = QCheckBox(self.tr("证件已核验（人证一致）"))
+        form.addRow("", self.errors.wrap("id_verified", self.id_verified_check))
+        self.purpose_combo = QComboBox()
+        self.purpose_combo.setEditable(True)
+        self.purpose_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.purpose_combo.addItems([self.tr(p) for p in visits.GUEST_PURPOSES])
+        self.purpose_combo.lineEdit().setPlaceholderText(self.tr("选择或填写来访事由"))
+        form.addRow(self.tr("事由"), self.errors.wrap("purpose", self.purpose_combo))
+        self.escort_edit = QLineEdit()
+        self.escort_edit.setPlaceholderText(self.tr("受访方要求时，安排陪同的人员"))
+        form.addRow(self.tr("陪同人员"), self.errors.wrap("escort", self.escort_edit))
+
+        for edit in (self.name_edit, self.phone_edit, self.id_number_edit):
+            edit.textEdited.connect(self._identity_edited)
+        self.id_type_combo.currentIndexChanged.connect(self._identity_edited)
+        for field, edit in (("plate", self.plate_edit), ("escort", self.escort_edit)):
+            edit.textEdited.connect(lambda _t, f=field: self.errors.clear_field(f))
+        self.id_verified_check.toggled.connect(lambda _c: self.errors.clear_field("id_verified"))
+        self.purpose_combo.currentTextChanged.connect(lambda _t: self.errors.clear_field("purpose"))
+        return group
+
+    def _build_host_box(self) -> QGroupBox:
+        group = QGroupBox(self.tr("受访方"))
+        column = QVBoxLayout(group)
+        column.setSpacing(6)
+        form = form_layout()
+        column.addLayout(form)
+        self.host_lookup = ResidentLookup()
+        self.host_lookup.setPlaceholderText(self.tr("受访住户：房号、姓名、电话尾号"))
+        self.host_lookup.picked.connect(self._host_picked)
+        self.host_lookup.cleared.connect(self._host_cleared)
+        self.staff_edit = QLineEdit()
+        self.staff_edit.setPlaceholderText(self.tr("或受访的工作人员/部门，如 工程部刘工"))
+        self.staff_edit.textEdited.connect(self._staff_edited)
+        host_box = QWidget()
+        host_col = QVBoxLayout(host_box)
+        host_col.setContentsMargins(0, 0, 0, 0)
+        host_col.setSpacing(4)
+        host_col.addWidget(self.host_lookup)
+        host_col.addWidget(self.staff_edit)
+        form.addRow(self.tr("去向"), self.errors.wrap("host", host_box, focus=self.host_lookup))
+
+        self.host_info = Banner()
+        column.addWidget(self.host_info)
+        self.host_number_button = QPushButton(self.tr("显示号码"))
+        self.host_number_button.setAutoDefault(False)
+        self.host_number_button.setToolTip(self.tr("显示受访住户的完整电话以便拨打（查看会记入审计日志）"))
+        self.host_number_button.clicked.connect(self.show_host_number)
+        self.host_number_button.hide()
+        number_row = QHBoxLayout()
+        number_row.addStretch(1)
+        number_row.addWidget(self.host_number_button)
+        column.addLayout(number_row)
+
+        consent_box = QWidget()
+        consent_row = QHBoxLayout(consent_box)
+        consent_row.setContentsMargins(0, 0, 0, 0)
+        consent_row.setSpacing(14)
+        self.consent_group = QButtonGroup(self)
+        self.consent_buttons: dict[str, QRadioButton] = {}
+        for i, consent in enumerate(visits.CONSENTS):
+            button = QRadioButton(self.tr(consent))
+            self.consent_group.addButton(button, i)
+            self.consent_buttons[consent] = button
+            consent_row.addWidget(button)
+        consent_row.addStretch(1)
+        self.consent_group.idToggled.connect(self._consent_toggled)
+        self.consent_caption = QLabel(self.tr("受访方答复"))
+        form2 = form_layout()
+        form2.addRow(
+            self.consent_caption,
+            self.errors.wrap("consent", consent_box, focus=self.consent_buttons[visits.AGREED]),
+        )
+        self.errors.entries["appointment"] = (self.not_this_button, self.errors.entries["consent"][1])
+        column.addLayout(form2)
+        self.consent_hint = QLabel()
+        self.consent_hint.setObjectName("caption")
+        self.consent_hint.setWordWrap(True)
+        column.addWidget(self.consent_hint)
+        column.addStretch(1)
+        return group
+
+    def _build_result_box(self) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        self.result_banner = Banner()
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.result_banner.setFont(font)
+        self.book_button = QPushButton(self.tr("预约来访…"))
+        self.book_button.setAutoDefault(False)
+        self.book_button.clicked.connect(self._book_clicked)
+        self.reprint_button = QPushButton(self.tr("补打访客证"))
+        self.reprint_button.setAutoDefault(False)
+        self.reprint_button.clicked.connect(self.reprint_last)
+        buttons = QVBoxLayout()
+        buttons.setSpacing(4)
+        buttons.addWidget(self.book_button)
+        buttons.addWidget(self.reprint_button)
+        buttons.addStretch(1)
+        row.addWidget(self.result_banner, 1)
+        row.addLayout(buttons)
+        self.book_button.hide()
+        self.reprint_button.hide()
+        return box
+
+    def _build_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.general_error = error_label()
+        hint = QLabel(self.tr("Enter 登记　·　Esc 清空　·　F3 新访客"))
+        hint.setObjectName("caption")
+        left = QVBoxLayout()
+        left.setSpacing(0)
+        left.addWidget(self.general_error)
+        left.addWidget(hint)
+        row.addLayout(left, 1)
+        self.clear_button = QPushButton(self.tr("清空 (Esc)"))
+        self.clear_button.setAutoDefault(False)
+        self.clear_button.clicked.connect(self.discard)
+        self.save_button = QPushButton(self.tr("登记 (Enter)"))
+        self.save_button.setObjectName("saveGuest")
+        self.save_button.setMinimumHeight(34)
+        font = QFont(self.font())
+        font.setBold(True)
+        self.save_button.setFont(font)
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(self.clear_button)
+        row.addWidget(self.save_button)
+        return row
+
+    # ---- state ---------------------------------------------------------------------------------
+    def set_session(self, session: Session) -> None:
+        """Another operator: what was typed is kept as the previous operator's draft."""
+        self.draft.save_now()
+        self.draft.set_session(session)
+        self._session = session
+        with self.draft.quiet():
+            self.reset()
+        self.clear_result()
+
+    def client_token(self) -> str:
+        return self._token
+
+    def appointment(self) -> Appointment | None:
+        return self._appointment
+
+    def watch_entries(self) -> list[WatchEntry]:
+        return list(self._watch)
+
+    def last_visit(self) -> Visit | None:
+        return self._last_visit
+
+    def reset(self) -> None:
+        """An empty form with a new token (the previous result stays visible)."""
+        self._loading = True
+        try:
+            self._check_timer.stop()
+            self._token = uuid4().hex
+            for edit in (
+                self.name_edit,
+                self.phone_edit,
+                self.plate_edit,
+                self.id_number_edit,
+                self.staff_edit,
+                self.escort_edit,
+            ):
+                edit.clear()
+            self.party_spin.setValue(1)
+            self.id_type_combo.setCurrentIndex(0)
+            self.id_verified_check.setChecked(False)
+            self.host_lookup.reset()
+            self.purpose_combo.setCurrentIndex(-1)
+            self.purpose_combo.setEditText("")
+            self._set_consent("")
+            self._appointment = None
+            self._appointment_explicit = False
+            self._dismissed = set()
+            self._watch = []
+            self.watch_banner.clear_text()
+            self._show_appointment()
+            self._show_host()
+            self.errors.clear()
+            self.general_error.hide()
+        finally:
+            self._loading = False
+
+    def new_guest(self) -> None:
+        """F3: an empty form, the cursor in the name field."""
+        self.reset()
+        self.name_edit.setFocus()
+
+    def has_content(self) -> bool:
+        return any(
+            text.strip()
+            for text in (
+                self.name_edit.text(),
+                self.phone_edit.text(),
+                self.plate_edit.text(),
+                self.id_number_edit.text(),
+                self.host_lookup.text(),
+                self.staff_edit.text(),
+                self.escort_edit.text(),
+            )
+        )
+
+    def consent(self) -> str:
+        for consent, button in self.consent_buttons.items():
+            if button.isChecked():
+                return consent
+        return ""
+
+    def _set_consent(self, consent: str) -> None:
+        self.consent_group.setExclusive(False)
+        for name, button in self.consent_buttons.items():
+            button.setChecked(name == consent)
+        self.consent_group.setExclusive(True)
+
+    # ---- host ----------------------------------------------------------------------------------
+    def _host_picked(self, _resident: Resident) -> None:
+        self.staff_edit.clear()
+        self.errors.clear_field("host")
+        self._show_host()
+        if self._appointment is None:
+            self.consent_buttons[visits.AGREED].setFocus()
+
+    def _host_cleared(self) -> None:
+        self._show_host()
+
+    def _staff_edited(self, text: str) -> None:
+        if text.strip() and self.host_lookup.resident() is not None:
+            self.host_lookup.reset()
+        self.errors.clear_field("host")
+        self._show_host()
+
+    def show_host_number(self) -> str | None:
+        """The host household's full number, to ring them (the reveal is audited)."""
+        resident = self.host_lookup.resident()
+        if resident is None:
+            return None
+        title = self.tr("受访住户电话")
+        try:
+            number = privacy.number_to_call(self._session, "resident", resident.id)
+        except ReceptionError as exc:
+            msgbox.error(self, title, exc.message)
+            return None
+        if not number:
+            msgbox.info(self, title, self.tr("档案中没有该住户的电话。"))
+            return number
+        room = residents.room_label(resident.building, resident.unit, resident.room)
+        msgbox.info(
+            self,
+            title,
+            self.tr("受访住户 {0}：\n\n{1}\n\n（本次查看已记入审计日志）").format(room, number),
+        )
+        return number
+
+    def _show_host(self) -> None:
+        resident = self.host_lookup.resident()
+        self.host_number_button.setVisible(resident is not None and bool(resident.phone))
+        if resident is None:
+            staff = self.staff_edit.text().strip()
+            if self._appointment is not None:
+                self.host_info.clear_text()
+            elif staff:
+                self.host_info.show_text(
+                    self.tr("受访：{0}\n请联系受访人员确认是否接待，并在下方记录答复。").format(staff), "info"
+                )
+            else:
+                self.host_info.show_text(
+                    self.tr("请查找受访住户（或填写受访的工作人员/部门），再致电确认是否接待。"), "info"
+                )
+            return
+        room = residents.room_label(resident.building, resident.unit, resident.room)
+        number = phones.mask(resident.phone or resident.phone_alt) or self.tr("（档案中无电话）")
+        relation = f"（{resident.relation}）" if resident.relation else ""
+        head = self.tr("受访住户：{0}　{1}{2}\n电话：{3}").format(room, resident.name, relation, number)
+        if self._appointment is not None:
+            self.host_info.show_text(head + "\n" + self.tr("已预约，无需再征询受访住户。"), "ok")
+        else:
+            self.host_info.show_text(
+                head + "\n" + self.tr("☎ 请致电受访住户确认是否接待，并在下方记录答复。"), "info"
+            )
+
+    def _consent_toggled(self, _id: int, checked: bool) -> None:
+        if checked and not self._loading:
+            self.errors.clear_field("consent")
+
+    # ---- appointment and watch list ----------------------------------------------------------
+    def _identity_edited(self, *_args: object) -> None:
+        if self._loading:
+            return
+        sender = self.sender()
+        for field, widget in (
+            ("visitor_name", self.name_edit),
+            ("visitor_phone", self.phone_edit),
+            ("id_number", self.id_number_edit),
+        ):
+            if sender is widget:
+                self.errors.clear_field(field)
+        self._check_timer.start()
+
+    def _guest_input(self) -> visits.GuestInput:
+        resident = self.host_lookup.resident()
+        return visits.GuestInput(
+            visitor_name=self.name_edit.text(),
+            visitor_phone=self.phone_edit.text(),
+            party_size=self.party_spin.value(),
+            plate=self.plate_edit.text(),
+            id_type=self.id_type_combo.currentData(),
+            id_number=self.id_number_edit.text(),
+            id_verified=self.id_verified_check.isChecked(),
+            host_resident_id=resident.id if resident is not None else None,
+            staff_host=self.staff_edit.text() if resident is None else "",
+            purpose=self.purpose_combo.currentText(),
+            appointment_id=self._appointment.id if self._appointment is not None else None,
+            consent="" if self._appointment is not None else self.consent(),
+            escort=self.escort_edit.text(),
+            client_token=self._token,
+        )
+
+    def check_now(self) -> None:
+        """Ask the core about an appointment and the watch list for what is typed so far."""
+        self._check_timer.stop()
+        try:
+            result = visits.check_guest(self._guest_input(), self._session.clock.today())
+        except ReceptionError:
+            return  # a look-up only; the save will report any real problem
+        self._watch = list(result.watch)
+        if self._watch:
+            lines = "；".join(
+                f"{e.name}{'（' + e.id_masked + '）' if e.id_masked else ''}：{' '.join(e.reason.split())}"
+                for e in self._watch
+            )
+            self.watch_banner.show_text(
+                self.tr(
+                    "⚠ 关注名单提示：{0}\n请保持礼貌、不要声张；登记时须由主管核实并决定是否放行。"
+                ).format(lines),
+                "danger",
+            )
+        else:
+            self.watch_banner.clear_text()
+        found = result.appointment
+        if found is not None and found.id in self._dismissed:
+            found = None
+        if found is not None and (self._appointment is None or self._appointment.id != found.id):
+            if not self._appointment_explicit:
+                self._use_appointment(found, explicit=False)
+        elif found is None and self._appointment is not None and not self._appointment_explicit:
+            self._appointment = None
+            self._show_appointment()
+            self._show_host()
+
+    def load_appointment(self, appointment: Appointment) -> None:
+        """到访登记: a new form filled from the appointment; the ID check is still to do."""
+        self.reset()
+        self._loading = True
+        try:
+            self.name_edit.setText(appointment.visitor_name)
+            self.phone_edit.setText(appointment.visitor_phone)
+        finally:
+            self._loading = False
+        self._use_appointment(appointment, explicit=True)
+        self.check_now()
+        self.id_number_edit.setFocus()
+
+    def _use_appointment(self, appointment: Appointment, *, explicit: bool) -> None:
+        self._appointment = appointment
+        self._appointment_explicit = explicit
+        self._loading = True
+        try:
+            if self.party_spin.value() == 1 and appointment.party_size > 1:
+                self.party_spin.setValue(appointment.party_size)
+            if self.host_lookup.resident() is None and not self.staff_edit.text().strip():
+                if appointment.resident_id is not None:
+                    self.host_lookup.set_resident(appointment.resident)
+                else:
+                    self.staff_edit.setText(appointment.staff_host)
+            if not self.purpose_combo.currentText().strip():
+                self.purpose_combo.setEditText(appointment.purpose)
+            if not self.phone_edit.text().strip():
+                self.phone_edit.setText(appointment.visitor_phone)
+            self._set_consent("")
+        finally:
+            self._loading = False
+        self.errors.clear_field("consent")
+        self._show_appointment()
+        self._show_host()
+
+    def dismiss_appointment(self) -> None:
+        """不是此预约: the visitor is a walk-in after all."""
+        if self._appointment is not None:
+            self._dismissed.add(self._appointment.id)
+        self._appointment = None
+        self._appointment_explicit = False
+        self._show_appointment()
+        self._show_host()
+
+    def _show_appointment(self) -> None:
+        appt = self._appointment
+        walk_in = appt is None
+        for button in self.consent_buttons.values():
+            button.setEnabled(walk_in)
+        self.consent_caption.setEnabled(walk_in)
+        self.not_this_button.setVisible(not walk_in)
+        if walk_in:
+            self.appointment_banner.clear_text()
+            self.consent_hint.setText(
+                self.tr("未预约的访客：请致电受访方征求意见。拒绝或未接通时不放行、不打印访客证。")
+            )
+            return
+        host = host_text(appt.resident, appt.staff_host)
+        party = self.tr("，{0} 人").format(appt.party_size) if appt.party_size > 1 else ""
+        self.appointment_banner.show_text(
+            self.tr(
+                "✓ 已预约：{0}{1}　预计 {2}\n受访：{3}　事由：{4}　— 无需再征询受访方，核验证件后即可登记"
+            ).format(appt.visitor_name, party, format_local(appt.expected_at, "%H:%M"), host, appt.purpose),
+            "ok",
+        )
+        self.consent_hint.setText(self.tr("已预约的访客无需征询受访方。"))
+
+    # ---- saving ----------------------------------------------------------------------------------
+    def error_text(self, field: str) -> str:
+        return self.errors.text(field)
+
+    def save(self) -> Visit | None:
+        if self._saving or not self.has_content():
+            return None
+        self._saving = True
+        self.save_button.setEnabled(False)
+        try:
+            if self._check_timer.isActive():
+                self.check_now()
+            visit = self._register()
+        finally:
+            self._saving = False
+            self.save_button.setEnabled(True)
+        if visit is None:
+            return None
+        prefill = AppointmentPrefill(
+            visitor_name=visit.visitor_name,
+            visitor_phone=visit.visitor_phone,
+            party_size=visit.party_size,
+            host=self.host_lookup.resident(),
+            staff_host=visit.staff_host,
+            purpose=visit.purpose,
+        )
+        self.reset()
+        self.draft.discard()
+        self._last_visit = visit
+        self._last_prefill = prefill
+        self.saved.emit(visit)
+        if visit.status == visits.ON_SITE:
+            self._admitted(visit)
+        else:
+            self._not_admitted(visit)
+        self.name_edit.setFocus()
+        return visit
+
+    def _register(self) -> Visit | None:
+        self.errors.clear()
+        self.general_error.hide()
+        data = self._guest_input()
+        while True:
+            try:
+                return visits.register_guest(self._session, data)
+            except visits.WatchListHit as hit:
+                decision = watchlist_dialog.ask_supervisor_decision(self, hit.entries, self._session.clock)
+                if decision is None:
+                    self._show_general(self.tr("关注名单人员须由主管决定是否放行，本次登记尚未保存。"))
+                    return None
+                data.watch_decision, data.watch_decided_by_id = decision
+            except ValidationError as exc:
+                leftovers = self.errors.show(exc.fields, FIELD_ORDER)
+                if leftovers:
+                    self._show_general("；".join(leftovers))
+                return None
+            except StorageError as exc:
+                if exc.retryable and msgbox.retry(self, self.tr("未能保存"), exc.message):
+                    continue
+                if not exc.retryable:
+                    msgbox.error(self, self.tr("未能保存"), exc.message)
+                return None
+            except ReceptionError as exc:
+                msgbox.error(self, self.tr("未能保存"), exc.message)
+                return None
+
+    def _show_general(self, message: str) -> None:
+        self.general_error.setText(message)
+        self.general_error.show()
+
+    def _admitted(self, visit: Visit) -> None:
+        until = format_local(visit.valid_until, "%H:%M")
+        head = self.tr("✓ 已放行：{0}　访客证 {1}　有效至 {2}").format(
+            visit.visitor_name, visit.serial, until
+        )
+        self.result_banner.show_text(head + "\n" + self.tr("正在打印访客证…"), "ok")
+        self.book_button.hide()
+        self.reprint_button.show()
+        if printing.print_badge(self._session, visit.id, self):
+            text = self.tr("访客证已打印：请交访客佩戴，离开时交还前台扫码登记离开。")
+            if visit.escort:
+                text += self.tr("　请 {0} 陪同前往。").format(visit.escort)
+            self.result_banner.show_text(head + "\n" + text, "ok")
+        else:
+            self.result_banner.show_text(
+                head + "\n" + self.tr("访客证未打印。来访已登记，请检查打印机后点“补打访客证”。"), "warn"
+            )
+
+    def _not_admitted(self, visit: Visit) -> None:
+        self.reprint_button.hide()
+        if visit.watch_hit and visit.watch_decision == visits.DENY:
+            reason = self.tr("主管决定不予放行")
+            script = self.tr("“很抱歉，根据小区管理规定，今天无法为您安排进入，请您谅解。”")
+            self.book_button.hide()
+        else:
+            who = visit.staff_host or self.tr("受访住户")
+            if visit.consent == visits.REFUSED:
+                reason = self.tr("受访方不同意会见")
+                script = self.tr(
+                    "“很抱歉，{0}现在不方便会见。您可以与对方另行约定时间，我们可以先为您登记预约。”"
+                ).format(who)
+            else:
+                reason = self.tr("联系不上受访方")
+                script = self.tr(
+                    "“很抱歉，暂时联系不上{0}，今天无法为您安排进入。建议您与对方约好时间再来，我们可以为您登记预约。”"
+                ).format(who)
+            self.book_button.show()
+        self.result_banner.show_text(
+            self.tr("未放行：{0}（{1}），不打印访客证。记录 {2}\n请婉言解释并致歉：{3}").format(
+                visit.visitor_name, reason, visit.serial, script
+            ),
+            "warn",
+        )
+
+    def clear_result(self) -> None:
+        self.result_banner.clear_text()
+        self.book_button.hide()
+        self.reprint_button.hide()
+
+    def result_text(self) -> str:
+        return self.result_banner.text() if self.result_banner.isVisible() else ""
+
+    def _book_clicked(self) -> None:
+        if self._last_prefill is not None:
+            self.book_requested.emit(self._last_prefill)
+
+    def reprint_last(self) -> bool:
+        if self._last_visit is None:
+            return False
+        ok = printing.print_badge(self._session, self._last_visit.id, self)
+        if ok:
+            self.result_banner.show_text(
+                self.tr("✓ 已补打访客证 {0}（{1}）").format(
+                    self._last_visit.serial, self._last_visit.visitor_name
+                ),
+                "ok",
+            )
+        return ok
+
+    def discard(self) -> bool:
+        if self.has_content() and not msgbox.ask(
+            self, self.tr("清空"), self.tr("已填写的访客信息尚未登记，确定清空吗？")
+        ):
+            return False
+        self.reset()
+        self.draft.discard()
+        self.clear_result()
+        self.name_edit.setFocus()
+        return True
+
+    # ---- drafts --------------------------------------------------------------------------------
+    def draft_state(self) -> dict[str, Any]:
+        """What was typed, as plain values. The ID number is left out on purpose: it is checked
+        against the card in hand and is not kept outside the visit record."""
+        host = self.host_lookup.resident()
+        return {
+            "token": self._token,
+            "visitor_name": self.name_edit.text(),
+            "party_size": self.party_spin.value(),
+            "visitor_phone": self.phone_edit.text(),
+            "plate": self.plate_edit.text(),
+            "id_type": self.id_type_combo.currentData(),
+            "host_resident_id": host.id if host is not None else None,
+            "host_text": self.host_lookup.text(),
+            "staff_host": self.staff_edit.text(),
+            "purpose": self.purpose_combo.currentText(),
+            "escort": self.escort_edit.text(),
+            "consent": self.consent(),
+        }
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        self.reset()
+        self._loading = True
+        try:
+            self.name_edit.setText(text_of(state, "visitor_name"))
+            party = state.get("party_size")
+            self.party_spin.setValue(party if isinstance(party, int) else 1)
+            self.phone_edit.setText(text_of(state, "visitor_phone"))
+            self.plate_edit.setText(text_of(state, "plate"))
+            if state.get("id_type"):
+                set_combo_data(self.id_type_combo, state.get("id_type"))
+            host = resident_or_none(state.get("host_resident_id"))
+            if host is not None:
+                self.host_lookup.set_resident(host)
+            else:
+                self.host_lookup.setText(text_of(state, "host_text"))
+            self.staff_edit.setText(text_of(state, "staff_host"))
+            self.purpose_combo.setEditText(text_of(state, "purpose"))
+            self.escort_edit.setText(text_of(state, "escort"))
+            self._set_consent(text_of(state, "consent"))
+        finally:
+            self._loading = False
+        token = state.get("token")
+        if isinstance(token, str) and token:
+            self._token = token
+        self._show_host()
+        self.check_now()  # the appointment and the watch list, as while typing
+
+    def restore_saved_draft(self) -> bool:
+        """The operator's draft, if the form is empty and there is one; says so."""
+        if self.has_content() or not self.draft.restore():
+            return False
+        self.result_banner.show_text(restored_text(), "info")
+        return True
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.save()
+            return
+        if e.key() == Qt.Key.Key_Escape:
+            self.discard()
+            return
+        super().keyPressEvent(e)

@@ -1,0 +1,300 @@
+"""异常情况 (seed: 安全隐患 → 保安部；拒绝接待；报警处置): recording one, linked to the call or
+visit it arose from, and the small list of today's incidents.
+
+The dialog works for the visitor desk and the call desk alike: pass ``visit_id`` or ``call_id``."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.clock import format_local, local_day_bounds
+from reception.errors import ReceptionError, ValidationError
+from reception.services import departments, incidents
+from reception.services.session import Session
+from reception.store.models import Incident
+from ui.calls.call_list_model import RowsTableModel
+from ui.visits.visit_widgets import (
+    ErrorSlots,
+    compact_table,
+    datetime_edit,
+    form_layout,
+    set_edit_utc,
+    utc_from_edit,
+)
+from ui.widgets.forms import dialog_buttons, error_label
+
+SECURITY = "保安部"
+FIELD_ORDER = [
+    "kind",
+    "description",
+    "occurred_at",
+    "reported_to",
+    "reported_to_person",
+    "reported_at",
+    "police_case_no",
+    "officer",
+]
+
+
+class IncidentDialog(QDialog):
+    """``recorded(Incident)`` once saved; the dialog then accepts."""
+
+    recorded = Signal(object)
+
+    def __init__(
+        self,
+        session: Session,
+        parent: QWidget | None = None,
+        *,
+        call_id: int | None = None,
+        visit_id: int | None = None,
+        link_text: str = "",
+        kind: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.call_id = call_id
+        self.visit_id = visit_id
+        self.incident: Incident | None = None
+        self.errors = ErrorSlots()
+        self.setWindowTitle(self.tr("登记异常情况"))
+        self.setMinimumWidth(560)
+
+        form = form_layout()
+        if link_text:
+            link = QLabel(link_text)
+            link.setStyleSheet("color: #0d3c6e;")
+            form.addRow(self.tr("关联记录"), link)
+
+        kinds = QWidget()
+        row = QHBoxLayout(kinds)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(16)
+        self.kind_group = QButtonGroup(self)
+        self.kind_buttons: dict[str, QRadioButton] = {}
+        for i, name in enumerate(incidents.KINDS):
+            button = QRadioButton(self.tr(name))
+            self.kind_group.addButton(button, i)
+            self.kind_buttons[name] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        form.addRow(
+            self.tr("类型"), self.errors.wrap("kind", kinds, focus=self.kind_buttons[incidents.HAZARD])
+        )
+
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #6d4100;")
+        form.addRow("", self.hint)
+
+        self.description_edit = QPlainTextEdit()
+        self.description_edit.setTabChangesFocus(True)
+        self.description_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 14)
+        self.description_label = QLabel(self.tr("情况说明"))
+        form.addRow(self.description_label, self.errors.wrap("description", self.description_edit))
+
+        self.occurred_edit = datetime_edit()
+        form.addRow(self.tr("发生时间"), self.errors.wrap("occurred_at", self.occurred_edit))
+
+        self.department_combo = QComboBox()
+        self.department_combo.addItem(self.tr("（未报告）"), None)
+        for dept in departments.list_departments():
+            self.department_combo.addItem(dept.name, dept.id)
+        self.person_edit = QLineEdit()
+        self.person_edit.setPlaceholderText(self.tr("如 吴班长"))
+        self.dept_row_label = QLabel(self.tr("报告部门"))
+        self.dept_row = self.errors.wrap("reported_to", self.department_combo)
+        form.addRow(self.dept_row_label, self.dept_row)
+        self.person_row_label = QLabel(self.tr("接报人"))
+        self.person_row = self.errors.wrap("reported_to_person", self.person_edit)
+        form.addRow(self.person_row_label, self.person_row)
+
+        self.reported_edit = datetime_edit()
+        self.now_button = QPushButton(self.tr("现在"))
+        self.now_button.setAutoDefault(False)
+        self.now_button.clicked.connect(self._reported_now)
+        self.reported_label = QLabel(self.tr("报告时间"))
+        form.addRow(self.reported_label, self.errors.wrap("reported_at", self.reported_edit, self.now_button))
+
+        self.case_edit = QLineEdit()
+        self.case_edit.setPlaceholderText(self.tr("接警回执上的编号"))
+        self.officer_edit = QLineEdit()
+        self.officer_edit.setPlaceholderText(self.tr("姓名、警号"))
+        self.case_label = QLabel(self.tr("警情编号"))
+        self.officer_label = QLabel(self.tr("出警民警"))
+        self.case_row = self.errors.wrap("police_case_no", self.case_edit)
+        self.officer_row = self.errors.wrap("officer", self.officer_edit)
+        form.addRow(self.case_label, self.case_row)
+        form.addRow(self.officer_label, self.officer_row)
+
+        self.general = error_label()
+        buttons, self.ok_button, _cancel = dialog_buttons(self.tr("保存"), self.tr("取消"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+
+        now = session.now()
+        set_edit_utc(self.occurred_edit, now)
+        set_edit_utc(self.reported_edit, now)
+        self.kind_group.idToggled.connect(self._kind_toggled)
+        self.kind_buttons[kind or incidents.HAZARD].setChecked(True)
+        self._kind_toggled(0, True)
+
+    # ---- state -----------------------------------------------------------------------------
+    def kind(self) -> str:
+        for name, button in self.kind_buttons.items():
+            if button.isChecked():
+                return name
+        return ""
+
+    def _kind_toggled(self, _id: int, checked: bool) -> None:
+        if not checked:
+            return
+        kind = self.kind()
+        police = kind == incidents.POLICE
+        for widget in (self.case_label, self.case_row, self.officer_label, self.officer_row):
+            widget.setVisible(police)
+        for widget in (self.dept_row_label, self.dept_row, self.person_row_label, self.person_row):
+            widget.setVisible(not police)
+        self.reported_label.setText(self.tr("报警时间") if police else self.tr("报告时间"))
+        self.description_label.setText(
+            self.tr("拒绝原因") if kind == incidents.REFUSED else self.tr("情况说明")
+        )
+        if kind == incidents.HAZARD:
+            self.hint.setText(self.tr("发现安全隐患或不法迹象，请立即报告保安部，并按保安部要求处置。"))
+            if self.department_combo.currentData() is None:
+                index = self.department_combo.findText(SECURITY)
+                if index >= 0:
+                    self.department_combo.setCurrentIndex(index)
+        elif kind == incidents.REFUSED:
+            self.hint.setText(self.tr("来访人有严重违规行为的，可以拒绝接待，并向保安部报告情况。"))
+        else:
+            self.hint.setText(self.tr("涉及违法犯罪或危险情况，请立即拨打 110 报警，并协助公安机关处理。"))
+        self.adjustSize()
+
+    def _reported_now(self) -> None:
+        set_edit_utc(self.reported_edit, self._session.now())
+
+    def build_input(self) -> incidents.IncidentInput:
+        kind = self.kind()
+        data = incidents.IncidentInput(
+            kind=kind,
+            description=self.description_edit.toPlainText(),
+            occurred_at=utc_from_edit(self.occurred_edit),
+            call_id=self.call_id,
+            visit_id=self.visit_id,
+        )
+        if kind == incidents.POLICE:
+            data.reported_at = utc_from_edit(self.reported_edit)
+            data.police_case_no = self.case_edit.text()
+            data.officer = self.officer_edit.text()
+        else:
+            data.reported_to_department_id = self.department_combo.currentData()
+            data.reported_to_person = self.person_edit.text()
+            if data.reported_to_department_id is not None or kind == incidents.HAZARD:
+                data.reported_at = utc_from_edit(self.reported_edit)
+        return data
+
+    def save(self) -> Incident | None:
+        self.general.hide()
+        try:
+            incident = incidents.record_incident(self._session, self.build_input())
+        except ValidationError as exc:
+            leftovers = self.errors.show(exc.fields, FIELD_ORDER)
+            if leftovers:
+                self.general.setText("；".join(leftovers))
+                self.general.show()
+            return None
+        except ReceptionError as exc:
+            self.general.setText(exc.message)
+            self.general.show()
+            return None
+        self.incident = incident
+        self.recorded.emit(incident)
+        self.accept()
+        return incident
+
+
+class IncidentsModel(RowsTableModel):
+    headers = ("时间", "类型", "情况", "报告/报警", "关联")
+    context = "IncidentsModel"
+
+    def display(self, row: Incident, column: int) -> str:
+        if column == 0:
+            return format_local(row.occurred_at, "%H:%M")
+        if column == 1:
+            return row.kind
+        if column == 2:
+            return " ".join(row.description.split())
+        if column == 3:
+            if row.kind == incidents.POLICE:
+                return f"{format_local(row.reported_at, '%H:%M')} {row.police_case_no}".strip()
+            who = row.reported_to.name if row.reported_to_id else ""
+            if row.reported_to_person:
+                who = f"{who} {row.reported_to_person}".strip()
+            return f"{who} {format_local(row.reported_at, '%H:%M')}".strip()
+        if column == 4:
+            if row.visit_id:
+                return row.visit.serial
+            if row.call_id:
+                return row.call.serial
+        return ""
+
+    def tooltip(self, row: Incident) -> str | None:
+        return row.description
+
+
+class IncidentsPanel(QWidget):
+    """Today's incidents, newest first, with a button to record one."""
+
+    add_requested = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.model = IncidentsModel(self)
+        self.view = compact_table()
+        self.view.setModel(self.model)
+        header = self.view.horizontalHeader()
+        for col, width in ((0, 50), (1, 70), (3, 120), (4, 120)):
+            header.resizeSection(col, width)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.add_button = QPushButton(self.tr("登记异常情况…"))
+        self.add_button.clicked.connect(self.add_requested)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("安全隐患报保安部；严重违规可拒绝接待；违法犯罪立即报警。")), 1)
+        bar.addWidget(self.add_button)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+
+    def set_session(self, session: Session) -> None:
+        self._session = session
+        self.refresh()
+
+    def refresh(self) -> None:
+        start, end = local_day_bounds(self._session.clock.today())
+        self.model.set_rows(incidents.list_incidents(start, end))
+
+    def count(self) -> int:
+        return self.model.rowCount()

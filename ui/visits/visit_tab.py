@@ -1,0 +1,411 @@
+"""The visitor desk tab (来访): registering outside visitors (F3) and residents on business, the
+visit list, and beside them the visitors on site, today's appointments and today's incidents.
+
+A badge scanned anywhere in the tab checks its visitor out (see :mod:`ui.visits.scan_catcher`); the
+扫码离开 field at the top always works too, for a scanner or typed by hand."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.clock import format_local
+from reception.errors import ReceptionError
+from reception.services import visits
+from reception.services.session import Role, Session
+from reception.store.models import Visit
+from ui.visits import visit_list_model as cols
+from ui.visits.appointments_panel import AppointmentPrefill, AppointmentsPanel
+from ui.visits.business_visit_form import BusinessVisitForm
+from ui.visits.guest_form import GuestForm
+from ui.visits.incident_dialog import IncidentDialog, IncidentsPanel
+from ui.visits.on_site_panel import OnSitePanel
+from ui.visits.scan_catcher import ScanCatcher
+from ui.visits.visit_list_model import VisitListModel
+from ui.visits.visit_widgets import Banner, compact_table
+from ui.visits.watchlist_dialog import WatchListDialog
+from ui.widgets.list_position import kept_place
+
+TODAY, LAST_7_DAYS, ALL = "today", "7days", "all"
+SEARCH_DELAY_MS = 300
+REFRESH_MS = 60_000
+GUEST_PAGE, BUSINESS_PAGE, LIST_PAGE = 0, 1, 2
+ON_SITE_SIDE, APPOINTMENTS_SIDE, INCIDENTS_SIDE = 0, 1, 2
+
+
+class VisitTab(QWidget):
+    """The main window hosts this tab; ``changed`` is emitted after anything was saved."""
+
+    changed = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.incident_dialog: IncidentDialog | None = None
+        self.watch_dialog: WatchListDialog | None = None
+        self.scan_catcher = ScanCatcher(self)
+        self.scan_catcher.scanned.connect(self.checkout_pass)
+        self._filter_installed = False
+
+        self.guest_form = GuestForm(session)
+        self.business_form = BusinessVisitForm(session)
+        self.forms = QTabWidget()
+        self.forms.addTab(self.guest_form, self.tr("访客登记 (F3)"))
+        self.forms.addTab(self.business_form, self.tr("业户办事"))
+        self.forms.addTab(self._build_list(), self.tr("来访记录"))
+
+        self.on_site_panel = OnSitePanel(session)
+        self.appointments_panel = AppointmentsPanel(session)
+        self.incidents_panel = IncidentsPanel(session)
+        self.side = QTabWidget()
+        self.side.addTab(self.on_site_panel, self.tr("在场访客"))
+        self.side.addTab(self.appointments_panel, self.tr("今日预约"))
+        self.side.addTab(self.incidents_panel, self.tr("今日异常"))
+
+        self.guest_form.saved.connect(self._visit_saved)
+        self.guest_form.book_requested.connect(self.book_appointment)
+        self.business_form.saved.connect(self._visit_saved)
+        self.on_site_panel.changed.connect(self._something_changed)
+        self.on_site_panel.counts_changed.connect(self._on_site_counts)
+        self.appointments_panel.changed.connect(self._appointments_changed)
+        self.appointments_panel.arrival_requested.connect(self.register_arrival)
+        self.incidents_panel.add_requested.connect(self.record_incident)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.forms)
+        splitter.addWidget(self.side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([780, 480])
+        self.splitter = splitter
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addLayout(self._build_top_bar())
+        layout.addWidget(splitter, 1)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh_side)
+        self._update_role()
+        self.refresh()
+
+    # ---- building ------------------------------------------------------------------------------
+    def _build_top_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        caption = QLabel(self.tr("扫码离开"))
+        font = QFont(self.font())
+        font.setBold(True)
+        caption.setFont(font)
+        self.scan_edit = QLineEdit()
+        self.scan_edit.setPlaceholderText(self.tr("扫描访客证二维码，或输入证号后按 Enter"))
+        self.scan_edit.setClearButtonEnabled(True)
+        self.scan_edit.setMinimumWidth(260)
+        self.scan_edit.setMaximumWidth(320)
+        self.scan_edit.returnPressed.connect(self._scan_entered)
+        self.scan_banner = Banner()
+        self.incident_button = QPushButton(self.tr("登记异常情况…"))
+        self.incident_button.clicked.connect(self.record_incident)
+        self.watch_button = QPushButton(self.tr("关注名单…"))
+        self.watch_button.clicked.connect(self.open_watch_list)
+        bar.addWidget(caption)
+        bar.addWidget(self.scan_edit)
+        bar.addWidget(self.scan_banner, 1)
+        bar.addStretch(0)
+        bar.addWidget(self.incident_button)
+        bar.addWidget(self.watch_button)
+        return bar
+
+    def _build_list(self) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.setSpacing(4)
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        self.range_combo = QComboBox()
+        for key, label in ((TODAY, "今天"), (LAST_7_DAYS, "近7天"), (ALL, "全部")):
+            self.range_combo.addItem(self.tr(label), key)
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem(self.tr("全部类型"), "")
+        self.kind_filter.addItem(self.tr("访客"), visits.GUEST)
+        self.kind_filter.addItem(self.tr("业户办事"), visits.BUSINESS)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem(self.tr("全部状态"), "")
+        for status in (visits.ON_SITE, visits.LEFT, visits.NOT_ADMITTED, visits.DONE):
+            self.status_filter.addItem(self.tr(status), status)
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("搜索：姓名、去向、事由、证号、车牌"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color: #5f6b7a;")
+        for widget in (self.range_combo, self.kind_filter, self.status_filter):
+            bar.addWidget(widget)
+        bar.addWidget(self.search_edit, 1)
+        bar.addWidget(self.count_label)
+        column.addLayout(bar)
+
+        self.model = VisitListModel(self._now, self)
+        self.view = compact_table()
+        self.view.setModel(self.model)
+        header = self.view.horizontalHeader()
+        widths = {
+            cols.SERIAL: 118,
+            cols.TIME: 84,
+            cols.KIND: 64,
+            cols.VISITOR: 80,
+            cols.PHONE: 96,
+            cols.ID: 140,
+            cols.PURPOSE: 72,
+            cols.DESTINATION: 120,
+            cols.STATUS: 84,
+            cols.LEFT_AT: 60,
+            cols.OPERATOR: 60,
+            cols.DESK: 72,
+        }
+        for col, width in widths.items():
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(cols.DESTINATION, QHeaderView.ResizeMode.Interactive)
+        column.addWidget(self.view, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search_edit.textEdited.connect(lambda _t: self._search_timer.start())
+        for combo in (self.range_combo, self.kind_filter, self.status_filter):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        return box
+
+    # ---- what the main window uses ---------------------------------------------------------------
+    def set_session(self, session: Session) -> None:
+        self._session = session
+        self.guest_form.set_session(session)
+        self.business_form.set_session(session)
+        self.on_site_panel.set_session(session)
+        self.appointments_panel.set_session(session)
+        self.incidents_panel.set_session(session)
+        self.scan_banner.clear_text()
+        self._update_role()
+        self.refresh()
+
+    def new_guest(self) -> None:
+        """F3: the guest form, empty, cursor in the name."""
+        self.forms.setCurrentWidget(self.guest_form)
+        self.guest_form.new_guest()
+
+    def has_unsaved(self) -> bool:
+        return self.guest_form.has_content() or self.business_form.has_content()
+
+    def save_drafts(self) -> bool:
+        """Keep both forms' half-filled input as the operator's drafts."""
+        guest = self.guest_form.draft.save_now()
+        business = self.business_form.draft.save_now()
+        return guest and business
+
+    def restore_drafts(self) -> bool:
+        guest = self.guest_form.restore_saved_draft()
+        business = self.business_form.restore_saved_draft()
+        if guest or business:
+            self.forms.setCurrentWidget(self.guest_form if guest else self.business_form)
+        return guest or business
+
+    def on_site_counts(self) -> tuple[int, int]:
+        return visits.count_on_site(self._now())
+
+    # ---- state -------------------------------------------------------------------------------------
+    def _now(self):  # type: ignore[no-untyped-def]
+        return self._session.clock.now()
+
+    def _update_role(self) -> None:
+        allowed = self._session.has(Role.SUPERVISOR)
+        self.watch_button.setEnabled(allowed)
+        self.watch_button.setToolTip(
+            self.tr("查看和维护关注名单") if allowed else self.tr("只有主管或管理员可以维护关注名单")
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        app = QApplication.instance()
+        if app is not None and not self._filter_installed:
+            app.installEventFilter(self.scan_catcher)
+            self._filter_installed = True
+        self.timer.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        app = QApplication.instance()
+        if app is not None and self._filter_installed:
+            app.removeEventFilter(self.scan_catcher)
+            self._filter_installed = False
+        self.timer.stop()
+        super().hideEvent(event)
+
+    def current_filter(self) -> visits.VisitFilter:
+        f = visits.VisitFilter(
+            kind=self.kind_filter.currentData() or "",
+            status=self.status_filter.currentData() or "",
+            search=self.search_edit.text(),
+        )
+        today = self._session.clock.today()
+        key = self.range_combo.currentData()
+        if key == TODAY:
+            f.date_from = f.date_to = today
+        elif key == LAST_7_DAYS:
+            f.date_from, f.date_to = today - timedelta(days=6), today
+        return f
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        self.model.set_filter(self.current_filter())
+        self._update_desk_column()
+        self.count_label.setText(self.tr("共 {0} 条").format(self.model.total()))
+
+    def refresh_side(self) -> None:
+        self.on_site_panel.refresh()
+        self.appointments_panel.refresh()
+        self.incidents_panel.refresh()
+        self._update_side_titles()
+
+    def refresh(self) -> None:
+        self.apply_filter()
+        self.refresh_side()
+
+    def reload_lists(self) -> None:
+        """Something was saved (here or at another desk — a visitor checked out at the other
+        gate): re-read the visit list with the filter in force and the side panels, keeping
+        selections and scroll positions. The registration forms are left as they are."""
+        with kept_place(self.view):
+            self.model.refresh()
+        self._update_desk_column()
+        self.count_label.setText(self.tr("共 {0} 条").format(self.model.total()))
+        self.refresh_side()
+
+    def _update_desk_column(self) -> None:
+        """The 前台 column only when some visit was registered at a named desk (several desks)."""
+        self.view.setColumnHidden(cols.DESK, not self.model.has_desks())
+
+    def _on_site_counts(self, count: int, expired: int) -> None:
+        if expired:
+            text = self.tr("在场访客 ({0}，超时 {1})").format(count, expired)
+        elif count:
+            text = self.tr("在场访客 ({0})").format(count)
+        else:
+            text = self.tr("在场访客")
+        self.side.setTabText(ON_SITE_SIDE, text)
+        self.side.tabBar().setTabTextColor(ON_SITE_SIDE, QColor("#c62828") if expired else QColor())
+
+    def _update_side_titles(self) -> None:
+        waiting = self.appointments_panel.expected_count()
+        self.side.setTabText(
+            APPOINTMENTS_SIDE, self.tr("今日预约 ({0})").format(waiting) if waiting else self.tr("今日预约")
+        )
+        incidents = self.incidents_panel.count()
+        self.side.setTabText(
+            INCIDENTS_SIDE, self.tr("今日异常 ({0})").format(incidents) if incidents else self.tr("今日异常")
+        )
+
+    def _visit_saved(self, _visit: object) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def _something_changed(self) -> None:
+        self.apply_filter()
+        self._update_side_titles()
+        self.changed.emit()
+
+    def _appointments_changed(self) -> None:
+        self._update_side_titles()
+        self.changed.emit()
+
+    # ---- appointments ------------------------------------------------------------------------------
+    def register_arrival(self, appointment: object) -> None:
+        """到访登记 on an appointment: the guest form, filled from it."""
+        self.forms.setCurrentWidget(self.guest_form)
+        self.guest_form.load_appointment(appointment)  # type: ignore[arg-type]
+
+    def book_appointment(self, prefill: object = None) -> None:
+        self.side.setCurrentWidget(self.appointments_panel)
+        self.appointments_panel.book(prefill if isinstance(prefill, AppointmentPrefill) else None)
+
+    # ---- check-out by scanning ---------------------------------------------------------------------
+    def _scan_entered(self) -> None:
+        text = self.scan_edit.text().strip()
+        if text:
+            self.checkout_pass(text)
+
+    def checkout_pass(self, pass_no: str) -> Visit | None:
+        """Check the visitor of a scanned pass out; the result shows at the top of the tab."""
+        self.scan_edit.clear()
+        try:
+            visit = visits.checkout_by_pass(self._session, pass_no)
+        except ReceptionError as exc:
+            self.scan_banner.show_text("✗ " + exc.message, "danger")
+            self.scan_banner.setToolTip(exc.message)
+            QApplication.beep()
+            return None
+        when = format_local(visit.checked_out_at, "%H:%M")
+        message = self.tr("✓ {0} 已登记离开（{1}，{2}）").format(visit.visitor_name, visit.serial, when)
+        self.scan_banner.show_text(message, "ok")
+        self.scan_banner.setToolTip(message)
+        self.on_site_panel.refresh()
+        self._something_changed()
+        return visit
+
+    # ---- incidents and the watch list ----------------------------------------------------------------
+    def current_visit(self) -> Visit | None:
+        """The visit an incident would be linked to: the one selected in the list or the on-site
+        panel, else the one just registered."""
+        if self.forms.currentIndex() == LIST_PAGE:
+            visit = self.model.data(self.view.currentIndex(), cols.ROW_ROLE)
+            if visit is not None:
+                return visit
+        if self.side.currentWidget() is self.on_site_panel:
+            visit = self.on_site_panel.selected()
+            if visit is not None:
+                return visit
+        return self.guest_form.last_visit()
+
+    def record_incident(self) -> IncidentDialog:
+        visit = self.current_visit()
+        link = f"{visit.serial}　{visit.visitor_name}" if visit is not None else ""
+        dialog = IncidentDialog(
+            self._session, self, visit_id=visit.id if visit is not None else None, link_text=link
+        )
+        dialog.recorded.connect(self._incident_recorded)
+        dialog.finished.connect(dialog.deleteLater)
+        self.incident_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _incident_recorded(self, _incident: object) -> None:
+        self.incidents_panel.refresh()
+        self._update_side_titles()
+        self.side.setCurrentWidget(self.incidents_panel)
+        self.changed.emit()
+
+    def open_watch_list(self) -> WatchListDialog | None:
+        if not self._session.has(Role.SUPERVISOR):
+            return None
+        dialog = WatchListDialog(self._session, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.watch_dialog = dialog
+        dialog.open()
+        return dialog

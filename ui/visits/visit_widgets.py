@@ -1,0 +1,163 @@
+"""Small pieces shared by the visitor-desk widgets: local date-time edits, a field with its error
+line, a coloured notice banner, and a compact table view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateTimeEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.clock import to_local, to_utc
+from ui.widgets.forms import error_label
+
+BANNER_STYLE = """
+QLabel[tone="info"] { background: #e8f1fa; border: 1px solid #90b8e0; color: #0d3c6e;
+                      border-radius: 4px; padding: 6px 10px; }
+QLabel[tone="ok"] { background: #e8f5e9; border: 1px solid #81c784; color: #1b5e20;
+                    border-radius: 4px; padding: 6px 10px; }
+QLabel[tone="warn"] { background: #fff4e0; border: 1px solid #f0b760; color: #6d4100;
+                      border-radius: 4px; padding: 6px 10px; }
+QLabel[tone="danger"] { background: #fdecec; border: 2px solid #d32f2f; color: #b71c1c;
+                        border-radius: 4px; padding: 6px 10px; font-weight: bold; }
+"""
+
+
+def local_qdatetime(local: datetime) -> QDateTime:
+    """A wall-clock time as a QDateTime, without the PC's own time zone shifting it."""
+    return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
+
+
+def utc_from_edit(edit: QDateTimeEdit) -> datetime:
+    value = edit.dateTime()
+    d, t = value.date(), value.time()
+    return to_utc(datetime(d.year(), d.month(), d.day(), t.hour(), t.minute()))
+
+
+def set_edit_utc(edit: QDateTimeEdit, utc: datetime) -> None:
+    edit.setDateTime(local_qdatetime(to_local(utc)))
+
+
+def datetime_edit(fmt: str = "yyyy-MM-dd HH:mm") -> QDateTimeEdit:
+    edit = QDateTimeEdit()
+    edit.setDisplayFormat(fmt)
+    edit.setCalendarPopup(True)
+    return edit
+
+
+class Banner(QLabel):
+    """A word-wrapped notice with a tone: info, ok, warn or danger; hidden when empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet(BANNER_STYLE)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_text(self, text: str, tone: str = "info") -> None:
+        self.setProperty("tone", tone)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def tone(self) -> str:
+        return str(self.property("tone") or "")
+
+    def clear_text(self) -> None:
+        self.clear()
+        self.hide()
+
+
+class ErrorSlots:
+    """A form's error labels by the core's field names (for forms laid out by hand)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[QWidget, QLabel]] = {}
+
+    def wrap(self, field: str, widget: QWidget, *extras: QWidget, focus: QWidget | None = None) -> QWidget:
+        """``widget`` (and any ``extras`` beside it) with the field's red message underneath."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        if extras:
+            line = QHBoxLayout()
+            line.setContentsMargins(0, 0, 0, 0)
+            line.setSpacing(6)
+            line.addWidget(widget, 1)
+            for extra in extras:
+                line.addWidget(extra)
+            column.addLayout(line)
+        else:
+            column.addWidget(widget)
+        label = error_label(box)
+        column.addWidget(label)
+        self.entries[field] = (focus or widget, label)
+        return box
+
+    def text(self, field: str) -> str:
+        entry = self.entries.get(field)
+        if entry is None or entry[1].isHidden():
+            return ""
+        return entry[1].text()
+
+    def clear(self) -> None:
+        for _widget, label in self.entries.values():
+            label.clear()
+            label.hide()
+
+    def clear_field(self, field: str) -> None:
+        entry = self.entries.get(field)
+        if entry is not None:
+            entry[1].hide()
+
+    def show(self, fields: dict[str, str], order: list[str]) -> list[str]:
+        """Show the messages; focus the first field in ``order`` with one. Returns the messages
+        that have no place in this form."""
+        self.clear()
+        leftovers = []
+        for field, message in fields.items():
+            entry = self.entries.get(field)
+            if entry is None:
+                leftovers.append(message)
+                continue
+            entry[1].setText(message)
+            entry[1].show()
+        for field in [*order, *fields]:
+            if field in fields and field in self.entries:
+                self.entries[field][0].setFocus()
+                break
+        return leftovers
+
+
+def form_layout() -> QFormLayout:
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setHorizontalSpacing(8)
+    form.setVerticalSpacing(4)
+    return form
+
+
+def compact_table() -> QTableView:
+    view = QTableView()
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.horizontalHeader().setHighlightSections(False)
+    return view

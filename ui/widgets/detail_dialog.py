@@ -1,0 +1,208 @@
+"""What the detail dialogs of a case and a letter share: the title row with the status beside
+it, the grid of captioned facts, two read-only texts side by side, the row of buttons, opening
+an action form over the dialog, and the slip (派工单, 来函处理单) to preview, print or save as
+PDF from the print button's menu."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.errors import ReceptionError
+from reception.services.session import Session
+from ui.widgets import msgbox
+from ui.widgets.action_dialog import ActionDialog
+
+
+class SlipTexts(NamedTuple):
+    title: str  # of the print job and the preview window
+    file_name: str  # suggested when saving
+    cannot_make: str  # the message box title when the slip cannot be made
+
+
+class DetailDialog(QDialog):
+    """Subclasses list their facts in ``FACTS`` (key, caption), build the dialog in ``_build``
+    (starting with ``_head_and_facts``) and fill it in from the record in ``_load``."""
+
+    FACTS: tuple[tuple[str, str], ...] = ()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+
+    def _build_and_load(self, style: str, width: int, height: int) -> None:
+        self.setStyleSheet(style)
+        self._build()
+        self.resize(width, height)
+        self._load()
+
+    def _build(self) -> None:
+        raise NotImplementedError
+
+    def _load(self) -> None:
+        raise NotImplementedError
+
+    # ---- building -------------------------------------------------------------------------
+    def _head_and_facts(self) -> QVBoxLayout:
+        """The dialog's layout, with the title row and the grid of ``FACTS`` in it."""
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        layout.addLayout(self._title_row())
+        layout.addLayout(self._facts_grid(self.FACTS))
+        return layout
+
+    def _title_row(self) -> QHBoxLayout:
+        """``title_label`` (large, bold) with ``status_label`` on its right."""
+        head = QHBoxLayout()
+        self.title_label = QLabel()
+        self.title_label.setObjectName("title")
+        self.title_label.setWordWrap(True)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("status")
+        head.addWidget(self.title_label, 1)
+        head.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignTop)
+        return head
+
+    def _facts_grid(self, names: tuple[tuple[str, str], ...]) -> QGridLayout:
+        """Two captioned facts a row, in the order given (``("", "")`` leaves a cell empty);
+        ``fact_labels[key]`` is a fact's value, ``fact_labels[key + ":caption"]`` its caption."""
+        facts = QGridLayout()
+        facts.setHorizontalSpacing(14)
+        facts.setVerticalSpacing(5)
+        self.fact_labels: dict[str, QLabel] = {}
+        for i, (key, caption) in enumerate(names):
+            if not key:
+                continue
+            cap = QLabel(self.tr(caption))
+            cap.setObjectName("caption")
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fact_labels[key] = value
+            self.fact_labels[key + ":caption"] = cap
+            row, col = divmod(i, 2)
+            facts.addWidget(cap, row, col * 2, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
+            facts.addWidget(value, row, col * 2 + 1)
+        facts.setColumnStretch(1, 1)
+        facts.setColumnStretch(3, 1)
+        return facts
+
+    @staticmethod
+    def _text_pair(left: str, right: str) -> tuple[QHBoxLayout, QPlainTextEdit, QPlainTextEdit]:
+        """Two read-only texts side by side, each in a box with the title given."""
+        texts = QHBoxLayout()
+        views = []
+        for title in (left, right):
+            box = QGroupBox(title)
+            column = QVBoxLayout(box)
+            view = QPlainTextEdit()
+            view.setReadOnly(True)
+            column.addWidget(view)
+            texts.addWidget(box, 1)
+            views.append(view)
+        return texts, views[0], views[1]
+
+    def _print_button(self, text: str, save_text: str) -> QPushButton:
+        """``print_button`` with the slip's menu: 打印预览…, 直接打印, and ``save_text``."""
+        self.print_button = QPushButton(text)
+        menu = QMenu(self.print_button)
+        self.preview_action = menu.addAction(self.tr("打印预览…"), self.preview_slip)
+        self.print_action = menu.addAction(self.tr("直接打印"), self.print_slip)
+        self.save_pdf_action = menu.addAction(save_text, self.save_slip)
+        self.print_button.setMenu(menu)
+        return self.print_button
+
+    @staticmethod
+    def _button_row(buttons: Iterable[QPushButton], last: QPushButton) -> QHBoxLayout:
+        """The buttons from the left (Enter presses none of them), ``last`` alone on the right."""
+        row = QHBoxLayout()
+        for button in buttons:
+            button.setAutoDefault(False)
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(last)
+        return row
+
+    @staticmethod
+    def _repolish(widget: QWidget, name: str, value: object) -> None:
+        """Set a property the style sheet looks at, and restyle the widget."""
+        widget.setProperty(name, value)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+    # ---- actions ----------------------------------------------------------------------------------
+    @staticmethod
+    def _open_action(dialog: ActionDialog, done: Callable[[object], None]) -> ActionDialog:
+        """Open an action form (window-modal); ``done`` gets what it saved, or ``None`` after a
+        save refused because someone else changed the record (then ``done`` re-reads it)."""
+        dialog.done_with.connect(done)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    # ---- the slip ---------------------------------------------------------------------------------
+    def _render_slip(self, printed_at: datetime) -> bytes:
+        """The slip of the record shown, as PDF (raises ReceptionError)."""
+        raise NotImplementedError
+
+    def _slip_texts(self) -> SlipTexts:
+        raise NotImplementedError
+
+    def slip_pdf(self) -> bytes | None:
+        try:
+            return self._render_slip(self._session.clock.local_now().replace(second=0, microsecond=0))
+        except ReceptionError as exc:
+            msgbox.error(self, self._slip_texts().cannot_make, exc.message)
+            return None
+
+    def preview_slip(self) -> None:
+        from ui.widgets import printing
+
+        pdf = self.slip_pdf()
+        if pdf is None:
+            return
+        try:
+            printing.preview_pdf(pdf, self, self._slip_texts().title)
+        except printing.PrintError as exc:
+            msgbox.error(self, self.tr("打印失败"), exc.message)
+
+    def print_slip(self) -> bool:
+        from ui.widgets import printing
+
+        pdf = self.slip_pdf()
+        if pdf is None:
+            return False
+        try:
+            return printing.print_pdf(pdf, parent=self, title=self._slip_texts().title)
+        except printing.PrintError as exc:
+            msgbox.error(self, self.tr("打印失败"), exc.message)
+            return False
+
+    def save_slip(self) -> Path | None:
+        from ui.widgets import printing
+
+        pdf = self.slip_pdf()
+        if pdf is None:
+            return None
+        return printing.save_pdf_as(pdf, self, self._slip_texts().file_name)

@@ -1,0 +1,253 @@
+"""Every printed document goes through here: badges, on-site lists, later the handover report.
+
+The core renders PDF bytes (reportlab, font embedded); this module puts them on paper:
+QPdfDocument renders each page at 300 dpi and the image is painted on a QPrinter page of the
+PDF's own size. Printing is direct (no dialog) to the named or the system default printer;
+:func:`preview_pdf` and :func:`save_pdf_as` are the alternatives the receptionist can choose.
+
+Notes (STACK-NOTES): keep every QPrinter in a variable while a dialog uses it — a temporary one
+is freed by Python and the dialog crashes. Dialog classes and :func:`print_pdf` are module
+attributes so tests can replace them; printers are the one true edge."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSize, QSizeF
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
+from PySide6.QtWidgets import QWidget
+
+from reception.errors import ReceptionError
+from reception.services.session import Session
+from ui.widgets import msgbox
+
+DPI = 300
+PDF_FILTER = "PDF 文件 (*.pdf)"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("printing", text)
+
+
+class PrintError(Exception):
+    """The document could not be printed; ``message`` is for the receptionist."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NoPrinter(PrintError):
+    pass
+
+
+# ---- the PDF ------------------------------------------------------------------------------------
+
+
+class LoadedPdf:
+    """A PDF opened with QPdfDocument from bytes (through a temporary file: loading from a file is
+    synchronous and reports errors). Use as a context manager; the file is removed on exit."""
+
+    def __init__(self, pdf_bytes: bytes) -> None:
+        self.document = QPdfDocument()
+        fd, name = tempfile.mkstemp(suffix=".pdf", prefix="reception-print-")
+        self._path = Path(name)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pdf_bytes)
+        error = self.document.load(str(self._path))
+        if error != QPdfDocument.Error.None_ or self.document.pageCount() < 1:
+            self.close()
+            raise PrintError(_tr("文件无法打开（不是有效的 PDF）。"))
+
+    def close(self) -> None:
+        self.document.close()
+        self._path.unlink(missing_ok=True)
+
+    def __enter__(self) -> LoadedPdf:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def page_count(self) -> int:
+        return self.document.pageCount()
+
+    def page_size_points(self, page: int) -> QSizeF:
+        return self.document.pagePointSize(page)
+
+    def image(self, page: int, dpi: int = DPI) -> QImage:
+        points = self.page_size_points(page)
+        size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+        return self.document.render(page, size)
+
+
+def _fit_page_to_pdf(printer: QPrinter, points: QSizeF) -> None:
+    """Make the printer's page the PDF page's size (a badge label, A4…), margins zero."""
+    portrait = QSizeF(min(points.width(), points.height()), max(points.width(), points.height()))
+    orientation = (
+        QPageLayout.Orientation.Landscape
+        if points.width() > points.height()
+        else QPageLayout.Orientation.Portrait
+    )
+    page_size = QPageSize(portrait, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
+    layout = QPageLayout(page_size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Point)
+    printer.setPageLayout(layout)
+    printer.setFullPage(True)
+
+
+def paint_pdf(pdf: LoadedPdf, printer: QPrinter) -> int:
+    """Paint every page of ``pdf`` on ``printer`` (which must not be active yet). Returns the
+    number of pages. Raises :class:`PrintError` if the printer cannot start."""
+    _fit_page_to_pdf(printer, pdf.page_size_points(0))
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PrintError(_tr("打印机无法开始打印（可能未连接、缺纸或已暂停）。"))
+    try:
+        for page in range(pdf.page_count()):
+            if page:
+                _fit_page_to_pdf(printer, pdf.page_size_points(page))
+                if not printer.newPage():
+                    raise PrintError(_tr("打印机无法开始新的一页。"))
+            image = pdf.image(page)
+            if image.isNull():
+                raise PrintError(_tr("第 {0} 页无法渲染。").format(page + 1))
+            target = QRectF(printer.pageRect(QPrinter.Unit.DevicePixel))
+            target.moveTo(0, 0)
+            painter.drawImage(target, image)
+    finally:
+        painter.end()
+    return pdf.page_count()
+
+
+def render_to_printer(pdf_bytes: bytes, printer: QPrinter) -> int:
+    """Print PDF bytes on a ready printer (a real one, or a PdfFormat QPrinter in tests)."""
+    with LoadedPdf(pdf_bytes) as pdf:
+        return paint_pdf(pdf, printer)
+
+
+# ---- printers -----------------------------------------------------------------------------------
+
+
+def default_printer_name() -> str | None:
+    info = QPrinterInfo.defaultPrinter()
+    return None if info.isNull() else info.printerName()
+
+
+def make_printer(printer_name: str | None) -> QPrinter:
+    """A high-resolution QPrinter for ``printer_name`` or the system default; raises
+    :class:`NoPrinter` when there is none."""
+    name = printer_name or default_printer_name()
+    if not name:
+        raise NoPrinter(_tr("这台电脑没有设置默认打印机。"))
+    if printer_name and QPrinterInfo.printerInfo(printer_name).isNull():
+        raise NoPrinter(_tr("找不到打印机“{0}”。").format(printer_name))
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPrinterName(name)
+    printer.setResolution(DPI)
+    printer.setColorMode(QPrinter.ColorMode.GrayScale)
+    if not printer.isValid():
+        raise NoPrinter(_tr("打印机“{0}”不可用。").format(name))
+    return printer
+
+
+def print_pdf(
+    pdf_bytes: bytes,
+    *,
+    printer_name: str | None = None,
+    parent: QWidget | None = None,
+    title: str = "",
+) -> bool:
+    """Print directly, without a dialog. True when the pages went to the printer.
+
+    With no printer at all the receptionist is told so and offered to save the PDF instead
+    (False is returned either way). Other failures raise :class:`PrintError`."""
+    try:
+        printer = make_printer(printer_name)
+    except NoPrinter as exc:
+        if msgbox.ask(
+            parent,
+            _tr("没有可用的打印机"),
+            _tr("{0}\n\n《{1}》未能打印。是否先另存为 PDF 文件（可稍后打印或补打）？").format(
+                exc.message, title or _tr("文件")
+            ),
+        ):
+            save_pdf_as(pdf_bytes, parent, (title or "document") + ".pdf")
+        return False
+    printer.setDocName(title)
+    render_to_printer(pdf_bytes, printer)
+    return True
+
+
+# ---- dialogs ------------------------------------------------------------------------------------
+
+
+def preview_pdf(pdf_bytes: bytes, parent: QWidget | None = None, title: str = "") -> QPrintPreviewDialog:
+    """A print preview (the receptionist can choose a printer there). Modal; returns the dialog
+    after it was closed (tests patch ``QPrintPreviewDialog.exec``)."""
+    pdf = LoadedPdf(pdf_bytes)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setResolution(DPI)
+    printer.setDocName(title)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(_tr("打印预览 — {0}").format(title) if title else _tr("打印预览"))
+
+    def paint(target: QPrinter) -> None:
+        try:
+            paint_pdf(pdf, target)
+        except PrintError as exc:
+            msgbox.error(dialog, _tr("打印失败"), exc.message)
+
+    dialog.paintRequested.connect(paint)
+    try:
+        dialog.exec()
+    finally:
+        dialog.paintRequested.disconnect(paint)
+        pdf.close()
+    return dialog
+
+
+def save_pdf_as(pdf_bytes: bytes, parent: QWidget | None, suggested_name: str) -> Path | None:
+    """Ask where to save (through ui.widgets.msgbox) and write the file. None when cancelled."""
+    path = msgbox.save_file(parent, _tr("另存为 PDF"), suggested_name, _tr(PDF_FILTER))
+    if not path:
+        return None
+    target = Path(path)
+    if target.suffix.lower() != ".pdf":
+        target = target.with_name(target.name + ".pdf")
+    try:
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(pdf_bytes)
+        tmp.replace(target)
+    except OSError as exc:
+        msgbox.error(parent, _tr("未能保存"), _tr("文件未能保存：{0}").format(exc.strerror or str(exc)))
+        return None
+    return target
+
+
+# ---- badges -------------------------------------------------------------------------------------
+
+
+def print_badge(session: Session, visit_id: int, parent: QWidget | None = None) -> bool:
+    """Render the saved visit's badge (recorded as printed/reprinted by the core) and print it on
+    the default printer. A failure is shown and False returned — the visit itself is already
+    saved, so the badge can be printed again (补打)."""
+    from reception.services import visit_badges
+
+    try:
+        pdf = visit_badges.render_for_visit(session, visit_id)
+    except ReceptionError as exc:
+        msgbox.error(parent, _tr("访客证未打印"), exc.message)
+        return False
+    try:
+        return print_pdf(pdf, printer_name=None, parent=parent, title=_tr("访客证"))
+    except PrintError as exc:
+        msgbox.error(
+            parent,
+            _tr("访客证未打印"),
+            _tr("{0}\n\n来访已登记，请检查打印机后点“补打访客证”。").format(exc.message),
+        )
+        return False
