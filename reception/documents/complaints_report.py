@@ -1,4 +1,4 @@
-"""投诉分析总结 — the monthly complaint analysis as an A4 PDF (seed: 7.投诉问题分析总结).
+"""投诉分析总结 — the monthly complaint analysis as an A4 PDF (规程：7.投诉问题分析总结).
 
 The document the managers discuss once a month: the key figures (:func:`analysis.summary_rows`),
 a short 分析要点 written from the figures (never hard-coded), the problems that keep coming back

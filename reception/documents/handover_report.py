@@ -1,6 +1,6 @@
 """交接班报告 and 日报 — the handover report of a shift and the daily report, as A4 PDFs.
 
-The document the outgoing and the incoming operator sign (seed: 记录与汇报; 交接班): a header
+The document the outgoing and the incoming operator sign (规程：记录与汇报; 交接班): a header
 with the property, the shift, its start and end and both operators; 本班工作概况 (the headline
 figures and the activity tables); then the part that matters most — 未完成事项（交给下一班）,
 set apart in red, every open list shown even when empty (「无」, so a reader sees that the

@@ -1,4 +1,4 @@
-"""投诉分析 (seed: 投诉问题分析总结 — recurring problems are analysed).
+"""投诉分析 (规程：投诉问题分析总结 — recurring problems are analysed).
 
 Counts by category, building, department, source and month; repeat problems at the same place;
 the on-time reply rate, the average time to reply and to close, and return-visit satisfaction

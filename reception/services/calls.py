@@ -1,6 +1,6 @@
 """The call desk (来电登记): registering a call and what it promises, the call list, edits.
 
-A call ends in one of four outcomes (seed: 首问责任制, 代接电话, 不能立即答复):
+A call ends in one of four outcomes (规程：首问责任制, 代接电话, 不能立即答复):
 answered on the spot, dispatched to a department (opens a case owned by the first receiver),
 a message taken for somebody, or a callback promised. Each is saved in one transaction with
 its serial number, the items it creates and its audit entry."""

@@ -1,4 +1,4 @@
-"""异常情况 (seed: 安全隐患、拒绝接待、报警处置): recorded with who was told and when, linked to
+"""异常情况 (规程：安全隐患、拒绝接待、报警处置): recorded with who was told and when, linked to
 the call or visit they arose from, and listed for the handover."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def record_incident(session: Session, data: IncidentInput) -> Incident:
         dept = Department.get_or_none(Department.id == data.reported_to_department_id)
         if dept is None:
             errs.add("reported_to", "所选部门不存在")
-    # 安全隐患 and 拒绝接待 are both reported to the security department (seed: 异常情况处理).
+    # 安全隐患 and 拒绝接待 are both reported to the security department (规程：异常情况处理).
     if data.kind in (HAZARD, REFUSED) and (dept is None or data.reported_at is None):
         errs.add("reported_to", f"{data.kind}须报告保安部门：请选择部门并填写报告时间")
     if data.kind == POLICE and data.reported_at is None:

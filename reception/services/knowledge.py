@@ -11,7 +11,7 @@ from reception.services.session import Role, Session
 from reception.store import audit, db
 from reception.store.models import KnowledgeEntry
 
-# Seeded from the company's procedures (../shared/seeds): the answers a desk gives most often.
+# Seeded from the company's procedures (docs/procedures.md): the answers a desk gives most often.
 SEED = [
     (
         "物业费收费标准与缴费方式",

@@ -1,6 +1,6 @@
 """The visitor desk (来访登记).
 
-Two kinds of visit (seed: 来访审核, 业户来访接待, 预约来访 / 不速之客):
+Two kinds of visit (规程：来访审核, 业户来访接待, 预约来访 / 不速之客):
 
 * ``business`` — a resident at the desk on business (交费、租房、二次装修…), routed to the
   department for that purpose; a complaint opens a case owned by the first receiver.
@@ -36,7 +36,7 @@ BUSINESS_PURPOSES = ["交费", "租房", "二次装修", "入伙", "投诉", "�
 GUEST_PURPOSES = ["探亲访友", "送货", "快递外卖", "维修施工", "看房", "家政服务", "公务", "其他"]
 COMPLAINT = "投诉"
 
-# Consent of the host (seed: 通知受访住户，确认是否接受来访)
+# Consent of the host (规程：通知受访住户，确认是否接受来访)
 AGREED = "同意"
 REFUSED = "拒绝"
 UNREACHABLE = "未接通"

@@ -1,4 +1,4 @@
-"""投诉分析 — the complaint analysis window (报表 → 投诉分析…; seed: 投诉问题分析总结).
+"""投诉分析 — the complaint analysis window (报表 → 投诉分析…；规程：投诉问题分析总结).
 
 A period (a calendar month, the last 30 days, this year or any range) is analysed by
 :func:`reception.services.analysis.build`; the window shows the key figures as large numbers, the charts

@@ -1,4 +1,4 @@
-"""业户办事 (seed: 业户来访接待工作规程 — 交费、租房、二次装修、入伙、投诉): the resident at the
+"""业户办事 (规程：业户来访接待工作规程 — 交费、租房、二次装修、入伙、投诉): the resident at the
 desk, what they came for, the department that handles it with the guidance to give, and what
 was done. A complaint becomes a case (工单) in the core; the form says so."""
 

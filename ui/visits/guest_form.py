@@ -1,4 +1,4 @@
-"""访客登记 (seed: 来访审核 — 登记、核实身份、通知受访住户、陪同; 预约来访 / 不速之客).
+"""访客登记 (规程：来访审核 — 登记、核实身份、通知受访住户、陪同; 预约来访 / 不速之客).
 
 While the receptionist types the name, phone and ID number the form asks the core whether the
 visitor has an appointment today (shown prominently and used: no consent needed) or is on the

@@ -1,4 +1,4 @@
-"""异常情况 (seed: 安全隐患 → 保安部；拒绝接待；报警处置): recording one, linked to the call or
+"""异常情况 (规程：安全隐患 → 保安部；拒绝接待；报警处置): recording one, linked to the call or
 visit it arose from, and the small list of today's incidents.
 
 The dialog works for the visitor desk and the call desk alike: pass ``visit_id`` or ``call_id``."""
