@@ -227,6 +227,13 @@ class MainWindow(QMainWindow):
         settings_menu.addSeparator()
         settings_menu.addAction(self.notice_action)
 
+        help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        self.shortcuts_action = self._action(self.tr("快捷键…"), self.show_shortcuts)
+        self.open_folder_action = self._action(self.tr("打开数据文件夹"), self.open_data_folder)
+        self.about_action = self._action(self.tr("关于…"), self.show_about)
+        for action in (self.shortcuts_action, self.open_folder_action, self.about_action):
+            help_menu.addAction(action)
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.operator_label = QLabel()
@@ -685,6 +692,29 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(self.apply_idle_setting)
         self.settings_dialog = dialog
         dialog.open()
+
+    # -- 帮助 -------------------------------------------------------------------------------------
+    def show_about(self) -> None:
+        from reception.about import about
+        from ui.admin.about_dialog import AboutDialog
+
+        dialog = AboutDialog(about(self._data()), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_dialog = dialog
+        dialog.open()
+
+    def show_shortcuts(self) -> None:
+        from ui.admin.about_dialog import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog = dialog
+        dialog.open()
+
+    def open_data_folder(self) -> None:
+        from ui.admin.about_dialog import open_data_folder
+
+        open_data_folder(self, str(self._data().root))
 
     # -- 系统维护 ---------------------------------------------------------------------------------
     def _data(self) -> DataDir:

@@ -3,7 +3,8 @@ them (``monkeypatch.setattr(msgbox, "ask", ...)``) and no test ever hangs on a m
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
@@ -112,3 +113,8 @@ def open_files(parent: QWidget | None, title: str, filters: str) -> list[str]:
 def save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
     path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
     return path
+
+
+def open_folder(folder: str) -> bool:
+    """Show ``folder`` in the system's file manager (Explorer on Windows); False when it could not."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
