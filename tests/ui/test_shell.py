@@ -224,7 +224,7 @@ def test_main_window_title_tabs_and_status_bar(qtbot, window, admin):
     assert window.letter_tab.new_button.text() == "登记来函 (F4)"
     assert window.operator_label.text() == "当前操作员：王管理（管理员）"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "业户(&R)", "操作员(&O)", "报表(&B)", "设置(&S)"]
+    assert menus == ["文件(&F)", "业户(&R)", "操作员(&O)", "报表(&B)", "设置(&S)", "帮助(&H)"]
     assert window.settings_action.isEnabled()
     assert not window.timer.isActive()  # nothing started by the constructor
     window.start()

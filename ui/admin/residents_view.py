@@ -35,7 +35,7 @@ from reception.services import residents
 from reception.services.session import Session
 from reception.store.models import Resident
 from ui.widgets import msgbox
-from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -169,8 +169,10 @@ class ResidentDialog(QDialog):
         self.relation.setEditable(True)
         self.relation.addItems(residents.RELATIONS)
         self.phone = QLineEdit()
+        ascii_only(self.phone)
         self.phone.setPlaceholderText(self.tr("手机 11 位，座机带区号"))
         self.phone_alt = QLineEdit()
+        ascii_only(self.phone_alt)
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("如：独居老人、行动不便"))
 

@@ -8,7 +8,7 @@ from reception.clock import Clock
 from reception.errors import ReceptionError, ValidationError
 from reception.services import auth
 from reception.store.models import Operator
-from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
 
 
 class SetupDialog(QDialog):
@@ -32,6 +32,7 @@ class SetupDialog(QDialog):
         self.property_name = QLineEdit()
         self.property_name.setPlaceholderText(self.tr("例如：阳光花园物业服务中心"))
         self.desk_phone = QLineEdit()
+        ascii_only(self.desk_phone)
         self.desk_phone.setPlaceholderText(self.tr("例如：021-50000000"))
         prop_box = QGroupBox(self.tr("物业信息"))
         prop_form = QFormLayout(prop_box)

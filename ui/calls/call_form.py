@@ -54,7 +54,7 @@ from ui.widgets.drafts_support import (
     set_qdatetime,
     text_of,
 )
-from ui.widgets.forms import error_label
+from ui.widgets.forms import ascii_only, error_label
 
 # The order the fields appear in: the first one in error gets the focus.
 FIELD_ORDER = [
@@ -267,6 +267,7 @@ class CallForm(QFrame):
         self.location_edit = QLineEdit()
         self.location_edit.setPlaceholderText(self.tr("房号或地点，如 3栋2单元1201"))
         self.phone_edit = QLineEdit()
+        ascii_only(self.phone_edit)
         self.phone_edit.setPlaceholderText(self.tr("来电号码"))
         where = QWidget()
         where_row = QHBoxLayout(where)
@@ -416,6 +417,7 @@ class CallForm(QFrame):
         self.message_text_edit.setPlaceholderText(self.tr("要转达的话"))
         form.addRow(self.tr("留言内容"), self._with_error("message_text", self.message_text_edit))
         self.message_phone_edit = QLineEdit()
+        ascii_only(self.message_phone_edit)
         form.addRow(self.tr("回电号码"), self._with_error("message_callback_phone", self.message_phone_edit))
         self.message_person_edit.textChanged.connect(self._changed)
         self.message_dept_combo.currentIndexChanged.connect(self._changed)
@@ -426,6 +428,7 @@ class CallForm(QFrame):
     def _page_callback(self) -> QWidget:
         page, form = self._page()
         self.callback_phone_edit = QLineEdit()
+        ascii_only(self.callback_phone_edit)
         form.addRow(
             self.tr("回电号码"), self._with_error("callback_callback_phone", self.callback_phone_edit)
         )

@@ -37,7 +37,7 @@ from ui.visits.visit_widgets import (
     utc_from_edit,
 )
 from ui.widgets import msgbox
-from ui.widgets.forms import dialog_buttons, error_label
+from ui.widgets.forms import ascii_only, dialog_buttons, error_label
 from ui.widgets.resident_lookup import ResidentLookup
 
 FIELD_ORDER = ["visitor_name", "visitor_phone", "party_size", "expected_at", "host", "purpose", "booked_by"]
@@ -80,6 +80,7 @@ class AppointmentDialog(QDialog):
         self.name_edit = QLineEdit()
         form.addRow(self.tr("访客姓名"), self.errors.wrap("visitor_name", self.name_edit))
         self.phone_edit = QLineEdit()
+        ascii_only(self.phone_edit)
         self.phone_edit.setPlaceholderText(self.tr("到访时凭电话匹配预约，建议填写"))
         form.addRow(self.tr("访客电话"), self.errors.wrap("visitor_phone", self.phone_edit))
         self.party_spin = QSpinBox()

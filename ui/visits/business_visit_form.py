@@ -31,7 +31,7 @@ from reception.store.models import Resident, Visit
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
 from ui.widgets import msgbox
 from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
-from ui.widgets.forms import error_label
+from ui.widgets.forms import ascii_only, error_label
 from ui.widgets.resident_lookup import ResidentLookup
 
 FIELD_ORDER = [
@@ -89,6 +89,7 @@ class BusinessVisitForm(QFrame):
         self.location_edit.setPlaceholderText(self.tr("房号，如 3栋2单元1201（选中业户后自动填写）"))
         form.addRow(self.tr("房号"), self.errors.wrap("location", self.location_edit))
         self.phone_edit = QLineEdit()
+        ascii_only(self.phone_edit)
         self.phone_edit.setPlaceholderText(self.tr("档案中没有的业户请留电话"))
         form.addRow(self.tr("联系电话"), self.errors.wrap("visitor_phone", self.phone_edit))
         self.purpose_combo = QComboBox()

@@ -40,7 +40,7 @@ from ui.visits.appointments_panel import AppointmentPrefill, host_text
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
 from ui.widgets import msgbox, printing
 from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
-from ui.widgets.forms import error_label
+from ui.widgets.forms import ascii_only, error_label
 from ui.widgets.resident_lookup import ResidentLookup
 
 CHECK_DELAY_MS = 250
@@ -140,6 +140,7 @@ class GuestForm(QFrame):
         )
         self.errors.entries["party_size"] = (self.party_spin, self.errors.entries["visitor_name"][1])
         self.phone_edit = QLineEdit()
+        ascii_only(self.phone_edit)
         self.phone_edit.setPlaceholderText(self.tr("可不填；有预约时凭电话匹配"))
         form.addRow(self.tr("电话"), self.errors.wrap("visitor_phone", self.phone_edit))
         self.plate_edit = QLineEdit()
@@ -149,6 +150,7 @@ class GuestForm(QFrame):
         for id_type in identity.ID_TYPES:
             self.id_type_combo.addItem(self.tr(id_type), id_type)
         self.id_number_edit = QLineEdit()
+        ascii_only(self.id_number_edit)
         self.id_number_edit.setPlaceholderText(self.tr("证件号码"))
         id_row = QWidget()
         id_line = QVBoxLayout(id_row)

@@ -39,6 +39,7 @@ from ui.visits.scan_catcher import ScanCatcher
 from ui.visits.visit_list_model import VisitListModel
 from ui.visits.visit_widgets import Banner, compact_table
 from ui.visits.watchlist_dialog import WatchListDialog
+from ui.widgets.forms import ascii_only
 from ui.widgets.list_position import kept_place
 
 TODAY, LAST_7_DAYS, ALL = "today", "7days", "all"
@@ -116,6 +117,7 @@ class VisitTab(QWidget):
         font.setBold(True)
         caption.setFont(font)
         self.scan_edit = QLineEdit()
+        ascii_only(self.scan_edit)
         self.scan_edit.setPlaceholderText(self.tr("扫描访客证二维码，或输入证号后按 Enter"))
         self.scan_edit.setClearButtonEnabled(True)
         self.scan_edit.setMinimumWidth(260)

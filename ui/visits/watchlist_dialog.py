@@ -29,7 +29,7 @@ from reception.services.session import Role, Session
 from reception.store.models import WatchEntry
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.widgets import msgbox
-from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
 
 
 def _tr(text: str) -> str:
@@ -103,6 +103,7 @@ class WatchListDialog(QDialog):
         for id_type in identity.ID_TYPES:
             self.id_type_combo.addItem(self.tr(id_type), id_type)
         self.id_number_edit = QLineEdit()
+        ascii_only(self.id_number_edit)
         self.id_number_edit.setPlaceholderText(self.tr("可不填"))
         id_row = QWidget()
         id_line = QHBoxLayout(id_row)
@@ -112,6 +113,7 @@ class WatchListDialog(QDialog):
         self.errors.add_row(form, self.tr("证件"), "id_number", id_row)
         self.errors.widgets["id_number"] = self.id_number_edit
         self.phone_edit = QLineEdit()
+        ascii_only(self.phone_edit)
         self.phone_edit.setPlaceholderText(self.tr("可不填"))
         self.errors.add_row(form, self.tr("电话"), "phone", self.phone_edit)
         self.reason_edit = QLineEdit()

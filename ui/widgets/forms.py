@@ -18,6 +18,20 @@ from reception.errors import ValidationError
 ERROR_STYLE = "color: #c62828;"
 
 
+def ascii_only(*edits: QWidget) -> None:
+    """Fields that only ever hold digits and Latin letters (ID numbers, phone numbers, badge
+    numbers): the input method is switched off there, so a USB scanner's or a card reader's
+    keystrokes arrive as typed even while the Chinese IME is on (on Windows Qt detaches the IME
+    from a widget without ``WA_InputMethodEnabled``)."""
+    for edit in edits:
+        edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        edit.setInputMethodHints(
+            Qt.InputMethodHint.ImhLatinOnly
+            | Qt.InputMethodHint.ImhNoPredictiveText
+            | Qt.InputMethodHint.ImhPreferUppercase
+        )
+
+
 def error_label(parent: QWidget | None = None) -> QLabel:
     """A red, word-wrapped, initially hidden label for one field's message."""
     label = QLabel(parent)

@@ -237,7 +237,7 @@ def test_maintenance_entries_are_enabled_by_role(qtbot, request, clock, data, wh
     assert win.restore_action.isEnabled() is (restore and not changes.is_server())
     assert win.audit_action.isEnabled() is audit
     assert win.purge_action.isEnabled() is purge
-    settings_menu = win.menuBar().actions()[-1].menu()
+    settings_menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "设置(&S)")
     texts = [a.text() for a in settings_menu.actions() if not a.isSeparator()]
     assert texts == [
         "系统设置",
