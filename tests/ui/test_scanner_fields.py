@@ -53,9 +53,9 @@ def test_ascii_fields_take_input_with_the_ime_off(window, qtbot):
 
 def test_chinese_fields_keep_the_ime(window):
     assert window.visit_tab.guest_form.name_edit.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
-    assert window.visit_tab.guest_form.plate_edit.testAttribute(
-        Qt.WidgetAttribute.WA_InputMethodEnabled
-    ), "plates begin with a Chinese province character (沪A12345)"
+    assert window.visit_tab.guest_form.plate_edit.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled), (
+        "plates begin with a Chinese province character (沪A12345)"
+    )
 
 
 def test_dialog_fields_take_input_with_the_ime_off(qtbot, admin):
