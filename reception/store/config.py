@@ -1,6 +1,6 @@
 """This PC's own settings, kept in the data folder beside (never inside) the database: which
-database to use and this desk's name. Everything else is in the database and shared by all
-desks.
+database to use, this desk's name and its printers. Everything else is in the database and
+shared by all desks.
 
 ``reception.ini`` (UTF-8)::
 
@@ -9,6 +9,12 @@ desks.
 
     [前台]
     名称 = 南门岗
+
+    [打印]
+    访客证打印机 = Brother QL-820NWB
+    访客证标签 = 62x100
+    访客证方向 =
+    报告打印机 = HP LaserJet Pro M404
 
 No address (or no file): the SQLite file in the data folder. A password may be written in the
 address, but a ``.pgpass`` file or the ``PGPASSWORD`` variable of the PC keeps it out of this
@@ -27,12 +33,24 @@ from reception.store import desk
 FILENAME = "reception.ini"
 _DB_SECTION, _DB_KEY = "数据库", "地址"
 _DESK_SECTION, _DESK_KEY = "前台", "名称"
+_PRINT_SECTION = "打印"
+_BADGE_PRINTER, _BADGE_SIZE, _BADGE_ORIENTATION, _REPORT_PRINTER = (
+    "访客证打印机",
+    "访客证标签",
+    "访客证方向",
+    "报告打印机",
+)
+ORIENTATIONS = {"": "与标签相同", "portrait": "纵向", "landscape": "横向"}
 
 
 @dataclass(frozen=True)
 class LocalConfig:
     database: str = ""  # '' = the SQLite file in the data folder
     desk: str = ""
+    badge_printer: str = ""  # '' = the system's default printer
+    badge_size: str = ""  # a key of the badge sizes; '' = the property's setting
+    badge_orientation: str = ""  # a key of ORIENTATIONS: how the label stock sits in the printer
+    report_printer: str = ""  # '' = the system's default printer
 
 
 def path(root: Path) -> Path:
@@ -46,9 +64,14 @@ def load(root: Path) -> LocalConfig:
         parser.read(path(root), encoding="utf-8-sig")
     except (OSError, configparser.Error, UnicodeDecodeError):
         return LocalConfig()
+    orientation = parser.get(_PRINT_SECTION, _BADGE_ORIENTATION, fallback="").strip()
     return LocalConfig(
         database=parser.get(_DB_SECTION, _DB_KEY, fallback="").strip(),
         desk=" ".join(parser.get(_DESK_SECTION, _DESK_KEY, fallback="").split()),
+        badge_printer=parser.get(_PRINT_SECTION, _BADGE_PRINTER, fallback="").strip(),
+        badge_size=parser.get(_PRINT_SECTION, _BADGE_SIZE, fallback="").strip(),
+        badge_orientation=orientation if orientation in ORIENTATIONS else "",
+        report_printer=parser.get(_PRINT_SECTION, _REPORT_PRINTER, fallback="").strip(),
     )
 
 
@@ -66,6 +89,12 @@ def save(root: Path, config: LocalConfig) -> None:
     parser = configparser.ConfigParser(interpolation=None)
     parser[_DB_SECTION] = {_DB_KEY: config.database}
     parser[_DESK_SECTION] = {_DESK_KEY: config.desk}
+    parser[_PRINT_SECTION] = {
+        _BADGE_PRINTER: config.badge_printer,
+        _BADGE_SIZE: config.badge_size,
+        _BADGE_ORIENTATION: config.badge_orientation,
+        _REPORT_PRINTER: config.report_printer,
+    }
     root.mkdir(parents=True, exist_ok=True)
     target = path(root)
     tmp = target.with_name(target.name + ".tmp")
@@ -75,6 +104,27 @@ def save(root: Path, config: LocalConfig) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, target)
+
+
+def set_printers(
+    root: Path, *, badge_printer: str, badge_size: str, badge_orientation: str, report_printer: str
+) -> LocalConfig:
+    """Store this PC's printers (names as the system lists them; '' for the default printer), the
+    label stock for badges ('' = the property's size) and how it sits in the printer."""
+    if badge_orientation not in ORIENTATIONS:
+        raise ValidationError.single("badge_orientation", "请选择访客证的方向")
+    for field, value in (("badge_printer", badge_printer), ("report_printer", report_printer)):
+        if "\n" in value or "\r" in value or len(value) > 200:
+            raise ValidationError.single(field, "打印机名称无效")
+    config = replace(
+        load(root),
+        badge_printer=badge_printer.strip(),
+        badge_size=badge_size.strip(),
+        badge_orientation=badge_orientation,
+        report_printer=report_printer.strip(),
+    )
+    save(root, config)
+    return config
 
 
 def set_desk_name(root: Path, name: str) -> LocalConfig:

@@ -1,12 +1,13 @@
 """系统设置 (administrators): property details, greeting, reply hours, personal-data retention,
-backups and badges, departments, operators — and 本机: this PC's desk name (kept in the data
-folder, not in the shared database) and which database the desk works on.
+backups and badges, departments, operators — and 本机: this PC's desk name and printers (kept in
+the data folder, not in the shared database) and which database the desk works on.
 
 Every change goes through the service in ``reception`` (which checks the role again)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reception.clock import Clock
 from reception.errors import ReceptionError, ValidationError
 from reception.services import auth, departments
 from reception.services import settings as settings_mod
@@ -428,6 +430,8 @@ class LocalPage(QWidget):
         database_hint.setStyleSheet("color: #757575;")
         database_column.addWidget(database_hint)
 
+        printers_box = self._build_printers()
+
         self.saved = QLabel()
         self.saved.setStyleSheet("color: #2e7d32;")
         self.save_button = QPushButton(self.tr("保存"))
@@ -440,11 +444,113 @@ class LocalPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(desk_box)
+        layout.addWidget(printers_box)
         layout.addWidget(database_box)
         layout.addStretch(1)
         layout.addLayout(bottom)
         self.desk_name.textChanged.connect(self.saved.clear)
         self.desk_name.returnPressed.connect(self.save)
+        for combo in (self.badge_printer, self.badge_stock, self.badge_orientation, self.report_printer):
+            combo.currentIndexChanged.connect(self.saved.clear)
+
+    def _printer_combo(self, chosen: str) -> QComboBox:
+        """The system default first, then the installed printers; a chosen printer this PC no
+        longer has stays visible, marked 未找到."""
+        from ui.widgets import printing
+
+        combo = QComboBox()
+        default = printing.default_printer_name()
+        combo.addItem(
+            self.tr("系统默认打印机（%1）").replace("%1", default) if default else self.tr("系统默认打印机"),
+            "",
+        )
+        installed = printing.installed_printers()
+        for name in installed:
+            combo.addItem(name, name)
+        if chosen and chosen not in installed:
+            combo.addItem(self.tr("%1（未找到）").replace("%1", chosen), chosen)
+        combo.setCurrentIndex(max(combo.findData(chosen), 0))
+        return combo
+
+    def _build_printers(self) -> QGroupBox:
+        from reception.documents.badge import BADGE_SIZES
+
+        pc = config.load(self.data.root)
+        box = QGroupBox(self.tr("打印机（本机）"))
+        form = QFormLayout(box)
+        self.badge_printer = self._printer_combo(pc.badge_printer)
+        self.errors.add_row(form, self.tr("访客证打印机："), "badge_printer", self.badge_printer)
+        self.badge_stock = QComboBox()
+        self.badge_stock.addItem(self.tr("与物业设置相同"), "")
+        for key, size in BADGE_SIZES.items():
+            self.badge_stock.addItem(self.tr(size.label), key)
+        self.badge_stock.setCurrentIndex(max(self.badge_stock.findData(pc.badge_size), 0))
+        self.errors.add_row(form, self.tr("访客证标签："), "badge_size", self.badge_stock)
+        self.badge_orientation = QComboBox()
+        for key, label in config.ORIENTATIONS.items():
+            self.badge_orientation.addItem(self.tr(label), key)
+        self.badge_orientation.setCurrentIndex(max(self.badge_orientation.findData(pc.badge_orientation), 0))
+        self.errors.add_row(form, self.tr("标签方向："), "badge_orientation", self.badge_orientation)
+        self.report_printer = self._printer_combo(pc.report_printer)
+        self.errors.add_row(form, self.tr("报告打印机："), "report_printer", self.report_printer)
+        self.test_badge_button = QPushButton(self.tr("测试打印访客证"))
+        self.test_badge_button.clicked.connect(self.test_badge)
+        self.test_report_button = QPushButton(self.tr("测试打印报告页"))
+        self.test_report_button.clicked.connect(self.test_report)
+        tests = QHBoxLayout()
+        tests.addWidget(self.test_badge_button)
+        tests.addWidget(self.test_report_button)
+        tests.addStretch(1)
+        form.addRow("", tests)
+        hint = QLabel(
+            self.tr(
+                "访客证直接打印到访客证打印机（不弹出对话框）；交接班报告、日报等打印到报告打印机，"
+                "可先预览。只保存在本机。"
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #757575;")
+        form.addRow("", hint)
+        return box
+
+    def _now_local(self) -> datetime:
+        return Clock().local_now()
+
+    def test_badge(self) -> bool:
+        """A sample badge on the chosen printer, label stock and orientation (saved or not)."""
+        from reception.documents.test_pages import sample_badge
+        from ui.widgets import printing
+
+        size = self.badge_stock.currentData() or settings_mod.load().badge_size
+        pdf = sample_badge(settings_mod.load().property_name, size, self._now_local())
+        try:
+            return printing.print_pdf(
+                pdf,
+                printer_name=self.badge_printer.currentData() or printing.default_printer_name(),
+                parent=self,
+                title=self.tr("访客证测试"),
+                orientation=self.badge_orientation.currentData() or "",
+            )
+        except printing.PrintError as exc:
+            msgbox.error(self, self.tr("测试打印失败"), exc.message)
+            return False
+
+    def test_report(self) -> bool:
+        from reception.documents.test_pages import report_test_page
+        from ui.widgets import printing
+
+        chosen = self.report_printer.currentData() or ""
+        pdf = report_test_page(settings_mod.load().property_name, chosen, self._now_local())
+        try:
+            return printing.print_pdf(
+                pdf,
+                printer_name=chosen or printing.default_printer_name(),
+                parent=self,
+                title=self.tr("打印测试页"),
+            )
+        except printing.PrintError as exc:
+            msgbox.error(self, self.tr("测试打印失败"), exc.message)
+            return False
 
     def _database_text(self) -> str:
         """「数据库服务器：postgresql://用户@服务器/库名」 (never the password) or 「本机数据文件：…」."""
@@ -457,11 +563,19 @@ class LocalPage(QWidget):
         return self.tr("本机数据文件：%1").replace("%1", address)
 
     def save(self) -> bool:
-        """Store the desk name; a refused name stays in the field with the reason beside it."""
+        """Store the desk name and the printers; a refused value stays in its field with the
+        reason beside it."""
         self.errors.clear()
         self.saved.clear()
         try:
             stored = config.set_desk_name(self.data.root, self.desk_name.text())
+            stored = config.set_printers(
+                self.data.root,
+                badge_printer=self.badge_printer.currentData() or "",
+                badge_size=self.badge_stock.currentData() or "",
+                badge_orientation=self.badge_orientation.currentData() or "",
+                report_printer=self.report_printer.currentData() or "",
+            )
         except ValidationError as exc:
             self.errors.show_error(exc)
             return False

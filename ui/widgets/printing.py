@@ -2,10 +2,12 @@
 
 The core renders PDF bytes (reportlab, font embedded); this module puts them on paper:
 QPdfDocument renders each page at 300 dpi and the image is painted on a QPrinter page of the
-PDF's own size. Printing is direct (no dialog) to the named or the system default printer;
-:func:`preview_pdf` and :func:`save_pdf_as` are the alternatives the receptionist can choose.
+PDF's own size. Printing is direct (no dialog): badges to this PC's badge printer, everything
+else to its report printer (设置 → 本机, kept in the data folder's ``reception.ini``), each the
+system default printer when none is chosen; :func:`preview_pdf` (on the report printer) and
+:func:`save_pdf_as` are the alternatives the receptionist can choose.
 
-Notes (STACK-NOTES): keep every QPrinter in a variable while a dialog uses it — a temporary one
+Keep every QPrinter in a variable while a dialog uses it — a temporary one
 is freed by Python and the dialog crashes. Dialog classes and :func:`print_pdf` are module
 attributes so tests can replace them; printers are the one true edge."""
 
@@ -16,13 +18,14 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSize, QSizeF
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QTransform
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
 from reception.errors import ReceptionError
 from reception.services.session import Session
+from reception.store import config
 from ui.widgets import msgbox
 
 DPI = 300
@@ -85,36 +88,44 @@ class LoadedPdf:
         return self.document.render(page, size)
 
 
-def _fit_page_to_pdf(printer: QPrinter, points: QSizeF) -> None:
-    """Make the printer's page the PDF page's size (a badge label, A4…), margins zero."""
+def _turned(points: QSizeF, orientation: str) -> bool:
+    """Whether the page must be turned a quarter to sit on stock loaded ``orientation``
+    ('portrait', 'landscape'; '' = as the PDF page is)."""
+    landscape = points.width() > points.height()
+    return (orientation == "portrait" and landscape) or (orientation == "landscape" and not landscape)
+
+
+def _fit_page_to_pdf(printer: QPrinter, points: QSizeF, orientation: str = "") -> None:
+    """Make the printer's page the PDF page's size (a badge label, A4…), margins zero, turned to
+    the way the stock sits in the printer when ``orientation`` says so."""
     portrait = QSizeF(min(points.width(), points.height()), max(points.width(), points.height()))
-    orientation = (
-        QPageLayout.Orientation.Landscape
-        if points.width() > points.height()
-        else QPageLayout.Orientation.Portrait
-    )
+    landscape = (points.width() > points.height()) != _turned(points, orientation)
+    orientation_ = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
     page_size = QPageSize(portrait, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
-    layout = QPageLayout(page_size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Point)
+    layout = QPageLayout(page_size, orientation_, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Point)
     printer.setPageLayout(layout)
     printer.setFullPage(True)
 
 
-def paint_pdf(pdf: LoadedPdf, printer: QPrinter) -> int:
-    """Paint every page of ``pdf`` on ``printer`` (which must not be active yet). Returns the
-    number of pages. Raises :class:`PrintError` if the printer cannot start."""
-    _fit_page_to_pdf(printer, pdf.page_size_points(0))
+def paint_pdf(pdf: LoadedPdf, printer: QPrinter, orientation: str = "") -> int:
+    """Paint every page of ``pdf`` on ``printer`` (which must not be active yet), turned a quarter
+    where ``orientation`` says the stock sits the other way. Returns the number of pages. Raises
+    :class:`PrintError` if the printer cannot start."""
+    _fit_page_to_pdf(printer, pdf.page_size_points(0), orientation)
     painter = QPainter()
     if not painter.begin(printer):
         raise PrintError(_tr("打印机无法开始打印（可能未连接、缺纸或已暂停）。"))
     try:
         for page in range(pdf.page_count()):
             if page:
-                _fit_page_to_pdf(printer, pdf.page_size_points(page))
+                _fit_page_to_pdf(printer, pdf.page_size_points(page), orientation)
                 if not printer.newPage():
                     raise PrintError(_tr("打印机无法开始新的一页。"))
             image = pdf.image(page)
             if image.isNull():
                 raise PrintError(_tr("第 {0} 页无法渲染。").format(page + 1))
+            if _turned(pdf.page_size_points(page), orientation):
+                image = image.transformed(QTransform().rotate(90))
             target = QRectF(printer.pageRect(QPrinter.Unit.DevicePixel))
             target.moveTo(0, 0)
             painter.drawImage(target, image)
@@ -123,10 +134,10 @@ def paint_pdf(pdf: LoadedPdf, printer: QPrinter) -> int:
     return pdf.page_count()
 
 
-def render_to_printer(pdf_bytes: bytes, printer: QPrinter) -> int:
+def render_to_printer(pdf_bytes: bytes, printer: QPrinter, orientation: str = "") -> int:
     """Print PDF bytes on a ready printer (a real one, or a PdfFormat QPrinter in tests)."""
     with LoadedPdf(pdf_bytes) as pdf:
-        return paint_pdf(pdf, printer)
+        return paint_pdf(pdf, printer, orientation)
 
 
 # ---- printers -----------------------------------------------------------------------------------
@@ -137,6 +148,18 @@ def default_printer_name() -> str | None:
     return None if info.isNull() else info.printerName()
 
 
+def installed_printers() -> list[str]:
+    """The printers this PC has, as the system names them."""
+    return list(QPrinterInfo.availablePrinterNames())
+
+
+def this_pc() -> config.LocalConfig:
+    """This PC's printer choices (设置 → 本机), from the open data folder's ``reception.ini``."""
+    from reception.store.startup import current_data_dir
+
+    return config.load(current_data_dir().root)
+
+
 def make_printer(printer_name: str | None) -> QPrinter:
     """A high-resolution QPrinter for ``printer_name`` or the system default; raises
     :class:`NoPrinter` when there is none."""
@@ -144,7 +167,11 @@ def make_printer(printer_name: str | None) -> QPrinter:
     if not name:
         raise NoPrinter(_tr("这台电脑没有设置默认打印机。"))
     if printer_name and QPrinterInfo.printerInfo(printer_name).isNull():
-        raise NoPrinter(_tr("找不到打印机“{0}”。").format(printer_name))
+        raise NoPrinter(
+            _tr("找不到打印机“{0}”（可能已关机、拔出或改名；可在“设置 → 系统设置 → 本机”中另选）。").format(
+                printer_name
+            )
+        )
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPrinterName(name)
     printer.setResolution(DPI)
@@ -160,13 +187,15 @@ def print_pdf(
     printer_name: str | None = None,
     parent: QWidget | None = None,
     title: str = "",
+    orientation: str = "",
 ) -> bool:
-    """Print directly, without a dialog. True when the pages went to the printer.
+    """Print directly, without a dialog, on ``printer_name`` (default: this PC's report printer,
+    else the system default). True when the pages went to the printer.
 
-    With no printer at all the receptionist is told so and offered to save the PDF instead
-    (False is returned either way). Other failures raise :class:`PrintError`."""
+    With no printer at all, or the chosen one gone, the receptionist is told which and offered to
+    save the PDF instead (False is returned either way). Other failures raise :class:`PrintError`."""
     try:
-        printer = make_printer(printer_name)
+        printer = make_printer(printer_name or this_pc().report_printer or None)
     except NoPrinter as exc:
         if msgbox.ask(
             parent,
@@ -178,7 +207,7 @@ def print_pdf(
             save_pdf_as(pdf_bytes, parent, (title or "document") + ".pdf")
         return False
     printer.setDocName(title)
-    render_to_printer(pdf_bytes, printer)
+    render_to_printer(pdf_bytes, printer, orientation)
     return True
 
 
@@ -190,6 +219,9 @@ def preview_pdf(pdf_bytes: bytes, parent: QWidget | None = None, title: str = ""
     after it was closed (tests patch ``QPrintPreviewDialog.exec``)."""
     pdf = LoadedPdf(pdf_bytes)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    report_printer = this_pc().report_printer
+    if report_printer and not QPrinterInfo.printerInfo(report_printer).isNull():
+        printer.setPrinterName(report_printer)
     printer.setResolution(DPI)
     printer.setDocName(title)
     dialog = QPrintPreviewDialog(printer, parent)
@@ -232,18 +264,25 @@ def save_pdf_as(pdf_bytes: bytes, parent: QWidget | None, suggested_name: str) -
 
 
 def print_badge(session: Session, visit_id: int, parent: QWidget | None = None) -> bool:
-    """Render the saved visit's badge (recorded as printed/reprinted by the core) and print it on
-    the default printer. A failure is shown and False returned — the visit itself is already
-    saved, so the badge can be printed again (补打)."""
+    """Render the saved visit's badge (recorded as printed/reprinted by the core) on this PC's
+    label stock and print it on its badge printer, without a dialog. A failure is shown and False
+    returned — the visit itself is already saved, so the badge can be printed again (补打)."""
     from reception.services import visit_badges
 
+    pc = this_pc()
     try:
-        pdf = visit_badges.render_for_visit(session, visit_id)
+        pdf = visit_badges.render_for_visit(session, visit_id, pc.badge_size or None)
     except ReceptionError as exc:
         msgbox.error(parent, _tr("访客证未打印"), exc.message)
         return False
     try:
-        return print_pdf(pdf, printer_name=None, parent=parent, title=_tr("访客证"))
+        return print_pdf(
+            pdf,
+            printer_name=pc.badge_printer or default_printer_name(),
+            parent=parent,
+            title=_tr("访客证"),
+            orientation=pc.badge_orientation,
+        )
     except PrintError as exc:
         msgbox.error(
             parent,

@@ -46,7 +46,7 @@ def printed(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     """The PDFs sent to the printer."""
     sent: list[bytes] = []
 
-    def fake_print(pdf: bytes, *, printer_name=None, parent=None, title=""):
+    def fake_print(pdf: bytes, *, printer_name=None, parent=None, title="", orientation=""):
         sent.append(pdf)
         return True
 
