@@ -210,7 +210,7 @@ class _CleanGuest:
     id_number: str
 
 
-def _clean_guest(data: GuestInput) -> _CleanGuest:
+def _clean_guest(data: GuestInput, today: date) -> _CleanGuest:
     errs = FieldErrors()
     v: dict[str, Any] = {}
     v["visitor_name"] = errs.check(
@@ -220,7 +220,7 @@ def _clean_guest(data: GuestInput) -> _CleanGuest:
     if not isinstance(data.party_size, int) or not 1 <= data.party_size <= 50:
         errs.add("party_size", "来访人数应为 1 到 50 人")
     v["plate"] = errs.check("plate", plates.normalize, data.plate)
-    number = errs.check("id_number", identity.normalize, data.id_type, data.id_number) or ""
+    number = errs.check("id_number", identity.normalize, data.id_type, data.id_number, today=today) or ""
     if not data.id_verified:
         errs.add("id_verified", "请核验访客证件后勾选“证件已核验”")
     host = None
@@ -290,7 +290,7 @@ def register_guest(session: Session, data: GuestInput) -> Visit:
     supervisor decision was given. A refused or unreachable host gives a 未放行 record."""
     if (found := _existing(data.client_token)) is not None:
         return found
-    c = _clean_guest(data)
+    c = _clean_guest(data, session.clock.today())
     v = c.values
     now = session.now()
     conf = settings_mod.load()
@@ -657,7 +657,7 @@ def add_watch_entry(session: Session, data: WatchInput) -> WatchEntry:
     errs = FieldErrors()
     name = errs.check("name", one_line, data.name, "姓名", max_len=50, required=True)
     number = (
-        errs.check("id_number", identity.normalize, data.id_type, data.id_number)
+        errs.check("id_number", identity.normalize, data.id_type, data.id_number, today=session.clock.today())
         if data.id_number.strip()
         else ""
     )
