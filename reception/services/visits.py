@@ -13,6 +13,7 @@ By default the full ID number is not stored, only its masked form and a salted h
 from __future__ import annotations
 
 import contextlib
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,6 +30,8 @@ from reception.services.residents import room_label
 from reception.services.session import Role, Session
 from reception.store import audit, db, serials
 from reception.store.models import Appointment, Department, Operator, Resident, Visit, WatchEntry
+
+log = logging.getLogger(__name__)
 
 BUSINESS = "business"
 GUEST = "guest"
@@ -398,11 +401,20 @@ def checkout(session: Session, visit_id: int) -> Visit:
     if visit.status != ON_SITE:
         raise CheckoutError(f"访客证 {visit.serial} 对应的来访未放行，无需登记离开。")
     now = session.now()
+    left_at = now
+    if visit.arrived_at is not None and now < visit.arrived_at:
+        # The PC's clock went back since the arrival: a check-out is never earlier than it.
+        left_at = visit.arrived_at
+        log.warning(
+            "clock is %d s behind visit %d's arrival; check-out set to the arrival time",
+            (visit.arrived_at - now).total_seconds(),
+            visit.id,
+        )
     with db.write():
         rows = (
             Visit.update(
                 status=LEFT,
-                checked_out_at=now,
+                checked_out_at=left_at,
                 checked_out_by=session.operator,
                 updated_at=now,
                 version=Visit.version + 1,
