@@ -23,7 +23,7 @@ import peewee
 from reception.clock import format_local, local_day_bounds, to_utc
 from reception.errors import NotFound, ReceptionError, ValidationError
 from reception.rules import identity, phones, plates
-from reception.rules.textcheck import FieldErrors, multi_line, one_line
+from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
 from reception.services import cases
 from reception.services import settings as settings_mod
 from reception.services.residents import room_label
@@ -109,7 +109,7 @@ def register_business_visit(session: Session, data: BusinessVisitInput) -> Visit
         resident = Resident.get_or_none(Resident.id == data.resident_id)
         if resident is None:
             errs.add("resident", "所选住户已不存在，请重新查找")
-    name = errs.check("visitor_name", one_line, data.visitor_name, "来访人", max_len=50)
+    name = errs.check("visitor_name", person_name, data.visitor_name, "来访人", max_len=50)
     phone = errs.check("visitor_phone", phones.normalize, data.visitor_phone)
     location = errs.check("location", one_line, data.location, "房号", max_len=100)
     if resident is None and not name:
@@ -217,7 +217,7 @@ def _clean_guest(data: GuestInput, today: date) -> _CleanGuest:
     errs = FieldErrors()
     v: dict[str, Any] = {}
     v["visitor_name"] = errs.check(
-        "visitor_name", one_line, data.visitor_name, "访客姓名", max_len=50, required=True
+        "visitor_name", person_name, data.visitor_name, "访客姓名", max_len=50, required=True
     )
     v["visitor_phone"] = errs.check("visitor_phone", phones.normalize, data.visitor_phone)
     if not isinstance(data.party_size, int) or not 1 <= data.party_size <= 50:
@@ -535,7 +535,7 @@ class AppointmentInput:
 
 def book_appointment(session: Session, data: AppointmentInput) -> Appointment:
     errs = FieldErrors()
-    name = errs.check("visitor_name", one_line, data.visitor_name, "访客姓名", max_len=50, required=True)
+    name = errs.check("visitor_name", person_name, data.visitor_name, "访客姓名", max_len=50, required=True)
     phone = errs.check("visitor_phone", phones.normalize, data.visitor_phone)
     if not isinstance(data.party_size, int) or not 1 <= data.party_size <= 50:
         errs.add("party_size", "来访人数应为 1 到 50 人")
@@ -667,7 +667,7 @@ class WatchInput:
 def add_watch_entry(session: Session, data: WatchInput) -> WatchEntry:
     session.require(Role.SUPERVISOR)
     errs = FieldErrors()
-    name = errs.check("name", one_line, data.name, "姓名", max_len=50, required=True)
+    name = errs.check("name", person_name, data.name, "姓名", max_len=50, required=True)
     number = (
         errs.check("id_number", identity.normalize, data.id_type, data.id_number, today=session.clock.today())
         if data.id_number.strip()

@@ -765,3 +765,13 @@ def test_new_id_types_offered_and_saved(qtbot, tab, zhang, printed):
     assert form.error_text("id_number") == ""
     [visit] = guest_visits()
     assert visit.id_type == "港澳台居民居住证" and visit.id_masked == "8100**********1205"
+
+
+def test_emoji_in_visitor_name_shown_beside_field_and_text_kept(qtbot, tab, zhang, printed):
+    form = tab.guest_form
+    fill_walk_in(qtbot, tab, zhang, name="王五😀")
+    form.consent_buttons[visits.AGREED].setChecked(True)
+    qtbot.keyClick(form.escort_edit, Qt.Key.Key_Return)
+    assert "表情" in form.error_text("visitor_name")
+    assert form.name_edit.text() == "王五😀"
+    assert guest_visits() == [] and printed == []
