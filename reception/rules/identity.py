@@ -7,47 +7,108 @@ import hashlib
 import hmac
 import re
 import secrets
+from datetime import date
 
 from stdnum.cn import ric
 
+from reception.clock import Clock
 from reception.rules.textcheck import halfwidth_digits
 from reception.store.models import Setting
 
 RESIDENT_ID = "居民身份证"
+RESIDENCE_PERMIT = "港澳台居民居住证"
+FOREIGN_PR = "外国人永久居留身份证"
 ID_TYPES = [
     RESIDENT_ID,
+    RESIDENCE_PERMIT,
     "护照",
     "港澳居民来往内地通行证",
     "台湾居民来往大陆通行证",
-    "外国人永久居留身份证",
+    FOREIGN_PR,
     "驾驶证",
     "其他",
 ]
 _SALT_KEY = "id_hash_salt"
+# 港澳台居民居住证: 810000 香港, 820000 澳门, 830000 台湾 in place of the region code.
+_PERMIT_REGIONS = {"810000": "香港", "820000": "澳门", "830000": "台湾"}
+MAX_AGE = 130
 
 
-def normalize(id_type: str, number: str) -> str:
+def _clean(number: str) -> str:
+    return re.sub(r"[\s\-]", "", halfwidth_digits(number or "")).upper()
+
+
+def _check_18(text: str, today: date, noun: str = "证件号码") -> date:
+    """What a desk can verify in an 18-character number of the national scheme (居民身份证,
+    居住证, the 2023 外国人永久居留身份证): the form, the check digit (ISO 7064 MOD 11-2) and a
+    real birth date, not in the future, at most 130 years ago. The region code is not refused:
+    python-stdnum's table would refuse real cards (重庆 50 before 1997, 海南 46 before 1988)."""
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        raise ValueError(f"{noun}应为 18 位（前 17 位是数字，最后一位是数字或 X）")
+    if ric.calc_check_digit(text) != text[-1]:
+        raise ValueError(f"{noun}校验位不正确，请核对证件重新输入")
+    try:
+        born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        raise ValueError(f"{noun}中的出生日期不存在，请核对证件") from None
+    if born > today:
+        raise ValueError(f"{noun}中的出生日期晚于今天，请核对证件")
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age > MAX_AGE:
+        raise ValueError(f"{noun}中的出生日期距今超过 {MAX_AGE} 年，请核对证件")
+    return born
+
+
+def normalize(id_type: str, number: str, *, today: date | None = None) -> str:
     """Checked, canonical form of a document number; raises ValueError with a Chinese message."""
-    text = re.sub(r"[\s\-]", "", halfwidth_digits(number or "")).upper()
+    text = _clean(number)
     if not text:
         raise ValueError("请填写证件号码")
     if id_type not in ID_TYPES:
         raise ValueError("请选择证件类型")
+    day = today or Clock().today()
     if id_type == RESIDENT_ID:
-        if len(text) != 18 or not re.fullmatch(r"\d{17}[\dX]", text):
+        if len(text) != 18:
             raise ValueError("身份证号码应为 18 位（最后一位可以是 X）")
-        try:
-            ric.validate(text)
-        except ric.InvalidChecksum:
-            raise ValueError("身份证号码校验位不正确，请核对证件重新输入") from None
-        except ric.InvalidComponent:
-            raise ValueError("身份证号码中的出生日期或地区码无效，请核对证件") from None
-        except ric.ValidationError:
-            raise ValueError("身份证号码格式不正确") from None
+        _check_18(text, day, "身份证号码")
         return text
+    if id_type == RESIDENCE_PERMIT:
+        if len(text) != 18:
+            raise ValueError("港澳台居民居住证号码应为 18 位（最后一位可以是 X）")
+        if text[:6] not in _PERMIT_REGIONS and re.fullmatch(r"\d{6}", text[:6]):
+            raise ValueError("港澳台居民居住证号码应以 810000、820000 或 830000 开头，请核对证件")
+        _check_18(text, day)
+        return text
+    if id_type == FOREIGN_PR and len(text) == 18:
+        # The 2023 card: 9, province of issue, nationality, birth date, sequence, check digit.
+        if not text.startswith("9"):
+            raise ValueError("18 位的外国人永久居留身份证号码以 9 开头，请核对证件")
+        _check_18(text, day)
+        return text
+    if id_type == FOREIGN_PR and not re.fullmatch(r"[A-Z]{3}\d{12}", text):
+        raise ValueError("外国人永久居留身份证号码应为 18 位（以 9 开头），旧版为 3 个字母加 12 位数字")
     if not re.fullmatch(r"[0-9A-Z()（）]{4,30}", text):
         raise ValueError("证件号码只能包含字母和数字（4 到 30 位）")
     return text
+
+
+def region_note(id_type: str, number: str) -> str:
+    """A note for the desk (never a refusal) when the region code of an accepted number is not
+    one the region table knows for the holder's birth year — e.g. a retired or renamed county.
+    Empty when there is nothing to say or the number is not of the national 18-digit scheme."""
+    text = _clean(number)
+    if id_type != RESIDENT_ID or not re.fullmatch(r"\d{17}[\dX]", text):
+        return ""
+    code = text[:6]
+    if code in _PERMIT_REGIONS:
+        return (
+            f"地区码 {code} 是{_PERMIT_REGIONS[code]}居民居住证的编码，证件类型可能应选“{RESIDENCE_PERMIT}”"
+        )
+    try:
+        ric.get_birth_place(text)
+    except ric.ValidationError:
+        return f"地区码 {code} 在出生年份的行政区划表中查不到（可能已撤销或调整）；号码校验无误，可以登记"
+    return ""
 
 
 def mask(number: str) -> str:

@@ -54,6 +54,48 @@ def one_line(value: str | None, label: str, *, max_len: int = 100, required: boo
     return text
 
 
+# Emoji and pictographs, refused in a person's name. Whole blocks are listed, so that emoji newer
+# than Python's Unicode tables (unassigned there) are refused too.
+_PICTOGRAPH_BLOCKS = (
+    (0x2190, 0x21FF),  # arrows
+    (0x2300, 0x23FF),  # miscellaneous technical (⌚ ⏰)
+    (0x2460, 0x24FF),  # enclosed alphanumerics (Ⓜ)
+    (0x25A0, 0x27BF),  # geometric shapes, miscellaneous symbols, dingbats
+    (0x2900, 0x297F),  # supplemental arrows-B
+    (0x2B00, 0x2BFF),  # miscellaneous symbols and arrows (⭐ ⬛)
+    (0x1F000, 0x1FAFF),  # mahjong … symbols and pictographs extended-A, skin tones included
+    (0x1FB00, 0x1FBFF),  # symbols for legacy computing
+    (0xE0000, 0xE007F),  # tags (flag sequences)
+)
+# Emoji components that are not symbols themselves: variation selector 16, keycap, ZWJ.
+_EMOJI_PARTS = {0xFE0F, 0x20E3, 0x200D}
+# Symbols that belong to Chinese writing (radicals, strokes, ideographic description): not pictographs.
+_CJK_SYMBOLS = ((0x2E80, 0x2FFF), (0x31C0, 0x31EF))
+
+
+def pictograph(value: str) -> str | None:
+    """The first emoji or pictograph in ``value``, or None."""
+    for ch in value:
+        cp = ord(ch)
+        if cp in _EMOJI_PARTS or any(lo <= cp <= hi for lo, hi in _PICTOGRAPH_BLOCKS):
+            return ch
+        if unicodedata.category(ch) == "So" and not any(lo <= cp <= hi for lo, hi in _CJK_SYMBOLS):
+            return ch
+    return None
+
+
+def person_name(value: str | None, label: str, *, max_len: int = 50, required: bool = False) -> str:
+    """A person's name (caller, visitor, resident, letter sender): a single line that accepts
+    every CJK ideograph (Extension B and beyond: 𠮷 䶮 𪚥) and the middle dot of minority and
+    foreign names (买买提·艾力), but refuses emoji and pictographs."""
+    text = one_line(value, label, max_len=max_len, required=required)
+    found = pictograph(text)
+    if found is not None:
+        shown = "" if ord(found) in _EMOJI_PARTS else f"（{found}）"
+        raise ValueError(f"{label}不能含有表情或图形符号{shown}，请只填写文字")
+    return text
+
+
 def multi_line(value: str | None, label: str, *, max_len: int = 4000, required: bool = False) -> str:
     """A free-text field (content, answer, note). Newlines and tabs are allowed; Windows line
     ends become ``\\n``; the text is otherwise stored exactly as typed."""

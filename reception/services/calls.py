@@ -17,7 +17,7 @@ import peewee
 from reception.clock import format_local, local_day_bounds
 from reception.errors import ConflictError, NotFound, ValidationError
 from reception.rules import phones
-from reception.rules.textcheck import FieldErrors, multi_line, one_line
+from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
 from reception.services import cases, search
 from reception.services import settings as settings_mod
 from reception.services.residents import room_label
@@ -101,7 +101,7 @@ def validate(data: CallInput, now: datetime) -> _Clean:
         errs.add("category", "请选择来电类别")
     v["content"] = errs.check("content", multi_line, data.content, "来电内容", required=True)
     v["answer"] = errs.check("answer", multi_line, data.answer, "答复内容")
-    v["caller_name"] = errs.check("caller_name", one_line, data.caller_name, "来电人", max_len=50)
+    v["caller_name"] = errs.check("caller_name", person_name, data.caller_name, "来电人", max_len=50)
     v["caller_phone"] = errs.check("caller_phone", phones.normalize, data.caller_phone)
     v["location"] = errs.check("location", one_line, data.location, "地址", max_len=100)
     if data.resident_id is not None:
@@ -545,7 +545,7 @@ def update_call(session: Session, call_id: int, edit: CallEdit, expected_version
         raise ConflictError("这条记录已被其他人修改，请关闭后重新打开查看最新内容。")
     errs = FieldErrors()
     values: dict[str, Any] = {
-        "caller_name": errs.check("caller_name", one_line, edit.caller_name, "来电人", max_len=50),
+        "caller_name": errs.check("caller_name", person_name, edit.caller_name, "来电人", max_len=50),
         "caller_phone": errs.check("caller_phone", phones.normalize, edit.caller_phone),
         "location": errs.check("location", one_line, edit.location, "地址", max_len=100),
         "content": errs.check("content", multi_line, edit.content, "来电内容", required=True),

@@ -13,7 +13,7 @@ import peewee
 
 from reception.clock import local_day_bounds, to_local
 from reception.errors import ConflictError, NotFound, ValidationError
-from reception.rules.textcheck import FieldErrors, multi_line, one_line
+from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
 from reception.services import cases
 from reception.services import settings as settings_mod
 from reception.services.session import Role, Session
@@ -84,7 +84,7 @@ def register_letter(session: Session, data: LetterInput, store: AttachmentStore)
         errs.add("letter_type", "请选择来函类别")
     if data.confidentiality not in CONFIDENTIALITY:
         errs.add("confidentiality", "请选择密级")
-    sender = errs.check("sender_name", one_line, data.sender_name, "来函人", max_len=50, required=True)
+    sender = errs.check("sender_name", person_name, data.sender_name, "来函人", max_len=50, required=True)
     org = errs.check("organisation", one_line, data.organisation, "单位", max_len=100)
     contact = errs.check("contact", one_line, data.contact, "联系方式", max_len=100)
     ref = errs.check("sender_ref", one_line, data.sender_ref, "来函文号", max_len=50)

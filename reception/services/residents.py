@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reception.errors import NotFound, ValidationError
 from reception.rules import phones
-from reception.rules.textcheck import FieldErrors, halfwidth_digits, one_line
+from reception.rules.textcheck import FieldErrors, halfwidth_digits, one_line, person_name
 from reception.services.session import Session
 from reception.store import audit, db
 from reception.store.models import Resident
@@ -136,7 +136,7 @@ def clean(data: ResidentInput) -> CleanResident:
     building = errs.check("building", one_line, data.building, "楼栋", max_len=20, required=True)
     unit = errs.check("unit", one_line, data.unit, "单元", max_len=20)
     room = errs.check("room", one_line, data.room, "房号", max_len=20, required=True)
-    name = errs.check("name", one_line, data.name, "姓名", max_len=50, required=True)
+    name = errs.check("name", person_name, data.name, "姓名", max_len=50, required=True)
     relation = errs.check("relation", one_line, data.relation, "身份", max_len=20)
     phone = errs.check("phone", phones.normalize, data.phone)
     phone_alt = errs.check("phone_alt", phones.normalize, data.phone_alt)

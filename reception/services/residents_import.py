@@ -1,8 +1,10 @@
 """Importing the residents list that offices export from Excel (CSV or XLSX).
 
-Columns: 楼栋,单元,房号,姓名,身份,手机,备用电话,备注. CSV arrives as UTF-8 (with or without BOM)
-or as GBK, the way Excel on a Chinese Windows saves it. Good rows are imported, bad rows are
-reported with their row number and reason, and importing the same file again changes nothing:
+Columns: 楼栋,单元,房号,姓名,身份,手机,备用电话,备注. CSV arrives as UTF-8 (with or without BOM),
+as GBK, the way Excel on a Chinese Windows saves it, or as UTF-16 with a BOM (Excel's "Unicode
+text", tab-separated). Good rows are imported, bad rows are reported with their row number, the
+column (its header as written in the file) and the reason; control characters in a note are
+removed and reported, never a reason to drop the resident. Importing the same file again changes nothing:
 the same household and name is an update, never a duplicate. The whole import is one
 transaction, so a failure leaves the directory as it was."""
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,28 +49,57 @@ class Rejected:
 
 
 @dataclass
+class Cleaned:
+    """A value that was kept after removing characters that cannot be stored (a note's control
+    characters: line breaks, tabs, bells… pasted into a cell)."""
+
+    row: int
+    column: str  # the header as written in the file
+    removed: int  # how many characters were removed or made spaces
+
+
+@dataclass
 class ImportReport:
     imported: int = 0
     updated: int = 0
     unchanged: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     encoding: str = ""
+    cleaned: list[Cleaned] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return self.imported + self.updated + self.unchanged + len(self.rejected)
 
     def summary(self) -> str:
-        return (
+        text = (
             f"导入 {self.imported} 条，更新 {self.updated} 条，未变 {self.unchanged} 条，"
             f"拒绝 {len(self.rejected)} 条"
         )
+        if self.cleaned:
+            text += "\n" + self.cleaned_text()
+        return text
+
+    def cleaned_text(self) -> str:
+        """One line on the values kept after cleaning, e.g. 「清理 2 处：第 3、7 行「备注」列…」."""
+        if not self.cleaned:
+            return ""
+        rows = "、".join(str(c.row) for c in self.cleaned[:20]) + ("…" if len(self.cleaned) > 20 else "")
+        columns = "、".join(dict.fromkeys(f"「{c.column}」" for c in self.cleaned))
+        return f"已清理 {len(self.cleaned)} 处：第 {rows} 行{columns}列中的控制字符已删除（住户照常导入）"
 
 
 def decode(raw: bytes) -> tuple[str, str]:
     """Text and the encoding it was in: UTF-8 (BOM or not), else GB18030 (a superset of GBK)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8"), "UTF-8 (BOM)"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        try:
+            return raw.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                "文件以 UTF-16 标记开头，但内容无法按 UTF-16 读取：文件可能已损坏。"
+            ) from None
     try:
         return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -132,6 +164,20 @@ def _map_header(header: list[str]) -> dict[str, int]:
     return positions
 
 
+def _clean_note(value: str) -> tuple[str, int]:
+    """A note without control characters: line breaks and tabs become spaces, the others go."""
+    out: list[str] = []
+    removed = 0
+    for ch in value:
+        if unicodedata.category(ch) == "Cc":
+            removed += 1
+            if ch in "\r\n\t":
+                out.append(" ")
+            continue
+        out.append(ch)
+    return "".join(out), removed
+
+
 def _same(existing: Resident, c: CleanResident) -> bool:
     return all(getattr(existing, f) == getattr(c, f) for f in _FIELDS) and existing.active
 
@@ -165,6 +211,9 @@ def import_file(
     if len(all_rows) > MAX_ROWS:
         raise ImportFileError(f"文件行数过多（{len(all_rows)} 行，最多 {MAX_ROWS} 行）。")
     total = len(all_rows)
+    if not any(any(cell.strip() for cell in row) for row in all_rows):
+        raise ImportFileError("文件中只有表头，没有住户数据：请在第 2 行起填写住户后重新导入。")
+    column_names = {key: header[pos].replace("\ufeff", "").strip() for key, pos in positions.items()}
     seen: dict[tuple[str, str, str, str], int] = {}
     valid: list[tuple[int, CleanResident]] = []
     for index, row in enumerate(all_rows):
@@ -174,16 +223,24 @@ def import_file(
         if not any(cell.strip() for cell in row):
             continue
         values = {key: (row[pos] if pos < len(row) else "") for key, pos in positions.items()}
+        removed = 0
+        if "note" in values:
+            values["note"], removed = _clean_note(values["note"])
         try:
             c = clean(ResidentInput(**values))
         except ValidationError as exc:
-            report.rejected.append(Rejected(row_number, "；".join(exc.fields.values())))
+            reason = "；".join(
+                f"「{column_names.get(key, key)}」列：{message}" for key, message in exc.fields.items()
+            )
+            report.rejected.append(Rejected(row_number, reason))
             continue
         key = (c.building, c.unit, c.room, c.name)
         if key in seen:
             report.rejected.append(Rejected(row_number, f"与第 {seen[key]} 行重复（同一房间同名住户）"))
             continue
         seen[key] = row_number
+        if removed:
+            report.cleaned.append(Cleaned(row_number, column_names["note"], removed))
         valid.append((row_number, c))
     existing = {(r.building, r.unit, r.room, r.name): r for r in Resident.select()}
     now = session.now()

@@ -13,6 +13,7 @@ By default the full ID number is not stored, only its masked form and a salted h
 from __future__ import annotations
 
 import contextlib
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,13 +23,15 @@ import peewee
 from reception.clock import format_local, local_day_bounds, to_utc
 from reception.errors import NotFound, ReceptionError, ValidationError
 from reception.rules import identity, phones, plates
-from reception.rules.textcheck import FieldErrors, multi_line, one_line
+from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
 from reception.services import cases
 from reception.services import settings as settings_mod
 from reception.services.residents import room_label
 from reception.services.session import Role, Session
 from reception.store import audit, db, serials
 from reception.store.models import Appointment, Department, Operator, Resident, Visit, WatchEntry
+
+log = logging.getLogger(__name__)
 
 BUSINESS = "business"
 GUEST = "guest"
@@ -106,7 +109,7 @@ def register_business_visit(session: Session, data: BusinessVisitInput) -> Visit
         resident = Resident.get_or_none(Resident.id == data.resident_id)
         if resident is None:
             errs.add("resident", "所选住户已不存在，请重新查找")
-    name = errs.check("visitor_name", one_line, data.visitor_name, "来访人", max_len=50)
+    name = errs.check("visitor_name", person_name, data.visitor_name, "来访人", max_len=50)
     phone = errs.check("visitor_phone", phones.normalize, data.visitor_phone)
     location = errs.check("location", one_line, data.location, "房号", max_len=100)
     if resident is None and not name:
@@ -210,17 +213,17 @@ class _CleanGuest:
     id_number: str
 
 
-def _clean_guest(data: GuestInput) -> _CleanGuest:
+def _clean_guest(data: GuestInput, today: date) -> _CleanGuest:
     errs = FieldErrors()
     v: dict[str, Any] = {}
     v["visitor_name"] = errs.check(
-        "visitor_name", one_line, data.visitor_name, "访客姓名", max_len=50, required=True
+        "visitor_name", person_name, data.visitor_name, "访客姓名", max_len=50, required=True
     )
     v["visitor_phone"] = errs.check("visitor_phone", phones.normalize, data.visitor_phone)
     if not isinstance(data.party_size, int) or not 1 <= data.party_size <= 50:
         errs.add("party_size", "来访人数应为 1 到 50 人")
     v["plate"] = errs.check("plate", plates.normalize, data.plate)
-    number = errs.check("id_number", identity.normalize, data.id_type, data.id_number) or ""
+    number = errs.check("id_number", identity.normalize, data.id_type, data.id_number, today=today) or ""
     if not data.id_verified:
         errs.add("id_verified", "请核验访客证件后勾选“证件已核验”")
     host = None
@@ -290,7 +293,7 @@ def register_guest(session: Session, data: GuestInput) -> Visit:
     supervisor decision was given. A refused or unreachable host gives a 未放行 record."""
     if (found := _existing(data.client_token)) is not None:
         return found
-    c = _clean_guest(data)
+    c = _clean_guest(data, session.clock.today())
     v = c.values
     now = session.now()
     conf = settings_mod.load()
@@ -398,11 +401,20 @@ def checkout(session: Session, visit_id: int) -> Visit:
     if visit.status != ON_SITE:
         raise CheckoutError(f"访客证 {visit.serial} 对应的来访未放行，无需登记离开。")
     now = session.now()
+    left_at = now
+    if visit.arrived_at is not None and now < visit.arrived_at:
+        # The PC's clock went back since the arrival: a check-out is never earlier than it.
+        left_at = visit.arrived_at
+        log.warning(
+            "clock is %d s behind visit %d's arrival; check-out set to the arrival time",
+            (visit.arrived_at - now).total_seconds(),
+            visit.id,
+        )
     with db.write():
         rows = (
             Visit.update(
                 status=LEFT,
-                checked_out_at=now,
+                checked_out_at=left_at,
                 checked_out_by=session.operator,
                 updated_at=now,
                 version=Visit.version + 1,
@@ -523,7 +535,7 @@ class AppointmentInput:
 
 def book_appointment(session: Session, data: AppointmentInput) -> Appointment:
     errs = FieldErrors()
-    name = errs.check("visitor_name", one_line, data.visitor_name, "访客姓名", max_len=50, required=True)
+    name = errs.check("visitor_name", person_name, data.visitor_name, "访客姓名", max_len=50, required=True)
     phone = errs.check("visitor_phone", phones.normalize, data.visitor_phone)
     if not isinstance(data.party_size, int) or not 1 <= data.party_size <= 50:
         errs.add("party_size", "来访人数应为 1 到 50 人")
@@ -655,9 +667,9 @@ class WatchInput:
 def add_watch_entry(session: Session, data: WatchInput) -> WatchEntry:
     session.require(Role.SUPERVISOR)
     errs = FieldErrors()
-    name = errs.check("name", one_line, data.name, "姓名", max_len=50, required=True)
+    name = errs.check("name", person_name, data.name, "姓名", max_len=50, required=True)
     number = (
-        errs.check("id_number", identity.normalize, data.id_type, data.id_number)
+        errs.check("id_number", identity.normalize, data.id_type, data.id_number, today=session.clock.today())
         if data.id_number.strip()
         else ""
     )

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from reception.errors import ValidationError
 from reception.rules import phones
-from reception.rules.textcheck import multi_line, one_line
+from reception.rules.textcheck import multi_line, one_line, person_name
 from reception.services import calls, residents
 from reception.services.calls import CallInput, Outcome
 from reception.store.models import Call, Resident
@@ -80,7 +80,7 @@ def test_register_call_with_any_text(receptionist, clock, content, name, answer)
     stored = Call.get_by_id(result.call.id)
     assert stored.content == multi_line(content, "x")
     assert stored.answer == multi_line(answer, "x")
-    assert stored.caller_name == one_line(name, "x", max_len=50)
+    assert stored.caller_name == person_name(name, "x", max_len=50)
     assert Call.select().count() == before + 1
 
 
@@ -101,7 +101,7 @@ def test_add_resident_with_any_text(admin, name, note, phone):
         assert Resident.select().count() == before
         return
     stored = Resident.get_by_id(r.id)
-    assert stored.name == one_line(name, "x", max_len=50)
+    assert stored.name == person_name(name, "x", max_len=50)
     assert stored.phone == phones.normalize(phone)
     Resident.delete_by_id(r.id)
 
@@ -147,7 +147,7 @@ def test_register_guest_with_any_text(receptionist, admin, name, purpose, escort
         return
     stored = Visit.get_by_id(visit.id)
     assert (stored.visitor_name, stored.purpose, stored.escort) == (
-        one_line(name, "x", max_len=50),
+        person_name(name, "x", max_len=50),
         one_line(purpose, "x", max_len=100),
         one_line(escort, "x", max_len=50),
     )

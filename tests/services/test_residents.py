@@ -14,7 +14,7 @@ from reception.services import residents
 from reception.services.residents import ResidentInput
 from reception.services.residents_import import ImportFileError, import_file
 from reception.store import audit
-from reception.store.models import Resident
+from reception.store.models import AuditLog, Resident
 from tests.conftest import cli_location
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "residents-sample.csv"
@@ -194,3 +194,75 @@ def test_cli_import_of_1200_gbk_rows_with_broken_ones(admin, tmp_path, capsys):
     assert all(f"第 {n} 行" in out for n in bad)
     assert cli.main(["residents", "import", str(path), *where]) == 0
     assert f"导入 0 条，更新 0 条，未变 {1200 - len(bad)} 条" in capsys.readouterr().out
+
+
+def test_note_with_control_characters_keeps_the_resident_and_is_reported(admin, tmp_path):
+    rows = [
+        ["6栋", "1单元", "101", "冯一", "业主", "13800000011", "", "门铃\x07坏了\x00"],
+        ["6栋", "1单元", "102", "陈二", "业主", "13800000012", "", "第一行\n第二行\t备用钥匙在物业"],
+        ["6栋", "1单元", "103", "褚三", "业主", "13800000013", "", "一切正常"],
+    ]
+    report = import_file(admin, write_csv(tmp_path / "notes.csv", rows))
+    assert (report.imported, report.rejected) == (3, [])
+    assert Resident.get(Resident.name == "冯一").note == "门铃坏了"
+    assert Resident.get(Resident.name == "陈二").note == "第一行 第二行 备用钥匙在物业"
+    assert [(c.row, c.column, c.removed) for c in report.cleaned] == [(2, "备注", 2), (3, "备注", 2)]
+    summary = report.summary()
+    assert "拒绝 0 条" in summary and "已清理 2 处" in summary and "第 2、3 行「备注」列" in summary
+    # importing it again changes nothing (the cleaned note is what is stored)
+    again = import_file(admin, write_csv(tmp_path / "notes.csv", rows))
+    assert (again.imported, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_every_rejected_value_names_its_column_as_written_in_the_file(admin, tmp_path):
+    path = tmp_path / "cols.csv"
+    path.write_text(
+        "楼号,单元,房间号,住户姓名,关系,联系电话,其他电话,备注\n"
+        "7栋,1单元,101,蒋一,业主,12345,,\n"
+        "7栋,1单元,102,沈二,业主,13800000022,abc,\n"
+        ",1单元,103,韩三,业主,13800000023,,\n"
+        "7栋,1单元,104,杨四😀,业主,13800000024,,\n",
+        encoding="utf-8",
+    )
+    report = import_file(admin, path)
+    reasons = {r.row: r.reason for r in report.rejected}
+    assert reasons[2].startswith("「联系电话」列：") and "电话" in reasons[2]
+    assert reasons[3].startswith("「其他电话」列：")
+    assert reasons[4].startswith("「楼号」列：")
+    assert reasons[5].startswith("「住户姓名」列：") and "表情" in reasons[5]
+    assert report.imported == 0
+
+
+@pytest.mark.parametrize("body", ["", "\r\n", ",,,,,,,\r\n,,,,,,,\r\n"])
+def test_a_file_with_only_its_header_says_there_were_no_rows(admin, tmp_path, body):
+    path = tmp_path / "header-only.csv"
+    path.write_bytes(("\ufeff" + ",".join(HEADER) + "\r\n" + body).encode("utf-8"))
+    with pytest.raises(ImportFileError, match="只有表头"):
+        import_file(admin, path)
+    assert Resident.select().count() == 0
+    assert AuditLog.select().where(AuditLog.action == "resident.import").count() == 0
+
+
+def test_cli_import_of_a_header_only_file_exits_1_with_one_line(admin, tmp_path, capsys):
+    from reception import cli
+
+    path = tmp_path / "header-only.csv"
+    path.write_text(",".join(HEADER) + "\n", encoding="utf-8")
+    assert cli.main(["residents", "import", str(path), *cli_location()]) == 1
+    captured = capsys.readouterr()
+    assert "只有表头" in captured.err + captured.out and "Traceback" not in captured.err
+
+
+def test_utf16_unicode_text_from_excel_is_accepted(admin, tmp_path):
+    """Excel's 'Unicode text' (*.txt): UTF-16 LE with a BOM, tab-separated, CRLF."""
+    lines = [HEADER, ["8栋", "2单元", "1501", "𠮷田花子", "租户", "13800000031", "", "日本籍·长租"]]
+    text = "\r\n".join("\t".join(row) for row in lines) + "\r\n"
+    path = tmp_path / "业户.txt"
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    report = import_file(admin, path)
+    assert (report.imported, report.rejected, report.encoding) == (1, [], "UTF-16")
+    r = Resident.get(Resident.room == "1501")
+    assert (r.building, r.unit, r.name, r.note) == ("8", "2", "𠮷田花子", "日本籍·长租")
+    # big-endian with a BOM too
+    path.write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
+    assert import_file(admin, path).unchanged == 1

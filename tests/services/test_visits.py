@@ -245,3 +245,28 @@ def test_visit_list_filters(receptionist, host):
     assert visits.count_visits(visits.VisitFilter(kind=visits.GUEST)) == 1
     assert [v.visitor_name for v in visits.list_visits(visits.VisitFilter(search="小明"))] == ["王小明"]
     assert visits.count_visits(visits.VisitFilter(date_from=TODAY + timedelta(days=1))) == 0
+
+
+def test_checkout_after_the_clock_went_back_is_never_before_the_arrival(receptionist, host, clock, caplog):
+    visit = visits.register_guest(receptionist, guest(host))
+    arrived = Visit.get_by_id(visit.id).arrived_at
+    clock.set(arrived - timedelta(minutes=47))  # the PC's clock was set back
+    with caplog.at_level("WARNING", logger="reception.services.visits"):
+        left = visits.checkout(receptionist, visit.id)
+    assert left.status == visits.LEFT
+    assert left.checked_out_at == arrived
+    assert Visit.get_by_id(visit.id).checked_out_at >= Visit.get_by_id(visit.id).arrived_at
+    [record] = [r for r in caplog.records if r.name == "reception.services.visits"]
+    message = record.getMessage()
+    assert record.levelname == "WARNING" and "2820 s" in message
+    for personal in ("王小明", "13900005678", GOOD_ID, GOOD_ID[-4:], "欧阳"):
+        assert personal not in message
+
+
+def test_checkout_with_a_right_clock_keeps_its_own_time(receptionist, host, clock, caplog):
+    visit = visits.register_guest(receptionist, guest(host))
+    clock.advance(minutes=30)
+    with caplog.at_level("WARNING", logger="reception.services.visits"):
+        left = visits.checkout_by_pass(receptionist, visit.serial)
+    assert left.checked_out_at == clock.now()
+    assert not [r for r in caplog.records if r.name == "reception.services.visits"]

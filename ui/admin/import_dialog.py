@@ -201,6 +201,7 @@ class ImportDialog(QDialog):
             .replace("%2", str(report.updated))
             .replace("%3", str(report.unchanged))
             .replace("%4", str(len(report.rejected)))
+            + ("\n" + report.cleaned_text() if report.cleaned else "")
         )
         self.rejected_model.set_rows(report.rejected)
         self.rejected_caption.setVisible(bool(report.rejected))

@@ -158,6 +158,12 @@ class GuestForm(QFrame):
         id_line.setSpacing(4)
         id_line.addWidget(self.id_type_combo)
         id_line.addWidget(self.id_number_edit)
+        # A note, not an error: e.g. a region code the table does not know for the birth year.
+        self.id_note = QLabel()
+        self.id_note.setObjectName("caption")
+        self.id_note.setWordWrap(True)
+        self.id_note.hide()
+        id_line.addWidget(self.id_note)
         form.addRow(self.tr("证件"), self.errors.wrap("id_number", id_row, focus=self.id_number_edit))
         self.id_verified_check = QCheckBox(self.tr("证件已核验（人证一致）"))
         form.addRow("", self.errors.wrap("id_verified", self.id_verified_check))
@@ -340,6 +346,8 @@ class GuestForm(QFrame):
             self._dismissed = set()
             self._watch = []
             self.watch_banner.clear_text()
+            self.id_note.clear()
+            self.id_note.hide()
             self._show_appointment()
             self._show_host()
             self.errors.clear()
@@ -484,6 +492,9 @@ class GuestForm(QFrame):
     def check_now(self) -> None:
         """Ask the core about an appointment and the watch list for what is typed so far."""
         self._check_timer.stop()
+        note = identity.region_note(self.id_type_combo.currentData(), self.id_number_edit.text())
+        self.id_note.setText(note)
+        self.id_note.setVisible(bool(note))
         try:
             result = visits.check_guest(self._guest_input(), self._session.clock.today())
         except ReceptionError:

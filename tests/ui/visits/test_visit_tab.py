@@ -726,3 +726,52 @@ def test_no_english_text_visible_in_the_tab(qtbot, tab, receptionist, zhang):
     text = re.sub(r"LF\d{8}-\d+", " ", " ".join(texts))
     words = set(re.findall(r"[A-Za-z][A-Za-z0-9]+", text)) - {"Enter", "Esc", "F3", "Ctrl"}
     assert words == set()
+
+
+def test_chongqing_card_of_1980_is_accepted_and_saved(qtbot, tab, zhang, printed):
+    """500101198001011235: check digit right, 重庆 did not exist as a province in 1980 — a real card
+    the region table would refuse. The desk sees a note, the visit is saved."""
+    form = tab.guest_form
+    fill_walk_in(qtbot, tab, zhang, id_number="500101198001011235")
+    form.consent_buttons[visits.AGREED].setChecked(True)
+    qtbot.keyClick(form.name_edit, Qt.Key.Key_Return)
+    assert form.error_text("id_number") == ""
+    [visit] = guest_visits()
+    assert visit.status == visits.ON_SITE
+    assert visit.id_type == "居民身份证" and visit.id_masked == "5001**********1235"
+    assert len(printed) == 1
+
+
+def test_region_note_shown_beside_the_id_and_cleared_for_the_next_visitor(qtbot, tab, zhang, printed):
+    form = tab.guest_form
+    fill_walk_in(qtbot, tab, zhang, id_number="500101198001011235")
+    form.check_now()
+    assert form.id_note.isVisible() and "500101" in form.id_note.text()
+    assert form.error_text("id_number") == ""
+    form.consent_buttons[visits.AGREED].setChecked(True)
+    qtbot.keyClick(form.name_edit, Qt.Key.Key_Return)
+    assert len(guest_visits()) == 1
+    assert not form.id_note.isVisible()
+
+
+def test_new_id_types_offered_and_saved(qtbot, tab, zhang, printed):
+    form = tab.guest_form
+    offered = [form.id_type_combo.itemData(i) for i in range(form.id_type_combo.count())]
+    assert "港澳台居民居住证" in offered and "外国人永久居留身份证" in offered
+    fill_walk_in(qtbot, tab, zhang, id_number="810000198507041205")
+    form.id_type_combo.setCurrentIndex(offered.index("港澳台居民居住证"))
+    form.consent_buttons[visits.AGREED].setChecked(True)
+    qtbot.keyClick(form.name_edit, Qt.Key.Key_Return)
+    assert form.error_text("id_number") == ""
+    [visit] = guest_visits()
+    assert visit.id_type == "港澳台居民居住证" and visit.id_masked == "8100**********1205"
+
+
+def test_emoji_in_visitor_name_shown_beside_field_and_text_kept(qtbot, tab, zhang, printed):
+    form = tab.guest_form
+    fill_walk_in(qtbot, tab, zhang, name="王五😀")
+    form.consent_buttons[visits.AGREED].setChecked(True)
+    qtbot.keyClick(form.escort_edit, Qt.Key.Key_Return)
+    assert "表情" in form.error_text("visitor_name")
+    assert form.name_edit.text() == "王五😀"
+    assert guest_visits() == [] and printed == []
