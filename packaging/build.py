@@ -8,7 +8,8 @@
 Works from a fresh clone with nothing but Python 3.11+: like ``dev.py`` it creates or updates
 ``.venv`` from ``requirements.lock`` (which pins PyInstaller), then runs
 ``pyinstaller packaging/reception.spec`` with ``build/`` as the work folder and ``dist/`` as the
-output (both are git-ignored). Before building it checks that ``packaging/installer.iss`` has the
+output (both are git-ignored), then writes the third-party notices and licence texts beside the
+program (``packaging/notices.py``). Before building it checks that ``packaging/installer.iss`` has the
 version of ``reception.__version__``; afterwards it reports the bundle's size and, on Linux,
 checks with ``ldd`` that no library inside the bundle lacks a dependency that was left out."""
 
@@ -102,6 +103,9 @@ def main(argv: list[str]) -> int:
     code = subprocess.call(command, cwd=ROOT, env=env)
     if code != 0:
         print(f"PyInstaller failed (exit {code})", file=sys.stderr)
+        return code
+    code = subprocess.call([str(python), str(ROOT / "packaging" / "notices.py"), str(BUNDLE)], cwd=ROOT)
+    if code != 0:
         return code
     took = time.monotonic() - started
     size = folder_size(BUNDLE)

@@ -133,6 +133,9 @@ def smoke(bundle: Path) -> None:
     font = bundle / "_internal" / "resources" / "fonts" / "wqy-microhei.ttf"
     if not font.is_file():
         raise SmokeFailure(f"the bundled font is missing: {font}")
+    notices = bundle / "THIRD-PARTY-NOTICES.txt"
+    if not notices.is_file() or not (bundle / "licenses" / "Qt-6-PySide6-Essentials").is_dir():
+        raise SmokeFailure(f"the third-party notices are missing beside the program: {notices}")
 
     with tempfile.TemporaryDirectory(prefix="reception-smoke-") as tmp_name:
         tmp = Path(tmp_name)

@@ -261,3 +261,24 @@ def test_build_output_is_ignored_by_git():
 
 def test_ci_builds_and_smoke_tests_the_bundle():
     assert "packaging/build.py --smoke" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_third_party_notices_name_every_part_with_its_licence_text(tmp_path):
+    sys.path.insert(0, str(ROOT / "packaging"))
+    try:
+        import notices
+    finally:
+        sys.path.remove(str(ROOT / "packaging"))
+    from reception.about import COMPONENTS
+
+    assert notices.write_notices(tmp_path) == []
+    text = (tmp_path / "THIRD-PARTY-NOTICES.txt").read_text(encoding="utf-8")
+    for part in COMPONENTS:
+        if part.name == "tzdata" and sys.platform != "win32":
+            continue  # installed (and shipped) on Windows only
+        assert f"{part.name}\t{part.licence}\t" in text
+        folder = tmp_path / "licenses" / notices._folder(part.name)
+        texts = [p.read_text(encoding="utf-8", errors="replace") for p in folder.iterdir()]
+        assert texts and all(len(t) > 200 for t in texts), part.name
+    qt = (tmp_path / "licenses" / "Qt-6-PySide6-Essentials" / "LGPL-3.0.txt").read_text(encoding="utf-8")
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in qt
