@@ -38,6 +38,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("et-xmlfile", "MIT", "Excel 导入导出"),
     Component("pypinyin", "MIT", "拼音首字母查找"),
     Component("reportlab", "BSD-3-Clause", "PDF 文档"),
+    Component("rl-accel", "BSD-3-Clause", "PDF 文档（加速）"),
     Component("pillow", "MIT-CMU", "PDF 文档中的图片"),
     Component("charset-normalizer", "MIT", "PDF 文档"),
     Component("psycopg2-binary", "LGPL-3.0-or-later", "连接 PostgreSQL 服务器"),
