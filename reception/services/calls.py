@@ -587,10 +587,6 @@ def _clip(text: str, size: int = 40) -> str:
     return text if len(text) <= size else text[:size] + "…"
 
 
-def default_callback_due(session: Session) -> datetime:
-    return session.now() + timedelta(minutes=settings_mod.load().callback_default_minutes)
-
-
 __all__ = [
     "CATEGORIES",
     "OUTCOMES",

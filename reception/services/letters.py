@@ -360,14 +360,6 @@ def list_letters(f: LetterFilter, offset: int = 0, limit: int = 200) -> list[Let
     return list(query.order_by(Letter.id.desc()).offset(offset).limit(limit))
 
 
-def letters_due_between(start: datetime, end: datetime) -> list[Letter]:
-    return list(
-        Letter.select()
-        .where(Letter.status.in_(OPEN) & (Letter.reply_due_at < end))
-        .order_by(Letter.reply_due_at, Letter.id)
-    )
-
-
 EXPORT_HEADER = [
     "编号",
     "收文编号",

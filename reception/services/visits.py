@@ -20,7 +20,7 @@ from typing import Any
 
 import peewee
 
-from reception.clock import format_local, local_day_bounds, to_utc
+from reception.clock import format_local, local_day_bounds
 from reception.errors import NotFound, ReceptionError, ValidationError
 from reception.rules import identity, phones, plates
 from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
@@ -715,8 +715,3 @@ def list_watch_entries() -> list[WatchEntry]:
         .where(WatchEntry.active == True)  # noqa: E712
         .order_by(WatchEntry.added_at.desc(), WatchEntry.id.desc())
     )
-
-
-def local_expected(local_text: str) -> datetime:
-    """``'2026-11-26 14:30'`` (local) → UTC, for the command line and the demo."""
-    return to_utc(datetime.strptime(local_text, "%Y-%m-%d %H:%M"))

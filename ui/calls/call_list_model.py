@@ -48,9 +48,6 @@ class CallListModel(QAbstractTableModel):
     def set_clock(self, now: Any) -> None:
         self._now = now
 
-    def call_filter(self) -> calls.CallFilter:
-        return self._filter
-
     def set_filter(self, f: calls.CallFilter) -> None:
         self._filter = f
         self.refresh()

@@ -91,9 +91,6 @@ class CaseListModel(QAbstractTableModel):
         self._now = now
         self.tick()
 
-    def case_filter(self) -> cases.CaseFilter:
-        return self._filter
-
     def set_filter(self, f: cases.CaseFilter) -> None:
         self._filter = f
         self.refresh()

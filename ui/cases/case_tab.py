@@ -244,10 +244,6 @@ class CaseTab(QWidget):
     def _update_count(self) -> None:
         self.count_label.setText(self.tr("共 {0} 张").format(self.model.total()))
 
-    def status_column(self) -> list[str]:
-        """The 状态 column as shown (tests, and a quick look)."""
-        return [self.model.data(self.model.index(row, cols.STATUS)) for row in range(self.model.rowCount())]
-
     # ---- opening -------------------------------------------------------------------------------
     def _open_index(self, index: QModelIndex) -> None:
         case = self.model.data(index, cols.ROW_ROLE)

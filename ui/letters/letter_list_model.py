@@ -63,9 +63,6 @@ class LetterListModel(QAbstractTableModel):
     def set_clock(self, now: Callable[[], datetime]) -> None:
         self._now = now
 
-    def letter_filter(self) -> LetterFilter:
-        return self._filter
-
     def set_filter(self, f: LetterFilter) -> None:
         self._filter = f
         self.refresh()

@@ -389,9 +389,6 @@ class LetterTab(QWidget):
         self.export_button.setEnabled(allowed)
         self.export_button.setToolTip("" if allowed else self.tr("导出需要主管权限"))
 
-    def set_store(self, store: AttachmentStore) -> None:
-        self._store = store
-
     def has_unsaved(self) -> bool:
         return self.form is not None and self.form.has_content()
 

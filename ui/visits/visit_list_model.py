@@ -60,8 +60,6 @@ class VisitListModel(QAbstractTableModel):
         self._operators: dict[int, str] = {}
 
     # ---- loading ----------------------------------------------------------------------------
-    def visit_filter(self) -> visits.VisitFilter:
-        return self._filter
 
     def set_filter(self, f: visits.VisitFilter) -> None:
         self._filter = f

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QEvent, QObject, QTime, QTimer, SignalInstance
 from PySide6.QtWidgets import (
@@ -58,12 +58,6 @@ def has_draft(session: Session, key: str) -> bool:
         return drafts.load(session.operator, key) is not None
     except ReceptionError:
         return False
-
-
-class DraftForm(Protocol):
-    def has_content(self) -> bool: ...
-    def draft_state(self) -> dict[str, Any]: ...
-    def restore_draft(self, state: dict[str, Any]) -> None: ...
 
 
 class DraftKeeper(QObject):
