@@ -445,8 +445,7 @@ def export_xlsx(session: Session | None, f: LetterFilter, out: Path) -> int:
     ):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    book.save(tmp)
-    tmp.replace(out)
+    from reception.store.files import atomic_write
+
+    atomic_write(out, book.save)
     return len(rows)
