@@ -445,7 +445,11 @@ def export_xlsx(session: Session | None, f: LetterFilter, out: Path) -> int:
     ):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    from reception.store.files import atomic_write
+    from reception.store.files import FileWriteError, atomic_write, reason
 
+    try:  # the window's save dialog may name a new folder; the command line checks its --out first
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileWriteError(f"文件未能写入 {out}：{reason(exc)}。") from exc
     atomic_write(out, book.save)
     return len(rows)
