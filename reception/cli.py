@@ -13,14 +13,18 @@ reception --version | --help
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import sqlite3
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
 from reception import __version__
 from reception.errors import ReceptionError
+from reception.store.files import check_target
 from reception.store.paths import DataDir
 
 WindowLauncher = Callable[[DataDir], int]
@@ -117,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Each report kind: a sub-parser here and a function in _REPORTS (below).
     complaints = report_cmds.add_parser("complaints", help="月度投诉分析总结（A4 PDF）")
     complaints.add_argument(
-        "--month", metavar="YYYY-MM", default=None, help="统计月份，例如 2026-11（默认本月）"
+        "--month", metavar="YYYY-MM", type=_month, default=None, help="统计月份，例如 2026-11（默认本月）"
     )
     complaints.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
     _data_dir_option(complaints, top=False)
@@ -173,11 +177,61 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Dates the reports can work with: a day ± a week must stay a date, in any time zone.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
 def _day(text: str) -> date:
+    """YYYY-MM-DD (full-width digits and a 1-digit month or day accepted), a real calendar day
+    between 1900 and 2999; anything else is a usage error (exit status 2)."""
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", unicodedata.normalize("NFKC", text))
+    if match is None:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD（例如 2026-11-26）：{text}")
     try:
-        return date.fromisoformat(text)
+        day = date(*(int(part) for part in match.groups()))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
+        raise argparse.ArgumentTypeError(f"日历上没有这一天（日期格式应为 YYYY-MM-DD）：{text}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            f"日期超出范围（{FIRST_DAY:%Y-%m-%d} 至 {LAST_DAY:%Y-%m-%d}）：{text}"
+        )
+    return day
+
+
+def _month(text: str) -> tuple[int, int]:
+    """YYYY-MM, a month between 1900 and 2999 (a usage error otherwise)."""
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", unicodedata.normalize("NFKC", text))
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise argparse.ArgumentTypeError(f"月份格式应为 YYYY-MM（例如 2026-11）：{text}")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise argparse.ArgumentTypeError(f"月份超出范围（{FIRST_DAY.year} 至 {LAST_DAY.year} 年）：{text}")
+    return year, month
+
+
+def _usable_folder(data: DataDir) -> None:
+    """Refuse a --data-dir that names a file (nothing is created)."""
+    if data.root.exists() and not data.root.is_dir():
+        raise ReceptionError(f"{data.root} 是一个文件，不是数据文件夹：--data-dir 应指定文件夹。")
+
+
+def _existing_site(data: DataDir) -> None:
+    """Commands that work on a site's data never create one: a folder without a database (or
+    with a 0-byte file, which only a restore can mend) is refused before anything is opened."""
+    _usable_folder(data)
+    if data.server:
+        return
+    if not data.database.is_file():
+        raise ReceptionError(
+            f"这里没有前台数据：{data.root}（没有 {data.database.name}）。"
+            "请用 --data-dir 指定前台的数据文件夹。"
+        )
+    if data.database.stat().st_size == 0:
+        raise ReceptionError(
+            f"数据库文件 {data.database} 是空的（0 字节），没有可用的数据。"
+            "请用 reception restore 从 backups 文件夹中的备份恢复。"
+        )
 
 
 def _cli_session(data: DataDir):
@@ -186,6 +240,7 @@ def _cli_session(data: DataDir):
     from reception.store.models import Operator
     from reception.store.startup import open_data_dir
 
+    _existing_site(data)
     open_data_dir(data)
     if not auth.is_set_up():
         raise ReceptionError("该数据文件夹尚未完成初始设置：请先启动程序完成设置，或运行 reception demo。")
@@ -203,11 +258,15 @@ def _import(args: argparse.Namespace) -> int:
 
     session = _cli_session(_data(args))
     report = import_file(session, args.file)
+    if not (report.imported or report.updated or report.unchanged or report.rejected):
+        raise ReceptionError(f"{args.file.name} 中没有业户数据：只有表头，没有数据行。")
     print(f"文件编码：{report.encoding}")
     print(report.summary())
     for item in report.rejected:
         print(f"  第 {item.row} 行：{item.reason}")
-    return 0
+    if report.imported or report.updated or report.unchanged:
+        return 0
+    return _refused(f"{args.file.name} 中的 {len(report.rejected)} 行全部被拒绝，没有导入任何业户。")
 
 
 def _badge(args: argparse.Namespace) -> int:
@@ -222,29 +281,19 @@ def _badge(args: argparse.Namespace) -> int:
 def _letters_export(args: argparse.Namespace) -> int:
     from reception.services.letters import LetterFilter, export_xlsx
 
-    _cli_session(_data(args))
     if args.date_to < args.date_from:
         raise ReceptionError("结束日期不能早于开始日期。")
+    _cli_session(_data(args))
+    check_target(args.out)
     count = export_xlsx(None, LetterFilter(date_from=args.date_from, date_to=args.date_to), args.out)
     print(f"已导出 {count} 份来函到 {args.out}")
     return 0
 
 
-def _month(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
-    if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise ReceptionError(f"月份格式应为 YYYY-MM（例如 2026-11）：{text}")
-    return int(match.group(1)), int(match.group(2))
-
-
 def _write_pdf(path: Path, pdf: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(pdf)
-        tmp.replace(path)
-    except OSError as exc:
-        raise ReceptionError(f"文件未能写入 {path}：{exc.strerror or exc}") from exc
+    from reception.store.files import write_bytes
+
+    write_bytes(path, pdf)
 
 
 def _report_complaints(args: argparse.Namespace) -> int:
@@ -253,8 +302,9 @@ def _report_complaints(args: argparse.Namespace) -> int:
 
     clock = Clock()
     today = clock.today()
-    year, month = _month(args.month) if args.month is not None else (today.year, today.month)
+    year, month = args.month if args.month is not None else (today.year, today.month)
     _cli_session(_data(args))
+    check_target(args.out)
     _write_pdf(args.out, complaints_report_for_month(year, month, clock.now()))
     print(f"已输出投诉分析总结（{year}年{month}月）：{args.out}")
     return 0
@@ -267,6 +317,7 @@ def _report_handover(args: argparse.Namespace) -> int:
     from reception.services import shifts
 
     _cli_session(_data(args))
+    check_target(args.out)
     try:
         shift = shifts.find(args.date, args.shift)
     except NotFound as exc:
@@ -283,6 +334,7 @@ def _report_daily(args: argparse.Namespace) -> int:
     from reception.documents import handover_report
 
     _cli_session(_data(args))
+    check_target(args.out)
     _write_pdf(args.out, handover_report.daily_pdf(args.date, Clock().now()))
     print(f"已输出日报（{args.date:%Y-%m-%d}）：{args.out}")
     return 0
@@ -314,6 +366,7 @@ def _restore(args: argparse.Namespace) -> int:
     from reception.store.startup import open_data_dir
 
     data = _data(args)
+    _usable_folder(data)
     check_restorable(args.file, LATEST)  # refuse a bad file before touching anything
     try:
         open_data_dir(data)
@@ -328,8 +381,13 @@ def _restore(args: argparse.Namespace) -> int:
 
 def _audit_verify(args: argparse.Namespace) -> int:
     from reception.services import maintenance
+    from reception.store.models import AuditLog
 
     _cli_session(_data(args))
+    if not AuditLog.table_exists():
+        raise ReceptionError(
+            "审计日志不存在：数据库中没有审计日志表（可能被删除），无法校验。请从备份恢复并告知管理员。"
+        )
     problems = maintenance.verify_audit()
     if not problems:
         print("审计日志完整：没有发现修改、删除或调换顺序。")
@@ -337,7 +395,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
     print(f"审计日志发现 {len(problems)} 处问题：")
     for line in problems:
         print(f"  {line}")
-    return 3
+    return _refused(f"审计日志有 {len(problems)} 处问题，见上。")
 
 
 def _purge(args: argparse.Namespace) -> int:
@@ -357,6 +415,7 @@ def _privacy_notice(args: argparse.Namespace) -> int:
     from reception.documents.privacy_notice import render_privacy_notice
 
     _cli_session(_data(args))
+    check_target(args.out)
     _write_pdf(args.out, render_privacy_notice())
     print(f"已输出个人信息告知：{args.out}")
     return 0
@@ -366,9 +425,11 @@ def _demo(args: argparse.Namespace) -> int:
     from reception.demo import create_demo
 
     if args.data_dir is None:
-        print("请用 --data-dir 指定一个空文件夹来存放演示数据。", file=sys.stderr)
+        print("错误：请用 --data-dir 指定一个空文件夹来存放演示数据。", file=sys.stderr)
         return 2
-    summary = create_demo(_data(args))
+    data = _data(args)
+    _usable_folder(data)
+    summary = create_demo(data)
     print(summary)
     return 0
 
@@ -380,10 +441,14 @@ def _migrate_to(args: argparse.Namespace) -> int:
     if args.database:
         raise ReceptionError("migrate-to 的目标地址直接写在命令中，不需要 --database。")
     if not is_server_address(args.address):
-        raise ReceptionError(
-            f"目标应为 PostgreSQL 数据库地址，例如 postgresql://reception@192.168.1.10/reception：{args.address}"
+        print(
+            f"错误：目标应为 PostgreSQL 数据库地址，例如 postgresql://reception@192.168.1.10/reception："
+            f"{display_address(args.address)}",
+            file=sys.stderr,
         )
+        return 2
     data = DataDir(args.data_dir)
+    _existing_site(data)
     source = migrate_to.source_in(data.root)
     result = migrate_to.migrate_to(source, args.address, progress=print)
     print(f"迁移完成：共 {result.rows} 条记录，用时 {result.seconds:.1f} 秒。各表记录数（SQLite → 服务器）：")
@@ -444,14 +509,39 @@ def main(argv: Sequence[str] | None = None, open_window: WindowLauncher | None =
         if args.command == "report":
             return _REPORTS[args.report_command](args)
     except ReceptionError as exc:
-        print(f"错误：{exc.message}", file=sys.stderr)
-        return 1
+        return _refused(exc.message)
+    except KeyboardInterrupt:
+        return _refused("已中断。")
+    except OSError as exc:
+        from reception.store.files import reason
+
+        where = f" {exc.filename}" if exc.filename else ""
+        return _refused(f"文件操作失败{where}：{reason(exc)}。")
+    except Exception as exc:
+        import peewee
+
+        if isinstance(exc, peewee.PeeweeException | sqlite3.Error):
+            from reception.store.db import translate_error
+
+            return _refused(translate_error(exc).message)
+        # A fault of the program, not of the input: one line here, the details only on request.
+        if os.environ.get("RECEPTION_DEBUG"):
+            raise
+        return _refused(
+            f"程序内部错误（{type(exc).__name__}），命令未完成。请把这一行告诉管理员；"
+            "设置环境变量 RECEPTION_DEBUG=1 再运行可看到详细信息。"
+        )
     finally:
         from reception.store.db import close_database
 
         close_database()
     parser.error("未知命令")
     return 2
+
+
+def _refused(message: str) -> int:
+    print(f"错误：{message}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -53,7 +53,16 @@ def test_demo_creates_a_realistic_property_and_refuses_a_used_folder(tmp_path, c
 def test_import_into_a_folder_not_yet_set_up_says_what_to_do(tmp_path, capsys):
     csv_file = tmp_path / "r.csv"
     csv_file.write_text("楼栋,单元,房号,姓名\n1栋,1单元,101,张三\n", encoding="utf-8")
-    assert cli.main(["residents", "import", str(csv_file), "--data-dir", str(tmp_path / "d")]) == 1
+    folder = tmp_path / "d"
+    assert cli.main(["residents", "import", str(csv_file), "--data-dir", str(folder)]) == 1
+    assert "这里没有前台数据" in capsys.readouterr().err
+    assert not folder.exists()  # a command never creates a site
+    from reception.store.paths import DataDir
+    from reception.store.startup import open_data_dir
+
+    open_data_dir(DataDir(folder))  # a database whose first-run setup was never finished
+    db.close_database()
+    assert cli.main(["residents", "import", str(csv_file), "--data-dir", str(folder)]) == 1
     assert "尚未完成初始设置" in capsys.readouterr().err
 
 

@@ -103,9 +103,9 @@ def render_badge(data: BadgeData, size: str = DEFAULT_SIZE) -> bytes:
 
 
 def write_badge(data: BadgeData, path: Path | str, size: str = DEFAULT_SIZE) -> Path:
-    path = Path(path)
-    path.write_bytes(render_badge(data, size))
-    return path
+    from reception.store.files import write_bytes
+
+    return write_bytes(path, render_badge(data, size))
 
 
 def render_plain_text_floor(data: BadgeData, size: str = DEFAULT_SIZE) -> bytes:

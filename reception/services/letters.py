@@ -437,8 +437,11 @@ def export_xlsx(session: Session | None, f: LetterFilter, out: Path) -> int:
     ):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    book.save(tmp)
-    tmp.replace(out)
+    from reception.store.files import FileWriteError, atomic_write, reason
+
+    try:  # the window's save dialog may name a new folder; the command line checks its --out first
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileWriteError(f"文件未能写入 {out}：{reason(exc)}。") from exc
+    atomic_write(out, book.save)
     return len(rows)

@@ -45,40 +45,64 @@ def badge_data(visit: Visit, *, reprint: bool) -> BadgeData:
     )
 
 
-def render_for_visit(session: Session, visit_id: int, size: str | None = None) -> bytes:
-    """The badge PDF of a visit. The first print is a print; every later one is a 补打 (reprint),
-    recorded in the audit log. The count is written before the PDF is handed to the printer."""
+def _render(visit: Visit, size: str | None) -> tuple[bytes, bool, str]:
     from reception.documents.badge import BADGE_SIZES, render_badge
 
-    visit = get_visit(visit_id)
     _printable(visit)
     chosen = size or settings_mod.load().badge_size
     if chosen not in BADGE_SIZES:
         raise ReceptionError(f"未知的访客证尺寸：{chosen}")
     reprint = visit.badge_prints > 0
-    pdf = render_badge(badge_data(visit, reprint=reprint), chosen)
+    return render_badge(badge_data(visit, reprint=reprint), chosen), reprint, chosen
+
+
+def _record_print(session: Session, visit: Visit, reprint: bool, size: str) -> None:
     now = session.now()
     with db.write():
-        Visit.update(badge_prints=Visit.badge_prints + 1).where(Visit.id == visit_id).execute()
+        Visit.update(badge_prints=Visit.badge_prints + 1).where(Visit.id == visit.id).execute()
         audit.record(
             now,
             session.operator,
             "visit.badge_reprint" if reprint else "visit.badge_print",
             "visit",
-            visit_id,
+            visit.id,
             serial=visit.serial,
-            size=chosen,
+            size=size,
         )
+
+
+def render_for_visit(session: Session, visit_id: int, size: str | None = None) -> bytes:
+    """The badge PDF of a visit. The first print is a print; every later one is a 补打 (reprint),
+    recorded in the audit log. The count is written before the PDF is handed to the printer."""
+    visit = get_visit(visit_id)
+    pdf, reprint, chosen = _render(visit, size)
+    _record_print(session, visit, reprint, chosen)
     return pdf
 
 
 def write_for_serial(session: Session, serial: str, out: Path, size: str | None = None) -> Path:
-    visit = Visit.get_or_none(Visit.serial == serial.strip().upper())
-    if visit is None:
-        raise ReceptionError(f"找不到来访记录 {serial}。")
-    pdf = render_for_visit(session, visit.id, size)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(pdf)
-    tmp.replace(out)
+    """The badge of the visit ``serial`` written to the file ``out`` (the command line). The print
+    is counted and audited only once the file is in place: a failed write records nothing."""
+    from reception.store.files import check_target, write_bytes
+
+    check_target(out)
+    visit = find_by_serial(serial)
+    pdf, reprint, chosen = _render(visit, size)
+    write_bytes(out, pdf)
+    _record_print(session, visit, reprint, chosen)
     return out
+
+
+def find_by_serial(serial: str) -> Visit:
+    """The visit with this 来访编号; another kind of serial number is named as such."""
+    from reception.store import serials
+
+    text = serial.strip().upper()
+    visit = Visit.get_or_none(Visit.serial == text)
+    if visit is not None:
+        return visit
+    kinds = {serials.CALL: "来电", serials.LETTER: "来函", serials.CASE: "工单", serials.RECEIPT: "收文"}
+    kind = kinds.get(text[:2])
+    if kind is not None:
+        raise ReceptionError(f"{serial} 是{kind}编号；访客证要用来访编号（LF 开头，例如 LF20261126-012）。")
+    raise ReceptionError(f"找不到来访记录 {serial}：请核对来访编号（LF 开头，例如 LF20261126-012）。")

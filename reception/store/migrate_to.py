@@ -28,6 +28,8 @@ server's business (``pg_dump``)."""
 from __future__ import annotations
 
 import hashlib
+import logging
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -42,6 +44,8 @@ from reception.errors import ReceptionError, StorageError
 from reception.store import audit, config, db
 from reception.store.migrations import LATEST, current_version, migrate
 from reception.store.models import ALL_MODELS, AuditLog, BaseModel
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
@@ -488,6 +492,23 @@ def migrate_to(source_path: Path, address: str, *, progress: Progress | None = N
                 db.close_database()
     finally:
         source.close()
+        _tidy_after_read_only(source_path)
+
+
+def _tidy_after_read_only(path: Path) -> None:
+    """A read-only connection to a WAL file leaves ``-wal`` and ``-shm`` behind (it may not
+    remove them). One ordinary connection that reads and closes removes them the way SQLite
+    does for its last connection, and leaves them alone while another program has the file open."""
+    if not Path(str(path) + "-shm").exists():
+        return
+    try:
+        tidy = sqlite3.connect(path)
+        try:
+            tidy.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            tidy.close()
+    except sqlite3.Error:
+        log.warning("could not tidy the WAL files of %s", path.name)
 
 
 def _move(

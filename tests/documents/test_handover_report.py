@@ -249,6 +249,7 @@ def test_command_line_handover_and_daily(busy_day, tmp_path, capsys):
     _shift, overdue = busy_day
     where = cli_location()
     out = tmp_path / "out" / "handover.pdf"
+    out.parent.mkdir()  # a folder that does not exist is refused (tests/test_cli_bad_input.py)
     args = ["report", "handover", "--date", "2026-11-26", "--shift", "1", "--out", str(out)]
     assert cli.main([*args, *where]) == 0
     assert "已输出交接班报告（2026-11-26 第 1 班）" in capsys.readouterr().out

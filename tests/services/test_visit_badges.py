@@ -64,6 +64,7 @@ def test_command_line_badge(receptionist, host, tmp_path, capsys):
     visit = admit(receptionist, host)
     where = cli_location()
     out = tmp_path / "out" / "badge.pdf"
+    out.parent.mkdir()  # a folder that does not exist is refused, not created (tests/test_cli_bad_input.py)
     assert cli.main(["badge", visit.serial, "--out", str(out), "--size", "a6", *where]) == 0
     assert "已输出访客证" in capsys.readouterr().out
     reader = PdfReader(out)
