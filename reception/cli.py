@@ -263,7 +263,7 @@ def _import(args: argparse.Namespace) -> int:
     print(f"文件编码：{report.encoding}")
     print(report.summary())
     for item in report.rejected:
-        print(f"  第 {item.row} 行：{item.reason}")
+        print(f"  第 {item.row} 行{item.reason}")
     if report.imported or report.updated or report.unchanged:
         return 0
     return _refused(f"{args.file.name} 中的 {len(report.rejected)} 行全部被拒绝，没有导入任何业户。")
