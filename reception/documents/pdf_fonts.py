@@ -72,9 +72,8 @@ class _CompositeFont(TTFont):
         if fonts is None:
             with self._fallback_lock:
                 if self._fallbacks is None:
-                    self._fallbacks = [
-                        TTFont(name, str(path)) for name, path in zip(FALLBACK_NAMES, fallback_font_paths(), strict=True)
-                    ]
+                    paths = fallback_font_paths()
+                    self._fallbacks = [TTFont(n, str(p)) for n, p in zip(FALLBACK_NAMES, paths, strict=True)]
                 fonts = self._fallbacks
         return fonts
 
@@ -118,14 +117,14 @@ class _CompositeFont(TTFont):
 
     # --- what reportlab calls -----------------------------------------------------------------
 
-    def stringWidth(self, text: str | bytes, size: float, encoding: str = "utf8") -> float:  # noqa: N802
+    def stringWidth(self, text: str | bytes, size: float, encoding: str = "utf8") -> float:
         if isinstance(text, bytes):
             text = text.decode(encoding)
         if self.covers(text):
             return float(TTFont.stringWidth(self, text, size))
         return sum(float(TTFont.stringWidth(font, run, size)) for font, run in self.runs(text))
 
-    def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:  # noqa: N802
+    def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
         if isinstance(text, bytes):
             text = text.decode(encoding)
         if self.covers(text):
@@ -137,7 +136,7 @@ class _CompositeFont(TTFont):
             chunks += [(base + subset, chunk) for subset, chunk in TTFont.splitString(font, run, doc)]
         return chunks
 
-    def getSubsetInternalName(self, subset: int, doc: Any) -> str:  # noqa: N802
+    def getSubsetInternalName(self, subset: int, doc: Any) -> str:
         index, own = divmod(subset, _STRIDE)
         if index == 0:
             return str(TTFont.getSubsetInternalName(self, own, doc))
@@ -188,7 +187,7 @@ def _registered() -> _CompositeFont:
     with _lock:
         if _font is None:
             # subfontIndex / asciiReadable defaults: each font is embedded as 256-glyph subsets.
-            ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # type: ignore[attr-defined]
+            ttfonts.makeToUnicodeCMap = _to_unicode_cmap
             loaded = _CompositeFont()
             pdfmetrics.registerFont(loaded)
             _font = loaded

@@ -212,7 +212,7 @@ def test_font_is_embedded_as_a_subset(pdfs, size):
     assert len(fonts) >= 1
     for font in fonts.values():
         font = font.get_object()
-        assert re.fullmatch(r"/[A-Z]{6}\+WenQuanYiMicroHei", str(font["/BaseFont"]))
+        assert re.fullmatch(r"/[A-Z]{6}\+(WenQuanYiMicroHei|HanaMinA|HanaMinB)", str(font["/BaseFont"]))
         descriptor = font["/FontDescriptor"]
         assert "/FontFile2" in descriptor
         assert len(descriptor["/FontFile2"].get_data()) < 200_000  # a subset, not the 4.6 MB font
