@@ -7,8 +7,9 @@ at the desk reads the code back at check-out. Phone and ID numbers are never pri
 :class:`BadgeData` has no field for them.
 
 Long names and purposes are never clipped: the text is made smaller down to a minimum, then
-wrapped, and only as a last resort cut short with "…". Characters the font lacks (𠮷) would be
-left out silently by reportlab; :func:`badge_missing_glyphs` lets the caller warn first.
+wrapped, and only as a last resort cut short with "…". Rare characters (𠮷 䶮 𪚥) print from the
+fallback fonts (:mod:`pdf_fonts`); one that no bundled font has stops the badge with
+:class:`pdf_fonts.UnprintableCharacter` naming it, and :func:`badge_missing_glyphs` finds them first.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ class BadgeData:
 
 
 def badge_missing_glyphs(data: BadgeData) -> list[str]:
-    """Characters on the badge that the embedded font cannot print (warn before printing)."""
+    """Characters on the badge that no bundled font can print (the badge would be refused)."""
     text = "".join((data.property_name, data.visitor_name, data.destination, data.purpose, data.pass_no))
     return pdf_fonts.missing_glyphs(text)
 

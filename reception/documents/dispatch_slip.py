@@ -67,7 +67,7 @@ _when = pdf_layout.when_text
 
 
 def dispatch_slip_missing_glyphs(data: DispatchSlipData) -> list[str]:
-    """Characters the embedded font cannot print (to warn before printing)."""
+    """Characters that no bundled font can print (the slip would be refused)."""
     return pdf_layout.missing_glyphs(
         data.property_name,
         data.location,

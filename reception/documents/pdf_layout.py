@@ -61,7 +61,7 @@ def paragraph(text: object, style: Any) -> Paragraph:
 
 
 def missing_glyphs(*texts: str) -> list[str]:
-    """Characters of all ``texts`` the embedded font cannot print (to warn before printing)."""
+    """Characters of all ``texts`` that no bundled font can print (the document would be refused)."""
     return pdf_fonts.missing_glyphs("".join(texts))
 
 

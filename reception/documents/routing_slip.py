@@ -70,7 +70,7 @@ _when = pdf_layout.when_text
 
 
 def routing_slip_missing_glyphs(data: RoutingSlipData) -> list[str]:
-    """Characters the embedded font cannot print (warn before printing)."""
+    """Characters that no bundled font can print (the slip would be refused)."""
     return pdf_layout.missing_glyphs(
         data.property_name,
         data.sender_name,

@@ -26,6 +26,15 @@ def font_path() -> Path:
     return resource("fonts", "wqy-microhei.ttf")
 
 
+# Characters the main font lacks (CJK Extension A, B–F, rare compatibility ideographs: 𠮷 䶮 𪚥)
+# are drawn from these, in this order (resources/fonts/README.md).
+FALLBACK_FONT_FILES = ("HanaMinA-rare.ttf", "HanaMinB-cjk.ttf")
+
+
+def fallback_font_paths() -> list[Path]:
+    return [resource("fonts", name) for name in FALLBACK_FONT_FILES]
+
+
 def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 

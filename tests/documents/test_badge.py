@@ -114,10 +114,13 @@ def test_rendering_never_registers_the_font_again(monkeypatch):
     render_badge(make(), "cr80")
 
 
-def test_missing_glyphs_finds_characters_the_font_lacks():
-    assert pdf_fonts.missing_glyphs("吉祥𠮷𠮷 䶮 张") == ["𠮷", "䶮"]
+def test_missing_glyphs_finds_characters_no_bundled_font_has():
+    # 𠮷 䶮 are not in WenQuanYi but in the fallback fonts: they print
+    assert pdf_fonts.missing_glyphs("吉祥𠮷𠮷 䶮 张") == []
     assert pdf_fonts.missing_glyphs("欧阳娜娜 12栋3单元（东区）…") == []
-    assert badge.badge_missing_glyphs(make(visitor_name="𠮷先生")) == ["𠮷"]
+    assert pdf_fonts.missing_glyphs("田\U0010fffd𠮷\U0010fffd") == ["\U0010fffd"]
+    assert badge.badge_missing_glyphs(make(visitor_name="𠮷先生")) == []
+    assert badge.badge_missing_glyphs(make(visitor_name="\U0010fffd先生")) == ["\U0010fffd"]
 
 
 def test_cjk_paragraph_style_uses_the_embedded_font_and_cjk_wrapping():
@@ -209,7 +212,7 @@ def test_font_is_embedded_as_a_subset(pdfs, size):
     assert len(fonts) >= 1
     for font in fonts.values():
         font = font.get_object()
-        assert re.fullmatch(r"/[A-Z]{6}\+WenQuanYiMicroHei", str(font["/BaseFont"]))
+        assert re.fullmatch(r"/[A-Z]{6}\+(WenQuanYiMicroHei|HanaMinA|HanaMinB)", str(font["/BaseFont"]))
         descriptor = font["/FontDescriptor"]
         assert "/FontFile2" in descriptor
         assert len(descriptor["/FontFile2"].get_data()) < 200_000  # a subset, not the 4.6 MB font

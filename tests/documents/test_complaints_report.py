@@ -131,7 +131,8 @@ def test_font_is_embedded_as_a_subset_on_every_page(november):
         assert len(fonts) >= 1
         for font in fonts.values():
             font = font.get_object()
-            assert re.fullmatch(r"/[A-Z]{6}\+WenQuanYiMicroHei", str(font["/BaseFont"])), font["/BaseFont"]
+            name = str(font["/BaseFont"])
+            assert re.fullmatch(r"/[A-Z]{6}\+(WenQuanYiMicroHei|HanaMinA|HanaMinB)", name), name
             descriptor = font["/FontDescriptor"]
             assert "/FontFile2" in descriptor
             assert len(descriptor["/FontFile2"].get_data()) < 200_000

@@ -1,26 +1,39 @@
-"""The bundled Chinese font: registered once and made the application font, so that Chinese
-renders on a PC (or an offscreen test run) that has no CJK font of its own."""
+"""The bundled Chinese fonts: registered once, WenQuanYi Micro Hei made the application font, so
+that Chinese renders on a PC (or an offscreen test run) that has no CJK font of its own.
+
+WenQuanYi has no CJK Extension A–F: 𠮷 or 䶮 in a visitor's name would show as an empty box. The
+fallback fonts HanaMinA and HanaMinB (resources/fonts/) are added to the font database too and
+listed after WenQuanYi in the application font's families, so Qt draws each character WenQuanYi
+lacks from them — on any platform, not only where the system's own fallback would find them."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from reception.store.paths import font_path
+from reception.store.paths import fallback_font_paths, font_path
 
 POINT_SIZE = 10
 
 
-def install_app_font(app: QApplication, point_size: int = POINT_SIZE) -> str:
-    """Register ``resources/fonts/wqy-microhei.ttf`` and set it as the application font.
+def _add(path: str) -> list[str]:
+    font_id = QFontDatabase.addApplicationFont(path)
+    return QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
 
-    Returns the family name, or ``''`` if the file could not be loaded (the system font is then
-    kept: better boxes on a broken install than no window at all)."""
-    font_id = QFontDatabase.addApplicationFont(str(font_path()))
-    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+
+def install_app_font(app: QApplication, point_size: int = POINT_SIZE) -> str:
+    """Register ``resources/fonts/wqy-microhei.ttf`` and the fallback fonts, and set the
+    application font: WenQuanYi first, then the fallbacks.
+
+    Returns the main family name, or ``''`` if its file could not be loaded (the system font is
+    then kept: better boxes on a broken install than no window at all). A fallback that cannot
+    be loaded is left out; only rare characters then show as boxes."""
+    families = _add(str(font_path()))
     if not families:
         return ""
+    fallbacks = [family for path in fallback_font_paths() for family in _add(str(path))[:1]]
     font = QFont(families[0], point_size)
+    font.setFamilies([families[0], *fallbacks])
     font.setStyleHint(QFont.StyleHint.SansSerif)
     app.setFont(font)
     return families[0]
