@@ -35,6 +35,7 @@ SHIPPED = {
     "PySide6-Addons": [RESOURCES / "licenses" / "LGPL-3.0.txt", RESOURCES / "licenses" / "GPL-3.0.txt"],
     "PySide6-Pdf": [RESOURCES / "licenses" / "LGPL-3.0.txt", RESOURCES / "licenses" / "GPL-3.0.txt"],
     "文泉驿微米黑 WenQuanYi Micro Hei": [RESOURCES / "fonts" / "LICENSE-Apache-2.0.txt"],
+    "花园明朝 Hanazono Mincho A/B（节选）": [RESOURCES / "fonts" / "LICENSE-Hanazono.txt"],
 }
 
 

@@ -130,9 +130,10 @@ def smoke(bundle: Path) -> None:
     for exe in (gui, cli):
         if not exe.is_file():
             raise SmokeFailure(f"{exe} is missing — build the bundle first (python packaging/build.py)")
-    font = bundle / "_internal" / "resources" / "fonts" / "wqy-microhei.ttf"
-    if not font.is_file():
-        raise SmokeFailure(f"the bundled font is missing: {font}")
+    fonts = bundle / "_internal" / "resources" / "fonts"
+    for name in ("wqy-microhei.ttf", "HanaMinA-rare.ttf", "HanaMinB-cjk.ttf"):
+        if not (fonts / name).is_file():
+            raise SmokeFailure(f"a bundled font is missing: {fonts / name}")
     notices = bundle / "THIRD-PARTY-NOTICES.txt"
     if not notices.is_file() or not (bundle / "licenses" / "Qt-6-PySide6-Essentials").is_dir():
         raise SmokeFailure(f"the third-party notices are missing beside the program: {notices}")

@@ -44,6 +44,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("psycopg2-binary", "LGPL-3.0-or-later", "连接 PostgreSQL 服务器"),
     Component("tzdata", "Apache-2.0", "时区（Windows）"),
     Component("文泉驿微米黑 WenQuanYi Micro Hei", "Apache-2.0", "界面和打印字体"),
+    Component("花园明朝 Hanazono Mincho A/B（节选）", "LicenseRef-Hanazono", "生僻字（扩展 A、B 及以后）"),
 )
 
 
