@@ -270,7 +270,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _badge(args: argparse.Namespace) -> int:
-    from reception.services.visit_badges import write_for_serial
+    from reception.documents.visit_badge import write_for_serial
 
     session = _cli_session(_data(args))
     path = write_for_serial(session, args.serial, args.out, args.size)

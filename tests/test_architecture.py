@@ -1,4 +1,6 @@
-"""The layering rules of docs/design.md, checked on the source."""
+"""The layering rules of docs/design.md, checked on the source: the core's layers (store ← rules ←
+services ← documents, entry points on top), no Qt in the core, no queries in the widgets, no
+import cycles, and the widgets' remaining imports of the store (a list that may only shrink)."""
 
 from __future__ import annotations
 
@@ -50,3 +52,174 @@ def test_core_is_importable_without_a_display():
 
     for module in pkgutil.walk_packages(reception.__path__, "reception."):
         importlib.import_module(module.name)
+
+
+# --------------------------------------------------------------------------------------------
+# The core's layers
+
+LAYERS = {"store": 0, "rules": 1, "services": 2, "documents": 3}
+BASE = {"errors", "clock"}  # shared by every layer; they import no layer
+ENTRY = {"cli", "demo", "about"}  # entry points: may import any layer
+
+
+def _layer(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "reception" or len(parts) < 2:
+        return None
+    if parts[1] in LAYERS or parts[1] in ENTRY or parts[1] in BASE:
+        return parts[1] if parts[1] in LAYERS else ("base" if parts[1] in BASE else "entry")
+    return None
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imported_modules(path: Path, *, top_level_only: bool = False) -> set[str]:
+    """Absolute module names imported by ``path`` (``from a import b`` counts ``a.b`` when that is
+    a module). ``top_level_only``: what runs at import time (not inside functions, not under
+    ``if TYPE_CHECKING``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes: list[ast.AST] = []
+    if top_level_only:
+        for node in tree.body:
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                continue
+            nodes.extend(ast.walk(node) if not isinstance(node, (ast.FunctionDef, ast.ClassDef)) else [])
+            if isinstance(node, ast.ClassDef):
+                nodes.extend(n for n in ast.walk(node) if not isinstance(n, ast.FunctionDef))
+    else:
+        nodes = list(ast.walk(tree))
+    found: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                base = ROOT / Path(*candidate.split("."))
+                if base.with_suffix(".py").exists() or (base / "__init__.py").exists():
+                    found.add(candidate)
+    return found
+
+
+def test_the_core_layers_import_only_downwards():
+    offenders = []
+    for path in sorted((ROOT / "reception").rglob("*.py")):
+        here = _layer(_module_name(path))
+        for name in _imported_modules(path):
+            there = _layer(name)
+            if here is None or there is None or here == "entry":
+                continue
+            if here == "base" and there != "base":
+                offenders.append(f"{path.relative_to(ROOT)} (shared) imports {name}")
+            elif there == "entry":
+                offenders.append(f"{path.relative_to(ROOT)} imports the entry point {name}")
+            elif here in LAYERS and there in LAYERS and LAYERS[there] > LAYERS[here]:
+                offenders.append(f"{path.relative_to(ROOT)} ({here}) imports {name} ({there})")
+    assert offenders == []
+
+
+def test_no_import_cycles():
+    """Among the modules of reception/ and ui/, counting what runs at import time."""
+    graph: dict[str, set[str]] = {}
+    for package in ("reception", "ui"):
+        for path in (ROOT / package).rglob("*.py"):
+            graph[_module_name(path)] = set()
+    for path in [*(ROOT / "reception").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]:
+        name = _module_name(path)
+        graph[name] = {m for m in _imported_modules(path, top_level_only=True) if m in graph and m != name}
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append([*trail[trail.index(nxt) :], nxt] if nxt in trail else [node, nxt])
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    assert cycles == []
+
+
+# The widgets still import these parts of the store (mostly models handed to widgets as rows).
+# The rule is that ui/ talks to services only: this list may only shrink — a new import of the
+# store from ui/ fails, and an entry that is gone must be taken off.
+UI_STORE_IMPORTS_LEFT = {
+    "ui/admin/maintenance_dialogs.py: reception.store.backup",
+    "ui/admin/maintenance_dialogs.py: reception.store.changes",
+    "ui/admin/maintenance_dialogs.py: reception.store.paths",
+    "ui/admin/residents_view.py: reception.store.models",
+    "ui/admin/settings_dialog.py: reception.store.changes",
+    "ui/admin/settings_dialog.py: reception.store.config",
+    "ui/admin/settings_dialog.py: reception.store.desk",
+    "ui/admin/settings_dialog.py: reception.store.models",
+    "ui/admin/settings_dialog.py: reception.store.paths",
+    "ui/admin/settings_dialog.py: reception.store.startup",
+    "ui/admin/setup_dialog.py: reception.store.models",
+    "ui/app.py: reception.store.backup",
+    "ui/app.py: reception.store.db",
+    "ui/app.py: reception.store.paths",
+    "ui/app.py: reception.store.startup",
+    "ui/calls/call_detail_dialog.py: reception.store.models",
+    "ui/calls/call_form.py: reception.store.models",
+    "ui/calls/call_list_model.py: reception.store.models",
+    "ui/calls/callbacks_panel.py: reception.store.models",
+    "ui/calls/messages_panel.py: reception.store.models",
+    "ui/cases/case_actions.py: reception.store.models",
+    "ui/cases/case_detail_dialog.py: reception.store.models",
+    "ui/cases/case_escalation_panel.py: reception.store.models",
+    "ui/cases/case_form.py: reception.store.models",
+    "ui/cases/case_list_model.py: reception.store.models",
+    "ui/handover/handover_dialog.py: reception.store.models",
+    "ui/handover/handover_dialog.py: reception.store.paths",
+    "ui/launcher.py: reception.store.paths",
+    "ui/letters/letter_actions.py: reception.store.attachments",
+    "ui/letters/letter_actions.py: reception.store.models",
+    "ui/letters/letter_detail_dialog.py: reception.store.attachments",
+    "ui/letters/letter_detail_dialog.py: reception.store.models",
+    "ui/letters/letter_form.py: reception.store.attachments",
+    "ui/letters/letter_form.py: reception.store.models",
+    "ui/letters/letter_list_model.py: reception.store.models",
+    "ui/letters/letter_tab.py: reception.store.attachments",
+    "ui/letters/letter_tab.py: reception.store.startup",
+    "ui/main_window.py: reception.store.attachments",
+    "ui/main_window.py: reception.store.changes",
+    "ui/main_window.py: reception.store.desk",
+    "ui/main_window.py: reception.store.paths",
+    "ui/main_window.py: reception.store.startup",
+    "ui/visits/appointments_panel.py: reception.store.models",
+    "ui/visits/business_visit_form.py: reception.store.models",
+    "ui/visits/guest_form.py: reception.store.models",
+    "ui/visits/incident_dialog.py: reception.store.models",
+    "ui/visits/on_site_panel.py: reception.store.models",
+    "ui/visits/visit_list_model.py: reception.store.models",
+    "ui/visits/visit_tab.py: reception.store.models",
+    "ui/visits/watchlist_dialog.py: reception.store.models",
+    "ui/widgets/drafts_support.py: reception.store.drafts",
+    "ui/widgets/drafts_support.py: reception.store.models",
+    "ui/widgets/fonts.py: reception.store.paths",
+    "ui/widgets/knowledge_picker.py: reception.store.models",
+    "ui/widgets/printing.py: reception.store.config",
+    "ui/widgets/printing.py: reception.store.startup",
+    "ui/widgets/resident_lookup.py: reception.store.models",
+}
+
+
+def test_the_widgets_import_no_more_of_the_store_than_before():
+    found = set()
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        for name in _imported_modules(path):
+            if name.startswith("reception.store") and name != "reception.store":
+                found.add(f"{path.relative_to(ROOT)}: {name}")
+    assert sorted(found - UI_STORE_IMPORTS_LEFT) == [], "ui/ must reach the store through services"
+    assert sorted(UI_STORE_IMPORTS_LEFT - found) == [], "gone: take these off the list"

@@ -27,41 +27,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from reception.documents import pdf_fonts
+from reception.rules.badge_sizes import BADGE_SIZES, DEFAULT_SIZE, BadgeSize
 
 # --------------------------------------------------------------------------------------------
 # Sizes
 
 
-@dataclass(frozen=True)
-class BadgeSize:
-    key: str
-    label: str  # shown in the settings combo
-    width_mm: float
-    height_mm: float
-
-    @property
-    def width(self) -> float:
-        return self.width_mm * mm
-
-    @property
-    def height(self) -> float:
-        return self.height_mm * mm
-
-    @property
-    def landscape(self) -> bool:
-        return self.width_mm > self.height_mm
-
-
-BADGE_SIZES: dict[str, BadgeSize] = {
-    size.key: size
-    for size in (
-        BadgeSize("62x100", "62×100 mm（兄弟 QL 标签）", 62, 100),
-        BadgeSize("57x102", "57×102 mm（DYMO 胸卡标签）", 57, 102),
-        BadgeSize("a6", "A6 105×148 mm（纸张）", 105, 148),
-        BadgeSize("cr80", "CR80 85.6×54 mm（PVC 卡片，横向）", 85.6, 54),
-    )
-}
-DEFAULT_SIZE = "62x100"
+# BadgeSize, BADGE_SIZES and DEFAULT_SIZE: reception.rules.badge_sizes (the settings check against them).
 
 FOOTER = "请佩戴访客证，离开时交还前台"
 

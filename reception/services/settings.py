@@ -203,7 +203,7 @@ def update_privacy_and_badges(
     """个人信息保护、备份与访客证 settings (administrators). Every field is checked and each
     problem reported beside its field; the change is one transaction with its audit entry."""
     session.require(Role.ADMIN, "修改系统设置")
-    from reception.documents.badge import BADGE_SIZES
+    from reception.rules.badge_sizes import BADGE_SIZES
 
     errs = FieldErrors()
     values: dict[str, Any] = {

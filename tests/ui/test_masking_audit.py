@@ -17,9 +17,9 @@ from reception.documents.complaints_report import render_complaints_report
 from reception.documents.dispatch_slip import dispatch_slip_for
 from reception.documents.onsite_list import render_on_site_list
 from reception.documents.routing_slip import routing_slip_for
+from reception.documents.visit_badge import render_for_visit
 from reception.errors import PermissionDenied
 from reception.services import analysis, handover, letters, shifts, visits
-from reception.services.visit_badges import render_for_visit
 from reception.store.attachments import AttachmentStore
 from reception.store.models import Case
 from tests import mixed_traffic as traffic

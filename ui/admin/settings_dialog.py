@@ -238,7 +238,7 @@ class PrivacyPage(QWidget):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from reception.documents.badge import BADGE_SIZES
+        from reception.rules.badge_sizes import BADGE_SIZES
 
         self.session = session
         current = settings_mod.load()
@@ -473,7 +473,7 @@ class LocalPage(QWidget):
         return combo
 
     def _build_printers(self) -> QGroupBox:
-        from reception.documents.badge import BADGE_SIZES
+        from reception.rules.badge_sizes import BADGE_SIZES
 
         pc = config.load(self.data.root)
         box = QGroupBox(self.tr("打印机（本机）"))

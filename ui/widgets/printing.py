@@ -267,11 +267,11 @@ def print_badge(session: Session, visit_id: int, parent: QWidget | None = None) 
     """Render the saved visit's badge (recorded as printed/reprinted by the core) on this PC's
     label stock and print it on its badge printer, without a dialog. A failure is shown and False
     returned — the visit itself is already saved, so the badge can be printed again (补打)."""
-    from reception.services import visit_badges
+    from reception.documents import visit_badge
 
     pc = this_pc()
     try:
-        pdf = visit_badges.render_for_visit(session, visit_id, pc.badge_size or None)
+        pdf = visit_badge.render_for_visit(session, visit_id, pc.badge_size or None)
     except ReceptionError as exc:
         msgbox.error(parent, _tr("访客证未打印"), exc.message)
         return False

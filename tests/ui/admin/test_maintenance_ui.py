@@ -426,7 +426,7 @@ def test_daily_job_failures_go_to_the_status_bar_and_the_log_never_a_dialog(
 
 # -- the settings dialog ------------------------------------------------------------------------
 def test_settings_dialog_saves_privacy_backup_and_badge_settings(qtbot, admin, boxes):
-    from reception.documents.badge import BADGE_SIZES
+    from reception.rules.badge_sizes import BADGE_SIZES
     from ui.admin.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(admin)

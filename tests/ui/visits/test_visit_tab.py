@@ -626,10 +626,10 @@ def test_list_fetches_lazily_and_filters(qtbot, tab, receptionist, zhang, monkey
 def test_render_to_pdf_printer_writes_a_pdf(qtbot, receptionist, zhang, tmp_path):
     from PySide6.QtPrintSupport import QPrinter
 
-    from reception.services import visit_badges
+    from reception.documents import visit_badge
 
     visit = admit(receptionist, zhang)
-    pdf = visit_badges.render_for_visit(receptionist, visit.id)
+    pdf = visit_badge.render_for_visit(receptionist, visit.id)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "badge.pdf"
@@ -654,10 +654,10 @@ def test_print_pdf_without_printer_offers_save(qtbot, receptionist, zhang, tmp_p
 def test_preview_dialog_paints_pages(qtbot, receptionist, zhang, monkeypatch, boxes, tmp_path):
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
-    from reception.services import visit_badges
+    from reception.documents import visit_badge
 
     visit = admit(receptionist, zhang)
-    pdf = visit_badges.render_for_visit(receptionist, visit.id)
+    pdf = visit_badge.render_for_visit(receptionist, visit.id)
     painted = []
 
     def fake_exec(dialog):

@@ -8,9 +8,9 @@ import pytest
 from pypdf import PdfReader
 
 from reception import cli
+from reception.documents.visit_badge import render_for_visit
 from reception.errors import ReceptionError
 from reception.services import residents, visits
-from reception.services.visit_badges import render_for_visit
 from reception.services.visits import GuestInput
 from reception.store.models import AuditLog, Visit
 from tests.conftest import cli_location
