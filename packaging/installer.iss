@@ -53,6 +53,7 @@ ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 MinVersion=10.0
 UninstallDisplayIcon={app}\{#AppExeName}
+SetupIconFile=..\resources\icons\reception.ico
 UninstallDisplayName={#AppName}
 OutputDir=..\dist
 OutputBaseFilename=前台接待工作站-安装程序

@@ -27,10 +27,12 @@ def main() -> int:
     from reception.store.paths import DataDir
     from ui.main_window import MainWindow
     from ui.widgets.fonts import install_app_font
+    from ui.widgets.look import apply_look
 
     data = DataDir(Path(tempfile.mkdtemp()) / "demo")
     create_demo(data)
     app = QApplication([])
+    apply_look(app)
     install_app_font(app)
     session = auth.login("qiantai1", DEMO_PASSWORD)
     window = MainWindow(session, session.clock)

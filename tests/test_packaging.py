@@ -291,3 +291,14 @@ def test_reportlab_runs_on_its_c_accelerator():
     from reportlab.lib import rl_accel
 
     assert rl_accel.fp_str is _rl_accel.fp_str
+
+
+def test_the_program_icon_is_on_the_exe_the_installer_and_the_window():
+    ico = ROOT / "resources" / "icons" / "reception.ico"
+    data = ico.read_bytes()
+    count = int.from_bytes(data[4:6], "little")
+    sides = {data[6 + 16 * i] or 256 for i in range(count)}
+    assert data[:4] == b"\x00\x00\x01\x00" and {16, 32, 48, 256} <= sides
+    assert 'icon=str(ROOT / "resources" / "icons" / "reception.ico")' in SPEC.read_text(encoding="utf-8")
+    iss = (ROOT / "packaging" / "installer.iss").read_text(encoding="utf-8-sig")
+    assert "SetupIconFile=..\\resources\\icons\\reception.ico" in iss
