@@ -7,7 +7,9 @@
 ; - 安装到 Program Files（{autopf}\前台接待工作站，需要管理员权限），开始菜单和桌面快捷方式
 ;   都叫「前台接待工作站」，指向窗口程序 reception.exe；命令行用同一文件夹中的 reception-cli.exe。
 ; - 数据（数据库、设置、备份、日志、附件）由程序自己放在每个用户的
-;   %LOCALAPPDATA%\reception-desk（platformdirs），从不放在 Program Files 里。安装程序不碰这个文件夹：
+;   %LOCALAPPDATA%\reception-desk（platformdirs），从不放在 Program Files 里；安装时选了「这台电脑的所有账户
+;   共用同一份数据」时放在 %ProgramData%\reception-desk（注册表 HKLM\Software\reception-desk 的 DataFolder
+;   告诉程序；文件夹不继承上级权限，只有 SYSTEM、管理员和本机用户组可以读写）。安装程序不碰这个文件夹：
 ;   卸载后数据仍在；升级（同一 AppId）时数据原样保留，新版本第一次启动时自动迁移数据库（迁移前先备份）。
 ; - 版本号：AppVersion 与 reception.__version__ 一致（python packaging\version.py --check / --sync；
 ;   tests\test_packaging.py 检查），编译时再与 reception.exe 的版本信息核对。
@@ -135,6 +137,8 @@ AdminPrivilegesRequired=安装本程序需要管理员权限。
 #endif
 
 [CustomMessages]
+DataPlace=数据保存位置：
+SharedData=这台电脑的所有 Windows 账户共用同一份数据（%ProgramData%\reception-desk，只有本机账户可以读写）
 #ifndef ChineseIsl
 CreateDesktopIcon=创建桌面快捷方式(&D)
 AdditionalIcons=快捷方式：
@@ -143,6 +147,15 @@ LaunchProgram=运行 %1
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
+; 不选（默认）：每个 Windows 账户有自己的数据（%LOCALAPPDATA%\reception-desk）。
+Name: "shareddata"; Description: "{cm:SharedData}"; GroupDescription: "{cm:DataPlace}"; Flags: unchecked
+
+[Dirs]
+Name: "{commonappdata}\reception-desk"; Tasks: shareddata; Flags: uninsneveruninstall
+
+[Registry]
+Root: HKLM; Subkey: "Software\reception-desk"; ValueType: string; ValueName: "DataFolder"; ValueData: "{commonappdata}\reception-desk"; Tasks: shareddata; Flags: uninsdeletevalue
+Root: HKLM; Subkey: "Software\reception-desk"; ValueType: none; ValueName: "DataFolder"; Flags: deletevalue; Tasks: not shareddata
 
 [InstallDelete]
 ; 升级时先删掉旧版本的程序文件（只在安装文件夹内），以免留下不再需要的旧库文件。用户数据不在这里。
@@ -156,6 +169,8 @@ Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExeName}"; WorkingDir: 
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExeName}"; WorkingDir: "{app}"; Tasks: desktopicon
 
 [Run]
+; 共用的数据文件夹：去掉继承的权限，只给 SYSTEM、Administrators（完全控制）和 Users（本机账户，修改）。
+Filename: "{sys}\icacls.exe"; Parameters: """{commonappdata}\reception-desk"" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F *S-1-5-32-545:(OI)(CI)M"; Flags: runhidden waituntilterminated; Tasks: shareddata
 ; runasoriginaluser: 以登录的用户（而不是管理员账户）启动，数据才会建在该用户的数据文件夹中。
 Filename: "{app}\{#AppExeName}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent runasoriginaluser
 

@@ -4,6 +4,7 @@ program ships in ``resources/``. One function each, the same from a checkout and
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 APP_NAME = "reception-desk"
@@ -35,7 +36,31 @@ def fallback_font_paths() -> list[Path]:
     return [resource("fonts", name) for name in FALLBACK_FONT_FILES]
 
 
-def default_data_dir() -> Path:
+MACHINE_KEY = r"Software\reception-desk"  # HKEY_LOCAL_MACHINE, written by the installer
+MACHINE_VALUE = "DataFolder"
+
+
+def _machine_data_folder() -> str:
+    """The data folder the installer chose for every Windows account on this PC (the registry
+    value HKLM\\Software\\reception-desk\\DataFolder), or ''."""
+    if sys.platform != "win32":
+        return ""
+    import winreg
+
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, MACHINE_KEY) as key:
+            value, _kind = winreg.QueryValueEx(key, MACHINE_VALUE)
+    except OSError:
+        return ""
+    return str(value).strip()
+
+
+def default_data_dir(machine_folder: Callable[[], str] = _machine_data_folder) -> Path:
+    """The folder shared by every account of this PC when the installer was told so, otherwise
+    this user's own data folder (Windows: %LOCALAPPDATA%\\reception-desk)."""
+    shared = machine_folder()
+    if shared:
+        return Path(shared)
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))

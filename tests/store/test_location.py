@@ -77,3 +77,23 @@ def test_network_file_systems_are_refused_on_linux(tmp_path):
 
 def test_this_machines_own_folder_is_accepted(tmp_path: Path):
     assert shared_location(tmp_path / "前台 数据", environ={}) is None
+
+
+def test_the_installers_shared_folder_is_the_default_when_set(tmp_path):
+    from reception.store.paths import default_data_dir
+
+    shared = tmp_path / "ProgramData" / "reception-desk"
+    assert default_data_dir(lambda: str(shared)) == shared
+    own = default_data_dir(lambda: "")
+    assert own.name == "reception-desk" and own != shared
+
+
+def test_the_installer_offers_the_shared_folder_with_a_private_acl():
+    iss = (Path(__file__).resolve().parents[2] / "packaging" / "installer.iss").read_text(
+        encoding="utf-8-sig"
+    )
+    assert 'Name: "shareddata"' in iss and "Flags: unchecked" in iss  # per-account data stays the default
+    assert 'ValueName: "DataFolder"; ValueData: "{commonappdata}\\reception-desk"' in iss
+    acl = next(line for line in iss.splitlines() if "icacls.exe" in line)
+    # no inherited rights; SYSTEM and Administrators full, the PC's users modify, nobody else anything
+    assert "/inheritance:r" in acl and "*S-1-5-32-545:(OI)(CI)M" in acl and "*S-1-1-0" not in acl
