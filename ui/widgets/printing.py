@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QWidget
 
 from reception.errors import ReceptionError
 from reception.services.session import Session
+from reception.store import files
 from ui.widgets import msgbox
 
 DPI = 300
@@ -219,9 +220,7 @@ def save_pdf_as(pdf_bytes: bytes, parent: QWidget | None, suggested_name: str) -
     if target.suffix.lower() != ".pdf":
         target = target.with_name(target.name + ".pdf")
     try:
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(pdf_bytes)
-        tmp.replace(target)
+        files.write_bytes(target, pdf_bytes)
     except OSError as exc:
         msgbox.error(parent, _tr("未能保存"), _tr("文件未能保存：{0}").format(exc.strerror or str(exc)))
         return None
