@@ -15,6 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSize, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
@@ -65,7 +66,12 @@ class LoadedPdf:
             raise PrintError(_tr("文件无法打开（不是有效的 PDF）。"))
 
     def close(self) -> None:
+        if not shiboken6.isValid(self.document):
+            return  # closed already
         self.document.close()
+        # QPdfDocument keeps its file open until the object itself is gone, and Windows cannot
+        # delete an open file: delete the document first.
+        shiboken6.delete(self.document)
         self._path.unlink(missing_ok=True)
 
     def __enter__(self) -> LoadedPdf:
