@@ -56,7 +56,6 @@ def run(exe: Path, args: list[str], env: dict[str, str], cwd: Path, *, check: bo
             capture_output=True,
             text=True,
             encoding="utf-8",
-            encoding="utf-8",
             errors="replace",
             timeout=TIMEOUT,
         )

@@ -14,14 +14,21 @@ import pytest
 from reception.store import files
 from tests import windows_rules
 
-pytestmark = pytest.mark.skipif(not windows_rules.wanted(), reason="the Windows layer is off")
+layer_on = pytest.mark.skipif(
+    not windows_rules._saved, reason="the Windows layer is off (RECEPTION_WINDOWS_RULES=0 or -p no:…)"
+)
 
 
-def test_layer_is_on() -> None:
-    assert windows_rules._saved, "tests/windows_rules.py is not installed"
-    assert files.WINDOWS is True
+def test_layer_is_on_unless_switched_off(request: pytest.FixtureRequest) -> None:
+    blocked = request.config.pluginmanager.is_blocked("tests.windows_rules")
+    if windows_rules.wanted() and not blocked:
+        assert windows_rules._saved, "tests/windows_rules.py is not installed"
+        assert files.WINDOWS is True
+    else:
+        assert not windows_rules._saved
 
 
+@layer_on
 def test_old_backup_pattern_fsync_on_read_only_handle_fails(tmp_path: Path) -> None:
     """What backup.py, restore and attachments did: flush a finished file through an "rb" handle."""
     tmp = tmp_path / "reception-20261126-090000-手动.db.tmp"
@@ -31,6 +38,7 @@ def test_old_backup_pattern_fsync_on_read_only_handle_fails(tmp_path: Path) -> N
     assert caught.value.errno == errno.EBADF
 
 
+@layer_on
 def test_fsync_on_a_handle_open_for_writing_works(tmp_path: Path) -> None:
     with (tmp_path / "a.bin").open("wb") as handle:
         handle.write(b"x")
@@ -39,6 +47,7 @@ def test_fsync_on_a_handle_open_for_writing_works(tmp_path: Path) -> None:
     files.fsync_file(tmp_path / "a.bin")  # reopened for writing
 
 
+@layer_on
 def test_fsync_of_a_folder_fails_and_fsync_dir_does_not_try(tmp_path: Path) -> None:
     fd = os.open(tmp_path, os.O_RDONLY)
     try:
@@ -50,6 +59,7 @@ def test_fsync_of_a_folder_fails_and_fsync_dir_does_not_try(tmp_path: Path) -> N
     files.fsync_dir(tmp_path)  # the Windows branch: nothing to do, no error
 
 
+@layer_on
 def test_replace_over_an_open_file_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "reception.ini"
     target.write_text("old", encoding="utf-8")
@@ -64,6 +74,7 @@ def test_replace_over_an_open_file_is_refused(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == "new"
 
 
+@layer_on
 def test_rename_of_an_open_file_is_refused(tmp_path: Path) -> None:
     source = tmp_path / "附件.part"
     with source.open("wb") as handle:
@@ -73,6 +84,7 @@ def test_rename_of_an_open_file_is_refused(tmp_path: Path) -> None:
     source.rename(tmp_path / "附件.pdf")
 
 
+@layer_on
 def test_a_database_open_in_sqlite_cannot_be_replaced_or_deleted(tmp_path: Path) -> None:
     path = tmp_path / "reception.db"
     con = sqlite3.connect(path)
@@ -88,6 +100,7 @@ def test_a_database_open_in_sqlite_cannot_be_replaced_or_deleted(tmp_path: Path)
     os.replace(other, path)
 
 
+@layer_on
 def test_text_without_encoding_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     with pytest.raises(EncodingWarning):
@@ -101,6 +114,7 @@ def test_text_without_encoding_is_an_error(tmp_path: Path) -> None:
         assert handle.read() == "甲".encode()
 
 
+@layer_on
 def test_child_processes_treat_missing_encoding_as_an_error(tmp_path: Path) -> None:
     code = f"open({str(tmp_path / 'x.txt')!r}, 'w').close()"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8")
@@ -108,10 +122,12 @@ def test_child_processes_treat_missing_encoding_as_an_error(tmp_path: Path) -> N
     assert "EncodingWarning" in done.stderr
 
 
+@layer_on
 def test_temporary_folders_have_a_space_and_chinese(tmp_path: Path) -> None:
     assert "前台 数据" in str(tmp_path)
 
 
+@layer_on
 def test_atomic_write_leaves_no_temp_file_on_failure(tmp_path: Path) -> None:
     target = tmp_path / "存档" / "交接班.pdf"
     files.write_bytes(target, b"old")
