@@ -136,3 +136,13 @@ def test_atomic_write_leaves_no_temp_file_on_failure(tmp_path: Path) -> None:
         raise RuntimeError("disk gone")
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in target.parent.iterdir()) == ["交接班.pdf"]
+
+
+@layer_on
+def test_text_pipe_without_encoding_is_an_error() -> None:
+    with pytest.raises(EncodingWarning):
+        subprocess.run([sys.executable, "-c", "pass"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "print('甲')"], capture_output=True, text=True, encoding="utf-8"
+    )
+    assert done.stdout == "甲\n"

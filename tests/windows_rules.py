@@ -183,9 +183,18 @@ def windows_text_encoding(real: Callable[..., Any]) -> Callable[..., Any]:
     return text_encoding
 
 
+def windows_subprocess_encoding(real: Callable[[], str]) -> Callable[[], str]:
+    def _text_encoding() -> str:  # subprocess with text=True and no encoding=
+        _refuse_default_encoding("a pipe opened")
+        return real()
+
+    return _text_encoding
+
+
 # ---- the plugin ----------------------------------------------------------------------------
 
 _saved: list[tuple[Any, str, Any]] = []
+_saved_environ: dict[str, str | None] = {}
 
 
 def _patch(owner: Any, name: str, value: Any) -> None:
@@ -210,7 +219,7 @@ def install() -> None:
     _patch(io, "open", opener)
     _patch(io, "text_encoding", windows_text_encoding(io.text_encoding))
     if hasattr(subprocess, "_text_encoding"):
-        _patch(subprocess, "_text_encoding", lambda: io.text_encoding(None))
+        _patch(subprocess, "_text_encoding", windows_subprocess_encoding(subprocess._text_encoding))
 
 
 def uninstall() -> None:
@@ -223,19 +232,30 @@ def pytest_configure(config: pytest.Config) -> None:
     if not wanted():
         return
     install()
-    os.environ["PYTHONWARNDEFAULTENCODING"] = "1"
+    _set_environ("PYTHONWARNDEFAULTENCODING", "1")
     previous = os.environ.get("PYTHONWARNINGS", "")
     if "EncodingWarning" not in previous:
-        os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [previous, "error::EncodingWarning"]))
+        _set_environ("PYTHONWARNINGS", ",".join(filter(None, [previous, "error::EncodingWarning"])))
     if not os.environ.get("PYTEST_DEBUG_TEMPROOT") and config.option.basetemp is None:
         # pytest's numbered temp folders (pytest-of-USER/pytest-N, the last 3 kept) go under it
         root = Path(tempfile.gettempdir()) / TEMP_ROOT_NAME
         root.mkdir(exist_ok=True)
-        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(root)
+        _set_environ("PYTEST_DEBUG_TEMPROOT", str(root))
+
+
+def _set_environ(name: str, value: str) -> None:
+    _saved_environ.setdefault(name, os.environ.get(name))
+    os.environ[name] = value
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     uninstall()
+    while _saved_environ:
+        name, value = _saved_environ.popitem()
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def pytest_report_header(config: pytest.Config) -> str:
