@@ -26,6 +26,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from reception.documents import pdf_fonts
+from reception.store import files
 
 # --------------------------------------------------------------------------------------------
 # Sizes
@@ -103,9 +104,7 @@ def render_badge(data: BadgeData, size: str = DEFAULT_SIZE) -> bytes:
 
 
 def write_badge(data: BadgeData, path: Path | str, size: str = DEFAULT_SIZE) -> Path:
-    path = Path(path)
-    path.write_bytes(render_badge(data, size))
-    return path
+    return files.write_bytes(Path(path), render_badge(data, size))
 
 
 def render_plain_text_floor(data: BadgeData, size: str = DEFAULT_SIZE) -> bytes:
