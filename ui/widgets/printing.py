@@ -15,12 +15,13 @@ import os
 import tempfile
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSize, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
+from shiboken6 import delete as free_qt_object
+from shiboken6 import isValid as is_valid_qt_object
 
 from reception.errors import ReceptionError
 from reception.services.session import Session
@@ -66,12 +67,12 @@ class LoadedPdf:
             raise PrintError(_tr("文件无法打开（不是有效的 PDF）。"))
 
     def close(self) -> None:
-        if not shiboken6.isValid(self.document):
+        if not is_valid_qt_object(self.document):
             return  # closed already
         self.document.close()
         # QPdfDocument keeps its file open until the object itself is gone, and Windows cannot
         # delete an open file: delete the document first.
-        shiboken6.delete(self.document)
+        free_qt_object(self.document)
         self._path.unlink(missing_ok=True)
 
     def __enter__(self) -> LoadedPdf:
