@@ -239,9 +239,10 @@ def _month(text: str) -> tuple[int, int]:
 
 def _write_pdf(path: Path, pdf: bytes) -> None:
     try:
-        from reception.store import files
-
-        files.write_bytes(path, pdf)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(pdf)
+        tmp.replace(path)
     except OSError as exc:
         raise ReceptionError(f"文件未能写入 {path}：{exc.strerror or exc}") from exc
 

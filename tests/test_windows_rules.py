@@ -130,10 +130,14 @@ def test_temporary_folders_have_a_space_and_chinese(tmp_path: Path) -> None:
 @layer_on
 def test_atomic_write_leaves_no_temp_file_on_failure(tmp_path: Path) -> None:
     target = tmp_path / "存档" / "交接班.pdf"
-    files.write_bytes(target, b"old")
-    with pytest.raises(RuntimeError), files.atomic_write(target) as handle:
+    files.store_bytes(target, b"old")
+
+    def half_then_fail(handle) -> None:
         handle.write(b"half")
         raise RuntimeError("disk gone")
+
+    with pytest.raises(RuntimeError):
+        files.store_file(target, half_then_fail)
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in target.parent.iterdir()) == ["交接班.pdf"]
 

@@ -26,7 +26,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from reception.documents import pdf_fonts
-from reception.store import files
 
 # --------------------------------------------------------------------------------------------
 # Sizes
@@ -104,7 +103,9 @@ def render_badge(data: BadgeData, size: str = DEFAULT_SIZE) -> bytes:
 
 
 def write_badge(data: BadgeData, path: Path | str, size: str = DEFAULT_SIZE) -> Path:
-    return files.write_bytes(Path(path), render_badge(data, size))
+    path = Path(path)
+    path.write_bytes(render_badge(data, size))
+    return path
 
 
 def render_plain_text_floor(data: BadgeData, size: str = DEFAULT_SIZE) -> bytes:

@@ -647,4 +647,4 @@ def archive_copy(pdf: bytes, data_dir: DataDir, name: str) -> Path:
     crash never leaves half a PDF). An existing file of that name is replaced."""
     if not name or Path(name).name != name:
         raise ValueError(f"not a plain file name: {name!r}")
-    return files.write_bytes(data_dir.archive / name, pdf)
+    return files.store_bytes(data_dir.archive / name, pdf)

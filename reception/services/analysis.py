@@ -222,6 +222,4 @@ def export_xlsx(session: Session | None, report: Report, out: Path) -> Path:
                     cell.data_type = "s"
         for index in range(len(table.header)):
             sheet.column_dimensions[chr(ord("A") + index)].width = 18
-    with files.atomic_write(out) as handle:
-        book.save(handle)
-    return out
+    return files.store_file(out, book.save)

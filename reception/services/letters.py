@@ -17,7 +17,7 @@ from reception.rules.textcheck import FieldErrors, multi_line, one_line
 from reception.services import cases
 from reception.services import settings as settings_mod
 from reception.services.session import Role, Session
-from reception.store import attachments, audit, db, files, serials
+from reception.store import attachments, audit, db, serials
 from reception.store.attachments import AttachmentStore
 from reception.store.models import Attachment, Department, Letter, Resident
 
@@ -445,6 +445,8 @@ def export_xlsx(session: Session | None, f: LetterFilter, out: Path) -> int:
     ):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    with files.atomic_write(out) as handle:
-        book.save(handle)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    book.save(tmp)
+    tmp.replace(out)
     return len(rows)

@@ -13,7 +13,7 @@ from reception.errors import ReceptionError
 from reception.services import settings as settings_mod
 from reception.services.session import Session
 from reception.services.visits import GUEST, LEFT, ON_SITE, get_visit
-from reception.store import audit, db, files
+from reception.store import audit, db
 from reception.store.models import Visit
 
 if TYPE_CHECKING:
@@ -77,4 +77,8 @@ def write_for_serial(session: Session, serial: str, out: Path, size: str | None 
     if visit is None:
         raise ReceptionError(f"找不到来访记录 {serial}。")
     pdf = render_for_visit(session, visit.id, size)
-    return files.write_bytes(out, pdf)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_bytes(pdf)
+    tmp.replace(out)
+    return out

@@ -70,7 +70,7 @@ def save(root: Path, config: LocalConfig) -> None:
     text = io.StringIO()
     text.write("# 本机设置：数据库地址（留空为数据文件夹中的 SQLite 文件）和本前台的名称。\n")
     parser.write(text)
-    files.write_text(path(root), text.getvalue(), encoding="utf-8")
+    files.store_text(path(root), text.getvalue(), encoding="utf-8")
 
 
 def set_desk_name(root: Path, name: str) -> LocalConfig:

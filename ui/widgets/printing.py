@@ -25,7 +25,6 @@ from shiboken6 import isValid as is_valid_qt_object
 
 from reception.errors import ReceptionError
 from reception.services.session import Session
-from reception.store import files
 from ui.widgets import msgbox
 
 DPI = 300
@@ -227,7 +226,9 @@ def save_pdf_as(pdf_bytes: bytes, parent: QWidget | None, suggested_name: str) -
     if target.suffix.lower() != ".pdf":
         target = target.with_name(target.name + ".pdf")
     try:
-        files.write_bytes(target, pdf_bytes)
+        from reception.store.files import store_bytes
+
+        store_bytes(target, pdf_bytes)
     except OSError as exc:
         msgbox.error(parent, _tr("未能保存"), _tr("文件未能保存：{0}").format(exc.strerror or str(exc)))
         return None
