@@ -225,7 +225,13 @@ def _spawn(cmd: list[str], env: dict[str, str], timeout: float = 120) -> tuple[f
     """(ms from just before the spawn to the child's READY line, the child's peak RSS in KiB)."""
     t0 = time.monotonic()
     proc = subprocess.Popen(
-        cmd, cwd=APP_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        cmd,
+        cwd=APP_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
     )
     ready: list[float] = []
     peak: list[int] = []

@@ -56,7 +56,9 @@ def check_linux_libraries(bundle: Path) -> list[str]:
         with path.open("rb") as fh:
             if fh.read(4) != b"\x7fELF":
                 continue
-        out = subprocess.run(["ldd", str(path)], env=env, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["ldd", str(path)], env=env, capture_output=True, text=True, encoding="utf-8"
+        ).stdout
         for line in out.splitlines():
             if "not found" in line and not line.strip().startswith(LDD_IGNORED):
                 problems.append(f"{path.relative_to(bundle)}: {line.strip()}")

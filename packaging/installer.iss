@@ -53,7 +53,8 @@ DisableProgramGroupPage=yes
 PrivilegesRequired=admin
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
-MinVersion=10.0
+; Qt 6 支持的最早版本：Windows 10 1809（build 17763）
+MinVersion=10.0.17763
 UninstallDisplayIcon={app}\{#AppExeName}
 SetupIconFile=..\resources\icons\reception.ico
 UninstallDisplayName={#AppName}

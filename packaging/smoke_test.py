@@ -90,7 +90,11 @@ def pdf_text(path: Path) -> str:
         if pdftotext is None:
             raise SmokeFailure("cannot read PDF text: neither pypdf nor pdftotext is available") from None
         return subprocess.run(
-            [pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+            [pdftotext, "-enc", "UTF-8", str(path), "-"],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=True,
         ).stdout
     return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
 
@@ -106,7 +110,7 @@ def expect_text(path: Path, *needles: str) -> None:
 
 def on_site_visitor(database: Path) -> tuple[str, str]:
     """(serial, name) of an outside visitor still on site in the demo data."""
-    con = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    con = sqlite3.connect(database.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         row = con.execute(
             "SELECT serial, visitor_name FROM visit WHERE status = '在场' AND kind = 'guest' "

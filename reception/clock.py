@@ -73,6 +73,16 @@ def local_day_bounds(day: date, tz: ZoneInfo | None = None) -> tuple[datetime, d
 
 
 def format_local(utc_naive: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Local time by a ``strftime`` pattern of ASCII only: Chinese in the pattern fails on Windows
+    under a non-Chinese legacy code page (Python 3.11) — use :func:`format_local_day_time`."""
     if utc_naive is None:
         return ""
     return to_local(utc_naive).strftime(fmt)
+
+
+def format_local_day_time(utc_naive: datetime | None) -> str:
+    """``11月26日 09:00`` (the Chinese put in by an f-string, never through strftime)."""
+    if utc_naive is None:
+        return ""
+    local = to_local(utc_naive)
+    return f"{local.month:02d}月{local.day:02d}日 {local:%H:%M}"

@@ -79,6 +79,7 @@ def run(rounds: int, folder: Path, seed: int = 7, max_delay: float = 0.25) -> Ou
             [sys.executable, "-c", CHILD, str(path), f"r{round_no}"],
             stdout=subprocess.PIPE,
             text=True,
+            encoding="utf-8",
             env=env,
         )
         assert child.stdout is not None

@@ -101,6 +101,7 @@ def start(folder: Path, port: int | None = None) -> str:
         check=True,
         capture_output=True,
         text=True,
+        encoding="utf-8",
     ).stdout.strip()
     if not exists:
         # CREATEDB: the test fixtures make a fresh database per test from a template.

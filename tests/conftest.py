@@ -29,6 +29,9 @@ from reception.store.startup import remember_data_dir
 from tests import mixed_traffic as traffic
 from ui.qt_compat import protect_singletons
 
+# Windows' file rules on Linux too (fsync, open files, encodings, a path with a space and Chinese)
+pytest_plugins = ["tests.windows_rules"]
+
 protect_singletons()  # the same guard as the application (PySide6 6.12 on Python 3.11)
 
 PASSWORD = "secret12"

@@ -208,8 +208,10 @@ UI_STORE_IMPORTS_LEFT = {
     "ui/widgets/drafts_support.py: reception.store.drafts",
     "ui/widgets/drafts_support.py: reception.store.models",
     "ui/widgets/fonts.py: reception.store.paths",
+    "ui/widgets/look.py: reception.store.paths",
     "ui/widgets/knowledge_picker.py: reception.store.models",
     "ui/widgets/printing.py: reception.store.config",
+    "ui/widgets/printing.py: reception.store.files",
     "ui/widgets/printing.py: reception.store.startup",
     "ui/widgets/resident_lookup.py: reception.store.models",
 }
@@ -223,3 +225,38 @@ def test_the_widgets_import_no_more_of_the_store_than_before():
                 found.add(f"{path.relative_to(ROOT)}: {name}")
     assert sorted(found - UI_STORE_IMPORTS_LEFT) == [], "ui/ must reach the store through services"
     assert sorted(UI_STORE_IMPORTS_LEFT - found) == [], "gone: take these off the list"
+
+
+def _date_patterns(tree: ast.AST) -> list[tuple[int, str]]:
+    """String patterns handed to strftime (directly, through format_local or the report helpers)
+    and format specs of f-string fields."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in {"strftime", "format_local", "_fmt", "_when"}:
+                found += [
+                    (a.lineno, a.value)
+                    for a in [*node.args, *(k.value for k in node.keywords)]
+                    if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                ]
+        elif isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            found += [
+                (v.lineno, v.value)
+                for v in ast.walk(node.format_spec)
+                if isinstance(v, ast.Constant) and isinstance(v.value, str)
+            ]
+    return found
+
+
+def test_no_chinese_goes_through_strftime():
+    """Python 3.11's strftime on Windows under a non-Chinese legacy code page cannot take "%Y年":
+    the Chinese is put in with f-strings around ASCII-only patterns."""
+    offenders = []
+    for folder in ("reception", "ui", "scripts", "packaging"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for line, pattern in _date_patterns(ast.parse(path.read_text(encoding="utf-8"))):
+                if "%" in pattern and not pattern.isascii():
+                    offenders.append(f"{path.relative_to(ROOT)}:{line}: {pattern}")
+    assert offenders == []

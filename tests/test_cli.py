@@ -79,10 +79,16 @@ assert "PySide6" not in sys.modules, "the command line imported Qt"
 
 def test_console_command_runs_headless():
     done = subprocess.run(
-        [sys.executable, "-m", "ui.launcher", "--version"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "ui.launcher", "--version"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
     )
     assert done.returncode == 0 and __version__ in done.stdout
-    done = subprocess.run([sys.executable, "-c", HEADLESS_PROBE], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", HEADLESS_PROBE], capture_output=True, text=True, encoding="utf-8", timeout=60
+    )
     assert done.returncode == 0, done.stderr
 
 

@@ -412,7 +412,9 @@ def _run(case: Case, folder: Path, site: Path, serials: dict[str, str]) -> Outco
     command = [sys.executable, "-m", "reception.cli", *argv]
     if case.user == NOBODY:
         command = ["setpriv", "--reuid", str(NOBODY), "--regid", str(NOBODY), "--clear-groups", *command]
-    done = subprocess.run(command, cwd=work / "cwd", env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        command, cwd=work / "cwd", env=env, capture_output=True, text=True, encoding="utf-8", timeout=300
+    )
     return Outcome(
         done.returncode, done.stderr, before, _listing(work), audit_before, _audit_rows(work / "site")
     )
@@ -428,6 +430,7 @@ def outcomes(tmp_path_factory) -> Iterator[dict[str, Outcome]]:
         env={**os.environ, "PYTHONPATH": str(REPO)},
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=600,
     )
     assert made.returncode == 0, made.stderr

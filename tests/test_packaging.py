@@ -200,6 +200,16 @@ def test_installer_setup_section():
     assert re.search(r"^AppVersion=\{#AppVersion\}\r?$", setup, re.M)
     assert re.search(r"^PrivilegesRequired=admin\r?$", setup, re.M)
     assert "x64compatible" in setup
+    # Qt 6 runs on Windows 10 1809 (build 17763) and newer: refuse older ones at install time
+    assert re.search(r"^MinVersion=10\.0\.17763\r?$", setup, re.M)
+
+
+def test_pyproject_licence_is_an_spdx_expression():
+    """The table form (license = {text = ...}) is deprecated by setuptools (removed after 2027-02-18)."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"] == "LicenseRef-Proprietary"
 
 
 def test_installer_shortcuts_are_named_like_the_program():

@@ -21,18 +21,31 @@ if TYPE_CHECKING:
     from reception.store.paths import DataDir
 
 import contextlib
+import faulthandler
 import logging
 import os
 import sys
+import threading
 import time
+import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QLockFile, QTimer, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QLockFile,
+    QObject,
+    QTimer,
+    QTranslator,
+    Signal,
+)
 from PySide6.QtWidgets import QApplication
 
 LOCK_NAME = "reception.lock"
 LOG_NAME = "reception.log"
+CRASH_LOG_NAME = "crash.log"  # faulthandler: a crash of Python or Qt itself
 LOG_BYTES = 2 * 1024 * 1024  # per file; LOG_FILES old files are kept
 LOG_FILES = 5
 # Only the program's own loggers go to the file: they log serials, file names and counts, never a
@@ -114,6 +127,88 @@ def remove_logging(handler: logging.Handler) -> None:
     handler.close()
 
 
+class CrashHooks(QObject):
+    """Makes a crash visible in a program without a console: an uncaught exception (in the
+    window's thread or any other) is logged with its traceback to ``logs/reception.log`` and
+    a Chinese dialog names that file; a hard crash (Python or Qt itself) is written by
+    faulthandler to ``logs/crash.log``. :meth:`uninstall` puts the previous hooks back."""
+
+    crashed = Signal()
+
+    def __init__(self, logs: Path) -> None:
+        super().__init__()
+        self.logs = logs
+        self.log_file = logs / LOG_NAME
+        self._previous: tuple[object, object] | None = None
+        self._crash_file: object | None = None
+        self._faulthandler_was_on = False
+        self._showing = False
+        self.crashed.connect(self._show)  # queued when emitted from another thread
+
+    def install(self) -> None:
+        self._previous = (sys.excepthook, threading.excepthook)
+        sys.excepthook = self._excepthook
+        threading.excepthook = self._thread_excepthook
+        self._faulthandler_was_on = faulthandler.is_enabled()
+        with contextlib.suppress(OSError):
+            self.logs.mkdir(parents=True, exist_ok=True)
+            handle = open(self.logs / CRASH_LOG_NAME, "a", encoding="utf-8")  # noqa: SIM115 — kept open
+            self._crash_file = handle
+            faulthandler.enable(file=handle, all_threads=True)
+
+    def uninstall(self) -> None:
+        if self._previous is not None:
+            sys.excepthook, threading.excepthook = self._previous  # type: ignore[assignment]
+            self._previous = None
+        if self._crash_file is not None:
+            faulthandler.disable()
+            if self._faulthandler_was_on and sys.__stderr__ is not None:
+                with contextlib.suppress(Exception):
+                    faulthandler.enable(file=sys.__stderr__)
+            self._crash_file.close()  # type: ignore[attr-defined]
+            self._crash_file = None
+
+    def _excepthook(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        self._record(exc_type, exc, tb, threading.current_thread().name)
+
+    def _thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        name = args.thread.name if args.thread is not None else "?"
+        self._record(args.exc_type, args.exc_value, args.exc_traceback, name)
+
+    def _record(self, exc_type, exc, tb, thread: str) -> None:  # type: ignore[no-untyped-def]
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.critical("uncaught exception in thread %s:\n%s", thread, text.rstrip())
+        if QCoreApplication.instance() is None:
+            return
+        if threading.current_thread() is threading.main_thread():
+            self._show()
+        else:
+            self.crashed.emit()
+
+    def _show(self) -> None:
+        from ui.widgets import msgbox
+
+        if self._showing:  # one dialog at a time: a loop of errors must not stack them up
+            return
+        self._showing = True
+        try:
+            msgbox.error(
+                None,
+                _tr("前台接待工作站"),
+                _tr(
+                    "程序遇到意外错误，刚才的操作可能没有完成。已保存的记录不受影响。\n"
+                    "错误详情已写入日志文件：\n%1\n请把这个文件交给系统管理员。"
+                ).replace("%1", str(self.log_file)),
+            )
+        finally:
+            self._showing = False
+
+
 def acquire_lock(root: Path) -> QLockFile | None:
     """The single-instance lock on one data folder; ``None`` if another program holds it.
     A lock left by a crashed program is recognised (its process is gone) and taken over."""
@@ -135,6 +230,7 @@ class Startup:
         self.window = None
         self.opened = False  # the database was opened (and is closed cleanly by close())
         self.log_handler: logging.Handler | None = None
+        self.crash_hooks: CrashHooks | None = None
 
     def run(self) -> int:
         from reception.clock import Clock
@@ -154,6 +250,8 @@ class Startup:
             return 1
         with contextlib.suppress(OSError):  # no log file is no reason not to start
             self.log_handler = setup_logging(self.data.logs)
+        self.crash_hooks = CrashHooks(self.data.logs)
+        self.crash_hooks.install()
         log.info("starting")
         if not self.open_data(title):
             return 1
@@ -322,6 +420,9 @@ class Startup:
         if self.lock is not None:
             self.lock.unlock()
             self.lock = None
+        if self.crash_hooks is not None:
+            self.crash_hooks.uninstall()
+            self.crash_hooks = None
         if self.log_handler is not None:
             remove_logging(self.log_handler)
             self.log_handler = None

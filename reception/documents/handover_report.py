@@ -18,9 +18,7 @@ the command line (``reception report handover`` / ``daily``) and the tests call 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -43,6 +41,7 @@ from reception.documents.pdf_layout import ALERT, ALERT_BG, HEADER_BG, INK, LINE
 from reception.rules import phones
 from reception.services.analysis import Table
 from reception.services.handover import HandoverData
+from reception.store import files
 from reception.store.paths import DataDir
 
 HANDOVER = "交接班报告"
@@ -648,17 +647,4 @@ def archive_copy(pdf: bytes, data_dir: DataDir, name: str) -> Path:
     crash never leaves half a PDF). An existing file of that name is replaced."""
     if not name or Path(name).name != name:
         raise ValueError(f"not a plain file name: {name!r}")
-    folder = data_dir.archive
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pdf")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pdf)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return files.store_bytes(data_dir.archive / name, pdf)

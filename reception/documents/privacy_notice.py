@@ -69,7 +69,8 @@ def render_privacy_notice(generated_at_local: datetime | None = None) -> bytes:
     for heading, text in notice_sections(conf):
         story.append(Paragraph(f"<b>{escape(heading)}</b>", head_style))
         story.append(Paragraph(escape(text), body_style))
-    when = (generated_at_local or datetime.now()).strftime("%Y年%m月%d日")
+    day = generated_at_local or datetime.now()
+    when = f"{day.year}年{day.month:02d}月{day.day:02d}日"  # no Chinese through strftime (Windows)
     story.append(Spacer(1, 6 * mm))
     story.append(Paragraph(f"{escape(conf.property_name)}服务中心　{when}", foot_style))
     layout = PageLayout(A4, margin_x=22 * mm, margin_top=22 * mm, margin_bottom=20 * mm)

@@ -15,6 +15,7 @@ from pathlib import Path
 from reception.clock import local_day_bounds, to_local
 from reception.services.cases import FAIRLY_SATISFIED, SATISFIED, SOURCES, UNREACHABLE
 from reception.services.session import Role, Session
+from reception.store import files
 from reception.store.models import Case, Department, ReturnVisit
 
 REPEAT_DAYS = 90
@@ -221,8 +222,4 @@ def export_xlsx(session: Session | None, report: Report, out: Path) -> Path:
                     cell.data_type = "s"
         for index in range(len(table.header)):
             sheet.column_dimensions[chr(ord("A") + index)].width = 18
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    book.save(tmp)
-    tmp.replace(out)
-    return out
+    return files.store_file(out, book.save)

@@ -14,7 +14,7 @@ from typing import Any
 
 import peewee
 
-from reception.clock import format_local, local_day_bounds
+from reception.clock import format_local, format_local_day_time, local_day_bounds
 from reception.errors import ConflictError, NotFound, ValidationError
 from reception.rules import phones
 from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
@@ -188,7 +188,7 @@ def readback(
         target = data.message_for_person.strip() or (message_department.name if message_department else "")
         action = f"已为您给{target or '相关人员'}留言，会尽快转达"
     elif data.outcome == Outcome.CALLBACK:
-        due = format_local(data.callback_due_at, "%m月%d日 %H:%M") if data.callback_due_at else ""
+        due = format_local_day_time(data.callback_due_at) if data.callback_due_at else ""
         action = f"我们将于{due}前回电" if due else "我们会尽快回电"
     else:
         action = "（尚未选择处理结果）"

@@ -7,13 +7,19 @@ reported (``path_of`` returns None), never a crash."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 import shutil
+import stat
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from reception.errors import ReceptionError
+from reception.store import files
 from reception.store.models import Attachment, Operator
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -40,17 +46,45 @@ class AttachmentStore:
         digest = sha.hexdigest()
         target = self._target(digest, source.suffix)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".part")
-            shutil.copyfile(source, tmp)
-            with tmp.open("rb") as handle:
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
+            files.copy_file(source, target)
         return digest, size
 
     def path_of(self, attachment: Attachment) -> Path | None:
         path = self._target(attachment.sha256, Path(attachment.original_name).suffix)
         return path if path.is_file() else None
+
+
+VIEW_FOLDER = "reception-查看附件"
+_VIEW_KEEP_SECONDS = 24 * 3600
+_NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def viewing_copy(stored: Path, original_name: str, base: Path | None = None) -> Path:
+    """A read-only copy of a stored file in a temporary folder, under its original name, for
+    opening in another program: an edit there never touches the stored file (whose name is
+    its SHA-256). Copies older than a day are removed first (best effort: one still open in a
+    viewer stays until next time)."""
+    base = base or Path(tempfile.gettempdir()) / VIEW_FOLDER
+    base.mkdir(parents=True, exist_ok=True)
+    _remove_old_copies(base)
+    folder = Path(tempfile.mkdtemp(prefix="view-", dir=base))
+    name = _NOT_IN_NAMES.sub("_", Path(original_name).name).strip(" .") or stored.name
+    target = folder / name
+    shutil.copyfile(stored, target)
+    os.chmod(target, stat.S_IREAD | stat.S_IRGRP | stat.S_IROTH)  # Windows: the read-only attribute
+    return target
+
+
+def _remove_old_copies(base: Path) -> None:
+    limit = time.time() - _VIEW_KEEP_SECONDS
+    for folder in base.glob("view-*"):
+        with contextlib.suppress(OSError):
+            if folder.stat().st_mtime >= limit:
+                continue
+            for item in folder.iterdir():
+                os.chmod(item, stat.S_IWRITE | stat.S_IREAD)  # Windows deletes no read-only file
+                item.unlink()
+            folder.rmdir()
 
 
 def record(

@@ -19,6 +19,7 @@ from pathlib import Path
 import peewee
 
 from reception.errors import ReceptionError, StorageError
+from reception.store import files
 
 DAILY = "每日"
 MANUAL = "手动"
@@ -30,7 +31,7 @@ DEFAULT_GENERATIONS = 14
 def check_file(path: Path) -> str:
     """``'ok'`` or the first problem ``quick_check`` reports for a database file."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(files.sqlite_uri(path), uri=True)
         try:
             row = con.execute("PRAGMA quick_check").fetchone()
         finally:
@@ -61,9 +62,8 @@ def backup_database(db: peewee.Database, target: Path) -> Path:
     if result != "ok":
         tmp.unlink(missing_ok=True)
         raise StorageError(f"备份文件校验失败（{result}），未保存该备份。", retryable=False)
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
+    files.fsync_file(tmp)  # SQLite has closed it: reopened for writing, as Windows needs to flush
+    files.replace(tmp, target)
     return target
 
 
@@ -125,7 +125,7 @@ def check_restorable(source: Path, latest_schema: int) -> None:
     result = check_file(source)
     if result != "ok":
         raise ReceptionError(f"该文件不是完好的数据库（{result}），不能用来恢复。")
-    con = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    con = sqlite3.connect(files.sqlite_uri(source), uri=True)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not {"schema_version", "call", "operator"} <= tables:
@@ -141,9 +141,14 @@ def restore_file(source: Path, database_path: Path) -> None:
     """Put ``source`` in place of the (closed) database file: copy to a temp file, fsync, remove
     the old WAL/SHM files, rename. The caller closes the database first and reopens it after."""
     tmp = database_path.with_name(database_path.name + ".restore")
-    shutil.copyfile(source, tmp)
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    for suffix in ("-wal", "-shm"):
-        Path(str(database_path) + suffix).unlink(missing_ok=True)
-    os.replace(tmp, database_path)
+    try:
+        with open(tmp, "wb") as out, open(source, "rb") as src:
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())  # while it is open for writing (Windows)
+        for suffix in ("-wal", "-shm"):
+            Path(str(database_path) + suffix).unlink(missing_ok=True)
+        files.replace(tmp, database_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -23,12 +23,12 @@ file; the program never shows or logs it (:func:`reception.store.db.display_addr
 from __future__ import annotations
 
 import configparser
-import os
+import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reception.errors import ValidationError
-from reception.store import desk
+from reception.store import desk, files
 
 FILENAME = "reception.ini"
 _DB_SECTION, _DB_KEY = "数据库", "地址"
@@ -96,14 +96,10 @@ def save(root: Path, config: LocalConfig) -> None:
         _REPORT_PRINTER: config.report_printer,
     }
     root.mkdir(parents=True, exist_ok=True)
-    target = path(root)
-    tmp = target.with_name(target.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write("# 本机设置：数据库地址（留空为数据文件夹中的 SQLite 文件）和本前台的名称。\n")
-        parser.write(fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    text = io.StringIO()
+    text.write("# 本机设置：数据库地址（留空为数据文件夹中的 SQLite 文件）和本前台的名称。\n")
+    parser.write(text)
+    files.store_text(path(root), text.getvalue(), encoding="utf-8")
 
 
 def set_printers(

@@ -27,7 +27,7 @@ import peewee
 
 from reception.clock import Clock, system_utc
 from reception.errors import DamagedDatabase
-from reception.store import config, db, desk
+from reception.store import config, db, desk, files
 from reception.store.backup import check_file
 from reception.store.migrations import migrate
 from reception.store.paths import DataDir
@@ -102,7 +102,7 @@ def _cheap_check(path: Path) -> str:
     """``'ok'`` or a problem: the header, then SQLite reads the schema (every table's
     definition) — milliseconds, whatever the size of the file."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(files.sqlite_uri(path), uri=True)
         try:
             con.execute("SELECT count(*), max(rootpage) FROM sqlite_master").fetchone()
             con.execute("PRAGMA schema_version").fetchone()

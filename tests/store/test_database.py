@@ -160,6 +160,7 @@ def test_a_locked_database_is_reported_quickly_when_interactive(admin, tmp_path)
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     )
     try:
         assert holder.stdout.readline().strip() == "locked"

@@ -31,6 +31,7 @@ def run(mode: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-c", PROBE, mode],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=120,
         env={
             "QT_QPA_PLATFORM": "offscreen",

@@ -74,7 +74,13 @@ def test_window_starts_and_reports_ready(tmp_path):
     )
     code = f"import sys; from ui.app import main; sys.exit(main({str(tmp_path)!r}))"
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     ready = [line for line in done.stdout.splitlines() if line.startswith("READY ")]

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception.clock import format_local, to_utc
+from reception.clock import format_local, format_local_day_time, to_utc
 from reception.errors import ReceptionError, StorageError, ValidationError
 from reception.rules import phones
 from reception.services import calls, departments, residents
@@ -788,7 +788,7 @@ class CallForm(QFrame):
             return
         hours = settings_mod.load().reply_hours_for(category)
         base = self._started_at or self._session.clock.now()
-        due = format_local(base + timedelta(hours=hours), "%m月%d日 %H:%M")
+        due = format_local_day_time(base + timedelta(hours=hours))
         self.promise_label.setText(self.tr("{0} 小时内答复（{1} 前）").format(hours, due))
 
     def _alert_now(self) -> None:
@@ -959,7 +959,7 @@ class CallForm(QFrame):
     def _saved_text(self, result: CallResult) -> str:
         text = self.tr("已保存 {0}").format(result.call.serial)
         if result.case is not None:
-            due = format_local(result.case.reply_due_at, "%m月%d日 %H:%M")
+            due = format_local_day_time(result.case.reply_due_at)
             text += self.tr("，已生成工单 {0}（{1} 前答复）").format(result.case.serial, due)
         elif result.message is not None:
             text += self.tr("，留言已登记待转达")

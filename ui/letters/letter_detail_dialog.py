@@ -42,6 +42,7 @@ QPlainTextEdit[readOnly="true"] { background: #f3f5f7; border: 1px solid #dde3e9
 """
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class LetterDetailDialog(DetailDialog):
@@ -199,6 +200,7 @@ class LetterDetailDialog(DetailDialog):
                 text += "    " + self.tr("文件缺失")
             item = QListWidgetItem(text)
             item.setData(PATH_ROLE, str(path) if path is not None else "")
+            item.setData(NAME_ROLE, att.original_name)
             if path is None:
                 item.setForeground(QColor("#c62828"))
                 item.setToolTip(
@@ -215,10 +217,18 @@ class LetterDetailDialog(DetailDialog):
             if item.flags() & Qt.ItemFlag.ItemIsEnabled:
                 msgbox.error(self, self.tr("文件缺失"), self.tr("数据文件夹中找不到这个文件，无法打开。"))
             return False
-        return self.open_path(Path(path))
+        return self.open_path(Path(path), item.data(NAME_ROLE) or Path(path).name)
 
-    def open_path(self, path: Path) -> bool:
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+    def open_path(self, path: Path, name: str) -> bool:
+        """Open a read-only temporary copy (an edit in the viewer never changes the stored file)."""
+        try:
+            copy = attachments.viewing_copy(path, name)
+        except OSError as exc:
+            msgbox.error(
+                self, self.tr("无法打开"), self.tr("未能准备文件副本：{0}").format(exc.strerror or str(exc))
+            )
+            return False
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
             msgbox.error(
                 self, self.tr("无法打开"), self.tr("系统没有能打开这个文件的程序：{0}").format(path.name)
             )

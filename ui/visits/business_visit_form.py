@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception.clock import format_local
+from reception.clock import format_local_day_time
 from reception.errors import ReceptionError, StorageError, ValidationError
 from reception.rules import phones
 from reception.services import cases, departments, residents, visits
@@ -266,7 +266,7 @@ class BusinessVisitForm(QFrame):
             return None
         text = self.tr("已保存 {0}：{1} {2}").format(visit.serial, visit.visitor_name, self.tr(visit.purpose))
         for case in cases.for_source("visit", visit.id):
-            due = format_local(case.reply_due_at, "%m月%d日 %H:%M")
+            due = format_local_day_time(case.reply_due_at)
             text += self.tr("，已生成投诉工单 {0}（{1} 前答复业户）").format(case.serial, due)
         self.reset()
         self.draft.discard()

@@ -22,6 +22,8 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QTransform
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
+from shiboken6 import delete as free_qt_object
+from shiboken6 import isValid as is_valid_qt_object
 
 from reception.errors import ReceptionError
 from reception.services.session import Session
@@ -67,7 +69,12 @@ class LoadedPdf:
             raise PrintError(_tr("文件无法打开（不是有效的 PDF）。"))
 
     def close(self) -> None:
+        if not is_valid_qt_object(self.document):
+            return  # closed already
         self.document.close()
+        # QPdfDocument keeps its file open until the object itself is gone, and Windows cannot
+        # delete an open file: delete the document first.
+        free_qt_object(self.document)
         self._path.unlink(missing_ok=True)
 
     def __enter__(self) -> LoadedPdf:
@@ -251,9 +258,9 @@ def save_pdf_as(pdf_bytes: bytes, parent: QWidget | None, suggested_name: str) -
     if target.suffix.lower() != ".pdf":
         target = target.with_name(target.name + ".pdf")
     try:
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(pdf_bytes)
-        tmp.replace(target)
+        from reception.store.files import store_bytes
+
+        store_bytes(target, pdf_bytes)
     except OSError as exc:
         msgbox.error(parent, _tr("未能保存"), _tr("文件未能保存：{0}").format(exc.strerror or str(exc)))
         return None

@@ -4,6 +4,9 @@ export and the routing slip — real services, a real SQLite file per test."""
 
 from __future__ import annotations
 
+import hashlib
+import stat
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -291,22 +294,31 @@ def test_reply_refused_after_another_desk_routed_the_letter_keeps_the_text(
 
 
 def test_detail_opens_files_and_reports_missing_ones(
-    qtbot, tab: LetterTab, boxes: Boxes, scans, store, receptionist, monkeypatch
+    qtbot, tab: LetterTab, boxes: Boxes, scans, store, receptionist, monkeypatch, tmp_path: Path
 ) -> None:
     letter = add_letter(receptionist, store, files=[scans[0], scans[1]])
     photo = next(a for a in attachments.list_for("letter", letter.id) if a.original_name == "现场照片.jpg")
     store.path_of(photo).unlink()  # gone from the data folder
     opened: list[QUrl] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "系统 临时"))
+    (tmp_path / "系统 临时").mkdir()
 
     detail = tab.open_letter(letter.id)
     texts = detail.file_texts()
     assert "文件缺失" not in texts[0] and "来函扫描件.pdf" in texts[0]
     assert "现场照片.jpg" in texts[1] and "文件缺失" in texts[1]
     assert detail.open_item(detail.files_list.item(0))
-    assert opened and Path(opened[0].toLocalFile()) == store.path_of(
-        attachments.list_for("letter", letter.id)[0]
-    )
+    # a read-only temporary copy under the original name is opened, never the stored file
+    scan = attachments.list_for("letter", letter.id)[0]
+    shown = Path(opened[0].toLocalFile())
+    assert shown != store.path_of(scan) and shown.name == "来函扫描件.pdf"
+    assert shown.is_relative_to(tmp_path / "系统 临时" / attachments.VIEW_FOLDER)
+    assert shown.read_bytes() == store.path_of(scan).read_bytes()
+    assert stat.S_IMODE(shown.stat().st_mode) & 0o222 == 0
+    with open(shown, "ab") as edited:  # the viewer saves an edit (root ignores the read-only bit)
+        edited.write(b"annotated")
+    assert hashlib.sha256(store.path_of(scan).read_bytes()).hexdigest() == scan.sha256
     assert not detail.open_item(detail.files_list.item(1))
     assert boxes.kinds() == ["error"] and "找不到" in boxes.last("error")
 
