@@ -230,9 +230,13 @@ def test_installer_installs_the_whole_bundle_and_keeps_user_data():
     assert '#define BundleDir AddBackslash(SourcePath) + "..\\dist\\reception"' in text
     # User data lives in %LOCALAPPDATA%\reception-desk: never deleted, never installed into.
     assert not re.search(r"^\[UninstallDelete\]", text, re.M)
-    for section in ("Files", "InstallDelete", "Icons", "Run"):
+    for section in ("Files", "InstallDelete", "Icons"):
         body = _iss_section(section)
         assert "localappdata" not in body.lower() and "reception-desk" not in body
+    # The only thing run on a data folder: the ACL of the shared one, when that was chosen.
+    for line in _iss_section("Run").splitlines():
+        if "reception-desk" in line or "localappdata" in line.lower():
+            assert line.startswith('Filename: "{sys}\\icacls.exe"') and "Tasks: shareddata" in line
     assert (
         _iss_section("InstallDelete").strip().splitlines()[-1]
         == 'Type: filesandordirs; Name: "{app}\\_internal"'
