@@ -139,7 +139,7 @@ def access_error(path: Path, right: str, *, folder: bool, read_only_medium: bool
     if read_only_medium:
         reason = f"该{what}所在的磁盘或共享是只读的"
     else:
-        reason = f"当前 Windows 账号没有该{what}的{'读取' if right == '读' else '写入'}权限"
+        reason = f"当前登录的电脑账号没有该{what}的{'读取' if right == '读' else '写入'}权限"
     return NoAccess(
         f"无法使用数据{what}：{path}。{reason}（程序需要读和写）。请让管理员开放权限，"
         "或换一个数据文件夹；数据没有损坏，不需要从备份恢复。",
