@@ -73,7 +73,11 @@ def restore(session: Session | None, data: DataDir, source: Path, now: datetime)
         if data.database.exists():
             data.database.replace(damaged)
     db.close_database()
-    backup.restore_file(source, data.database)
+    try:
+        backup.restore_file(source, data.database)
+    except OSError as exc:  # a full disk while copying: no half-written temporary copy left
+        backup.remove_restore_temp(data.database)
+        raise backup.restore_error(exc, data.root) from exc
     from reception.store.startup import open_data_dir
 
     open_data_dir(data)

@@ -132,6 +132,32 @@ def remove_stale_temps(folder: Path, *, older_than: float = STALE_TEMP_SECONDS) 
     return removed
 
 
+def _restore_temp(database_path: Path) -> Path:
+    return database_path.with_name(database_path.name + ".restore")
+
+
+def remove_restore_temp(database_path: Path, *, older_than: float = 0.0) -> bool:
+    """Remove the temporary copy a failed or killed restore left beside the database (at start
+    only when it is older than ``older_than`` seconds). True when one was removed."""
+    temp = _restore_temp(database_path)
+    try:
+        if not temp.is_file() or temp.stat().st_mtime > time.time() - older_than:
+            return False
+        temp.unlink()
+    except OSError:
+        return False
+    log.info("removed the temporary copy of a restore that did not finish")
+    return True
+
+
+def restore_error(exc: OSError, folder: Path) -> StorageError:
+    """A restore whose copy failed, in words (the database file is only ever replaced by a whole
+    copy)."""
+    if _is_disk_full(exc):
+        return StorageError(f"磁盘空间不足，恢复未完成（数据文件夹：{folder}）。请清理磁盘后重试。")
+    return StorageError(f"恢复未完成（{exc.strerror or exc}）。")
+
+
 def _is_disk_full(exc: BaseException) -> bool:
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return True

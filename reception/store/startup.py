@@ -412,6 +412,7 @@ def open_data_dir(data: DataDir, *, interactive: bool = False) -> peewee.Databas
         remember_data_dir(database, data)
         return database
     backup.remove_stale_temps(data.backups)
+    backup.remove_restore_temp(data.database, older_than=backup.STALE_TEMP_SECONDS)
     try:
         database = db.open_database(data.database)
         db.set_interactive_wait(800 if interactive else None)

@@ -363,3 +363,42 @@ def test_a_restore_stops_when_its_safety_copy_fails_for_a_full_disk(admin, data,
     monkeypatch.undo()
     assert not list(data.root.glob("damaged-*.db"))
     assert "李四" in [r.name for r in Resident.select()]
+
+
+def test_a_full_disk_while_restoring_leaves_the_database_and_no_temp_copy(admin, data, clock, monkeypatch):
+    good = maintenance.backup_now(admin, data, clock.now())
+    residents.add_resident(admin, residents.ResidentInput("1", "1", "102", "李四"))
+
+    def copy_until_full(source, target):  # the true edge: the disk fills during the copy
+        Path(target).write_bytes(Path(source).read_bytes()[:8192])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup.shutil, "copyfile", copy_until_full)
+    with pytest.raises(StorageError, match="磁盘空间不足，恢复未完成"):
+        maintenance.restore(None, data, good, datetime(2026, 11, 26, 2, 0))
+    monkeypatch.undo()
+    assert not Path(str(data.database) + ".restore").exists()
+    startup.open_data_dir(data)
+    assert "李四" in [r.name for r in Resident.select()]  # the database in place is untouched
+
+
+def test_a_restore_copy_left_by_a_killed_restore_is_removed_at_start(admin, data, clock):
+    site_with_backup(admin, data, clock)
+    left = Path(str(data.database) + ".restore")
+    left.write_bytes(b"\0" * 50_000)
+    old = time.time() - 3600
+    os.utime(left, (old, old))
+    startup.open_data_dir(data)
+    assert not left.exists()
+
+
+def test_the_command_line_says_in_use_in_one_line_and_exits_1(admin, data, clock, lock_holder, capsys):
+    from reception import cli
+
+    site_with_backup(admin, data, clock)
+    lock_holder.append(LockHolder(data.database))
+    status = cli.main(["backup", "--data-dir", str(data.root)])
+    err = capsys.readouterr().err
+    assert status == 1 and err.count("\n") == 1 and "正被另一个程序占用" in err
+    assert "Traceback" not in err and "恢复" not in err.replace("不需要从备份恢复", "")
+    assert len(backup.list_backups(data.backups)) == 1  # no backup of a file it could not read

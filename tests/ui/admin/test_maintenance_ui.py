@@ -457,6 +457,22 @@ def test_backup_now_writes_a_file_and_names_it(qtbot, receptionist, clock, data,
 
 
 @pytest.mark.sqlite_only  # backups of the SQLite file (a server's backups are its own)
+@pytest.mark.sqlite_only
+def test_a_full_disk_during_backup_now_is_a_dialog_in_words(
+    qtbot, receptionist, clock, data, boxes, monkeypatch
+):
+    from tests.store.test_startup_diagnosis import FullDisk
+    from ui.admin import maintenance_dialogs
+
+    database = db.current()
+    real = database.connection()
+    monkeypatch.setattr(database, "connection", lambda: FullDisk(real))
+    assert maintenance_dialogs.backup_now(None, receptionist, data) is None
+    assert kinds(boxes) == ["error"] and "磁盘空间不足" in boxes.shown[0][2]
+    assert "Error" not in boxes.shown[0][2]
+    assert list(data.backups.iterdir()) == []
+
+
 def test_restore_dialog_lists_backups_and_an_admin_restores(qtbot, qtmodeltester, admin, clock, data, boxes):
     add_resident(admin, "101", "张三")
     good = maintenance.backup_now(admin, data, clock.now())
