@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 import contextlib
 import logging
 import os
+import sqlite3
 import sys
 import threading
 import time
@@ -155,6 +156,8 @@ class DamageWatch(QObject):
         self.path = path
         self.on_result = on_result
         self.thread: threading.Thread | None = None
+        self.stopping = threading.Event()
+        self.connection: sqlite3.Connection | None = None  # the check's own, for interrupt()
         self.checked.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @Slot(str)
@@ -169,11 +172,26 @@ class DamageWatch(QObject):
         from reception.store import startup
 
         try:
-            problem = startup.background_check(self.path)
+            problem = startup.background_check(self.path, self.stopping.is_set, self._connected)
         except Exception:  # a bug here must not take the window down: log it, no verdict
             log.exception("background check failed")
             problem = None
         self.checked.emit(problem or "")
+
+    def _connected(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        if self.stopping.is_set():
+            connection.interrupt()
+
+    def stop(self, seconds: float = 30) -> bool:
+        """Stop the check (the program is closing: a cold ten-year file takes seconds) and wait
+        for the thread; True when it has finished."""
+        self.stopping.set()
+        connection = self.connection
+        if connection is not None:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # already closed: finished
+                connection.interrupt()  # SQLite allows this from another thread
+        return self.wait(seconds)
 
     def wait(self, seconds: float | None = None) -> bool:
         """Join the thread (tests, shutdown); True when it has finished."""
@@ -434,7 +452,7 @@ class Startup:
         from reception.store import db
 
         if self.watch is not None:
-            self.watch.wait(60)  # its read-only connection is closed before the file's record
+            self.watch.stop()  # its read-only connection is closed before the file's record
             self.watch = None
         db.close_database()
         if self.opened:

@@ -121,6 +121,7 @@ def _take_clean_exit(data: DataDir) -> dict[str, int] | None:
 _BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 _ACCESS_CODES = {3, 8, 14, 23}  # SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_AUTH
 _IOERR = 10
+_INTERRUPT = 9  # SQLITE_INTERRUPT: a check stopped on purpose (the program is closing)
 _SHARING_VIOLATION = (32, 33)  # Windows: the file is open in another program without sharing
 # How long the check at start waits for another program's lock before saying the file is in use.
 BUSY_WAIT_SECONDS = 5.0
@@ -160,17 +161,29 @@ def _classify(exc: BaseException, path: Path) -> StorageError | None:
         primary is None and ("unable to open" in text or "readonly" in text or "read-only" in text)
     ):
         return access_error(path, "写" if primary == 8 or "readonly" in text else "读", folder=False)
+    if primary == _INTERRUPT or "interrupted" in text:
+        return StorageError("数据库检查已中断。")
     if primary == _IOERR or "disk i/o" in text:
         return StorageError(f"读取数据库文件时磁盘出错：{path}。请检查磁盘或联系管理员后重试。")
     return None
 
 
-def _run_check(path: Path, statements: tuple[str, ...]) -> str:
+def _run_check(
+    path: Path,
+    statements: tuple[str, ...],
+    stop: Callable[[], bool] | None = None,
+    connected: Callable[[sqlite3.Connection], None] | None = None,
+) -> str:
     """``'ok'`` or the problem the statements find, through a read-only connection. Raises
     :class:`DatabaseBusy` / :class:`NoAccess` / :class:`StorageError` when SQLite could not read
-    the file at all for a reason that is not its contents."""
+    the file at all for a reason that is not its contents, or was stopped (``stop()`` true, or
+    ``interrupt()`` on the connection handed to ``connected``)."""
     try:
         con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_WAIT_SECONDS)
+        if stop is not None:
+            con.set_progress_handler(lambda: int(bool(stop())), 1000)
+        if connected is not None:
+            connected(con)
         try:
             result = "ok"
             for statement in statements:
@@ -339,12 +352,18 @@ def diagnose(data: DataDir) -> StorageError | None:
     return None if result == "ok" else DamagedDatabase(damaged_message(result))
 
 
-def background_check(path: Path) -> str | None:
+def background_check(
+    path: Path,
+    stop: Callable[[], bool] | None = None,
+    connected: Callable[[sqlite3.Connection], None] | None = None,
+) -> str | None:
     """The full ``quick_check`` through its own read-only connection (call it off the UI thread,
     after a fast start). The Chinese message when the file is damaged; None when it is whole —
-    or when it could not be read just now (in use, a disk hiccup): no verdict, nothing refused."""
+    or when it could not be read just now (in use, a disk hiccup) or was stopped because the
+    program is closing (``stop()`` true before it started, or ``interrupt()`` on the connection
+    given to ``connected``): no verdict, nothing refused."""
     try:
-        result = _full_check(path)
+        result = _run_check(path, ("PRAGMA quick_check",), stop, connected)
     except StorageError as exc:
         log.warning("the background check could not read the database: %s", type(exc).__name__)
         return None

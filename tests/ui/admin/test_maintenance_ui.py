@@ -400,6 +400,27 @@ def test_silent_damage_found_in_the_background_is_restored_when_accepted(qapp, a
 
 
 @pytest.mark.sqlite_only
+def test_a_background_check_stopped_at_closing_gives_no_verdict(qapp, admin, data, clock):
+    """Closing the program stops the check (a progress handler interrupts SQLite): an
+    interrupted check is no verdict, even on a damaged file — never 'damaged' by mistake."""
+    from ui.app import DamageWatch
+
+    cleanly_closed_then_damaged(admin, data, clock)
+    verdicts: list[str] = []
+    watch = DamageWatch(data.database, verdicts.append)
+    watch.stopping.set()  # closing before the check got anywhere
+    watch.start()
+    assert watch.wait(60)
+    QCoreApplication.processEvents()
+    assert verdicts == [""]
+    finished = DamageWatch(data.database, verdicts.append)  # the same file, not stopped
+    finished.start()
+    assert finished.wait(60)
+    QCoreApplication.processEvents()
+    assert "已损坏" in verdicts[1]
+
+
+@pytest.mark.sqlite_only
 def test_a_whole_file_after_a_clean_exit_passes_the_background_check_silently(
     qapp, admin, data, clock, boxes
 ):
