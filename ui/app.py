@@ -395,8 +395,13 @@ class Startup:
         db.refuse_writes(problem)
         window = self.window
         title = _tr("前台接待工作站")
-        if window is not None:
-            window.statusBar().showMessage(_tr("数据库文件已损坏：已停止保存。请从备份恢复。"))
+        if window is not None:  # stays in the status bar (other messages come and go beside it)
+            from PySide6.QtWidgets import QLabel
+
+            notice = QLabel(_tr("数据库文件已损坏：已停止保存。请从备份恢复。"))
+            notice.setObjectName("damagedNotice")
+            notice.setStyleSheet("color: #b00020; font-weight: bold; padding: 0 8px;")
+            window.statusBar().addPermanentWidget(notice)
         if self.restore_latest(title, problem, parent=window, running=True) and window is not None:
             window.timer.stop()
             window.changes_timer.stop()

@@ -400,6 +400,30 @@ def test_silent_damage_found_in_the_background_is_restored_when_accepted(qapp, a
 
 
 @pytest.mark.sqlite_only
+def test_damage_found_while_the_window_is_open_stays_in_its_status_bar(
+    qtbot, qapp, admin, clock, data, boxes
+):
+    from PySide6.QtWidgets import QLabel
+
+    from ui.app import Startup
+
+    maintenance.backup_now(admin, data, clock.now())
+    win = make_window(qtbot, admin, clock, data)
+    win.show()
+    start = Startup(qapp, data)
+    start.window = win
+    start.on_background_check("后台检查发现数据库文件已损坏（测试）。")  # the verdict, on the UI thread
+    notice = win.statusBar().findChild(QLabel, "damagedNotice")
+    assert notice is not None and notice.isVisible() and "已停止保存" in notice.text()
+    win.statusBar().showMessage("备份完成。", 10_000)  # other messages do not replace it
+    assert notice.isVisible()
+    assert kinds(boxes) == ["ask", "error"] and boxes.shown[0][2].startswith("后台检查发现")
+    with pytest.raises(StorageError, match="已损坏"):
+        add_resident(admin, "101", "张三")
+    db.open_database(data.database)  # (the test's own reopen: writable again for teardown)
+
+
+@pytest.mark.sqlite_only
 def test_a_background_check_stopped_at_closing_gives_no_verdict(qapp, admin, data, clock):
     """Closing the program stops the check (a progress handler interrupts SQLite): an
     interrupted check is no verdict, even on a damaged file — never 'damaged' by mistake."""
