@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 import contextlib
 import logging
 import os
-import sqlite3
 import sys
 import threading
 import time
@@ -156,8 +155,9 @@ class DamageWatch(QObject):
         self.path = path
         self.on_result = on_result
         self.thread: threading.Thread | None = None
-        self.stopping = threading.Event()
-        self.connection: sqlite3.Connection | None = None  # the check's own, for interrupt()
+        from reception.store.startup import BackgroundCheck
+
+        self.check = BackgroundCheck(path)
         self.checked.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @Slot(str)
@@ -169,28 +169,17 @@ class DamageWatch(QObject):
         self.thread.start()
 
     def _run(self) -> None:
-        from reception.store import startup
-
         try:
-            problem = startup.background_check(self.path, self.stopping.is_set, self._connected)
+            problem = self.check.run()
         except Exception:  # a bug here must not take the window down: log it, no verdict
             log.exception("background check failed")
             problem = None
         self.checked.emit(problem or "")
 
-    def _connected(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
-        if self.stopping.is_set():
-            connection.interrupt()
-
     def stop(self, seconds: float = 30) -> bool:
         """Stop the check (the program is closing: a cold ten-year file takes seconds) and wait
         for the thread; True when it has finished."""
-        self.stopping.set()
-        connection = self.connection
-        if connection is not None:
-            with contextlib.suppress(sqlite3.ProgrammingError):  # already closed: finished
-                connection.interrupt()  # SQLite allows this from another thread
+        self.check.stop()
         return self.wait(seconds)
 
     def wait(self, seconds: float | None = None) -> bool:

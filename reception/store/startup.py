@@ -26,12 +26,14 @@ used by the window); if it finds damage the window stops all writes (``db.refuse
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -374,6 +376,31 @@ def background_check(
         f"后台检查发现数据库文件已损坏（{result}）。为防止损坏扩大，程序已停止保存任何记录；"
         "请从最近一次完好的备份恢复。"
     )
+
+
+class BackgroundCheck:
+    """:func:`background_check` as a job for another thread that the UI thread can stop at any
+    moment (the program is closing): :meth:`stop` interrupts SQLite on the check's connection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stopping = threading.Event()
+        self._connection: sqlite3.Connection | None = None
+
+    def run(self) -> str | None:
+        """In the worker thread: the damage message or None (see :func:`background_check`)."""
+        return background_check(self.path, self._stopping.is_set, self._connected)
+
+    def _connected(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def stop(self) -> None:
+        """From any thread: the check ends within milliseconds with no verdict."""
+        self._stopping.set()
+        connection = self._connection
+        if connection is not None:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # already closed: finished
+                connection.interrupt()  # SQLite allows this from another thread
 
 
 def refuse_if_unusable(data: DataDir) -> None:

@@ -432,7 +432,7 @@ def test_a_background_check_stopped_at_closing_gives_no_verdict(qapp, admin, dat
     cleanly_closed_then_damaged(admin, data, clock)
     verdicts: list[str] = []
     watch = DamageWatch(data.database, verdicts.append)
-    watch.stopping.set()  # closing before the check got anywhere
+    watch.check.stop()  # closing before the check got anywhere
     watch.start()
     assert watch.wait(60)
     QCoreApplication.processEvents()
