@@ -896,6 +896,69 @@ def bench_import(n: int) -> Result:
 BACKENDS = ("postgresql", "sqlite")
 
 
+def bench_background_check(db_file: Path, runs: int) -> list[Result]:
+    """The full check after a fast start (issue 15): the ten-year file's quick_check in the
+    window's background thread, and the longest the UI thread went without running its event
+    loop meanwhile (a 10 ms timer's largest gap; the bare gap without the check is the floor)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+
+    from ui.app import DamageWatch, create_application
+
+    app = create_application([])
+    copy = fresh_copy(db_file, "bgcheck") / "reception.db"
+    duration = Result("bgcheck", "full quick_check after a fast start, in the background (ten-year DB)")
+    stall = Result("bgcheck_stall", "longest UI-thread stall while it runs (10 ms timer)")
+    stall.floor_label = "the same timer with no check running"
+
+    def gaps(seconds_or_watch: object) -> tuple[float, float]:
+        """(ms until the check's verdict — or the fixed time — arrived, the largest timer gap)."""
+        loop = QEventLoop()
+        clock, last, worst = QElapsedTimer(), [0.0], [0.0]
+        clock.start()
+
+        def tick() -> None:
+            now = clock.nsecsElapsed() / 1e6
+            worst[0] = max(worst[0], now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(tick)
+        timer.start()
+        if isinstance(seconds_or_watch, float):
+            QTimer.singleShot(int(seconds_or_watch * 1000), loop.quit)
+            watch = None
+        else:
+            watch = DamageWatch(copy, lambda problem: loop.quit(), app)
+            watch.start()
+        loop.exec()
+        timer.stop()
+        elapsed = clock.nsecsElapsed() / 1e6
+        if watch is not None:
+            watch.wait()
+        return elapsed, worst[0] - 10
+
+    gaps(None)  # warm the page cache, not measured
+    for _ in range(runs):
+        ms, worst = gaps(None)
+        duration.samples.append(ms)
+        stall.samples.append(worst)
+        stall.floor.append(gaps(ms / 1000)[1])
+    stall.judge(max_median=50)
+    stop = Result("bgcheck_stop", "closing during that check: stop() to thread finished")
+    for _ in range(runs):
+        watch = DamageWatch(copy, lambda problem: None, app)
+        watch.start()
+        time.sleep(0.3)
+        t0 = time.perf_counter()
+        watch.stop()
+        stop.samples.append((time.perf_counter() - t0) * 1000)
+    app.processEvents()
+    stop.judge(max_median=100)
+    return [duration, stall, stop]
+
+
 def backend_suite(target: Target, runs: int, log) -> list[Result]:
     """The figures that mean something on either kind of database, measured on ``target``."""
     steps: list[tuple[str, Callable[[], list[Result]]]] = [
@@ -999,7 +1062,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated: startup,save,search,calllist,badge,handover,import,postgres",
+        help="comma-separated: startup,save,search,calllist,badge,handover,import,bgcheck,postgres",
     )
     parser.add_argument(
         "--postgres",
@@ -1041,6 +1104,7 @@ def main() -> int:
         ("badge", lambda: [bench_badge(40)]),
         ("handover", lambda: bench_handover(db_file, 5)),
         ("import", lambda: [bench_import(3)]),
+        ("bgcheck", lambda: bench_background_check(db_file, 3)),
     ]
     server_info: dict | None = None
     if args.postgres:

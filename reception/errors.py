@@ -56,5 +56,32 @@ class DamagedDatabase(StorageError):
         super().__init__(message, retryable=False)
 
 
+class DatabaseBusy(StorageError):
+    """Another program holds the database file's lock: the file is not damaged; waiting and
+    trying again helps."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=True)
+
+
+class NoAccess(StorageError):
+    """This account may not read or write the data folder or the database file (``path``;
+    ``right`` is 读 or 写). Nothing is damaged; a restore would not help."""
+
+    def __init__(self, message: str, path: object = None, right: str = "") -> None:
+        super().__init__(message, retryable=False)
+        self.path = path
+        self.right = right
+
+
+class DatabaseMissing(StorageError):
+    """The database file is missing or empty while the backups folder holds this site's
+    backups: never set up a new site over them. ``backup`` is the newest good one (or None)."""
+
+    def __init__(self, message: str, backup: object = None) -> None:
+        super().__init__(message, retryable=False)
+        self.backup = backup
+
+
 class SchemaTooNew(ReceptionError):
     pass

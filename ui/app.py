@@ -1,7 +1,13 @@
 """Starting the window: the application object, the bundled font and Qt's Chinese texts, the
-single-instance lock on the data folder, the log file, opening the database (offering the latest
-good backup when it fails its check), first-run set-up, login, and the main window (opened again
-after a restore from a backup).
+single-instance lock on the data folder, the log file, opening the database, first-run set-up,
+login, and the main window (opened again after a restore from a backup).
+
+Opening the database follows the core's diagnosis (reception.store.startup): a file in use by
+another program → 重试/退出, never a restore; no access → the path and the missing right; a
+missing or empty file while backups exist → the newest good backup is offered (never first-run
+set-up); a damaged file → the latest good backup is offered. After a fast start (clean exit) the
+full check runs in a background thread once the window is up (:class:`DamageWatch`); if it finds
+damage, writes stop and the restore is offered.
 
 Environment variables (for the start-up benchmark and for screenshots, never needed by users):
 
@@ -18,6 +24,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from reception.store.paths import DataDir
 
 import contextlib
@@ -37,11 +45,13 @@ from PySide6.QtCore import (
     QLocale,
     QLockFile,
     QObject,
+    Qt,
     QTimer,
     QTranslator,
     Signal,
+    Slot,
 )
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 LOCK_NAME = "reception.lock"
 LOG_NAME = "reception.log"
@@ -218,6 +228,55 @@ def acquire_lock(root: Path) -> QLockFile | None:
     return lock if lock.tryLock(200) else None
 
 
+class DamageWatch(QObject):
+    """The full ``quick_check`` of the database file, in a Python thread with its own read-only
+    connection (the window stays responsive). ``checked(str)`` is emitted from that thread and,
+    queued, reaches :meth:`_deliver` on the UI thread (this object lives there), which hands
+    ``on_result`` the Chinese message when the file is damaged, ``''`` when it is whole or could
+    not be read just now."""
+
+    checked = Signal(str)
+
+    def __init__(self, path: Path, on_result: Callable[[str], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.on_result = on_result
+        self.thread: threading.Thread | None = None
+        from reception.store.startup import BackgroundCheck
+
+        self.check = BackgroundCheck(path)
+        self.checked.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(str)
+    def _deliver(self, problem: str) -> None:
+        self.on_result(problem)
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="reception-quick-check", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            problem = self.check.run()
+        except Exception:  # a bug here must not take the window down: log it, no verdict
+            log.exception("background check failed")
+            problem = None
+        self.checked.emit(problem or "")
+
+    def stop(self, seconds: float = 30) -> bool:
+        """Stop the check (the program is closing: a cold ten-year file takes seconds) and wait
+        for the thread; True when it has finished."""
+        self.check.stop()
+        return self.wait(seconds)
+
+    def wait(self, seconds: float | None = None) -> bool:
+        """Join the thread (tests, shutdown); True when it has finished."""
+        if self.thread is None:
+            return True
+        self.thread.join(seconds)
+        return not self.thread.is_alive()
+
+
 class Startup:
     """The explicit start step: everything that may show a dialog happens in :meth:`run`."""
 
@@ -231,6 +290,7 @@ class Startup:
         self.opened = False  # the database was opened (and is closed cleanly by close())
         self.log_handler: logging.Handler | None = None
         self.crash_hooks: CrashHooks | None = None
+        self.watch: DamageWatch | None = None
 
     def run(self) -> int:
         from reception.clock import Clock
@@ -270,6 +330,7 @@ class Startup:
         self.window = window = MainWindow(session, clock, data_dir=self.data)
         window.show()
         window.start()
+        self.start_background_check()
         if os.environ.get("RECEPTION_READY_EXIT") == "1":
             QTimer.singleShot(0, self._report_ready)
         code = self.app.exec()
@@ -293,20 +354,35 @@ class Startup:
         return code
 
     def open_data(self, title: str) -> bool:
-        """Open the data folder; a database that fails its check is never written: the latest
-        good backup is offered instead. False when the program cannot go on."""
-        from reception.errors import DamagedDatabase, ReceptionError
+        """Open the data folder as the core's diagnosis says: in use → 重试/退出; no access →
+        the path and the right; missing or empty with backups → the newest good backup offered;
+        damaged → never written, the latest good backup offered. False when the program cannot
+        go on."""
+        from reception.errors import DamagedDatabase, DatabaseBusy, DatabaseMissing, ReceptionError
         from reception.store import startup
         from ui.widgets import msgbox
 
         try:
-            try:
-                startup.open_data_dir(self.data, interactive=True)
-            except DamagedDatabase as exc:
-                log.warning("the database failed its check at start")
-                if not self.restore_latest(title, exc.message):
+            while True:
+                try:
+                    startup.open_data_dir(self.data, interactive=True)
+                except DatabaseBusy as exc:
+                    log.warning("the database is in use by another program at start")
+                    if msgbox.retry_or_quit(None, title, exc.message):
+                        continue
                     return False
-                self._reopen()
+                except DatabaseMissing as exc:
+                    log.warning("the database file is missing or empty while backups exist")
+                    backup_path = exc.backup if isinstance(exc.backup, Path) else None
+                    if not self.restore_latest(title, exc.message, backup_path, search=False):
+                        return False
+                    self._reopen()
+                except DamagedDatabase as exc:
+                    log.warning("the database failed its check at start")
+                    if not self.restore_latest(title, exc.message):
+                        return False
+                    self._reopen()
+                break
             self.opened = True
         except ReceptionError as exc:
             msgbox.error(None, title, exc.message)
@@ -316,8 +392,19 @@ class Startup:
             return False
         return True
 
-    def restore_latest(self, title: str, problem: str) -> bool:
-        """Offer the newest backup that passes its check; True once it is in place."""
+    def restore_latest(
+        self,
+        title: str,
+        problem: str,
+        path: Path | None = None,
+        *,
+        search: bool = True,
+        parent: QWidget | None = None,
+        running: bool = False,
+    ) -> bool:
+        """Offer the newest backup that passes its check (``path``, when the caller found it
+        already and ``search`` is False); True once it is in place. ``running``: damage found in
+        the background while the program runs (``parent``: its window), not at start."""
         from reception.clock import Clock
         from reception.errors import ReceptionError
         from reception.services import maintenance
@@ -325,11 +412,13 @@ class Startup:
         from ui.widgets import msgbox
 
         contact = _tr("请联系系统管理员处理。")
-        path = maintenance.latest_good_backup(self.data)
+        ending = _tr("在恢复之前，程序不会保存任何记录。") if running else _tr("程序将退出。")
+        if search:
+            path = maintenance.latest_good_backup(self.data)
         if path is None:
             log.warning("no good backup to restore")
             msgbox.error(
-                None, title, problem + "\n\n" + _tr("没有找到可用于恢复的备份，程序将退出。") + contact
+                parent, title, problem + "\n\n" + _tr("没有找到可用于恢复的备份。") + ending + contact
             )
             return False
         info = next((b for b in backup.list_backups(self.data.backups) if b.path == path), None)
@@ -345,23 +434,58 @@ class Startup:
             .replace("%1", when)
             .replace("%2", kind)
         )
-        if not msgbox.ask(None, title, question):
-            msgbox.error(None, title, _tr("数据库未恢复，程序将退出。") + contact)
+        if not msgbox.ask(parent, title, question):
+            msgbox.error(parent, title, _tr("数据库未恢复。") + ending + contact)
             return False
         try:
             maintenance.restore(None, self.data, path, Clock().now())
         except (ReceptionError, OSError) as exc:
             log.warning("restore at start failed: %s", type(exc).__name__)
             reason = exc.message if isinstance(exc, ReceptionError) else (exc.strerror or str(exc))
-            msgbox.error(None, title, _tr("恢复未完成：%1\n").replace("%1", reason) + contact)
+            msgbox.error(parent, title, _tr("恢复未完成：%1\n").replace("%1", reason) + contact)
             return False
         log.info("restored from backup %s at start", path.name)
         msgbox.info(
-            None,
+            parent,
             title,
             _tr("已从 %1 的备份恢复数据库。请核对该时间之后登记的记录，必要时补登。").replace("%1", when),
         )
         return True
+
+    def start_background_check(self) -> DamageWatch | None:
+        """After a fast start (the full check was skipped), run it in the background now that
+        the window is up."""
+        from reception.store import startup
+
+        if self.data.server or not startup.full_check_skipped():
+            return None
+        self.watch = DamageWatch(self.data.database, self.on_background_check, self.app)
+        self.watch.start()
+        return self.watch
+
+    def on_background_check(self, problem: str) -> None:
+        """On the UI thread: the background check's verdict. Damage → every write refused at
+        once, the window says so and offers the latest good backup (the window then closes and
+        the operator logs in again on the restored data)."""
+        from reception.store import db
+
+        if not problem:
+            return
+        db.refuse_writes(problem)
+        window = self.window
+        title = _tr("前台接待工作站")
+        if window is not None:  # stays in the status bar (other messages come and go beside it)
+            from PySide6.QtWidgets import QLabel
+
+            notice = QLabel(_tr("数据库文件已损坏：已停止保存。请从备份恢复。"))
+            notice.setObjectName("damagedNotice")
+            notice.setStyleSheet("color: #b00020; font-weight: bold; padding: 0 8px;")
+            window.statusBar().addPermanentWidget(notice)
+        if self.restore_latest(title, problem, parent=window, running=True) and window is not None:
+            window.timer.stop()
+            window.changes_timer.stop()
+            window.restart_requested = True
+            window.close()
 
     def _reopen(self) -> None:
         """Close and open the database again with the window's lock wait (a restore reopens it
@@ -411,11 +535,15 @@ class Startup:
     def close(self) -> None:
         from reception.store import db
 
+        if self.watch is not None:
+            self.watch.stop()  # its read-only connection is closed before the file's record
+            self.watch = None
         db.close_database()
         if self.opened:
             from reception.store import startup
 
-            startup.mark_clean_exit(self.data)  # the next start can skip the full check
+            if db.writes_refused() is None:  # a file found damaged gets the full check next time
+                startup.mark_clean_exit(self.data)  # the next start can skip the full check
             self.opened = False
         if self.lock is not None:
             self.lock.unlock()

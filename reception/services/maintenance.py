@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reception.clock import to_local
-from reception.errors import ReceptionError, StorageError
+from reception.errors import DamagedDatabase, ReceptionError
 from reception.services import retention
 from reception.services import settings as settings_mod
 from reception.services.session import Role, Session
@@ -45,22 +45,39 @@ def restore(session: Session | None, data: DataDir, source: Path, now: datetime)
     """Replace the database with a backup (administrators; the command line acts as one).
 
     The file is checked first; the current database is backed up first when it is healthy
-    (a damaged one is set aside, never written over a good backup). Returns the safety copy."""
+    (a damaged one is set aside, never written over a good backup; a missing or empty one has
+    nothing to keep). A database that is only in use by another program or out of this
+    account's reach is refused, never set aside (:class:`StorageError`); a failed safety copy
+    (a full disk) stops the restore. Returns the safety copy."""
+    from reception.store.startup import refuse_if_unusable
+
     if session is not None:
         session.require(Role.ADMIN, "恢复备份")
     refuse_on_server()
     backup.check_restorable(source, migrations.LATEST)
+    opened = db.database.obj is not None and not db.database.is_closed()
+    if not opened:
+        refuse_if_unusable(data)
     safety: Path | None = None
     try:
-        safety = backup.make_backup(db.current(), data.backups, backup.BEFORE_RESTORE, to_local(now))
-    except StorageError:
+        if not data.database.exists() or data.database.stat().st_size == 0:
+            pass  # nothing to keep (the empty file is replaced below)
+        elif opened:
+            safety = backup.make_backup(db.current(), data.backups, backup.BEFORE_RESTORE, to_local(now))
+        else:
+            raise DamagedDatabase("当前数据库未能打开")
+    except DamagedDatabase:
         damaged = data.root / f"damaged-{to_local(now):%Y%m%d-%H%M%S}.db"
         log.warning("current database failed its check; kept aside as %s", damaged.name)
         db.close_database()
         if data.database.exists():
             data.database.replace(damaged)
     db.close_database()
-    backup.restore_file(source, data.database)
+    try:
+        backup.restore_file(source, data.database)
+    except OSError as exc:  # a full disk while copying: no half-written temporary copy left
+        backup.remove_restore_temp(data.database)
+        raise backup.restore_error(exc, data.root) from exc
     from reception.store.startup import open_data_dir
 
     open_data_dir(data)

@@ -4,26 +4,36 @@ A copy is written to a temporary file next to its destination, checked with
 ``PRAGMA quick_check``, and only then renamed into place, so a backup on disk is always whole;
 a damaged database is never backed up (it would push a good generation out). One automatic
 backup a day, on demand, and before every migration and restore; ``backup_generations`` of the
-automatic ones are kept (setting)."""
+automatic ones are kept (setting).
+
+A backup that fails (a full disk, a killed program) leaves no temporary file behind: its own are
+removed at once, and any left by a killed run are removed at the next start
+(:func:`remove_stale_temps`). A full disk is said in words (「磁盘空间不足」)."""
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import re
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import peewee
 
-from reception.errors import ReceptionError, StorageError
+from reception.errors import DamagedDatabase, ReceptionError, StorageError
 from reception.store import files
+
+log = logging.getLogger(__name__)
 
 DAILY = "每日"
 MANUAL = "手动"
 BEFORE_RESTORE = "恢复前"
+BEFORE_MIGRATION = "迁移前"
 _NAME = re.compile(r"^reception-(\d{8})-(\d{6})-(.+)\.db$")
 DEFAULT_GENERATIONS = 14
 
@@ -45,9 +55,7 @@ def backup_database(db: peewee.Database, target: Path) -> Path:
     """Copy the open database to ``target`` (temp file, check, rename)."""
     source_check = db.execute_sql("PRAGMA quick_check").fetchone()[0]
     if source_check != "ok":
-        raise StorageError(
-            f"数据库检查未通过（{source_check}），为保护已有备份，本次不做备份。", retryable=False
-        )
+        raise DamagedDatabase(f"数据库检查未通过（{source_check}），为保护已有备份，本次不做备份。")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     if tmp.exists():
@@ -88,11 +96,112 @@ def list_backups(folder: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda b: b.created, reverse=True)
 
 
+# What a backup in progress leaves next to its destination (SQLite's journal and WAL files of
+# the temporary copy included).
+_TEMP_SUFFIXES = (".tmp", ".tmp-journal", ".tmp-wal", ".tmp-shm")
+# A temporary file untouched for this long belongs to no running backup (a backup of ten years
+# of records takes seconds): another program's backup in progress is never removed.
+STALE_TEMP_SECONDS = 10 * 60
+
+
+def _temp_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in _TEMP_SUFFIXES]
+
+
+def remove_stale_temps(folder: Path, *, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Remove the temporary files that killed or failed backups left in ``folder`` (at start).
+    Returns the files removed; one that cannot be removed (still open elsewhere) is left."""
+    removed: list[Path] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    limit = time.time() - older_than
+    for path in entries:
+        if not path.name.endswith(_TEMP_SUFFIXES):
+            continue
+        try:
+            if not path.is_file() or path.stat().st_mtime > limit:
+                continue
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    if removed:
+        log.info("removed %d temporary files left by earlier backups", len(removed))
+    return removed
+
+
+def _restore_temp(database_path: Path) -> Path:
+    return database_path.with_name(database_path.name + ".restore")
+
+
+def remove_restore_temp(database_path: Path, *, older_than: float = 0.0) -> bool:
+    """Remove the temporary copy a failed or killed restore left beside the database (at start
+    only when it is older than ``older_than`` seconds). True when one was removed."""
+    temp = _restore_temp(database_path)
+    try:
+        if not temp.is_file() or temp.stat().st_mtime > time.time() - older_than:
+            return False
+        temp.unlink()
+    except OSError:
+        return False
+    log.info("removed the temporary copy of a restore that did not finish")
+    return True
+
+
+def restore_error(exc: OSError, folder: Path) -> StorageError:
+    """A restore whose copy failed, in words (the database file is only ever replaced by a whole
+    copy)."""
+    if _is_disk_full(exc):
+        return StorageError(f"磁盘空间不足，恢复未完成（数据文件夹：{folder}）。请清理磁盘后重试。")
+    return StorageError(f"恢复未完成（{exc.strerror or exc}）。")
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF == 13) or "database or disk is full" in str(exc).lower()
+
+
+def _backup_error(exc: BaseException, folder: Path) -> ReceptionError:
+    """The Chinese words for a backup that failed (the cause, and whether trying again helps)."""
+    if isinstance(exc, ReceptionError):
+        return exc
+    if _is_disk_full(exc):
+        return StorageError(f"磁盘空间不足，备份未完成（备份文件夹：{folder}）。请清理磁盘后重试。")
+    text = str(exc).lower()
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if code is not None else None
+    if primary in (11, 26) or "malformed" in text or "not a database" in text:
+        return DamagedDatabase(f"数据库检查未通过（{exc}），为保护已有备份，本次不做备份。")
+    if isinstance(exc, PermissionError) or primary in (3, 8, 14) or "readonly" in text:
+        return StorageError(f"没有写入备份文件夹的权限，备份未完成：{folder}。", retryable=False)
+    if primary in (5, 6) or "locked" in text:
+        return StorageError("数据库正被其他程序占用，备份未完成。请稍后重试。")
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return StorageError(f"备份未完成（{reason}）。")
+
+
 def make_backup(
     db: peewee.Database, folder: Path, label: str, now_local: datetime, generations: int = DEFAULT_GENERATIONS
 ) -> Path:
+    """A backup named ``reception-<local time>-<label>.db`` in ``folder``. A failure leaves no
+    temporary file and raises :class:`StorageError` in words (a damaged database:
+    :class:`DamagedDatabase`)."""
     path = folder / f"reception-{now_local:%Y%m%d-%H%M%S}-{label}.db"
-    backup_database(db, path)
+    try:
+        backup_database(db, path)
+    except BaseException as exc:
+        for temp in _temp_files(path):
+            try:
+                temp.unlink(missing_ok=True)
+            except OSError:
+                log.warning("could not remove the temporary file %s", temp.name)
+        if isinstance(exc, sqlite3.Error | peewee.DatabaseError | OSError):
+            raise _backup_error(exc, folder) from exc
+        raise
     if label == DAILY:
         daily = [b for b in list_backups(folder) if b.label == DAILY]
         for old in daily[max(generations, 1) :]:

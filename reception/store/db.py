@@ -19,7 +19,7 @@ from pathlib import Path
 
 import peewee
 
-from reception.errors import StorageError
+from reception.errors import DamagedDatabase, StorageError
 
 database = peewee.DatabaseProxy()
 
@@ -128,8 +128,9 @@ def open_database(target: Path | str) -> peewee.Database:
     """Open the SQLite file (creating it if needed) or connect to the PostgreSQL server of a
     ``postgresql://`` address, bind the proxy and return the database. Migrations are applied
     separately by :func:`reception.store.migrations.migrate`."""
-    global _address
+    global _address, _writes_refused
     _address = str(target)
+    _writes_refused = None  # a newly opened (or restored) database starts writable
     db: peewee.Database
     if is_server_address(target):
         db = _open_postgres(str(target))
@@ -253,6 +254,25 @@ def translate_error(exc: BaseException) -> StorageError:
     return StorageError(f"保存失败：{cause}", retryable=False)
 
 
+_writes_refused: str | None = None
+
+
+def refuse_writes(reason: str) -> None:
+    """Stop every write to the open database (it was found damaged while in use): :func:`write`
+    raises :class:`DamagedDatabase` with ``reason`` before touching the file, and the connection
+    itself is made read-only (``PRAGMA query_only``) so nothing else can write either. Undone
+    only by opening a database again (after a restore)."""
+    global _writes_refused
+    _writes_refused = reason
+    if database.obj is not None and not is_postgres() and not database.is_closed():
+        database.execute_sql("PRAGMA query_only = 1")
+
+
+def writes_refused() -> str | None:
+    """Why writes are refused (:func:`refuse_writes`), or None."""
+    return _writes_refused
+
+
 _interactive_wait_ms: int | None = None
 
 
@@ -280,7 +300,10 @@ def _lock_wait() -> Iterator[None]:
 @contextmanager
 def write() -> Iterator[None]:
     """One IMMEDIATE transaction. On a SQLite failure the transaction is rolled back and a
-    :class:`StorageError` with the real cause is raised; domain errors pass through unchanged."""
+    :class:`StorageError` with the real cause is raised; domain errors pass through unchanged.
+    Refused at once (nothing written) after :func:`refuse_writes`."""
+    if _writes_refused is not None:
+        raise DamagedDatabase(_writes_refused)
     try:
         with _lock_wait(), database.atomic():
             if is_postgres():

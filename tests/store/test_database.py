@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import datetime
 
 import peewee
 import pytest
 
 from reception.errors import SchemaTooNew, StorageError
-from reception.store import audit, db, migrations
+from reception.store import audit, backup, db, migrations
 from reception.store.migrations import Step, current_version, migrate
 from reception.store.models import ALL_MODELS, AuditLog
 
@@ -51,13 +52,17 @@ def test_a_first_schema_database_is_backed_up_then_migrated(tmp_path):
     database.execute_sql("INSERT INTO setting (key, value) VALUES ('property_name', '\"旧数据\"')")
     assert "visit" not in database.get_tables()
 
-    applied = migrate(database, backup_dir=tmp_path / "backups")
+    utc = datetime(2026, 11, 26, 17, 30, 5)  # 01:30:05 the next day in Shanghai
+    applied = migrate(database, backup_dir=tmp_path / "backups", now=lambda: utc)
     assert applied == list(range(2, migrations.LATEST + 1))
     assert current_version(database) == migrations.LATEST
     assert {"visit", "appointment", "watch_entry", "incident"} <= set(database.get_tables())
     assert database.execute_sql("SELECT value FROM setting").fetchone() == ('"旧数据"',)
     backups = list((tmp_path / "backups").glob("*.db"))
-    assert len(backups) == 1 and "v1" in backups[0].name
+    # Named in local time like every other backup, and listed (so offered for restore) like them.
+    assert [b.name for b in backups] == ["reception-20261127-013005-迁移前.db"]
+    listed = backup.list_backups(tmp_path / "backups")
+    assert [(b.label, b.created) for b in listed] == [("迁移前", datetime(2026, 11, 27, 1, 30, 5))]
     copy = sqlite3.connect(backups[0])
     assert copy.execute("SELECT MAX(version) FROM schema_version").fetchone() == (1,)
     assert copy.execute("PRAGMA quick_check").fetchone() == ("ok",)

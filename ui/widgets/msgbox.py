@@ -70,6 +70,22 @@ def ask(parent: QWidget | None, title: str, text: str) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
+def retry_or_quit(parent: QWidget | None, title: str, text: str) -> bool:
+    """重试 / 退出 (at start, when the database is in use by another program); True: retry."""
+    box = _box(
+        parent,
+        QMessageBox.Icon.Warning,
+        title,
+        text,
+        QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Close,
+        QMessageBox.StandardButton.Retry,
+    )
+    close = box.button(QMessageBox.StandardButton.Close)
+    if close is not None:
+        close.setText(_tr("退出"))
+    return box.exec() == QMessageBox.StandardButton.Retry
+
+
 def retry(parent: QWidget | None, title: str, text: str) -> bool:
     """Offer to try again (storage errors); True means retry."""
     box = _box(

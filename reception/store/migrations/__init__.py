@@ -100,10 +100,11 @@ def migrate(
         return []
     server = isinstance(db, peewee.PostgresqlDatabase)
     if version > 0 and backup_dir is not None and not server:
-        from reception.store.backup import backup_database
+        from reception.clock import to_local
+        from reception.store.backup import BEFORE_MIGRATION, make_backup
 
-        stamp = now().strftime("%Y%m%d-%H%M%S")
-        backup_database(db, backup_dir / f"迁移前备份-v{version}-{stamp}.db")
+        # Named in local time like every other backup, so it is listed and offered for restore.
+        make_backup(db, backup_dir, BEFORE_MIGRATION, to_local(now()))
     timestamp = "TIMESTAMP" if server else "DATETIME"
     db.execute_sql(
         'CREATE TABLE IF NOT EXISTS "schema_version" '

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import types
 from datetime import timedelta
@@ -47,13 +48,13 @@ def boxes(monkeypatch):
     def record(kind):
         def box(parent, title, text):
             shown.append((kind, title, text))
-            if kind == "ask":
+            if kind in ("ask", "retry_or_quit"):
                 return answers.pop(0) if answers else False
             return None
 
         return box
 
-    for kind in ("info", "error", "ask", "retry"):
+    for kind in ("info", "error", "ask", "retry", "retry_or_quit"):
         monkeypatch.setattr(msgbox, kind, record(kind))
 
     def ask_text(parent, title, label):
@@ -225,6 +226,247 @@ def test_after_a_restore_the_start_step_logs_in_again_and_opens_a_fresh_window(
     assert good.exists()
 
 
+# -- diagnose before prescribing (issue 15) -------------------------------------------------------
+@pytest.mark.sqlite_only  # the SQLite file's lock
+def test_a_file_in_use_at_start_asks_retry_or_quit_and_never_offers_a_restore(
+    qapp, admin, data, clock, boxes, monkeypatch
+):
+    from tests.store.test_startup_diagnosis import LockHolder
+    from ui.app import Startup
+
+    add_resident(admin, "101", "张三")
+    maintenance.backup_now(admin, data, clock.now())
+    db.close_database()
+    db.database.initialize(None)
+    holder = LockHolder(data.database)
+    asked: list[str] = []
+
+    def retry_or_quit(parent, title, text):  # the other program is closed, then 重试
+        asked.append(text)
+        holder.release()
+        return True
+
+    monkeypatch.setattr(msgbox, "retry_or_quit", retry_or_quit)
+    start = Startup(qapp, data.root)
+    try:
+        assert start.open_data(TITLE)
+        assert [r.name for r in Resident.select()] == ["张三"]
+    finally:
+        holder.release()
+        start.close()
+    assert len(asked) == 1 and "正被另一个程序占用" in asked[0] and "不需要从备份恢复" in asked[0]
+    assert boxes.shown == []  # no restore offered, no error
+    assert not list(data.root.glob("damaged-*.db"))
+
+
+@pytest.mark.sqlite_only
+def test_quitting_while_the_file_is_in_use_leaves_it_alone(qapp, admin, data, clock, boxes):
+    from tests.store.test_startup_diagnosis import LockHolder
+    from ui.app import Startup
+
+    db.close_database()
+    db.database.initialize(None)
+    holder = LockHolder(data.database)
+    boxes.answers.append(False)  # 退出
+    start = Startup(qapp, data.root)
+    try:
+        assert not start.open_data(TITLE)
+    finally:
+        start.close()
+        holder.release()
+    assert kinds(boxes) == ["retry_or_quit"]
+    assert backup.check_file(data.database) == "ok" and not list(data.root.glob("damaged-*.db"))
+
+
+@pytest.mark.sqlite_only
+def test_an_empty_database_file_beside_backups_offers_the_backup_never_first_run_setup(
+    qapp, admin, data, clock, boxes, monkeypatch
+):
+    from reception.services import auth
+    from ui.admin import setup_dialog
+    from ui.app import Startup
+
+    add_resident(admin, "101", "张三")
+    maintenance.backup_now(admin, data, clock.now())
+    db.close_database()
+    db.database.initialize(None)
+    data.database.write_bytes(b"")
+    monkeypatch.setattr(setup_dialog.SetupDialog, "exec", lambda self: pytest.fail("first-run set-up shown"))
+    boxes.answers.append(True)
+    start = Startup(qapp, data.root)
+    try:
+        assert start.open_data(TITLE)
+        assert auth.is_set_up()
+        assert [r.name for r in Resident.select()] == ["张三"]
+    finally:
+        start.close()
+    assert kinds(boxes) == ["ask", "info"]
+    assert "是空的（0 字节）" in boxes.shown[0][2] and "2026-11-26 09:00（手动）" in boxes.shown[0][2]
+
+
+def corrupt_keeping_size_and_mtime(path: Path, table: str) -> None:
+    """Overwrite the pages of one table in the middle of a cleanly closed file; its size, its
+    modification time and its header (the change counter) stay as they were."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    con.close()
+    before = path.stat()
+    with path.open("r+b") as handle:
+        handle.seek((root - 1) * 4096)
+        page = bytearray(handle.read(4096))
+        for offset in range(0, len(page), 7):
+            page[offset] = 0xFF
+        handle.seek((root - 1) * 4096)
+        handle.write(page)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def cleanly_closed_then_damaged(admin: Session, data: DataDir, clock) -> tuple[Path, bytes]:
+    """A site closed cleanly (the clean-exit record written), then damaged without a trace."""
+    from reception.store import startup
+
+    for room in range(101, 131):
+        add_resident(admin, str(room), f"住户{room}")
+    good = maintenance.backup_now(admin, data, clock.now())
+    db.close_database()
+    db.database.initialize(None)
+    assert startup.mark_clean_exit(data)
+    corrupt_keeping_size_and_mtime(data.database, "resident")
+    return good, data.database.read_bytes()
+
+
+@pytest.mark.sqlite_only
+def test_silent_damage_after_a_clean_exit_is_found_in_the_background_and_no_save_reaches_the_file(
+    qapp, admin, data, clock, boxes
+):
+    from reception.store import startup
+    from ui.app import Startup
+
+    _good, damaged = cleanly_closed_then_damaged(admin, data, clock)
+    boxes.answers.append(False)  # not now
+    start = Startup(qapp, data.root)
+    try:
+        assert start.open_data(TITLE)  # the fast start: the damage is not seen yet
+        assert startup.full_check_skipped() and boxes.shown == []
+        watch = start.start_background_check()
+        assert watch is not None and watch.wait(120)
+        QCoreApplication.processEvents()  # the verdict, queued to this (the UI) thread
+        assert kinds(boxes) == ["ask", "error"]
+        assert "后台检查发现数据库文件已损坏" in boxes.shown[0][2]
+        assert "不会保存任何记录" in boxes.shown[1][2]
+        with pytest.raises(StorageError, match="已停止保存"):
+            add_resident(admin, "201", "王五")
+        with pytest.raises(StorageError, match="已停止保存"):
+            calls.register_call(
+                admin,
+                CallInput(
+                    started_at=clock.now(),
+                    category="咨询",
+                    content="问",
+                    answer="答",
+                    outcome=Outcome.ANSWERED,
+                ),
+            )
+    finally:
+        start.close()
+    assert data.database.read_bytes() == damaged  # no write reached the file
+    wal = Path(str(data.database) + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert not Path(str(data.database) + ".clean-exit").exists()  # the next start checks it all
+
+
+@pytest.mark.sqlite_only
+def test_silent_damage_found_in_the_background_is_restored_when_accepted(qapp, admin, data, clock, boxes):
+    from ui.app import Startup
+
+    _good, damaged = cleanly_closed_then_damaged(admin, data, clock)
+    boxes.answers.append(True)
+    start = Startup(qapp, data.root)
+    try:
+        assert start.open_data(TITLE)
+        watch = start.start_background_check()
+        assert watch is not None and watch.wait(120)
+        QCoreApplication.processEvents()
+        assert kinds(boxes) == ["ask", "info"]
+        assert len(Resident.select()) == 30
+        add_resident(admin, "201", "王五")  # the restored file takes saves again
+    finally:
+        start.close()
+    kept = list(data.root.glob("damaged-*.db"))
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged
+    assert backup.check_file(data.database) == "ok"
+
+
+@pytest.mark.sqlite_only
+def test_damage_found_while_the_window_is_open_stays_in_its_status_bar(
+    qtbot, qapp, admin, clock, data, boxes
+):
+    from PySide6.QtWidgets import QLabel
+
+    from ui.app import Startup
+
+    maintenance.backup_now(admin, data, clock.now())
+    win = make_window(qtbot, admin, clock, data)
+    win.show()
+    start = Startup(qapp, data)
+    start.window = win
+    start.on_background_check("后台检查发现数据库文件已损坏（测试）。")  # the verdict, on the UI thread
+    notice = win.statusBar().findChild(QLabel, "damagedNotice")
+    assert notice is not None and notice.isVisible() and "已停止保存" in notice.text()
+    win.statusBar().showMessage("备份完成。", 10_000)  # other messages do not replace it
+    assert notice.isVisible()
+    assert kinds(boxes) == ["ask", "error"] and boxes.shown[0][2].startswith("后台检查发现")
+    with pytest.raises(StorageError, match="已损坏"):
+        add_resident(admin, "101", "张三")
+    db.open_database(data.database)  # (the test's own reopen: writable again for teardown)
+
+
+@pytest.mark.sqlite_only
+def test_a_background_check_stopped_at_closing_gives_no_verdict(qapp, admin, data, clock):
+    """Closing the program stops the check (a progress handler interrupts SQLite): an
+    interrupted check is no verdict, even on a damaged file — never 'damaged' by mistake."""
+    from ui.app import DamageWatch
+
+    cleanly_closed_then_damaged(admin, data, clock)
+    verdicts: list[str] = []
+    watch = DamageWatch(data.database, verdicts.append)
+    watch.check.stop()  # closing before the check got anywhere
+    watch.start()
+    assert watch.wait(60)
+    QCoreApplication.processEvents()
+    assert verdicts == [""]
+    finished = DamageWatch(data.database, verdicts.append)  # the same file, not stopped
+    finished.start()
+    assert finished.wait(60)
+    QCoreApplication.processEvents()
+    assert "已损坏" in verdicts[1]
+
+
+@pytest.mark.sqlite_only
+def test_a_whole_file_after_a_clean_exit_passes_the_background_check_silently(
+    qapp, admin, data, clock, boxes
+):
+    from reception.store import startup
+    from ui.app import Startup
+
+    add_resident(admin, "101", "张三")
+    db.close_database()
+    db.database.initialize(None)
+    assert startup.mark_clean_exit(data)
+    start = Startup(qapp, data.root)
+    try:
+        assert start.open_data(TITLE)
+        watch = start.start_background_check()
+        assert watch is not None and watch.wait(120)
+        QCoreApplication.processEvents()
+        add_resident(admin, "102", "李四")
+    finally:
+        start.close()
+    assert boxes.shown == [] and db.writes_refused() is None
+
+
 # -- the 设置 menu: 系统维护 -------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("who", "restore", "audit", "purge"),
@@ -260,6 +502,22 @@ def test_backup_now_writes_a_file_and_names_it(qtbot, receptionist, clock, data,
 
 
 @pytest.mark.sqlite_only  # backups of the SQLite file (a server's backups are its own)
+@pytest.mark.sqlite_only
+def test_a_full_disk_during_backup_now_is_a_dialog_in_words(
+    qtbot, receptionist, clock, data, boxes, monkeypatch
+):
+    from tests.store.test_startup_diagnosis import FullDisk
+    from ui.admin import maintenance_dialogs
+
+    database = db.current()
+    real = database.connection()
+    monkeypatch.setattr(database, "connection", lambda: FullDisk(real))
+    assert maintenance_dialogs.backup_now(None, receptionist, data) is None
+    assert kinds(boxes) == ["error"] and "磁盘空间不足" in boxes.shown[0][2]
+    assert "Error" not in boxes.shown[0][2]
+    assert list(data.backups.iterdir()) == []
+
+
 def test_restore_dialog_lists_backups_and_an_admin_restores(qtbot, qtmodeltester, admin, clock, data, boxes):
     add_resident(admin, "101", "张三")
     good = maintenance.backup_now(admin, data, clock.now())
