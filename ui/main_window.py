@@ -243,6 +243,9 @@ class MainWindow(QMainWindow):
         self.callbacks_label = QLabel()
         self.letters_label = QLabel()
         self.visitors_label = QLabel()
+        self.second_copy_label = QLabel()
+        self.second_copy_label.setStyleSheet(f"color: {_RED}; font-weight: bold;")
+        self.second_copy_label.setVisible(False)
         self.operator_label.setContentsMargins(6, 0, 6, 0)
         bar.addWidget(self.operator_label)
         self.desk_label = QLabel()
@@ -268,6 +271,8 @@ class MainWindow(QMainWindow):
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setContentsMargins(12, 0, 4, 0)
             bar.addPermanentWidget(label)
+        self.second_copy_label.setContentsMargins(12, 0, 4, 0)
+        bar.addPermanentWidget(self.second_copy_label)
 
     # -- state ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -385,7 +390,23 @@ class MainWindow(QMainWindow):
             if escalated and "case_tab" in self._built_tabs:
                 self.case_tab.refresh()
         self.run_daily_jobs()
+        self.show_second_copy()
         self.refresh_counts()
+
+    def show_second_copy(self) -> None:
+        """A red note in the status bar while this PC's second backup copy has failed or is
+        overdue (设置 → 本机)."""
+        if self.data_dir is None:
+            return
+        from reception.services import maintenance
+
+        try:
+            text = maintenance.second_copy_warning(self.data_dir, self.clock.now())
+        except OSError:
+            text = None
+        self.second_copy_label.setText(text or "")
+        self.second_copy_label.setToolTip(self.tr("在“设置 → 系统设置 → 本机”中设置第二备份位置"))
+        self.second_copy_label.setVisible(bool(text))
 
     # -- changes saved at other desks ------------------------------------------------------------
     def watch_changes(self, interval_ms: int | None = None) -> None:

@@ -111,6 +111,14 @@ def run_daily_jobs(data: DataDir, now: datetime) -> DailyResult:
     return DailyResult(made, purged)
 
 
+def second_copy_warning(data: DataDir, now: datetime) -> str | None:
+    """The status bar's warning about this PC's second backup folder (failed, or no successful
+    copy for longer than allowed), or None."""
+    from reception.store import second_copy
+
+    return second_copy.warning(data.root, now)
+
+
 def latest_good_backup(data: DataDir) -> Path | None:
     """The newest backup that passes its check (offered when the database is damaged)."""
     for info in backup.list_backups(data.backups):

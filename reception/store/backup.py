@@ -187,7 +187,8 @@ def _backup_error(exc: BaseException, folder: Path) -> ReceptionError:
 def make_backup(
     db: peewee.Database, folder: Path, label: str, now_local: datetime, generations: int = DEFAULT_GENERATIONS
 ) -> Path:
-    """A backup named ``reception-<local time>-<label>.db`` in ``folder``. A failure leaves no
+    """A backup named ``reception-<local time>-<label>.db`` in ``folder``, copied also to this PC's
+    second backup folder when one is set (:mod:`reception.store.second_copy`). A failure leaves no
     temporary file and raises :class:`StorageError` in words (a damaged database:
     :class:`DamagedDatabase`)."""
     path = folder / f"reception-{now_local:%Y%m%d-%H%M%S}-{label}.db"
@@ -206,6 +207,10 @@ def make_backup(
         daily = [b for b in list_backups(folder) if b.label == DAILY]
         for old in daily[max(generations, 1) :]:
             old.path.unlink(missing_ok=True)
+    from reception.clock import to_utc
+    from reception.store import second_copy
+
+    second_copy.mirror(path, to_utc(now_local))  # a failed second copy is recorded, never raised
     return path
 
 

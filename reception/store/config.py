@@ -1,6 +1,6 @@
 """This PC's own settings, kept in the data folder beside (never inside) the database: which
-database to use, this desk's name and its printers. Everything else is in the database and
-shared by all desks.
+database to use, this desk's name, its printers and its second backup folder. Everything else is
+in the database and shared by all desks.
 
 ``reception.ini`` (UTF-8)::
 
@@ -9,6 +9,10 @@ shared by all desks.
 
     [前台]
     名称 = 南门岗
+
+    [备份]
+    第二备份文件夹 = E:\\前台备份
+    提醒天数 = 3
 
     [打印]
     访客证打印机 = Brother QL-820NWB
@@ -41,6 +45,8 @@ _BADGE_PRINTER, _BADGE_SIZE, _BADGE_ORIENTATION, _REPORT_PRINTER = (
     "报告打印机",
 )
 ORIENTATIONS = {"": "与标签相同", "portrait": "纵向", "landscape": "横向"}
+_BACKUP_SECTION, _SECOND_FOLDER, _SECOND_DAYS = "备份", "第二备份文件夹", "提醒天数"
+SECOND_BACKUP_DAYS = 3  # warn when the second copy has not succeeded for longer than this
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ class LocalConfig:
     badge_size: str = ""  # a key of the badge sizes; '' = the property's setting
     badge_orientation: str = ""  # a key of ORIENTATIONS: how the label stock sits in the printer
     report_printer: str = ""  # '' = the system's default printer
+    second_backup_folder: str = ""  # a USB disk or another drive; '' = none
+    second_backup_days: int = SECOND_BACKUP_DAYS
 
 
 def path(root: Path) -> Path:
@@ -72,7 +80,17 @@ def load(root: Path) -> LocalConfig:
         badge_size=parser.get(_PRINT_SECTION, _BADGE_SIZE, fallback="").strip(),
         badge_orientation=orientation if orientation in ORIENTATIONS else "",
         report_printer=parser.get(_PRINT_SECTION, _REPORT_PRINTER, fallback="").strip(),
+        second_backup_folder=parser.get(_BACKUP_SECTION, _SECOND_FOLDER, fallback="").strip(),
+        second_backup_days=_days(parser.get(_BACKUP_SECTION, _SECOND_DAYS, fallback="")),
     )
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        return SECOND_BACKUP_DAYS
+    return value if 1 <= value <= 365 else SECOND_BACKUP_DAYS
 
 
 def validate_desk_name(name: str) -> str:
@@ -94,6 +112,10 @@ def save(root: Path, config: LocalConfig) -> None:
         _BADGE_SIZE: config.badge_size,
         _BADGE_ORIENTATION: config.badge_orientation,
         _REPORT_PRINTER: config.report_printer,
+    }
+    parser[_BACKUP_SECTION] = {
+        _SECOND_FOLDER: config.second_backup_folder,
+        _SECOND_DAYS: str(config.second_backup_days),
     }
     root.mkdir(parents=True, exist_ok=True)
     text = io.StringIO()
@@ -119,6 +141,29 @@ def set_printers(
         badge_orientation=badge_orientation,
         report_printer=report_printer.strip(),
     )
+    save(root, config)
+    return config
+
+
+def set_second_backup(root: Path, folder: str, days: int) -> LocalConfig:
+    """This PC's second backup folder ('' for none) and after how many days without a successful
+    copy the window warns. The folder must exist now and not be the data folder's own."""
+    folder = folder.strip()
+    if folder:
+        target = Path(folder)
+        if not target.is_absolute():
+            raise ValidationError.single("second_backup_folder", "请填写完整的文件夹路径，如 E:\\前台备份")
+        if not target.is_dir():
+            raise ValidationError.single(
+                "second_backup_folder", f"文件夹 {folder} 不存在（U 盘是否已插上？）"
+            )
+        if target.resolve() in (root.resolve(), (root / "backups").resolve()):
+            raise ValidationError.single(
+                "second_backup_folder", "第二备份位置不能是数据文件夹本身，请选另一个磁盘"
+            )
+    if not 1 <= int(days) <= 365:
+        raise ValidationError.single("second_backup_days", "提醒天数应在 1 到 365 之间")
+    config = replace(load(root), second_backup_folder=folder, second_backup_days=int(days))
     save(root, config)
     return config
 

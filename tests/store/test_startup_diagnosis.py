@@ -369,11 +369,11 @@ def test_a_full_disk_while_restoring_leaves_the_database_and_no_temp_copy(admin,
     good = maintenance.backup_now(admin, data, clock.now())
     residents.add_resident(admin, residents.ResidentInput("1", "1", "102", "李四"))
 
-    def copy_until_full(source, target):  # the true edge: the disk fills during the copy
-        Path(target).write_bytes(Path(source).read_bytes()[:8192])
+    def copy_until_full(source, target, length=0):  # the true edge: the disk fills during the copy
+        target.write(source.read(8192))
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(backup.shutil, "copyfile", copy_until_full)
+    monkeypatch.setattr(backup.shutil, "copyfileobj", copy_until_full)
     with pytest.raises(StorageError, match="磁盘空间不足，恢复未完成"):
         maintenance.restore(None, data, good, datetime(2026, 11, 26, 2, 0))
     monkeypatch.undo()

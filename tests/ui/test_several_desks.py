@@ -117,7 +117,8 @@ def test_local_page_saves_the_desk_name_and_shows_the_database(qtbot, admin, tmp
     dialog = SettingsDialog(admin, data_dir=DataDir(tmp_path))
     qtbot.addWidget(dialog)
     page = dialog.local_page
-    assert dialog.tabs.tabText(dialog.tabs.indexOf(page)) == "本机"
+    assert dialog.tabs.tabText(dialog.tabs.indexOf(dialog.local_scroll)) == "本机"
+    assert dialog.local_scroll.widget() is page
     shown = page.database_label.text()
     if changes.is_server():
         assert shown.startswith("数据库服务器：postgresql://")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QTabWidget,
@@ -431,6 +432,7 @@ class LocalPage(QWidget):
         database_column.addWidget(database_hint)
 
         printers_box = self._build_printers()
+        second_box = self._build_second_backup()
 
         self.saved = QLabel()
         self.saved.setStyleSheet("color: #2e7d32;")
@@ -445,6 +447,7 @@ class LocalPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(desk_box)
         layout.addWidget(printers_box)
+        layout.addWidget(second_box)
         layout.addWidget(database_box)
         layout.addStretch(1)
         layout.addLayout(bottom)
@@ -452,6 +455,8 @@ class LocalPage(QWidget):
         self.desk_name.returnPressed.connect(self.save)
         for combo in (self.badge_printer, self.badge_stock, self.badge_orientation, self.report_printer):
             combo.currentIndexChanged.connect(self.saved.clear)
+        self.second_folder.textChanged.connect(self.saved.clear)
+        self.second_days.valueChanged.connect(self.saved.clear)
 
     def _printer_combo(self, chosen: str) -> QComboBox:
         """The system default first, then the installed printers; a chosen printer this PC no
@@ -512,6 +517,43 @@ class LocalPage(QWidget):
         hint.setStyleSheet("color: #757575;")
         form.addRow("", hint)
         return box
+
+    def _build_second_backup(self) -> QGroupBox:
+        pc = config.load(self.data.root)
+        box = QGroupBox(self.tr("第二备份位置（本机）"))
+        form = QFormLayout(box)
+        self.second_folder = QLineEdit(pc.second_backup_folder)
+        self.second_folder.setPlaceholderText(
+            self.tr("U 盘或另一块磁盘上的文件夹，如 E:\\前台备份；留空则不复制")
+        )
+        browse = QPushButton(self.tr("选择…"))
+        browse.clicked.connect(self.choose_second_folder)
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.second_folder, 1)
+        line.addWidget(browse)
+        self.errors.add_row(form, self.tr("文件夹："), "second_backup_folder", row)
+        self.second_days = QSpinBox()
+        self.second_days.setRange(1, 365)
+        self.second_days.setValue(pc.second_backup_days)
+        self.second_days.setSuffix(self.tr(" 天"))
+        self.errors.add_row(form, self.tr("提醒："), "second_backup_days", self.second_days)
+        hint = QLabel(
+            self.tr(
+                "每份检查过的备份也复制到这里，保留的份数与数据文件夹中的相同；"
+                "复制失败或超过上面的天数没有成功复制时，状态栏会提醒。"
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #757575;")
+        form.addRow("", hint)
+        return box
+
+    def choose_second_folder(self) -> None:
+        folder = msgbox.choose_folder(self, self.tr("选择第二备份位置"), self.second_folder.text())
+        if folder:
+            self.second_folder.setText(folder)
 
     def _now_local(self) -> datetime:
         return Clock().local_now()
@@ -575,6 +617,9 @@ class LocalPage(QWidget):
                 badge_size=self.badge_stock.currentData() or "",
                 badge_orientation=self.badge_orientation.currentData() or "",
                 report_printer=self.report_printer.currentData() or "",
+            )
+            stored = config.set_second_backup(
+                self.data.root, self.second_folder.text(), self.second_days.value()
             )
         except ValidationError as exc:
             self.errors.show_error(exc)
@@ -930,7 +975,13 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.privacy_page, self.tr("隐私与备份"))
         self.tabs.addTab(self.departments_page, self.tr("部门"))
         self.tabs.addTab(self.operators_page, self.tr("操作员"))
-        self.tabs.addTab(self.local_page, self.tr("本机"))
+        # 本机 holds several groups (desk, printers, second backup, database): it scrolls rather
+        # than squeezing them on a small screen.
+        self.local_scroll = QScrollArea()
+        self.local_scroll.setWidgetResizable(True)
+        self.local_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.local_scroll.setWidget(self.local_page)
+        self.tabs.addTab(self.local_scroll, self.tr("本机"))
         note = QLabel(self.tr("部门和操作员的修改会立即生效；其他各页请点该页的“保存”。"))
         note.setStyleSheet("color: #757575;")
         close = QPushButton(self.tr("关闭"))

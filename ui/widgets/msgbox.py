@@ -134,3 +134,8 @@ def save_file(parent: QWidget | None, title: str, suggested: str, filters: str) 
 def open_folder(folder: str) -> bool:
     """Show ``folder`` in the system's file manager (Explorer on Windows); False when it could not."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+
+
+def choose_folder(parent: QWidget | None, title: str, start: str = "") -> str:
+    """A folder chosen by the person, or '' when cancelled."""
+    return QFileDialog.getExistingDirectory(parent, title, start)
