@@ -340,7 +340,14 @@ def diagnose(data: DataDir) -> StorageError | None:
     """Why the data folder's SQLite file cannot be used as it is — :class:`NoAccess`,
     :class:`DatabaseBusy`, :class:`DatabaseMissing`, :class:`DamagedDatabase` (only this one
     means the contents are bad) or another :class:`StorageError` — or None (a new site's empty
-    folder included). Consumes the clean-exit record (see :func:`check_at_start`)."""
+    folder included) — or a :class:`StorageError` for a folder on a network share or in a sync
+    client's folder, where SQLite would be damaged silently. Consumes the clean-exit record (see
+    :func:`check_at_start`)."""
+    from reception.store.location import shared_location
+
+    shared = shared_location(data.root)
+    if shared is not None:
+        return StorageError(shared)
     problem = check_access(data)
     if problem is not None:
         return problem

@@ -97,3 +97,23 @@ def test_the_installer_offers_the_shared_folder_with_a_private_acl():
     acl = next(line for line in iss.splitlines() if "icacls.exe" in line)
     # no inherited rights; SYSTEM and Administrators full, the PC's users modify, nobody else anything
     assert "/inheritance:r" in acl and "*S-1-5-32-545:(OI)(CI)M" in acl and "*S-1-1-0" not in acl
+
+
+def test_a_site_in_a_sync_folder_is_refused_at_start_and_nothing_is_created(tmp_path):
+    from reception.errors import StorageError
+    from reception.store import startup
+    from reception.store.paths import DataDir
+
+    data = DataDir(tmp_path / "OneDrive" / "前台数据")
+    with pytest.raises(StorageError, match="同步文件夹"):
+        startup.open_data_dir(data)
+    assert not data.database.exists()
+
+
+def test_the_command_line_refuses_it_in_one_line(tmp_path, capsys):
+    from reception import cli
+
+    folder = tmp_path / "Nutstore" / "前台数据"
+    assert cli.main(["demo", "--data-dir", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "同步文件夹" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
