@@ -186,6 +186,7 @@ class CardReaderLink(QObject):
 
     card_read = Signal(object)
     status_changed = Signal(str, str)
+    settings_changed = Signal(str, str, int)  # 设置 → 本机 saved: kind, port, speed
     _activate = Signal(bool)
     _stop = Signal()
 
@@ -311,3 +312,55 @@ def stop_shared() -> None:
     if _shared is not None:
         _shared.stop()
         _shared = None
+
+
+class PortProbe(QObject):
+    """设置 → 本机 → 测试: open the port, send 找卡 once and say what came back, as
+    ``done(state, detail)``. Asynchronous (signals and a timer): the window never waits on it."""
+
+    done = Signal(str, str)
+
+    def __init__(self, port: str, speed: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._port_name = port
+        self._serial = QSerialPort(self)
+        self._serial.setPortName(port)
+        self._serial.setBaudRate(speed)
+        self._serial.readyRead.connect(self._ready_read)
+        self._frames = idcard.FrameReader()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(cr.ANSWER_TIMEOUT_MS)
+        self._timer.timeout.connect(self._silent)
+        self._over = False
+
+    def start(self) -> None:
+        if not self._serial.open(QSerialPort.OpenModeFlag.ReadWrite):
+            self._finish(cr.DISCONNECTED, f"无法打开 {self._port_name}（{self._serial.errorString()}）")
+            return
+        self._serial.write(idcard.command(idcard.FIND))
+        self._timer.start()
+
+    def _silent(self) -> None:
+        self._finish(cr.ERROR, "读卡器无应答：请检查端口、速率和读卡器电源")
+
+    def _ready_read(self) -> None:
+        for item in self._frames.feed(bytes(self._serial.readAll().data())):
+            if isinstance(item, idcard.FrameError):
+                self._finish(cr.ERROR, str(item))
+            elif item.status == idcard.FOUND:
+                self._finish(cr.CONNECTED, "读卡器应答正常，读卡器上有证件")
+            elif item.status == idcard.NO_CARD:
+                self._finish(cr.CONNECTED, "读卡器应答正常（读卡器上没有证件）")
+            else:
+                self._finish(cr.ERROR, idcard.StatusError(item.status).message)
+            return
+
+    def _finish(self, state: str, detail: str) -> None:
+        if self._over:
+            return
+        self._over = True
+        self._timer.stop()
+        if self._serial.isOpen():
+            self._serial.close()
+        self.done.emit(state, detail)

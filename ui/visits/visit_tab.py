@@ -374,12 +374,14 @@ class VisitTab(QWidget):
         except (OSError, ReceptionError):
             return
         self.use_reader(pc.reader_kind, pc.reader_port, pc.reader_speed)
+        shared_link().settings_changed.connect(self.use_reader)
 
     def use_reader(self, kind: str, port: str = "", speed: int = card_reader.DEFAULT_SPEED) -> None:
         """The SAM reader of 设置 → 本机 (a keyboard-wedge reader needs nothing: the ID field
         recognises it by itself)."""
         if kind != card_reader.SERIAL or not port:
             if self.card_link is not None:
+                self.card_link.stop()
                 self.card_link.card_read.disconnect(self.card_read)
                 self.card_link.status_changed.disconnect(self._reader_status)
                 self.card_link = None
