@@ -69,9 +69,9 @@ class FakeReader:
             reply = idcard.basic_info_answer(self.card)
         else:
             reply = idcard.answer(0x21)
-        os.write(self.master, reply)
         if cmd == idcard.READ and self.card is not None and cmd not in self.raw and cmd not in self.status:
-            self.answered_at.append(time.perf_counter())
+            self.answered_at.append(time.perf_counter())  # just before the answer goes out
+        os.write(self.master, reply)
 
     def unplug(self) -> None:
         """The reader pulled out: the master side closes, the port sees a hang-up."""
@@ -83,3 +83,27 @@ class FakeReader:
         if not self._stop.is_set():
             self.unplug()
         os.close(self.slave)
+
+
+def main() -> None:
+    """Try the program without a reader (Linux): a fake reader on a pseudo-terminal. Put the printed
+    path in 设置 → 本机 → 读卡器 → 串口; Enter lays a sample card on the reader or takes it away."""
+    from stdnum.cn import ric
+
+    fake = FakeReader()
+    print(f"模拟读卡器已就绪，串口：{fake.path}（Enter 放卡/取卡，Ctrl+C 退出）")
+    base = "50010119800101123"
+    card = idcard.encode_text(
+        name="张三", id_number=base + ric.calc_check_digit(base + "0"), valid_until="长期"
+    )
+    try:
+        while True:
+            input()
+            fake.card = None if fake.card else card
+            print("证件已放上" if fake.card else "证件已取走")
+    except (KeyboardInterrupt, EOFError):
+        fake.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -531,6 +531,8 @@ class GuestForm(QFrame):
                 self.name_edit.selectAll()
         elif not fill.name:
             self.name_edit.setFocus()
+        else:
+            self.host_lookup.setFocus()  # what is left to do: the host and the answer
 
     def _forget_card(self) -> None:
         self._card_source = ""

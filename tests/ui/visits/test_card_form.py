@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
 from reception.rules import idcard, identity
 from reception.services import card_reader as cr
@@ -19,6 +20,7 @@ from reception.services.session import Session
 from reception.store.models import Visit
 from tests.fake_card_reader import FakeReader
 from ui.visits import card_reader as ui_reader
+from ui.visits.guest_form import FIELD_ORDER
 from ui.visits.visit_tab import LIST_PAGE, VisitTab
 from ui.widgets import msgbox, printing
 
@@ -300,3 +302,85 @@ def test_tab_hidden_pauses_the_reader(qtbot, tab: VisitTab, reader: FakeReader) 
     count = len(reader.commands)
     qtbot.wait(1200)
     assert len(reader.commands) <= count + 3  # at most the round under way when paused
+
+
+class InputCounter(QObject):
+    """The receptionist's effort as the program receives it: key presses, characters committed by
+    the input method, mouse presses. A key press travelling on to a parent is counted once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys = 0
+        self.clicks = 0
+        self._last: tuple[QWidget, int, str] | None = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(watched, QWidget):
+            return False
+        if event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            last = self._last
+            key = (event.key(), event.text())
+            if (
+                last is not None
+                and key == last[1:]
+                and watched is not last[0]
+                and watched.isAncestorOf(last[0])
+            ):
+                return False  # the same press, ignored by the child
+            self._last = (watched, *key)
+            self.keys += 1
+        elif event.type() == QEvent.Type.InputMethod:
+            assert isinstance(event, QInputMethodEvent)
+            self.keys += len(event.commitString())
+            self._last = None
+        elif event.type() == QEvent.Type.MouseButtonPress:
+            self.clicks += 1
+        return False
+
+    def __enter__(self) -> InputCounter:
+        QApplication.instance().installEventFilter(self)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        QApplication.instance().removeEventFilter(self)
+
+
+def walk_in(qtbot, tab: VisitTab, host, *, card: bytes | None, reader: FakeReader | None) -> tuple[int, int]:
+    """(keys, clicks) for one walk-in from the empty form to the saved visit."""
+    from tests.ui.visits.test_visit_tab import type_text
+
+    form = tab.guest_form
+    tab.new_guest()
+    with InputCounter() as counter:
+        if card is not None and reader is not None:
+            reader.card = card  # the visitor's card on the reader: no key at all
+            qtbot.waitUntil(lambda: form.id_number_edit.text() != "", timeout=5000)
+        else:
+            type_text(form.name_edit, "张三")
+            qtbot.keyClicks(form.id_number_edit, ID_CQ)
+            qtbot.keyClick(form.id_verified_check, Qt.Key.Key_Space)  # 证件已核验
+        type_text(form.host_lookup, "李业主")
+        qtbot.keyClick(form.host_lookup, Qt.Key.Key_Return)
+        form.purpose_combo.setEditText("探亲访友")  # the default purpose: chosen the same way both times
+        qtbot.mouseClick(form.consent_buttons[visits.AGREED], Qt.MouseButton.LeftButton)
+        qtbot.keyClick(form.name_edit, Qt.Key.Key_Return)
+    saved = form.last_visit()
+    assert saved is not None and saved.visitor_name == "张三", [form.error_text(f) for f in FIELD_ORDER]
+    return counter.keys, counter.clicks
+
+
+def test_operator_effort_of_a_walk_in_with_a_card(qtbot, tab: VisitTab, reader: FakeReader, host) -> None:
+    typed_keys, typed_clicks = walk_in(qtbot, tab, host, card=None, reader=None)
+    tab.use_reader(cr.SERIAL, reader.path)
+    card = idcard.encode_text(name="张三", id_number=ID_CQ, valid_until="长期")
+    card_keys, card_clicks = walk_in(qtbot, tab, host, card=card, reader=reader)
+    # the name (2 characters), the 18 of the number and the 证件已核验 tick are gone
+    assert typed_keys - card_keys == 2 + 18 + 1
+    assert typed_clicks == card_clicks
+    [first, second] = sorted(visits.list_visits(visits.VisitFilter(kind=visits.GUEST)), key=lambda v: v.id)
+    assert first.id_verified and second.id_verified and first.id_masked == second.id_masked
+    print(
+        f"\nwalk-in typed: {typed_keys} keys, {typed_clicks} clicks;",
+        f"card: {card_keys} keys, {card_clicks} clicks",
+    )
