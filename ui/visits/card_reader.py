@@ -258,7 +258,8 @@ class CardReaderLink(QObject):
 class WedgeCatcher(QObject):
     """Installed on the ID field: 18 characters typed in a fast burst and Enter are a keyboard-wedge
     reader. The Enter is swallowed (the form is not saved), the field gets back what it held
-    before the burst, and ``card_read(CardRead)`` is emitted. Key times come from ``clock``."""
+    before the burst, and ``card_read(CardRead)`` is emitted. Key times come from ``clock``.
+    Only while ``enabled`` (设置 → 本机 → 读卡器 says this desk has a keyboard-wedge reader)."""
 
     card_read = Signal(object)
 
@@ -269,10 +270,11 @@ class WedgeCatcher(QObject):
         self._burst = cr.WedgeBurst()
         self._before = ""
         self._last: float | None = None
+        self.enabled = False
         edit.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is not self._edit or event.type() != QEvent.Type.KeyPress:
+        if not self.enabled or watched is not self._edit or event.type() != QEvent.Type.KeyPress:
             return False
         assert isinstance(event, QKeyEvent)
         now = self._clock()

@@ -377,8 +377,9 @@ class VisitTab(QWidget):
         shared_link().settings_changed.connect(self.use_reader)
 
     def use_reader(self, kind: str, port: str = "", speed: int = card_reader.DEFAULT_SPEED) -> None:
-        """The SAM reader of 设置 → 本机 (a keyboard-wedge reader needs nothing: the ID field
-        recognises it by itself)."""
+        """The reader of 设置 → 本机: the SAM reader on its port, or a keyboard-wedge reader (the
+        ID field then takes a fast burst of 18 characters and Enter as a card read)."""
+        self.guest_form.wedge.enabled = kind == card_reader.WEDGE
         if kind != card_reader.SERIAL or not port:
             if self.card_link is not None:
                 self.card_link.stop()
