@@ -641,6 +641,76 @@ def bench_badge(n: int) -> Result:
     return r
 
 
+def bench_card_reader(n: int) -> Result:
+    """Card on the reader → guest form filled: from the moment the fake reader (a pseudo-terminal,
+    real frames) has written its answer to 读基本信息 to the ID number in the form, through the
+    reader thread, the frame checks, the layout, the repeat filter, the form and the appointment
+    and watch-list look-up. Floor: checking and decoding the same answer alone."""
+    from PySide6.QtWidgets import QApplication
+    from stdnum.cn import ric
+
+    from reception.clock import FixedClock
+    from reception.rules import idcard
+    from reception.services import auth
+    from reception.services import card_reader as cr
+    from reception.store import db
+    from reception.store.migrations import migrate
+    from tests.fake_card_reader import FakeReader
+    from ui.qt_compat import protect_singletons
+    from ui.visits import card_reader as ui_reader
+    from ui.visits.visit_tab import VisitTab
+
+    protect_singletons()  # as the application does (PySide6 6.12 on Python 3.11)
+    app = QApplication.instance() or QApplication([])
+    folder = WORK / "cardreader"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    database = db.open_database(folder / "reception.db")
+    migrate(database, backup_dir=folder / "backups")
+    clock = FixedClock(datetime(2026, 11, 26, 1, 0))
+    setup = auth.SetupInput("阳光花园物业", "021-50000000", "admin", "王管理", "secret12", "secret12")
+    auth.initial_setup(setup, clock)
+    session = auth.login("admin", "secret12", clock)
+    reader = FakeReader()
+    tab = VisitTab(session)
+    tab.resize(1280, 800)
+    tab.show()
+    tab.new_guest()
+    form = tab.guest_form
+    tab.use_reader(cr.SERIAL, reader.path)
+
+    def card(i: int) -> bytes:
+        base = f"11010519800101{i:03d}"
+        return idcard.encode_text(name="陈思远", id_number=base + ric.calc_check_digit(base + "0"))
+
+    r = Result("cardreader", "card on the reader → guest form filled (fake reader on a pty)")
+    r.floor_label = "idcard.parse_answer + parse_basic_info of the same answer"
+    try:
+        for i in range(n + 3):
+            form.reset()
+            reader.answered_at.clear()
+            reader.card = card(i)
+            deadline = time.perf_counter() + 10
+            while not form.id_number_edit.text() and time.perf_counter() < deadline:
+                app.processEvents()
+                time.sleep(0.0005)
+            filled = time.perf_counter()
+            if not form.id_number_edit.text() or not reader.answered_at:
+                raise RuntimeError(f"the card was not read: {tab.reader_status.text()}")
+            answer = idcard.basic_info_answer(reader.card)
+            reader.card = None
+            if i >= 3:
+                r.samples.append((filled - reader.answered_at[-1]) * 1000)
+                r.floor.append(timed(lambda a=answer: idcard.parse_basic_info(idcard.parse_answer(a).data)))
+    finally:
+        ui_reader.stop_shared()
+        tab.close()
+        reader.close()
+        db.close_database()
+    r.judge(max_p95=300)
+    return r
+
+
 def bench_handover(target: Target, n: int) -> list[Result]:
     from reception.clock import to_utc
     from reception.services import handover, shifts
@@ -1062,7 +1132,8 @@ def main() -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated: startup,save,search,calllist,badge,handover,import,bgcheck,postgres",
+        help="comma-separated: startup,save,search,calllist,badge,handover,import,bgcheck,cardreader,"
+        "postgres",
     )
     parser.add_argument(
         "--postgres",
@@ -1105,6 +1176,7 @@ def main() -> int:
         ("handover", lambda: bench_handover(db_file, 5)),
         ("import", lambda: [bench_import(3)]),
         ("bgcheck", lambda: bench_background_check(db_file, 3)),
+        ("cardreader", lambda: [bench_card_reader(30)]),
     ]
     server_info: dict | None = None
     if args.postgres:

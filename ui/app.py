@@ -534,7 +534,9 @@ class Startup:
 
     def close(self) -> None:
         from reception.store import db
+        from ui.visits.card_reader import stop_shared
 
+        stop_shared()  # the card reader's thread, if the 来访 tab started one
         if self.watch is not None:
             self.watch.stop()  # its read-only connection is closed before the file's record
             self.watch = None

@@ -20,6 +20,11 @@ in the database and shared by all desks.
     访客证方向 =
     报告打印机 = HP LaserJet Pro M404
 
+    [读卡器]
+    类型 = serial
+    端口 = COM3
+    速率 = 115200
+
 No address (or no file): the SQLite file in the data folder. A password may be written in the
 address, but a ``.pgpass`` file or the ``PGPASSWORD`` variable of the PC keeps it out of this
 file; the program never shows or logs it (:func:`reception.store.db.display_address`)."""
@@ -47,6 +52,9 @@ _BADGE_PRINTER, _BADGE_SIZE, _BADGE_ORIENTATION, _REPORT_PRINTER = (
 ORIENTATIONS = {"": "与标签相同", "portrait": "纵向", "landscape": "横向"}
 _BACKUP_SECTION, _SECOND_FOLDER, _SECOND_DAYS = "备份", "第二备份文件夹", "提醒天数"
 SECOND_BACKUP_DAYS = 3  # warn when the second copy has not succeeded for longer than this
+_READER_SECTION, _READER_KIND, _READER_PORT, _READER_SPEED = "读卡器", "类型", "端口", "速率"
+READER_KINDS = ("", "serial", "wedge")  # none, SAM serial protocol, keyboard wedge
+READER_SPEEDS = (115200, 57600, 38400, 19200, 9600)
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,9 @@ class LocalConfig:
     report_printer: str = ""  # '' = the system's default printer
     second_backup_folder: str = ""  # a USB disk or another drive; '' = none
     second_backup_days: int = SECOND_BACKUP_DAYS
+    reader_kind: str = ""  # a value of READER_KINDS
+    reader_port: str = ""  # COM3, /dev/ttyUSB0
+    reader_speed: int = 115200
 
 
 def path(root: Path) -> Path:
@@ -73,6 +84,8 @@ def load(root: Path) -> LocalConfig:
     except (OSError, configparser.Error, UnicodeDecodeError):
         return LocalConfig()
     orientation = parser.get(_PRINT_SECTION, _BADGE_ORIENTATION, fallback="").strip()
+    kind = parser.get(_READER_SECTION, _READER_KIND, fallback="").strip()
+    speed = parser.get(_READER_SECTION, _READER_SPEED, fallback="").strip()
     return LocalConfig(
         database=parser.get(_DB_SECTION, _DB_KEY, fallback="").strip(),
         desk=" ".join(parser.get(_DESK_SECTION, _DESK_KEY, fallback="").split()),
@@ -82,6 +95,9 @@ def load(root: Path) -> LocalConfig:
         report_printer=parser.get(_PRINT_SECTION, _REPORT_PRINTER, fallback="").strip(),
         second_backup_folder=parser.get(_BACKUP_SECTION, _SECOND_FOLDER, fallback="").strip(),
         second_backup_days=_days(parser.get(_BACKUP_SECTION, _SECOND_DAYS, fallback="")),
+        reader_kind=kind if kind in READER_KINDS else "",
+        reader_port=parser.get(_READER_SECTION, _READER_PORT, fallback="").strip(),
+        reader_speed=int(speed) if speed.isdigit() and int(speed) in READER_SPEEDS else READER_SPEEDS[0],
     )
 
 
@@ -116,6 +132,11 @@ def save(root: Path, config: LocalConfig) -> None:
     parser[_BACKUP_SECTION] = {
         _SECOND_FOLDER: config.second_backup_folder,
         _SECOND_DAYS: str(config.second_backup_days),
+    }
+    parser[_READER_SECTION] = {
+        _READER_KIND: config.reader_kind,
+        _READER_PORT: config.reader_port,
+        _READER_SPEED: str(config.reader_speed),
     }
     root.mkdir(parents=True, exist_ok=True)
     text = io.StringIO()
@@ -164,6 +185,23 @@ def set_second_backup(root: Path, folder: str, days: int) -> LocalConfig:
     if not 1 <= int(days) <= 365:
         raise ValidationError.single("second_backup_days", "提醒天数应在 1 到 365 之间")
     config = replace(load(root), second_backup_folder=folder, second_backup_days=int(days))
+    save(root, config)
+    return config
+
+
+def set_reader(root: Path, *, kind: str, port: str, speed: int) -> LocalConfig:
+    """Store this PC's card reader: its kind (none, the SAM serial protocol, a keyboard wedge), the
+    serial port (COM3, /dev/ttyUSB0) and its speed."""
+    if kind not in READER_KINDS:
+        raise ValidationError.single("reader_kind", "请选择读卡器类型")
+    if any(not ch.isprintable() for ch in port) or len(port) > 200:
+        raise ValidationError.single("reader_port", "串口名称无效")
+    port = port.strip()
+    if kind == "serial" and not port:
+        raise ValidationError.single("reader_port", "请填写读卡器的串口，如 COM3")
+    if speed not in READER_SPEEDS:
+        raise ValidationError.single("reader_speed", "请选择读卡器的速率")
+    config = replace(load(root), reader_kind=kind, reader_port=port, reader_speed=speed)
     save(root, config)
     return config
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -432,6 +433,7 @@ class LocalPage(QWidget):
         database_column.addWidget(database_hint)
 
         printers_box = self._build_printers()
+        reader_box = self._build_reader()
         second_box = self._build_second_backup()
 
         self.saved = QLabel()
@@ -447,11 +449,14 @@ class LocalPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(desk_box)
         layout.addWidget(printers_box)
+        layout.addWidget(reader_box)
         layout.addWidget(second_box)
         layout.addWidget(database_box)
         layout.addStretch(1)
         layout.addLayout(bottom)
         self.desk_name.textChanged.connect(self.saved.clear)
+        for combo in (self.reader_kind, self.reader_port, self.reader_speed):
+            combo.currentIndexChanged.connect(self.saved.clear)
         self.desk_name.returnPressed.connect(self.save)
         for combo in (self.badge_printer, self.badge_stock, self.badge_orientation, self.report_printer):
             combo.currentIndexChanged.connect(self.saved.clear)
@@ -555,6 +560,120 @@ class LocalPage(QWidget):
         if folder:
             self.second_folder.setText(folder)
 
+    def _build_reader(self) -> QGroupBox:
+        """读卡器（本机）: which reader this PC has, its port and speed, 测试 and its status."""
+        from PySide6.QtSerialPort import QSerialPortInfo
+
+        from reception.services import card_reader as cr
+        from ui.visits.card_reader import shared_link
+
+        pc = config.load(self.data.root)
+        box = QGroupBox(self.tr("读卡器（本机）"))
+        form = QFormLayout(box)
+        self.reader_kind = QComboBox()
+        for key, label in cr.KINDS.items():
+            self.reader_kind.addItem(self.tr(label), key)
+        self.reader_kind.setCurrentIndex(max(self.reader_kind.findData(pc.reader_kind), 0))
+        self.errors.add_row(form, self.tr("读卡器类型："), "reader_kind", self.reader_kind)
+        self.reader_port = QComboBox()
+        self.reader_port.setEditable(True)
+        for info in QSerialPortInfo.availablePorts():
+            name = info.portName()
+            described = f"{name}（{info.description()}）" if info.description() else name
+            self.reader_port.addItem(described, name)
+        self.reader_port.setCurrentIndex(self.reader_port.findData(pc.reader_port))
+        self.reader_port.setEditText(pc.reader_port)
+        self.reader_port.lineEdit().setPlaceholderText(self.tr("如 COM3（设备管理器 → 端口）"))
+        self.errors.add_row(form, self.tr("串口："), "reader_port", self.reader_port)
+        self.reader_speed = QComboBox()
+        for speed in cr.SPEEDS:
+            self.reader_speed.addItem(str(speed), speed)
+        self.reader_speed.setCurrentIndex(max(self.reader_speed.findData(pc.reader_speed), 0))
+        self.errors.add_row(form, self.tr("速率："), "reader_speed", self.reader_speed)
+        self.test_reader_button = QPushButton(self.tr("测试"))
+        self.test_reader_button.clicked.connect(self.test_reader)
+        self.reader_status = QLabel()
+        self.reader_status.setWordWrap(True)
+        link = shared_link()
+        link.status_changed.connect(self._show_reader_status)
+        self._show_reader_status(link.state, link.detail)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_reader_button)
+        test_row.addWidget(self.reader_status, 1)
+        form.addRow(self.tr("状态："), test_row)
+        hint = QLabel(
+            self.tr(
+                "二代证读卡器（华视、神思、精伦、东信等，公安部 SAM 接口）接在串口或 USB 虚拟串口上，"
+                "默认速率 115200；端口号见 Windows 设备管理器中的“端口 (COM 和 LPT)”。"
+                "键盘输入式读卡器无需设置端口：读卡时号码直接输入到证件号码栏。"
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #757575;")
+        form.addRow("", hint)
+        self.reader_kind.currentIndexChanged.connect(self._reader_kind_changed)
+        self._reader_kind_changed()
+        self._probe: QObject | None = None
+        self._resume_link = False
+        self.reader_tested = ""
+        return box
+
+    def _reader_port_name(self) -> str:
+        text = self.reader_port.currentText().strip()
+        index = self.reader_port.findText(text)
+        data = self.reader_port.itemData(index) if index >= 0 else None
+        return str(data) if data else text
+
+    def _reader_kind_changed(self, *_args: object) -> None:
+        from reception.services import card_reader as cr
+
+        serial = self.reader_kind.currentData() == cr.SERIAL
+        for widget in (self.reader_port, self.reader_speed, self.test_reader_button):
+            widget.setEnabled(serial)
+
+    def _show_reader_status(self, state: str, detail: str) -> None:
+        from reception.services import card_reader as cr
+
+        text = cr.status_text(state, detail)
+        tone = {cr.CONNECTED: "#2e7d32", cr.PAUSED: "#5f6b7a"}.get(state, "#c62828")
+        self.reader_status.setText("● " + text)
+        self.reader_status.setStyleSheet(f"color: {tone};")
+
+    def test_reader(self) -> None:
+        """测试: 找卡 once on the chosen port (off the UI thread); the answer shows beside the button.
+        The reader of the 来访 tab lets go of the port meanwhile (a COM port opens only once)."""
+        from ui.visits.card_reader import PortProbe, shared_link
+
+        port = self._reader_port_name()
+        if not port:
+            self.errors.show_error(
+                ValidationError.single("reader_port", self.tr("请填写读卡器的串口，如 COM3"))
+            )
+            return
+        link = shared_link()
+        self._resume_link = link.running()
+        link.stop()
+        self.test_reader_button.setEnabled(False)
+        self.reader_status.setText(self.tr("正在测试 %1 …").replace("%1", port))
+        self.reader_status.setStyleSheet("color: #5f6b7a;")
+        probe = PortProbe(port, int(self.reader_speed.currentData()), self)
+        probe.done.connect(self._reader_tested)
+        probe.done.connect(probe.deleteLater)
+        self._probe = probe
+        probe.start()
+
+    def _reader_tested(self, state: str, detail: str) -> None:
+        from reception.services import card_reader as cr
+        from ui.visits.card_reader import shared_link
+
+        self._show_reader_status(state, detail)
+        self.test_reader_button.setEnabled(True)
+        self._probe = None
+        if self._resume_link:
+            pc = config.load(self.data.root)
+            shared_link().settings_changed.emit(pc.reader_kind, pc.reader_port, pc.reader_speed)
+        self.reader_tested = cr.status_text(state, detail)
+
     def _now_local(self) -> datetime:
         return Clock().local_now()
 
@@ -621,6 +740,12 @@ class LocalPage(QWidget):
             stored = config.set_second_backup(
                 self.data.root, self.second_folder.text(), self.second_days.value()
             )
+            stored = config.set_reader(
+                self.data.root,
+                kind=self.reader_kind.currentData() or "",
+                port=self._reader_port_name(),
+                speed=int(self.reader_speed.currentData()),
+            )
         except ValidationError as exc:
             self.errors.show_error(exc)
             return False
@@ -633,6 +758,9 @@ class LocalPage(QWidget):
         self.desk_name.setText(stored.desk)
         self.saved.setText(self.tr("已保存。"))
         self.desk_changed.emit(stored.desk)
+        from ui.visits.card_reader import shared_link
+
+        shared_link().settings_changed.emit(stored.reader_kind, stored.reader_port, stored.reader_speed)
         return True
 
 

@@ -31,12 +31,13 @@ from PySide6.QtWidgets import (
 
 from reception.clock import format_local
 from reception.errors import ReceptionError, StorageError, ValidationError
-from reception.rules import identity, phones
-from reception.services import privacy, residents, visits
+from reception.rules import idcard, identity, phones
+from reception.services import card_reader, privacy, residents, visits
 from reception.services.session import Session
 from reception.store.models import Appointment, Resident, Visit, WatchEntry
 from ui.visits import watchlist_dialog
 from ui.visits.appointments_panel import AppointmentPrefill, host_text
+from ui.visits.card_reader import WedgeCatcher
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
 from ui.widgets import msgbox, printing
 from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
@@ -63,6 +64,8 @@ _STYLE = """
 QPushButton#saveGuest { background: #2e7d32; color: white; border-radius: 4px; padding: 6px 18px; }
 QPushButton#saveGuest:disabled { background: #a5c8a7; }
 QLabel#caption { color: #5f6b7a; }
+QLabel#cardNote { color: #2e7d32; }
+QLabel#cardNote[warn="true"] { color: #c62828; font-weight: bold; }
 """
 
 
@@ -84,6 +87,7 @@ class GuestForm(QFrame):
         self._watch: list[WatchEntry] = []
         self._last_visit: Visit | None = None
         self._last_prefill: AppointmentPrefill | None = None
+        self._card_source = ""  # "reader" / "wedge" when the ID came from a card reader
         self.errors = ErrorSlots()
         self.setStyleSheet(_STYLE)
         self._check_timer = QTimer(self)
@@ -164,6 +168,14 @@ class GuestForm(QFrame):
         self.id_note.setWordWrap(True)
         self.id_note.hide()
         id_line.addWidget(self.id_note)
+        # Where the ID came from (读卡器) and, for a card, what the desk must still check.
+        self.card_note = QLabel()
+        self.card_note.setObjectName("cardNote")
+        self.card_note.setWordWrap(True)
+        self.card_note.hide()
+        id_line.addWidget(self.card_note)
+        self.wedge = WedgeCatcher(self.id_number_edit)
+        self.wedge.card_read.connect(self.fill_from_card)
         form.addRow(self.tr("证件"), self.errors.wrap("id_number", id_row, focus=self.id_number_edit))
         self.id_verified_check = QCheckBox(self.tr("证件已核验（人证一致）"))
         form.addRow("", self.errors.wrap("id_verified", self.id_verified_check))
@@ -348,6 +360,9 @@ class GuestForm(QFrame):
             self.watch_banner.clear_text()
             self.id_note.clear()
             self.id_note.hide()
+            self._card_source = ""
+            self.card_note.clear()
+            self.card_note.hide()
             self._show_appointment()
             self._show_host()
             self.errors.clear()
@@ -468,7 +483,66 @@ class GuestForm(QFrame):
         ):
             if sender is widget:
                 self.errors.clear_field(field)
+        if self._card_source and sender in (self.id_number_edit, self.id_type_combo):
+            self._forget_card()  # a number changed by hand is no longer the chip's
         self._check_timer.start()
+
+    # ---- card reader -----------------------------------------------------------------------------
+    def card_source(self) -> str:
+        """ "reader" or "wedge" when the ID on the form was read from a card, else ""."""
+        return self._card_source
+
+    def fill_from_card(self, read: card_reader.CardRead) -> None:
+        """A card on the reader: name, ID type and number, 证件已核验 (unless the card has expired,
+        which needs the receptionist's own tick), then the appointment and watch-list check at
+        once. The photo, the address, the nation and the issuing authority are not used."""
+        fill = card_reader.form_fill(read, self._session.clock.today())
+        self._loading = True
+        try:
+            if fill.name:
+                self.name_edit.setText(fill.name)
+            set_combo_data(self.id_type_combo, fill.id_type)
+            self.id_number_edit.setText(fill.id_number)
+            self.id_verified_check.setChecked(fill.verified)
+        finally:
+            self._loading = False
+        self._card_source = read.source
+        self.errors.clear()
+        self.general_error.hide()
+        warnings = {}
+        if fill.name_warning:
+            warnings["visitor_name"] = self.tr(fill.name_warning)
+        if fill.id_warning:
+            warnings["id_number"] = self.tr(fill.id_warning)
+        note = (
+            self.tr("✓ 证件信息由读卡器读取")
+            if read.source == "reader"
+            else self.tr("✓ 证件号码由读卡器输入")
+        )
+        self.card_note.setText(note if not fill.expired else self.tr("⚠ 证件已过期"))
+        self.card_note.setProperty("warn", fill.expired)
+        self.card_note.style().unpolish(self.card_note)
+        self.card_note.style().polish(self.card_note)
+        self.card_note.show()
+        self.check_now()
+        if warnings:
+            self.errors.show(warnings, FIELD_ORDER)
+            if "visitor_name" in warnings:
+                self.name_edit.selectAll()
+        elif not fill.name:
+            self.name_edit.setFocus()
+        else:
+            self.host_lookup.setFocus()  # what is left to do: the host and the answer
+
+    def _forget_card(self) -> None:
+        self._card_source = ""
+        self.card_note.clear()
+        self.card_note.hide()
+        self._loading = True
+        try:
+            self.id_verified_check.setChecked(False)
+        finally:
+            self._loading = False
 
     def _guest_input(self) -> visits.GuestInput:
         resident = self.host_lookup.resident()
@@ -604,7 +678,7 @@ class GuestForm(QFrame):
         try:
             if self._check_timer.isActive():
                 self.check_now()
-            visit = self._register()
+            visit = self._register() if self._name_readable() else None
         finally:
             self._saving = False
             self.save_button.setEnabled(True)
@@ -629,6 +703,20 @@ class GuestForm(QFrame):
             self._not_admitted(visit)
         self.name_edit.setFocus()
         return visit
+
+    def _name_readable(self) -> bool:
+        """A name from a card with a character the chip could not carry is not saved as it is."""
+        bad = idcard.unreadable(self.name_edit.text()) if self._card_source else []
+        if bad:
+            self.errors.show(
+                {
+                    "visitor_name": self.tr("姓名中有无法显示的字（{0}），请向访客确认后改为正确的字").format(
+                        bad[0]
+                    )
+                },
+                FIELD_ORDER,
+            )
+        return not bad
 
     def _register(self) -> Visit | None:
         self.errors.clear()

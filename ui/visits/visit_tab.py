@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
 
 from reception.clock import format_local
 from reception.errors import ReceptionError
-from reception.services import visits
+from reception.rules import identity
+from reception.services import card_reader, visits
 from reception.services.session import Role, Session
 from reception.store.models import Visit
 from ui.visits import visit_list_model as cols
 from ui.visits.appointments_panel import AppointmentPrefill, AppointmentsPanel
 from ui.visits.business_visit_form import BusinessVisitForm
+from ui.visits.card_reader import CardReaderLink, shared_link
 from ui.visits.guest_form import GuestForm
 from ui.visits.incident_dialog import IncidentDialog, IncidentsPanel
 from ui.visits.on_site_panel import OnSitePanel
@@ -62,6 +64,8 @@ class VisitTab(QWidget):
         self.scan_catcher = ScanCatcher(self)
         self.scan_catcher.scanned.connect(self.checkout_pass)
         self._filter_installed = False
+        self.card_link: CardReaderLink | None = None
+        self._pending_card: card_reader.CardRead | None = None
 
         self.guest_form = GuestForm(session)
         self.business_form = BusinessVisitForm(session)
@@ -78,6 +82,7 @@ class VisitTab(QWidget):
         self.side.addTab(self.appointments_panel, self.tr("今日预约"))
         self.side.addTab(self.incidents_panel, self.tr("今日异常"))
 
+        self.forms.currentChanged.connect(self._update_card_wanted)
         self.guest_form.saved.connect(self._visit_saved)
         self.guest_form.book_requested.connect(self.book_appointment)
         self.business_form.saved.connect(self._visit_saved)
@@ -107,6 +112,7 @@ class VisitTab(QWidget):
         self.timer.timeout.connect(self.refresh_side)
         self._update_role()
         self.refresh()
+        self._setup_reader()
 
     # ---- building ------------------------------------------------------------------------------
     def _build_top_bar(self) -> QHBoxLayout:
@@ -131,6 +137,15 @@ class VisitTab(QWidget):
         bar.addWidget(caption)
         bar.addWidget(self.scan_edit)
         bar.addWidget(self.scan_banner, 1)
+        self.card_offer = QPushButton(self.tr("新访客？"))
+        self.card_offer.setAutoDefault(False)
+        self.card_offer.clicked.connect(self.accept_pending_card)
+        self.card_offer.hide()
+        self.reader_status = QLabel()
+        self.reader_status.setObjectName("readerStatus")
+        self.reader_status.hide()
+        bar.addWidget(self.card_offer)
+        bar.addWidget(self.reader_status)
         bar.addStretch(0)
         bar.addWidget(self.incident_button)
         bar.addWidget(self.watch_button)
@@ -251,6 +266,7 @@ class VisitTab(QWidget):
             self._filter_installed = True
         self.timer.start()
         super().showEvent(event)
+        self._update_card_wanted()
 
     def hideEvent(self, event: QHideEvent) -> None:
         app = QApplication.instance()
@@ -259,6 +275,7 @@ class VisitTab(QWidget):
             self._filter_installed = False
         self.timer.stop()
         super().hideEvent(event)
+        self._update_card_wanted()
 
     def current_filter(self) -> visits.VisitFilter:
         f = visits.VisitFilter(
@@ -346,6 +363,80 @@ class VisitTab(QWidget):
     def book_appointment(self, prefill: object = None) -> None:
         self.side.setCurrentWidget(self.appointments_panel)
         self.appointments_panel.book(prefill if isinstance(prefill, AppointmentPrefill) else None)
+
+    # ---- the card reader (二代证) ----------------------------------------------------------------------
+    def _setup_reader(self) -> None:
+        try:
+            pc = card_reader.this_pc_reader()
+        except (OSError, ReceptionError):
+            return
+        self.use_reader(pc.kind, pc.port, pc.speed)
+        shared_link().settings_changed.connect(self.use_reader)
+
+    def use_reader(self, kind: str, port: str = "", speed: int = card_reader.DEFAULT_SPEED) -> None:
+        """The reader of 设置 → 本机: the SAM reader on its port, or a keyboard-wedge reader (the
+        ID field then takes a fast burst of 18 characters and Enter as a card read)."""
+        self.guest_form.wedge.enabled = kind == card_reader.WEDGE
+        if kind != card_reader.SERIAL or not port:
+            if self.card_link is not None:
+                self.card_link.stop()
+                self.card_link.card_read.disconnect(self.card_read)
+                self.card_link.status_changed.disconnect(self._reader_status)
+                self.card_link = None
+            self.reader_status.hide()
+            return
+        link = shared_link()
+        if self.card_link is not link:
+            link.card_read.connect(self.card_read)
+            link.status_changed.connect(self._reader_status)
+            self.card_link = link
+        link.start(port, speed)
+        self._reader_status(link.state, link.detail)
+        self._update_card_wanted()
+
+    def _update_card_wanted(self, *_args: object) -> None:
+        """Poll while this tab is shown (a card read outside the guest form offers 新访客？)."""
+        if self.card_link is not None:
+            self.card_link.set_wanted(self.isVisible())
+
+    def _reader_status(self, state: str, detail: str) -> None:
+        text = card_reader.status_text(state, detail)
+        tone = {card_reader.CONNECTED: "#2e7d32", card_reader.PAUSED: "#5f6b7a"}.get(state, "#c62828")
+        self.reader_status.setText("● " + text)
+        self.reader_status.setStyleSheet(f"color: {tone};")
+        self.reader_status.setToolTip(text)
+        self.reader_status.show()
+
+    def card_read(self, read: card_reader.CardRead) -> None:
+        """A card on the reader: into the guest form when it is open and holds no other visitor;
+        otherwise 新访客？ is offered (nothing typed is overwritten)."""
+        form = self.guest_form
+        open_here = self.forms.currentWidget() is form
+        if open_here and (not form.id_number_edit.text().strip() or form.card_source()):
+            self._pending_card = None
+            self.card_offer.hide()
+            form.fill_from_card(read)
+            return
+        self._pending_card = read
+        name = read.card.display_name()
+        self.scan_banner.show_text(
+            self.tr("读到证件：{0}（{1}）").format(name, identity.mask(read.card.id_number)), "info"
+        )
+        self.card_offer.show()
+
+    def accept_pending_card(self) -> None:
+        """新访客？ → a new guest form filled from the card just read."""
+        read, self._pending_card = self._pending_card, None
+        self.card_offer.hide()
+        if read is None:
+            return
+        self.forms.setCurrentWidget(self.guest_form)
+        if self.guest_form.has_content() and not self.guest_form.discard():
+            self._pending_card = read
+            self.card_offer.show()
+            return
+        self.scan_banner.clear_text()
+        self.guest_form.fill_from_card(read)
 
     # ---- check-out by scanning ---------------------------------------------------------------------
     def _scan_entered(self) -> None:
