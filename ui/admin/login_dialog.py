@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayo
 
 from reception.clock import Clock
 from reception.errors import ReceptionError, ValidationError
-from reception.services import auth
 from reception.services.session import Role, Session
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 
@@ -34,7 +33,7 @@ class LoginDialog(QDialog):
 
         heading = QLabel(self.tr("前台接待工作站"))
         heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
-        subtitle = QLabel(property_name)
+        self.subtitle = subtitle = QLabel(property_name)
         subtitle.setStyleSheet("color: #555;")
         subtitle.setVisible(bool(property_name))
         hint = QLabel(self.tr("请下一位操作员登录：") if switching else self.tr("请输入登录名和密码："))
@@ -64,7 +63,15 @@ class LoginDialog(QDialog):
         layout.addWidget(buttons)
         self.username.setFocus()
 
+    def set_property_name(self, name: str) -> None:
+        """The property's name under the heading (known once the database is open: the login
+        window is shown before that)."""
+        self.subtitle.setText(name)
+        self.subtitle.setVisible(bool(name))
+
     def submit(self) -> None:
+        from reception.services import auth  # the window is shown before the database is opened
+
         self.message.hide()
         try:
             self.session = auth.login(self.username.text(), self.password.text(), self.clock)
@@ -95,6 +102,8 @@ class ChangePasswordDialog(QDialog):
         self.current.setEchoMode(QLineEdit.EchoMode.Password)
         self.new = QLineEdit()
         self.new.setEchoMode(QLineEdit.EchoMode.Password)
+        from reception.services import auth
+
         self.new.setPlaceholderText(self.tr("至少 %n 位", "", auth.MIN_PASSWORD))
         self.again = QLineEdit()
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
@@ -113,6 +122,8 @@ class ChangePasswordDialog(QDialog):
         layout.addWidget(buttons)
 
     def submit(self) -> None:
+        from reception.services import auth
+
         self.errors.clear()
         if self.new.text() != self.again.text():
             self.errors.show_error(
