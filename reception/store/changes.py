@@ -26,7 +26,7 @@ def latest_change() -> int:
     try:
         value = AuditLog.select(peewee.fn.MAX(AuditLog.id)).scalar()
     except (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error) as exc:
-        raise db.translate_error(exc) from exc
+        raise db.translate_error(exc, saving=False) from exc
     return int(value or 0)
 
 

@@ -31,7 +31,7 @@ def load(operator: Operator | int, form: str) -> dict[str, Any] | None:
     try:
         row = Draft.get_or_none((Draft.operator == operator) & (Draft.form == form))
     except peewee.DatabaseError as exc:  # a damaged or locked file: say so like a save would
-        raise db.translate_error(exc) from exc
+        raise db.translate_error(exc, saving=False) from exc
     if row is None:
         return None
     try:
