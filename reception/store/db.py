@@ -143,6 +143,11 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
                 todo.append(linked)
 
 
+class CommitUnknown(peewee.OperationalError):
+    """The server stopped answering (or the connection broke) after COMMIT was sent: the save
+    may or may not have been kept — the server may still finish it."""
+
+
 def _timed_out(exc: BaseException) -> bool:
     return any(isinstance(item, ServerNotResponding) for item in _chain(exc))
 
@@ -241,6 +246,15 @@ class ServerDatabase(peewee.PostgresqlDatabase):
         if self._lost() and not self.in_transaction():
             self.dispose()  # forget the dead connection; the cursor below opens a new one
         return super().cursor(named_cursor)
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except (peewee.OperationalError, peewee.InterfaceError, ServerNotResponding) as exc:
+            code = _pg_code(exc) or ""
+            if _timed_out(exc) or not code or code.startswith(("08", "57P")):
+                raise CommitUnknown(str(exc)) from exc
+            raise
 
     def execute_sql(self, sql: str, params: object = None, *args: object, **kwargs: object) -> object:
         try:
@@ -407,6 +421,12 @@ def _classify_pg(exc: BaseException, saving: bool) -> tuple[str, bool] | None:
     code = _pg_code(exc) or ""
     text = str(exc).lower()
     kept = _KEPT if saving else ""
+    if any(isinstance(item, CommitUnknown) for item in _chain(exc)):
+        return (
+            "数据库服务器在确认保存前失去响应，无法确定记录是否已保存。"
+            "请等服务器恢复后在列表中查看：没有这条记录再重新保存，以免重复登记。",
+            False,
+        )
     if _timed_out(exc) or code == "57014":  # no answer in time, or the statement timeout
         limit = int(_response_limit or RESPONSE_LIMIT_S)
         cause = f"数据库服务器无响应（{limit} 秒内没有回应）"

@@ -12,7 +12,9 @@ import os
 import shutil
 import signal
 import tempfile
+import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -33,6 +35,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 11, 26, 1, 0, 0)
 
 
 def _pg_server() -> ModuleType:
@@ -170,3 +173,34 @@ def test_a_long_job_lifts_the_limits(desk):
     with db.without_time_limit():
         assert db.database.execute_sql("SHOW statement_timeout").fetchone() == ("0",)
     assert db.database.execute_sql("SHOW statement_timeout").fetchone() == ("3s",)
+
+
+def test_a_server_frozen_at_commit_is_not_called_a_lost_save(server, desk):
+    """The server stops answering after COMMIT was sent: the program cannot know whether the
+    save was kept, and says exactly that (no 「重试」: a retry could register it twice) — and
+    indeed the server finishes the commit once it runs again."""
+    from reception.store.models import Resident
+
+    frozen: list[int] = []
+
+    def create_then_freeze() -> None:
+        with db.write():
+            Resident.create(
+                building="9", unit="1", room="901", name="冻结测试", created_at=NOW, updated_at=NOW
+            )
+            frozen.extend(server.processes())
+            for pid in frozen:
+                os.kill(pid, signal.SIGSTOP)
+
+    try:
+        failure = _failure(create_then_freeze)
+    finally:
+        for pid in frozen:
+            os.kill(pid, signal.SIGCONT)
+    assert "无法确定记录是否已保存" in failure.message and not failure.retryable
+    kept = Resident.select().where(Resident.name == "冻结测试")
+    for _ in range(100):  # the resumed backend finishes the COMMIT it had received
+        if kept.count():
+            break
+        time.sleep(0.05)
+    assert kept.count() == 1
