@@ -4,14 +4,19 @@ through its service exactly as the window calls it, with a form's submit token."
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from reception.services import calls, cases, incidents, letters, visits
 from reception.services.calls import CallInput, Outcome
 from reception.services.session import Session
+from reception.store import db
 from reception.store.attachments import AttachmentStore
 from tests import mixed_traffic as traffic
 
@@ -110,3 +115,43 @@ def reads(receptionist: Session) -> dict[str, Callable[[], object]]:
         "状态栏计数": lambda: counters.desk_counts(now()),
         "变更检查": changes.latest_change,
     }
+
+
+def exclusive_holder(path: Path) -> subprocess.Popen[str]:
+    """Another program holding the file in EXCLUSIVE locking mode after a write: in WAL mode
+    readers then get "database is locked" too (contention, not damage). It can take that lock
+    only while no other connection has the file open: this desk's connection is closed first
+    and opens again by itself at the next statement (as after the window's idle close)."""
+    db.close_database()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys\n"
+            f"c = sqlite3.connect(r'{path}', isolation_level=None, timeout=10)\n"
+            "c.execute('PRAGMA locking_mode=EXCLUSIVE')\n"
+            "c.execute('BEGIN IMMEDIATE'); c.execute('CREATE TABLE held(x)'); c.execute('ROLLBACK')\n"
+            "c.execute('BEGIN IMMEDIATE'); c.execute('CREATE TABLE held(x)')\n"
+            "print('locked', flush=True); sys.stdin.readline()\n"
+            "c.execute('ROLLBACK'); c.close()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None
+    if holder.stdout.readline().strip() != "locked":
+        holder.communicate(timeout=10)
+        pytest.fail("the other program could not take the lock")
+    return holder
+
+
+def short_waits(folder: Path) -> None:
+    """The same file through the program's own database class, waiting 0.1 s instead of 5 s for
+    a lock (the test makes a dozen requests against a held lock)."""
+    db.close_database()
+    pragmas = {**db.PRAGMAS, "busy_timeout": 100}
+    quick = db.LocalDatabase(
+        str(folder / "reception.db"), pragmas=pragmas, lock_type="IMMEDIATE", timeout=0.1
+    )
+    db.database.initialize(quick)

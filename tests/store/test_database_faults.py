@@ -6,10 +6,7 @@ the same save succeeds once the fault is gone."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import peewee
 import pytest
@@ -26,51 +23,11 @@ def desk(admin, receptionist, tmp_path):
     return fault_saves.saves(receptionist, admin, tmp_path), fault_saves.reads(receptionist)
 
 
-def _exclusive_holder(path: Path) -> subprocess.Popen[str]:
-    """Another program holding the file in EXCLUSIVE locking mode after a write: in WAL mode
-    readers then get "database is locked" too (contention, not damage). It can take that lock
-    only while no other connection has the file open: this desk's connection is closed first
-    and opens again by itself at the next statement (as after the window's idle close)."""
-    db.close_database()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sqlite3, sys\n"
-            f"c = sqlite3.connect(r'{path}', isolation_level=None, timeout=10)\n"
-            "c.execute('PRAGMA locking_mode=EXCLUSIVE')\n"
-            "c.execute('BEGIN IMMEDIATE'); c.execute('CREATE TABLE held(x)'); c.execute('ROLLBACK')\n"
-            "c.execute('BEGIN IMMEDIATE'); c.execute('CREATE TABLE held(x)')\n"
-            "print('locked', flush=True); sys.stdin.readline()\n"
-            "c.execute('ROLLBACK'); c.close()\n",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None
-    if holder.stdout.readline().strip() != "locked":
-        holder.communicate(timeout=10)
-        pytest.fail("the other program could not take the lock")
-    return holder
-
-
-def _short_waits(folder: Path) -> None:
-    """The same file through the program's own database class, waiting 0.1 s instead of 5 s for
-    a lock (the test makes a dozen requests against a held lock)."""
-    db.close_database()
-    pragmas = {**db.PRAGMAS, "busy_timeout": 100}
-    quick = db.LocalDatabase(
-        str(folder / "reception.db"), pragmas=pragmas, lock_type="IMMEDIATE", timeout=0.1
-    )
-    db.database.initialize(quick)
-
-
 @pytest.fixture
 def locked(tmp_path) -> Iterator[None]:
     # Reads wait the connection's busy timeout for the lock; the test needs no 5 s wait per read.
-    _short_waits(tmp_path)
-    holder = _exclusive_holder(tmp_path / "reception.db")
+    fault_saves.short_waits(tmp_path)
+    holder = fault_saves.exclusive_holder(tmp_path / "reception.db")
     try:
         yield
     finally:
@@ -101,8 +58,8 @@ def test_every_save_and_read_on_a_locked_file_says_so_in_chinese(desk, locked):
 
 def test_the_same_saves_succeed_once_the_lock_is_gone(desk, tmp_path):
     saves, _ = desk
-    _short_waits(tmp_path)
-    holder = _exclusive_holder(tmp_path / "reception.db")
+    fault_saves.short_waits(tmp_path)
+    holder = fault_saves.exclusive_holder(tmp_path / "reception.db")
     try:
         for save in saves.values():
             _failure(save)
