@@ -15,6 +15,7 @@ from __future__ import annotations
 import select
 import sqlite3
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -76,11 +77,11 @@ class ServerNotResponding(Exception):
 
 def _wait_for_server(connection: Any) -> None:
     """psycopg2's wait callback: the driver's own loop (``psycopg2.extras.wait_select``) with a
-    deadline. Installed once a server database is opened; it makes every request to any
-    PostgreSQL server in this process bounded by ``_response_limit``."""
+    deadline. Installed once a server database is opened; it bounds every request of the
+    program's own connections (:class:`ServerDatabase`) by ``_response_limit``."""
     import psycopg2.extensions as pgext
 
-    limit = _response_limit
+    limit = _response_limit if (_connecting or connection in _own_connections) else None
     deadline = None if limit is None else time.monotonic() + limit
     while True:
         state = connection.poll()
@@ -99,6 +100,12 @@ def _wait_for_server(connection: Any) -> None:
         except KeyboardInterrupt:
             connection.cancel()
             continue
+
+
+# The program's own server connections (and the one being opened): only these are bounded —
+# another psycopg2 connection in the process (an administrator's tool, a test's) waits as usual.
+_own_connections: weakref.WeakSet[Any] = weakref.WeakSet()
+_connecting = False
 
 
 def _install_wait_callback() -> None:
@@ -236,6 +243,16 @@ class ServerDatabase(peewee.PostgresqlDatabase):
     (nothing is half-written: the server rolled it back), the next action simply works again.
     Every failure reaches the caller as a :class:`DatabaseFailure` in Chinese, and no request
     waits for the server longer than :data:`RESPONSE_LIMIT_S`."""
+
+    def _connect(self) -> Any:
+        global _connecting
+        _connecting = True
+        try:
+            connection = super()._connect()  # type: ignore[misc]
+        finally:
+            _connecting = False
+        _own_connections.add(connection)
+        return connection
 
     def _lost(self) -> bool:
         """The connection was open and the driver has since found it dead."""
