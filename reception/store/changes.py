@@ -8,8 +8,11 @@ shows. Reading it is one index lookup, cheap enough to do every few seconds."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import peewee
 
+from reception.errors import StorageError
 from reception.store import db
 from reception.store.models import AuditLog
 
@@ -21,7 +24,12 @@ def latest_change() -> int:
     Raises :class:`StorageError` (with the cause in Chinese) when the database cannot be read; a
     server connection found broken is replaced at the next call
     (:class:`reception.store.db.ServerDatabase`)."""
-    value = AuditLog.select(peewee.fn.MAX(AuditLog.id)).scalar()  # failures: see db.execute_sql
+    try:
+        value = AuditLog.select(peewee.fn.MAX(AuditLog.id)).scalar()
+    except StorageError:  # already in the program's words (db.execute_sql)
+        raise
+    except (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error) as exc:
+        raise db.translate_error(exc, saving=False) from exc
     return int(value or 0)
 
 
