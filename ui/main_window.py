@@ -480,6 +480,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # a timer slot must not raise
             if isinstance(exc, ReceptionError):
                 log.warning("reloading %s failed: %s", name, type(exc).__name__)
+                self.statusBar().showMessage(exc.message, 15_000)
             else:
                 log.exception("reloading %s failed", name)
             self._stale_tabs.add(name)

@@ -12,6 +12,7 @@ import sqlite3
 
 import peewee
 
+from reception.errors import StorageError
 from reception.store import db
 from reception.store.models import AuditLog
 
@@ -25,8 +26,10 @@ def latest_change() -> int:
     (:class:`reception.store.db.ServerDatabase`)."""
     try:
         value = AuditLog.select(peewee.fn.MAX(AuditLog.id)).scalar()
+    except StorageError:  # already in the program's words (db.execute_sql)
+        raise
     except (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error) as exc:
-        raise db.translate_error(exc) from exc
+        raise db.translate_error(exc, saving=False) from exc
     return int(value or 0)
 
 

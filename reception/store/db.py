@@ -12,10 +12,14 @@ Chinese."""
 
 from __future__ import annotations
 
+import select
 import sqlite3
+import time
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import peewee
 
@@ -54,10 +58,201 @@ def display_address(address: str) -> str:
     return f"{scheme}://{user}@{host}"
 
 
+# How long the program waits for the database server to answer one request (connecting, a
+# statement, a commit) before it gives up with "服务器无响应": a frozen server (a stopped process,
+# a hung machine whose kernel still answers TCP) is noticed here, where neither TCP keepalives
+# nor tcp_user_timeout can see it. The server's own statement_timeout is shorter, so a statement
+# that is merely slow is cancelled by the server (the connection stays usable) before the
+# program gives up on it. Long jobs (migrations, moving a site to a server) lift both limits
+# with :func:`without_time_limit`.
+RESPONSE_LIMIT_S = 4.0
+STATEMENT_TIMEOUT_MS = 3000
+_response_limit: float | None = RESPONSE_LIMIT_S
+
+
+class ServerNotResponding(Exception):
+    """The server did not answer within :data:`RESPONSE_LIMIT_S` (raised from the driver's wait
+    callback; the driver then closes the connection, and the next action opens a new one)."""
+
+
+def _wait_for_server(connection: Any) -> None:
+    """psycopg2's wait callback: the driver's own loop (``psycopg2.extras.wait_select``) with a
+    deadline. Installed once a server database is opened; it bounds every request of the
+    program's own connections (:class:`ServerDatabase`) by ``_response_limit``."""
+    import psycopg2.extensions as pgext
+
+    limit = _response_limit if (_connecting or connection in _own_connections) else None
+    deadline = None if limit is None else time.monotonic() + limit
+    while True:
+        state = connection.poll()
+        if state == pgext.POLL_OK:
+            return
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            raise ServerNotResponding(f"no answer from the server within {limit} s")
+        try:
+            if state == pgext.POLL_READ:
+                select.select([connection.fileno()], [], [], left)
+            elif state == pgext.POLL_WRITE:
+                select.select([], [connection.fileno()], [], left)
+            else:  # pragma: no cover - the driver only returns the states above
+                raise pgext.OperationalError(f"bad state from poll: {state}")
+        except KeyboardInterrupt:
+            connection.cancel()
+            continue
+
+
+# The program's own server connections (and the one being opened): only these are bounded —
+# another psycopg2 connection in the process (an administrator's tool, a test's) waits as usual.
+_own_connections: weakref.WeakSet[Any] = weakref.WeakSet()
+_connecting = False
+
+
+def _install_wait_callback() -> None:
+    import psycopg2.extensions as pgext
+
+    if pgext.get_wait_callback() is not _wait_for_server:
+        pgext.set_wait_callback(_wait_for_server)
+
+
+@contextmanager
+def without_time_limit(target: peewee.Database | None = None) -> Iterator[None]:
+    """Lift the response limit and the server's statement timeout (of ``target``, default the
+    open database) for a long job — a migration, moving a site to a server; restored after."""
+    global _response_limit
+    previous = _response_limit
+    on = target if target is not None else database.obj
+    server = on is not None and is_postgres(on)
+    _response_limit = None
+    try:
+        if server:
+            on.execute_sql("SET statement_timeout = 0")
+        yield
+    finally:
+        _response_limit = previous
+        if server:
+            with suppress(StorageError):  # a new connection starts with the limit anyway
+                on.execute_sql(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and every cause and context behind it (each once)."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        item = todo.pop(0)
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        for linked in (item.__cause__, item.__context__, getattr(item, "orig", None)):
+            if isinstance(linked, BaseException):
+                todo.append(linked)
+
+
+class CommitUnknown(peewee.OperationalError):
+    """The server stopped answering (or the connection broke) after COMMIT was sent: the save
+    may or may not have been kept — the server may still finish it."""
+
+
+def _timed_out(exc: BaseException) -> bool:
+    return any(isinstance(item, ServerNotResponding) for item in _chain(exc))
+
+
+class DatabaseFailure(StorageError, peewee.OperationalError):
+    """A database failure already put into the program's words (see :func:`translate_error`),
+    raised by the database layer itself for every statement, reads included. It stays a peewee
+    ``OperationalError`` so that peewee's transactions roll back on it as on the driver's own."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        StorageError.__init__(self, message, retryable=retryable)
+
+
+# Driver errors that are about the database being unusable (connection, lock, disk, damage) and
+# are put into words; the rest (a constraint, a programming error) pass through unchanged.
+_TRANSLATED = (peewee.OperationalError, peewee.InterfaceError, peewee.InternalError, sqlite3.OperationalError)
+
+
+def _failure(exc: BaseException) -> DatabaseFailure | None:
+    """The program's own error for ``exc``, or None when ``exc`` is not a storage failure."""
+    if isinstance(exc, StorageError | peewee.IntegrityError | peewee.ProgrammingError):
+        return None
+    if not (
+        isinstance(exc, _TRANSLATED)
+        or type(exc) in (peewee.DatabaseError, sqlite3.DatabaseError)
+        or _timed_out(exc)
+    ):
+        return None
+    found = _classify(exc, saving=False)
+    if found is None:
+        return None
+    message, retryable = found
+    return DatabaseFailure(message, retryable=retryable)
+
+
+class _Cursor:
+    """A SQLite cursor whose row fetches put a failure into words like the statement itself
+    (SQLite reads pages as rows are fetched: a lock or damage can show only then)."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+    def _guard(self, fetch: Any, *args: Any) -> Any:
+        try:
+            return fetch(*args)
+        except (sqlite3.Error, peewee.DatabaseError) as exc:
+            failure = _failure(exc)
+            if failure is None:
+                raise
+            raise failure from exc
+
+    def fetchone(self) -> Any:
+        return self._guard(self._cursor.fetchone)
+
+    def fetchmany(self, *args: Any) -> Any:
+        return self._guard(self._cursor.fetchmany, *args)
+
+    def fetchall(self) -> Any:
+        return self._guard(self._cursor.fetchall)
+
+    def __iter__(self) -> Iterator[Any]:
+        while (row := self.fetchone()) is not None:
+            yield row
+
+
+class LocalDatabase(peewee.SqliteDatabase):
+    """The SQLite file: every statement's failure (busy, read-only, disk full, damaged) reaches
+    the caller as a :class:`DatabaseFailure` with its cause in Chinese, reads included."""
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        try:
+            return _Cursor(super().execute_sql(sql, params))
+        except (sqlite3.Error, peewee.DatabaseError, peewee.InterfaceError) as exc:
+            failure = _failure(exc)
+            if failure is None:
+                raise
+            raise failure from exc
+
+
 class ServerDatabase(peewee.PostgresqlDatabase):
     """A PostgreSQL database that reconnects, between transactions, after the server dropped the
     connection (a restart, a network cut): the save that met the dead connection reports it
-    (nothing is half-written: the server rolled it back), the next action simply works again."""
+    (nothing is half-written: the server rolled it back), the next action simply works again.
+    Every failure reaches the caller as a :class:`DatabaseFailure` in Chinese, and no request
+    waits for the server longer than :data:`RESPONSE_LIMIT_S`."""
+
+    def _connect(self) -> Any:
+        global _connecting
+        _connecting = True
+        try:
+            connection = super()._connect()  # type: ignore[misc]
+        finally:
+            _connecting = False
+        _own_connections.add(connection)
+        return connection
 
     def _lost(self) -> bool:
         """The connection was open and the driver has since found it dead."""
@@ -69,16 +264,31 @@ class ServerDatabase(peewee.PostgresqlDatabase):
             self.dispose()  # forget the dead connection; the cursor below opens a new one
         return super().cursor(named_cursor)
 
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except (peewee.OperationalError, peewee.InterfaceError, ServerNotResponding) as exc:
+            code = _pg_code(exc) or ""
+            if _timed_out(exc) or not code or code.startswith(("08", "57P")):
+                raise CommitUnknown(str(exc)) from exc
+            raise
+
     def execute_sql(self, sql: str, params: object = None, *args: object, **kwargs: object) -> object:
         try:
-            return super().execute_sql(sql, params, *args, **kwargs)
-        except (peewee.OperationalError, peewee.InterfaceError):
-            if self.in_transaction() or not self._lost():
+            try:
+                return super().execute_sql(sql, params, *args, **kwargs)
+            except (peewee.OperationalError, peewee.InterfaceError, ServerNotResponding) as exc:
+                if self.in_transaction() or not self._lost() or _timed_out(exc):
+                    raise  # a server that does not answer is not asked twice
+                # Outside a transaction (a read: every write runs in db.write()): once more on a
+                # new connection.
+                self.dispose()
+                return super().execute_sql(sql, params, *args, **kwargs)
+        except (peewee.DatabaseError, peewee.InterfaceError, ServerNotResponding) as exc:
+            failure = _failure(exc)
+            if failure is None:
                 raise
-            # Outside a transaction (a read: every write runs in db.write()): once more on a
-            # new connection.
-            self.dispose()
-            return super().execute_sql(sql, params, *args, **kwargs)
+            raise failure from exc
 
 
 def _open_postgres(address: str) -> peewee.PostgresqlDatabase:
@@ -98,7 +308,12 @@ def _open_postgres(address: str) -> peewee.PostgresqlDatabase:
     params.setdefault("keepalives_idle", 5)
     params.setdefault("keepalives_interval", 2)
     params.setdefault("keepalives_count", 3)
+    # Unacknowledged data (a cable pulled mid-request) fails after 5 s instead of ~15 minutes.
+    params.setdefault("tcp_user_timeout", 5000)
+    # The server cancels a statement that runs longer (see RESPONSE_LIMIT_S).
+    params.setdefault("options", f"-c statement_timeout={STATEMENT_TIMEOUT_MS}")
     params.setdefault("application_name", "reception")
+    _install_wait_callback()
     return ServerDatabase(name, **params)
 
 
@@ -107,6 +322,8 @@ def _connect_error(address: str, exc: BaseException) -> StorageError:
     code = _pg_code(exc) or ""
     text = str(exc).lower()
     where = display_address(address)
+    if _timed_out(exc):
+        return StorageError(f"数据库服务器无响应（{where}）。请检查网络和服务器，或联系管理员后重试。")
     if "password authentication failed" in text or ("role" in text and "does not exist" in text):
         return StorageError(
             f"数据库服务器拒绝登录（{where}）：账号或密码有误。请联系管理员。", retryable=False
@@ -121,7 +338,7 @@ def _connect_error(address: str, exc: BaseException) -> StorageError:
         )
     if code.startswith("08") or not code:
         return StorageError(f"无法连接数据库服务器（{where}）。请检查网络和服务器是否开启，或联系管理员。")
-    return translate_error(exc)
+    return translate_error(exc, saving=False)
 
 
 def open_database(target: Path | str) -> peewee.Database:
@@ -137,10 +354,10 @@ def open_database(target: Path | str) -> peewee.Database:
         database.initialize(db)
         try:
             db.connect(reuse_if_open=True)
-        except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+        except (peewee.DatabaseError, peewee.InterfaceError, ServerNotResponding) as exc:
             raise _connect_error(str(target), exc) from exc
         return db
-    db = peewee.SqliteDatabase(str(target), pragmas=PRAGMAS, lock_type="IMMEDIATE", timeout=5)
+    db = LocalDatabase(str(target), pragmas=PRAGMAS, lock_type="IMMEDIATE", timeout=5)
     database.initialize(db)
     db.connect(reuse_if_open=True)
     return db
@@ -181,77 +398,107 @@ def close_database() -> None:
 
 
 def _pg_code(exc: BaseException) -> str | None:
-    seen: BaseException | None = exc
-    while seen is not None:
+    for seen in _chain(exc):
         code = getattr(seen, "pgcode", None)
         if code:
             return str(code)
-        seen = seen.__cause__ or seen.__context__
     return None
 
 
 def _is_pg_error(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if type(seen).__module__.startswith("psycopg"):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _translate_pg(exc: BaseException) -> StorageError:
-    code = _pg_code(exc) or ""
-    text = str(exc).lower()
-    if code in {"55P03", "40P01", "40001"} or "lock timeout" in text:
-        return StorageError("另一台前台正在保存，记录未保存。请稍后重试，已填写的内容仍保留在表单中。")
-    if code == "53100":
-        return StorageError("数据库服务器磁盘空间不足，记录未保存。请联系管理员后重试。")
-    if code == "25006":
-        return StorageError("数据库服务器为只读，记录未保存。请联系管理员。")
-    if code.startswith("28") or code == "42501":
-        return StorageError(
-            "数据库服务器拒绝了此账号（用户名、密码或权限有误）。请联系管理员。", retryable=False
-        )
-    if code.startswith("08") or not code:
-        return StorageError(
-            "无法连接数据库服务器，记录未保存。请检查网络或联系管理员后重试，已填写的内容仍保留在表单中。"
-        )
-    return StorageError(f"保存失败：{exc}", retryable=False)
+    return any(
+        type(seen).__module__.startswith("psycopg") or isinstance(seen, ServerNotResponding)
+        for seen in _chain(exc)
+    )
 
 
 def _sqlite_cause(exc: BaseException) -> BaseException:
     """The deepest sqlite3 error in the chain (SQLite may roll back by itself on SQLITE_FULL,
     after which peewee only reports 'cannot rollback - no transaction is active')."""
-    seen: BaseException | None = exc
     best: BaseException = exc
-    while seen is not None:
+    for seen in _chain(exc):
+        if isinstance(seen, DatabaseFailure):
+            continue
         if isinstance(seen, sqlite3.Error | peewee.DatabaseError | peewee.OperationalError):
             best = seen
             if "no transaction is active" not in str(seen):
                 return seen
-        seen = seen.__cause__ or seen.__context__
     return best
 
 
-def translate_error(exc: BaseException) -> StorageError:
+def _words(cause: str, advice: str, saving: bool) -> str:
+    """One message: the cause, what happened to the action (a save says "记录未保存"; a read or
+    an action of unknown kind says nothing more) and what to do."""
+    return f"{cause}，记录未保存。{advice}" if saving else f"{cause}。{advice}"
+
+
+_KEPT = "，已填写的内容仍保留在表单中"
+
+
+def _classify_pg(exc: BaseException, saving: bool) -> tuple[str, bool] | None:
+    code = _pg_code(exc) or ""
+    text = str(exc).lower()
+    kept = _KEPT if saving else ""
+    if any(isinstance(item, CommitUnknown) for item in _chain(exc)):
+        return (
+            "数据库服务器在确认保存前失去响应，无法确定记录是否已保存。"
+            "请等服务器恢复后在列表中查看：没有这条记录再重新保存，以免重复登记。",
+            False,
+        )
+    if _timed_out(exc) or code == "57014":  # no answer in time, or the statement timeout
+        limit = int(_response_limit or RESPONSE_LIMIT_S)
+        cause = f"数据库服务器无响应（{limit} 秒内没有回应）"
+        return _words(cause, f"请检查网络或联系管理员后重试{kept}。", saving), True
+    if code in {"55P03", "40P01", "40001"} or "lock timeout" in text:
+        return _words("另一台前台正在保存", f"请稍后重试{kept}。", saving), True
+    if code == "53100":
+        return _words("数据库服务器磁盘空间不足", "请联系管理员后重试。", saving), True
+    if code == "25006":
+        return _words("数据库服务器为只读", "请联系管理员。", saving), True
+    if code.startswith("28") or code == "42501":
+        return "数据库服务器拒绝了此账号（用户名、密码或权限有误）。请联系管理员。", False
+    if code.startswith(("08", "57P")) or not code:
+        return (
+            _words("无法连接数据库服务器", f"请检查网络或联系管理员后重试{kept}。", saving),
+            True,
+        )
+    return None
+
+
+def _classify(exc: BaseException, saving: bool) -> tuple[str, bool] | None:
+    """The message and whether a retry may help, or None for an error that is not about the
+    database being unusable (left to the caller)."""
     if _is_pg_error(exc):
-        return _translate_pg(exc)
+        return _classify_pg(exc, saving)
     cause = _sqlite_cause(exc)
     text = str(cause).lower()
     code = getattr(cause, "sqlite_errorcode", None)
+    kept = _KEPT if saving else ""
     if "database or disk is full" in text or code == 13:
-        return StorageError(
-            "磁盘空间不足，记录未保存。请清理磁盘或联系管理员后重试，已填写的内容仍保留在表单中。"
-        )
+        return _words("磁盘空间不足", f"请清理磁盘或联系管理员后重试{kept}。", saving), True
     if "readonly" in text or "read-only" in text or code == 8:
-        return StorageError("数据库为只读，记录未保存。请检查数据文件夹的权限后重试。")
+        return _words("数据库为只读", "请检查数据文件夹的权限后重试。", saving), True
     if "locked" in text or "busy" in text or code in (5, 6):
-        return StorageError("数据库正被其他程序占用，记录未保存。请稍后重试。")
+        return _words("数据库正被其他程序占用", f"请稍后重试{kept}。", saving), True
     if "malformed" in text or "not a database" in text or code in (11, 26):
-        return StorageError("数据库文件已损坏，记录未保存。请联系管理员从备份恢复。", retryable=False)
+        return _words("数据库文件已损坏", "请联系管理员从备份恢复。", saving), False
     if "disk i/o" in text or code == 10:
-        return StorageError("读写磁盘出错，记录未保存。请检查磁盘后重试。")
-    return StorageError(f"保存失败：{cause}", retryable=False)
+        return _words("读写磁盘出错", "请检查磁盘后重试。", saving), True
+    if "unable to open" in text or code == 14:
+        return _words("无法打开数据库文件", "请检查数据文件夹是否存在、是否可以访问后重试。", saving), True
+    return None
+
+
+def translate_error(exc: BaseException, *, saving: bool = True) -> StorageError:
+    """``exc`` (a driver or peewee error, or a chain holding one) as the program's own error:
+    the cause in Chinese and whether a retry can help. ``saving``: the failure ended a save."""
+    found = _classify(exc, saving)
+    if found is None:
+        cause = _sqlite_cause(exc) if not _is_pg_error(exc) else exc
+        verb = "保存失败" if saving else "读取数据失败"
+        return StorageError(f"{verb}：{cause}", retryable=False)
+    message, retryable = found
+    return StorageError(message, retryable=retryable)
 
 
 _writes_refused: str | None = None
@@ -309,10 +556,18 @@ def write() -> Iterator[None]:
             if is_postgres():
                 _take_write_lock()
             yield
-    except (sqlite3.Error, peewee.DatabaseError, peewee.OperationalError, peewee.InterfaceError) as exc:
+    except (
+        sqlite3.Error,
+        peewee.DatabaseError,
+        peewee.OperationalError,
+        peewee.InterfaceError,
+        ServerNotResponding,
+    ) as exc:
         if isinstance(exc, peewee.IntegrityError):
             raise
-        raise translate_error(exc) from exc
+        if isinstance(exc, StorageError) and not isinstance(exc, DatabaseFailure):
+            raise
+        raise translate_error(exc, saving=True) from exc
     except UnicodeEncodeError as exc:  # a lone surrogate that escaped validation
         raise StorageError("含有无法保存的字符，记录未保存。", retryable=False) from exc
 

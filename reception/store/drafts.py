@@ -7,8 +7,6 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-import peewee
-
 from reception.store import db
 from reception.store.models import Draft, Operator
 
@@ -28,10 +26,8 @@ def save(operator: Operator | int, form: str, data: dict[str, Any], now: datetim
 
 
 def load(operator: Operator | int, form: str) -> dict[str, Any] | None:
-    try:
-        row = Draft.get_or_none((Draft.operator == operator) & (Draft.form == form))
-    except peewee.DatabaseError as exc:  # a damaged or locked file: say so like a save would
-        raise db.translate_error(exc) from exc
+    # A damaged or locked file raises StorageError like a save would (db.execute_sql).
+    row = Draft.get_or_none((Draft.operator == operator) & (Draft.form == form))
     if row is None:
         return None
     try:

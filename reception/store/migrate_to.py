@@ -527,7 +527,7 @@ def _move(
     counts: list[TableCount] = []
     audit_problems: list[str] = []
     try:
-        with server.atomic():
+        with db.without_time_limit(server), server.atomic():
             db.take_write_lock()  # no desk writes to this database while it is being filled
             _refuse_if_not_empty(server, address)
             _say(progress, "复制数据（在一个事务中，全部成功才生效）：")

@@ -391,22 +391,25 @@ class CallDetailDialog(QDialog):
     def save_edit(self) -> bool:
         if not self._editing:
             return False
-        try:
-            call = calls.update_call(
-                self._session, self._call.id, self.build_edit(), expected_version=self._call.version
-            )
-        except ValidationError as exc:
-            self._show_errors(exc.fields)
-            return False
-        except ConflictError:
-            self._conflict()
-            return False
-        except StorageError as exc:
-            msgbox.error(self, self.tr("未能保存修改"), exc.message)
-            return False
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("未能保存修改"), exc.message)
-            return False
+        while True:
+            try:
+                call = calls.update_call(
+                    self._session, self._call.id, self.build_edit(), expected_version=self._call.version
+                )
+            except ValidationError as exc:
+                self._show_errors(exc.fields)
+                return False
+            except ConflictError:
+                self._conflict()
+                return False
+            except StorageError as exc:
+                if msgbox.storage_failure(self, self.tr("未能保存修改"), exc):
+                    continue
+                return False
+            except ReceptionError as exc:
+                msgbox.error(self, self.tr("未能保存修改"), exc.message)
+                return False
+            break
         self._call = call
         self._mine = {}
         self.conflict_box.hide()

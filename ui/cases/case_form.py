@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local
-from reception.errors import ReceptionError, ValidationError
+from reception.errors import ReceptionError, StorageError, ValidationError
 from reception.rules import phones
 from reception.services import cases, residents
 from reception.services.cases import CaseInput
@@ -294,14 +294,20 @@ class CaseForm(QDialog):
     # ---- saving ------------------------------------------------------------------------------
     def submit(self) -> Case | None:
         self.errors.clear()
-        try:
-            case = cases.open_direct_case(self._session, self.build_input())
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return None
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("未能登记"), exc.message)
-            return None
+        while True:
+            try:
+                case = cases.open_direct_case(self._session, self.build_input())
+            except ValidationError as exc:
+                self.errors.show_error(exc)
+                return None
+            except StorageError as exc:
+                if msgbox.storage_failure(self, self.tr("未能登记"), exc):
+                    continue
+                return None
+            except ReceptionError as exc:
+                msgbox.error(self, self.tr("未能登记"), exc.message)
+                return None
+            break
         self.draft.discard()
         self.saved.emit(case)
         self.accept()

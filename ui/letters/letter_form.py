@@ -402,9 +402,8 @@ class LetterForm(QDialog):
                 self.errors.show_error(exc)
                 return None
             except StorageError as exc:
-                if exc.retryable and msgbox.retry(self, self.tr("未能保存"), exc.message):
+                if msgbox.storage_failure(self, self.tr("未能保存"), exc):
                     continue
-                msgbox.error(self, self.tr("未能保存"), exc.message)
                 return None
             except ReceptionError as exc:  # a file that is gone or too big
                 self.errors.show_general(exc.message)

@@ -289,10 +289,8 @@ class BusinessVisitForm(QFrame):
                     self.general_error.show()
                 return None
             except StorageError as exc:
-                if exc.retryable and msgbox.retry(self, self.tr("未能保存"), exc.message):
+                if msgbox.storage_failure(self, self.tr("未能保存"), exc):
                     continue
-                if not exc.retryable:
-                    msgbox.error(self, self.tr("未能保存"), exc.message)
                 return None
             except ReceptionError as exc:
                 msgbox.error(self, self.tr("未能保存"), exc.message)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local, local_day_bounds
-from reception.errors import ReceptionError, ValidationError
+from reception.errors import ReceptionError, StorageError, ValidationError
 from reception.services import departments, incidents
 from reception.services.session import Session
 from reception.store.models import Incident
@@ -35,6 +35,7 @@ from ui.visits.visit_widgets import (
     set_edit_utc,
     utc_from_edit,
 )
+from ui.widgets import msgbox
 from ui.widgets.forms import dialog_buttons, error_label
 
 SECURITY = "保安部"
@@ -215,18 +216,26 @@ class IncidentDialog(QDialog):
 
     def save(self) -> Incident | None:
         self.general.hide()
-        try:
-            incident = incidents.record_incident(self._session, self.build_input())
-        except ValidationError as exc:
-            leftovers = self.errors.show(exc.fields, FIELD_ORDER)
-            if leftovers:
-                self.general.setText("；".join(leftovers))
+        while True:
+            try:
+                incident = incidents.record_incident(self._session, self.build_input())
+            except ValidationError as exc:
+                leftovers = self.errors.show(exc.fields, FIELD_ORDER)
+                if leftovers:
+                    self.general.setText("；".join(leftovers))
+                    self.general.show()
+                return None
+            except StorageError as exc:
+                if msgbox.storage_failure(self, self.tr("未能保存"), exc):
+                    continue
+                self.general.setText(exc.message)
                 self.general.show()
-            return None
-        except ReceptionError as exc:
-            self.general.setText(exc.message)
-            self.general.show()
-            return None
+                return None
+            except ReceptionError as exc:
+                self.general.setText(exc.message)
+                self.general.show()
+                return None
+            break
         self.incident = incident
         self.recorded.emit(incident)
         self.accept()

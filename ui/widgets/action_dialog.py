@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from reception.errors import ConflictError, ReceptionError, ValidationError
+from reception.errors import ConflictError, ReceptionError, StorageError, ValidationError
 from reception.services.session import Session
 from ui.widgets import msgbox
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
@@ -66,17 +66,23 @@ class ActionDialog(QDialog):
     def submit(self) -> object | None:
         self.errors.clear()
         self.conflict_label.hide()
-        try:
-            record = self._call()
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return None
-        except ConflictError:
-            self._conflict()
-            return None
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("未能保存"), exc.message)
-            return None
+        while True:
+            try:
+                record = self._call()
+            except ValidationError as exc:
+                self.errors.show_error(exc)
+                return None
+            except ConflictError:
+                self._conflict()
+                return None
+            except StorageError as exc:
+                if msgbox.storage_failure(self, self.tr("未能保存"), exc):
+                    continue
+                return None
+            except ReceptionError as exc:
+                msgbox.error(self, self.tr("未能保存"), exc.message)
+                return None
+            break
         self.done_with.emit(record)
         self.done(QDialog.DialogCode.Accepted)
         return record

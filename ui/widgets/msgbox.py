@@ -7,6 +7,8 @@ from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from reception.errors import StorageError
+
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("msgbox", text)
@@ -97,6 +99,15 @@ def retry(parent: QWidget | None, title: str, text: str) -> bool:
         QMessageBox.StandardButton.Retry,
     )
     return box.exec() == QMessageBox.StandardButton.Retry
+
+
+def storage_failure(parent: QWidget | None, title: str, exc: StorageError) -> bool:
+    """The one way every form shows a database failure after a save: the program's message, with
+    「重试」 when a retry can help (True: try again). The form keeps what was typed either way."""
+    if exc.retryable:
+        return retry(parent, title, exc.message)
+    error(parent, title, exc.message)
+    return False
 
 
 def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:

@@ -20,7 +20,7 @@ import peewee
 
 from reception.clock import Clock
 from reception.errors import SchemaTooNew
-from reception.store.db import WRITE_LOCK_KEY, sql
+from reception.store.db import WRITE_LOCK_KEY, sql, without_time_limit
 
 
 @dataclass(frozen=True)
@@ -111,16 +111,15 @@ def migrate(
         f'("version" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL, "applied_at" {timestamp} NOT NULL)'
     )
     applied = []
-    for step in pending:
-        with db.atomic():
-            if server:  # two desks starting a new version at once: one migrates, the other waits
-                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
-                if current_version(db) >= step.version:
-                    continue
-            step.apply(db)
-            db.execute_sql(
-                sql('INSERT INTO "schema_version" ("version", "name", "applied_at") VALUES (?, ?, ?)', db),
-                (step.version, step.name, now().isoformat(sep=" ")),
-            )
-        applied.append(step.version)
+    with without_time_limit(db):  # a step may rebuild a large table: no response limit
+        for step in pending:
+            with db.atomic():
+                if server:  # two desks starting a new version at once: one migrates, the other waits
+                    db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+                    if current_version(db) >= step.version:
+                        continue
+                step.apply(db)
+                record = 'INSERT INTO "schema_version" ("version", "name", "applied_at") VALUES (?, ?, ?)'
+                db.execute_sql(sql(record, db), (step.version, step.name, now().isoformat(sep=" ")))
+            applied.append(step.version)
     return applied
