@@ -165,16 +165,29 @@ def _is_disk_full(exc: BaseException) -> bool:
     return (code is not None and code & 0xFF == 13) or "database or disk is full" in str(exc).lower()
 
 
+def _is_damage(exc: BaseException) -> bool:
+    """SQLITE_CORRUPT / SQLITE_NOTADB, by code or by words."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if code is not None else None
+    text = str(exc).lower()
+    return primary in (11, 26) or "malformed" in text or "not a database" in text
+
+
 def _backup_error(exc: BaseException, folder: Path) -> ReceptionError:
     """The Chinese words for a backup that failed (the cause, and whether trying again helps)."""
     if isinstance(exc, ReceptionError):
+        # the database layer's words for a file it could not read: damage stays damage, so that
+        # a restore sets the file aside rather than stopping (the cause is the driver's error)
+        cause = exc.__cause__
+        if not isinstance(exc, DamagedDatabase) and cause is not None and _is_damage(cause):
+            return DamagedDatabase(f"数据库检查未通过（{cause}），为保护已有备份，本次不做备份。")
         return exc
     if _is_disk_full(exc):
         return StorageError(f"磁盘空间不足，备份未完成（备份文件夹：{folder}）。请清理磁盘后重试。")
     text = str(exc).lower()
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if code is not None else None
-    if primary in (11, 26) or "malformed" in text or "not a database" in text:
+    if _is_damage(exc):
         return DamagedDatabase(f"数据库检查未通过（{exc}），为保护已有备份，本次不做备份。")
     if isinstance(exc, PermissionError) or primary in (3, 8, 14) or "readonly" in text:
         return StorageError(f"没有写入备份文件夹的权限，备份未完成：{folder}。", retryable=False)

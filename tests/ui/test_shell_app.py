@@ -86,3 +86,29 @@ def test_window_starts_and_reports_ready(tmp_path):
     ready = [line for line in done.stdout.splitlines() if line.startswith("READY ")]
     assert len(ready) == 1 and float(ready[0].split()[1]) > 0
     assert not (tmp_path / "reception.lock").exists()
+
+
+def test_the_login_window_is_up_before_the_database_is_opened(qapp, tmp_path, errors, monkeypatch):
+    """On a slow desk PC the first window must not wait for the database check, the migrations
+    or the main window's imports: the login window is already shown when they start."""
+    from reception.errors import StorageError
+    from reception.store import startup
+    from ui.admin.login_dialog import LoginDialog
+    from ui.app import Startup
+
+    seen: list[bool] = []
+
+    def opening(data, **kw):
+        seen.append(any(isinstance(w, LoginDialog) and w.isVisible() for w in qapp.topLevelWidgets()))
+        raise StorageError("测试：数据库打不开")
+
+    monkeypatch.setattr(startup, "open_data_dir", opening)
+    monkeypatch.delenv("RECEPTION_AUTO_LOGIN", raising=False)
+    start = Startup(qapp, tmp_path)
+    try:
+        assert start.run() == 1
+    finally:
+        start.close()
+    assert seen == [True]
+    assert errors == ["测试：数据库打不开"]
+    assert not any(isinstance(w, LoginDialog) and w.isVisible() for w in qapp.topLevelWidgets())
