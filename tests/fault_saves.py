@@ -138,6 +138,7 @@ def exclusive_holder(path: Path) -> subprocess.Popen[str]:
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     )
     assert holder.stdout is not None
     if holder.stdout.readline().strip() != "locked":
