@@ -34,6 +34,18 @@ protect_singletons()  # the same guard as the application (PySide6 6.12 on Pytho
 PASSWORD = "secret12"
 
 
+@pytest.fixture(autouse=True)
+def site_key_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The site key and the audit anchors of each test live in a folder of their own (outside
+    the data folder, as on a desk); the OS credential store is never touched."""
+    from reception.store import sitekey
+
+    folder = tmp_path_factory.mktemp("site-keys")
+    monkeypatch.setenv(sitekey.ENV_DIR, str(folder))
+    sitekey.forget()
+    return folder
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     # 2026-11-26 09:00 in Shanghai

@@ -93,11 +93,21 @@ def make_backup(
 ) -> Path:
     path = folder / f"reception-{now_local:%Y%m%d-%H%M%S}-{label}.db"
     backup_database(db, path)
+    if db.table_exists("audit_log"):  # the audit head it holds: beside it and outside the folder
+        from reception.store import audit
+
+        audit.anchor(f"{now_local:%m月%d日 %H:%M} 的备份", now_local, sidecar=anchor_sidecar(path))
     if label == DAILY:
         daily = [b for b in list_backups(folder) if b.label == DAILY]
         for old in daily[max(generations, 1) :]:
             old.path.unlink(missing_ok=True)
+            anchor_sidecar(old.path).unlink(missing_ok=True)
     return path
+
+
+def anchor_sidecar(backup: Path) -> Path:
+    """``<backup>.anchor``: the audit chain head the backup holds (one JSON line)."""
+    return backup.with_name(backup.name + ".anchor")
 
 
 END_OF_DAY_HOUR = 22

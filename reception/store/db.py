@@ -13,7 +13,7 @@ Chinese."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -281,6 +281,37 @@ def _lock_wait() -> Iterator[None]:
 def write() -> Iterator[None]:
     """One IMMEDIATE transaction. On a SQLite failure the transaction is rolled back and a
     :class:`StorageError` with the real cause is raised; domain errors pass through unchanged."""
+    outermost = not database.in_transaction()
+    try:
+        with _translated():
+            yield
+    except BaseException:
+        if outermost:
+            _run_hooks(_rollback_hooks)
+        raise
+    if outermost:
+        _run_hooks(_commit_hooks)
+
+
+_commit_hooks: list[Callable[[], None]] = []
+_rollback_hooks: list[Callable[[], None]] = []
+
+
+def on_transaction_end(committed: Callable[[], None], rolled_back: Callable[[], None]) -> None:
+    """Run ``committed`` after each outermost :func:`write` commits, ``rolled_back`` after one
+    fails (the audit log keeps its head outside the data folder this way)."""
+    if committed not in _commit_hooks:
+        _commit_hooks.append(committed)
+        _rollback_hooks.append(rolled_back)
+
+
+def _run_hooks(hooks: list[Callable[[], None]]) -> None:
+    for hook in hooks:
+        hook()
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
     try:
         with _lock_wait(), database.atomic():
             if is_postgres():
