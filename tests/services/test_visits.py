@@ -11,7 +11,7 @@ from reception.errors import PermissionDenied, ValidationError
 from reception.services import incidents, residents, visits
 from reception.services.visits import AppointmentInput, BusinessVisitInput, GuestInput, WatchInput
 from reception.store import audit
-from reception.store.models import AuditLog, Case, Department, Visit
+from reception.store.models import AuditLog, Case, Department, Visit, WatchEntry
 
 GOOD_ID = "11010519491231002X"
 TODAY = date(2026, 11, 26)
@@ -270,3 +270,18 @@ def test_checkout_with_a_right_clock_keeps_its_own_time(receptionist, host, cloc
         left = visits.checkout_by_pass(receptionist, visit.serial)
     assert left.checked_out_at == clock.now()
     assert not [r for r in caplog.records if r.name == "reception.services.visits"]
+
+
+def test_a_watch_entry_awaiting_its_number_matches_by_name_until_entered_again(supervisor):
+    entry = visits.add_watch_entry(
+        supervisor,
+        visits.WatchInput(name="钱某", id_number="11010519491231002X", phone="13911112222", reason="测试"),
+    )
+    WatchEntry.update(id_hash="", id_recheck=True).where(
+        WatchEntry.id == entry.id
+    ).execute()  # as migration 10
+    assert [e.id for e in visits.watch_matches("钱某", "", "", "")] == [entry.id]
+    visits.reenter_watch_id(supervisor, entry.id, "居民身份证", "11010519491231002X")
+    assert visits.watch_matches("钱某", "", "", "") == []
+    assert [e.id for e in visits.watch_matches("", "居民身份证", "11010519491231002X", "")] == [entry.id]
+    assert AuditLog.select().where(AuditLog.action == "watch.reenter_id").count() == 1
