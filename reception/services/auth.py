@@ -102,18 +102,38 @@ def throttle_delay(failed: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (failed - FREE_ATTEMPTS), 900))
 
 
+# An unknown or disabled user name is checked against this hash, so it takes as long as a real
+# one (user names cannot be told apart by timing). Made once, on first use.
+_dummy_hash: str | None = None
+
+
+def _dummy() -> str:
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not-a-password-of-anybody")
+    return _dummy_hash
+
+
 def login(username: str, password: str, clock: Clock | None = None) -> Session:
+    """Every refusal is audited — unknown names, wrong passwords and attempts refused while
+    throttled alike."""
     clock = clock or Clock()
     now = clock.now()
     key = (username or "").strip().lower()
     op = Operator.get_or_none(Operator.username == key)
     if op is None or not op.active:
+        try:
+            _hasher.verify(_dummy(), password)
+        except (VerificationError, InvalidHashError):
+            pass
         with db.write():
             audit.record(now, None, "login.failed", "operator", None, username=key[:40])
         raise AuthError("登录名或密码不正确。")
     delay = throttle_delay(op.failed_logins)
     if delay and op.last_failed_at and now < op.last_failed_at + delay:
         wait = int((op.last_failed_at + delay - now).total_seconds()) + 1
+        with db.write():
+            audit.record(now, op, "login.throttled", "operator", op.id, wait_seconds=wait)
         raise AuthError(f"密码错误次数过多，请 {wait} 秒后再试。")
     try:
         _hasher.verify(op.password_hash, password)
