@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -122,10 +123,8 @@ def login(username: str, password: str, clock: Clock | None = None) -> Session:
     key = (username or "").strip().lower()
     op = Operator.get_or_none(Operator.username == key)
     if op is None or not op.active:
-        try:
+        with contextlib.suppress(VerificationError, InvalidHashError):
             _hasher.verify(_dummy(), password)
-        except (VerificationError, InvalidHashError):
-            pass
         with db.write():
             audit.record(now, None, "login.failed", "operator", None, username=key[:40])
         raise AuthError("登录名或密码不正确。")

@@ -257,8 +257,9 @@ def known_anchors(site: str | None = None, extra: list[Path] | None = None) -> l
     site = sitekey.site_id() if site is None else site
     found: list[Anchor] = []
     if site:
-        found += _read_anchors(_anchor_file(site), site)
+        # The head file first: where it and a report hold the same count, the report names it.
         found += _read_anchors(_head_file(site), site)
+        found += _read_anchors(_anchor_file(site), site)
     for path in extra or []:
         found += _read_anchors(path, site)
     return found
