@@ -246,3 +246,11 @@ def install_recovery_key(text: str) -> None:
         raise ValueError("这个恢复密钥不属于此数据库（可能是另一个站点的），请核对")
     save(site, key)
     forget()
+
+
+def current_recovery_key() -> str:
+    """The open site's recovery key (for the set-up sheet and its reprint by an administrator)."""
+    key = current()
+    if key is None:
+        raise SiteKeyMissing("此站点还没有站点密钥。")
+    return recovery_key(key)
