@@ -163,11 +163,22 @@ def test_an_old_backup_copied_over_the_live_file_is_caught(admin, receptionist, 
     assert code == 1 and "比 本机最近一次保存 记录的少 6 条" in text, text
 
 
-def test_without_the_key_the_log_cannot_be_checked_nor_written(site, tmp_path, capsys, site_key_dir):
-    for path in site_key_dir.glob("*.key"):
-        path.unlink()
+def test_without_the_key_the_recovery_key_is_asked_for_and_restores_it(
+    site, tmp_path, capsys, site_key_dir, monkeypatch
+):
+    [key_file] = site_key_dir.glob("*.key")
+    recovery = sitekey.recovery_key(bytes.fromhex(key_file.read_text(encoding="ascii")))
+    key_file.unlink()  # the data restored onto another PC
     code, text = _verify(tmp_path, capsys)
-    assert code == 1 and "恢复密钥" in text, text
+    assert code == 1 and "恢复密钥" in text and "RECEPTION_RECOVERY_KEY" in text, text
+    other = sitekey.recovery_key(bytes(32))
+    monkeypatch.setenv("RECEPTION_RECOVERY_KEY", other)
+    code, text = _verify(tmp_path, capsys)
+    assert code == 1 and "不属于此数据库" in text and not key_file.exists(), text
+    monkeypatch.setenv("RECEPTION_RECOVERY_KEY", recovery.lower().replace("-", " "))  # typed loosely
+    code, text = _verify(tmp_path, capsys)
+    assert code == 0 and "审计日志完整" in text and key_file.exists(), text
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
 
 
 SETUP = auth.SetupInput("阳光花园物业", "021-50000000", "admin", "王管理", PASSWORD, PASSWORD)
