@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never the desk account's real site keys or credential store, not even from a session fixture.
+os.environ["RECEPTION_KEY_DIR"] = __import__("tempfile").mkdtemp(prefix="reception-site-keys-")
 
 import pytest
 

@@ -531,7 +531,7 @@ def _anchor(data: HandoverData, generated_at_local: datetime) -> str:
     from reception.store import audit
     from reception.store import db as store_db
 
-    if store_db.database.obj is None:
+    if store_db.database.obj is None or store_db.database.obj.is_closed():
         return ""
     day = f"{data.day.month}月{data.day.day}日"
     label = f"{day} 日报" if data.kind == DAILY else f"{day} {data.shift_label}交接班报告"

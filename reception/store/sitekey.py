@@ -186,8 +186,11 @@ def current(*, create: bool = False) -> bytes | None:
         key = secrets.token_bytes(32)
         site = secrets.token_hex(8)
         save(site, key)
-        Setting.insert(key=SITE_ID, value=json.dumps(site)).on_conflict_replace().execute()
-        Setting.insert(key=KEY_CHECK, value=json.dumps(check_value(key))).on_conflict_replace().execute()
+        for name, value in ((SITE_ID, site), (KEY_CHECK, check_value(key))):
+            text = json.dumps(value)
+            Setting.insert(key=name, value=text).on_conflict(
+                conflict_target=[Setting.key], update={Setting.value: text}
+            ).execute()
         _cache = (connection, key)
         return key
     found = load(site)
