@@ -145,7 +145,17 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cmd = commands.add_parser("audit", help="审计日志")
     _data_dir_option(audit_cmd, top=False)
     audit_cmds = audit_cmd.add_subparsers(dest="audit_command", metavar="操作", required=True)
-    verify = audit_cmds.add_parser("verify", help="检查审计日志是否被修改、删除或调换顺序")
+    verify = audit_cmds.add_parser(
+        "verify",
+        help="用站点密钥逐条检查审计日志，并与报告和备份记下的锚点比对（是否被修改、删除、调换或回退）",
+    )
+    verify.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        metavar="锚点",
+        help="另外比对的锚点：报告上印的“条数:校验值前16位”（如 1203:3f9a0c1d2e4b5a69）或 .anchor 文件",
+    )
     _data_dir_option(verify, top=False)
     purge = commands.add_parser("purge", help="立即清除超过保存期限的访客证件信息和电话号码")
     _data_dir_option(purge, top=False)
@@ -380,7 +390,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    from reception.services import maintenance
+    from reception.store import audit
     from reception.store.models import AuditLog
 
     _cli_session(_data(args))
@@ -388,14 +398,34 @@ def _audit_verify(args: argparse.Namespace) -> int:
         raise ReceptionError(
             "审计日志不存在：数据库中没有审计日志表（可能被删除），无法校验。请从备份恢复并告知管理员。"
         )
-    problems = maintenance.verify_audit()
-    if not problems:
-        print("审计日志完整：没有发现修改、删除或调换顺序。")
+    typed: list[audit.Anchor] = []
+    files: list[Path] = []
+    for text in args.anchor:
+        if Path(text).is_file():
+            files.append(Path(text))
+            continue
+        try:
+            typed.append(audit.parse_anchor(text))
+        except ValueError as exc:
+            raise ReceptionError(str(exc)) from None
+    result = audit.verify(audit.known_anchors(extra=files) + typed)
+    start = ""
+    if result.keyed_from and result.keyed_from > 1:
+        start = f"密钥链自第 {result.keyed_from:,} 条起（之前的 {result.keyed_from - 1:,} 条按旧方式校验）"
+    elif result.keyed_from:
+        start = "全部记录都在密钥链中"
+    summary = "，".join(
+        x for x in (f"共 {result.entries:,} 条", start, f"比对锚点 {result.anchors_checked} 个") if x
+    )
+    if result.intact:
+        print(f"审计日志完整：没有发现修改、删除、调换顺序或回退（{summary}）。")
         return 0
-    print(f"审计日志发现 {len(problems)} 处问题：")
-    for line in problems:
+    print(f"审计日志发现 {len(result.problems)} 处问题（{summary}）：")
+    for line in result.problems[:50]:
         print(f"  {line}")
-    return _refused(f"审计日志有 {len(problems)} 处问题，见上。")
+    if len(result.problems) > 50:
+        print(f"  ……另有 {len(result.problems) - 50} 处")
+    return _refused(f"审计日志有 {len(result.problems)} 处问题，见上。")
 
 
 def _purge(args: argparse.Namespace) -> int:
@@ -477,8 +507,43 @@ def _migrate_to(args: argparse.Namespace) -> int:
     return 0
 
 
+def _take_recovery_key() -> bool:
+    """The open site is keyed but this PC lacks its key: read the recovery key (from the
+    environment variable RECEPTION_RECOVERY_KEY for scheduled jobs, else asked on a terminal)
+    and keep it. False when there is nobody to ask."""
+    import getpass
+
+    from reception.store import sitekey
+
+    text = os.environ.get("RECEPTION_RECOVERY_KEY", "")
+    if not text:
+        if not sys.stdin.isatty():
+            return False
+        print("本机没有此站点的密钥（数据可能是从别的电脑恢复或迁移来的）。", file=sys.stderr)
+        text = getpass.getpass("请输入设置时打印的恢复密钥：")
+    try:
+        sitekey.install_recovery_key(text)
+    except ValueError as exc:
+        raise ReceptionError(str(exc)) from None
+    print("恢复密钥正确，已保存到本机。", file=sys.stderr)
+    return True
+
+
+class _RetryWithKey(Exception):
+    """The recovery key was taken: run the command again."""
+
+
 def main(argv: Sequence[str] | None = None, open_window: WindowLauncher | None = None) -> int:
     """``open_window`` is supplied by the Qt launcher; the core never imports the UI."""
+    try:
+        return _main(argv, open_window)
+    except _RetryWithKey:
+        return _main(argv, open_window)
+
+
+def _main(argv: Sequence[str] | None, open_window: WindowLauncher | None) -> int:
+    from reception.store.sitekey import SiteKeyMissing
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -508,6 +573,14 @@ def main(argv: Sequence[str] | None = None, open_window: WindowLauncher | None =
             return _migrate_to(args)
         if args.command == "report":
             return _REPORTS[args.report_command](args)
+    except SiteKeyMissing as exc:  # asked while the database is still open, then run again
+        try:
+            taken = _take_recovery_key()
+        except ReceptionError as refused:
+            return _refused(refused.message)
+        if not taken:
+            return _refused(exc.message + "（无人值守时可设置环境变量 RECEPTION_RECOVERY_KEY）")
+        raise _RetryWithKey() from None
     except ReceptionError as exc:
         return _refused(exc.message)
     except KeyboardInterrupt:

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never the desk account's real site keys or credential store, not even from a session fixture.
+os.environ["RECEPTION_KEY_DIR"] = __import__("tempfile").mkdtemp(prefix="reception-site-keys-")
 
 import pytest
 
@@ -35,6 +37,18 @@ pytest_plugins = ["tests.windows_rules"]
 protect_singletons()  # the same guard as the application (PySide6 6.12 on Python 3.11)
 
 PASSWORD = "secret12"
+
+
+@pytest.fixture(autouse=True)
+def site_key_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The site key and the audit anchors of each test live in a folder of their own (outside
+    the data folder, as on a desk); the OS credential store is never touched."""
+    from reception.store import sitekey
+
+    folder = tmp_path_factory.mktemp("site-keys")
+    monkeypatch.setenv(sitekey.ENV_DIR, str(folder))
+    sitekey.forget()
+    return folder
 
 
 @pytest.fixture

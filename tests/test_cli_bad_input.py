@@ -385,6 +385,7 @@ def _audit_rows(site: Path) -> int | None:
 def _run(case: Case, folder: Path, site: Path, serials: dict[str, str]) -> Outcome:
     work = folder / case.name
     shutil.copytree(site, work / "site")
+    shutil.copytree(site.parent / "keys", work / "keys")  # the desk's site key, outside the folder
     for name in ("empty", "out", "cwd", "files", "xdg"):
         (work / name).mkdir()
     if case.user == NOBODY:  # the site, current folder and inputs are its own; out/ is root's
@@ -393,6 +394,8 @@ def _run(case: Case, folder: Path, site: Path, serials: dict[str, str]) -> Outco
             *(work / "site").rglob("*"),
             work / "cwd",
             work / "files",
+            work / "keys",
+            *(work / "keys").rglob("*"),
             work / "empty",
         ]:
             os.chown(item, NOBODY, NOBODY)
@@ -407,6 +410,7 @@ def _run(case: Case, folder: Path, site: Path, serials: dict[str, str]) -> Outco
         "PYTHONDONTWRITEBYTECODE": "1",
         "HOME": str(work / "cwd"),
         "XDG_DATA_HOME": str(work / "xdg"),  # the default data folder, if a case uses it
+        "RECEPTION_KEY_DIR": str(work / "keys"),
         "LANG": "C.UTF-8",
     }
     command = [sys.executable, "-m", "reception.cli", *argv]
@@ -427,7 +431,7 @@ def outcomes(tmp_path_factory) -> Iterator[dict[str, Outcome]]:
     template = tmp_path_factory.mktemp("site") / "site"
     made = subprocess.run(
         [sys.executable, "-m", "reception.cli", "demo", "--data-dir", str(template)],
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO), "RECEPTION_KEY_DIR": str(template.parent / "keys")},
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -523,7 +523,22 @@ def _note(data: HandoverData, s: _Styles, number: str) -> list[Flowable]:
     return [_heading(f"{number}、{title}", s), box]
 
 
-def _signatures(data: HandoverData, s: _Styles) -> list[Flowable]:
+def _anchor(data: HandoverData, generated_at_local: datetime) -> str:
+    """The audit chain head now, kept outside the data folder under this report's name and
+    printed beside the signatures (「审计日志锚点：共 1,203 条 · 3f9a0c1d2e4b5a69」). Empty when
+    no database is open (a layout test) or the site has no audit log yet."""
+    from reception.store import audit
+    from reception.store import db as store_db
+
+    if store_db.database.obj is None or store_db.database.obj.is_closed():
+        return ""
+    day = f"{data.day.month}月{data.day.day}日"
+    label = f"{day} 日报" if data.kind == DAILY else f"{day} {data.shift_label}交接班报告"
+    mark = audit.anchor(label, generated_at_local)
+    return mark.line() if mark.count else ""
+
+
+def _signatures(data: HandoverData, s: _Styles, anchor: str = "") -> list[Flowable]:
     if data.kind == DAILY:
         lines = [("制表人", "", ""), ("主管审核", "", "")]
     else:
@@ -554,7 +569,8 @@ def _signatures(data: HandoverData, s: _Styles) -> list[Flowable]:
         ),
     )
     hint = "签字确认：交接双方已当面核对以上事项。" if data.kind != DAILY else "审核意见及签字："
-    return [Spacer(0, 5 * mm), _p(hint, s.small), table]
+    below = [Spacer(0, 2 * mm), _p(anchor, s.small)] if anchor else []
+    return [Spacer(0, 5 * mm), _p(hint, s.small), table, *below]
 
 
 # --------------------------------------------------------------------------------------------
@@ -586,7 +602,8 @@ def render(data: HandoverData, generated_at_local: datetime) -> bytes:
     if data.comparison is not None:
         story += _comparison(data, s, next(numbers))
     # The note and the signatures stay on one page: what is signed is on the signed page.
-    story.append(KeepTogether([*_note(data, s, next(numbers)), *_signatures(data, s)]))
+    anchor = _anchor(data, generated_at_local)
+    story.append(KeepTogether([*_note(data, s, next(numbers)), *_signatures(data, s, anchor)]))
 
     parts = [data.kind, data.property_name]
     if data.kind != DAILY:

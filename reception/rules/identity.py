@@ -1,19 +1,22 @@
-"""Identity documents of visitors: checking, masking and the salted hash used by the
-watch list. By default the full number is never stored (setting ``store_full_id``)."""
+"""Identity documents of visitors: checking, masking and the keyed hash used by the watch
+list. By default the full number is never stored (setting ``store_full_id``).
+
+Nothing in the data folder gives a number back: the masked form keeps at most the last 4
+characters, and the hash is an HMAC under the site key (:mod:`reception.store.sitekey`), which is
+not in the database — so the birth date and region cannot be found by trying candidates against
+the stored hash."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import re
-import secrets
 from datetime import date
 
 from stdnum.cn import ric
 
 from reception.clock import Clock
 from reception.rules.textcheck import halfwidth_digits
-from reception.store.models import Setting
 
 RESIDENT_ID = "居民身份证"
 RESIDENCE_PERMIT = "港澳台居民居住证"
@@ -28,7 +31,6 @@ ID_TYPES = [
     "驾驶证",
     "其他",
 ]
-_SALT_KEY = "id_hash_salt"
 # 港澳台居民居住证: 810000 香港, 820000 澳门, 830000 台湾 in place of the region code.
 _PERMIT_REGIONS = {"810000": "香港", "820000": "澳门", "830000": "台湾"}
 MAX_AGE = 130
@@ -112,40 +114,23 @@ def region_note(id_type: str, number: str) -> str:
 
 
 def mask(number: str) -> str:
-    """``'11010519491231002X'`` → ``'1101**********002X'``."""
+    """``'11010519491231002X'`` → ``'**************002X'``: the last 4 characters of a long
+    number, the last one of a short one (8 characters or fewer)."""
     if not number:
         return ""
-    if len(number) <= 8:
-        return number[:1] + "*" * (len(number) - 2) + number[-1:]
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
-
-
-# The salt of the open database, read once per connection: (the connection it was read on, salt).
-# A new database, a reopened one (restore) or a new connection reads it again; the salt of a
-# database never changes once created.
-_salt_cache: tuple[object, bytes] | None = None
-
-
-def _salt() -> bytes:
-    """This installation's secret salt (created on first use, in its own small transaction when
-    the caller has none open)."""
-    global _salt_cache
-    from reception.store import db
-
-    connection = db.current().connection()
-    cached = _salt_cache
-    if cached is not None and cached[0] is connection:
-        return cached[1]
-    row = Setting.get_or_none(Setting.key == _SALT_KEY)
-    if row is None:
-        with db.write():
-            Setting.insert(key=_SALT_KEY, value=f'"{secrets.token_hex(32)}"').on_conflict_ignore().execute()
-        row = Setting.get(Setting.key == _SALT_KEY)
-    salt = bytes.fromhex(row.value.strip('"'))
-    _salt_cache = (connection, salt)
-    return salt
+    keep = 4 if len(number) > 8 else min(1, len(number) - 1)
+    return "*" * (len(number) - keep) + number[len(number) - keep :]
 
 
 def id_hash(id_type: str, number: str) -> str:
-    """Salted hash of a normalised number: matches the watch list without storing the number."""
-    return hmac.new(_salt(), f"{id_type}|{number}".encode(), hashlib.sha256).hexdigest()
+    """Keyed hash of a normalised number: matches the watch list without storing the number."""
+    from reception.clock import Clock as _Clock
+    from reception.store import audit, sitekey
+
+    key = sitekey.current()
+    if key is None:  # a site that has written nothing yet: it gets its key (audited) now
+        audit.ensure_keyed(_Clock().now())
+        key = sitekey.require()
+    return hmac.new(
+        sitekey.subkey(key, "id-match"), f"{id_type}|{number}".encode(), hashlib.sha256
+    ).hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -102,18 +103,36 @@ def throttle_delay(failed: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (failed - FREE_ATTEMPTS), 900))
 
 
+# An unknown or disabled user name is checked against this hash, so it takes as long as a real
+# one (user names cannot be told apart by timing). Made once, on first use.
+_dummy_hash: str | None = None
+
+
+def _dummy() -> str:
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not-a-password-of-anybody")
+    return _dummy_hash
+
+
 def login(username: str, password: str, clock: Clock | None = None) -> Session:
+    """Every refusal is audited — unknown names, wrong passwords and attempts refused while
+    throttled alike."""
     clock = clock or Clock()
     now = clock.now()
     key = (username or "").strip().lower()
     op = Operator.get_or_none(Operator.username == key)
     if op is None or not op.active:
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            _hasher.verify(_dummy(), password)
         with db.write():
             audit.record(now, None, "login.failed", "operator", None, username=key[:40])
         raise AuthError("登录名或密码不正确。")
     delay = throttle_delay(op.failed_logins)
     if delay and op.last_failed_at and now < op.last_failed_at + delay:
         wait = int((op.last_failed_at + delay - now).total_seconds()) + 1
+        with db.write():
+            audit.record(now, op, "login.throttled", "operator", op.id, wait_seconds=wait)
         raise AuthError(f"密码错误次数过多，请 {wait} 秒后再试。")
     try:
         _hasher.verify(op.password_hash, password)
@@ -238,3 +257,17 @@ def set_password(session: Session, operator_id: int, new_password: str, *, curre
             Operator.id == op.id
         ).execute()
         audit.record(session.now(), session.operator, "operator.password", "operator", op.id)
+
+
+@dataclass(frozen=True)
+class RecoverySheet:
+    site_id: str
+    recovery_key: str  # groups of four, dashes between
+
+
+def recovery_sheet() -> RecoverySheet:
+    """What the set-up's 恢复密钥 page shows and prints: the site and its recovery key (the site key
+    itself lives outside the database, in this PC's credential store)."""
+    from reception.store import sitekey
+
+    return RecoverySheet(sitekey.site_id(), sitekey.current_recovery_key())

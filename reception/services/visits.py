@@ -251,14 +251,16 @@ def watch_matches(
     name: str, id_type: str, id_number: str, phone: str, *, id_hash: str | None = None
 ) -> list[WatchEntry]:
     """Active watch-list entries matching the ID number (by hash), the phone, or the name when
-    the entry has neither. ``id_hash``: the number's hash when the caller has it already."""
+    the entry has neither — or when its number awaits re-entry (``id_recheck``: an entry from
+    before the keyed hash). ``id_hash``: the number's hash when the caller has it already."""
     conds = []
     if id_number:
         conds.append(WatchEntry.id_hash == (id_hash or identity.id_hash(id_type, id_number)))
     if phone:
         conds.append(WatchEntry.phone == phone)
     if name:
-        conds.append((WatchEntry.name == name) & (WatchEntry.id_hash == "") & (WatchEntry.phone == ""))
+        no_number = (WatchEntry.phone == "") | (WatchEntry.id_recheck == True)  # noqa: E712
+        conds.append((WatchEntry.name == name) & (WatchEntry.id_hash == "") & no_number)
     if not conds:
         return []
     cond = conds[0]
@@ -699,6 +701,30 @@ def add_watch_entry(session: Session, data: WatchInput) -> WatchEntry:
             phone=phones.mask(phone),
         )
     return entry
+
+
+def reenter_watch_id(session: Session, entry_id: int, id_type: str, id_number: str) -> WatchEntry:
+    """Enter again the number of an entry marked ``id_recheck`` (its old hash could not be kept)."""
+    session.require(Role.SUPERVISOR)
+    entry = WatchEntry.get_or_none(WatchEntry.id == entry_id)
+    if entry is None:
+        raise NotFound("找不到该关注名单条目。")
+    try:
+        number = identity.normalize(id_type, id_number, today=session.clock.today())
+    except ValueError as exc:
+        raise ValidationError.single("id_number", str(exc)) from None
+    now = session.now()
+    with db.write():
+        WatchEntry.update(
+            id_type=id_type,
+            id_hash=identity.id_hash(id_type, number),
+            id_masked=identity.mask(number),
+            id_recheck=False,
+        ).where(WatchEntry.id == entry_id).execute()
+        audit.record(
+            now, session.operator, "watch.reenter_id", "watch_entry", entry_id, id=identity.mask(number)
+        )
+    return WatchEntry.get_by_id(entry_id)
 
 
 def remove_watch_entry(session: Session, entry_id: int) -> None:

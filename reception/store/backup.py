@@ -216,15 +216,26 @@ def make_backup(
         if isinstance(exc, sqlite3.Error | peewee.DatabaseError | OSError):
             raise _backup_error(exc, folder) from exc
         raise
+    if db.table_exists("audit_log"):  # the audit head it holds: beside it and outside the folder
+        from reception.store import audit
+
+        label_text = f"{now_local.month}月{now_local.day}日 {now_local:%H:%M} 的备份"
+        audit.anchor(label_text, now_local, sidecar=anchor_sidecar(path))
     if label == DAILY:
         daily = [b for b in list_backups(folder) if b.label == DAILY]
         for old in daily[max(generations, 1) :]:
             old.path.unlink(missing_ok=True)
+            anchor_sidecar(old.path).unlink(missing_ok=True)
     from reception.clock import to_utc
     from reception.store import second_copy
 
     second_copy.mirror(path, to_utc(now_local))  # a failed second copy is recorded, never raised
     return path
+
+
+def anchor_sidecar(backup: Path) -> Path:
+    """``<backup>.anchor``: the audit chain head the backup holds (one JSON line)."""
+    return backup.with_name(backup.name + ".anchor")
 
 
 END_OF_DAY_HOUR = 22

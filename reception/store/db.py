@@ -16,7 +16,7 @@ import select
 import sqlite3
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -551,6 +551,37 @@ def write() -> Iterator[None]:
     Refused at once (nothing written) after :func:`refuse_writes`."""
     if _writes_refused is not None:
         raise DamagedDatabase(_writes_refused)
+    outermost = not database.in_transaction()
+    try:
+        with _translated():
+            yield
+    except BaseException:
+        if outermost:
+            _run_hooks(_rollback_hooks)
+        raise
+    if outermost:
+        _run_hooks(_commit_hooks)
+
+
+_commit_hooks: list[Callable[[], None]] = []
+_rollback_hooks: list[Callable[[], None]] = []
+
+
+def on_transaction_end(committed: Callable[[], None], rolled_back: Callable[[], None]) -> None:
+    """Run ``committed`` after each outermost :func:`write` commits, ``rolled_back`` after one
+    fails (the audit log keeps its head outside the data folder this way)."""
+    if committed not in _commit_hooks:
+        _commit_hooks.append(committed)
+        _rollback_hooks.append(rolled_back)
+
+
+def _run_hooks(hooks: list[Callable[[], None]]) -> None:
+    for hook in hooks:
+        hook()
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
     try:
         with _lock_wait(), database.atomic():
             if is_postgres():

@@ -291,7 +291,9 @@ class Visit(BaseModel):
 
 
 class WatchEntry(BaseModel):
-    """关注名单: matched by name with the salted hash of the ID number, or by phone."""
+    """关注名单: matched by name with the keyed hash of the ID number, or by phone.
+    ``id_recheck``: an entry from before the keyed hash, whose number must be entered again
+    (until then it matches by name)."""
 
     id = pw.AutoField()
     name = pw.CharField(max_length=50, index=True)
@@ -304,6 +306,7 @@ class WatchEntry(BaseModel):
     added_by_id: int
     added_at = pw.DateTimeField()
     active = pw.BooleanField(default=True)
+    id_recheck = pw.BooleanField(default=False)
 
 
 class Incident(BaseModel):

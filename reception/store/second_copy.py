@@ -106,10 +106,14 @@ def mirror(backup: Path, now_utc: datetime) -> str | None:
         if _digest(target) != _digest(backup):
             target.unlink(missing_ok=True)
             raise OSError(5, "副本与备份不一致")
+        sidecar = backup.with_name(backup.name + ".anchor")  # the audit head it holds
+        if sidecar.exists():
+            files.copy_file(sidecar, folder / sidecar.name)
         keep = {p.name for p in backups.glob(BACKUP_GLOB)}
         for old in folder.glob(BACKUP_GLOB):
             if old.name not in keep:
                 old.unlink(missing_ok=True)
+                old.with_name(old.name + ".anchor").unlink(missing_ok=True)
     except OSError as exc:
         reason = _reason(exc, folder)
         log.warning("second backup copy failed: %s", reason)

@@ -288,3 +288,27 @@ def test_command_line_handover_on_a_day_without_shifts(admin, tmp_path, capsys):
     )
     assert cli.main(["report", "daily", "--date", "2026-11-20", "--out", str(out), *where]) == 0
     assert out.exists()
+
+
+@pytest.mark.sqlite_only
+def test_reports_print_the_audit_anchor_that_verify_then_holds_the_log_to(busy_day, clock, tmp_path, capsys):
+    import sqlite3
+
+    from reception import cli
+    from reception.store import audit
+
+    shift, _ = busy_day
+    text = _flat(handover_report.handover_pdf_for_shift(shift.id, clock.now()))
+    head = audit.head()
+    assert f"审计日志锚点：共{head.count:,}条·{head.head}" in text  # beside the signatures
+    assert "审计日志锚点" in _flat(handover_report.daily_pdf(DAY, clock.now()))
+    labels = [a.label for a in audit.known_anchors()]
+    assert "11月26日 第 1 班交接班报告" in labels and "11月26日 日报" in labels
+    args = cli_location()
+    con = sqlite3.connect(tmp_path / "reception.db")
+    con.execute("DROP TRIGGER audit_log_no_delete")
+    con.execute("DELETE FROM audit_log WHERE id > (SELECT MAX(id) - 2 FROM audit_log)")
+    con.commit()
+    con.close()
+    assert cli.main(["audit", "verify", *args]) == 1
+    assert "比 11月26日 日报 记录的少 2 条" in capsys.readouterr().out

@@ -109,3 +109,48 @@ def test_settings_update_is_audited(admin):
     conf = settings.load()
     assert conf.greeting_text() == "您好，阳光花园客服中心" and conf.reply_hours_for("紧急") == 1
     assert AuditLog.select().where(AuditLog.action == "settings.update").count() == 1
+
+
+def test_an_unknown_or_disabled_name_runs_the_same_password_check_as_a_known_one(admin, clock, monkeypatch):
+    """No timing difference to guess user names by: argon2 verifies a password in every case."""
+    from reception.services import auth as auth_module
+
+    real = auth_module._hasher
+    checked: list[str] = []
+
+    class Counting:  # the real argon2 hasher, counting its verifications
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def verify(self, hash_: str, password: str) -> bool:
+            checked.append(hash_)
+            return real.verify(hash_, password)
+
+    monkeypatch.setattr(auth_module, "_hasher", Counting())
+    auth.create_operator(admin, auth.OperatorInput("gone", "离职", Role.RECEPTIONIST, PASSWORD))
+    auth.update_operator(
+        admin,
+        Operator.get(Operator.username == "gone").id,
+        display_name="离职",
+        role=Role.RECEPTIONIST,
+        active=False,
+    )
+    for name in ("admin", "nobody", "gone"):
+        with pytest.raises(AuthError, match="登录名或密码不正确"):
+            auth.login(name, "wrong-password", clock)
+    assert len(checked) == 3 and all(h.startswith("$argon2id$") for h in checked)
+    assert len(set(checked)) == 2  # the real hash, then the same dummy for both unknown ones
+
+
+def test_every_refused_login_is_audited_throttled_ones_included(admin, clock):
+    for _ in range(auth.FREE_ATTEMPTS):
+        with pytest.raises(AuthError):
+            auth.login("admin", "wrong-password", clock)
+    for _ in range(3):
+        with pytest.raises(AuthError, match="秒后再试"):
+            auth.login("admin", PASSWORD, clock)
+    actions = [a.action for a in AuditLog.select().order_by(AuditLog.id)]
+    assert actions.count("login.failed") == auth.FREE_ATTEMPTS
+    assert actions.count("login.throttled") == 3
+    throttled = AuditLog.select().where(AuditLog.action == "login.throttled").first()
+    assert throttled.operator_id == admin.operator.id and "wait_seconds" in throttled.detail

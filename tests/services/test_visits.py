@@ -11,7 +11,7 @@ from reception.errors import PermissionDenied, ValidationError
 from reception.services import incidents, residents, visits
 from reception.services.visits import AppointmentInput, BusinessVisitInput, GuestInput, WatchInput
 from reception.store import audit
-from reception.store.models import AuditLog, Case, Department, Visit
+from reception.store.models import AuditLog, Case, Department, Visit, WatchEntry
 
 GOOD_ID = "11010519491231002X"
 TODAY = date(2026, 11, 26)
@@ -65,7 +65,7 @@ def test_business_complaint_opens_a_case_for_the_first_receiver(receptionist, ho
 def test_guest_with_consent_is_on_site_with_masked_id_and_a_pass(receptionist, host, clock):
     visit = visits.register_guest(receptionist, guest(host, plate="沪a·d12345", party_size=2))
     assert visit.status == visits.ON_SITE and visit.consent == visits.AGREED
-    assert visit.id_masked == "1101**********002X" and visit.id_full is None
+    assert visit.id_masked == "**************002X" and visit.id_full is None
     assert GOOD_ID not in (visit.id_hash or "") and len(visit.id_hash) == 64
     assert visit.plate == "沪AD12345" and visit.badge_destination == "12栋3单元"
     assert visit.valid_until == clock.now() + timedelta(hours=4)
@@ -270,3 +270,18 @@ def test_checkout_with_a_right_clock_keeps_its_own_time(receptionist, host, cloc
         left = visits.checkout_by_pass(receptionist, visit.serial)
     assert left.checked_out_at == clock.now()
     assert not [r for r in caplog.records if r.name == "reception.services.visits"]
+
+
+def test_a_watch_entry_awaiting_its_number_matches_by_name_until_entered_again(supervisor):
+    entry = visits.add_watch_entry(
+        supervisor,
+        visits.WatchInput(name="钱某", id_number="11010519491231002X", phone="13911112222", reason="测试"),
+    )
+    WatchEntry.update(id_hash="", id_recheck=True).where(
+        WatchEntry.id == entry.id
+    ).execute()  # as migration 10
+    assert [e.id for e in visits.watch_matches("钱某", "", "", "")] == [entry.id]
+    visits.reenter_watch_id(supervisor, entry.id, "居民身份证", "11010519491231002X")
+    assert visits.watch_matches("钱某", "", "", "") == []
+    assert [e.id for e in visits.watch_matches("", "居民身份证", "11010519491231002X", "")] == [entry.id]
+    assert AuditLog.select().where(AuditLog.action == "watch.reenter_id").count() == 1

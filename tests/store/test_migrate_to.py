@@ -24,7 +24,7 @@ from reception.clock import FixedClock
 from reception.demo import DEMO_PASSWORD, create_demo
 from reception.errors import ReceptionError
 from reception.services import auth, calls
-from reception.store import audit, config, db, desk
+from reception.store import audit, config, db, desk, sitekey
 from reception.store.migrate_to import in_foreign_key_order, migrate_to
 from reception.store.migrations import LATEST, migrate
 from reception.store.models import ALL_MODELS, AuditLog, BaseModel, Call, Operator, Visit
@@ -46,18 +46,27 @@ def demo_site(
     if server_databases is None:
         pytest.skip(NO_SERVER)
     root = tmp_path_factory.mktemp("demo-site")
+    keys = root.parent / f"{root.name}-keys"  # the demo desk's site key, outside its folder
+    keys.mkdir()
     config.set_desk_name(root, DESK)
-    try:
-        create_demo(DataDir(root), clock=FixedClock(DEMO_END))
-    finally:
-        db.close_database()
-        desk.set_name("")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(sitekey.ENV_DIR, str(keys))
+        sitekey.forget()
+        try:
+            create_demo(DataDir(root), clock=FixedClock(DEMO_END))
+        finally:
+            db.close_database()
+            desk.set_name("")
+            sitekey.forget()
     yield root
 
 
 @pytest.fixture
-def site(demo_site: Path, tmp_path: Path) -> Path:
-    """This test's copy of the demo data folder (times of the files kept)."""
+def site(demo_site: Path, tmp_path: Path, site_key_dir: Path) -> Path:
+    """This test's copy of the demo data folder (times of the files kept), on a desk that holds
+    its site key."""
+    for key in (demo_site.parent / f"{demo_site.name}-keys").glob("*.key"):
+        shutil.copy2(key, site_key_dir / key.name)
     return Path(shutil.copytree(demo_site, tmp_path / "site"))
 
 

@@ -40,6 +40,8 @@ def test_each_backup_is_copied_to_the_second_folder_byte_for_byte(data, tmp_path
     made = maintenance.backup_now(admin, data, clock.now())
     copy = usb / made.name
     assert copy.read_bytes() == made.read_bytes()
+    anchor = made.with_name(made.name + ".anchor")  # the audit head the backup holds travels with it
+    assert (usb / anchor.name).read_bytes() == anchor.read_bytes()
     assert second_copy.status(data.root).ok_at == clock.now()
     assert second_copy.warning(data.root, clock.now()) is None
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 import types
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
@@ -99,7 +101,7 @@ def visible_text(widget: QWidget) -> str:
 
 
 # -- first run --------------------------------------------------------------------------------
-def test_setup_dialog_creates_admin_and_departments(qtbot, database, clock):
+def test_setup_dialog_creates_admin_and_departments(qtbot, database, clock, monkeypatch):
     from ui.admin.setup_dialog import SetupDialog
 
     dialog = SetupDialog(clock)
@@ -111,8 +113,21 @@ def test_setup_dialog_creates_admin_and_departments(qtbot, database, clock):
     type_text(qtbot, dialog.admin_display_name, "王管理")
     qtbot.keyClicks(dialog.password, PASSWORD)
     qtbot.keyClicks(dialog.password_again, PASSWORD)
+    qtbot.keyClick(dialog.password_again, Qt.Key.Key_Return)
+    # The site's recovery key is shown once, with a 打印 button, before the program starts.
+    from reception.store import sitekey
+
+    assert dialog.stack.currentWidget() is dialog.key_page and dialog.isVisible()
+    typed = dialog.key_label.text().replace("\n", "").replace(" ", "")
+    assert sitekey.parse_recovery_key(typed) == sitekey.current()
+    printed: list[bytes] = []
+    monkeypatch.setattr("ui.widgets.printing.print_pdf", lambda pdf, **kw: printed.append(pdf) or True)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    sheet = "".join(p.extract_text() for p in PdfReader(io.BytesIO(printed[0])).pages)
+    assert len(PdfReader(io.BytesIO(printed[0])).pages) == 1
+    assert sitekey.current_recovery_key().split("-")[0] in sheet and "恢复密钥" in sheet
     with qtbot.waitSignal(dialog.accepted):
-        qtbot.keyClick(dialog.password_again, Qt.Key.Key_Return)
+        qtbot.mouseClick(dialog.finish_button, Qt.MouseButton.LeftButton)
 
     assert auth.is_set_up()
     assert dialog.admin is not None and dialog.admin.username == "admin"
@@ -120,7 +135,7 @@ def test_setup_dialog_creates_admin_and_departments(qtbot, database, clock):
     assert [d.name for d in departments.list_departments()] == settings_mod.DEFAULT_DEPARTMENTS
 
 
-def test_setup_dialog_shows_messages_beside_fields_and_keeps_input(qtbot, database, clock):
+def test_setup_dialog_shows_messages_beside_fields_and_keeps_input(qtbot, database, clock, tmp_path):
     from ui.admin.setup_dialog import SetupDialog
 
     dialog = SetupDialog(clock)
@@ -146,9 +161,12 @@ def test_setup_dialog_shows_messages_beside_fields_and_keeps_input(qtbot, databa
     dialog.desk_phone.setText("021-50000000")
     dialog.password.setText(PASSWORD)
     dialog.password_again.setText(PASSWORD)
-    with qtbot.waitSignal(dialog.accepted):
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.errors.message("desk_phone") == ""
+    assert dialog.stack.currentWidget() is dialog.key_page
+    dialog.grab().save(str(tmp_path / "setup-recovery-key.png"))
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.reject()  # closing the key page still finishes: the site is set up
 
 
 # -- login -------------------------------------------------------------------------------------

@@ -1,8 +1,22 @@
-"""First run: the property's name and desk phone, and the first administrator."""
+"""First run: the property's name and desk phone, and the first administrator; then the site's
+recovery key, shown once with a 打印 button (the only copy of the site key outside this PC)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reception.clock import Clock
 from reception.errors import ReceptionError, ValidationError
@@ -58,7 +72,18 @@ class SetupDialog(QDialog):
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
+        self.form_page = QWidget()
+        self.key_page: QWidget | None = None
+        self.key_label: QLabel | None = None
+        self.print_button: QPushButton | None = None
+        self.finish_button: QPushButton | None = None
+        self.printed = False
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.form_page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+        layout = QVBoxLayout(self.form_page)
         layout.setSpacing(12)
         layout.addWidget(intro)
         layout.addWidget(prop_box)
@@ -87,4 +112,74 @@ class SetupDialog(QDialog):
         except ReceptionError as exc:
             self.errors.show_general(exc.message)
             return
-        self.accept()
+        self.show_recovery_key()
+
+    def show_recovery_key(self) -> None:
+        from reception.services import auth
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setSpacing(12)
+        title = QLabel(self.tr("设置完成。请打印并妥善保管本站点的“恢复密钥”"))
+        title.setWordWrap(True)
+        title.setStyleSheet("font-weight: bold;")
+        why = QLabel(
+            self.tr(
+                "审计日志的校验和证件号码的比对依赖站点密钥，它不在数据文件夹和备份中。"
+                "把数据恢复到另一台电脑、迁移到数据库服务器或新前台加入服务器站点时，需要输入这个恢复密钥。"
+                "请打印后锁好保管，不要拍照或贴在前台。"
+            )
+        )
+        why.setWordWrap(True)
+        groups = auth.recovery_sheet().recovery_key.split("-")
+        text = "\n".join("  ".join(groups[i : i + 5]) for i in range(0, len(groups), 5))
+        self.key_label = QLabel(text)
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        fixed.setPointSize(fixed.pointSize() + 3)
+        self.key_label.setFont(fixed)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.print_button = QPushButton(self.tr("打印"))
+        self.print_button.clicked.connect(self.print_recovery_key)
+        self.finish_button = QPushButton(self.tr("已妥善保存，开始使用"))
+        self.finish_button.setDefault(True)
+        self.finish_button.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.print_button)
+        row.addWidget(self.finish_button)
+        layout.addWidget(title)
+        layout.addWidget(why)
+        layout.addWidget(self.key_label)
+        layout.addStretch(1)
+        layout.addLayout(row)
+        self.key_page = page
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        self.finish_button.setFocus()
+
+    def recovery_pdf(self) -> bytes:
+        from reception.clock import to_local
+        from reception.documents.recovery_key import render_recovery_key
+        from reception.services import auth
+        from reception.services import settings as settings_mod
+
+        sheet = auth.recovery_sheet()
+        return render_recovery_key(
+            settings_mod.load().property_name,
+            sheet.site_id,
+            sheet.recovery_key,
+            to_local(self.clock.now()),
+        )
+
+    def print_recovery_key(self) -> None:
+        from ui.widgets import printing
+
+        self.printed = printing.print_pdf(self.recovery_pdf(), parent=self, title=self.tr("恢复密钥"))
+
+    def reject(self) -> None:
+        """Once set up, closing the key page still finishes: the site exists now."""
+        if self.admin is not None:
+            self.accept()
+            return
+        super().reject()
