@@ -178,7 +178,7 @@ class CrashHooks(QObject):
             self._crash_file.close()  # type: ignore[attr-defined]
             self._crash_file = None
 
-    def _excepthook(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+    def _excepthook(self, exc_type, exc, tb) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
@@ -190,7 +190,7 @@ class CrashHooks(QObject):
         name = args.thread.name if args.thread is not None else "?"
         self._record(args.exc_type, args.exc_value, args.exc_traceback, name)
 
-    def _record(self, exc_type, exc, tb, thread: str) -> None:  # type: ignore[no-untyped-def]
+    def _record(self, exc_type, exc, tb, thread: str) -> None:
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         log.critical("uncaught exception in thread %s:\n%s", thread, text.rstrip())
         if QCoreApplication.instance() is None:
@@ -504,7 +504,7 @@ class Startup:
         db.close_database()
         startup.open_data_dir(self.data, interactive=True)
 
-    def _show_login(self, clock):  # type: ignore[no-untyped-def]
+    def _show_login(self, clock):
         """The login window, shown at once (None when the benchmark logs in by itself)."""
         if ":" in os.environ.get("RECEPTION_AUTO_LOGIN", ""):
             return None
@@ -515,7 +515,7 @@ class Startup:
         self.app.processEvents()  # painted before the database work starts
         return login
 
-    def _first_session(self, clock, login=None):  # type: ignore[no-untyped-def]
+    def _first_session(self, clock, login=None):
         from reception.errors import ReceptionError
         from reception.services import auth
         from reception.services import settings as settings_mod
@@ -554,7 +554,7 @@ class Startup:
         self.app.quit()
 
     @staticmethod
-    def _logout(session) -> None:  # type: ignore[no-untyped-def]
+    def _logout(session) -> None:
         from reception.errors import ReceptionError
         from reception.services import auth
 

@@ -214,7 +214,7 @@ class ImportDialog(QDialog):
         if not self.running:
             super().reject()
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def closeEvent(self, event) -> None:
         if self.running:
             event.ignore()
         else:

@@ -163,7 +163,7 @@ class ReplyDialog(CaseActionDialog):
     def _ok_text(self) -> str:
         return self.tr("保存答复")
 
-    def open_knowledge(self):  # type: ignore[no-untyped-def]
+    def open_knowledge(self):
         from ui.widgets.knowledge_picker import KnowledgePicker
 
         picker = KnowledgePicker(self._session, self, self._case.category)

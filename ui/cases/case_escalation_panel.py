@@ -127,7 +127,7 @@ class CaseEscalationPanel(QWidget):
     def case_ids(self) -> list[int]:
         return [self.model.row_at(i).id for i in range(self.model.rowCount())]
 
-    def _activated(self, index) -> None:  # type: ignore[no-untyped-def]
+    def _activated(self, index) -> None:
         case = self.model.data(index, ROW_ROLE)
         if case is not None:
             self.open_case.emit(case.id)

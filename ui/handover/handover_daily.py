@@ -60,7 +60,7 @@ class DailyReportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
-    def chosen_day(self):  # type: ignore[no-untyped-def]
+    def chosen_day(self):
         return self.date.date().toPython()
 
     def pdf(self) -> bytes | None:

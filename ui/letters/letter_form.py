@@ -88,7 +88,7 @@ def department_combo(none_text: str) -> QComboBox:
     return combo
 
 
-def choice_combo(placeholder: str, values: list[str], tr) -> QComboBox:  # type: ignore[no-untyped-def]
+def choice_combo(placeholder: str, values: list[str], tr) -> QComboBox:
     combo = QComboBox()
     if placeholder:
         combo.addItem(placeholder, "")

@@ -303,7 +303,7 @@ class LetterTab(QWidget):
         self.overdue_label.setText(self.tr("逾期未答复 {0} 份").format(overdue) if overdue else "")
 
     # ---- opening -------------------------------------------------------------------------------
-    def _open_index(self, index) -> None:  # type: ignore[no-untyped-def]
+    def _open_index(self, index) -> None:
         letter = self.model.data(index, cols.ROW_ROLE)
         if letter is not None:
             self.open_letter(letter.id)

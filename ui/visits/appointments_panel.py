@@ -195,7 +195,7 @@ class AppointmentsModel(RowsTableModel):
             return QBrush(QColor("#8a939c"))
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.FontRole and index.isValid():
             row = self.row_at(index.row())
             if row is not None and row.status == visits.EXPECTED:

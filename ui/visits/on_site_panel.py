@@ -78,7 +78,7 @@ class OnSiteModel(RowsTableModel):
     def foreground(self, row: Visit) -> QBrush | None:
         return EXPIRED_FG if visits.is_expired(row, self._now()) else None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.BackgroundRole and index.isValid():
             row = self.row_at(index.row())
             if row is not None and visits.is_expired(row, self._now()):

@@ -249,7 +249,7 @@ class VisitTab(QWidget):
         return visits.count_on_site(self._now())
 
     # ---- state -------------------------------------------------------------------------------------
-    def _now(self):  # type: ignore[no-untyped-def]
+    def _now(self):
         return self._session.clock.now()
 
     def _update_role(self) -> None:

@@ -164,7 +164,7 @@ class ResidentLookup(QLineEdit):
             return
         super().keyPressEvent(e)
 
-    def focusOutEvent(self, e: QEvent) -> None:  # type: ignore[override]
+    def focusOutEvent(self, e: QEvent) -> None:
         super().focusOutEvent(e)  # type: ignore[arg-type]
         self.hide_popup()
 
