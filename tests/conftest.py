@@ -34,6 +34,13 @@ protect_singletons()  # the same guard as the application (PySide6 6.12 on Pytho
 PASSWORD = "secret12"
 
 
+@pytest.fixture(autouse=True)
+def _cli_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run as a person (``--user``): the tests give the password the way a scheduled job
+    does, in ``RECEPTION_PASSWORD`` (the fixtures' password; the demo's where a test says so)."""
+    monkeypatch.setenv("RECEPTION_PASSWORD", PASSWORD)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     # 2026-11-26 09:00 in Shanghai

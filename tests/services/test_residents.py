@@ -188,11 +188,11 @@ def test_cli_import_of_1200_gbk_rows_with_broken_ones(admin, tmp_path, capsys):
         rows.append(row)
     path = write_csv(tmp_path / "big-gbk.csv", rows, "gbk")
     where = cli_location()
-    assert cli.main(["residents", "import", str(path), *where]) == 0
+    assert cli.main(["residents", "import", "--user", "admin", str(path), *where]) == 0
     out = capsys.readouterr().out
     assert f"导入 {1200 - len(bad)} 条" in out and f"拒绝 {len(bad)} 条" in out and "GBK" in out
     assert all(f"第 {n} 行" in out for n in bad)
-    assert cli.main(["residents", "import", str(path), *where]) == 0
+    assert cli.main(["residents", "import", "--user", "admin", str(path), *where]) == 0
     assert f"导入 0 条，更新 0 条，未变 {1200 - len(bad)} 条" in capsys.readouterr().out
 
 
@@ -248,7 +248,7 @@ def test_cli_import_of_a_header_only_file_exits_1_with_one_line(admin, tmp_path,
 
     path = tmp_path / "header-only.csv"
     path.write_text(",".join(HEADER) + "\n", encoding="utf-8")
-    assert cli.main(["residents", "import", str(path), *cli_location()]) == 1
+    assert cli.main(["residents", "import", "--user", "admin", str(path), *cli_location()]) == 1
     captured = capsys.readouterr()
     assert "只有表头" in captured.err + captured.out and "Traceback" not in captured.err
 
