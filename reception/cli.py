@@ -696,4 +696,7 @@ def _refused(message: str) -> int:
 
 
 if __name__ == "__main__":
+    from reception.store.paths import private_umask
+
+    private_umask()  # files only the desk account can read (before anything is written)
     raise SystemExit(main())
