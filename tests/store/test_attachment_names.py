@@ -53,7 +53,7 @@ def test_a_folder_that_cannot_be_written_is_the_programs_message(tmp_path):
     (tmp_path / "attachments").mkdir(mode=0o500)
     source = tmp_path / "a.pdf"
     source.write_bytes(b"x")
-    with pytest.raises(ReceptionError, match="无法把 a.pdf 保存到附件文件夹"):
+    with pytest.raises(ReceptionError, match=r"无法把 a\.pdf 保存到附件文件夹"):
         AttachmentStore(tmp_path / "attachments").put(source)
 
 
@@ -61,6 +61,6 @@ def test_an_attachments_folder_that_is_a_file_is_the_programs_message(tmp_path):
     (tmp_path / "attachments").write_bytes(b"not a folder")  # works as root too
     source = tmp_path / "a.pdf"
     source.write_bytes(b"content")
-    with pytest.raises(ReceptionError, match="无法把 a.pdf 保存到附件文件夹：") as refused:
+    with pytest.raises(ReceptionError, match=r"无法把 a\.pdf 保存到附件文件夹：") as refused:
         AttachmentStore(tmp_path / "attachments").put(source)
     assert "Errno" not in refused.value.message
