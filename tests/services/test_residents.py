@@ -266,3 +266,28 @@ def test_utf16_unicode_text_from_excel_is_accepted(admin, tmp_path):
     # big-endian with a BOM too
     path.write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
     assert import_file(admin, path).unchanged == 1
+
+
+def test_importing_residents_needs_a_supervisor(receptionist, supervisor):
+    from reception.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied, match="需要主管权限"):
+        import_file(receptionist, SAMPLE)
+    assert Resident.select().count() == 0
+    denied = AuditLog.select().where(AuditLog.action == "permission.denied").get()
+    assert denied.operator_id == receptionist.operator.id
+    assert import_file(supervisor, SAMPLE).imported > 0
+
+
+def test_a_resident_edit_is_audited_with_before_and_after_masked(admin, receptionist):
+    import json
+
+    r = residents.add_resident(admin, ResidentInput("3", "2", "1201", "张三", "业主", "13800138000"))
+    residents.update_resident(
+        receptionist, r.id, ResidentInput("3", "2", "1201", "张三", "业主", "13900139000")
+    )
+    entry = AuditLog.select().where(AuditLog.action == "resident.update").get()
+    detail = json.loads(entry.detail)
+    assert detail["changed"] == ["phone"]
+    assert detail["before"] == {"phone": "138****8000"} and detail["phone"] == "139****9000"
+    assert "13800138000" not in entry.detail and "13900139000" not in entry.detail
