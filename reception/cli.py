@@ -136,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--from", dest="date_from", type=_day, required=True, help="开始日期 YYYY-MM-DD")
     export.add_argument("--to", dest="date_to", type=_day, required=True, help="结束日期 YYYY-MM-DD（含）")
     export.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+    export.add_argument(
+        "--full",
+        metavar="原因",
+        default="",
+        help="导出完整内容（不遮盖摘要和答复中的证件号码、电话号码），须写明原因，记入审计日志",
+    )
     _data_dir_option(export, top=False)
     _user_option(export)
 
@@ -367,7 +373,9 @@ def _letters_export(args: argparse.Namespace) -> int:
         raise ReceptionError("结束日期不能早于开始日期。")
     session = _cli_session(_data(args), args, "supervisor", "导出来函")
     check_target(args.out)
-    count = export_xlsx(session, LetterFilter(date_from=args.date_from, date_to=args.date_to), args.out)
+    count = export_xlsx(
+        session, LetterFilter(date_from=args.date_from, date_to=args.date_to), args.out, full_reason=args.full
+    )
     _audit_command(
         session,
         args,

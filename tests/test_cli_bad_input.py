@@ -371,13 +371,15 @@ CONTROLS = [
         creates=("out/b.pdf",),
         audit_added=2,  # the reprint and the command
     ),
-    Case("ok-letters", (*LETTERS, "--out", "{out}/l.xlsx", *SITE), 0, creates=("out/l.xlsx",), audit_added=1),
+    Case(
+        "ok-letters", (*LETTERS, "--out", "{out}/l.xlsx", *SITE), 0, creates=("out/l.xlsx",), audit_added=2
+    ),  # the export (range, rows) and the command
     Case(
         "ok-letters-as-supervisor",
         (*LETTERS, "--out", "{out}/l.xlsx", *SITE),
         0,
         creates=("out/l.xlsx",),
-        audit_added=1,
+        audit_added=2,
         as_user="zhuguan",
     ),
     Case(
