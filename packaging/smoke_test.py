@@ -7,7 +7,8 @@ directory outside the checkout:
 
 1. ``reception-cli --version`` (and ``reception --version``) print reception.__version__;
 2. ``reception-cli demo --data-dir D`` creates the demo property;
-3. ``reception-cli badge <serial of a visitor on site> --out badge.pdf`` — the PDF says 访客证 and
+3. ``reception-cli badge <serial of a visitor on site> --out badge.pdf --user qiantai1``
+   (RECEPTION_PASSWORD=demo1234 from here on) — the PDF says 访客证 and
    the visitor's name (so the bundled font, reportlab's barcode modules and the migrations work);
 4. ``reception-cli report daily|handover --date <today>`` if the command exists (skipped with a
    message otherwise), and ``reception-cli report complaints`` — the PDFs' text is checked;
@@ -171,12 +172,16 @@ def smoke(bundle: Path) -> None:
 
         step("demo data")
         run(cli, ["demo", *d], env, tmp)
+        # The commands run as a person (--user), the password given as a scheduled job gives it.
+        env["RECEPTION_PASSWORD"] = "demo1234"
+        desk = ["--user", "qiantai1"]  # a receptionist: badges, the handover and the daily report
+        boss = ["--user", "zhuguan"]  # a supervisor: the complaints analysis, the audit check
         serial, name = on_site_visitor(data / "reception.db")
         print(f"     visitor on site: {serial} {name}")
 
         step("visitor badge")
         badge = out / "badge.pdf"
-        run(cli, ["badge", serial, "--out", str(badge), *d], env, tmp)
+        run(cli, ["badge", serial, "--out", str(badge), *desk, *d], env, tmp)
         expect_text(badge, "访客证", name)
 
         step("reports")
@@ -184,7 +189,7 @@ def smoke(bundle: Path) -> None:
         kinds = report_kinds(cli, env, tmp)
         if "daily" in kinds:
             daily = out / "daily.pdf"
-            run(cli, ["report", "daily", "--date", today, "--out", str(daily), *d], env, tmp)
+            run(cli, ["report", "daily", "--date", today, "--out", str(daily), *desk, *d], env, tmp)
             expect_text(daily, "日报")
         else:
             print("     SKIPPED: `reception report daily` does not exist in this version yet")
@@ -192,7 +197,7 @@ def smoke(bundle: Path) -> None:
             handover = out / "handover.pdf"
             proc = run(
                 cli,
-                ["report", "handover", "--date", today, "--out", str(handover), *d],
+                ["report", "handover", "--date", today, "--out", str(handover), *desk, *d],
                 env,
                 tmp,
                 check=False,
@@ -208,7 +213,7 @@ def smoke(bundle: Path) -> None:
             print("     SKIPPED: `reception report handover` does not exist in this version yet")
         if "complaints" in kinds:
             complaints = out / "complaints.pdf"
-            run(cli, ["report", "complaints", "--out", str(complaints), *d], env, tmp)
+            run(cli, ["report", "complaints", "--out", str(complaints), *boss, *d], env, tmp)
             expect_text(complaints, "投诉")
 
         step("PostgreSQL driver (a server that is not there)")
@@ -218,7 +223,7 @@ def smoke(bundle: Path) -> None:
             "--database",
             "postgresql://reception:pw@127.0.0.1:1/x",
         ]
-        proc = run(cli, ["audit", "verify", *nowhere], env, tmp, check=False)
+        proc = run(cli, ["audit", "verify", *boss, *nowhere], env, tmp, check=False)
         if proc.returncode != 1 or "无法连接数据库服务器" not in proc.stderr or ":pw@" in proc.stderr:
             raise SmokeFailure(f"connecting to a missing server did not fail cleanly\n{_output(proc)}")
 

@@ -1,13 +1,19 @@
 """The ``reception`` command. Everything except the window works without a display.
 
 reception [--data-dir DIR]                      the window
-reception residents import FILE [--data-dir DIR]
+reception residents import FILE --user NAME [--data-dir DIR]
 reception demo --data-dir DIR
 reception migrate-to postgresql://user@host/dbname [--switch] [--data-dir DIR]
 reception report complaints [--month YYYY-MM] --out FILE.pdf [--data-dir DIR]
 reception report handover --date YYYY-MM-DD [--shift N] --out FILE.pdf [--data-dir DIR]
 reception report daily --date YYYY-MM-DD --out FILE.pdf [--data-dir DIR]
 reception --version | --help
+
+Commands that read or change personal data or the site (residents import, badge, letters export,
+report, backup, restore, audit verify, purge, migrate-to) run as a person: ``--user NAME`` and
+the password, asked on the terminal or read from ``RECEPTION_PASSWORD`` (scheduled jobs; the
+audit log records which). They run with that operator's role and are audited under that name.
+``demo``, ``privacy-notice``, ``--help`` and ``--version`` need none.
 """
 
 from __future__ import annotations
@@ -44,6 +50,21 @@ def _data_dir_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
         default=None if top else argparse.SUPPRESS,
         help="多个前台共用的 PostgreSQL 数据库（也可写在数据文件夹的 reception.ini 中）。"
         "不指定时使用数据文件夹中的 SQLite 文件。",
+    )
+
+
+PASSWORD_VARIABLE = "RECEPTION_PASSWORD"
+
+
+def _user_option(parser: argparse.ArgumentParser) -> None:
+    """Commands that read or change personal data or the site run as a person: ``--user NAME``
+    and the password (asked on the terminal, or ``RECEPTION_PASSWORD`` for a scheduled job)."""
+    parser.add_argument(
+        "--user",
+        metavar="登录名",
+        required=True,
+        help="以该操作员的身份和权限运行（记入审计日志）；密码在终端输入，"
+        f"定时任务可用环境变量 {PASSWORD_VARIABLE}",
     )
 
 
@@ -97,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp = residents_cmds.add_parser("import", help="从 CSV 或 XLSX 导入业户资料（与窗口中的导入相同）")
     imp.add_argument("file", type=Path, help="CSV（UTF-8 或 GBK）或 XLSX 文件")
     _data_dir_option(imp, top=False)
+    _user_option(imp)
 
     badge = commands.add_parser("badge", help="输出某次来访的访客证 PDF（视为补打，记入审计日志）")
     badge.add_argument("serial", help="来访编号 / 访客证号，例如 LF20261126-012")
@@ -105,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--size", choices=["62x100", "57x102", "a6", "cr80"], default=None, help="标签尺寸（默认取系统设置）"
     )
     _data_dir_option(badge, top=False)
+    _user_option(badge)
 
     letters = commands.add_parser("letters", help="来函登记")
     _data_dir_option(letters, top=False)
@@ -113,7 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--from", dest="date_from", type=_day, required=True, help="开始日期 YYYY-MM-DD")
     export.add_argument("--to", dest="date_to", type=_day, required=True, help="结束日期 YYYY-MM-DD（含）")
     export.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+    export.add_argument(
+        "--full",
+        metavar="原因",
+        default="",
+        help="导出完整内容（不遮盖摘要和答复中的证件号码、电话号码），须写明原因，记入审计日志",
+    )
     _data_dir_option(export, top=False)
+    _user_option(export)
 
     report = commands.add_parser("report", help="输出报表 PDF")
     _data_dir_option(report, top=False)
@@ -125,23 +155,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     complaints.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
     _data_dir_option(complaints, top=False)
+    _user_option(complaints)
     handover = report_cmds.add_parser("handover", help="某一班的交接班报告（A4 PDF）")
     handover.add_argument("--date", type=_day, required=True, help="班次所在日期 YYYY-MM-DD")
     handover.add_argument("--shift", type=int, default=None, metavar="N", help="第几班（默认当天最后一班）")
     handover.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
     _data_dir_option(handover, top=False)
+    _user_option(handover)
     daily = report_cmds.add_parser("daily", help="某一天的日报（A4 PDF，含与前 7 日的对比）")
     daily.add_argument("--date", type=_day, required=True, help="日期 YYYY-MM-DD")
     daily.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
     _data_dir_option(daily, top=False)
+    _user_option(daily)
 
     backup_cmd = commands.add_parser("backup", help="立即备份数据库（在线备份，校验后保存到 backups 文件夹）")
     _data_dir_option(backup_cmd, top=False)
+    _user_option(backup_cmd)
     restore_cmd = commands.add_parser(
         "restore", help="从备份文件恢复数据库（先校验备份，并先备份当前数据库）"
     )
     restore_cmd.add_argument("file", type=Path, help="备份文件（.db）")
     _data_dir_option(restore_cmd, top=False)
+    _user_option(restore_cmd)
     audit_cmd = commands.add_parser("audit", help="审计日志")
     _data_dir_option(audit_cmd, top=False)
     audit_cmds = audit_cmd.add_subparsers(dest="audit_command", metavar="操作", required=True)
@@ -157,8 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="另外比对的锚点：报告上印的“条数:校验值前16位”（如 1203:3f9a0c1d2e4b5a69）或 .anchor 文件",
     )
     _data_dir_option(verify, top=False)
+    _user_option(verify)
     purge = commands.add_parser("purge", help="立即清除超过保存期限的访客证件信息和电话号码")
     _data_dir_option(purge, top=False)
+    _user_option(purge)
 
     notice = commands.add_parser(
         "privacy-notice", help="输出张贴在前台的个人信息告知（A4 PDF，内容取自系统设置）"
@@ -184,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="迁移成功后把地址写入数据文件夹的 reception.ini，本机的前台程序从下次启动起使用服务器",
     )
     _data_dir_option(move, top=False)
+    _user_option(move)
     return parser
 
 
@@ -244,29 +282,69 @@ def _existing_site(data: DataDir) -> None:
         )
 
 
-def _cli_session(data: DataDir):
+def _password(user: str) -> tuple[str, str]:
+    """The password and where it came from (recorded in the audit log)."""
+    from_env = os.environ.get(PASSWORD_VARIABLE)
+    if from_env is not None:
+        return from_env, "环境变量"
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"{user} 的密码："), "终端"
+    raise ReceptionError(
+        f"需要 {user} 的密码：请在终端中运行以便输入密码，定时任务请设置环境变量 {PASSWORD_VARIABLE}。"
+    )
+
+
+def _open_site(data: DataDir) -> None:
     from reception.services import auth
-    from reception.services.session import Role, Session
-    from reception.store.models import Operator
     from reception.store.startup import open_data_dir
 
     _existing_site(data)
     open_data_dir(data)
     if not auth.is_set_up():
         raise ReceptionError("该数据文件夹尚未完成初始设置：请先启动程序完成设置，或运行 reception demo。")
-    admin = (
-        Operator.select()
-        .where((Operator.role == Role.ADMIN) & (Operator.active == True))  # noqa: E712
-        .order_by(Operator.id)
-        .first()
-    )
-    return Session(admin)
+
+
+def _cli_session(data: DataDir, args: argparse.Namespace, role: str, what: str):
+    """Open the site and log in as ``--user``: the command then runs with that operator's role
+    and is audited under that name (``role``: the least role the command needs)."""
+    _open_site(data)
+    return _login(args, role, what)
+
+
+def _login(args: argparse.Namespace, role: str, what: str):
+    from reception.services import auth
+    from reception.services.session import Role
+
+    password, source = _password(args.user)
+    session = auth.login(args.user, password)
+    session.require(Role(role), what)
+    args.password_source = source
+    return session
+
+
+def _audit_command(session, args: argparse.Namespace, command: str, **detail: object) -> None:
+    """The command line's own audit entry: who ran which command, how the password was given."""
+    from reception.store import audit, db
+
+    with db.write():
+        audit.record(
+            session.now(),
+            session.operator,
+            "cli.command",
+            "",
+            None,
+            command=command,
+            password_from=getattr(args, "password_source", ""),
+            **detail,
+        )
 
 
 def _import(args: argparse.Namespace) -> int:
     from reception.services.residents_import import import_file
 
-    session = _cli_session(_data(args))
+    session = _cli_session(_data(args), args, "supervisor", "导入业户资料")
     report = import_file(session, args.file)
     if not (report.imported or report.updated or report.unchanged or report.rejected):
         raise ReceptionError(f"{args.file.name} 中没有业户数据：只有表头，没有数据行。")
@@ -275,6 +353,15 @@ def _import(args: argparse.Namespace) -> int:
     for item in report.rejected:
         print(f"  第 {item.row} 行{item.reason}")
     if report.imported or report.updated or report.unchanged:
+        _audit_command(
+            session,
+            args,
+            "residents import",
+            file=args.file.name,
+            imported=report.imported,
+            updated=report.updated,
+            rejected=len(report.rejected),
+        )
         return 0
     return _refused(f"{args.file.name} 中的 {len(report.rejected)} 行全部被拒绝，没有导入任何业户。")
 
@@ -282,8 +369,9 @@ def _import(args: argparse.Namespace) -> int:
 def _badge(args: argparse.Namespace) -> int:
     from reception.documents.visit_badge import write_for_serial
 
-    session = _cli_session(_data(args))
+    session = _cli_session(_data(args), args, "receptionist", "补打访客证")
     path = write_for_serial(session, args.serial, args.out, args.size)
+    _audit_command(session, args, "badge", serial=args.serial)
     print(f"已输出访客证：{path}")
     return 0
 
@@ -293,9 +381,20 @@ def _letters_export(args: argparse.Namespace) -> int:
 
     if args.date_to < args.date_from:
         raise ReceptionError("结束日期不能早于开始日期。")
-    _cli_session(_data(args))
+    session = _cli_session(_data(args), args, "supervisor", "导出来函")
     check_target(args.out)
-    count = export_xlsx(None, LetterFilter(date_from=args.date_from, date_to=args.date_to), args.out)
+    count = export_xlsx(
+        session, LetterFilter(date_from=args.date_from, date_to=args.date_to), args.out, full_reason=args.full
+    )
+    _audit_command(
+        session,
+        args,
+        "letters export",
+        date_from=args.date_from.isoformat(),
+        date_to=args.date_to.isoformat(),
+        rows=count,
+        file=args.out.name,
+    )
     print(f"已导出 {count} 份来函到 {args.out}")
     return 0
 
@@ -313,9 +412,10 @@ def _report_complaints(args: argparse.Namespace) -> int:
     clock = Clock()
     today = clock.today()
     year, month = args.month if args.month is not None else (today.year, today.month)
-    _cli_session(_data(args))
+    session = _cli_session(_data(args), args, "supervisor", "输出投诉分析总结")
     check_target(args.out)
     _write_pdf(args.out, complaints_report_for_month(year, month, clock.now()))
+    _audit_command(session, args, "report complaints", month=f"{year}-{month:02d}", file=args.out.name)
     print(f"已输出投诉分析总结（{year}年{month}月）：{args.out}")
     return 0
 
@@ -326,7 +426,7 @@ def _report_handover(args: argparse.Namespace) -> int:
     from reception.errors import NotFound
     from reception.services import shifts
 
-    _cli_session(_data(args))
+    session = _cli_session(_data(args), args, "receptionist", "输出交接班报告")
     check_target(args.out)
     try:
         shift = shifts.find(args.date, args.shift)
@@ -335,6 +435,9 @@ def _report_handover(args: argparse.Namespace) -> int:
             f"{exc.message}无法输出交接班报告；当天的情况可用 reception report daily 输出日报。"
         ) from None
     _write_pdf(args.out, handover_report.handover_pdf_for_shift(shift.id, Clock().now()))
+    _audit_command(
+        session, args, "report handover", date=args.date.isoformat(), shift=shift.number, file=args.out.name
+    )
     print(f"已输出交接班报告（{args.date:%Y-%m-%d} 第 {shift.number} 班）：{args.out}")
     return 0
 
@@ -343,9 +446,10 @@ def _report_daily(args: argparse.Namespace) -> int:
     from reception.clock import Clock
     from reception.documents import handover_report
 
-    _cli_session(_data(args))
+    session = _cli_session(_data(args), args, "receptionist", "输出日报")
     check_target(args.out)
     _write_pdf(args.out, handover_report.daily_pdf(args.date, Clock().now()))
+    _audit_command(session, args, "report daily", date=args.date.isoformat(), file=args.out.name)
     print(f"已输出日报（{args.date:%Y-%m-%d}）：{args.out}")
     return 0
 
@@ -362,8 +466,9 @@ def _backup(args: argparse.Namespace) -> int:
     from reception.services import maintenance
 
     data = _data(args)
-    session = _cli_session(data)
+    session = _cli_session(data, args, "receptionist", "备份")
     path = maintenance.backup_now(session, data, Clock().now())
+    _audit_command(session, args, "backup")
     print(f"已备份到 {path}")
     return 0
 
@@ -380,20 +485,69 @@ def _restore(args: argparse.Namespace) -> int:
     check_restorable(args.file, LATEST)  # refuse a bad file before touching anything
     try:
         open_data_dir(data)
+        opened = True
     except ReceptionError as exc:
         print(f"当前数据库无法打开（{exc.message}），将把它另存后恢复。", file=sys.stderr)
-    safety = maintenance.restore(None, data, args.file, Clock().now())
+        opened = False
+    session = None
+    if opened and data.database.is_file():
+        session = _login(args, "admin", "恢复备份")  # the site is open already
+    else:
+        # No usable database to log in to: the backup's own administrators vouch for the user.
+        args.password_source = _password_in_backup(args.file, args.user)
+    safety = maintenance.restore(session, data, args.file, Clock().now())
+    from reception.store import audit, db
+
+    with db.write():
+        audit.record(
+            Clock().now(),
+            None,
+            "cli.command",
+            "",
+            None,
+            command="restore",
+            user=args.user,
+            password_from=getattr(args, "password_source", ""),
+            file=args.file.name,
+        )
     print(
         f"已从 {args.file.name} 恢复数据库。" + (f"恢复前的数据库已备份为 {safety.name}。" if safety else "")
     )
     return 0
 
 
+def _password_in_backup(source: Path, user: str) -> str:
+    """Check ``user``'s password against an active administrator in the backup file (read only)."""
+    from argon2 import PasswordHasher
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    password, given = _password(user)
+    from reception.store.files import sqlite_uri
+
+    con = sqlite3.connect(sqlite_uri(source), uri=True)
+    try:
+        row = con.execute(
+            "SELECT password_hash, role, active FROM operator WHERE username = ?",
+            ((user or "").strip().lower(),),
+        ).fetchone()
+    finally:
+        con.close()
+    try:
+        if row is None or not row[2]:
+            raise VerificationError
+        PasswordHasher().verify(row[0], password)
+    except (VerificationError, InvalidHashError):
+        raise ReceptionError("登录名或密码不正确。") from None
+    if row[1] != "admin":
+        raise ReceptionError("“恢复备份”需要管理员权限。")
+    return given
+
+
 def _audit_verify(args: argparse.Namespace) -> int:
     from reception.store import audit
     from reception.store.models import AuditLog
 
-    _cli_session(_data(args))
+    _open_site(_data(args))
     if not AuditLog.table_exists():
         raise ReceptionError(
             "审计日志不存在：数据库中没有审计日志表（可能被删除），无法校验。请从备份恢复并告知管理员。"
@@ -408,7 +562,10 @@ def _audit_verify(args: argparse.Namespace) -> int:
             typed.append(audit.parse_anchor(text))
         except ValueError as exc:
             raise ReceptionError(str(exc)) from None
+    # Checked before the person's login is recorded: that entry would otherwise be the newest one
+    # compared with the anchors. Nothing is shown until the login succeeds.
     result = audit.verify(audit.known_anchors(extra=files) + typed)
+    session = _login(args, "supervisor", "校验审计日志")
     start = ""
     if result.keyed_from and result.keyed_from > 1:
         start = f"密钥链自第 {result.keyed_from:,} 条起（之前的 {result.keyed_from - 1:,} 条按旧方式校验）"
@@ -418,6 +575,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
         x for x in (f"共 {result.entries:,} 条", start, f"比对锚点 {result.anchors_checked} 个") if x
     )
     if result.intact:
+        _audit_command(session, args, "audit verify")
         print(f"审计日志完整：没有发现修改、删除、调换顺序或回退（{summary}）。")
         return 0
     print(f"审计日志发现 {len(result.problems)} 处问题（{summary}）：")
@@ -429,11 +587,11 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    from reception.clock import Clock
     from reception.services import retention
 
-    _cli_session(_data(args))
-    result = retention.purge_expired(Clock().now())
+    session = _cli_session(_data(args), args, "admin", "清除过期个人信息")
+    result = retention.purge_now(session)
+    _audit_command(session, args, "purge")
     print(
         f"已清除 {result.cutoff:%Y-%m-%d} 之前的个人信息：访客 {result.visits} 条，来电 {result.calls} 条，"
         f"留言 {result.messages} 条，回电 {result.callbacks} 条，预约 {result.appointments} 条。"
@@ -444,7 +602,7 @@ def _purge(args: argparse.Namespace) -> int:
 def _privacy_notice(args: argparse.Namespace) -> int:
     from reception.documents.privacy_notice import render_privacy_notice
 
-    _cli_session(_data(args))
+    _open_site(_data(args))  # the notice holds the settings' text only: no login
     check_target(args.out)
     _write_pdf(args.out, render_privacy_notice())
     print(f"已输出个人信息告知：{args.out}")
@@ -480,6 +638,11 @@ def _migrate_to(args: argparse.Namespace) -> int:
     data = DataDir(args.data_dir)
     _existing_site(data)
     source = migrate_to.source_in(data.root)
+    session = _cli_session(data, args, "admin", "迁移到数据库服务器")
+    _audit_command(session, args, "migrate-to", address=display_address(args.address))
+    from reception.store.db import close_database
+
+    close_database()
     result = migrate_to.migrate_to(source, args.address, progress=print)
     print(f"迁移完成：共 {result.rows} 条记录，用时 {result.seconds:.1f} 秒。各表记录数（SQLite → 服务器）：")
     for table in result.tables:
@@ -618,4 +781,7 @@ def _refused(message: str) -> int:
 
 
 if __name__ == "__main__":
+    from reception.store.paths import private_umask
+
+    private_umask()  # files only the desk account can read (before anything is written)
     raise SystemExit(main())

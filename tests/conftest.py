@@ -51,6 +51,13 @@ def site_key_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _cli_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run as a person (``--user``): the tests give the password the way a scheduled job
+    does, in ``RECEPTION_PASSWORD`` (the fixtures' password; the demo's where a test says so)."""
+    monkeypatch.setenv("RECEPTION_PASSWORD", PASSWORD)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     # 2026-11-26 09:00 in Shanghai

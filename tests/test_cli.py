@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -54,7 +55,7 @@ def test_import_into_a_folder_not_yet_set_up_says_what_to_do(tmp_path, capsys):
     csv_file = tmp_path / "r.csv"
     csv_file.write_text("楼栋,单元,房号,姓名\n1栋,1单元,101,张三\n", encoding="utf-8")
     folder = tmp_path / "d"
-    assert cli.main(["residents", "import", str(csv_file), "--data-dir", str(folder)]) == 1
+    assert cli.main(["residents", "import", str(csv_file), "--user", "admin", "--data-dir", str(folder)]) == 1
     assert "这里没有前台数据" in capsys.readouterr().err
     assert not folder.exists()  # a command never creates a site
     from reception.store.paths import DataDir
@@ -62,7 +63,7 @@ def test_import_into_a_folder_not_yet_set_up_says_what_to_do(tmp_path, capsys):
 
     open_data_dir(DataDir(folder))  # a database whose first-run setup was never finished
     db.close_database()
-    assert cli.main(["residents", "import", str(csv_file), "--data-dir", str(folder)]) == 1
+    assert cli.main(["residents", "import", str(csv_file), "--user", "admin", "--data-dir", str(folder)]) == 1
     assert "尚未完成初始设置" in capsys.readouterr().err
 
 
@@ -92,31 +93,50 @@ def test_console_command_runs_headless():
     assert done.returncode == 0, done.stderr
 
 
-def test_letters_export_command(tmp_path, capsys):
+def test_letters_export_command(tmp_path, capsys, monkeypatch):
     from openpyxl import load_workbook
 
     assert cli.main(["demo", "--data-dir", str(tmp_path)]) == 0
+    monkeypatch.setenv("RECEPTION_PASSWORD", "demo1234")
     out = tmp_path / "letters.xlsx"
-    assert (
-        cli.main(
-            [
-                "letters",
-                "export",
-                "--from",
-                "2000-01-01",
-                "--to",
-                "2100-12-31",
-                "--out",
-                str(out),
-                "--data-dir",
-                str(tmp_path),
-            ]
-        )
-        == 0
-    )
+    export = ["letters", "export", "--from", "2000-01-01", "--to", "2100-12-31", "--out", str(out)]
+    where = ["--data-dir", str(tmp_path)]
+    # Without --user: a usage error. As a receptionist: refused, and the refusal audited.
+    with pytest.raises(SystemExit) as usage:
+        cli.main([*export, *where])
+    assert usage.value.code == 2 and "--user" in capsys.readouterr().err
+    assert cli.main([*export, "--user", "qiantai1", *where]) == 1
+    assert capsys.readouterr().err.strip() == "错误：“导出来函”需要主管权限，当前登录的是前台。"
+    assert not out.exists()
+    # As the supervisor: done, and audited under that name with the range and the row count.
+    assert cli.main([*export, "--user", "zhuguan", *where]) == 0
     assert "已导出 6 份来函" in capsys.readouterr().out
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     assert rows[0][0] == "编号" and len(rows) == 7
+    from reception.store.models import AuditLog
+    from reception.store.paths import DataDir
+    from reception.store.startup import open_data_dir
+
+    open_data_dir(DataDir(tmp_path))
+    try:
+        refused = AuditLog.select().where(AuditLog.action == "permission.denied").get()
+        assert refused.operator.username == "qiantai1"
+        done = AuditLog.select().where(AuditLog.action == "cli.command").get()
+        assert done.operator.username == "zhuguan"
+        assert '"rows": 6' in done.detail and '"date_from": "2000-01-01"' in done.detail
+        assert '"password_from": "环境变量"' in done.detail
+    finally:
+        db.close_database()
+    # A wrong password: one line, exit 1.
+    monkeypatch.setenv("RECEPTION_PASSWORD", "wrong-password")
+    assert cli.main([*export, "--user", "zhuguan", *where]) == 1
+    assert capsys.readouterr().err.strip() == "错误：登录名或密码不正确。"
+    # No password and no terminal: says how to give one.
+    monkeypatch.delenv("RECEPTION_PASSWORD")
+    with open(os.devnull, encoding="utf-8") as no_terminal:
+        monkeypatch.setattr("sys.stdin", no_terminal)
+        assert cli.main([*export, "--user", "zhuguan", *where]) == 1
+    assert "RECEPTION_PASSWORD" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         cli.main(["letters", "export", "--from", "2026-13-01", "--to", "2026-12-01", "--out", str(out)])
     assert "日期格式" in capsys.readouterr().err

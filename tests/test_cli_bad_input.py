@@ -3,7 +3,10 @@
 For each case: the exit status (0 done, 1 refused or failed, 2 usage), no traceback and not the
 program's internal-error line on stderr, a failure says one Chinese line, no file appears or
 disappears in the data folder, the output folder or the current folder (no ``.tmp`` left, no
-database created), and a failure adds no audit row. Permission cases run as uid 65534, since
+database created), and a failure adds no audit row (logging in is audited, and not counted here).
+Commands that read or change personal data or the site run as a person: each case gives
+``--user`` (the demo's administrator unless it says otherwise) and the password in
+``RECEPTION_PASSWORD``. Permission cases run as uid 65534, since
 root ignores file permissions. A few cases that succeed show that the checks see what a
 command writes."""
 
@@ -39,6 +42,8 @@ class Case:
     user: int = 0  # 0: as the current user; NOBODY: as uid 65534 (the site then belongs to it)
     creates: tuple[str, ...] = ()  # files a successful case writes, relative to the case folder
     audit_added: int = 0
+    as_user: str | None = "admin"  # --user for the commands that need one (None: left out)
+    password: str | None = "demo1234"  # RECEPTION_PASSWORD (None: not set, and no terminal)
 
 
 def _write(name: str, text: str, encoding: str = "utf-8") -> Prepare:
@@ -77,6 +82,8 @@ EMPTY = ("--data-dir", "{empty}")
 DAILY = ("report", "daily", "--date", "2026-11-20")
 LETTERS = ("letters", "export", "--from", "2026-11-01", "--to", "2026-11-30")
 NOT_ONE = "这里没有前台数据"
+AS_PERSON = {"residents", "badge", "letters", "report", "backup", "restore", "audit", "purge", "migrate-to"}
+LOGINS = ("login", "login.failed", "logout")
 NO_WRITE = "没有写入权限"
 
 CASES = [
@@ -309,6 +316,7 @@ CASES = [
         ("migrate-to", "postgresql://x@127.0.0.1:1/db", *SITE),
         1,
         "无法连接数据库服务器",
+        audit_added=1,  # the attempt to copy the whole site is audited before anything is copied
     ),
     Case(
         "purge-read-only-site",
@@ -318,24 +326,67 @@ CASES = [
         prepare=lambda case: os.chown(case / "site", 0, 0),
         user=NOBODY,
     ),
+    # ---- the command line as a person
+    Case("letters-without-user", (*LETTERS, "--out", "{out}/l.xlsx", *SITE), 2, "--user", as_user=None),
+    Case("purge-without-user", ("purge", *SITE), 2, "--user", as_user=None),
+    Case(
+        "letters-as-receptionist",
+        (*LETTERS, "--out", "{out}/l.xlsx", *SITE),
+        1,
+        "需要主管权限",
+        as_user="qiantai1",
+        audit_added=1,  # the refusal is audited
+    ),
+    Case("purge-as-supervisor", ("purge", *SITE), 1, "需要管理员权限", as_user="zhuguan", audit_added=1),
+    Case(
+        "restore-as-supervisor",
+        ("restore", "{site}/reception.db", *SITE),
+        1,
+        "需要管理员权限",
+        as_user="zhuguan",
+        audit_added=1,
+    ),
+    Case(
+        "letters-wrong-password",
+        (*LETTERS, "--out", "{out}/l.xlsx", *SITE),
+        1,
+        "密码不正确",
+        password="nope12345",
+    ),
+    Case(
+        "letters-unknown-user", (*LETTERS, "--out", "{out}/l.xlsx", *SITE), 1, "密码不正确", as_user="nobody"
+    ),
+    Case(
+        "daily-no-password", (*DAILY, "--out", "{out}/d.pdf", *SITE), 1, "RECEPTION_PASSWORD", password=None
+    ),
 ]
 
 # Cases that succeed: the checks below see the file each one writes and the audit row it adds.
 CONTROLS = [
-    Case("ok-daily", (*DAILY, "--out", "{out}/d.pdf", *SITE), 0, creates=("out/d.pdf",)),
+    Case("ok-daily", (*DAILY, "--out", "{out}/d.pdf", *SITE), 0, creates=("out/d.pdf",), audit_added=1),
     Case(
         "ok-badge",
         ("badge", "{visit}", "--out", "{out}/b.pdf", *SITE),
         0,
         creates=("out/b.pdf",),
-        audit_added=1,
+        audit_added=2,  # the reprint and the command
     ),
-    Case("ok-letters", (*LETTERS, "--out", "{out}/l.xlsx", *SITE), 0, creates=("out/l.xlsx",)),
+    Case(
+        "ok-letters", (*LETTERS, "--out", "{out}/l.xlsx", *SITE), 0, creates=("out/l.xlsx",), audit_added=2
+    ),  # the export (range, rows) and the command
+    Case(
+        "ok-letters-as-supervisor",
+        (*LETTERS, "--out", "{out}/l.xlsx", *SITE),
+        0,
+        creates=("out/l.xlsx",),
+        audit_added=2,
+        as_user="zhuguan",
+    ),
     Case(
         "ok-import",
         ("residents", "import", "{files}/r.csv", *SITE),
         0,
-        audit_added=1,
+        audit_added=2,  # the import and the command
         prepare=_write("r.csv", HEADER + "9栋,1单元,101,张三,业主,,,\n"),
     ),
     Case(
@@ -344,7 +395,7 @@ CONTROLS = [
         0,
         user=NOBODY,
         creates=("cwd/b.pdf",),
-        audit_added=1,
+        audit_added=2,
     ),
 ]
 
@@ -375,7 +426,10 @@ def _audit_rows(site: Path) -> int | None:
     # immutable: this look leaves no -wal / -shm file of its own (a command's leftovers would show)
     con = sqlite3.connect(f"file:{database}?mode=ro&immutable=1", uri=True)
     try:
-        return con.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        marks = ",".join("?" * len(LOGINS))
+        return con.execute(
+            f"SELECT count(*) FROM audit_log WHERE action NOT IN ({marks})", LOGINS
+        ).fetchone()[0]
     except sqlite3.OperationalError:
         return None
     finally:
@@ -403,6 +457,8 @@ def _run(case: Case, folder: Path, site: Path, serials: dict[str, str]) -> Outco
         case.prepare(work)
     places = {name: str(work / name) for name in ("site", "empty", "out", "cwd", "files")}
     argv = [part.format(**places, **serials) for part in case.argv]
+    if case.as_user is not None and AS_PERSON & set(case.argv):
+        argv += ["--user", case.as_user]
     before, audit_before = _listing(work), _audit_rows(work / "site")
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -413,6 +469,8 @@ def _run(case: Case, folder: Path, site: Path, serials: dict[str, str]) -> Outco
         "RECEPTION_KEY_DIR": str(work / "keys"),
         "LANG": "C.UTF-8",
     }
+    if case.password is not None:
+        env["RECEPTION_PASSWORD"] = case.password
     command = [sys.executable, "-m", "reception.cli", *argv]
     if case.user == NOBODY:
         command = ["setpriv", "--reuid", str(NOBODY), "--regid", str(NOBODY), "--clear-groups", *command]

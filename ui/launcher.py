@@ -17,6 +17,9 @@ def _open_window(data: DataDir) -> int:
 
 def main() -> int:
     from reception.cli import main as cli_main
+    from reception.store.paths import private_umask
+
+    private_umask()  # files only the desk account can read (before anything is written)
 
     return cli_main(sys.argv[1:], open_window=_open_window)
 

@@ -129,6 +129,15 @@ def mask_in_text(text: str) -> str:
     """Every phone-like run of digits in free text masked: ``'张 13800138000'`` → ``'张 138****8000'``
     (for notes and summaries printed on paper)."""
 
+    from reception.rules.freetext import MOBILE, mask_mobile
+
+    # Mobiles first, in every way people write them (139.1111.2205, 139/1111/2205, full-width
+    # digits, +86 / 0086), then any other run of digits that looks like a phone (landlines).
+    plain = halfwidth_digits(text or "")
+    if plain != (text or ""):
+        text = "".join(p if p.isdigit() else t for p, t in zip(plain, text or "", strict=True))
+    text = MOBILE.sub(lambda m: mask_mobile(digits(m.group(0))[-11:]), text or "")
+
     def masked(match: re.Match[str]) -> str:
         raw = match.group(0)
         found = digits(raw)

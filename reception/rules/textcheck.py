@@ -96,9 +96,13 @@ def person_name(value: str | None, label: str, *, max_len: int = 50, required: b
     return text
 
 
-def multi_line(value: str | None, label: str, *, max_len: int = 4000, required: bool = False) -> str:
+def multi_line(
+    value: str | None, label: str, *, max_len: int = 4000, required: bool = False, mask_numbers: bool = True
+) -> str:
     """A free-text field (content, answer, note). Newlines and tabs are allowed; Windows line
-    ends become ``\\n``; the text is otherwise stored exactly as typed."""
+    ends become ``\\n``; 18-digit ID numbers and mobile numbers in it are masked
+    (:func:`reception.rules.freetext.mask_personal`; ``mask_numbers=False`` only for texts that are
+    not about a person, such as the knowledge base); the text is otherwise stored as typed."""
     text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     problem = _problem(text, allow_newlines=True)
     if problem:
@@ -107,6 +111,10 @@ def multi_line(value: str | None, label: str, *, max_len: int = 4000, required: 
         raise ValueError(f"请填写{label}")
     if len(text) > max_len:
         raise ValueError(f"{label}太长（最多 {max_len} 字，现在 {len(text)} 字）")
+    if mask_numbers:
+        from reception.rules.freetext import mask_personal
+
+        text = mask_personal(text)[0]
     return text
 
 

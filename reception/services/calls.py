@@ -17,6 +17,7 @@ import peewee
 from reception.clock import format_local, format_local_day_time, local_day_bounds
 from reception.errors import ConflictError, NotFound, ValidationError
 from reception.rules import phones
+from reception.rules.freetext import mask_personal
 from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
 from reception.services import cases, search
 from reception.services import settings as settings_mod
@@ -172,7 +173,8 @@ def readback(
         room_label(resident.building, resident.unit, resident.room) if resident else ""
     )
     caller = f"{who}（{where}）" if where else who
-    matter = " ".join(data.content.split()).rstrip("。.！!？?；;，,")
+    # The read-back is stored with the call: numbers in it masked like the content's.
+    matter = " ".join(mask_personal(data.content)[0].split()).rstrip("。.！!？?；;，,")
     if len(matter) > 60:
         matter = matter[:60] + "…"
     category = data.category or ""

@@ -99,7 +99,7 @@ class KnowledgeInput:
 def _clean(data: KnowledgeInput, exclude_id: int | None = None) -> tuple[str, str, str]:
     errs = FieldErrors()
     title = errs.check("title", one_line, data.title, "标题", max_len=100, required=True)
-    body = errs.check("body", multi_line, data.body, "内容", max_len=4000, required=True)
+    body = errs.check("body", multi_line, data.body, "内容", max_len=4000, required=True, mask_numbers=False)
     tags = errs.check("tags", one_line, data.tags.replace("，", ","), "标签", max_len=200)
     if title:
         clash = KnowledgeEntry.select().where(KnowledgeEntry.title == title)

@@ -382,9 +382,19 @@ EXPORT_HEADER = [
 ]
 
 
-def export_rows(f: LetterFilter) -> list[list[object]]:
+def _masked_text(text: str) -> str:
+    """Free text as an export shows it: ID numbers and phone numbers (mobiles and landlines) masked."""
+    from reception.rules import phones
+    from reception.rules.freetext import mask_personal
+
+    return phones.mask_in_text(mask_personal(text or "")[0])
+
+
+def export_rows(f: LetterFilter, *, full: bool = False) -> list[list[object]]:
+    """The export's rows; the free text masked unless ``full``."""
     fmt = "%Y-%m-%d %H:%M"
     rows: list[list[object]] = []
+    shown = (lambda text: text or "") if full else _masked_text
     for letter in _filtered(f).order_by(Letter.id):
         rows.append(
             [
@@ -394,9 +404,9 @@ def export_rows(f: LetterFilter) -> list[list[object]]:
                 letter.channel,
                 letter.letter_type,
                 letter.sender_name,
-                letter.organisation,
-                letter.subject,
-                letter.summary,
+                shown(letter.organisation),
+                shown(letter.subject),
+                shown(letter.summary),
                 letter.confidentiality,
                 letter.department.name if letter.department else "",
                 letter.handler,
@@ -404,18 +414,22 @@ def export_rows(f: LetterFilter) -> list[list[object]]:
                 letter.status,
                 to_local(letter.replied_at).strftime(fmt) if letter.replied_at else "",
                 letter.reply_channel,
-                letter.reply_summary,
+                shown(letter.reply_summary),
                 letter.replied_by,
             ]
         )
     return rows
 
 
-def export_xlsx(session: Session | None, f: LetterFilter, out: Path) -> int:
+def export_xlsx(session: Session, f: LetterFilter, out: Path, *, full_reason: str = "") -> int:
     """Write the filtered letters to an Excel file (header in Chinese). Returns the row count.
-    Supervisors and administrators only (``None``: the command line, run by the administrator)."""
-    if session is not None:
-        session.require(Role.SUPERVISOR, "导出来函")
+    Supervisors and administrators only. ID and phone numbers in the free text are masked unless
+    ``full_reason`` says why the full text is needed; every export is audited (range, rows, why)."""
+    session.require(Role.SUPERVISOR, "导出来函")
+    try:
+        why = one_line(full_reason, "完整导出的原因", max_len=200)
+    except ValueError as exc:
+        raise ValidationError.single("full_reason", str(exc)) from None
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -425,7 +439,7 @@ def export_xlsx(session: Session | None, f: LetterFilter, out: Path) -> int:
     sheet.append(EXPORT_HEADER)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    rows = export_rows(f)
+    rows = export_rows(f, full=bool(why))
     for row in rows:
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
@@ -444,4 +458,17 @@ def export_xlsx(session: Session | None, f: LetterFilter, out: Path) -> int:
     except OSError as exc:
         raise FileWriteError(f"文件未能写入 {out}：{reason(exc)}。") from exc
     atomic_write(out, book.save)
+    with db.write():
+        audit.record(
+            session.now(),
+            session.operator,
+            "letters.export",
+            "",
+            None,
+            date_from=f.date_from.isoformat() if f.date_from else "",
+            date_to=f.date_to.isoformat() if f.date_to else "",
+            rows=len(rows),
+            masked=not why,
+            **({"reason": why} if why else {}),
+        )
     return len(rows)

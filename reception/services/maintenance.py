@@ -105,7 +105,9 @@ def run_daily_jobs(data: DataDir, now: datetime) -> DailyResult:
     retention purge (once a day)."""
     made = None
     if not db.is_postgres():
-        generations = settings_mod.load().backup_generations
+        conf = settings_mod.load()
+        # No backup outlives the retention period: one daily backup a day, at most that many days.
+        generations = min(conf.backup_generations, max(conf.retention_days, 1))
         made = backup.daily_backup_if_due(db.current(), data.backups, to_local(now), generations)
     purged = retention.purge_expired(now) if retention.due(now) else None
     return DailyResult(made, purged)

@@ -3,16 +3,21 @@
 Lists, badges and reports show masked numbers (``138****1234``). A receptionist sees a full
 number only for the call they are about to make (a promised callback, the host of a visitor,
 the sender of a message) — each such reveal is in the audit log. Any other full value needs a
-supervisor and a reason."""
+supervisor and a reason. Reveals are limited per operator: :data:`REVEALS_PER_HOUR` in an hour,
+then the next one is refused (and the refusal audited) until someone above them looks."""
 
 from __future__ import annotations
 
-from reception.errors import NotFound, ValidationError
+from datetime import timedelta
+
+from reception.errors import NotFound, PermissionDenied, ValidationError
 from reception.rules import phones
 from reception.rules.textcheck import one_line
 from reception.services.session import Role, Session
 from reception.store import audit, db
-from reception.store.models import Call, Callback, Message, Resident, Visit
+from reception.store.models import AuditLog, Call, Callback, Message, Resident, Visit
+
+REVEALS_PER_HOUR = 20
 
 # (model, field) of every stored phone number a supervisor may reveal
 _PHONE_FIELDS = {
@@ -28,6 +33,33 @@ _PHONE_FIELDS = {
 def _record(session: Session, entity: str, entity_id: int, reason: str) -> None:
     with db.write():
         audit.record(session.now(), session.operator, "phone.reveal", entity, entity_id, reason=reason)
+
+
+def _within_limit(session: Session, entity: str, entity_id: int) -> None:
+    """Refuse a reveal past :data:`REVEALS_PER_HOUR` in the last hour (administrators excepted)."""
+    if session.has(Role.ADMIN):
+        return
+    since = session.now() - timedelta(hours=1)
+    done = (
+        AuditLog.select()
+        .where(
+            (AuditLog.operator == session.operator.id)
+            & (AuditLog.action == "phone.reveal")
+            & (AuditLog.at >= since)
+        )
+        .count()
+    )
+    if done < REVEALS_PER_HOUR:
+        return
+    with db.write():
+        audit.record(
+            session.now(), session.operator, "phone.reveal_refused", entity, entity_id, in_last_hour=done
+        )
+    above = "管理员" if session.has(Role.SUPERVISOR) else "主管"
+    raise PermissionDenied(
+        f"一小时内已查看 {done} 个完整电话号码，已达上限（{REVEALS_PER_HOUR} 个）："
+        f"如确需继续，请由{above}查看。"
+    )
 
 
 def _value(entity: str, entity_id: int) -> str:
@@ -48,6 +80,7 @@ def reveal_phone(session: Session, entity: str, entity_id: int, reason: str) -> 
     except ValueError as exc:
         raise ValidationError.single("reason", str(exc)) from None
     value = _value(entity, entity_id)
+    _within_limit(session, entity, entity_id)
     _record(session, entity, entity_id, why)
     return value
 
@@ -63,6 +96,7 @@ def number_to_call(session: Session, entity: str, entity_id: int) -> str:
         cb = Callback.get_by_id(entity_id)
         if cb.completed_at is not None:
             raise ValidationError.single("reason", "该回电已完成，号码不再显示")
+    _within_limit(session, entity, entity_id)
     _record(session, entity, entity_id, purposes[entity])
     return value
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from reception.errors import NotFound, ValidationError
 from reception.rules import phones
@@ -155,6 +155,11 @@ def clean(data: ResidentInput) -> CleanResident:
     )
 
 
+def clean_of(r: Resident) -> CleanResident:
+    """A stored resident's values in the shape :func:`clean` returns."""
+    return CleanResident(**{f.name: getattr(r, f.name) or "" for f in fields(CleanResident)})
+
+
 def _masked(c: CleanResident) -> dict[str, str]:
     return {
         "room": short_room(c.building, c.unit, c.room),
@@ -208,8 +213,19 @@ def update_resident(
         changed = sorted(k for k, v in vars(c).items() if getattr(r, k) != v)
         if r.active != active:
             changed.append("active")
+        # Before and after, masked as everywhere in the log: who changed what from what.
+        was = _masked(clean_of(r))
+        now_is = _masked(c)
         audit.record(
-            now, session.operator, "resident.update", "resident", resident_id, changed=changed, **_masked(c)
+            now,
+            session.operator,
+            "resident.update",
+            "resident",
+            resident_id,
+            changed=changed,
+            before={k: was[k] for k in was if was[k] != now_is[k]}
+            | ({"active": r.active} if r.active != active else {}),
+            **now_is,
         )
     return Resident.get_by_id(resident_id)
 

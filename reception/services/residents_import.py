@@ -19,7 +19,7 @@ from pathlib import Path
 
 from reception.errors import ReceptionError, ValidationError
 from reception.services.residents import CleanResident, ResidentInput, clean, pinyin_initials, short_room
-from reception.services.session import Session
+from reception.services.session import Role, Session
 from reception.store import audit, db
 from reception.store.models import Resident
 
@@ -201,6 +201,7 @@ def _insert_rows(rows: list[dict]) -> None:
 def import_file(
     session: Session, path: Path | str, progress: Callable[[int, int], None] | None = None
 ) -> ImportReport:
+    session.require(Role.SUPERVISOR, "导入业户资料")
     path = Path(path)
     if not path.is_file():
         raise ImportFileError(f"找不到文件：{path.name}")

@@ -37,6 +37,7 @@ case the server's locale may fold otherwise than Python, keeps the regular expre
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import peewee
 
@@ -205,9 +206,19 @@ def _serial_prefix_condition(text: str) -> peewee.Expression | None:
     return (Call.serial >= low) & (Call.serial < high)
 
 
+def clean_query(text: str) -> str:
+    """What was typed, without control characters (a NUL, pasted line breaks, direction controls):
+    they are never part of what is searched for (a NUL once matched every call)."""
+    return "".join(
+        " " if ch in "\t\r\n" else ch
+        for ch in text or ""
+        if ch in "\t\r\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    ).strip()
+
+
 def call_condition(text: str) -> peewee.Expression | None:
     """The condition on ``Call`` for a search text; None for an empty text."""
-    text = text.strip()
+    text = clean_query(text)
     if not text:
         return None
     serial = _serial_prefix_condition(text)
@@ -235,7 +246,7 @@ def count_calls(text: str) -> int | None:
     """How many calls match ``text`` when nothing else filters them, counted in the index alone
     (no call rows read); None when the index cannot answer by itself (typed digits also match
     phone numbers, which are not in the index)."""
-    text = text.strip()
+    text = clean_query(text)
     if not text or is_postgres() or _phone_condition(text) is not None or _SERIAL_PREFIX.fullmatch(text):
         return None
     query = match_expression(text)

@@ -135,7 +135,9 @@ def validate(property_name: str, desk_phone: str, greeting: str) -> tuple[str, s
     errs = FieldErrors()
     name = errs.check("property_name", one_line, property_name, "物业名称", max_len=40, required=True)
     phone = errs.check("desk_phone", phones.normalize, desk_phone)
-    text = errs.check("greeting", multi_line, greeting, "问候语", max_len=200, required=True)
+    text = errs.check(
+        "greeting", multi_line, greeting, "问候语", max_len=200, required=True, mask_numbers=False
+    )
     errs.raise_if_any()
     return name or "", phone or "", text or ""
 

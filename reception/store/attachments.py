@@ -2,8 +2,12 @@
 
 A file is copied to ``attachments/ab/abcdef….ext`` (its SHA-256), written to a temporary name
 and renamed, so a half-copied file never takes a real name; the same file added twice is
-stored once. The database row remembers the original name. A file missing on disk is
-reported (``path_of`` returns None), never a crash."""
+stored once. The same content under another extension is not stored again: the second name is
+a hard link to the first file (a copy only where the disk has no hard links). The database row
+remembers the original name, cleaned (:func:`clean_name`: no direction-changing or control
+characters, an extension of at most 10 characters). A file missing on disk is reported
+(``path_of`` returns None), never a crash; a file that cannot be read or written is refused with
+the program's own message."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import shutil
 import stat
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +28,26 @@ from reception.store import files
 from reception.store.models import Attachment, Operator
 
 MAX_BYTES = 200 * 1024 * 1024
+MAX_EXTENSION = 10  # characters after the dot
+# Characters that change the direction text is shown in: 「报告\u202efdp.exe」 shows as 「报告exe.pdf」.
+_BIDI = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def clean_name(name: str) -> str:
+    """A file name as it may be shown and stored: direction controls and control characters
+    removed, an extension of at most :data:`MAX_EXTENSION` characters."""
+    kept = "".join(
+        ch for ch in name if ord(ch) not in _BIDI and unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    ).strip()
+    stem, dot, extension = kept.rpartition(".")
+    if dot and stem and len(extension) > MAX_EXTENSION:
+        kept = f"{stem}.{extension[:MAX_EXTENSION]}"
+    return kept[:255] or "附件"
+
+
+def _suffix(name: str) -> str:
+    suffix = Path(clean_name(name)).suffix.lower()
+    return suffix if all(ch.isalnum() or ch in "._-" for ch in suffix) else ""
 
 
 @dataclass(frozen=True)
@@ -34,24 +59,53 @@ class AttachmentStore:
 
     def put(self, source: Path) -> tuple[str, int]:
         """Copy a file in; returns (sha256, size). Call before the database transaction."""
+        from reception.store.files import reason
+
+        shown = clean_name(source.name)
         if not source.is_file():
-            raise ReceptionError(f"找不到文件：{source.name}")
-        size = source.stat().st_size
-        if size > MAX_BYTES:
-            raise ReceptionError(f"文件太大（{size // 1024 // 1024} MB），附件最大 200 MB：{source.name}")
-        sha = hashlib.sha256()
-        with source.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                sha.update(chunk)
+            raise ReceptionError(f"找不到文件：{shown}")
+        try:
+            size = source.stat().st_size
+            if size > MAX_BYTES:
+                raise ReceptionError(f"文件太大（{size // 1024 // 1024} MB），附件最大 200 MB：{shown}")
+            sha = hashlib.sha256()
+            with source.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    sha.update(chunk)
+        except OSError as exc:
+            raise ReceptionError(f"无法读取文件 {shown}：{reason(exc)}。") from None
         digest = sha.hexdigest()
-        target = self._target(digest, source.suffix)
-        if not target.exists():
-            files.copy_file(source, target)
+        target = self._target(digest, _suffix(source.name))
+        try:
+            if not target.exists():
+                same = self._same_content(digest)
+                if same is None:
+                    files.copy_file(source, target)
+                else:  # the same content under another extension: stored once
+                    tmp = target.with_name(target.name + ".part")
+                    tmp.unlink(missing_ok=True)
+                    try:
+                        os.link(same, tmp)
+                    except OSError:
+                        shutil.copyfile(same, tmp)
+                    files.fsync_file(tmp)
+                    files.replace(tmp, target)
+        except OSError as exc:
+            raise ReceptionError(f"无法把 {shown} 保存到附件文件夹：{reason(exc)}。") from None
         return digest, size
 
+    def _same_content(self, digest: str) -> Path | None:
+        folder = self.root / digest[:2]
+        return next(
+            (p for p in folder.glob(f"{digest}*") if p.is_file() and not p.name.endswith(".part")), None
+        )
+
     def path_of(self, attachment: Attachment) -> Path | None:
-        path = self._target(attachment.sha256, Path(attachment.original_name).suffix)
-        return path if path.is_file() else None
+        path = self._target(attachment.sha256, _suffix(attachment.original_name))
+        if path.is_file():
+            return path
+        legacy = self._target(attachment.sha256, Path(attachment.original_name).suffix)  # before clean_name
+        return legacy if legacy.is_file() else None
 
 
 VIEW_FOLDER = "reception-查看附件"
@@ -104,7 +158,7 @@ def record(
         role=role,
         sha256=digest,
         size=size,
-        original_name=original_name[:255],
+        original_name=clean_name(original_name),
         added_at=at,
         added_by=operator,
     )

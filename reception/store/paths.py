@@ -3,6 +3,8 @@ program ships in ``resources/``. One function each, the same from a checkout and
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +36,38 @@ FALLBACK_FONT_FILES = ("HanaMinA-rare.ttf", "HanaMinB-cjk.ttf")
 
 def fallback_font_paths() -> list[Path]:
     return [resource("fonts", name) for name in FALLBACK_FONT_FILES]
+
+
+# Files only the desk account can read (Linux/macOS): new files 0600 and folders 0700.
+PRIVATE_UMASK = 0o077
+
+
+def private_umask() -> None:
+    """Called first thing by the window and the command line. On Windows the data folder is in the
+    account's own profile (%LOCALAPPDATA%), which other accounts cannot read already."""
+    if os.name != "nt":
+        os.umask(PRIVATE_UMASK)
+
+
+def make_private(root: Path) -> None:
+    """Tighten a data folder made before :func:`private_umask`: folders 0700, files 0600 (group
+    and others lose every right; the owner's stay). What the account does not own is left alone."""
+    if os.name == "nt" or not root.is_dir():
+        return
+    _strip_others(root)
+    for folder, subfolders, files in os.walk(root):
+        for name in (*subfolders, *files):
+            _strip_others(Path(folder) / name)
+
+
+def _strip_others(path: Path) -> None:
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode) or not stat.S_IMODE(mode) & 0o077:
+            return
+        os.chmod(path, stat.S_IMODE(mode) & 0o700)
+    except OSError:
+        return  # not this account's file (a shared folder's): its owner decides
 
 
 MACHINE_KEY = r"Software\reception-desk"  # HKEY_LOCAL_MACHINE, written by the installer
@@ -112,5 +146,6 @@ class DataDir:
 
     def ensure(self) -> DataDir:
         for folder in (self.root, self.backups, self.logs, self.archive, self.attachments):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private(self.root)
         return self

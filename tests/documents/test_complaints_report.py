@@ -198,7 +198,7 @@ def test_command_line_writes_the_monthly_report(november, tmp_path, capsys):
     where = cli_location()
     out = tmp_path / "reports" / "complaints.pdf"
     out.parent.mkdir()  # a folder that does not exist is refused (tests/test_cli_bad_input.py)
-    argv = ["report", "complaints", "--month", "2026-11", "--out", str(out), *where]
+    argv = ["report", "complaints", "--user", "admin", "--month", "2026-11", "--out", str(out), *where]
     assert cli.main(argv) == 0
     assert f"已输出投诉分析总结（2026年11月）：{out}" in capsys.readouterr().out
     pages = pages_text(out.read_bytes())
@@ -210,7 +210,7 @@ def test_command_line_refuses_a_bad_month(november, tmp_path, capsys, month):
     where = cli_location()
     out = tmp_path / "c.pdf"
     with pytest.raises(SystemExit) as refused:  # a usage error: status 2, the usage line shown
-        cli.main(["report", "complaints", "--month", month, "--out", str(out), *where])
+        cli.main(["report", "complaints", "--user", "admin", "--month", month, "--out", str(out), *where])
     assert refused.value.code == 2
     assert "月份格式应为 YYYY-MM" in capsys.readouterr().err
     assert not out.exists()

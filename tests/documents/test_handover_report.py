@@ -250,14 +250,28 @@ def test_command_line_handover_and_daily(busy_day, tmp_path, capsys):
     where = cli_location()
     out = tmp_path / "out" / "handover.pdf"
     out.parent.mkdir()  # a folder that does not exist is refused (tests/test_cli_bad_input.py)
-    args = ["report", "handover", "--date", "2026-11-26", "--shift", "1", "--out", str(out)]
+    args = [
+        "report",
+        "handover",
+        "--user",
+        "admin",
+        "--date",
+        "2026-11-26",
+        "--shift",
+        "1",
+        "--out",
+        str(out),
+    ]
     assert cli.main([*args, *where]) == 0
     assert "已输出交接班报告（2026-11-26 第 1 班）" in capsys.readouterr().out
     text = _flat(out.read_bytes())
     assert "交接班报告" in text and overdue.serial in text and "王小明" in text
 
     daily = tmp_path / "daily.pdf"
-    assert cli.main(["report", "daily", "--date", "2026-11-26", "--out", str(daily), *where]) == 0
+    assert (
+        cli.main(["report", "daily", "--user", "admin", "--date", "2026-11-26", "--out", str(daily), *where])
+        == 0
+    )
     assert "已输出日报（2026-11-26）" in capsys.readouterr().out
     assert "当日与前7日平均对比" in _flat(daily.read_bytes())
 
@@ -265,7 +279,7 @@ def test_command_line_handover_and_daily(busy_day, tmp_path, capsys):
 def test_command_line_handover_on_a_day_without_shifts(admin, tmp_path, capsys):
     where = cli_location()
     out = tmp_path / "none.pdf"
-    args = ["report", "handover", "--date", "2026-11-20", "--out", str(out), *where]
+    args = ["report", "handover", "--user", "admin", "--date", "2026-11-20", "--out", str(out), *where]
     assert cli.main(args) == 1
     err = capsys.readouterr().err
     assert "2026-11-20 没有班次记录" in err and "reception report daily" in err
@@ -275,6 +289,8 @@ def test_command_line_handover_on_a_day_without_shifts(admin, tmp_path, capsys):
             [
                 "report",
                 "handover",
+                "--user",
+                "admin",
                 "--date",
                 "2026-11-26",
                 "--shift",
@@ -286,7 +302,10 @@ def test_command_line_handover_on_a_day_without_shifts(admin, tmp_path, capsys):
         )
         == 1
     )
-    assert cli.main(["report", "daily", "--date", "2026-11-20", "--out", str(out), *where]) == 0
+    assert (
+        cli.main(["report", "daily", "--user", "admin", "--date", "2026-11-20", "--out", str(out), *where])
+        == 0
+    )
     assert out.exists()
 
 

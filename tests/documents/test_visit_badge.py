@@ -65,10 +65,12 @@ def test_command_line_badge(receptionist, host, tmp_path, capsys):
     where = cli_location()
     out = tmp_path / "out" / "badge.pdf"
     out.parent.mkdir()  # a folder that does not exist is refused, not created (tests/test_cli_bad_input.py)
-    assert cli.main(["badge", visit.serial, "--out", str(out), "--size", "a6", *where]) == 0
+    assert (
+        cli.main(["badge", "--user", "admin", visit.serial, "--out", str(out), "--size", "a6", *where]) == 0
+    )
     assert "已输出访客证" in capsys.readouterr().out
     reader = PdfReader(out)
     assert visit.serial in reader.pages[0].extract_text()
     assert round(float(reader.pages[0].mediabox.width) / 72 * 25.4) == 105
-    assert cli.main(["badge", "LF20990101-001", "--out", str(out), *where]) == 1
+    assert cli.main(["badge", "--user", "admin", "LF20990101-001", "--out", str(out), *where]) == 1
     assert "找不到来访记录" in capsys.readouterr().err

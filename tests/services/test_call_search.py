@@ -87,3 +87,13 @@ def test_edits_and_deletes_keep_the_index_in_step(receptionist, clock):
     assert found("泳") == []
     if not db.is_postgres():  # SQLite's own index (a server has no separate index to check)
         db.current().execute_sql("INSERT INTO call_search(call_search, rank) VALUES ('integrity-check', 0)")
+
+
+@pytest.mark.parametrize("typed", ["\x00", "电梯\x00", "\x00\x00\x00", "电\u202e梯", "\x1b电梯", "电梯\r\n"])
+def test_control_characters_in_the_search_are_dropped(receptionist, clock, typed):
+    lift = calls.register_call(receptionist, a_call(clock, content="电梯异响")).call
+    calls.register_call(receptionist, a_call(clock, content="问物业费标准"))
+    calls.register_call(receptionist, a_call(clock, content="停车位"))
+    what = typed.replace("\x00", "").replace("\u202e", "").replace("\x1b", "").strip()
+    expected = [lift.id] if what else [c.id for c in calls.list_calls(CallFilter())]
+    assert sorted(found(typed)) == sorted(expected)

@@ -160,20 +160,20 @@ def test_command_line_backup_restore_and_audit_verify(admin, tmp_path, capsys):
     residents.add_resident(admin, residents.ResidentInput("1", "1", "101", "张三"))
     db.close_database()
     folder = str(tmp_path)
-    assert cli.main(["backup", "--data-dir", folder]) == 0
+    assert cli.main(["backup", "--user", "admin", "--data-dir", folder]) == 0
     made = capsys.readouterr().out.split("已备份到 ")[1].strip()
-    assert cli.main(["audit", "verify", "--data-dir", folder]) == 0
+    assert cli.main(["audit", "verify", "--user", "admin", "--data-dir", folder]) == 0
     assert "审计日志完整" in capsys.readouterr().out
-    assert cli.main(["restore", made, "--data-dir", folder]) == 0
+    assert cli.main(["restore", "--user", "admin", made, "--data-dir", folder]) == 0
     assert "已从" in capsys.readouterr().out
-    assert cli.main(["restore", str(tmp_path / "nope.db"), "--data-dir", folder]) == 1
+    assert cli.main(["restore", "--user", "admin", str(tmp_path / "nope.db"), "--data-dir", folder]) == 1
     assert "找不到备份文件" in capsys.readouterr().err
     con = sqlite3.connect(tmp_path / "reception.db")
     con.execute("DROP TRIGGER audit_log_no_update")
     con.execute("UPDATE audit_log SET detail = '{}' WHERE id = 2")
     con.commit()
     con.close()
-    assert cli.main(["audit", "verify", "--data-dir", folder]) == 1
+    assert cli.main(["audit", "verify", "--user", "admin", "--data-dir", folder]) == 1
     assert "被修改" in capsys.readouterr().out
 
 
@@ -195,5 +195,5 @@ def test_on_a_server_backup_and_restore_say_they_are_the_servers_business(admin,
         maintenance.restore(None, data, data.backups / "x.db", clock.now())
     assert not list(data.backups.glob("*.db"))
     where = cli_location()
-    assert cli.main(["backup", *where]) == 1
+    assert cli.main(["backup", "--user", "admin", *where]) == 1
     assert "pg_dump" in capsys.readouterr().err

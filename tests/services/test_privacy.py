@@ -66,3 +66,25 @@ def test_the_privacy_notice_is_filled_from_the_settings(admin, tmp_path, capsys)
     out = tmp_path / "notice.pdf"
     assert cli.main(["privacy-notice", "--out", str(out), *where]) == 0
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_reveals_are_limited_per_operator_each_audited(admin, receptionist, clock):
+    from reception.store.models import AuditLog
+
+    homes = [
+        residents.add_resident(
+            admin, residents.ResidentInput("1", "1", str(101 + i), f"住户{i}", "业主", f"1380013{i:04d}")
+        )
+        for i in range(privacy.REVEALS_PER_HOUR + 1)
+    ]
+    seen = [privacy.number_to_call(receptionist, "resident", r.id) for r in homes[: privacy.REVEALS_PER_HOUR]]
+    assert len(set(seen)) == privacy.REVEALS_PER_HOUR
+    with pytest.raises(PermissionDenied, match=r"已达上限.*请由主管查看"):
+        privacy.number_to_call(receptionist, "resident", homes[-1].id)
+    reveals = AuditLog.select().where(AuditLog.action == "phone.reveal").count()
+    assert reveals == privacy.REVEALS_PER_HOUR
+    assert AuditLog.select().where(AuditLog.action == "phone.reveal_refused").count() == 1
+    # An hour later the operator may look again; the administrator was never limited.
+    clock.advance(hours=1, minutes=1)
+    assert privacy.number_to_call(receptionist, "resident", homes[-1].id) == homes[-1].phone
+    assert privacy.reveal_phone(admin, "resident", homes[0].id, "核对") == homes[0].phone

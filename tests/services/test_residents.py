@@ -188,11 +188,11 @@ def test_cli_import_of_1200_gbk_rows_with_broken_ones(admin, tmp_path, capsys):
         rows.append(row)
     path = write_csv(tmp_path / "big-gbk.csv", rows, "gbk")
     where = cli_location()
-    assert cli.main(["residents", "import", str(path), *where]) == 0
+    assert cli.main(["residents", "import", "--user", "admin", str(path), *where]) == 0
     out = capsys.readouterr().out
     assert f"导入 {1200 - len(bad)} 条" in out and f"拒绝 {len(bad)} 条" in out and "GBK" in out
     assert all(f"第 {n} 行" in out for n in bad)
-    assert cli.main(["residents", "import", str(path), *where]) == 0
+    assert cli.main(["residents", "import", "--user", "admin", str(path), *where]) == 0
     assert f"导入 0 条，更新 0 条，未变 {1200 - len(bad)} 条" in capsys.readouterr().out
 
 
@@ -248,7 +248,7 @@ def test_cli_import_of_a_header_only_file_exits_1_with_one_line(admin, tmp_path,
 
     path = tmp_path / "header-only.csv"
     path.write_text(",".join(HEADER) + "\n", encoding="utf-8")
-    assert cli.main(["residents", "import", str(path), *cli_location()]) == 1
+    assert cli.main(["residents", "import", "--user", "admin", str(path), *cli_location()]) == 1
     captured = capsys.readouterr()
     assert "只有表头" in captured.err + captured.out and "Traceback" not in captured.err
 
@@ -266,3 +266,28 @@ def test_utf16_unicode_text_from_excel_is_accepted(admin, tmp_path):
     # big-endian with a BOM too
     path.write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
     assert import_file(admin, path).unchanged == 1
+
+
+def test_importing_residents_needs_a_supervisor(receptionist, supervisor):
+    from reception.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied, match="需要主管权限"):
+        import_file(receptionist, SAMPLE)
+    assert Resident.select().count() == 0
+    denied = AuditLog.select().where(AuditLog.action == "permission.denied").get()
+    assert denied.operator_id == receptionist.operator.id
+    assert import_file(supervisor, SAMPLE).imported > 0
+
+
+def test_a_resident_edit_is_audited_with_before_and_after_masked(admin, receptionist):
+    import json
+
+    r = residents.add_resident(admin, ResidentInput("3", "2", "1201", "张三", "业主", "13800138000"))
+    residents.update_resident(
+        receptionist, r.id, ResidentInput("3", "2", "1201", "张三", "业主", "13900139000")
+    )
+    entry = AuditLog.select().where(AuditLog.action == "resident.update").get()
+    detail = json.loads(entry.detail)
+    assert detail["changed"] == ["phone"]
+    assert detail["before"] == {"phone": "138****8000"} and detail["phone"] == "139****9000"
+    assert "13800138000" not in entry.detail and "13900139000" not in entry.detail

@@ -313,12 +313,13 @@ def test_the_file_must_be_at_this_version_and_closed(tmp_path: Path):
         migrate_to(tmp_path / "missing.db", NOWHERE)
 
 
-def test_migrate_to_command(blank_database, site: Path, capsys):
+def test_migrate_to_command(blank_database, site: Path, capsys, monkeypatch):
+    monkeypatch.setenv("RECEPTION_PASSWORD", "demo1234")  # the demo's administrator
     address = blank_database()
     user, rest = address.split("://", 1)[1].split("@", 1)
     with_password = f"postgresql://{user}:s3cret-pw@{rest}"  # the test server does not ask for it
 
-    assert cli.main(["migrate-to", with_password, "--data-dir", str(site)]) == 0
+    assert cli.main(["migrate-to", "--user", "admin", with_password, "--data-dir", str(site)]) == 0
 
     out, err = capsys.readouterr()
     assert "s3cret-pw" not in out + err
@@ -329,7 +330,7 @@ def test_migrate_to_command(blank_database, site: Path, capsys):
 
     # Into another blank database, switching the desk over: the desk name stays.
     second = blank_database()
-    assert cli.main(["migrate-to", second, "--switch", "--data-dir", str(site)]) == 0
+    assert cli.main(["migrate-to", "--user", "admin", second, "--switch", "--data-dir", str(site)]) == 0
     out = capsys.readouterr().out
     assert "已把数据库地址写入" in out
     assert config.load(site) == config.LocalConfig(database=second, desk=DESK)
@@ -338,7 +339,7 @@ def test_migrate_to_command(blank_database, site: Path, capsys):
     db.close_database()
 
     # The folder now works on the server: its SQLite file is no longer the data to move.
-    assert cli.main(["migrate-to", blank_database(), "--data-dir", str(site)]) == 1
+    assert cli.main(["migrate-to", "--user", "admin", blank_database(), "--data-dir", str(site)]) == 1
     assert "已设置为使用数据库服务器" in capsys.readouterr().err
-    assert cli.main(["migrate-to", str(site / "x.db"), "--data-dir", str(site)]) == 1
+    assert cli.main(["migrate-to", "--user", "admin", str(site / "x.db"), "--data-dir", str(site)]) == 1
     assert "PostgreSQL 数据库地址" in capsys.readouterr().err

@@ -155,3 +155,44 @@ def unembedded_fonts(pdf: bytes) -> list[str]:
             if descriptor is None or "/FontFile2" not in descriptor.get_object():
                 missing.append(str(font["/BaseFont"]))
     return missing
+
+
+def test_a_supervisors_letters_export_is_masked_unless_full_with_a_reason(world, supervisor, tmp_path):
+    import json
+
+    from openpyxl import load_workbook
+
+    from reception.store import db
+    from reception.store.models import AuditLog, Letter
+
+    # Free text saved before numbers were masked at saving, and a landline (kept when saved).
+    with db.write():
+        Letter.update(
+            summary="请回电 139.1111.2205 或 021-50002222，身份证 110101199003071234",
+            reply_summary="已电话 13544445555 答复",
+        ).where(Letter.id == world["letter"].id).execute()
+
+    def cells(path) -> str:
+        return " ".join(
+            str(v)
+            for row in load_workbook(path).active.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        )
+
+    masked = tmp_path / "masked.xlsx"
+    assert letters.export_xlsx(supervisor, letters.LetterFilter(), masked) == 1
+    text = cells(masked)
+    digits = re.sub(r"[^0-9]", "", text)
+    for number in ("13911112205", "50002222", "110101199003071234", "13544445555"):
+        assert number not in digits
+    assert leaks(text) == [] and "139****2205" in text and "021-****2222" in text
+
+    full = tmp_path / "full.xlsx"
+    assert letters.export_xlsx(supervisor, letters.LetterFilter(), full, full_reason="法院调取原件") == 1
+    assert "139.1111.2205" in cells(full) and "110101199003071234" in cells(full)
+    entries = [json.loads(e.detail) for e in AuditLog.select().where(AuditLog.action == "letters.export")]
+    assert [(e["masked"], e.get("reason"), e["rows"]) for e in entries] == [
+        (True, None, 1),
+        (False, "法院调取原件", 1),
+    ]

@@ -324,3 +324,17 @@ def test_import_dialog_shows_file_errors(qtbot, admin, tmp_path):
     assert not dialog.run_import(bad)
     assert dialog.error.isVisible() and dialog.error.text()
     assert dialog.close_button.isEnabled()
+
+
+@pytest.mark.sqlite_only
+def test_settings_privacy_page_shows_backups_capped_by_the_retention_period(qtbot, admin):
+    from ui.admin.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(admin)
+    qtbot.addWidget(dialog)
+    page = dialog.privacy_page
+    page.backup_generations.setValue(60)
+    page.retention_days.setValue(45)
+    assert "最近 45 份" in page.backup_cap.text() and "45 天" in page.backup_cap.text()
+    page.retention_days.setValue(90)
+    assert "最近 60 份" in page.backup_cap.text()

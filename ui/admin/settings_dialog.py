@@ -301,8 +301,16 @@ class PrivacyPage(QWidget):
             self.backup_generations.setEnabled(False)
         else:
             backup_hint = QLabel(
-                self.tr("每天 22:00 后自动备份一次，保留最近的这些份数；手动备份不会被自动删除。")
+                self.tr(
+                    "每天 22:00 后自动备份一次。任何备份（含手动备份和恢复前备份）都不超过个人信息保存天数："
+                    "期满的备份自动删除，其余备份中过期的个人信息同样清除。"
+                )
             )
+            self.backup_cap = QLabel()
+            backup_form.addRow(self.tr("实际保留："), self.backup_cap)
+            self.backup_generations.valueChanged.connect(self._show_backup_cap)
+            self.retention_days.valueChanged.connect(self._show_backup_cap)
+            self._show_backup_cap()
         backup_hint.setWordWrap(True)
         backup_hint.setStyleSheet("color: #757575;")
         backup_form.addRow("", backup_hint)
@@ -349,6 +357,15 @@ class PrivacyPage(QWidget):
         self.privacy_contact.textChanged.connect(self.saved.clear)
         self.badge_size.currentIndexChanged.connect(self.saved.clear)
         self.store_full_id.toggled.connect(self.saved.clear)
+
+    def _show_backup_cap(self) -> None:
+        days = self.retention_days.value()
+        kept = min(self.backup_generations.value(), days)
+        self.backup_cap.setText(
+            self.tr("最近 %1 份每日备份（不超过个人信息保存天数 %2 天）")
+            .replace("%1", str(kept))
+            .replace("%2", str(days))
+        )
 
     def save(self) -> bool:
         self.errors.clear()
