@@ -329,5 +329,5 @@ def test_reports_print_the_audit_anchor_that_verify_then_holds_the_log_to(busy_d
     con.execute("DELETE FROM audit_log WHERE id > (SELECT MAX(id) - 2 FROM audit_log)")
     con.commit()
     con.close()
-    assert cli.main(["audit", "verify", *args]) == 1
+    assert cli.main(["audit", "verify", "--user", "admin", *args]) == 1
     assert "比 11月26日 日报 记录的少 2 条" in capsys.readouterr().out

@@ -344,7 +344,7 @@ def test_a_full_disk_on_the_command_line_is_one_line_and_status_1(admin, data, c
         return database
 
     monkeypatch.setattr(db, "open_database", reopen)
-    status = cli.main(["backup", "--data-dir", str(data.root)])
+    status = cli.main(["backup", "--user", "admin", "--data-dir", str(data.root)])
     err = capsys.readouterr().err
     assert status == 1
     assert err.count("\n") == 1 and "磁盘空间不足" in err and "Traceback" not in err
@@ -397,7 +397,7 @@ def test_the_command_line_says_in_use_in_one_line_and_exits_1(admin, data, clock
 
     site_with_backup(admin, data, clock)
     lock_holder.append(LockHolder(data.database))
-    status = cli.main(["backup", "--data-dir", str(data.root)])
+    status = cli.main(["backup", "--user", "admin", "--data-dir", str(data.root)])
     err = capsys.readouterr().err
     assert status == 1 and err.count("\n") == 1 and "正被另一个程序占用" in err
     assert "Traceback" not in err and "恢复" not in err.replace("不需要从备份恢复", "")
