@@ -16,6 +16,16 @@ shared by all desks.
     访客证方向 =
     报告打印机 = HP LaserJet Pro M404
 
+    [电话]
+    方式 = webhook
+    接口 = 127.0.0.1:8765
+    令牌 = 3f9a…
+    串口 = COM3
+    AMI地址 = 192.168.1.5:5038
+    AMI用户 = reception
+    AMI密码 = …
+    分机 = 8001
+
 No address (or no file): the SQLite file in the data folder. A password may be written in the
 address, but a ``.pgpass`` file or the ``PGPASSWORD`` variable of the PC keeps it out of this
 file; the program never shows or logs it (:func:`reception.store.db.display_address`)."""
@@ -41,6 +51,24 @@ _BADGE_PRINTER, _BADGE_SIZE, _BADGE_ORIENTATION, _REPORT_PRINTER = (
     "报告打印机",
 )
 ORIENTATIONS = {"": "与标签相同", "portrait": "纵向", "landscape": "横向"}
+_PHONE_SECTION = "电话"
+# [电话] key → LocalConfig field
+_PHONE_KEYS = {
+    "方式": "phone_adapter",
+    "接口": "phone_address",
+    "令牌": "phone_token",
+    "串口": "phone_serial_port",
+    "AMI地址": "ami_address",
+    "AMI用户": "ami_user",
+    "AMI密码": "ami_secret",
+    "分机": "phone_extension",
+}
+PHONE_ADAPTERS = {
+    "": "不接电话",
+    "serial": "来电显示盒（串口）",
+    "ami": "Asterisk AMI",
+    "webhook": "PBX 推送（Webhook）",
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +79,14 @@ class LocalConfig:
     badge_size: str = ""  # a key of the badge sizes; '' = the property's setting
     badge_orientation: str = ""  # a key of ORIENTATIONS: how the label stock sits in the printer
     report_printer: str = ""  # '' = the system's default printer
+    phone_adapter: str = ""  # a key of PHONE_ADAPTERS
+    phone_address: str = ""  # the webhook endpoint (and `reception phone simulate`); '' = 127.0.0.1:8765
+    phone_token: str = ""  # the last part of the webhook URL
+    phone_serial_port: str = ""  # COM3, /dev/ttyACM0
+    ami_address: str = ""  # host:port of the Asterisk manager
+    ami_user: str = ""
+    ami_secret: str = ""
+    phone_extension: str = ""  # this desk's extension (AMI: rings of other extensions ignored)
 
 
 def path(root: Path) -> Path:
@@ -65,7 +101,13 @@ def load(root: Path) -> LocalConfig:
     except (OSError, configparser.Error, UnicodeDecodeError):
         return LocalConfig()
     orientation = parser.get(_PRINT_SECTION, _BADGE_ORIENTATION, fallback="").strip()
+    phone = {
+        field: parser.get(_PHONE_SECTION, key, fallback="").strip() for key, field in _PHONE_KEYS.items()
+    }
+    if phone["phone_adapter"] not in PHONE_ADAPTERS:
+        phone["phone_adapter"] = ""
     return LocalConfig(
+        **phone,
         database=parser.get(_DB_SECTION, _DB_KEY, fallback="").strip(),
         desk=" ".join(parser.get(_DESK_SECTION, _DESK_KEY, fallback="").split()),
         badge_printer=parser.get(_PRINT_SECTION, _BADGE_PRINTER, fallback="").strip(),
@@ -95,6 +137,7 @@ def save(root: Path, config: LocalConfig) -> None:
         _BADGE_ORIENTATION: config.badge_orientation,
         _REPORT_PRINTER: config.report_printer,
     }
+    parser[_PHONE_SECTION] = {key: getattr(config, field) for key, field in _PHONE_KEYS.items()}
     root.mkdir(parents=True, exist_ok=True)
     target = path(root)
     tmp = target.with_name(target.name + ".tmp")
@@ -133,4 +176,25 @@ def set_desk_name(root: Path, name: str) -> LocalConfig:
     config = replace(load(root), desk=name)
     save(root, config)
     desk.set_name(name)
+    return config
+
+
+def set_phone(root: Path, **values: str) -> LocalConfig:
+    """Store this PC's phone line (the [电话] section): ``phone_adapter``, ``phone_address``, …"""
+    for field, value in values.items():
+        if field not in _PHONE_KEYS.values():
+            raise ValidationError.single(field, "未知的电话设置")
+        if "\n" in value or "\r" in value or len(value) > 200:
+            raise ValidationError.single(field, "电话设置含有无效字符")
+    if values.get("phone_adapter", "") not in PHONE_ADAPTERS:
+        raise ValidationError.single("phone_adapter", "请选择电话的接入方式")
+    if values.get("phone_address"):
+        from reception.phone.webhook import parse_address
+
+        try:
+            parse_address(values["phone_address"])
+        except ValueError as exc:
+            raise ValidationError.single("phone_address", str(exc)) from None
+    config = replace(load(root), **{k: v.strip() for k, v in values.items()})
+    save(root, config)
     return config

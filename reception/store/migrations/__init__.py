@@ -68,6 +68,7 @@ STEPS: list[Step] = [
     Step(7, "search", _sql_step("0007_search.sql")),
     Step(8, "desks", _sql_step("0008_desks.sql")),
     Step(9, "search_chars", _sql_step("0009_search_chars.sql")),
+    Step(10, "phone_rings", _sql_step("0010_phone_rings.sql")),
 ]
 LATEST = STEPS[-1].version
 
