@@ -9,6 +9,7 @@ meanwhile. A ring seen again after a reconnect is not recorded twice (same call 
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -73,10 +74,8 @@ class AmiClient:
         self._stop.set()
         sock = self._sock
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.hub.set_status("ami", False, "未连接")

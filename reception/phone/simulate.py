@@ -65,7 +65,8 @@ def simulate(
             status = post(address or DEFAULT_ADDRESS, token, {**base, "event": event})
         except OSError:
             raise ReceptionError(
-                f"连接不到前台程序的电话接口 {address or DEFAULT_ADDRESS}：请先打开前台程序，并在 设置 → 本机 → 电话 中启用。"
+                f"连接不到前台程序的电话接口 {address or DEFAULT_ADDRESS}："
+                "请先打开前台程序，并在 设置 → 本机 → 电话 中启用。"
             ) from None
         if status == 403:
             raise ReceptionError(
