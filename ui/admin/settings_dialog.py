@@ -431,6 +431,9 @@ class LocalPage(QWidget):
         database_column.addWidget(database_hint)
 
         printers_box = self._build_printers()
+        from ui.phone.settings_box import PhoneSettingsBox
+
+        self.phone_box = PhoneSettingsBox(config.load(data.root))
 
         self.saved = QLabel()
         self.saved.setStyleSheet("color: #2e7d32;")
@@ -445,6 +448,7 @@ class LocalPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(desk_box)
         layout.addWidget(printers_box)
+        layout.addWidget(self.phone_box)
         layout.addWidget(database_box)
         layout.addStretch(1)
         layout.addLayout(bottom)
@@ -576,6 +580,7 @@ class LocalPage(QWidget):
                 badge_orientation=self.badge_orientation.currentData() or "",
                 report_printer=self.report_printer.currentData() or "",
             )
+            stored = config.set_phone(self.data.root, **self.phone_box.values())
         except ValidationError as exc:
             self.errors.show_error(exc)
             return False
