@@ -189,7 +189,7 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _phone_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _phone_parser(commands: argparse._SubParsersAction) -> None:
     phone = commands.add_parser("phone", help="电话（来电弹屏）")
     _data_dir_option(phone, top=False)
     phone_cmds = phone.add_subparsers(dest="phone_command", metavar="命令", required=True)

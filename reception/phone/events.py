@@ -98,7 +98,7 @@ class EventHub:
 
     def drain(self, limit: int = 50) -> list[PhoneEvent]:
         with self._lock:
-            out = []
+            out: list[PhoneEvent] = []
             while self._events and len(out) < limit:
                 out.append(self._events.popleft())
             return out

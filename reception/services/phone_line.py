@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 from datetime import date, datetime, timedelta
 
 import peewee
@@ -285,7 +286,7 @@ def answer_stats(start: datetime, end: datetime, desk: str = "", within_s: int |
     query = Ring.select(Ring.rang_at, Ring.answered_at, Ring.ended_at, Ring.callback).where(
         _where(start, end, desk)
     )
-    return _stats(list(query.tuples()), n)
+    return _stats(_rows(query), n)
 
 
 def answer_tables(start: datetime, end: datetime, desk: str = "") -> list[Table]:
@@ -311,7 +312,7 @@ def by_hour(day_from: datetime, day_to: datetime, desk: str = "") -> dict[int, A
     query = Ring.select(Ring.rang_at, Ring.answered_at, Ring.ended_at, Ring.callback).where(
         _where(day_from, day_to, desk)
     )
-    for row in query.tuples():
+    for row in _rows(query):
         buckets.setdefault(to_local(row[0]).hour, []).append(row)
     return {hour: _stats(rows, n) for hour, rows in sorted(buckets.items())}
 
@@ -325,9 +326,14 @@ def by_operator(start: datetime, end: datetime, desk: str = "") -> dict[str, Ans
         .join(Operator, peewee.JOIN.LEFT_OUTER, on=(Ring.answered_by == Operator.id))
         .where(_where(start, end, desk))
     )
-    for r, a, e, c, who in query.tuples():
+    for r, a, e, c, who in _rows(query):
         buckets.setdefault(who or ("未接" if a is None else "（未记录）"), []).append((r, a, e, c))
     return {who: _stats(rows, n) for who, rows in sorted(buckets.items())}
+
+
+def _rows(query: Any) -> list[Any]:
+    """An aggregate query's rows as plain tuples."""
+    return list(query.tuples())
 
 
 def _stats(rows: list[tuple[datetime, datetime | None, datetime | None, int | None]], n: int) -> AnswerStats:
