@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import peewee
 from peewee import fn
