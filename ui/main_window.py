@@ -3,6 +3,8 @@ open-item counts. Building it opens nothing and starts nothing; :meth:`MainWindo
 
 from __future__ import annotations
 
+import weakref
+
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -277,10 +279,17 @@ class MainWindow(QMainWindow):
         self.phone_label.setContentsMargins(12, 0, 4, 0)
         self.phone_label.hide()
         self.statusBar().addPermanentWidget(self.phone_label)
-        self.phone = PhoneController(lambda: self.session, self)
+        # a weak reference: the window's lifetime stays as it was (no cycle through the controller)
+        self.phone = PhoneController(weakref.WeakMethod(self._phone_session), self)
         self.phone.rang.connect(self.pop_ring)
         self.phone.status_changed.connect(self._phone_status)
-        self.phone.missed.connect(lambda _ring: self.refresh_counts())
+        self.phone.missed.connect(self._phone_missed)
+
+    def _phone_session(self) -> Session:
+        return self.session
+
+    def _phone_missed(self, _ring: object) -> None:
+        self.refresh_counts()
 
     def start_phone(self) -> None:
         """(Re)start the desk phone as this PC's settings (设置 → 本机 → 电话) say."""

@@ -27,9 +27,12 @@ class PhoneController(QObject):
     missed = Signal(object)
     status_changed = Signal(bool, str)
 
-    def __init__(self, session: Callable[[], Session], parent: QObject | None = None) -> None:
+    def __init__(
+        self, session: Callable[[], Callable[[], Session] | None], parent: QObject | None = None
+    ) -> None:
+        """``session``: a weak reference to the window's session getter (weakref.WeakMethod)."""
         super().__init__(parent)
-        self._session = session
+        self._session_ref = session
         self.hub = EventHub()
         self._adapters: list[object] = []
         self._source = ""
@@ -40,6 +43,12 @@ class PhoneController(QObject):
         self._sweep = QTimer(self)
         self._sweep.setInterval(5000)
         self._sweep.timeout.connect(self.sweep)
+
+    def _session(self) -> Session:
+        getter = self._session_ref()
+        if getter is None:
+            raise ReceptionError("窗口已关闭。")
+        return getter()
 
     def start(self, config: LocalConfig) -> str:
         """Start the adapter ``config`` names; '' or a Chinese sentence saying why not."""
