@@ -3,9 +3,8 @@ open-item counts. Building it opens nothing and starts nothing; :meth:`MainWindo
 
 from __future__ import annotations
 
-import weakref
-
 import logging
+import weakref
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
