@@ -7,6 +7,7 @@ reception migrate-to postgresql://user@host/dbname [--switch] [--data-dir DIR]
 reception report complaints [--month YYYY-MM] --out FILE.pdf [--data-dir DIR]
 reception report handover --date YYYY-MM-DD [--shift N] --out FILE.pdf [--data-dir DIR]
 reception report daily --date YYYY-MM-DD --out FILE.pdf [--data-dir DIR]
+reception phone simulate NUMBER [--answer-after S] [--hangup-after S] [--data-dir DIR]
 reception --version | --help
 
 Commands that read or change personal data or the site (residents import, badge, letters export,
@@ -222,7 +223,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _data_dir_option(move, top=False)
     _user_option(move)
+    _phone_parser(commands)
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"秒数应为数字：{text}") from None
+    if not 0 <= value <= 600:
+        raise argparse.ArgumentTypeError(f"秒数应在 0 到 600 之间：{text}")
+    return value
+
+
+def _phone_parser(commands: argparse._SubParsersAction) -> None:
+    phone = commands.add_parser("phone", help="电话（来电弹屏）")
+    _data_dir_option(phone, top=False)
+    phone_cmds = phone.add_subparsers(dest="phone_command", metavar="命令", required=True)
+    sim = phone_cmds.add_parser("simulate", help="向正在运行的前台程序发送模拟来电（培训和测试用）")
+    sim.add_argument("number", metavar="NUMBER", help="来电号码，如 13800138000；P 为隐藏号码")
+    sim.add_argument("--answer-after", metavar="S", type=_seconds, help="几秒后接听")
+    sim.add_argument("--hangup-after", metavar="S", type=_seconds, help="几秒后挂断（未接听即为未接来电）")
+    _data_dir_option(sim, top=False)
+
+
+def _phone_simulate(args: argparse.Namespace) -> int:
+    from reception.phone.simulate import simulate
+    from reception.store import config
+
+    data = _data(args)
+    _usable_folder(data)
+    local = config.load(data.root)
+    simulate(local.phone_address, local.phone_token, args.number, args.answer_after, args.hangup_after)
+    return 0
 
 
 # Dates the reports can work with: a day ± a week must stay a date, in any time zone.
@@ -736,6 +770,8 @@ def _main(argv: Sequence[str] | None, open_window: WindowLauncher | None) -> int
             return _migrate_to(args)
         if args.command == "report":
             return _REPORTS[args.report_command](args)
+        if args.command == "phone":
+            return _phone_simulate(args)
     except SiteKeyMissing as exc:  # asked while the database is still open, then run again
         try:
             taken = _take_recovery_key()

@@ -4,6 +4,7 @@ open-item counts. Building it opens nothing and starts nothing; :meth:`MainWindo
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._build_status_bar()
+        self._build_phone()
         self.idle_lock.hide_when_locked(self.operator_label, self.shift_label, self.handover_button)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -274,6 +276,48 @@ class MainWindow(QMainWindow):
         self.second_copy_label.setContentsMargins(12, 0, 4, 0)
         bar.addPermanentWidget(self.second_copy_label)
 
+    def _build_phone(self) -> None:
+        from ui.phone.controller import PhoneController
+
+        self.phone_label = QLabel()
+        self.phone_label.setContentsMargins(12, 0, 4, 0)
+        self.phone_label.hide()
+        self.statusBar().addPermanentWidget(self.phone_label)
+        # a weak reference: the window's lifetime stays as it was (no cycle through the controller)
+        self.phone = PhoneController(weakref.WeakMethod(self._phone_session), self)
+        self.phone.rang.connect(self.pop_ring)
+        self.phone.status_changed.connect(self._phone_status)
+        self.phone.missed.connect(self._phone_missed)
+
+    def _phone_session(self) -> Session:
+        return self.session
+
+    def _phone_missed(self, _ring: object) -> None:
+        self.refresh_counts()
+
+    def start_phone(self) -> None:
+        """(Re)start the desk phone as this PC's settings (设置 → 本机 → 电话) say."""
+        from reception.store import config
+
+        problem = self.phone.start(config.load(self._data().root))
+        if problem:
+            self.statusBar().showMessage(problem, 15_000)
+
+    def _phone_status(self, connected: bool, text: str) -> None:
+        self.phone_label.setVisible(bool(text))
+        self.phone_label.setText(("● " if connected else "○ ") + text)
+        self.phone_label.setStyleSheet("color: #2e7d32;" if connected else "color: #c62828;")
+
+    def pop_ring(self, update: object) -> None:
+        """A ring: the 来电 tab comes forward with the call form pre-filled with the caller."""
+        from reception.services import phone_line
+
+        ring = update.ring  # type: ignore[attr-defined]
+        found = phone_line.lookup(ring.number)
+        self.tabs.setCurrentWidget(self.call_tab)
+        self.call_tab.form.pop_ring(ring.id, ring.number, update.caller, found)  # type: ignore[attr-defined]
+        self.statusBar().showMessage(self.tr("来电 {0}").format(update.caller), 15_000)  # type: ignore[attr-defined]
+
     # -- state ------------------------------------------------------------------------------
     def start(self) -> None:
         """Start the periodic work (the counts' refresh). Called once the window is shown."""
@@ -283,6 +327,7 @@ class MainWindow(QMainWindow):
         self.watch_changes()
         self.idle_lock.start(settings_mod.load().idle_lock_minutes * 60)
         self.restore_drafts()
+        self.start_phone()
 
     def set_session(self, session: Session) -> None:
         self.session = session
@@ -712,6 +757,7 @@ class MainWindow(QMainWindow):
         dialog.desk_changed.connect(self.show_desk)
         dialog.finished.connect(self.update_title)
         dialog.finished.connect(self.apply_idle_setting)
+        dialog.finished.connect(self.start_phone)
         self.settings_dialog = dialog
         dialog.open()
 
@@ -852,4 +898,5 @@ class MainWindow(QMainWindow):
         self.idle_lock.stop()
         self.timer.stop()
         self.changes_timer.stop()
+        self.phone.stop()
         event.accept()

@@ -16,8 +16,8 @@ from reception.rules import phones
 from reception.services import calls as calls_mod
 from reception.services import cases as cases_mod
 from reception.services import letters as letters_mod
+from reception.services import phone_line, shifts
 from reception.services import settings as settings_mod
-from reception.services import shifts
 from reception.services import visits as visits_mod
 from reception.services.analysis import Table
 from reception.store.models import (
@@ -351,6 +351,7 @@ def _base(
         _visits_table(start, end, desk),
         _letters_table(start, end, desk),
         _cases_table(start, end, desk),
+        *phone_line.answer_tables(start, end, desk),  # 三声之内接听 (none when no ring was reported)
     ]
     data.still_open = [
         _open_cases(now),

@@ -67,6 +67,11 @@ def _blank(cutoff: datetime) -> tuple[int, int, int, int, int]:
         .execute()
     )
     calls = Call.update(caller_phone="").where((Call.saved_at < cutoff) & (Call.caller_phone != "")).execute()
+    from reception.services import phone_line
+    from reception.store.models import Ring
+
+    if Ring.table_exists():  # the rings' numbers count with the calls' (a backup older than step 11 has none)
+        calls += phone_line.purge_rings(cutoff)
     messages = (
         Message.update(callback_phone="")
         .where((Message.created_at < cutoff) & (Message.callback_phone != ""))

@@ -95,6 +95,8 @@ class Settings:
     privacy_contact: str = ""  # whom residents contact about their data (printed on the notice)
     warn_hours: int = 4  # warn this long before a reply deadline
     escalate_again_hours: int = 24  # a second escalation this long after the deadline
+    answer_within_s: int = 15  # 三声之内接听: a ring answered within this many seconds
+    missed_after_s: int = 30  # a ring not answered this long becomes a 待回电 by itself
 
     def resolve_hours_for(self, category: str) -> int:
         return int(self.resolve_hours.get(category, DEFAULT_RESOLVE_HOURS.get(category, 72)))

@@ -24,6 +24,15 @@ in the database and shared by all desks.
     类型 = serial
     端口 = COM3
     速率 = 115200
+    [电话]
+    方式 = webhook
+    接口 = 127.0.0.1:8765
+    令牌 = 3f9a…
+    串口 = COM3
+    AMI地址 = 192.168.1.5:5038
+    AMI用户 = reception
+    AMI密码 = …
+    分机 = 8001
 
 No address (or no file): the SQLite file in the data folder. A password may be written in the
 address, but a ``.pgpass`` file or the ``PGPASSWORD`` variable of the PC keeps it out of this
@@ -35,6 +44,7 @@ import configparser
 import io
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from reception.errors import ValidationError
 from reception.store import desk, files
@@ -55,6 +65,24 @@ SECOND_BACKUP_DAYS = 3  # warn when the second copy has not succeeded for longer
 _READER_SECTION, _READER_KIND, _READER_PORT, _READER_SPEED = "读卡器", "类型", "端口", "速率"
 READER_KINDS = ("", "serial", "wedge")  # none, SAM serial protocol, keyboard wedge
 READER_SPEEDS = (115200, 57600, 38400, 19200, 9600)
+_PHONE_SECTION = "电话"
+# [电话] key → LocalConfig field
+_PHONE_KEYS = {
+    "方式": "phone_adapter",
+    "接口": "phone_address",
+    "令牌": "phone_token",
+    "串口": "phone_serial_port",
+    "AMI地址": "ami_address",
+    "AMI用户": "ami_user",
+    "AMI密码": "ami_secret",
+    "分机": "phone_extension",
+}
+PHONE_ADAPTERS = {
+    "": "不接电话",
+    "serial": "来电显示盒（串口）",
+    "ami": "Asterisk AMI",
+    "webhook": "PBX 推送（Webhook）",
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +98,14 @@ class LocalConfig:
     reader_kind: str = ""  # a value of READER_KINDS
     reader_port: str = ""  # COM3, /dev/ttyUSB0
     reader_speed: int = 115200
+    phone_adapter: str = ""  # a key of PHONE_ADAPTERS
+    phone_address: str = ""  # the webhook endpoint (and `reception phone simulate`); '' = 127.0.0.1:8765
+    phone_token: str = ""  # the last part of the webhook URL
+    phone_serial_port: str = ""  # COM3, /dev/ttyACM0
+    ami_address: str = ""  # host:port of the Asterisk manager
+    ami_user: str = ""
+    ami_secret: str = ""
+    phone_extension: str = ""  # this desk's extension (AMI: rings of other extensions ignored)
 
 
 def path(root: Path) -> Path:
@@ -86,7 +122,13 @@ def load(root: Path) -> LocalConfig:
     orientation = parser.get(_PRINT_SECTION, _BADGE_ORIENTATION, fallback="").strip()
     kind = parser.get(_READER_SECTION, _READER_KIND, fallback="").strip()
     speed = parser.get(_READER_SECTION, _READER_SPEED, fallback="").strip()
+    phone = {
+        field: parser.get(_PHONE_SECTION, key, fallback="").strip() for key, field in _PHONE_KEYS.items()
+    }
+    if phone["phone_adapter"] not in PHONE_ADAPTERS:
+        phone["phone_adapter"] = ""
     return LocalConfig(
+        **phone,
         database=parser.get(_DB_SECTION, _DB_KEY, fallback="").strip(),
         desk=" ".join(parser.get(_DESK_SECTION, _DESK_KEY, fallback="").split()),
         badge_printer=parser.get(_PRINT_SECTION, _BADGE_PRINTER, fallback="").strip(),
@@ -138,6 +180,7 @@ def save(root: Path, config: LocalConfig) -> None:
         _READER_PORT: config.reader_port,
         _READER_SPEED: str(config.reader_speed),
     }
+    parser[_PHONE_SECTION] = {key: getattr(config, field) for key, field in _PHONE_KEYS.items()}
     root.mkdir(parents=True, exist_ok=True)
     text = io.StringIO()
     text.write("# 本机设置：数据库地址（留空为数据文件夹中的 SQLite 文件）和本前台的名称。\n")
@@ -212,4 +255,26 @@ def set_desk_name(root: Path, name: str) -> LocalConfig:
     config = replace(load(root), desk=name)
     save(root, config)
     desk.set_name(name)
+    return config
+
+
+def set_phone(root: Path, **values: str) -> LocalConfig:
+    """Store this PC's phone line (the [电话] section): ``phone_adapter``, ``phone_address``, …"""
+    for field, value in values.items():
+        if field not in _PHONE_KEYS.values():
+            raise ValidationError.single(field, "未知的电话设置")
+        if "\n" in value or "\r" in value or len(value) > 200:
+            raise ValidationError.single(field, "电话设置含有无效字符")
+    if values.get("phone_adapter", "") not in PHONE_ADAPTERS:
+        raise ValidationError.single("phone_adapter", "请选择电话的接入方式")
+    if values.get("phone_address"):
+        from reception.phone.webhook import parse_address
+
+        try:
+            parse_address(values["phone_address"])
+        except ValueError as exc:
+            raise ValidationError.single("phone_address", str(exc)) from None
+    cleaned: dict[str, Any] = {k: v.strip() for k, v in values.items()}  # every [电话] field is text
+    config = replace(load(root), **cleaned)
+    save(root, config)
     return config

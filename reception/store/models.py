@@ -471,6 +471,32 @@ class Draft(BaseModel):
         indexes = ((("operator", "form"), True),)
 
 
+class Ring(BaseModel):
+    """来电: one ring the desk phone reported (caller ID box, PBX or simulation), answered or
+    missed; the call record it became. The number is personal data: shown masked, purged with
+    the others (:func:`reception.services.phone_line.purge_rings`)."""
+
+    id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC whose line rang
+    source = pw.CharField(max_length=20)  # 'serial' | 'ami' | 'webhook' | 'simulate'
+    external_id = pw.CharField(max_length=80)  # the PBX's call id (one ring recorded once)
+    line = pw.CharField(max_length=40, default="")
+    number = pw.CharField(max_length=40, default="")  # normalised when it could be, else as received
+    number_kind = pw.CharField(max_length=12, default="")  # '' | 'private' | 'unavailable' | 'other'
+    rang_at = pw.DateTimeField(index=True)
+    answered_at = pw.DateTimeField(null=True)
+    ended_at = pw.DateTimeField(null=True)
+    answered_by = pw.ForeignKeyField(Operator, null=True, backref="rings_answered")
+    answered_by_id: int | None
+    call = pw.ForeignKeyField(Call, null=True, backref="rings", on_delete="SET NULL")
+    call_id: int | None
+    callback = pw.ForeignKeyField(Callback, null=True, backref="rings", on_delete="SET NULL")
+    callback_id: int | None
+
+    class Meta:
+        indexes = ((("source", "external_id"), True),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting,
     Department,
@@ -494,4 +520,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     KnowledgeEntry,
     Shift,
     Draft,
+    Ring,
 ]

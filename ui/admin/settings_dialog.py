@@ -452,6 +452,9 @@ class LocalPage(QWidget):
         printers_box = self._build_printers()
         reader_box = self._build_reader()
         second_box = self._build_second_backup()
+        from ui.phone.settings_box import PhoneSettingsBox
+
+        self.phone_box = PhoneSettingsBox(config.load(data.root))
 
         self.saved = QLabel()
         self.saved.setStyleSheet("color: #2e7d32;")
@@ -468,6 +471,7 @@ class LocalPage(QWidget):
         layout.addWidget(printers_box)
         layout.addWidget(reader_box)
         layout.addWidget(second_box)
+        layout.addWidget(self.phone_box)
         layout.addWidget(database_box)
         layout.addStretch(1)
         layout.addLayout(bottom)
@@ -763,6 +767,7 @@ class LocalPage(QWidget):
                 port=self._reader_port_name(),
                 speed=int(self.reader_speed.currentData()),
             )
+            stored = config.set_phone(self.data.root, **self.phone_box.values())
         except ValidationError as exc:
             self.errors.show_error(exc)
             return False

@@ -135,6 +135,7 @@ class CallForm(QFrame):
         self._saving = False
         self._loading = False
         self._filled_phone: tuple[str, str] | None = None  # (masked text shown, real number)
+        self._ring_id: int | None = None  # the desk phone's ring this call came from
         self._due_touched = False
         self._errors: dict[str, tuple[QWidget, QLabel]] = {}
         self.setObjectName("callForm")
@@ -602,6 +603,7 @@ class CallForm(QFrame):
         """F2: start the timer for a new call. A call already being typed is kept (never lost to
         a stray F2); an empty one restarts its timer."""
         if self.is_active() and self.has_content():
+            self.answer_ring()
             self.lookup.setFocus()
             return
         self.reset()
@@ -623,6 +625,7 @@ class CallForm(QFrame):
         """Back to an empty, idle form (no call in progress)."""
         self._tick_timer.stop()
         self._started_at = None
+        self._ring_id = None
         self._token = uuid4().hex
         self._reset_fields()
         self._set_idle(True)
@@ -930,6 +933,8 @@ class CallForm(QFrame):
             self.save_button.setEnabled(True)
         if result is None:
             return None
+        if self._ring_id is not None:
+            self._link_ring(self._ring_id, result.call.id)
         self.reset()
         self.draft.discard()
         self.status_label.setText(self._saved_text(result))
@@ -937,6 +942,54 @@ class CallForm(QFrame):
         self.new_button.setFocus()
         self.saved.emit(result)
         return result
+
+    # ---- the desk phone (来电弹屏) ---------------------------------------------------------------
+    def pop_ring(self, ring_id: int, number: str, caller: str, found: list[Resident]) -> bool:
+        """A ring: start a call pre-filled with the caller (the number shown masked; one resident
+        selected, several listed, an unknown number said so). A call already being typed is
+        never overwritten: False, and the ring is only announced."""
+        if self.is_active() and self.has_content() and self._ring_id != ring_id:
+            self.status_label.setText(self.tr("来电 {0}：当前来电尚未保存").format(caller))
+            return False
+        self.reset()
+        self._start()
+        self._ring_id = ring_id
+        if number:
+            self._filled_phone = (phones.mask(number), number)
+            self.phone_edit.setText(phones.mask(number))
+        if len(found) == 1:
+            self.lookup.set_resident(found[0])
+            self._resident_picked(found[0])
+            self.status_label.setText(self.tr("来电 {0}：{1}").format(caller, found[0].name))
+        elif found:
+            self.lookup.search(number)
+            self.status_label.setText(
+                self.tr("来电 {0}：该号码登记了 {1} 位住户，请选择").format(caller, len(found))
+            )
+            self.lookup.setFocus()
+        else:
+            self.status_label.setText(self.tr("来电 {0}：未登记的号码").format(caller))
+            self.lookup.setFocus()
+        return True
+
+    def ring_id(self) -> int | None:
+        return self._ring_id
+
+    def answer_ring(self) -> None:
+        """F2 / Enter on a popped ring: the answer time is stamped (unless the PBX sent one)."""
+        if self._ring_id is not None:
+            from reception.services import phone_line
+
+            phone_line.answer(self._session, self._ring_id)
+
+    def _link_ring(self, ring_id: int, call_id: int) -> None:
+        from reception.services import phone_line
+
+        try:
+            phone_line.answer(self._session, ring_id)
+            phone_line.link_call(ring_id, call_id)
+        except ReceptionError as exc:  # the call is saved; only the link to the ring is missing
+            self.status_label.setText(exc.message)
 
     def _register(self) -> CallResult | None:
         data = self.build_input()

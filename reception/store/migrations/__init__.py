@@ -69,6 +69,7 @@ STEPS: list[Step] = [
     Step(8, "desks", _sql_step("0008_desks.sql")),
     Step(9, "search_chars", _sql_step("0009_search_chars.sql")),
     Step(10, "id_unrecoverable", _sql_step("0010_id_unrecoverable.sql")),
+    Step(11, "phone_rings", _sql_step("0011_phone_rings.sql")),
 ]
 LATEST = STEPS[-1].version
 

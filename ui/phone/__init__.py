@@ -1,0 +1,1 @@
+"""The desk phone in the window: adapters started from the settings of this PC, and the pop."""

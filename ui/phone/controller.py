@@ -1,0 +1,132 @@
+"""The desk phone in the window: starts this PC's adapter (its own threads), drains the event
+hub on a timer (a batch per tick, so a flood never freezes the window), records each event and
+announces new rings (``rang``) and the connection state (``status_changed``)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from reception.errors import ReceptionError
+from reception.phone.events import SOURCES, EventHub
+from reception.services import phone_line
+from reception.services.session import Session
+from reception.store.config import LocalConfig
+
+BATCH = 50
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class PhoneController(QObject):
+    rang = Signal(object)  # phone_line.RingUpdate
+    missed = Signal(object)
+    status_changed = Signal(bool, str)
+
+    def __init__(
+        self, session: Callable[[], Callable[[], Session] | None], parent: QObject | None = None
+    ) -> None:
+        """``session``: a weak reference to the window's session getter (weakref.WeakMethod)."""
+        super().__init__(parent)
+        self._session_ref = session
+        self.hub = EventHub()
+        self._adapters: list[object] = []
+        self._source = ""
+        self._last_status: tuple[bool, str] | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self.drain)
+        self._sweep = QTimer(self)
+        self._sweep.setInterval(5000)
+        self._sweep.timeout.connect(self.sweep)
+
+    def _session(self) -> Session:
+        getter = self._session_ref()
+        if getter is None:
+            raise ReceptionError("窗口已关闭。")
+        return getter()
+
+    def start(self, config: LocalConfig) -> str:
+        """Start the adapter ``config`` names; '' or a Chinese sentence saying why not."""
+        self.stop()
+        self._source = config.phone_adapter
+        self._last_status = None
+        if not config.phone_adapter:
+            self.status_changed.emit(False, "")
+            return ""
+        try:
+            if config.phone_token:  # the PBX's webhook, and `reception phone simulate` for training
+                from reception.phone.webhook import DEFAULT_ADDRESS, PhoneWebhookServer
+
+                address = config.phone_address or DEFAULT_ADDRESS
+                server = PhoneWebhookServer(address, config.phone_token, self.hub)
+                server.start()
+                self._adapters.append(server)
+            if config.phone_adapter == "ami":
+                from reception.phone.ami import DEFAULT_PORT, AmiClient
+
+                host, _, port = config.ami_address.rpartition(":")
+                if not host:
+                    host, port = config.ami_address, str(DEFAULT_PORT)
+                client = AmiClient(
+                    self.hub,
+                    host,
+                    int(port or DEFAULT_PORT),
+                    config.ami_user,
+                    config.ami_secret,
+                    config.phone_extension,
+                )
+                client.start()
+                self._adapters.append(client)
+        except (OSError, ValueError) as exc:
+            text = f"电话未能启动：{exc}"
+            self.status_changed.emit(False, text)
+            return text
+        self._timer.start()
+        self._sweep.start()
+        self._emit_status()
+        return ""
+
+    def stop(self) -> None:
+        for adapter in self._adapters:
+            adapter.stop()  # type: ignore[attr-defined]
+        self._adapters = []
+        self._timer.stop()
+        self._sweep.stop()
+
+    def _emit_status(self) -> None:
+        if not self._source:
+            return
+        source = "webhook" if self._source == "serial" else self._source
+        connected, text = self.hub.status(source)
+        label = SOURCES.get(self._source, self._source)
+        status = (connected, f"电话（{label}）：{'已连接' if connected else text or '未连接'}")
+        if status != self._last_status:
+            self._last_status = status
+            self.status_changed.emit(*status)
+
+    def drain(self) -> int:
+        """Record up to one batch of waiting events (the window's thread); how many."""
+        events = self.hub.drain(BATCH)
+        for event in events:
+            try:
+                update = phone_line.record(event, self._session())
+            except ReceptionError:
+                continue
+            if update is not None and update.popped:
+                self.rang.emit(update)
+            elif update is not None and update.missed:
+                self.missed.emit(update)
+        self._emit_status()
+        return len(events)
+
+    def sweep(self) -> None:
+        try:
+            for ring in phone_line.sweep_unanswered(self._session()):
+                self.missed.emit(ring)
+        except ReceptionError:
+            pass
