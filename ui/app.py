@@ -141,9 +141,13 @@ class CrashHooks(QObject):
     """Makes a crash visible in a program without a console: an uncaught exception (in the
     window's thread or any other) is logged with its traceback to ``logs/reception.log`` and
     a Chinese dialog names that file; a hard crash (Python or Qt itself) is written by
-    faulthandler to ``logs/crash.log``. :meth:`uninstall` puts the previous hooks back."""
+    faulthandler to ``logs/crash.log``. :meth:`uninstall` puts the previous hooks back.
 
-    crashed = Signal()
+    An error the program has already put into words (a :class:`ReceptionError`: the database in
+    use by another program when a form opens, say) that no dialog caught is shown in those words
+    — it is a condition a person can cause, not a crash — and logged by its kind only."""
+
+    crashed = Signal(str)
 
     def __init__(self, logs: Path) -> None:
         super().__init__()
@@ -191,16 +195,23 @@ class CrashHooks(QObject):
         self._record(args.exc_type, args.exc_value, args.exc_traceback, name)
 
     def _record(self, exc_type, exc, tb, thread: str) -> None:
-        text = "".join(traceback.format_exception(exc_type, exc, tb))
-        log.critical("uncaught exception in thread %s:\n%s", thread, text.rstrip())
+        from reception.errors import ReceptionError
+
+        if isinstance(exc, ReceptionError):
+            log.warning("%s reached the top of thread %s uncaught", exc_type.__name__, thread)
+            words = exc.message
+        else:
+            text = "".join(traceback.format_exception(exc_type, exc, tb))
+            log.critical("uncaught exception in thread %s:\n%s", thread, text.rstrip())
+            words = ""
         if QCoreApplication.instance() is None:
             return
         if threading.current_thread() is threading.main_thread():
-            self._show()
+            self._show(words)
         else:
-            self.crashed.emit()
+            self.crashed.emit(words)
 
-    def _show(self) -> None:
+    def _show(self, words: str = "") -> None:
         from ui.widgets import msgbox
 
         if self._showing:  # one dialog at a time: a loop of errors must not stack them up
@@ -210,7 +221,8 @@ class CrashHooks(QObject):
             msgbox.error(
                 None,
                 _tr("前台接待工作站"),
-                _tr(
+                words
+                or _tr(
                     "程序遇到意外错误，刚才的操作可能没有完成。已保存的记录不受影响。\n"
                     "错误详情已写入日志文件：\n%1\n请把这个文件交给系统管理员。"
                 ).replace("%1", str(self.log_file)),

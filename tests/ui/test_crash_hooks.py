@@ -90,3 +90,18 @@ def test_a_hard_crash_is_written_to_crash_log(tmp_path: Path) -> None:
     assert done.returncode != 0
     crash = (logs / app_module.CRASH_LOG_NAME).read_text(encoding="utf-8")
     assert "Fatal Python error: Segmentation fault" in crash
+
+
+def test_an_error_in_the_programs_own_words_is_shown_in_them_not_as_a_crash(hooks) -> None:
+    """A form opened while another program holds the database raises the program's StorageError
+    from its constructor; uncaught, it is still said in its own Chinese words."""
+    from reception.errors import StorageError
+
+    crash, shown = hooks
+    try:
+        raise StorageError("数据库正被其他程序占用，请稍后重试。")
+    except StorageError:
+        sys.excepthook(*sys.exc_info())
+    assert [text for _title, text in shown] == ["数据库正被其他程序占用，请稍后重试。"]
+    logged = crash.log_file.read_text(encoding="utf-8")
+    assert "StorageError" in logged and "Traceback" not in logged
