@@ -17,18 +17,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from reception.phone.events import ANSWER, HANGUP, REFUSED, RING, EventHub, PhoneEvent
+from reception.store.config import DEFAULT_PHONE_ADDRESS, parse_address
 
-DEFAULT_ADDRESS = "127.0.0.1:8765"
+DEFAULT_ADDRESS = DEFAULT_PHONE_ADDRESS
 MAX_BODY = 64 * 1024
 _KINDS = {"newcall": RING, "answer": ANSWER, "hangup": HANGUP}
-
-
-def parse_address(text: str) -> tuple[str, int]:
-    """``'127.0.0.1:8765'`` → ``('127.0.0.1', 8765)``; ValueError (Chinese) when malformed."""
-    host, sep, port = (text or DEFAULT_ADDRESS).strip().rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError("电话接口应写成 地址:端口，如 127.0.0.1:8765")
-    return host.strip("[]"), int(port)
 
 
 def event_from_fields(fields: dict[str, str], source: str = "webhook") -> PhoneEvent | None:

@@ -268,8 +268,6 @@ def set_phone(root: Path, **values: str) -> LocalConfig:
     if values.get("phone_adapter", "") not in PHONE_ADAPTERS:
         raise ValidationError.single("phone_adapter", "请选择电话的接入方式")
     if values.get("phone_address"):
-        from reception.phone.webhook import parse_address
-
         try:
             parse_address(values["phone_address"])
         except ValueError as exc:
@@ -278,3 +276,14 @@ def set_phone(root: Path, **values: str) -> LocalConfig:
     config = replace(load(root), **cleaned)
     save(root, config)
     return config
+
+
+DEFAULT_PHONE_ADDRESS = "127.0.0.1:8765"  # the desk phone's webhook interface
+
+
+def parse_address(text: str, default: str = DEFAULT_PHONE_ADDRESS) -> tuple[str, int]:
+    """``'127.0.0.1:8765'`` → ``('127.0.0.1', 8765)``; ValueError (Chinese) when malformed."""
+    host, sep, port = (text or default).strip().rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("电话接口应写成 地址:端口，如 127.0.0.1:8765")
+    return host.strip("[]"), int(port)
