@@ -195,6 +195,10 @@ class GuestInput:
     watch_decision: str = ""  # 放行 / 拒绝, by a supervisor, when the watch list matched
     watch_decided_by_id: int | None = None
     client_token: str | None = None
+    id_source: str = ""  # '' typed; one of ID_SOURCES: read from the card
+
+
+ID_SOURCES = {"reader": "读卡器", "wedge": "键盘输入式读卡器"}
 
 
 @dataclass
@@ -343,6 +347,7 @@ def register_guest(session: Session, data: GuestInput) -> Visit:
             id_hash=id_hash,
             id_full=c.id_number if conf.store_full_id else None,
             id_verified=data.id_verified,
+            id_source=data.id_source if data.id_source in ID_SOURCES and c.id_number else "",
             destination=destination,
             badge_destination=badge_destination,
             staff_host=v["staff_host"] or "",
@@ -374,6 +379,7 @@ def register_guest(session: Session, data: GuestInput) -> Visit:
             status=visit.status,
             phone=phones.mask(visit.visitor_phone),
             watch=visit.watch_decision or None,
+            id_from=visit.id_source or None,
         )
     return visit
 

@@ -267,6 +267,7 @@ class Visit(BaseModel):
     id_hash = pw.CharField(max_length=64, default="", index=True)
     id_full = pw.CharField(max_length=40, null=True)  # only when the administrator requires it
     id_verified = pw.BooleanField(default=False)
+    id_source = pw.CharField(max_length=10, default="")  # '' typed; 'reader' / 'wedge': read from the card
     destination = pw.CharField(max_length=100, default="")  # '3栋2单元1201' or '工程部 刘工'
     badge_destination = pw.CharField(max_length=50, default="")  # building/unit only
     staff_host = pw.CharField(max_length=50, default="")

@@ -285,3 +285,22 @@ def test_a_watch_entry_awaiting_its_number_matches_by_name_until_entered_again(s
     assert visits.watch_matches("钱某", "", "", "") == []
     assert [e.id for e in visits.watch_matches("", "居民身份证", "11010519491231002X", "")] == [entry.id]
     assert AuditLog.select().where(AuditLog.action == "watch.reenter_id").count() == 1
+
+
+def test_where_the_id_number_came_from_is_recorded_and_typed_ones_say_nothing(receptionist, host):
+    from reception.services.visits import GuestInput, register_guest
+
+    def guest(source: str, number: str) -> GuestInput:
+        return GuestInput(
+            visitor_name="赵六",
+            id_number=number,
+            id_verified=True,
+            host_resident_id=host.id,
+            purpose="探亲访友",
+            consent="同意",
+            id_source=source,
+        )
+
+    assert register_guest(receptionist, guest("reader", "11010519491231002X")).id_source == "reader"
+    assert register_guest(receptionist, guest("", "11010519491231002X")).id_source == ""
+    assert register_guest(receptionist, guest("made-up", "11010519491231002X")).id_source == ""

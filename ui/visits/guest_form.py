@@ -561,6 +561,7 @@ class GuestForm(QFrame):
             consent="" if self._appointment is not None else self.consent(),
             escort=self.escort_edit.text(),
             client_token=self._token,
+            id_source=self._card_source,
         )
 
     def check_now(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -406,6 +407,9 @@ class VisitTab(QWidget):
         self.reader_status.setStyleSheet(f"color: {tone};")
         self.reader_status.setToolTip(text)
         self.reader_status.show()
+        window = self.window()
+        if state not in (card_reader.CONNECTED, card_reader.PAUSED) and isinstance(window, QMainWindow):
+            window.statusBar().showMessage(self.tr("读卡器：%1").replace("%1", text), 10_000)
 
     def card_read(self, read: card_reader.CardRead) -> None:
         """A card on the reader: into the guest form when it is open and holds no other visitor;

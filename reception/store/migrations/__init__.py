@@ -70,6 +70,7 @@ STEPS: list[Step] = [
     Step(9, "search_chars", _sql_step("0009_search_chars.sql")),
     Step(10, "id_unrecoverable", _sql_step("0010_id_unrecoverable.sql")),
     Step(11, "phone_rings", _sql_step("0011_phone_rings.sql")),
+    Step(12, "visit_id_source", _sql_step("0012_visit_id_source.sql")),
 ]
 LATEST = STEPS[-1].version
 

@@ -116,6 +116,7 @@ def test_each_layout_through_the_reader_into_the_form_and_saved(
     visit = finish_and_save(qtbot, tab, host)
     assert visit.visitor_name == name and visit.id_type == id_type and visit.id_verified
     assert visit.id_masked == identity.mask(number) and visit.id_full is None
+    assert visit.id_source == "reader"  # recorded: the number came from the card
     stored = " ".join(str(v) for v in Visit.select().dicts().get().values())
     assert number not in stored and "某路" not in stored  # masked number, no address
     ours = "\n".join(r.getMessage() for r in caplog.records if r.name.split(".")[0] in ("ui", "reception"))
@@ -402,3 +403,23 @@ def test_wedge_recognised_only_when_this_desk_has_one(qtbot, tab: VisitTab) -> N
     qtbot.keyClicks(form.id_number_edit, ID_CQ)
     qtbot.keyClick(form.id_number_edit, Qt.Key.Key_Return)
     assert form.card_source() == "" and not form.id_verified_check.isChecked()
+
+
+def test_a_bad_read_is_also_said_in_the_windows_status_bar(qtbot, receptionist, printed, reader) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    tab = VisitTab(receptionist)
+    window.setCentralWidget(tab)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        reader.card = idcard.encode_text(name="张三", id_number=ID_CQ)
+        reader.raw[idcard.READ] = idcard.basic_info_answer(reader.card)[:-1] + b"\x00"  # a bad checksum
+        tab.new_guest()
+        tab.use_reader(cr.SERIAL, reader.path)
+        qtbot.waitUntil(lambda: "读卡器" in window.statusBar().currentMessage(), timeout=5000)
+        assert not tab.guest_form.has_content()
+    finally:
+        ui_reader.stop_shared()
