@@ -144,7 +144,7 @@ def timed(fn: Callable[[], object]) -> float:
 def machine() -> dict:
     cpu = ""
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break

@@ -84,7 +84,9 @@ def start(folder: Path, port: int | None = None) -> str:
             [_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]
         )
     if (folder / "port").exists() and _running(data):  # started before: the same server
-        return f"postgresql://{ROLE}@127.0.0.1:{(folder / 'port').read_text().strip()}/{DBNAME}"
+        return (
+            f"postgresql://{ROLE}@127.0.0.1:{(folder / 'port').read_text(encoding='utf-8').strip()}/{DBNAME}"
+        )
     port = port or _free_port()
     options = (
         f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={folder} "
@@ -94,7 +96,7 @@ def start(folder: Path, port: int | None = None) -> str:
     _run_as_server(
         [_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-o", options, "-w", "start"]
     )
-    (folder / "port").write_text(str(port))
+    (folder / "port").write_text(str(port), encoding="utf-8")
     psql = [_bin("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1"]
     exists = subprocess.run(
         [*psql, "-tAc", f"SELECT 1 FROM pg_roles WHERE rolname = '{ROLE}'"],

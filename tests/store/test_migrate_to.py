@@ -341,5 +341,7 @@ def test_migrate_to_command(blank_database, site: Path, capsys, monkeypatch):
     # The folder now works on the server: its SQLite file is no longer the data to move.
     assert cli.main(["migrate-to", "--user", "admin", blank_database(), "--data-dir", str(site)]) == 1
     assert "已设置为使用数据库服务器" in capsys.readouterr().err
-    assert cli.main(["migrate-to", "--user", "admin", str(site / "x.db"), "--data-dir", str(site)]) == 1
+    assert (
+        cli.main(["migrate-to", "--user", "admin", str(site / "x.db"), "--data-dir", str(site)]) == 2
+    )  # usage
     assert "PostgreSQL 数据库地址" in capsys.readouterr().err
