@@ -334,6 +334,7 @@ class Startup:
             if early is not None:
                 early.close()
             return 1
+        self.ask_recovery_key(title)
         if os.environ.get("RECEPTION_READY_AT") == "login":  # the benchmark's first start-up row
             QTimer.singleShot(0, self._report_ready)
             self.app.exec()
@@ -515,6 +516,32 @@ class Startup:
 
         db.close_database()
         startup.open_data_dir(self.data, interactive=True)
+
+    def ask_recovery_key(self, title: str) -> None:
+        """The data came from another PC (a restore, a move): this PC lacks the site key, so every
+        save would be refused. Ask for the printed recovery key until it is right or declined."""
+        from reception.errors import ReceptionError
+        from reception.services import auth
+        from ui.widgets import msgbox
+
+        prompt = _tr(
+            "本机没有此站点的密钥（数据可能是从别的电脑恢复或迁移来的）。\n请输入设置时打印的“恢复密钥”："
+        )
+        while auth.site_key_missing():
+            text = msgbox.ask_text(None, title, prompt)
+            if text is None:
+                msgbox.error(
+                    None,
+                    title,
+                    _tr("没有恢复密钥时只能查看，不能保存任何记录。请找到恢复密钥后重新启动程序。"),
+                )
+                return
+            try:
+                auth.enter_recovery_key(text)
+            except ReceptionError as exc:
+                prompt = exc.message + "\n" + _tr("请重新输入恢复密钥：")
+            else:
+                log.info("the site key was restored from the recovery key")
 
     def _show_login(self, clock):
         """The login window, shown at once (None when the benchmark logs in by itself)."""

@@ -224,10 +224,12 @@ class MainWindow(QMainWindow):
         self.audit_action = self._action(self.tr("检查审计日志"), self.check_audit)
         self.purge_action = self._action(self.tr("立即清除过期个人信息…"), self.purge_now)
         self.notice_action = self._action(self.tr("打印个人信息告知…"), self.print_privacy_notice)
+        self.recovery_action = self._action(self.tr("打印恢复密钥…"), self.print_recovery_key)
         for action in (self.backup_action, self.restore_action, self.audit_action, self.purge_action):
             settings_menu.addAction(action)
         settings_menu.addSeparator()
         settings_menu.addAction(self.notice_action)
+        settings_menu.addAction(self.recovery_action)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         self.shortcuts_action = self._action(self.tr("快捷键…"), self.show_shortcuts)
@@ -354,6 +356,7 @@ class MainWindow(QMainWindow):
             self.restore_action.setToolTip(server_backup_text())
             self.restore_action.setStatusTip(server_backup_text())
         self.purge_action.setEnabled(self.session.has(Role.ADMIN))
+        self.recovery_action.setEnabled(self.session.has(Role.ADMIN))
         self.audit_action.setEnabled(self.session.has(Role.SUPERVISOR))
 
     def show_desk(self) -> None:
@@ -760,6 +763,26 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(self.start_phone)
         self.settings_dialog = dialog
         dialog.open()
+
+    def print_recovery_key(self) -> None:
+        """The site's recovery key on one page (administrators): for a site set up before keys
+        existed, or a sheet that was lost. Previewed, never printed without a look."""
+        from reception.clock import to_local
+        from reception.documents.recovery_key import render_recovery_key
+        from ui.widgets import printing
+
+        try:
+            sheet = auth.recovery_sheet(self.session)
+            pdf = render_recovery_key(
+                settings_mod.load().property_name,
+                sheet.site_id,
+                sheet.recovery_key,
+                to_local(self.clock.now()),
+            )
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("打印恢复密钥"), exc.message)
+            return
+        printing.preview_pdf(pdf, self, self.tr("恢复密钥"))
 
     # -- 帮助 -------------------------------------------------------------------------------------
     def show_about(self) -> None:

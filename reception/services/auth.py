@@ -265,9 +265,35 @@ class RecoverySheet:
     recovery_key: str  # groups of four, dashes between
 
 
-def recovery_sheet() -> RecoverySheet:
-    """What the set-up's 恢复密钥 page shows and prints: the site and its recovery key (the site key
-    itself lives outside the database, in this PC's credential store)."""
+def recovery_sheet(session: Session | None = None) -> RecoverySheet:
+    """What the set-up's 恢复密钥 page shows and prints, and what an administrator reprints later
+    (``session``; 设置 → 打印恢复密钥): the site and its recovery key (the site key itself lives
+    outside the database, in this PC's credential store)."""
     from reception.store import sitekey
 
+    if session is not None:
+        session.require(Role.ADMIN, "打印恢复密钥")
     return RecoverySheet(sitekey.site_id(), sitekey.current_recovery_key())
+
+
+def site_key_missing() -> bool:
+    """The open site is keyed but this PC does not hold its key (the data came from another PC):
+    saves are refused until the recovery key is entered."""
+    from reception.store import sitekey
+
+    if not sitekey.site_id():
+        return False
+    try:
+        return sitekey.current() is None
+    except sitekey.SiteKeyMissing:
+        return True
+
+
+def enter_recovery_key(text: str) -> None:
+    """Keep the site key on this PC from the printed recovery key; a wrong one is refused in Chinese."""
+    from reception.store import sitekey
+
+    try:
+        sitekey.install_recovery_key(text)
+    except ValueError as exc:
+        raise ValidationError.single("recovery_key", str(exc)) from None

@@ -488,6 +488,7 @@ def test_maintenance_entries_are_enabled_by_role(qtbot, request, clock, data, wh
         "检查审计日志",
         "立即清除过期个人信息…",
         "打印个人信息告知…",
+        "打印恢复密钥…",
     ]
 
 
@@ -940,3 +941,63 @@ def test_qt_standard_texts_and_calendars_are_chinese(qapp):
         if translator is not None:
             qapp.removeTranslator(translator)
         QLocale.setDefault(before)
+
+
+@pytest.mark.sqlite_only  # the file itself, changed behind the program's back
+def test_the_windows_audit_check_catches_deleted_newest_entries_by_the_anchor(
+    qtbot, supervisor, clock, data, boxes
+):
+    """Deleting the newest entries leaves an intact chain: only the anchor (the head this PC kept
+    after its last save) shows what is missing — the window's check compares with it too."""
+    win = make_window(qtbot, supervisor, clock, data)
+    con = sqlite3.connect(data.database)
+    con.execute("DROP TRIGGER audit_log_no_delete")
+    last = con.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    con.execute("DELETE FROM audit_log WHERE id > ?", (last - 2,))
+    con.commit()
+    con.close()
+    win.audit_action.trigger()
+    kind, _, text = boxes.shown[-1]
+    assert kind == "error" and "少 2 条" in text, text
+
+
+def test_an_administrator_reprints_the_recovery_key_a_receptionist_cannot(
+    qtbot, admin, receptionist, clock, data, boxes, monkeypatch
+):
+    from reception.services import auth as auth_service
+    from ui.widgets import printing
+
+    previewed: list[bytes] = []
+    monkeypatch.setattr(printing, "preview_pdf", lambda pdf, parent=None, title="": previewed.append(pdf))
+    auth_service.logout(auth_service.login("admin", "secret12", clock))  # a write: the site is keyed
+    win = make_window(qtbot, admin, clock, data)
+    win.recovery_action.trigger()
+    assert len(previewed) == 1 and previewed[0].startswith(b"%PDF")
+    assert not make_window(qtbot, receptionist, clock, data).recovery_action.isEnabled()
+
+
+def test_a_pc_without_the_site_key_is_asked_for_the_recovery_key(
+    qapp, admin, clock, data, boxes, monkeypatch, tmp_path
+):
+    """Data restored or moved from another PC: the key is not here, so the start asks for the printed
+    recovery key (a wrong one is refused and asked again) before anyone can save."""
+    from reception.services import auth as auth_service
+    from reception.store import sitekey
+    from ui.app import Startup
+
+    auth_service.logout(auth_service.login("admin", "secret12", clock))  # a write: the site is keyed
+    key = sitekey.current_recovery_key()
+    monkeypatch.setenv(sitekey.ENV_DIR, str(tmp_path / "另一台电脑的密钥"))
+    sitekey.forget()
+    assert auth_service.site_key_missing()
+    answers = ["AAAA-BBBB", key]
+    asked: list[str] = []
+
+    def ask_text(parent, title, label):
+        asked.append(label)
+        return answers.pop(0)
+
+    monkeypatch.setattr(msgbox, "ask_text", ask_text)
+    Startup(qapp, data.root).ask_recovery_key("前台接待工作站")
+    assert not auth_service.site_key_missing()
+    assert len(asked) == 2 and "恢复密钥" in asked[1] and asked[1] != asked[0]
