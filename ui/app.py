@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from reception.store.paths import DataDir
+    from ui.main_window import MainWindow
 
 import contextlib
 import faulthandler
@@ -73,7 +74,12 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     from ui.qt_compat import protect_singletons
 
     protect_singletons()
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication(argv if argv is not None else sys.argv[:1])
+    )
     app.setApplicationName("reception-desk")
     app.setApplicationDisplayName(_tr("前台接待工作站"))
     app.setOrganizationName("reception")
@@ -83,7 +89,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     apply_look(app)
     install_app_font(app)
     install_translations(app)
-    return app  # type: ignore[return-value]
+    return app
 
 
 def install_translations(app: QCoreApplication) -> QTranslator | None:
@@ -253,7 +259,7 @@ class DamageWatch(QObject):
         super().__init__(parent)
         self.path = path
         self.on_result = on_result
-        self.thread: threading.Thread | None = None
+        self.worker: threading.Thread | None = None
         from reception.store.startup import BackgroundCheck
 
         self.check = BackgroundCheck(path)
@@ -264,8 +270,8 @@ class DamageWatch(QObject):
         self.on_result(problem)
 
     def start(self) -> None:
-        self.thread = threading.Thread(target=self._run, name="reception-quick-check", daemon=True)
-        self.thread.start()
+        self.worker = threading.Thread(target=self._run, name="reception-quick-check", daemon=True)
+        self.worker.start()
 
     def _run(self) -> None:
         try:
@@ -283,10 +289,10 @@ class DamageWatch(QObject):
 
     def wait(self, seconds: float | None = None) -> bool:
         """Join the thread (tests, shutdown); True when it has finished."""
-        if self.thread is None:
+        if self.worker is None:
             return True
-        self.thread.join(seconds)
-        return not self.thread.is_alive()
+        self.worker.join(seconds)
+        return not self.worker.is_alive()
 
 
 class Startup:
@@ -298,7 +304,7 @@ class Startup:
         self.app = app
         self.data = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
         self.lock: QLockFile | None = None
-        self.window = None
+        self.window: MainWindow | None = None
         self.opened = False  # the database was opened (and is closed cleanly by close())
         self.log_handler: logging.Handler | None = None
         self.crash_hooks: CrashHooks | None = None

@@ -83,10 +83,10 @@ class ResidentsModel(QAbstractTableModel):
     def reload(self) -> None:
         self.load(self.search)
 
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
         return not parent.isValid() and self._more
 
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         if parent.isValid() or not self._more:
             return
         more = residents.browse("", include_inactive=True, offset=len(self.rows), limit=self.PAGE)
@@ -96,10 +96,10 @@ class ResidentsModel(QAbstractTableModel):
             self.rows.extend(more)
             self.endInsertRows()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def _text(self, r: Resident, column: int) -> str:
@@ -372,7 +372,7 @@ class ResidentsDialog(QDialog):
 
     def _after_save(self, saved: object) -> None:
         self.model.reload()
-        if saved is not None:
+        if isinstance(saved, Resident):
             self._select(saved.id)
 
     def add(self) -> None:

@@ -71,10 +71,10 @@ class RecordsModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -604,7 +604,8 @@ class LocalPage(QWidget):
             self.reader_port.addItem(described, name)
         self.reader_port.setCurrentIndex(self.reader_port.findData(pc.reader_port))
         self.reader_port.setEditText(pc.reader_port)
-        self.reader_port.lineEdit().setPlaceholderText(self.tr("如 COM3（设备管理器 → 端口）"))
+        if (line := self.reader_port.lineEdit()) is not None:
+            line.setPlaceholderText(self.tr("如 COM3（设备管理器 → 端口）"))
         self.errors.add_row(form, self.tr("串口："), "reader_port", self.reader_port)
         self.reader_speed = QComboBox()
         for speed in cr.SPEEDS:

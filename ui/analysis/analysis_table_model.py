@@ -59,10 +59,10 @@ class AnalysisTableModel(QAbstractTableModel):
         return [list(row) for row in self._rows]
 
     # ---- QAbstractTableModel ----------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._header)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -283,8 +283,8 @@ class AnalysisWindow(QDialog):
         kind = self.kind.currentIndex()
         for widget in (self.previous_month, self.month_edit, self.next_month):
             widget.setVisible(kind == MONTH)
-        for widget in (self.from_edit, self.to_label, self.to_edit):
-            widget.setVisible(kind == CUSTOM)
+        for part in (self.from_edit, self.to_label, self.to_edit):
+            part.setVisible(kind == CUSTOM)
         self.period_label.setVisible(kind in (LAST_30_DAYS, THIS_YEAR))
         self.refresh()
 

@@ -184,12 +184,12 @@ class CallDetailDialog(QDialog):
         box.setObjectName("readbackBox")
         column = QVBoxLayout(box)
         column.setContentsMargins(10, 6, 10, 6)
-        caption = QLabel(self.tr("复述要点"))
-        caption.setObjectName("caption")
+        readback_caption = QLabel(self.tr("复述要点"))
+        readback_caption.setObjectName("caption")
         self.readback_label = QLabel()
         self.readback_label.setWordWrap(True)
         self.readback_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        column.addWidget(caption)
+        column.addWidget(readback_caption)
         column.addWidget(self.readback_label)
         layout.addWidget(box)
 
@@ -278,9 +278,9 @@ class CallDetailDialog(QDialog):
         f["operator"].setText(c.operator.display_name)
         f["desk"].setText(c.desk or self.tr("—"))
         f["outcome"].setText(c.outcome)
-        dept = c.department.name if c.department_id else ""
+        dept = c.department.name if c.department else ""
         f["department"].setText("，".join(p for p in (dept, c.taken_by) if p) or self.tr("—"))
-        if c.alerted_department_id:
+        if c.alerted_department is not None:
             f["alerted"].setText(
                 self.tr("{0}（{1}）").format(
                     c.alerted_department.name, format_local(c.alerted_at, "%m-%d %H:%M")
@@ -312,12 +312,12 @@ class CallDetailDialog(QDialog):
                     case.serial, case.status, format_local(case.reply_due_at, "%m-%d %H:%M")
                 )
             )
-        for msg in c.messages:
+        for msg in c.messages:  # type: ignore[attr-defined]  # a peewee back-reference
             if msg.delivered_at:
                 parts.append(self.tr("留言已转达给 {0}").format(msg.delivered_to))
             else:
                 parts.append(self.tr("留言待转达"))
-        for cb in c.callbacks:
+        for cb in c.callbacks:  # type: ignore[attr-defined]  # a peewee back-reference
             if cb.completed_at:
                 parts.append(self.tr("已回电：{0}").format(cb.result))
             else:

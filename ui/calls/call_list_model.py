@@ -64,12 +64,12 @@ class CallListModel(QAbstractTableModel):
         """How many calls match the filter (loaded or not)."""
         return self._total
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         if parent.isValid():
             return False
         return len(self._rows) < self._total
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
         if parent.isValid():
             return
         page = calls.list_calls(self._filter, offset=len(self._rows), limit=PAGE_SIZE)
@@ -82,10 +82,10 @@ class CallListModel(QAbstractTableModel):
         self.endInsertRows()
 
     # ---- the table --------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(
@@ -182,10 +182,10 @@ class RowsTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> Any:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.headers)
 
     def headerData(

@@ -33,6 +33,7 @@ from ui.calls.call_list_model import CallListModel
 from ui.calls.callbacks_panel import CallbacksPanel
 from ui.calls.messages_panel import MessagesPanel
 from ui.widgets import msgbox
+from ui.widgets.forms import as_date
 from ui.widgets.list_position import kept_place
 
 # Date range quick choices (data of the range combo).
@@ -245,8 +246,8 @@ class CallTab(QWidget):
             search=self.search_edit.text(),
         )
         if self.range_combo.currentData() != ALL:
-            f.date_from = self.date_from.date().toPython()
-            f.date_to = self.date_to.date().toPython()
+            f.date_from = as_date(self.date_from.date().toPython())
+            f.date_to = as_date(self.date_to.date().toPython())
         return f
 
     def apply_filter(self) -> None:

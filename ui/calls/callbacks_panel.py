@@ -66,7 +66,7 @@ class CallbacksPanel(FollowUpPanel):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self.model = CallbackListModel(self._now, self)
+        self.model: CallbackListModel = CallbackListModel(self._now, self)
         self.result_edit = QLineEdit()
         self.result_edit.setPlaceholderText(self.tr("回电结果，如：已告知维修时间，业主满意"))
         self.result_edit.returnPressed.connect(self.complete_selected)

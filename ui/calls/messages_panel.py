@@ -20,7 +20,7 @@ TIME, FOR_WHOM, FROM, PHONE, TEXT = range(5)
 
 
 def message_target(msg: Message) -> str:
-    dept = msg.for_department.name if msg.for_department_id else ""
+    dept = msg.for_department.name if msg.for_department else ""
     return "、".join(p for p in (msg.for_person, dept) if p)
 
 

@@ -9,6 +9,8 @@ cancelled."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
@@ -27,6 +29,9 @@ from reception.services import cases, departments
 from reception.services.session import Session
 from reception.store.models import Case
 from ui.widgets.action_dialog import ActionDialog
+
+if TYPE_CHECKING:
+    from ui.widgets.knowledge_picker import KnowledgePicker
 
 STYLE = """
 QLabel#hint { color: #5f6b7a; }
@@ -119,7 +124,7 @@ class AcknowledgeDialog(CaseActionDialog):
     def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
         super().__init__(session, case, parent)
         self.setWindowTitle(self.tr("接单"))
-        dept = QLabel(case.department.name if case.department_id else self.tr("—"))
+        dept = QLabel(case.department.name if case.department else self.tr("—"))
         self.form.addRow(self.tr("处理部门"), dept)
         self.who_edit = QLineEdit(case.handler)
         self.who_edit.setPlaceholderText(self.tr("接单人姓名"))
@@ -139,7 +144,7 @@ class ReplyDialog(CaseActionDialog):
     def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
         super().__init__(session, case, parent)
         self.setWindowTitle(self.tr("答复业户"))
-        self.picker = None
+        self.picker: KnowledgePicker | None = None
         self.text_edit = text_box(6, self.tr("告诉业户的处理安排或解释"))
         self.text_edit.setPlainText(case.reply_text)
         self.text_edit.moveCursor(QTextCursor.MoveOperation.End)
@@ -240,7 +245,7 @@ class ReturnVisitDialog(CaseActionDialog):
     def _ok_text(self) -> str:
         return self.tr("保存回访")
 
-    def result(self) -> str:
+    def visit_result(self) -> str:
         checked = self.result_group.checkedId()
         return cases.VISIT_RESULTS[checked] if checked >= 0 else ""
 
@@ -248,11 +253,11 @@ class ReturnVisitDialog(CaseActionDialog):
         self.result_buttons[result].setChecked(True)
 
     def _result_changed(self, *_args: object) -> None:
-        self.reopen_hint.setVisible(self.result() == cases.UNSATISFIED)
+        self.reopen_hint.setVisible(self.visit_result() == cases.UNSATISFIED)
 
     def _call(self) -> Case:
         return cases.record_return_visit(
-            self._session, self._case.id, self.result(), self.comment_edit.toPlainText()
+            self._session, self._case.id, self.visit_result(), self.comment_edit.toPlainText()
         )
 
 

@@ -80,7 +80,7 @@ class EventsModel(RowsTableModel):
                 return f"{row.from_status} → {row.to_status}"
             return row.to_status
         if column == 4:
-            dept = row.department.name if row.department_id else ""
+            dept = row.department.name if row.department else ""
             return "，".join(p for p in (dept, row.handler) if p)
         return row.note
 
@@ -268,7 +268,7 @@ class CaseDetailDialog(DetailDialog):
             ),
             "resident": who,
             "first_receiver": c.first_receiver.display_name,
-            "department": c.department.name if c.department_id else self.tr("（待派单）"),
+            "department": c.department.name if c.department else self.tr("（待派单）"),
             "handler": c.handler or "—",
             "received": format_local(c.received_at),
             "desk": c.desk or "—",

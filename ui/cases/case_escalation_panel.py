@@ -51,7 +51,7 @@ class EscalatedModel(RowsTableModel):
         if column == 4:
             return first_line(phones.mask_in_text(row.description))
         if column == 5:
-            return row.department.name if row.department_id else _tr("（待派单）")
+            return row.department.name if row.department else _tr("（待派单）")
         if column == 6:
             return row.handler
         if column == 7:
@@ -129,5 +129,5 @@ class CaseEscalationPanel(QWidget):
 
     def _activated(self, index) -> None:
         case = self.model.data(index, ROW_ROLE)
-        if case is not None:
+        if isinstance(case, Case):
             self.open_case.emit(case.id)

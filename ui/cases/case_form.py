@@ -96,7 +96,8 @@ class CaseForm(QDialog):
         for area in cases.PUBLIC_AREAS:
             self.location_combo.addItem(self.tr(area), area)
         self.location_combo.setCurrentIndex(-1)
-        self.location_combo.lineEdit().setPlaceholderText(self.tr("公共区域（地库、电梯…），或补充具体位置"))
+        if (line := self.location_combo.lineEdit()) is not None:
+            line.setPlaceholderText(self.tr("公共区域（地库、电梯…），或补充具体位置"))
         self.errors.add_row(form, self.tr("位置"), "location", self.location_combo)
 
         self.utility_combo = QComboBox()

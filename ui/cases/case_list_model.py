@@ -118,12 +118,12 @@ class CaseListModel(QAbstractTableModel):
     def total(self) -> int:
         return self._total
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         if parent.isValid():
             return False
         return len(self._rows) < self._total
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
         if parent.isValid():
             return
         page = cases.list_cases(self._filter, offset=len(self._rows), limit=PAGE_SIZE)
@@ -136,10 +136,10 @@ class CaseListModel(QAbstractTableModel):
         self.endInsertRows()
 
     # ---- the table --------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(
@@ -205,7 +205,7 @@ class CaseListModel(QAbstractTableModel):
         if col == FIRST_RECEIVER:
             return case.first_receiver.display_name
         if col == DEPARTMENT:
-            return case.department.name if case.department_id else ""
+            return case.department.name if case.department else ""
         if col == HANDLER:
             return case.handler
         if col == STATUS:

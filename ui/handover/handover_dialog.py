@@ -210,6 +210,8 @@ class HandoverDialog(QDialog):
         # when sizing); the tables get the rest.
         for index in range(self.stack.count()):
             page = self.stack.widget(index)
+            if page is None:
+                continue
             ignored = QSizePolicy.Policy.Ignored
             preferred = QSizePolicy.Policy.Preferred
             policy = preferred if index == self.stack.currentIndex() else ignored

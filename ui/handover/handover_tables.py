@@ -45,10 +45,10 @@ class HandoverTableModel(QAbstractTableModel):
             bool(self._rows) and all(isinstance(r[c], int | float) for r in self._rows) for c in range(width)
         ]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.table.header)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -97,6 +97,8 @@ class TablesPanel(QScrollArea):
     def clear(self) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)
+            if item is None:
+                break
             widget = item.widget()
             if widget is not None:
                 widget.deleteLater()

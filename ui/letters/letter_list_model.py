@@ -78,12 +78,12 @@ class LetterListModel(QAbstractTableModel):
         """How many letters match the filter (loaded or not)."""
         return self._total
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         if parent.isValid():
             return False
         return len(self._rows) < self._total
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
         if parent.isValid():
             return
         page = letters.list_letters(self._filter, offset=len(self._rows), limit=PAGE_SIZE)
@@ -96,10 +96,10 @@ class LetterListModel(QAbstractTableModel):
         self.endInsertRows()
 
     # ---- the table --------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(

@@ -36,6 +36,7 @@ from ui.letters.letter_form import LetterForm
 from ui.letters.letter_list_model import LetterListModel
 from ui.widgets import msgbox
 from ui.widgets.drafts_support import has_draft
+from ui.widgets.forms import as_date
 from ui.widgets.list_position import kept_place
 
 TODAY, LAST_7_DAYS, THIS_MONTH, ALL, CUSTOM = "today", "7days", "month", "all", "custom"
@@ -269,8 +270,8 @@ class LetterTab(QWidget):
             search=self.search_edit.text(),
         )
         if self.range_combo.currentData() != ALL:
-            f.date_from = self.date_from.date().toPython()
-            f.date_to = self.date_to.date().toPython()
+            f.date_from = as_date(self.date_from.date().toPython())
+            f.date_to = as_date(self.date_to.date().toPython())
         return f
 
     def apply_filter(self) -> None:

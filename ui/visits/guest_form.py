@@ -183,7 +183,8 @@ class GuestForm(QFrame):
         self.purpose_combo.setEditable(True)
         self.purpose_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.purpose_combo.addItems([self.tr(p) for p in visits.GUEST_PURPOSES])
-        self.purpose_combo.lineEdit().setPlaceholderText(self.tr("选择或填写来访事由"))
+        if (line := self.purpose_combo.lineEdit()) is not None:
+            line.setPlaceholderText(self.tr("选择或填写来访事由"))
         form.addRow(self.tr("事由"), self.errors.wrap("purpose", self.purpose_combo))
         self.escort_edit = QLineEdit()
         self.escort_edit.setPlaceholderText(self.tr("受访方要求时，安排陪同的人员"))
@@ -651,7 +652,7 @@ class GuestForm(QFrame):
             button.setEnabled(walk_in)
         self.consent_caption.setEnabled(walk_in)
         self.not_this_button.setVisible(not walk_in)
-        if walk_in:
+        if appt is None:
             self.appointment_banner.clear_text()
             self.consent_hint.setText(
                 self.tr("未预约的访客：请致电受访方征求意见。拒绝或未接通时不放行、不打印访客证。")

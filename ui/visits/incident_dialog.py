@@ -256,14 +256,14 @@ class IncidentsModel(RowsTableModel):
         if column == 3:
             if row.kind == incidents.POLICE:
                 return f"{format_local(row.reported_at, '%H:%M')} {row.police_case_no}".strip()
-            who = row.reported_to.name if row.reported_to_id else ""
+            who = row.reported_to.name if row.reported_to else ""
             if row.reported_to_person:
                 who = f"{who} {row.reported_to_person}".strip()
             return f"{who} {format_local(row.reported_at, '%H:%M')}".strip()
         if column == 4:
-            if row.visit_id:
+            if row.visit is not None:
                 return row.visit.serial
-            if row.call_id:
+            if row.call is not None:
                 return row.call.serial
         return ""
 

@@ -75,10 +75,10 @@ class VisitListModel(QAbstractTableModel):
     def total(self) -> int:
         return self._total
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         return not parent.isValid() and len(self._rows) < self._total
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
         if parent.isValid():
             return
         page = visits.list_visits(self._filter, len(self._rows), PAGE_SIZE)
@@ -91,10 +91,10 @@ class VisitListModel(QAbstractTableModel):
         self.endInsertRows()
 
     # ---- the table ----------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(

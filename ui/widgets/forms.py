@@ -3,6 +3,8 @@ a :class:`~reception.errors.ValidationError`'s per-field messages there (and cle
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialogButtonBox,
@@ -16,6 +18,13 @@ from PySide6.QtWidgets import (
 from reception.errors import ValidationError
 
 ERROR_STYLE = "color: #c62828;"
+
+
+def as_date(value: object) -> date:
+    """``QDate.toPython()`` (typed ``object`` by PySide6) as the ``date`` it is."""
+    if not isinstance(value, date):
+        raise TypeError(f"not a date: {value!r}")
+    return value
 
 
 def ascii_only(*edits: QWidget) -> None:
