@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
 from reception.clock import format_local
@@ -70,14 +70,21 @@ class MessagesPanel(FollowUpPanel):
         self.view.selectionModel().currentRowChanged.connect(self._selected)
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, *, select_first: bool = True) -> None:
+        """Re-read the list. After a delivery (``select_first`` false) nothing is selected and
+        转达给 is empty: a second Enter must not mark the next message delivered — the receptionist
+        picks it first."""
         self.model.set_rows(messages.list_messages())
         count = self.model.rowCount()
         self._show_count(count, (self.to_edit, self.deliver_button))
-        if count:
+        if count and select_first:
             self.view.selectRow(0)
         else:
+            self.view.setCurrentIndex(QModelIndex())
+            self.view.clearSelection()
             self.to_edit.clear()
+            if count:
+                self.view.setFocus()
         self._update_number_button()
         self.count_changed.emit(count)
 
@@ -145,6 +152,6 @@ class MessagesPanel(FollowUpPanel):
             return False
         if not self._save(lambda: messages.deliver(self._session, msg.id, self.to_edit.text()), self.to_edit):
             return False
-        self.refresh()
+        self.refresh(select_first=False)
         self.changed.emit()
         return True

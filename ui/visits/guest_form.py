@@ -372,7 +372,12 @@ class GuestForm(QFrame):
             self._loading = False
 
     def new_guest(self) -> None:
-        """F3: an empty form, the cursor in the name field."""
+        """F3: an empty form, the cursor in the name field. A visitor being typed is never wiped by
+        a stray F3: the receptionist is asked first (No keeps everything, the ID number included)."""
+        if self.has_content():
+            if not self.discard():
+                self.name_edit.setFocus()
+            return
         self.reset()
         self.name_edit.setFocus()
 

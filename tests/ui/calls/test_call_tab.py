@@ -594,3 +594,25 @@ def test_set_session_resets_the_form(qtbot, tab: CallTab, supervisor: Session) -
     tab.form.outcome_buttons[Outcome.ANSWERED].setChecked(True)
     tab.form.save()
     assert Call.get().operator_id == supervisor.operator.id
+
+
+def test_a_second_enter_after_a_delivery_marks_nothing(qtbot, tab: CallTab, receptionist, clock) -> None:
+    """Two messages waiting; 转达给 is proposed, Enter delivers the first. The next message is
+    then not selected nor pre-filled, so a second Enter delivers nothing that was not passed on."""
+    from tests import mixed_traffic as traffic
+
+    traffic.message_call(receptionist, clock, "刘师傅", "13800138000")
+    clock.advance(minutes=1)
+    traffic.message_call(receptionist, clock, "王经理", "13900001111")
+    panel = tab.messages_panel
+    panel.refresh()
+    assert panel.model.rowCount() == 2 and panel.to_edit.text()
+    qtbot.keyClick(panel.to_edit, Qt.Key.Key_Return)
+    assert Message.select().where(Message.delivered_at.is_null(False)).count() == 1
+    assert panel.selected() is None and panel.to_edit.text() == ""
+    qtbot.keyClick(panel.to_edit, Qt.Key.Key_Return)
+    assert Message.select().where(Message.delivered_at.is_null(False)).count() == 1
+    panel.view.selectRow(0)  # picked on purpose: proposed again, and delivered
+    assert panel.to_edit.text()
+    qtbot.keyClick(panel.to_edit, Qt.Key.Key_Return)
+    assert Message.select().where(Message.delivered_at.is_null(False)).count() == 2

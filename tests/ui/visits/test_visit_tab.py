@@ -775,3 +775,20 @@ def test_emoji_in_visitor_name_shown_beside_field_and_text_kept(qtbot, tab, zhan
     assert "表情" in form.error_text("visitor_name")
     assert form.name_edit.text() == "王五😀"
     assert guest_visits() == [] and printed == []
+
+
+def test_f3_never_wipes_a_visitor_being_typed_without_asking(qtbot, tab: VisitTab, boxes, monkeypatch):
+    form = tab.guest_form
+    tab.new_guest()
+    type_text(form.name_edit, "王小明")
+    type_text(form.id_number_edit, "11010519491231002X")
+    monkeypatch.setattr(msgbox, "ask", lambda _p, _t, text: boxes.append(("ask", "", text)) or False)
+    tab.new_guest()  # F3 again, answered 否
+    assert boxes[-1][0] == "ask" and "尚未登记" in boxes[-1][2]
+    assert form.name_edit.text() == "王小明" and form.id_number_edit.text() == "11010519491231002X"
+    monkeypatch.setattr(msgbox, "ask", lambda *_a: True)
+    tab.new_guest()  # answered 是: an empty form
+    assert not form.has_content()
+    asked = len(boxes)
+    tab.new_guest()  # an empty form: no question
+    assert len(boxes) == asked
