@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -65,7 +66,11 @@ class IncidentDialog(QDialog):
         visit_id: int | None = None,
         link_text: str = "",
         kind: str = "",
+        linked: bool = True,
     ) -> None:
+        """``link_text`` names the call or visit the incident would be linked to, shown as a box
+        the receptionist can untick; ``linked``: ticked at first (a record picked on purpose) or
+        not (only a guess: the visitor registered last)."""
         super().__init__(parent)
         self._session = session
         self.call_id = call_id
@@ -76,10 +81,12 @@ class IncidentDialog(QDialog):
         self.setMinimumWidth(560)
 
         form = form_layout()
+        self.link_check: QCheckBox | None = None
         if link_text:
-            link = QLabel(link_text)
-            link.setStyleSheet("color: #0d3c6e;")
-            form.addRow(self.tr("关联记录"), link)
+            self.link_check = QCheckBox(link_text)
+            self.link_check.setChecked(linked)
+            self.link_check.setStyleSheet("color: #0d3c6e;")
+            form.addRow(self.tr("关联记录"), self.link_check)
 
         kinds = QWidget()
         row = QHBoxLayout(kinds)
@@ -194,14 +201,18 @@ class IncidentDialog(QDialog):
     def _reported_now(self) -> None:
         set_edit_utc(self.reported_edit, self._session.now())
 
+    def _linked(self) -> bool:
+        """The proposed call or visit is linked only while its box is ticked."""
+        return self.link_check is not None and self.link_check.isChecked()
+
     def build_input(self) -> incidents.IncidentInput:
         kind = self.kind()
         data = incidents.IncidentInput(
             kind=kind,
             description=self.description_edit.toPlainText(),
             occurred_at=utc_from_edit(self.occurred_edit),
-            call_id=self.call_id,
-            visit_id=self.visit_id,
+            call_id=self.call_id if self._linked() else None,
+            visit_id=self.visit_id if self._linked() else None,
         )
         if kind == incidents.POLICE:
             data.reported_at = utc_from_edit(self.reported_edit)

@@ -467,24 +467,33 @@ class VisitTab(QWidget):
         return visit
 
     # ---- incidents and the watch list ----------------------------------------------------------------
-    def current_visit(self) -> Visit | None:
-        """The visit an incident would be linked to: the one selected in the list or the on-site
-        panel, else the one just registered."""
+    def current_visit(self) -> tuple[Visit | None, bool]:
+        """The visit an incident would be linked to, and whether it was picked on purpose: the one
+        selected in the list or the on-site panel (picked), else the one just registered (only
+        offered: the receptionist ticks it if it is that visitor)."""
         if self.forms.currentIndex() == LIST_PAGE:
             visit = self.model.data(self.view.currentIndex(), cols.ROW_ROLE)
             if visit is not None:
-                return visit
+                return visit, True
         if self.side.currentWidget() is self.on_site_panel:
             visit = self.on_site_panel.selected()
             if visit is not None:
-                return visit
-        return self.guest_form.last_visit()
+                return visit, True
+        return self.guest_form.last_visit(), False
 
     def record_incident(self) -> IncidentDialog:
-        visit = self.current_visit()
-        link = f"{visit.serial}　{visit.visitor_name}" if visit is not None else ""
+        visit, picked = self.current_visit()
+        link = (
+            self.tr("关联来访 %1　%2").replace("%1", visit.serial).replace("%2", visit.visitor_name)
+            if visit is not None
+            else ""
+        )
         dialog = IncidentDialog(
-            self._session, self, visit_id=visit.id if visit is not None else None, link_text=link
+            self._session,
+            self,
+            visit_id=visit.id if visit is not None else None,
+            link_text=link,
+            linked=picked,
         )
         dialog.recorded.connect(self._incident_recorded)
         dialog.finished.connect(dialog.deleteLater)

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from reception.clock import FixedClock
-from reception.services import cases, residents, visits
+from reception.services import cases, incidents, residents, visits
 from reception.services.session import Session
 from reception.store.models import Visit
 from ui.visits import watchlist_dialog
@@ -792,3 +792,27 @@ def test_f3_never_wipes_a_visitor_being_typed_without_asking(qtbot, tab: VisitTa
     asked = len(boxes)
     tab.new_guest()  # an empty form: no question
     assert len(boxes) == asked
+
+
+def test_an_incident_with_nothing_selected_is_not_linked_to_the_last_visitor(qtbot, tab, receptionist, zhang):
+    """Only a guess (the visitor registered last) is offered unticked: the wrong person never ends
+    up in a security record unless the receptionist ticks it."""
+    visit = admit(receptionist, zhang)
+    tab.guest_form._last_visit = visit  # as after registering at this desk
+    tab.side.setCurrentWidget(tab.appointments_panel)  # nothing picked in a list
+    dialog = tab.record_incident()
+    assert dialog.link_check is not None and not dialog.link_check.isChecked()
+    assert visit.serial in dialog.link_check.text()
+    dialog.kind_buttons[incidents.HAZARD].setChecked(True)
+    type_text(dialog.description_edit, "地库有积水")
+    type_text(dialog.person_edit, "吴班长")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.incident is not None and dialog.incident.visit_id is None
+    # ticked on purpose: linked
+    second = tab.record_incident()
+    second.link_check.setChecked(True)
+    second.kind_buttons[incidents.HAZARD].setChecked(True)
+    type_text(second.description_edit, "该访客在地库徘徊")
+    type_text(second.person_edit, "吴班长")
+    qtbot.mouseClick(second.ok_button, Qt.MouseButton.LeftButton)
+    assert second.incident is not None and second.incident.visit_id == visit.id
