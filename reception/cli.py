@@ -523,13 +523,13 @@ def _restore(args: argparse.Namespace) -> int:
     except ReceptionError as exc:
         print(f"当前数据库无法打开（{exc.message}），将把它另存后恢复。", file=sys.stderr)
         opened = False
-    session = None
     if opened and data.database.is_file():
         session = _login(args, "admin", "恢复备份")  # the site is open already
+        safety = maintenance.restore(session, data, args.file, Clock().now())
     else:
         # No usable database to log in to: the backup's own administrators vouch for the user.
-        args.password_source = _password_in_backup(args.file, args.user)
-    safety = maintenance.restore(session, data, args.file, Clock().now())
+        password, args.password_source = _password(args.user)
+        safety = maintenance.restore_with_backup_login(data, args.file, Clock().now(), args.user, password)
     from reception.store import audit, db
 
     with db.write():
@@ -548,33 +548,6 @@ def _restore(args: argparse.Namespace) -> int:
         f"已从 {args.file.name} 恢复数据库。" + (f"恢复前的数据库已备份为 {safety.name}。" if safety else "")
     )
     return 0
-
-
-def _password_in_backup(source: Path, user: str) -> str:
-    """Check ``user``'s password against an active administrator in the backup file (read only)."""
-    from argon2 import PasswordHasher
-    from argon2.exceptions import InvalidHashError, VerificationError
-
-    password, given = _password(user)
-    from reception.store.files import sqlite_uri
-
-    con = sqlite3.connect(sqlite_uri(source), uri=True)
-    try:
-        row = con.execute(
-            "SELECT password_hash, role, active FROM operator WHERE username = ?",
-            ((user or "").strip().lower(),),
-        ).fetchone()
-    finally:
-        con.close()
-    try:
-        if row is None or not row[2]:
-            raise VerificationError
-        PasswordHasher().verify(row[0], password)
-    except (VerificationError, InvalidHashError):
-        raise ReceptionError("登录名或密码不正确。") from None
-    if row[1] != "admin":
-        raise ReceptionError("“恢复备份”需要管理员权限。")
-    return given
 
 
 def _audit_verify(args: argparse.Namespace) -> int:

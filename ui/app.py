@@ -466,7 +466,9 @@ class Startup:
             msgbox.error(parent, title, _tr("数据库未恢复。") + ending + contact)
             return False
         try:
-            maintenance.restore(None, self.data, path, Clock().now())
+            session = self.window.session if running and self.window is not None else None
+            by = session.operator.display_name if session is not None else ""
+            maintenance.restore_unusable(self.data, path, Clock().now(), by)
         except (ReceptionError, OSError) as exc:
             log.warning("restore at start failed: %s", type(exc).__name__)
             reason = exc.message if isinstance(exc, ReceptionError) else (exc.strerror or str(exc))

@@ -863,7 +863,7 @@ class MainWindow(QMainWindow):
             return
         from ui.admin import maintenance_dialogs
 
-        maintenance_dialogs.check_audit(self)
+        maintenance_dialogs.check_audit(self, self.session)
 
     def purge_now(self) -> None:
         if not self.session.has(Role.ADMIN):

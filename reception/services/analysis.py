@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reception.clock import local_day_bounds, to_local
 from reception.services.cases import FAIRLY_SATISFIED, SATISFIED, SOURCES, UNREACHABLE
-from reception.services.session import Role, Session
+from reception.services.session import Role, Session, require_session
 from reception.store import files
 from reception.store.models import Case, Department, ReturnVisit
 
@@ -197,11 +197,11 @@ def summary_rows(report: Report) -> list[list[object]]:
     ]
 
 
-def export_xlsx(session: Session | None, report: Report, out: Path) -> Path:
+def export_xlsx(session: Session, report: Report, out: Path) -> Path:
     """Every table on its own sheet, headers in Chinese; text is stored as text, never a formula.
-    Supervisors and administrators only (``None``: the command line)."""
-    if session is not None:
-        session.require(Role.SUPERVISOR, "导出投诉分析")
+    Supervisors and administrators only; audited with the period and the file name."""
+    require_session(session, "导出投诉分析")
+    session.require(Role.SUPERVISOR, "导出投诉分析")
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -222,4 +222,18 @@ def export_xlsx(session: Session | None, report: Report, out: Path) -> Path:
                     cell.data_type = "s"
         for index in range(len(table.header)):
             sheet.column_dimensions[chr(ord("A") + index)].width = 18
-    return files.store_file(out, book.save)
+    written = files.store_file(out, book.save)
+    from reception.store import audit, db
+
+    with db.write():
+        audit.record(
+            session.now(),
+            session.operator,
+            "analysis.export",
+            "",
+            None,
+            period=report.period.label,
+            cases=report.total,
+            file=written.name,
+        )
+    return written

@@ -13,7 +13,7 @@ from reception.clock import Clock
 from reception.errors import AuthError, NotFound, ValidationError
 from reception.rules.textcheck import FieldErrors, one_line
 from reception.services import departments, knowledge, settings
-from reception.services.session import Role, Session
+from reception.services.session import Role, Session, require_session
 from reception.store import audit, db, desk
 from reception.store.models import Operator
 
@@ -265,14 +265,14 @@ class RecoverySheet:
     recovery_key: str  # groups of four, dashes between
 
 
-def recovery_sheet(session: Session | None = None) -> RecoverySheet:
+def recovery_sheet(session: Session) -> RecoverySheet:
     """What the set-up's 恢复密钥 page shows and prints, and what an administrator reprints later
     (``session``; 设置 → 打印恢复密钥): the site and its recovery key (the site key itself lives
     outside the database, in this PC's credential store)."""
     from reception.store import sitekey
 
-    if session is not None:
-        session.require(Role.ADMIN, "打印恢复密钥")
+    require_session(session, "打印恢复密钥")
+    session.require(Role.ADMIN, "打印恢复密钥")
     return RecoverySheet(sitekey.site_id(), sitekey.current_recovery_key())
 
 

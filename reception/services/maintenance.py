@@ -9,10 +9,10 @@ from datetime import datetime
 from pathlib import Path
 
 from reception.clock import to_local
-from reception.errors import DamagedDatabase, ReceptionError
+from reception.errors import DamagedDatabase, DatabaseMissing, ReceptionError
 from reception.services import retention
 from reception.services import settings as settings_mod
-from reception.services.session import Role, Session
+from reception.services.session import Role, Session, require_session
 from reception.store import audit, backup, db, migrations
 from reception.store.paths import DataDir
 
@@ -31,28 +31,107 @@ def refuse_on_server() -> None:
         raise ReceptionError(SERVER_BACKUP_MESSAGE)
 
 
-def backup_now(session: Session | None, data: DataDir, now: datetime) -> Path:
-    """A backup on demand (any operator may make one)."""
+def backup_now(session: Session, data: DataDir, now: datetime) -> Path:
+    """A backup on demand (any operator who is logged in may make one; audited under their name)."""
+    require_session(session, "备份")
     refuse_on_server()
     path = backup.make_backup(db.current(), data.backups, backup.MANUAL, to_local(now))
     with db.write():
-        audit.record(now, session.operator if session else None, "backup.create", "", None, file=path.name)
+        audit.record(now, session.operator, "backup.create", "", None, file=path.name)
     log.info("backup written: %s", path.name)
     return path
 
 
-def restore(session: Session | None, data: DataDir, source: Path, now: datetime) -> Path | None:
-    """Replace the database with a backup (administrators; the command line acts as one).
+def restore(session: Session, data: DataDir, source: Path, now: datetime) -> Path | None:
+    """Replace the database with a backup (administrators only; the command line logs the
+    administrator in first — against the backup itself when the database in place cannot be opened).
 
     The file is checked first; the current database is backed up first when it is healthy
     (a damaged one is set aside, never written over a good backup; a missing or empty one has
     nothing to keep). A database that is only in use by another program or out of this
     account's reach is refused, never set aside (:class:`StorageError`); a failed safety copy
     (a full disk) stops the restore. Returns the safety copy."""
+    require_session(session, "恢复备份")
+    session.require(Role.ADMIN, "恢复备份")
+    return _restore(data, source, now, session.operator.display_name)
+
+
+def restore_unusable(data: DataDir, source: Path, now: datetime, by: str = "") -> Path | None:
+    """The window's recovery when the database in place cannot be used (found damaged at start
+    or by the background check, or missing/empty beside backups), where nobody can log in to it:
+    no session, so no choice either — ``source`` must be the newest backup that passes its check
+    (the one offered), and only while the database really is unusable (a healthy one, or one merely
+    in use by another program or out of reach, is refused). ``by``: the operator of the window, when
+    one is logged in. Audited. Returns the safety copy, as :func:`restore`."""
+    from reception.store import startup
+
+    refuse_on_server()
+    reason = db.writes_refused() if db.database.obj is not None and not db.database.is_closed() else None
+    if reason is None:
+        db.close_database()
+        problem = startup.diagnose(data)
+        if problem is None:
+            startup.open_data_dir(data)
+            raise ReceptionError(
+                "当前数据库完好，无需从备份恢复；恢复备份须由管理员登录后在「系统维护」中进行。"
+            )
+        if not isinstance(problem, (DamagedDatabase, DatabaseMissing)):
+            raise problem  # in use, no access, a shared folder: nothing to restore
+    newest = latest_good_backup(data)
+    if newest is None or newest.resolve() != source.resolve():
+        raise ReceptionError("数据库无法使用时只能用最近一份完好的备份恢复；其他备份须由管理员登录后恢复。")
+    return _restore(data, source, now, (by or "启动时") + "（数据库无法使用）")
+
+
+def restore_with_backup_login(
+    data: DataDir, source: Path, now: datetime, username: str, password: str
+) -> Path | None:
+    """The command line's restore when the database in place cannot be opened, so nobody can log
+    in to it: the backup's own administrators vouch for the user (``username``/``password`` checked
+    against an active administrator in ``source``, read only). Refused while the database in place
+    opens (then :func:`restore` with a login). Audited under that name."""
+    from reception.store import startup
+
+    refuse_on_server()
+    backup.check_restorable(source, migrations.LATEST)
+    if db.database.obj is not None and not db.database.is_closed() and db.writes_refused() is None:
+        raise ReceptionError("当前数据库可以打开：请以管理员身份登录后恢复。")
+    _check_backup_admin(source, username, password)
+    if db.database.obj is None or db.database.is_closed():
+        startup.refuse_if_unusable(data)
+    return _restore(data, source, now, f"{username}（凭备份中的管理员账号）")
+
+
+def _check_backup_admin(source: Path, username: str, password: str) -> None:
+    import sqlite3
+
+    from argon2 import PasswordHasher
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    from reception.errors import AuthError, PermissionDenied
+    from reception.store.files import sqlite_uri
+
+    con = sqlite3.connect(sqlite_uri(source), uri=True)
+    try:
+        row = con.execute(
+            "SELECT password_hash, role, active FROM operator WHERE username = ?",
+            ((username or "").strip().lower(),),
+        ).fetchone()
+    finally:
+        con.close()
+    try:
+        if row is None or not row[2]:
+            raise VerificationError
+        PasswordHasher().verify(row[0], password)
+    except (VerificationError, InvalidHashError):
+        raise AuthError("登录名或密码不正确。") from None
+    if row[1] != Role.ADMIN.value:
+        raise PermissionDenied("“恢复备份”需要管理员权限。")
+
+
+def _restore(data: DataDir, source: Path, now: datetime, by: str) -> Path | None:
     from reception.store.startup import refuse_if_unusable
 
-    if session is not None:
-        session.require(Role.ADMIN, "恢复备份")
     refuse_on_server()
     backup.check_restorable(source, migrations.LATEST)
     opened = db.database.obj is not None and not db.database.is_closed()
@@ -89,7 +168,7 @@ def restore(session: Session | None, data: DataDir, source: Path, now: datetime)
             "",
             None,
             file=source.name,
-            by=session.operator.display_name if session else "命令行",
+            by=by,
         )
     return safety
 
@@ -132,7 +211,13 @@ def latest_good_backup(data: DataDir) -> Path | None:
     return None
 
 
-def verify_audit() -> list[str]:
+def verify_audit(session: Session) -> list[str]:
     """The audit log checked with the site key and against every anchor this PC knows (the head
-    after the last save, the reports', the backups'): problems in Chinese, empty when intact."""
-    return audit.verify(audit.known_anchors()).problems
+    after the last save, the reports', the backups'): problems in Chinese, empty when intact.
+    Supervisors and administrators; the check itself is audited (after it, so it is not compared)."""
+    require_session(session, "检查审计日志")
+    session.require(Role.SUPERVISOR, "检查审计日志")
+    problems = audit.verify(audit.known_anchors()).problems
+    with db.write():
+        audit.record(session.now(), session.operator, "audit.verify", "", None, problems=len(problems))
+    return problems

@@ -65,3 +65,10 @@ class Session:
             pass  # the refusal stands even if the disk cannot take the log line
         action = f"“{what}”" if what else "此操作"
         raise PermissionDenied(f"{action}需要{role.label}权限，当前登录的是{self.role.label}。")
+
+
+def require_session(session: object, what: str) -> None:
+    """No public service runs without a logged-in operator: refuse a missing session (a caller
+    that skipped the login) before anything is read or written. Nothing to audit: nobody to name."""
+    if not isinstance(session, Session):
+        raise PermissionDenied(f"“{what}”需要先以操作员身份登录。")

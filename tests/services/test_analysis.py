@@ -106,9 +106,9 @@ def test_other_months_are_empty(november):
     assert report.total == 0 and report.on_time_rate is None and report.tables[0].rows == []
 
 
-def test_excel_export_has_every_table(november, tmp_path):
+def test_excel_export_has_every_table(november, supervisor, tmp_path):
     report = analysis.build(analysis.Period.month(2026, 11), november)
-    book = load_workbook(analysis.export_xlsx(None, report, tmp_path / "a.xlsx"))
+    book = load_workbook(analysis.export_xlsx(supervisor, report, tmp_path / "a.xlsx"))
     assert book.sheetnames[:3] == ["概要", "按类别", "按楼栋"]
     assert [c.value for c in book["按类别"][1]] == ["类别", "件数", "占比"]
     assert book["概要"]["B3"].value == "25.0%"

@@ -190,9 +190,9 @@ def test_on_a_server_backup_and_restore_say_they_are_the_servers_business(admin,
     from tests.conftest import cli_location
 
     with pytest.raises(ReceptionError, match="pg_dump"):
-        maintenance.backup_now(None, data, clock.now())
+        maintenance.backup_now(admin, data, clock.now())
     with pytest.raises(ReceptionError, match="备份由服务器负责"):
-        maintenance.restore(None, data, data.backups / "x.db", clock.now())
+        maintenance.restore(admin, data, data.backups / "x.db", clock.now())
     assert not list(data.backups.glob("*.db"))
     where = cli_location()
     assert cli.main(["backup", "--user", "admin", *where]) == 1

@@ -26,6 +26,7 @@ from reception.services import maintenance, residents
 from reception.store import backup, db, startup
 from reception.store.models import Resident
 from reception.store.paths import DataDir
+from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,7 +117,9 @@ def test_a_file_held_by_another_program_is_busy_not_damaged_and_opens_once_relea
     assert "不需要从备份恢复" in caught.value.message and caught.value.retryable
     # The command line's restore must not set the healthy file aside either.
     with pytest.raises(DatabaseBusy):
-        maintenance.restore(None, data, backup.list_backups(data.backups)[0].path, clock.now())
+        maintenance.restore_with_backup_login(
+            data, backup.list_backups(data.backups)[0].path, clock.now(), "admin", PASSWORD
+        )
     assert not list(data.root.glob("damaged-*.db"))
 
     lock_holder[0].release()
@@ -130,6 +133,7 @@ CHILD = """
 import json, os, sys
 from reception.store import startup, backup, db, migrations  # imported while still root
 from reception.store.paths import DataDir
+from tests.conftest import PASSWORD
 os.setgroups([])
 os.setgid(65534)
 os.setuid(65534)
@@ -240,7 +244,7 @@ def test_a_missing_or_empty_file_beside_backups_offers_the_newest_good_one(admin
     assert "不会新建空数据库" in caught.value.message
     # Nothing was set up over it.
     assert (not data.database.exists()) or data.database.stat().st_size == 0
-    maintenance.restore(None, data, good, clock.now())
+    maintenance.restore_unusable(data, good, clock.now())
     assert [r.name for r in Resident.select()] == ["张三"]
     assert not list(data.root.glob("damaged-*.db"))
 
@@ -359,7 +363,7 @@ def test_a_restore_stops_when_its_safety_copy_fails_for_a_full_disk(admin, data,
     real = database.connection()
     monkeypatch.setattr(database, "connection", lambda: FullDisk(real))
     with pytest.raises(StorageError, match="磁盘空间不足"):
-        maintenance.restore(None, data, good, datetime(2026, 11, 26, 2, 0))
+        maintenance.restore(admin, data, good, datetime(2026, 11, 26, 2, 0))
     monkeypatch.undo()
     assert not list(data.root.glob("damaged-*.db"))
     assert "李四" in [r.name for r in Resident.select()]
@@ -375,7 +379,7 @@ def test_a_full_disk_while_restoring_leaves_the_database_and_no_temp_copy(admin,
 
     monkeypatch.setattr(backup.shutil, "copyfileobj", copy_until_full)
     with pytest.raises(StorageError, match="磁盘空间不足，恢复未完成"):
-        maintenance.restore(None, data, good, datetime(2026, 11, 26, 2, 0))
+        maintenance.restore(admin, data, good, datetime(2026, 11, 26, 2, 0))
     monkeypatch.undo()
     assert not Path(str(data.database) + ".restore").exists()
     startup.open_data_dir(data)

@@ -251,11 +251,11 @@ def backup_now(parent: QWidget | None, session: Session, data: DataDir) -> Path 
     return path
 
 
-def check_audit(parent: QWidget | None) -> list[str]:
+def check_audit(parent: QWidget | None, session: Session) -> list[str]:
     """检查审计日志 (supervisors): whether the chain of entries is whole."""
     title = _tr("检查审计日志")
     try:
-        problems = maintenance.verify_audit()
+        problems = maintenance.verify_audit(session)
     except ReceptionError as exc:
         msgbox.error(parent, title, exc.message)
         return [exc.message]

@@ -131,7 +131,7 @@ class SetupDialog(QDialog):
             )
         )
         why.setWordWrap(True)
-        groups = auth.recovery_sheet().recovery_key.split("-")
+        groups = auth.recovery_sheet(self.admin_session()).recovery_key.split("-")
         text = "\n".join("  ".join(groups[i : i + 5]) for i in range(0, len(groups), 5))
         self.key_label = QLabel(text)
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -158,13 +158,20 @@ class SetupDialog(QDialog):
         self.stack.setCurrentWidget(page)
         self.finish_button.setFocus()
 
+    def admin_session(self):
+        """The administrator just created (the password was typed here): the recovery key is theirs to see."""
+        from reception.services.session import Session
+
+        assert self.admin is not None
+        return Session(self.admin, self.clock)
+
     def recovery_pdf(self) -> bytes:
         from reception.clock import to_local
         from reception.documents.recovery_key import render_recovery_key
         from reception.services import auth
         from reception.services import settings as settings_mod
 
-        sheet = auth.recovery_sheet()
+        sheet = auth.recovery_sheet(self.admin_session())
         return render_recovery_key(
             settings_mod.load().property_name,
             sheet.site_id,
