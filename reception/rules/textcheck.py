@@ -132,13 +132,22 @@ class FieldErrors:
 
     def __init__(self) -> None:
         self.fields: dict[str, str] = {}
+        # Free-text fields whose ID/mobile numbers were masked (field → label): the service
+        # reports them so the form can tell the receptionist (see freetext.masked_note).
+        self.masked: dict[str, str] = {}
 
     def check(self, field: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
         except ValueError as exc:
             self.fields.setdefault(field, str(exc))
             return None
+        if func is multi_line and kwargs.get("mask_numbers", True) and args:
+            from reception.rules.freetext import mask_personal
+
+            if mask_personal(args[0])[1]:
+                self.masked[field] = str(args[1]) if len(args) > 1 else field
+        return result
 
     def add(self, field: str, message: str) -> None:
         self.fields.setdefault(field, message)

@@ -72,6 +72,9 @@ class CallResult:
     message: Message | None = None
     callback: Callback | None = None
     duplicate: bool = False
+    # Free-text fields in which ID/mobile numbers were masked when saved (field → label),
+    # for the form's note (reception.rules.freetext.masked_note).
+    masked: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -81,6 +84,7 @@ class _Clean:
     department: Department | None = None
     alerted_department: Department | None = None
     message_department: Department | None = None
+    masked: dict[str, str] = field(default_factory=dict)
 
 
 def _department(errs: FieldErrors, field_name: str, dept_id: int | None, label: str) -> Department | None:
@@ -156,6 +160,7 @@ def validate(data: CallInput, now: datetime) -> _Clean:
         elif data.alerted_at > now + timedelta(minutes=5):
             errs.add("alerted_at", "通知时间不能晚于现在")
     errs.raise_if_any()
+    out.masked = errs.masked
     return out
 
 
@@ -270,7 +275,7 @@ def register_call(session: Session, data: CallInput) -> CallResult:
                 client_token=data.client_token or None,
                 updated_at=now,
             )
-            result = CallResult(call)
+            result = CallResult(call, masked=c.masked)
             audit.record(
                 now,
                 session.operator,

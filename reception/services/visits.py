@@ -171,7 +171,15 @@ def register_business_visit(session: Session, data: BusinessVisitInput) -> Visit
                 resident=resident,
                 location=where,
             )
+    # Not a column: which free-text fields had ID/mobile numbers masked (field → label), so the
+    # form can say so (reception.rules.freetext.masked_note); a repeated submit reports none.
+    vars(visit)["masked_fields"] = dict(errs.masked)
     return visit
+
+
+def masked_fields(visit: Visit) -> dict[str, str]:
+    """The free-text fields masked when ``visit`` was just saved (empty for any other visit)."""
+    return dict(vars(visit).get("masked_fields", {}))
 
 
 # ---- 访客 -------------------------------------------------------------------------------------

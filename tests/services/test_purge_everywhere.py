@@ -130,3 +130,38 @@ def test_no_backup_outlives_the_retention_period(admin, clock, tmp_path):
 )
 def test_free_text_masks_id_numbers_and_mobiles(typed, stored):
     assert mask_personal(typed)[0] == stored
+
+
+def test_the_services_report_which_free_text_fields_they_masked(receptionist, clock):
+    """The forms' note rests on this: the save names each field whose numbers were masked,
+    and none when the text had no number (a number field keeps its number)."""
+    result = calls.register_call(
+        receptionist,
+        CallInput(
+            started_at=clock.now(),
+            category="咨询",
+            content="住户身份证 11010519491231002X",
+            answer="回电 +86 139 1111 2205",
+            outcome=Outcome.ANSWERED,
+            caller_phone="13911112205",
+        ),
+    )
+    assert result.masked == {"content": "来电内容", "answer": "答复内容"}
+    assert result.call.caller_phone == "13911112205"
+    plain = calls.register_call(
+        receptionist,
+        CallInput(
+            started_at=clock.now(),
+            category="咨询",
+            content="问停车费",
+            answer="300 元",
+            outcome=Outcome.ANSWERED,
+        ),
+    )
+    assert plain.masked == {}
+    visit = visits.register_business_visit(
+        receptionist,
+        visits.BusinessVisitInput(purpose="二次装修", visitor_name="张三", handled="联系 13911112205"),
+    )
+    assert visits.masked_fields(visit) == {"handled": "办理情况"}
+    assert visits.masked_fields(visits.get_visit(visit.id)) == {}  # only the save reports it

@@ -54,7 +54,7 @@ from ui.widgets.drafts_support import (
     set_qdatetime,
     text_of,
 )
-from ui.widgets.forms import ascii_only, error_label
+from ui.widgets.forms import ascii_only, error_label, masked_note_label, show_masked_note
 
 # The order the fields appear in: the first one in error gets the focus.
 FIELD_ORDER = [
@@ -504,6 +504,7 @@ class CallForm(QFrame):
         sfont.setBold(True)
         self.status_label.setFont(sfont)
         self.general_error = error_label()
+        self.masked_note = masked_note_label()
         self.hint_label = self._hint(
             self.tr("Enter 保存（多行文本框中按 Enter 换行，Ctrl+Enter 保存）　·　Esc 放弃　·　F2 新来电")
         )
@@ -511,6 +512,7 @@ class CallForm(QFrame):
         left = QVBoxLayout()
         left.setSpacing(0)
         left.addWidget(self.status_label)
+        left.addWidget(self.masked_note)
         left.addWidget(self.general_error)
         left.addWidget(self.hint_label)
         row.addLayout(left, 1)
@@ -567,6 +569,7 @@ class CallForm(QFrame):
         with self.draft.quiet():
             self.reset()
         self.status_label.clear()
+        show_masked_note(self.masked_note, {})
 
     def is_active(self) -> bool:
         """A call is in progress (its timer is running)."""
@@ -614,6 +617,7 @@ class CallForm(QFrame):
         self._started_at = self._session.clock.now()
         self._token = uuid4().hex
         self.status_label.clear()
+        show_masked_note(self.masked_note, {})
         self._refresh_choices()
         self._set_default_times()
         self._set_idle(False)
@@ -938,6 +942,7 @@ class CallForm(QFrame):
         self.reset()
         self.draft.discard()
         self.status_label.setText(self._saved_text(result))
+        show_masked_note(self.masked_note, result.masked)
         self.readback_label.setText(self.tr("上一通已保存：{0}").format(result.call.readback))
         self.new_button.setFocus()
         self.saved.emit(result)
@@ -1027,6 +1032,7 @@ class CallForm(QFrame):
         self.reset()
         self.draft.discard()
         self.status_label.clear()
+        show_masked_note(self.masked_note, {})
         return True
 
     # ---- drafts --------------------------------------------------------------------------------

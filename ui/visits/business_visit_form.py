@@ -31,7 +31,7 @@ from reception.store.models import Resident, Visit
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
 from ui.widgets import msgbox
 from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
-from ui.widgets.forms import ascii_only, error_label
+from ui.widgets.forms import ascii_only, error_label, masked_note_label, show_masked_note
 from ui.widgets.resident_lookup import ResidentLookup
 
 FIELD_ORDER = [
@@ -134,7 +134,9 @@ class BusinessVisitForm(QFrame):
         self.status_label.setFont(font)
         self.status_label.setStyleSheet("color: #1b5e20;")
         self.general_error = error_label()
+        self.masked_note = masked_note_label()
         left.addWidget(self.status_label)
+        left.addWidget(self.masked_note)
         left.addWidget(self.general_error)
         bottom.addLayout(left, 1)
         self.clear_button = QPushButton(self.tr("清空 (Esc)"))
@@ -161,6 +163,7 @@ class BusinessVisitForm(QFrame):
         with self.draft.quiet():
             self.reset()
         self.status_label.clear()
+        show_masked_note(self.masked_note, {})
 
     def reset(self) -> None:
         self._token = uuid4().hex
@@ -271,6 +274,7 @@ class BusinessVisitForm(QFrame):
         self.reset()
         self.draft.discard()
         self.status_label.setText(text)
+        show_masked_note(self.masked_note, visits.masked_fields(visit))
         self.lookup.setFocus()
         self.saved.emit(visit)
         return visit
@@ -304,6 +308,7 @@ class BusinessVisitForm(QFrame):
         self.reset()
         self.draft.discard()
         self.status_label.clear()
+        show_masked_note(self.masked_note, {})
         return True
 
     # ---- drafts --------------------------------------------------------------------------------

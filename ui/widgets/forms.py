@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
@@ -49,6 +49,29 @@ def error_label(parent: QWidget | None = None) -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
+
+
+def masked_note_label(parent: QWidget | None = None) -> QLabel:
+    """The note under a form's save confirmation saying that ID/mobile numbers typed into free
+    text were masked when saved (hidden until :func:`show_masked_note` has something to say)."""
+    label = QLabel(parent)
+    label.setObjectName("maskedNote")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #8a5a00;")
+    label.hide()
+    return label
+
+
+def show_masked_note(label: QLabel, masked: dict[str, str]) -> None:
+    """Show which free-text fields had numbers masked (``masked``: field → Chinese label, as the
+    service reports it), or hide the note when none had."""
+    if not masked:
+        label.clear()
+        label.hide()
+        return
+    text = QCoreApplication.translate("forms", "%1中的身份证号/手机号已按隐私规定隐去。")
+    label.setText(text.replace("%1", "、".join(masked.values())))
+    label.show()
 
 
 class FieldErrors:

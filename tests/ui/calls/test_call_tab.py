@@ -616,3 +616,33 @@ def test_a_second_enter_after_a_delivery_marks_nothing(qtbot, tab: CallTab, rece
     assert panel.to_edit.text()
     qtbot.keyClick(panel.to_edit, Qt.Key.Key_Return)
     assert Message.select().where(Message.delivered_at.is_null(False)).count() == 2
+
+
+def test_numbers_masked_in_the_content_are_noted_after_the_save(qtbot, tab: CallTab) -> None:
+    """A mobile number typed into the content is masked when saved, and the form says so."""
+    form = tab.form
+    tab.new_call()
+    type_text(form.lookup, "李女士")
+    choose_category(tab, "咨询")
+    type_text(form.content_edit, "请回电")
+    qtbot.keyClicks(form.content_edit, " 139.1111.2205")
+    type_text(form.answer_edit, "已答复")
+    qtbot.mouseClick(form.outcome_buttons[Outcome.ANSWERED], Qt.MouseButton.LeftButton)
+    assert form.masked_note.isHidden()
+    with qtbot.waitSignal(tab.changed, timeout=1000):
+        qtbot.keyClick(form.lookup, Qt.Key.Key_Return)
+    call = Call.get()
+    assert "139****2205" in call.content and "1111" not in call.content
+    assert form.masked_note.isVisible()
+    assert form.masked_note.text() == "来电内容中的身份证号/手机号已按隐私规定隐去。"
+    # The next call starts without the note; a call without numbers leaves it hidden.
+    tab.new_call()
+    assert form.masked_note.isHidden()
+    type_text(form.lookup, "王先生")
+    choose_category(tab, "咨询")
+    type_text(form.content_edit, "问停车费")
+    type_text(form.answer_edit, "每月 300 元")
+    qtbot.mouseClick(form.outcome_buttons[Outcome.ANSWERED], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(tab.changed, timeout=1000):
+        qtbot.keyClick(form.lookup, Qt.Key.Key_Return)
+    assert Call.select().count() == 2 and form.masked_note.isHidden()

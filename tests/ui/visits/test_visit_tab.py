@@ -816,3 +816,21 @@ def test_an_incident_with_nothing_selected_is_not_linked_to_the_last_visitor(qtb
     type_text(second.person_edit, "吴班长")
     qtbot.mouseClick(second.ok_button, Qt.MouseButton.LeftButton)
     assert second.incident is not None and second.incident.visit_id == visit.id
+
+
+def test_business_visit_notes_an_id_number_masked_in_what_was_done(qtbot, tab, zhang):
+    tab.forms.setCurrentWidget(tab.business_form)
+    form = tab.business_form
+    type_text(form.lookup, "张三")
+    qtbot.keyClick(form.lookup, Qt.Key.Key_Return)
+    form.purpose_combo.setCurrentIndex(form.purpose_combo.findData("二次装修"))
+    type_text(form.handled_edit, "已收装修申请，业主身份证")
+    qtbot.keyClicks(form.handled_edit, "11010519491231002X")
+    assert form.masked_note.isHidden()
+    qtbot.keyClick(form.taken_edit, Qt.Key.Key_Return)
+
+    [visit] = visits.list_visits(visits.VisitFilter(kind=visits.BUSINESS))
+    assert visit.handled.endswith("**************002X") and "110105" not in visit.handled
+    assert form.masked_note.isVisible()
+    assert form.masked_note.text() == "办理情况中的身份证号/手机号已按隐私规定隐去。"
+    assert form.lookup.text() == ""  # saved and cleared as usual
