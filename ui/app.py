@@ -378,7 +378,8 @@ class Startup:
             window.show()
             window.start()
             code = self.app.exec()
-        self._logout(window.session)
+        if not window.logged_out:  # closed while locked: logged out here, the drafts kept
+            self._logout(window.session, keep_drafts=True)
         return code
 
     def open_data(self, title: str) -> bool:
@@ -601,12 +602,12 @@ class Startup:
         self.app.quit()
 
     @staticmethod
-    def _logout(session) -> None:
+    def _logout(session, *, keep_drafts: bool = False) -> None:
         from reception.errors import ReceptionError
         from reception.services import auth
 
         with contextlib.suppress(ReceptionError):
-            auth.logout(session)
+            auth.logout(session, keep_drafts=keep_drafts)
 
     def close(self) -> None:
         from reception.store import db

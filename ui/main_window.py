@@ -3,6 +3,7 @@ open-item counts. Building it opens nothing and starts nothing; :meth:`MainWindo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import weakref
 from collections.abc import Callable
@@ -55,6 +56,8 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir  # the handover reports are archived in data_dir.archive
         self.daily_jobs_at: datetime | None = None  # when the daily jobs were last checked
         self.restart_requested = False  # set after a restore: the start step logs in again
+        self.logged_out = False  # 退出: the operator was logged out (and their drafts deleted)
+        self._jobs_started = False  # the first daily-jobs check (at start) also purges old drafts
         self.resize(1180, 760)
         self.setMinimumSize(900, 600)
 
@@ -552,8 +555,10 @@ class MainWindow(QMainWindow):
         self.daily_jobs_at = now
         from reception.services import maintenance
 
+        starting = not self._jobs_started
+        self._jobs_started = True
         try:
-            result = maintenance.run_daily_jobs(self.data_dir, now)
+            result = maintenance.run_daily_jobs(self.data_dir, now, starting=starting)
         except ReceptionError as exc:
             log.warning("daily jobs failed: %s", type(exc).__name__)
             self.statusBar().showMessage(
@@ -633,14 +638,14 @@ class MainWindow(QMainWindow):
         self.letter_tab.new_letter()
 
     def switch_operator(self) -> None:
-        # Half-filled forms become the operator's drafts (and are cleared) once the next
-        # operator has logged in; only if they cannot be kept is the switch refused.
-        if self.has_unsaved() and not self.save_drafts():
-            msgbox.info(
-                self,
-                self.tr("切换操作员"),
-                self.tr("未保存的登记未能存为草稿。请先保存或放弃这些登记，再切换操作员。"),
-            )
+        # 切换操作员 from the menu logs the current operator out: their half-filled forms are
+        # discarded with their drafts once the next operator has logged in (after asking). At the
+        # idle lock another operator's login keeps them instead (see _finish_switch).
+        if self.has_unsaved() and not msgbox.ask(
+            self,
+            self.tr("切换操作员"),
+            self.tr("切换操作员即注销当前操作员：未保存的登记将被丢弃，不保留草稿。确定要切换吗？"),
+        ):
             return
         from ui.admin.login_dialog import LoginDialog
 
@@ -648,21 +653,27 @@ class MainWindow(QMainWindow):
             self.clock, self, property_name=settings_mod.load().property_name, switching=True
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.logged_in.connect(self._finish_switch)
+        dialog.logged_in.connect(self._logged_out_and_in)
         self.login_dialog = dialog
         dialog.open()
 
-    def _finish_switch(self, new_session: object) -> None:
+    def _logged_out_and_in(self, new_session: object) -> None:
+        self._finish_switch(new_session, keep_drafts=False)
+
+    def _finish_switch(self, new_session: object, keep_drafts: bool = True) -> None:
         """The next operator has logged in: close the previous operator's session. Their
         half-filled forms are saved as their drafts and cleared (by the tabs' ``set_session``);
-        the next operator's own drafts come back."""
+        the next operator's own drafts come back. ``keep_drafts`` (the idle lock's switch): the
+        previous operator's drafts wait for their return; otherwise (切换操作员 from the menu,
+        a logout) they are deleted with the logout."""
         if not isinstance(new_session, Session):
             return
+        previous = self.session
+        self.set_session(new_session)
         try:
-            auth.logout(self.session)
+            auth.logout(previous, keep_drafts=keep_drafts)
         except ReceptionError as exc:
             self.statusBar().showMessage(exc.message, 10_000)
-        self.set_session(new_session)
         self.show_shift()
         self.restore_drafts()
 
@@ -906,18 +917,22 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Half-filled forms are kept as drafts and come back at the operator's next login.
-        unsaved = self.has_unsaved()
-        if not self.save_drafts():
-            if unsaved and not msgbox.ask(
-                self, self.tr("退出"), self.tr("未保存的登记未能存为草稿，退出后将丢失。确定要退出吗？")
-            ):
-                event.ignore()
-                return
-        elif unsaved:
-            msgbox.info(
-                self, self.tr("退出"), self.tr("未保存的登记已存为草稿，下次以同一操作员登录时会自动恢复。")
-            )
+        # 退出 is the operator's logout: their drafts are deleted with it (after asking when a form
+        # is half filled). Closed while locked (the operator walked away) or for a restart after a
+        # restore, nothing is deleted: drafts left that way go with the daily purge (24 h).
+        locked = self.idle_lock.is_locked()
+        asking = not locked and not self.restart_requested and self.has_unsaved()
+        if asking and not msgbox.ask(
+            self, self.tr("退出"), self.tr("退出即注销：未保存的登记将被丢弃，不保留草稿。确定要退出吗？")
+        ):
+            event.ignore()
+            return
+        if locked:
+            self.save_drafts()
+        elif not self.restart_requested and not self.logged_out:
+            self.logged_out = True
+            with contextlib.suppress(ReceptionError):  # the window closes even if the disk refuses
+                auth.logout(self.session)
         self.idle_lock.stop()
         self.timer.stop()
         self.changes_timer.stop()

@@ -152,9 +152,31 @@ def login(username: str, password: str, clock: Clock | None = None) -> Session:
     return Session(Operator.get_by_id(op.id), clock)
 
 
-def logout(session: Session) -> None:
+def logout(session: Session, *, keep_drafts: bool = False) -> int:
+    """The operator leaves (退出, or 切换操作员 from the menu): their drafts of half-filled forms
+    are deleted with the logout, and the deleted text is made to leave the database file.
+    ``keep_drafts``: another operator logged in at the idle lock — the one who walked away gets
+    their forms back when they return. Returns how many drafts were deleted."""
+    from reception.store.models import Draft
+
+    require_session(session, "注销")
     with db.write():
-        audit.record(session.now(), session.operator, "logout", "operator", session.operator.id)
+        dropped = 0
+        if not keep_drafts:
+            dropped = int(Draft.delete().where(Draft.operator == session.operator.id).execute())
+        audit.record(
+            session.now(),
+            session.operator,
+            "logout",
+            "operator",
+            session.operator.id,
+            **({"drafts": "kept"} if keep_drafts else {"drafts_deleted": dropped}),
+        )
+    if dropped:
+        from reception.services.retention import forget_deleted_rows
+
+        forget_deleted_rows()
+    return dropped
 
 
 @dataclass

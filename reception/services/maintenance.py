@@ -179,9 +179,10 @@ class DailyResult:
     purge: retention.PurgeResult | None
 
 
-def run_daily_jobs(data: DataDir, now: datetime) -> DailyResult:
+def run_daily_jobs(data: DataDir, now: datetime, *, starting: bool = False) -> DailyResult:
     """The end-of-day backup (when due; not on a server, whose backups are its own) and the
-    retention purge (once a day)."""
+    retention purge (once a day; drafts older than a day go with it). ``starting``: the window's
+    first run — old drafts are purged then too, even when the daily purge has already run today."""
     made = None
     if not db.is_postgres():
         conf = settings_mod.load()
@@ -189,6 +190,8 @@ def run_daily_jobs(data: DataDir, now: datetime) -> DailyResult:
         generations = min(conf.backup_generations, max(conf.retention_days, 1))
         made = backup.daily_backup_if_due(db.current(), data.backups, to_local(now), generations)
     purged = retention.purge_expired(now) if retention.due(now) else None
+    if starting and purged is None:
+        retention.purge_old_drafts(now)
     return DailyResult(made, purged)
 
 

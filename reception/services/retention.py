@@ -6,7 +6,9 @@ them are blanked. With ``secure_delete`` on and a WAL checkpoint afterwards, the
 gone from the database file's bytes, not just hidden.
 
 Every copy is reached: the call search index is optimised (its old segments leave the file),
-drafts older than :data:`DRAFT_DAYS` are deleted, backups older than the retention period are
+drafts older than :data:`DRAFT_HOURS` are deleted (here, in every backup, at each start —
+:func:`purge_old_drafts` — and all of an operator's when they log out: ``auth.logout``),
+backups older than the retention period are
 deleted (whatever their kind: daily, manual, before a restore) and the remaining backups get the
 same purge (rewritten through a checked temporary copy), so no purged value outlives its period
 in any file of the data folder."""
@@ -31,8 +33,9 @@ from reception.store.paths import DataDir
 
 log = logging.getLogger(__name__)
 _LAST_RUN = "retention_last_run"
-# Drafts of half-filled forms are kept at most this many days (and never past the retention period).
-DRAFT_DAYS = 7
+# Drafts of half-filled forms are kept at most this many hours: purged by the daily job, at each
+# start, and when their operator logs out (the idle lock's switch of operator keeps them).
+DRAFT_HOURS = 24
 _PURGED_MODELS = [Visit, Call, Message, Callback, Appointment, Draft]
 
 
@@ -119,7 +122,7 @@ def purge_expired(now: datetime, operator_id: int | None = None) -> PurgeResult:
             callbacks=callbacks,
             appointments=appointments,
         )
-    old_drafts = drafts.purge_older_than(now, min(DRAFT_DAYS, days))
+    old_drafts = drafts.purge_older_than(now, timedelta(hours=DRAFT_HOURS))
     if db.is_postgres():
         # The old row versions stay in the server's files until VACUUM reclaims them: the
         # server's routine maintenance (autovacuum), which the administrator owns.
@@ -151,7 +154,7 @@ def purge_backups(folder: Path, now: datetime, days: int) -> int:
             deleted += 1
             continue
         try:
-            _purge_backup_file(info.path, cutoff)
+            _purge_backup_file(info.path, cutoff, now - timedelta(hours=DRAFT_HOURS))
         except (peewee.PeeweeException, sqlite3.Error, OSError) as exc:
             # An older layout or a damaged copy: deleting it is the only way its values leave.
             log.warning("backup %s could not be purged (%s): deleted", info.path.name, type(exc).__name__)
@@ -163,7 +166,7 @@ def purge_backups(folder: Path, now: datetime, days: int) -> int:
     return deleted
 
 
-def _purge_backup_file(path: Path, cutoff: datetime) -> None:
+def _purge_backup_file(path: Path, cutoff: datetime, draft_cutoff: datetime) -> None:
     """The purge applied to one backup: on a temporary copy, checked, then put in its place."""
     tmp = path.with_name(path.name + ".purge")
     tmp.write_bytes(path.read_bytes())
@@ -171,7 +174,7 @@ def _purge_backup_file(path: Path, cutoff: datetime) -> None:
     try:
         with copy.bind_ctx(_PURGED_MODELS), copy.atomic():
             changed = sum(_blank(cutoff))
-            changed += Draft.delete().where(Draft.saved_at < cutoff).execute()
+            changed += Draft.delete().where(Draft.saved_at < draft_cutoff).execute()
         if changed:
             _optimise_search_index(copy)
             copy.execute_sql("VACUUM")
@@ -186,6 +189,25 @@ def _purge_backup_file(path: Path, cutoff: datetime) -> None:
     with tmp.open("r+b") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, path)
+
+
+def purge_old_drafts(now: datetime) -> int:
+    """Drafts older than :data:`DRAFT_HOURS` deleted (run at each start, besides the daily purge),
+    and on SQLite the WAL emptied so their text leaves the disk. Returns how many."""
+    deleted = drafts.purge_older_than(now, timedelta(hours=DRAFT_HOURS))
+    if deleted:
+        forget_deleted_rows()
+        log.info("drafts purge: %d drafts older than %d hours deleted", deleted, DRAFT_HOURS)
+    return deleted
+
+
+def forget_deleted_rows() -> None:
+    """After deleting personal data outside the daily purge (drafts): on SQLite, move the
+    rewritten pages into the main file and empty the WAL (``secure_delete`` has zeroed the old
+    values there), so the deleted text is in no file. A reader that keeps the WAL from being
+    emptied (the background check) only delays this to the next checkpoint."""
+    if not db.is_postgres():
+        db.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def purge_now(session: Session) -> PurgeResult:

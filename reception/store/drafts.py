@@ -42,6 +42,12 @@ def clear(operator: Operator | int, form: str) -> None:
         Draft.delete().where((Draft.operator == operator) & (Draft.form == form)).execute()
 
 
-def purge_older_than(now: datetime, days: int) -> int:
+def purge_older_than(now: datetime, age: timedelta) -> int:
     with db.write():
-        return int(Draft.delete().where(Draft.saved_at < now - timedelta(days=days)).execute())
+        return int(Draft.delete().where(Draft.saved_at < now - age).execute())
+
+
+def clear_operator(operator: Operator | int) -> int:
+    """Every draft of one operator (their logout). Returns how many."""
+    with db.write():
+        return int(Draft.delete().where(Draft.operator == operator).execute())

@@ -165,3 +165,15 @@ def test_the_services_report_which_free_text_fields_they_masked(receptionist, cl
     )
     assert visits.masked_fields(visit) == {"handled": "办理情况"}
     assert visits.masked_fields(visits.get_visit(visit.id)) == {}  # only the save reports it
+
+
+def test_a_logout_deletes_the_operators_drafts_unless_kept_for_the_idle_lock(receptionist, supervisor, clock):
+    from reception.services import auth
+
+    drafts.save(receptionist.operator, "call", {"phone": "13911112205"}, clock.now())
+    drafts.save(supervisor.operator, "call", {"content": "主管的"}, clock.now())
+    assert auth.logout(receptionist, keep_drafts=True) == 0  # another operator at the idle lock
+    assert drafts.load(receptionist.operator, "call") == {"phone": "13911112205"}
+    assert auth.logout(receptionist) == 1  # 退出 / 切换操作员: their own, and only theirs
+    assert drafts.load(receptionist.operator, "call") is None
+    assert drafts.load(supervisor.operator, "call") == {"content": "主管的"}

@@ -315,9 +315,11 @@ def test_has_unsaved_asks_every_tab(qtbot, receptionist, clock, data_dir, boxes)
     assert win.has_unsaved()
 
 
-def test_closing_with_a_half_filled_letter_and_opening_again_restores_it(
+def test_a_half_filled_letter_survives_a_crash_and_comes_back_at_the_next_login(
     qtbot, receptionist, clock, data_dir, scans, boxes
 ) -> None:
+    """The program dies (power cut, crash) with a form half filled: nobody logged out, so the
+    draft saved while typing is still there at the next start (for at most a day)."""
     win = make_window(qtbot, receptionist, clock, data_dir)
     form = win.letter_tab.new_letter()
     form.channel_combo.setCurrentIndex(form.channel_combo.findData("邮寄"))
@@ -328,9 +330,10 @@ def test_closing_with_a_half_filled_letter_and_opening_again_restores_it(
     form.files.add_files(scans)
     state = form.draft_state()
 
-    win.close()  # no question: the draft is kept, and the user is told so
-    assert not win.isVisible()
-    assert boxes.kinds() == ["info"] and "草稿" in boxes.shown[0][2]
+    assert win.save_drafts()  # as the form does a moment after each change
+    win.logged_out = True  # the process "dies": no logout, and the window's teardown must not log out
+    win.hide()
+    assert boxes.shown == []
     assert drafts.load(receptionist.operator, "letter")["files"] == [str(p) for p in scans]
 
     scans[1].unlink()  # a file that went away meanwhile
@@ -354,14 +357,17 @@ def test_closing_with_a_half_filled_letter_and_opening_again_restores_it(
     assert drafts.load(receptionist.operator, "letter") is None
 
 
-def test_switching_operator_saves_the_forms_as_drafts_and_clears_them(
+def test_switching_operator_from_the_menu_is_a_logout_and_deletes_the_drafts(
     qtbot, receptionist, supervisor, clock, data_dir, boxes
 ) -> None:
     win = make_window(qtbot, receptionist, clock, data_dir)
     type_text(win.call_tab.form.content_edit, "李晓的来电")
     type_text(win.visit_tab.guest_form.name_edit, "李晓的访客")
+    win.switch_action.trigger()  # asks: switching logs 李晓 out; 否 keeps everything
+    assert boxes.kinds() == ["ask"] and "注销" in boxes.shown[0][2]
+    assert win.call_tab.form.content_edit.toPlainText() == "李晓的来电"
+    boxes.answers.append(True)
     win.switch_action.trigger()
-    assert boxes.shown == []  # no longer refused
     dialog = win.login_dialog
     qtbot.keyClicks(dialog.username, "zhaomin")
     qtbot.keyClicks(dialog.password, PASSWORD)
@@ -370,7 +376,62 @@ def test_switching_operator_saves_the_forms_as_drafts_and_clears_them(
     assert not win.has_unsaved()
     assert win.call_tab.form.content_edit.toPlainText() == ""
     assert win.visit_tab.guest_form.name_edit.text() == ""
-    assert drafts.load(receptionist.operator, "call")["content"] == "李晓的来电"
-    assert drafts.load(receptionist.operator, "guest")["visitor_name"] == "李晓的访客"
+    assert drafts.load(receptionist.operator, "call") is None
+    assert drafts.load(receptionist.operator, "guest") is None
+    assert Draft.select().count() == 0
+
+
+def _file_bytes(_data_dir: DataDir) -> bytes:
+    """The database file and its -wal / -shm, as bytes (the test's SQLite file)."""
+    from reception.store import db
+
+    main = Path(db.current().database)
+    return b"".join(p.read_bytes() for p in main.parent.glob(main.name + "*") if p.is_file())
+
+
+def test_after_quitting_no_drafted_phone_number_is_left_in_the_database_file(
+    qtbot, receptionist, clock, data_dir, boxes
+) -> None:
+    """A caller's mobile typed into a call and kept as a draft: after 退出 (the operator's logout)
+    neither the number nor the draft's text is anywhere in the database file or its WAL."""
+    from reception.store.models import AuditLog
+
+    win = make_window(qtbot, receptionist, clock, data_dir)
+    form = win.call_tab.form
+    win.call_tab.new_call()
+    qtbot.keyClicks(form.phone_edit, "13911112205")
+    type_text(form.content_edit, "草稿中的来电内容")
+    assert win.save_drafts()
+    assert drafts.load(receptionist.operator, "call")["phone"] == "13911112205"
+    needle = b"13911112205"
+    assert needle in _file_bytes(data_dir)  # the same search finds it before the logout
+
+    boxes.answers.append(True)  # 退出即注销 … 确定要退出吗？
+    win.close()
+    assert not win.isVisible() and boxes.kinds() == ["ask"]
+    assert Draft.select().count() == 0
+    assert needle not in _file_bytes(data_dir)
+    assert "草稿中的来电内容".encode() not in _file_bytes(data_dir)
+    entry = AuditLog.select().order_by(AuditLog.id.desc()).first()
+    assert entry.action == "logout" and json.loads(entry.detail)["drafts_deleted"] == 1
+
+
+def test_drafts_older_than_a_day_are_purged_at_start_and_by_the_daily_job(
+    qtbot, receptionist, supervisor, clock, data_dir, boxes
+) -> None:
+    from datetime import timedelta
+
+    from reception.services import maintenance
+
+    drafts.save(receptionist.operator, "call", {"phone": "13911112205"}, clock.now() - timedelta(hours=25))
+    drafts.save(supervisor.operator, "call", {"content": "今天的"}, clock.now() - timedelta(hours=2))
+    maintenance.run_daily_jobs(data_dir, clock.now())  # the daily purge (due today)
+    assert drafts.load(receptionist.operator, "call") is None
+    assert drafts.load(supervisor.operator, "call") == {"content": "今天的"}
+
+    # Later the same day the daily purge has run already; the next start still purges old drafts.
+    clock.advance(hours=23)
+    win = make_window(qtbot, receptionist, clock, data_dir)  # start() runs the first check
     assert drafts.load(supervisor.operator, "call") is None
-    assert drafts.load(supervisor.operator, "guest") is None
+    assert b"13911112205" not in _file_bytes(data_dir)
+    win.logged_out = True

@@ -327,26 +327,22 @@ def test_settings_only_for_admins(qtbot, receptionist, supervisor, clock, call_t
         assert not hasattr(win, "settings_dialog")
 
 
-def test_close_keeps_unsaved_work_as_draft_without_blocking(qtbot, window, fake_boxes, monkeypatch):
-    """Closing no longer asks: half-filled forms become drafts (tests/ui/test_drafts.py), and
-    the user is told they will come back; only a draft that cannot be saved makes it ask."""
-    window.show()
-    monkeypatch.setattr(window.call_tab, "has_unsaved", lambda: True, raising=False)
-    window.close()
-    assert not window.isVisible()
-    assert [kind for kind, _, _ in fake_boxes.shown] == ["info"]
-    assert "草稿" in fake_boxes.shown[0][2]
+def test_closing_with_unsaved_work_asks_because_quitting_is_a_logout(qtbot, window, fake_boxes, monkeypatch):
+    """退出 logs the operator out and deletes their drafts: with a half-filled form it asks first
+    (否 keeps the window and the work); with nothing typed it closes without a question."""
+    from reception.store.models import AuditLog
 
     window.show()
-    monkeypatch.setattr(window, "save_drafts", lambda: False)
+    monkeypatch.setattr(window.call_tab, "has_unsaved", lambda: True, raising=False)
     fake_boxes.answers.append(False)
     window.close()
-    assert window.isVisible()
-    assert [kind for kind, _, _ in fake_boxes.shown] == ["info", "ask"]
+    assert window.isVisible() and not window.logged_out
+    assert [kind for kind, _, _ in fake_boxes.shown] == ["ask"] and "注销" in fake_boxes.shown[0][2]
     monkeypatch.setattr(window.call_tab, "has_unsaved", lambda: False, raising=False)
     window.close()
-    assert not window.isVisible()
-    assert len(fake_boxes.shown) == 2
+    assert not window.isVisible() and window.logged_out
+    assert len(fake_boxes.shown) == 1
+    assert AuditLog.select().order_by(AuditLog.id.desc()).first().action == "logout"
 
 
 def test_menu_opens_residents_and_import_dialogs(qtbot, window):

@@ -648,7 +648,9 @@ def test_periodic_check_runs_the_daily_jobs_at_most_every_few_minutes(
 
     runs: list[object] = []
     real = maintenance.run_daily_jobs
-    monkeypatch.setattr(maintenance, "run_daily_jobs", lambda d, now: runs.append(now) or real(d, now))
+    monkeypatch.setattr(
+        maintenance, "run_daily_jobs", lambda d, now, **kw: runs.append(now) or real(d, now, **kw)
+    )
     win.periodic_check()
     clock.advance(minutes=4)
     win.periodic_check()
@@ -664,14 +666,14 @@ def test_daily_job_failures_go_to_the_status_bar_and_the_log_never_a_dialog(
 ):
     win = make_window(qtbot, admin, clock, data)
 
-    def full_disk(_data, _now):
+    def full_disk(_data, _now, **_kw):
         raise StorageError("磁盘空间不足，记录未保存。")
 
     monkeypatch.setattr(maintenance, "run_daily_jobs", full_disk)
     win.periodic_check()
     assert "每日自动备份/清理未完成：磁盘空间不足" in win.statusBar().currentMessage()
 
-    def bug(_data, _now):
+    def bug(_data, _now, **_kw):
         raise RuntimeError("unexpected")
 
     monkeypatch.setattr(maintenance, "run_daily_jobs", bug)
