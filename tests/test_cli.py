@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -140,3 +141,54 @@ def test_letters_export_command(tmp_path, capsys, monkeypatch):
     with pytest.raises(SystemExit):
         cli.main(["letters", "export", "--from", "2026-13-01", "--to", "2026-12-01", "--out", str(out)])
     assert "日期格式" in capsys.readouterr().err
+
+
+def test_visits_export_command(tmp_path, capsys, monkeypatch):
+    """`reception visits export`: like the letters export — --user required, a receptionist
+    refused, a supervisor done (masked; --full only with a reason), each audited with range and rows."""
+    from openpyxl import load_workbook
+
+    from reception.store.models import AuditLog, Visit
+    from reception.store.paths import DataDir
+    from reception.store.startup import open_data_dir
+
+    assert cli.main(["demo", "--data-dir", str(tmp_path)]) == 0
+    monkeypatch.setenv("RECEPTION_PASSWORD", "demo1234")
+    out = tmp_path / "visits.xlsx"
+    export = ["visits", "export", "--from", "2000-01-01", "--to", "2100-12-31", "--out", str(out)]
+    where = ["--data-dir", str(tmp_path)]
+    with pytest.raises(SystemExit) as usage:
+        cli.main([*export, *where])
+    assert usage.value.code == 2 and "--user" in capsys.readouterr().err
+    assert cli.main([*export, "--user", "qiantai1", *where]) == 1
+    assert capsys.readouterr().err.strip() == "错误：“导出来访”需要主管权限，当前登录的是前台。"
+    assert not out.exists()
+    assert cli.main([*export, "--user", "zhuguan", *where]) == 0
+    said = capsys.readouterr().out
+    assert "号码已遮盖" in said
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("编号", "类型", "到达时间", "离开时间", "来访人")
+    phones = [row[5] for row in rows[1:] if row[5]]
+    assert phones and all("****" in p for p in phones)
+    # --full with an empty reason: refused in one line, nothing written.
+    full = tmp_path / "full.xlsx"
+    assert cli.main([*export[:-1], str(full), "--full", " ", "--user", "zhuguan", *where]) == 1
+    assert "原因" in capsys.readouterr().err and not full.exists()
+    assert cli.main([*export[:-1], str(full), "--full", "公安机关调取", "--user", "zhuguan", *where]) == 0
+    full_rows = list(load_workbook(full).active.iter_rows(values_only=True))[1:]
+    full_phones = [row[5] for row in full_rows if row[5]]
+    assert full_phones and not any("****" in p for p in full_phones)
+
+    open_data_dir(DataDir(tmp_path))
+    try:
+        assert len(rows) - 1 == Visit.select().count()
+        entries = [json.loads(e.detail) for e in AuditLog.select().where(AuditLog.action == "visits.export")]
+        assert [(e["masked"], e.get("reason"), e["rows"]) for e in entries] == [
+            (True, None, len(rows) - 1),
+            (False, "公安机关调取", len(rows) - 1),
+        ]
+        commands = AuditLog.select().where(AuditLog.action == "cli.command")
+        done = [e for e in commands if "visits export" in e.detail]
+        assert len(done) == 2 and all(e.operator.username == "zhuguan" for e in done)
+    finally:
+        db.close_database()

@@ -118,6 +118,13 @@ def multi_line(
     return text
 
 
+def _has_numbers(value: str | None) -> bool:
+    """Whether :func:`multi_line` masks an ID or mobile number in ``value``."""
+    from reception.rules.freetext import mask_personal
+
+    return mask_personal(value)[1] > 0
+
+
 def halfwidth_digits(value: str) -> str:
     """Full-width digits and ASCII punctuation (１２３－４５) → their ASCII forms."""
     return "".join(chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else ch for ch in value)
@@ -142,11 +149,8 @@ class FieldErrors:
         except ValueError as exc:
             self.fields.setdefault(field, str(exc))
             return None
-        if func is multi_line and kwargs.get("mask_numbers", True) and args:
-            from reception.rules.freetext import mask_personal
-
-            if mask_personal(args[0])[1]:
-                self.masked[field] = str(args[1]) if len(args) > 1 else field
+        if func is multi_line and kwargs.get("mask_numbers", True) and args and _has_numbers(args[0]):
+            self.masked[field] = str(args[1]) if len(args) > 1 else field
         return result
 
     def add(self, field: str, message: str) -> None:

@@ -16,7 +16,7 @@ from reception.errors import ConflictError, NotFound, ValidationError
 from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
 from reception.services import cases
 from reception.services import settings as settings_mod
-from reception.services.session import Role, Session
+from reception.services.session import Role, Session, require_session
 from reception.store import attachments, audit, db, serials
 from reception.store.attachments import AttachmentStore
 from reception.store.models import Attachment, Department, Letter, Resident
@@ -421,15 +421,18 @@ def export_rows(f: LetterFilter, *, full: bool = False) -> list[list[object]]:
     return rows
 
 
-def export_xlsx(session: Session, f: LetterFilter, out: Path, *, full_reason: str = "") -> int:
+def export_xlsx(
+    session: Session, f: LetterFilter, out: Path, *, full_reason: str = "", full: bool | None = None
+) -> int:
     """Write the filtered letters to an Excel file (header in Chinese). Returns the row count.
     Supervisors and administrators only. ID and phone numbers in the free text are masked unless
-    ``full_reason`` says why the full text is needed; every export is audited (range, rows, why)."""
+    ``full`` (the window's choice; by default: a reason was given) with ``full_reason`` saying why
+    the full text is needed; every export is audited (range, rows, why)."""
+    from reception.services.exports import full_reason as checked_reason
+
+    require_session(session, "导出来函")
     session.require(Role.SUPERVISOR, "导出来函")
-    try:
-        why = one_line(full_reason, "完整导出的原因", max_len=200)
-    except ValueError as exc:
-        raise ValidationError.single("full_reason", str(exc)) from None
+    why = checked_reason(bool(full_reason.strip()) if full is None else full, full_reason)
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

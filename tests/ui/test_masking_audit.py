@@ -107,6 +107,8 @@ def test_printed_documents_show_no_full_number(world, receptionist, clock, tmp_p
     with pytest.raises(PermissionDenied):
         letters.export_xlsx(receptionist, letters.LetterFilter(), tmp_path / "letters.xlsx")
     with pytest.raises(PermissionDenied):
+        visits.export_xlsx(receptionist, visits.VisitFilter(), tmp_path / "visits.xlsx")
+    with pytest.raises(PermissionDenied):
         analysis.export_xlsx(
             receptionist,
             analysis.build(analysis.Period.month(2026, 11), clock.now()),
@@ -195,4 +197,56 @@ def test_a_supervisors_letters_export_is_masked_unless_full_with_a_reason(world,
     assert [(e["masked"], e.get("reason"), e["rows"]) for e in entries] == [
         (True, None, 1),
         (False, "法院调取原件", 1),
+    ]
+
+
+def _cells(path) -> str:
+    from openpyxl import load_workbook
+
+    return " ".join(
+        str(v) for row in load_workbook(path).active.iter_rows(values_only=True) for v in row if v is not None
+    )
+
+
+def test_a_supervisors_visits_export_is_masked_unless_full_with_a_reason(world, supervisor, clock, tmp_path):
+    """来访 to Excel: phones and numbers in the free text masked by default; 'full' only with a
+    reason; each export audited with its range, row count and reason."""
+    import json
+
+    from reception.errors import ValidationError
+    from reception.store import db
+    from reception.store.models import AuditLog, Visit
+
+    visits.register_business_visit(
+        supervisor,
+        visits.BusinessVisitInput(
+            purpose="咨询", visitor_name="赵六", visitor_phone="17788889999", handled="问停车"
+        ),
+    )
+    # Free text saved before numbers were masked at saving (an old record).
+    with db.write():
+        Visit.update(handled="业主电话 139.1111.2205，身份证 110101199003071234").where(
+            Visit.kind == visits.BUSINESS
+        ).execute()
+    today = clock.today()
+    f = visits.VisitFilter(date_from=today, date_to=today)
+    masked = tmp_path / "masked.xlsx"
+    count = visits.export_xlsx(supervisor, f, masked)
+    assert count == visits.count_visits(f) >= 2
+    text = _cells(masked)
+    assert "王小明" in text and "赵六" in text  # the visitors are there, the numbers are not
+    assert leaks(text) == [] and "13911112205" not in re.sub(r"[^0-9]", "", text)
+    assert "139****2205" in text and "110101199003071234" not in text
+
+    with pytest.raises(ValidationError) as refused:
+        visits.export_xlsx(supervisor, f, tmp_path / "no-reason.xlsx", full=True, full_reason="  ")
+    assert "原因" in refused.value.fields["full_reason"] and not (tmp_path / "no-reason.xlsx").exists()
+
+    full = tmp_path / "full.xlsx"
+    assert visits.export_xlsx(supervisor, f, full, full=True, full_reason="公安机关调取") == count
+    assert "139.1111.2205" in _cells(full) and any(n in _cells(full) for n in FULL_NUMBERS)
+    entries = [json.loads(e.detail) for e in AuditLog.select().where(AuditLog.action == "visits.export")]
+    assert [(e["masked"], e.get("reason"), e["rows"], e["date_from"]) for e in entries] == [
+        (True, None, count, today.isoformat()),
+        (False, "公安机关调取", count, today.isoformat()),
     ]

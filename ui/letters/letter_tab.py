@@ -352,6 +352,13 @@ class LetterTab(QWidget):
 
     # ---- export ---------------------------------------------------------------------------------
     def export_excel(self) -> Path | None:
+        """Supervisors: masked by default, or 'full' with a reason (audited with the range and
+        the row count by the service)."""
+        from ui.widgets.export_dialog import choose_export
+
+        choice = choose_export(self, self.tr("导出来函登记"), self.tr("来函"))
+        if choice is None:
+            return None
         suggested = self.tr("来函登记-{0}.xlsx").format(self._today().strftime("%Y%m%d"))
         chosen = msgbox.save_file(self, self.tr("导出来函登记"), suggested, self.tr(XLSX_FILTER))
         if not chosen:
@@ -360,7 +367,9 @@ class LetterTab(QWidget):
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
         try:
-            count = letters.export_xlsx(self._session, self.current_filter(), path)
+            count = letters.export_xlsx(
+                self._session, self.current_filter(), path, full=choice.full, full_reason=choice.reason
+            )
         except ReceptionError as exc:
             msgbox.error(self, self.tr("导出失败"), exc.message)
             return None
@@ -369,7 +378,10 @@ class LetterTab(QWidget):
                 self, self.tr("导出失败"), self.tr("文件未能保存：{0}").format(exc.strerror or str(exc))
             )
             return None
-        msgbox.info(self, self.tr("导出完成"), self.tr("已导出 {0} 份来函到：\n{1}").format(count, path))
+        how = self.tr("完整内容，已记入审计日志") if choice.full else self.tr("号码已遮盖")
+        msgbox.info(
+            self, self.tr("导出完成"), self.tr("已导出 {0} 份来函（{1}）到：\n{2}").format(count, how, path)
+        )
         return path
 
     # ---- what the main window uses -------------------------------------------------------------

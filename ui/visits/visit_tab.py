@@ -7,6 +7,7 @@ A badge scanned anywhere in the tab checks its visitor out (see :mod:`ui.visits.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QHideEvent, QShowEvent
@@ -42,6 +43,7 @@ from ui.visits.scan_catcher import ScanCatcher
 from ui.visits.visit_list_model import VisitListModel
 from ui.visits.visit_widgets import Banner, compact_table
 from ui.visits.watchlist_dialog import WatchListDialog
+from ui.widgets import msgbox
 from ui.widgets.forms import ascii_only
 from ui.widgets.list_position import kept_place
 
@@ -179,6 +181,10 @@ class VisitTab(QWidget):
             bar.addWidget(widget)
         bar.addWidget(self.search_edit, 1)
         bar.addWidget(self.count_label)
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        self.export_button.setAutoDefault(False)
+        self.export_button.clicked.connect(self.export_excel)
+        bar.addWidget(self.export_button)
         column.addLayout(bar)
 
         self.model = VisitListModel(self._now, self)
@@ -255,6 +261,9 @@ class VisitTab(QWidget):
 
     def _update_role(self) -> None:
         allowed = self._session.has(Role.SUPERVISOR)
+        # Exports are for supervisors (the service refuses anyone else and logs the attempt).
+        self.export_button.setEnabled(allowed)
+        self.export_button.setToolTip("" if allowed else self.tr("导出需要主管权限"))
         self.watch_button.setEnabled(allowed)
         self.watch_button.setToolTip(
             self.tr("查看和维护关注名单") if allowed else self.tr("只有主管或管理员可以维护关注名单")
@@ -291,6 +300,39 @@ class VisitTab(QWidget):
         elif key == LAST_7_DAYS:
             f.date_from, f.date_to = today - timedelta(days=6), today
         return f
+
+    def export_excel(self) -> Path | None:
+        """The filtered visits to Excel (supervisors): masked by default, or 'full' with a reason;
+        the service audits the range, the row count and the reason."""
+        from ui.widgets.export_dialog import choose_export
+
+        choice = choose_export(self, self.tr("导出来访登记"), self.tr("来访记录"))
+        if choice is None:
+            return None
+        suggested = self.tr("来访登记-{0}.xlsx").format(self._session.clock.today().strftime("%Y%m%d"))
+        chosen = msgbox.save_file(self, self.tr("导出来访登记"), suggested, self.tr("Excel 工作簿 (*.xlsx)"))
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        try:
+            count = visits.export_xlsx(
+                self._session, self.current_filter(), path, full=choice.full, full_reason=choice.reason
+            )
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("导出失败"), exc.message)
+            return None
+        except OSError as exc:
+            msgbox.error(
+                self, self.tr("导出失败"), self.tr("文件未能保存：{0}").format(exc.strerror or str(exc))
+            )
+            return None
+        how = self.tr("完整号码，已记入审计日志") if choice.full else self.tr("号码已遮盖")
+        msgbox.info(
+            self, self.tr("导出完成"), self.tr("已导出 {0} 条来访（{1}）到：\n{2}").format(count, how, path)
+        )
+        return path
 
     def apply_filter(self) -> None:
         self._search_timer.stop()

@@ -1,0 +1,76 @@
+"""Before an export of personal data (来函, 来访; supervisors): masked by default, or 'full' with
+a reason that goes into the audit log. The reason is checked by the core
+(:func:`reception.services.exports.full_reason`) and a problem is shown beside the field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWidget
+
+from reception.errors import ValidationError
+from ui.widgets.forms import dialog_buttons, error_label
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    full: bool
+    reason: str  # empty for a masked export
+
+
+class ExportDialog(QDialog):
+    """导出 Excel: 遮盖号码 (the default) or 完整导出 with 原因."""
+
+    def __init__(self, title: str, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.choice: ExportChoice | None = None
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("导出的%1中，电话号码和证件号码默认遮盖。").replace("%1", what))
+        intro.setWordWrap(True)
+        self.masked_radio = QRadioButton(self.tr("遮盖号码（推荐）"))
+        self.masked_radio.setChecked(True)
+        self.full_radio = QRadioButton(self.tr("完整导出（不遮盖号码，须写明原因，记入审计日志）"))
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText(self.tr("完整导出的原因，如：法院调取"))
+        self.reason_edit.setMaxLength(200)
+        self.reason_edit.setEnabled(False)
+        self.reason_error = error_label()
+        self.full_radio.toggled.connect(self._full_toggled)
+        box, self.ok_button, _cancel = dialog_buttons(self.tr("选择保存位置…"), self.tr("取消"))
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        for widget in (intro, self.masked_radio, self.full_radio, self.reason_edit, self.reason_error, box):
+            layout.addWidget(widget)
+        self.setMinimumWidth(420)
+
+    def _full_toggled(self, full: bool) -> None:
+        self.reason_edit.setEnabled(full)
+        self.reason_error.hide()
+        if full:
+            self.reason_edit.setFocus()
+
+    def accept(self) -> None:
+        from reception.services.exports import full_reason
+
+        full = self.full_radio.isChecked()
+        try:
+            reason = full_reason(full, self.reason_edit.text())
+        except ValidationError as exc:
+            self.reason_error.setText(exc.fields.get("full_reason", exc.message))
+            self.reason_error.show()
+            self.reason_edit.setFocus()
+            return  # the typed reason stays
+        self.choice = ExportChoice(full, reason)
+        super().accept()
+
+
+def choose_export(parent: QWidget | None, title: str, what: str) -> ExportChoice | None:
+    """Ask masked or full (with a reason); None when cancelled."""
+    dialog = ExportDialog(title, what, parent)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.choice
+    finally:
+        dialog.deleteLater()
