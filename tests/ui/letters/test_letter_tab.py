@@ -23,6 +23,7 @@ from reception.services.session import Session
 from reception.store import attachments
 from reception.store.attachments import AttachmentStore
 from reception.store.models import Case, Letter
+from tests.ui.export_choice import answer_export_dialog
 from ui.letters import letter_list_model as cols
 from ui.letters.letter_form import LetterForm, local_qdatetime
 from ui.letters.letter_list_model import LetterListModel
@@ -497,9 +498,10 @@ def test_excel_export_matches_the_filtered_rows(
         return str(target)
 
     monkeypatch.setattr(msgbox, "save_file", save_file)
+    answer_export_dialog()  # Enter: 遮盖号码, the default
     path = tab.export_excel()
     assert path == target.with_name("来函.xlsx") and asked == ["来函登记-20261126.xlsx"]
-    assert boxes.kinds() == ["info"] and "已导出 2 份来函" in boxes.last("info")
+    assert boxes.kinds() == ["info"] and "已导出 2 份来函（号码已遮盖）" in boxes.last("info")
     sheet = load_workbook(path).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("编号", "收文编号", "收到时间")
@@ -582,3 +584,37 @@ def test_main_window_f4_and_overdue_letters_in_status_bar(
     assert isinstance(form, LetterForm) and form.isVisible()
     assert not window.letter_tab.f4_shortcut.isEnabled()  # the window's F4 action does it
     form.done(0)
+
+
+def test_the_window_exports_letters_in_full_only_with_a_reason(
+    tab: LetterTab, boxes: Boxes, receptionist, supervisor, store, tmp_path, monkeypatch
+) -> None:
+    """完整导出 from the window: a reason is required (shown beside the field, the choice kept),
+    the full text is exported, and the audit log has the reason, the range and the row count."""
+    import json
+
+    from reception.store import db
+    from reception.store.models import AuditLog, Letter
+
+    tab.set_session(supervisor)
+    add_letter(receptionist, store, subject="电梯异响")
+    with db.write():  # free text from before numbers were masked at saving
+        Letter.update(summary="请回电 139.1111.2205").execute()
+    tab.refresh()
+    monkeypatch.setattr(msgbox, "save_file", lambda *_a: str(tmp_path / "full.xlsx"))
+    seen: list = []
+    answer_export_dialog("", then_reason="法院调取原件", seen=seen)
+    path = tab.export_excel()
+    assert seen == [(True, "完整导出（不遮盖号码）须写明原因", "")]
+    assert path is not None and "已导出 1 份来函（完整内容，已记入审计日志）" in boxes.last("info")
+    cells = [v for row in load_workbook(path).active.iter_rows(values_only=True) for v in row]
+    assert "请回电 139.1111.2205" in cells
+    [entry] = [json.loads(e.detail) for e in AuditLog.select().where(AuditLog.action == "letters.export")]
+    assert entry["masked"] is False and entry["reason"] == "法院调取原件" and entry["rows"] == 1
+
+    monkeypatch.setattr(msgbox, "save_file", lambda *_a: str(tmp_path / "masked.xlsx"))
+    answer_export_dialog()
+    masked = tab.export_excel()
+    assert masked is not None
+    cells = [v for row in load_workbook(masked).active.iter_rows(values_only=True) for v in row]
+    assert "请回电 139****2205" in cells

@@ -834,3 +834,48 @@ def test_business_visit_notes_an_id_number_masked_in_what_was_done(qtbot, tab, z
     assert form.masked_note.isVisible()
     assert form.masked_note.text() == "办理情况中的身份证号/手机号已按隐私规定隐去。"
     assert form.lookup.text() == ""  # saved and cleared as usual
+
+
+def test_supervisors_export_visits_masked_or_in_full_with_a_reason(
+    qtbot, tab, receptionist, supervisor, zhang, printed, boxes, tmp_path, monkeypatch
+):
+    import json
+
+    from openpyxl import load_workbook
+
+    from reception.store.models import AuditLog
+    from tests.ui.export_choice import answer_export_dialog
+
+    visits.register_guest(
+        receptionist,
+        visits.GuestInput(
+            visitor_name="王五",
+            visitor_phone="13600000000",
+            id_number=ID_2,
+            id_verified=True,
+            host_resident_id=zhang.id,
+            purpose="探亲访友",
+            consent=visits.AGREED,
+        ),
+    )
+    assert not tab.export_button.isEnabled()  # receptionists do not export
+    tab.set_session(supervisor)
+    assert tab.export_button.isEnabled()
+    monkeypatch.setattr(msgbox, "save_file", lambda *_a: str(tmp_path / "来访"))
+    answer_export_dialog()  # Enter: masked
+    path = tab.export_excel()
+    assert path == tmp_path / "来访.xlsx"
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0][4:6] == ("来访人", "电话") and rows[1][4] == "王五"
+    assert rows[1][5] == "136****0000" and rows[1][9].endswith(ID_2[-4:]) and ID_2 not in rows[1][9]
+
+    monkeypatch.setattr(msgbox, "save_file", lambda *_a: str(tmp_path / "full.xlsx"))
+    answer_export_dialog("物业公司内部核查")
+    full = tab.export_excel()
+    assert full is not None and load_workbook(full).active["F2"].value == "13600000000"
+    entries = [json.loads(e.detail) for e in AuditLog.select().where(AuditLog.action == "visits.export")]
+    assert [(e["masked"], e.get("reason"), e["rows"]) for e in entries] == [
+        (True, None, 1),
+        (False, "物业公司内部核查", 1),
+    ]
+    assert [kind for kind, *_ in boxes] == ["info", "info"]
