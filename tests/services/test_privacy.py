@@ -71,6 +71,7 @@ def test_the_privacy_notice_is_filled_from_the_settings(admin, tmp_path, capsys)
 def test_reveals_are_limited_per_operator_each_audited(admin, receptionist, clock):
     from reception.store.models import AuditLog
 
+    assert privacy.REVEALS_PER_HOUR == 20  # the figure promised in docs/reliability.md (row 81)
     homes = [
         residents.add_resident(
             admin, residents.ResidentInput("1", "1", str(101 + i), f"住户{i}", "业主", f"1380013{i:04d}")
