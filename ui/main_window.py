@@ -927,9 +927,9 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
-        if locked:
-            self.save_drafts()
-        elif not self.restart_requested and not self.logged_out:
+        # Every pending draft save is done now, so none is left to write after the logout.
+        self.save_drafts()
+        if not locked and not self.restart_requested and not self.logged_out:
             self.logged_out = True
             with contextlib.suppress(ReceptionError):  # the window closes even if the disk refuses
                 auth.logout(self.session)

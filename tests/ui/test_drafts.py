@@ -406,6 +406,8 @@ def test_after_quitting_no_drafted_phone_number_is_left_in_the_database_file(
     needle = b"13911112205"
     assert needle in _file_bytes(data_dir)  # the same search finds it before the logout
 
+    type_text(form.content_edit, "，再补一句")  # a save still pending when 退出 is chosen
+    assert form.draft.pending()
     boxes.answers.append(True)  # 退出即注销 … 确定要退出吗？
     win.close()
     assert not win.isVisible() and boxes.kinds() == ["ask"]
