@@ -181,7 +181,7 @@ class VisitTab(QWidget):
             bar.addWidget(widget)
         bar.addWidget(self.search_edit, 1)
         bar.addWidget(self.count_label)
-        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        self.export_button = QPushButton(self.tr("导出电子表格…"))
         self.export_button.setAutoDefault(False)
         self.export_button.clicked.connect(self.export_excel)
         bar.addWidget(self.export_button)
