@@ -83,11 +83,13 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("reception-desk")
     app.setApplicationDisplayName(_tr("前台接待工作站"))
     app.setOrganizationName("reception")
+    from ui.widgets import keys
     from ui.widgets.fonts import install_app_font
     from ui.widgets.look import apply_look
 
     apply_look(app)
     install_app_font(app)
+    keys.install(app)
     install_translations(app)
     return app
 

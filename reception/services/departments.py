@@ -60,6 +60,10 @@ def update_department(session: Session, dept_id: int, *, name: str, phone: str, 
     with db.write():
         before = {"name": dept.name, "phone": dept.phone, "active": dept.active}
         Department.update(name=clean, phone=tel, active=active).where(Department.id == dept_id).execute()
+        if clean != before["name"]:
+            from reception.services import settings as settings_mod
+
+            settings_mod.rename_department(str(before["name"]), clean)
         after = {"name": clean, "phone": tel, "active": active}
         audit.record(
             session.now(),
@@ -70,3 +74,24 @@ def update_department(session: Session, dept_id: int, *, name: str, phone: str, 
             changed={k: [before[k], after[k]] for k in after if before[k] != after[k]},
         )
     return Department.get_by_id(dept_id)
+
+
+def by_name(name: str) -> Department | None:
+    """The active department called ``name`` (None when there is none)."""
+    if not name:
+        return None
+    return Department.get_or_none((Department.name == name) & (Department.active == True))  # noqa: E712
+
+
+def default_for_category(category: str) -> Department | None:
+    """The department a call of ``category`` is dispatched to unless another is chosen (设置 → 部门)."""
+    from reception.services import settings as settings_mod
+
+    return by_name(settings_mod.load().department_for(category))
+
+
+def default_handler(dept: Department | None) -> str:
+    """Who takes the department's orders when the receptionist names nobody ('' = must be named)."""
+    from reception.services import settings as settings_mod
+
+    return settings_mod.load().handler_for(dept.name) if dept is not None else ""
