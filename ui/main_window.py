@@ -184,6 +184,12 @@ class MainWindow(QMainWindow):
         self.new_guest_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.addAction(self.new_guest_action)
         file_menu.addAction(self.new_guest_action)
+        self.new_business_action = self._action(
+            self.tr("业户办事登记"), self.new_business, QKeySequence(Qt.Key.Key_F6)
+        )
+        self.new_business_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.addAction(self.new_business_action)
+        file_menu.addAction(self.new_business_action)
         file_menu.addAction(self.new_letter_action)
         self.new_case_action = self._action(self.tr("新建工单"), self.new_case, QKeySequence(Qt.Key.Key_F5))
         self.new_case_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -623,6 +629,10 @@ class MainWindow(QMainWindow):
     def new_guest(self) -> None:
         self.tabs.setCurrentWidget(self.visit_tab)
         self.visit_tab.new_guest()
+
+    def new_business(self) -> None:
+        self.tabs.setCurrentWidget(self.visit_tab)
+        self.visit_tab.new_business()
 
     def new_case(self) -> None:
         self.tabs.setCurrentWidget(self.case_tab)

@@ -230,6 +230,11 @@ class VisitTab(QWidget):
         self.forms.setCurrentWidget(self.guest_form)
         self.guest_form.new_guest()
 
+    def new_business(self) -> None:
+        """F6: the 业户办事 form, the cursor in 业户 (what is being typed there is kept)."""
+        self.forms.setCurrentWidget(self.business_form)
+        self.business_form.lookup.setFocus()
+
     def has_unsaved(self) -> bool:
         return self.guest_form.has_content() or self.business_form.has_content()
 
