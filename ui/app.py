@@ -358,7 +358,7 @@ class Startup:
         from ui.main_window import MainWindow
 
         self.window = window = MainWindow(session, clock, data_dir=self.data)
-        window.show()
+        window.show_at_saved_place()
         window.start()
         self.start_background_check()
         if os.environ.get("RECEPTION_READY_EXIT") == "1":
@@ -377,7 +377,7 @@ class Startup:
             if session is None:
                 return 0
             self.window = window = MainWindow(session, clock, data_dir=self.data)
-            window.show()
+            window.show_at_saved_place()
             window.start()
             code = self.app.exec()
         self._logout(window.session)

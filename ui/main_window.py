@@ -915,6 +915,30 @@ class MainWindow(QMainWindow):
         self.import_dialog = dialog
         dialog.open()
 
+    def show_at_saved_place(self) -> None:
+        """Show the window: maximised on the first start (a 1366×768 desk monitor has no room to
+        spare), afterwards where and as large as it was left (本机 reception.ini, [窗口])."""
+        from PySide6.QtCore import QByteArray
+
+        from reception.store import config
+
+        saved = config.load(self._data().root).window_geometry
+        if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
+            self.show()
+        else:
+            self.showMaximized()
+
+    def remember_place(self) -> None:
+        """Keep the window's place and size for the next start (a failure only costs that)."""
+        from reception.store import config
+
+        try:
+            config.set_window_geometry(
+                self._data().root, bytes(self.saveGeometry().toBase64().data()).decode()
+            )
+        except (OSError, ReceptionError):
+            log.warning("window place not saved", exc_info=True)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         # Half-filled forms are kept as drafts and come back at the operator's next login.
         unsaved = self.has_unsaved()
@@ -928,6 +952,7 @@ class MainWindow(QMainWindow):
             msgbox.info(
                 self, self.tr("退出"), self.tr("未保存的登记已存为草稿，下次以同一操作员登录时会自动恢复。")
             )
+        self.remember_place()
         self.idle_lock.stop()
         self.timer.stop()
         self.changes_timer.stop()

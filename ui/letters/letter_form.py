@@ -284,11 +284,9 @@ class LetterForm(QDialog):
 
     def _fit_screen(self) -> None:
         """1000×700, or less on a small desk monitor (1366×768 less the taskbar)."""
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        width, height = 1000, 700
-        if screen is not None:
-            width, height = min(width, screen.width() - 20), min(height, screen.height() - 40)
-        self.resize(width, height)
+        from ui.widgets.detail_dialog import fit_screen
+
+        self.resize(*fit_screen(self, 1000, 700))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

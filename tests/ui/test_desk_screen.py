@@ -1,0 +1,95 @@
+"""A 1366×768 desk monitor (issue 17, finding 11): the main window opens maximised the first
+time and where it was left afterwards; the letter form keeps 保存 in sight after validation
+errors; the case detail fits."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+
+from reception.services import calls, departments
+from reception.services.calls import CallInput, Outcome
+from reception.store import config
+from reception.store.paths import DataDir
+from ui.widgets import msgbox
+
+DESK = QRect(0, 0, 1366, 728)  # 1366×768 less a taskbar
+
+
+@pytest.fixture
+def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    for kind in ("info", "error", "ask", "retry"):
+        monkeypatch.setattr(msgbox, kind, lambda _p, _t, text, *_a, k=kind: seen.append(f"{k}:{text}"))
+    return seen
+
+
+def test_main_window_maximised_on_first_start_then_where_it_was_left(
+    qtbot, receptionist, clock, tmp_path, boxes
+):
+    from ui.main_window import MainWindow
+
+    data = DataDir(tmp_path / "data")
+    first = MainWindow(receptionist, clock, data_dir=data)
+    qtbot.addWidget(first)
+    first.show_at_saved_place()
+    qtbot.waitExposed(first)
+    assert first.isMaximized()
+    assert (
+        first.minimumSizeHint().width() <= DESK.width() and first.minimumSizeHint().height() <= DESK.height()
+    )
+    first.showNormal()
+    first.resize(900, 620)
+    qtbot.wait(10)
+    first.close()
+    assert config.load(data.root).window_geometry  # kept in this PC's reception.ini
+
+    again = MainWindow(receptionist, clock, data_dir=data)
+    qtbot.addWidget(again)
+    again.show_at_saved_place()
+    qtbot.waitExposed(again)
+    assert not again.isMaximized()
+    assert (again.width(), again.height()) == (900, 620)
+
+
+def test_letter_form_keeps_save_in_sight_after_validation_errors(qtbot, receptionist, tmp_path, boxes):
+    from reception.store.attachments import AttachmentStore
+    from ui.letters.letter_tab import LetterTab
+
+    tab = LetterTab(receptionist, store=AttachmentStore(tmp_path / "files"))
+    qtbot.addWidget(tab)
+    form = tab.new_letter()
+    qtbot.waitExposed(form)
+    form.save()  # every required field reported beside it
+    assert form.error_text("subject") and form.error_text("channel")
+    qtbot.wait(10)
+    assert form.height() <= DESK.height() and form.minimumSizeHint().height() <= DESK.height()
+    button = form.save_button
+    top_left = button.mapTo(form, QPoint(0, 0))
+    assert button.isVisible() and form.rect().contains(QRect(top_left, button.size()))
+    assert form.scroll.verticalScrollBar().maximum() >= 0  # the fields scroll, the buttons do not
+
+
+def test_case_detail_fits_a_desk_monitor(qtbot, receptionist, boxes):
+    from ui.cases.case_detail_dialog import CaseDetailDialog
+
+    dept = departments.by_name("工程部")
+    case = calls.register_call(
+        receptionist,
+        CallInput(
+            receptionist.now(),
+            "报修",
+            "水管漏水",
+            outcome=Outcome.DISPATCHED,
+            department_id=dept.id,
+            taken_by="刘师傅",
+        ),
+    ).case
+    dialog = CaseDetailDialog(receptionist, case.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    room = dialog.screen().availableGeometry()
+    assert dialog.height() <= room.height() - 40  # was 1000×780 whatever the screen
+    hint = dialog.minimumSizeHint()
+    assert hint.width() <= DESK.width() and hint.height() <= DESK.height()
