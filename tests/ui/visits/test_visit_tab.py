@@ -30,7 +30,7 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
     seen: list[tuple[str, str, str]] = []
 
     def record(kind: str):
-        def box(_parent, title, text):
+        def box(_parent, title, text, **_options):
             seen.append((kind, title, text))
             return kind in ("ask",)
 
