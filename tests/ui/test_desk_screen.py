@@ -136,6 +136,7 @@ def test_print_preview_opens_maximised_at_page_width_and_renders_the_screen_copy
         seen["seconds"] = time.perf_counter() - started
         seen["maximised"] = bool(dialog.windowState() & Qt.WindowState.WindowMaximized)
         seen["zoom"] = widget.zoomMode()
+        dialog.done(0)  # closed, as exec() returns only then
         return 0
 
     monkeypatch.setattr(QPrintPreviewDialog, "exec", shown)

@@ -138,6 +138,7 @@ def test_a_badge_printer_that_has_gone_is_named_and_save_as_pdf_offered(
     )
     asked: list[str] = []
     saved = tmp_path / "访客证.pdf"
+
     def ask(parent, title, text, *, default_yes=False):
         assert default_yes  # Enter saves the PDF: the badge is not lost for want of a printer
         asked.append(text)
