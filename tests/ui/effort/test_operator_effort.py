@@ -7,6 +7,8 @@ visitor with host consent and a badge ≤ 20 keys and ≤ 2 s of program time.""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
@@ -145,3 +147,72 @@ def test_a_complaint_call_in_ten_keys_or_fewer_with_the_departments_phone(
     assert Call.get().category == "投诉"
     assert keys.count <= 10, keys.log
     print(f"\ncomplaint call: {keys.count} keys: {' '.join(keys.log)}")
+
+
+@pytest.fixture
+def badge_printer(monkeypatch: pytest.MonkeyPatch, tmp_path) -> list:
+    """The printer is the one edge: a PDF-file printer stands in for the label printer."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.widgets import printing
+
+    pages: list = []
+
+    def make(_name):
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        out = tmp_path / f"badge-{len(pages)}.pdf"
+        printer.setOutputFileName(str(out))
+        pages.append(out)
+        return printer
+
+    monkeypatch.setattr(printing, "make_printer", make)
+    monkeypatch.setattr(printing, "default_printer_name", lambda: "标签打印机")
+    return pages
+
+
+def test_a_walk_in_visitor_with_consent_and_a_badge_in_twenty_keys_and_two_seconds(
+    qtbot, receptionist: Session, clock, no_dialogs, desk, badge_printer
+) -> None:
+    import pypdf
+
+    from reception.store.models import Visit
+    from ui.main_window import MainWindow
+
+    window = MainWindow(receptionist, clock)
+    qtbot.addWidget(window)
+    window.resize(1366, 728)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    assert window.visit_tab is not None  # built before the clock starts (once a shift, on first use)
+    window.call_tab.form.new_button.setFocus()
+    keys = Keys(qtbot)
+    started = time.perf_counter()
+    keys.press(Qt.Key.Key_F3)  # 新访客: the cursor in 姓名
+    keys.words("李明")
+    for _ in range(5):  # 人数, 电话, 车牌, 证件类型 → 证件号码
+        keys.press(Qt.Key.Key_Tab)
+    keys.words("11010519491231002X")
+    keys.press(Qt.Key.Key_Tab)
+    keys.press(Qt.Key.Key_Space)  # 证件已核验
+    keys.press(Qt.Key.Key_Tab)  # 事由
+    keys.words("访友")
+    keys.press(Qt.Key.Key_Tab)  # 陪同人员
+    keys.press(Qt.Key.Key_Tab)  # 去向
+    keys.words("3-2-1603")
+    keys.press(Qt.Key.Key_Return)  # 王建国 (the 业主): the focus goes to 受访方答复
+    # … the receptionist phones the host; he agrees …
+    keys.press(Qt.Key.Key_1)  # 1 同意
+    keys.press(Qt.Key.Key_Return)  # 登记 — the badge prints
+    seconds = time.perf_counter() - started
+
+    visit = Visit.get()
+    assert (visit.visitor_name, visit.resident_id, visit.consent) == ("李明", desk.id, "同意")
+    assert len(badge_printer) == 1  # the badge went to the printer: one 62×100 mm label
+    box = pypdf.PdfReader(badge_printer[0]).pages[0].mediabox
+    assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (62, 100)
+    assert "访客证已打印" in window.visit_tab.guest_form.result_text()
+    assert keys.count <= 20, keys.log
+    assert seconds <= 2.0, f"{seconds:.2f} s of program time"
+    print(f"\nwalk-in visitor: {keys.count} keys, {seconds:.2f} s of program time: {' '.join(keys.log)}")
