@@ -146,3 +146,29 @@ def test_print_preview_opens_maximised_at_page_width_and_renders_the_screen_copy
     assert seen["seconds"] < 2.0  # measured ≈ 0.2 s for four A4 pages (was 1.5–2.6 s)
     print(f"\npreview of 4 A4 pages: {seen['seconds']:.2f} s")
     dialog.deleteLater()
+
+
+def test_a_message_cut_short_in_the_narrow_panel_is_shown_in_full_when_selected(qtbot, receptionist, boxes):
+    """Finding 11: 待转达留言 showed its content as 「请…」 at 1366×768."""
+    from ui.calls.messages_panel import MessagesPanel
+
+    text = "请财务部回电核对上月物业费发票，业主下午三点后在家"
+    calls.register_call(
+        receptionist,
+        CallInput(
+            receptionist.now(),
+            "找人留言",
+            "找财务",
+            outcome=Outcome.MESSAGE,
+            caller_phone="13800138000",
+            message_for_person="工程部刘师傅",
+            message_text=text,
+        ),
+    )
+    panel = MessagesPanel(receptionist)
+    qtbot.addWidget(panel)
+    panel.resize(350, 500)  # its width beside the call form at 1366×768
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.view.selectRow(0)
+    assert panel.full_text.isVisible() and panel.full_text.text() == f"内容：{text}"
