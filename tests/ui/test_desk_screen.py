@@ -172,3 +172,19 @@ def test_a_message_cut_short_in_the_narrow_panel_is_shown_in_full_when_selected(
     qtbot.waitExposed(panel)
     panel.view.selectRow(0)
     assert panel.full_text.isVisible() and panel.full_text.text() == f"内容：{text}"
+
+
+def test_the_visit_status_is_in_sight_in_the_visit_records(qtbot, receptionist, boxes):
+    """Finding 11: the 状态 column of 来访记录 was past the right edge at 1366×768."""
+    from ui.visits import visit_list_model as cols
+    from ui.visits.visit_tab import VisitTab
+
+    tab = VisitTab(receptionist)
+    qtbot.addWidget(tab)
+    tab.resize(1366, 640)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.forms.setCurrentIndex(2)  # 来访记录
+    header = tab.view.horizontalHeader()
+    right = header.sectionViewportPosition(cols.STATUS) + header.sectionSize(cols.STATUS)
+    assert header.sectionViewportPosition(cols.STATUS) >= 0 and right <= tab.view.viewport().width()

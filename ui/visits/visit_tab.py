@@ -202,6 +202,9 @@ class VisitTab(QWidget):
         for col, width in widths.items():
             header.resizeSection(col, width)
         header.setSectionResizeMode(cols.DESTINATION, QHeaderView.ResizeMode.Interactive)
+        # Where each visitor stands (在场 / 已离开 / 未放行) beside the name, not past the right
+        # edge: the list is about 820 px wide at 1366×768 and its columns need 1050.
+        header.moveSection(header.visualIndex(cols.STATUS), header.visualIndex(cols.VISITOR) + 1)
         column.addWidget(self.view, 1)
 
         self._search_timer = QTimer(self)
