@@ -255,11 +255,11 @@ def _pinyin_key(name: str) -> str:
     return found
 
 
-def _ranked(query: peewee.ModelSelect, limit: int, *first: peewee.Node) -> list[Resident]:
+def _ranked(query: peewee.ModelSelect[Resident], limit: int, *first: peewee.Expression) -> list[Resident]:
     """The matches, best first: ``first`` (the better kind of match), then whoever called most
     recently, the 业主 before 家属 and 租户, then the name in pinyin order and the room."""
     last_call = Call.select(peewee.fn.MAX(Call.started_at)).where(Call.resident == Resident.id)
-    rows = list(
+    rows: list[Resident] = list(
         query.select_extend(last_call.alias("last_call"))
         .order_by(
             *(f.desc() for f in first),

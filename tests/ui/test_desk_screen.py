@@ -67,7 +67,7 @@ def test_letter_form_keeps_save_in_sight_after_validation_errors(qtbot, receptio
     button = form.save_button
     top_left = button.mapTo(form, QPoint(0, 0))
     assert button.isVisible() and form.rect().contains(QRect(top_left, button.size()))
-    assert form.scroll.verticalScrollBar().maximum() >= 0  # the fields scroll, the buttons do not
+    assert form.fields_scroll.verticalScrollBar().maximum() >= 0  # the fields scroll, the buttons do not
 
 
 def test_case_detail_fits_a_desk_monitor(qtbot, receptionist, boxes):

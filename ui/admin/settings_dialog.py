@@ -939,9 +939,7 @@ class DepartmentsPage(QWidget):
             )
         except ValidationError as exc:
             for key, message in exc.fields.items():
-                label = self.route_errors.get(key.removeprefix("category:"))
-                if label is None:
-                    label = self.route_general
+                label = self.route_errors.get(key.removeprefix("category:")) or self.route_general
                 label.setText(message)
                 label.show()
             return False

@@ -92,8 +92,9 @@ def _save_button_of(widget: QWidget | None) -> QAbstractButton | None:
 
 def _leave(widget: QWidget, forward: bool) -> None:
     """Move the focus to the next (previous) widget that takes Tab focus, outside ``widget``."""
-    step = widget
+    step: QWidget | None = widget
     for _ in range(500):
+        assert step is not None
         step = step.nextInFocusChain() if forward else step.previousInFocusChain()
         if step is None or step is widget:
             return
