@@ -47,7 +47,7 @@ def focused() -> QWidget | None:
 def test_ctrl_enter_saves_the_case_reply_dialog_from_inside_its_text_box(qtbot, receptionist, boxes) -> None:
     from ui.cases.case_actions import ReplyDialog
 
-    dept = departments.by_name("工程部")
+    dept = next(d for d in departments.list_departments() if d.name == "工程部")
     result = calls.register_call(
         receptionist,
         CallInput(

@@ -73,7 +73,7 @@ def test_letter_form_keeps_save_in_sight_after_validation_errors(qtbot, receptio
 def test_case_detail_fits_a_desk_monitor(qtbot, receptionist, boxes):
     from ui.cases.case_detail_dialog import CaseDetailDialog
 
-    dept = departments.by_name("工程部")
+    dept = next(d for d in departments.list_departments() if d.name == "工程部")
     case = calls.register_call(
         receptionist,
         CallInput(
