@@ -72,7 +72,7 @@ class VisitTab(QWidget):
         self.business_form = BusinessVisitForm(session)
         self.forms = QTabWidget()
         self.forms.addTab(self.guest_form, self.tr("访客登记 (F3)"))
-        self.forms.addTab(self.business_form, self.tr("业户办事"))
+        self.forms.addTab(self.business_form, self.tr("业户办事 (F6)"))
         self.forms.addTab(self._build_list(), self.tr("来访记录"))
 
         self.on_site_panel = OnSitePanel(session)
