@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from reception.clock import Clock, FixedClock, to_local, to_utc
 from reception.errors import ReceptionError
-from reception.services import auth, callbacks, calls, messages, residents
+from reception.services import auth, callbacks, calls, departments, messages, residents
 from reception.services.session import Role, Session
 from reception.store import db
 from reception.store.attachments import AttachmentStore
@@ -446,6 +446,14 @@ def create_demo(
         auth.create_operator(admin, auth.OperatorInput(username, name, role, DEMO_PASSWORD))
     sessions = [auth.login(u, DEMO_PASSWORD, fixed) for u, _, _ in staff[:2]]
     people = _residents(admin, rng, households)
+    # Who takes each department's orders, and the numbers the desk tells callers (投诉 → 品管部).
+    for name, phone, handler in (
+        ("工程部", "021-50001235", "工程部值班"),
+        ("品质管理部", "021-50001236", "品管部值班"),
+        ("保安部", "021-50001237", "保安队长"),
+    ):
+        dept = Department.get(Department.name == name)
+        departments.update_department(admin, dept.id, name=name, phone=phone, active=True, handler=handler)
     desk = _Desk(sessions, fixed, {d.name: d for d in Department.select()})
     day = local_start
     while to_utc(day) < end:

@@ -83,11 +83,13 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("reception-desk")
     app.setApplicationDisplayName(_tr("前台接待工作站"))
     app.setOrganizationName("reception")
+    from ui.widgets import keys
     from ui.widgets.fonts import install_app_font
     from ui.widgets.look import apply_look
 
     apply_look(app)
     install_app_font(app)
+    keys.install(app)
     install_translations(app)
     return app
 
@@ -356,7 +358,7 @@ class Startup:
         from ui.main_window import MainWindow
 
         self.window = window = MainWindow(session, clock, data_dir=self.data)
-        window.show()
+        window.show_at_saved_place()
         window.start()
         self.start_background_check()
         if os.environ.get("RECEPTION_READY_EXIT") == "1":
@@ -375,7 +377,7 @@ class Startup:
             if session is None:
                 return 0
             self.window = window = MainWindow(session, clock, data_dir=self.data)
-            window.show()
+            window.show_at_saved_place()
             window.start()
             code = self.app.exec()
         if not window.logged_out:  # closed while locked: logged out here, the drafts kept

@@ -187,6 +187,12 @@ class MainWindow(QMainWindow):
         self.new_guest_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.addAction(self.new_guest_action)
         file_menu.addAction(self.new_guest_action)
+        self.new_business_action = self._action(
+            self.tr("业户办事登记"), self.new_business, QKeySequence(Qt.Key.Key_F6)
+        )
+        self.new_business_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.addAction(self.new_business_action)
+        file_menu.addAction(self.new_business_action)
         file_menu.addAction(self.new_letter_action)
         self.new_case_action = self._action(self.tr("新建工单"), self.new_case, QKeySequence(Qt.Key.Key_F5))
         self.new_case_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -629,6 +635,10 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.visit_tab)
         self.visit_tab.new_guest()
 
+    def new_business(self) -> None:
+        self.tabs.setCurrentWidget(self.visit_tab)
+        self.visit_tab.new_business()
+
     def new_case(self) -> None:
         self.tabs.setCurrentWidget(self.case_tab)
         self.case_tab.new_case()
@@ -916,6 +926,30 @@ class MainWindow(QMainWindow):
         self.import_dialog = dialog
         dialog.open()
 
+    def show_at_saved_place(self) -> None:
+        """Show the window: maximised on the first start (a 1366×768 desk monitor has no room to
+        spare), afterwards where and as large as it was left (本机 reception.ini, [窗口])."""
+        from PySide6.QtCore import QByteArray
+
+        from reception.store import config
+
+        saved = config.load(self._data().root).window_geometry
+        if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
+            self.show()
+        else:
+            self.showMaximized()
+
+    def remember_place(self) -> None:
+        """Keep the window's place and size for the next start (a failure only costs that)."""
+        from reception.store import config
+
+        try:
+            config.set_window_geometry(
+                self._data().root, bytes(self.saveGeometry().toBase64().data()).decode()
+            )
+        except (OSError, ReceptionError):
+            log.warning("window place not saved", exc_info=True)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         # 退出 is the operator's logout: their drafts are deleted with it (after asking when a form
         # is half filled). Closed while locked (the operator walked away) or for a restart after a
@@ -933,6 +967,7 @@ class MainWindow(QMainWindow):
             self.logged_out = True
             with contextlib.suppress(ReceptionError):  # the window closes even if the disk refuses
                 auth.logout(self.session)
+        self.remember_place()
         self.idle_lock.stop()
         self.timer.stop()
         self.changes_timer.stop()

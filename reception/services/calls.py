@@ -19,7 +19,7 @@ from reception.errors import ConflictError, NotFound, ValidationError
 from reception.rules import phones
 from reception.rules.freetext import mask_personal
 from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
-from reception.services import cases, search
+from reception.services import cases, departments, search
 from reception.services import settings as settings_mod
 from reception.services.residents import room_label
 from reception.services.session import Session
@@ -121,8 +121,13 @@ def validate(data: CallInput, now: datetime) -> _Clean:
         errs.add("answer", "当场答复的来电请填写答复内容")
     elif data.outcome == Outcome.DISPATCHED:
         out.department = _department(errs, "department", data.department_id, "处理部门")
-        v["taken_by"] = errs.check(
-            "taken_by", one_line, data.taken_by, "部门接单人", max_len=50, required=True
+        # 接单人 may be left empty when the department has a default one (设置 → 部门).
+        default_handler = departments.default_handler(out.department)
+        v["taken_by"] = (
+            errs.check(
+                "taken_by", one_line, data.taken_by, "部门接单人", max_len=50, required=not default_handler
+            )
+            or default_handler
         )
     elif data.outcome == Outcome.MESSAGE:
         v["message_for_person"] = errs.check(
@@ -188,9 +193,13 @@ def readback(
         action = "已当场答复"
     elif data.outcome == Outcome.DISPATCHED:
         dept = department.name if department else "相关部门"
-        taker = f"（{data.taken_by.strip()}）" if data.taken_by.strip() else ""
+        handler = data.taken_by.strip() or departments.default_handler(department)
+        taker = f"（{handler}）" if handler else ""
         promise = f"，{hours} 小时内给您答复" if hours else ""
         action = f"已转{dept}{taker}处理{promise}"
+        tell = data.category in settings_mod.TELL_PHONE_CATEGORIES
+        if department is not None and department.phone and tell:
+            action += f"；{dept}电话 {department.phone}"
     elif data.outcome == Outcome.MESSAGE:
         target = data.message_for_person.strip() or (message_department.name if message_department else "")
         action = f"已为您给{target or '相关人员'}留言，会尽快转达"

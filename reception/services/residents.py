@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from datetime import datetime
+
+import peewee
 
 from reception.errors import NotFound, ValidationError
 from reception.rules import phones
 from reception.rules.textcheck import FieldErrors, halfwidth_digits, one_line, person_name
 from reception.services.session import Session
 from reception.store import audit, db
-from reception.store.models import Resident
+from reception.store.models import Call, Resident
 
 RELATIONS = ["业主", "家属", "租户", "其他"]
 
@@ -237,16 +240,64 @@ def get(resident_id: int) -> Resident:
     return r
 
 
+_full_pinyin: dict[str, str] = {}
+
+
+def _pinyin_key(name: str) -> str:
+    """``'谢文军'`` → ``'xie wen jun'``: names sorted the way a Chinese list is (谢 before 薛)."""
+    found = _full_pinyin.get(name)
+    if found is None:
+        from pypinyin import lazy_pinyin
+
+        found = " ".join(lazy_pinyin(name, errors="default", strict=False)).lower()
+        if len(_full_pinyin) < 50_000:
+            _full_pinyin[name] = found
+    return found
+
+
+def _ranked(query: peewee.ModelSelect[Resident], limit: int, *first: peewee.Expression) -> list[Resident]:
+    """The matches, best first: ``first`` (the better kind of match), then whoever called most
+    recently, the 业主 before 家属 and 租户, then the name in pinyin order and the room."""
+    last_call = Call.select(peewee.fn.MAX(Call.started_at)).where(Call.resident == Resident.id)
+    rows: list[Resident] = list(
+        query.select_extend(last_call.alias("last_call"))
+        .order_by(
+            *(f.desc() for f in first),
+            peewee.Desc(last_call, nulls="LAST"),
+            (Resident.relation == "业主").desc(),
+            Resident.building,
+            Resident.unit,
+            Resident.room,
+            Resident.name,
+        )
+        .limit(limit)
+    )
+    # Same rank in the database (no call, same relation): the name in pinyin order, as people
+    # expect a list of names to be (the database orders characters by their code).
+    rows.sort(key=lambda r: (r.relation != "业主", _pinyin_key(r.name), r.building, r.unit, r.room))
+    rows.sort(key=_last_call, reverse=True)  # stable: equal recency keeps the order above
+    return rows
+
+
+def _last_call(r: Resident) -> str:
+    last = getattr(r, "last_call", None)
+    if isinstance(last, datetime):
+        return last.isoformat(sep=" ")
+    return str(last or "")
+
+
 def lookup(text: str, limit: int = 20, include_inactive: bool = False) -> list[Resident]:
     """Residents matching what is typed: a room (``3-2-1201``, ``3栋1201``, ``1201``), a phone
-    (whole or the last four digits), a name or part of it, or pinyin initials (``zs``)."""
+    (whole or the last four digits), a name or part of it, or pinyin initials (``zs``).
+
+    Best first: an exact match of the initials (``xwj`` → 谢文军 before 谢文君的 ``xwjd``), then
+    whoever called most recently, the 业主 before 家属 and 租户, then the name in pinyin order."""
     q = halfwidth_digits(text or "").strip()
     if not q:
         return []
     base = Resident.select()
     if not include_inactive:
         base = base.where(Resident.active == True)  # noqa: E712
-    order = (Resident.building, Resident.unit, Resident.room, Resident.name)
     compact = re.sub(r"[\s\-]", "", q)
     is_number = compact.lstrip("+").isdigit()
     room = None if is_number and len(compact) >= 7 else parse_room(q)
@@ -254,7 +305,7 @@ def lookup(text: str, limit: int = 20, include_inactive: bool = False) -> list[R
         cond = (Resident.building == room.building) & (Resident.room == room.room)
         if room.unit:
             cond &= Resident.unit == room.unit
-        return list(base.where(cond).order_by(*order).limit(limit))
+        return _ranked(base.where(cond), limit)
     if is_number:
         number = compact[-11:] if compact.startswith(("+86", "86")) and len(compact) > 11 else compact
         conds = []
@@ -268,7 +319,7 @@ def lookup(text: str, limit: int = 20, include_inactive: bool = False) -> list[R
         cond = conds[0]
         for extra in conds[1:]:
             cond |= extra
-        return list(base.where(cond).order_by(*order).limit(limit))
+        return _ranked(base.where(cond), limit)
     if q.isascii() and q.isalpha():
         key = q.lower()
         cond = (
@@ -276,12 +327,25 @@ def lookup(text: str, limit: int = 20, include_inactive: bool = False) -> list[R
             | Resident.initials.contains(" " + key)
             | Resident.name.contains(q)
         )
-        return list(base.where(cond).order_by(*order).limit(limit))
-    return list(
-        base.where(Resident.name.contains(q))
-        .order_by(Resident.name.startswith(q).desc(), *order)
-        .limit(limit)
-    )
+        exact = (
+            (Resident.initials == key)
+            | Resident.initials.startswith(key + " ")
+            | Resident.initials.endswith(" " + key)
+            | Resident.initials.contains(" " + key + " ")
+        )
+        return _exact_first(_ranked(base.where(cond), limit, exact), key)
+    whole, begins = Resident.name == q, Resident.name.startswith(q)
+    return _exact_first_name(_ranked(base.where(Resident.name.contains(q)), limit, whole, begins), q)
+
+
+def _exact_first(rows: list[Resident], key: str) -> list[Resident]:
+    """Initials typed in full (``xwj`` = 谢文军) before longer names that begin so (``xwjd``)."""
+    return sorted(rows, key=lambda r: key not in r.initials.split())
+
+
+def _exact_first_name(rows: list[Resident], q: str) -> list[Resident]:
+    """The whole name typed, then names beginning with it, then names containing it."""
+    return sorted(rows, key=lambda r: (r.name != q, not r.name.startswith(q)))
 
 
 def browse(

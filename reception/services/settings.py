@@ -26,6 +26,19 @@ DEFAULT_REPLY_HOURS = {
 }
 
 
+# 转部门处理: the department a call of a category goes to unless the receptionist picks another
+# (规程：报修转工程部；投诉由品质管理部处理，并告知业户品管部电话). Department names; editable in 设置 → 部门.
+DEFAULT_CATEGORY_DEPARTMENTS = {
+    "报修": "工程部",
+    "投诉": "品质管理部",
+    "紧急": "保安部",
+    "市政设施": "工程部",
+    "意见建议": "品质管理部",
+}
+# Categories whose calls make the receptionist tell the caller the department's phone number.
+TELL_PHONE_CATEGORIES = ("投诉",)
+HANDLER_MAX = 50
+
 # 业户办事: purpose → the department that handles it and what the receptionist tells the resident.
 DEFAULT_VISIT_PURPOSES: dict[str, dict[str, str]] = {
     "交费": {
@@ -97,6 +110,18 @@ class Settings:
     escalate_again_hours: int = 24  # a second escalation this long after the deadline
     answer_within_s: int = 15  # 三声之内接听: a ring answered within this many seconds
     missed_after_s: int = 30  # a ring not answered this long becomes a 待回电 by itself
+    # category → department name a dispatched call goes to by default ('' = none)
+    category_departments: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CATEGORY_DEPARTMENTS))
+    # department name → who takes its orders when the receptionist names nobody (接单人)
+    department_handlers: dict[str, str] = field(default_factory=dict)
+
+    def department_for(self, category: str) -> str:
+        """The name of the department a call of ``category`` is dispatched to by default."""
+        return str(self.category_departments.get(category, "") or "")
+
+    def handler_for(self, department: str) -> str:
+        """The default 接单人 of ``department`` ('' when none is set)."""
+        return str(self.department_handlers.get(department, "") or "")
 
     def resolve_hours_for(self, category: str) -> int:
         return int(self.resolve_hours.get(category, DEFAULT_RESOLVE_HOURS.get(category, 72)))
@@ -244,3 +269,59 @@ def update_privacy_and_badges(
         changed = {k: [before[k], after[k]] for k in values if before.get(k) != after[k]}
         audit.record(session.now(), session.operator, "settings.update", "setting", None, changed=changed)
     return load()
+
+
+def update_routing(
+    session: Session,
+    *,
+    category_departments: dict[str, str],
+    department_handlers: dict[str, str],
+) -> Settings:
+    """转部门 defaults (administrators): for each call category the department it goes to, and for
+    each department the person who takes its orders when the receptionist names nobody. Names of
+    departments that do not exist (or are off) are reported beside the category; one transaction
+    with its audit entry."""
+    session.require(Role.ADMIN, "修改系统设置")
+    from reception.services.calls import CATEGORIES
+    from reception.store.models import Department
+
+    active = {d.name for d in Department.select().where(Department.active == True)}  # noqa: E712
+    known = {d.name for d in Department.select()}
+    errs = FieldErrors()
+    routes: dict[str, str] = {}
+    for category, name in category_departments.items():
+        if category not in CATEGORIES:
+            errs.add("category_departments", f"没有“{category}”这个来电类别")
+            continue
+        name = (name or "").strip()
+        if name and name not in active:
+            errs.add(f"category:{category}", f"{category}的默认部门“{name}”不存在或已停用")
+        routes[category] = name
+    handlers: dict[str, str] = {}
+    for dept, person in department_handlers.items():
+        if dept not in known:
+            errs.add("department_handlers", f"没有“{dept}”这个部门")
+            continue
+        clean = errs.check(f"handler:{dept}", one_line, person, "默认接单人", max_len=HANDLER_MAX)
+        if clean:
+            handlers[dept] = clean
+    errs.raise_if_any()
+    with db.write():
+        before = asdict(load())
+        _store({"category_departments": routes, "department_handlers": handlers})
+        after = asdict(load())
+        keys = ("category_departments", "department_handlers")
+        changed = {k: [before[k], after[k]] for k in keys if before.get(k) != after[k]}
+        audit.record(session.now(), session.operator, "settings.update", "setting", None, changed=changed)
+    return load()
+
+
+def rename_department(old: str, new: str) -> None:
+    """Inside the rename's transaction: the defaults that name the department follow it."""
+    conf = load()
+    routes = {c: (new if d == old else d) for c, d in conf.category_departments.items()}
+    handlers = {(new if d == old else d): p for d, p in conf.department_handlers.items()}
+    if routes != conf.category_departments:
+        put("category_departments", routes)
+    if handlers != conf.department_handlers:
+        put("department_handlers", handlers)

@@ -77,6 +77,7 @@ _PHONE_KEYS = {
     "AMI密码": "ami_secret",
     "分机": "phone_extension",
 }
+_WINDOW_SECTION, _WINDOW_GEOMETRY = "窗口", "位置"  # the main window's place and size (Qt's saveGeometry)
 PHONE_ADAPTERS = {
     "": "不接电话",
     "serial": "来电显示盒（串口）",
@@ -106,6 +107,7 @@ class LocalConfig:
     ami_user: str = ""
     ami_secret: str = ""
     phone_extension: str = ""  # this desk's extension (AMI: rings of other extensions ignored)
+    window_geometry: str = ""  # base64 of the main window's saved geometry; '' = first start (maximised)
 
 
 def path(root: Path) -> Path:
@@ -140,6 +142,7 @@ def load(root: Path) -> LocalConfig:
         reader_kind=kind if kind in READER_KINDS else "",
         reader_port=parser.get(_READER_SECTION, _READER_PORT, fallback="").strip(),
         reader_speed=int(speed) if speed.isdigit() and int(speed) in READER_SPEEDS else READER_SPEEDS[0],
+        window_geometry=parser.get(_WINDOW_SECTION, _WINDOW_GEOMETRY, fallback="").strip(),
     )
 
 
@@ -181,6 +184,8 @@ def save(root: Path, config: LocalConfig) -> None:
         _READER_SPEED: str(config.reader_speed),
     }
     parser[_PHONE_SECTION] = {key: getattr(config, field) for key, field in _PHONE_KEYS.items()}
+    if config.window_geometry:
+        parser[_WINDOW_SECTION] = {_WINDOW_GEOMETRY: config.window_geometry}
     root.mkdir(parents=True, exist_ok=True)
     text = io.StringIO()
     text.write("# 本机设置：数据库地址（留空为数据文件夹中的 SQLite 文件）和本前台的名称。\n")
@@ -287,3 +292,15 @@ def parse_address(text: str, default: str = DEFAULT_PHONE_ADDRESS) -> tuple[str,
     if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise ValueError("电话接口应写成 地址:端口，如 127.0.0.1:8765")
     return host.strip("[]"), int(port)
+
+
+def set_window_geometry(root: Path, geometry: str) -> LocalConfig:
+    """Remember where the main window was (base64 text; '' forgets it: maximised next time)."""
+    text = "".join(geometry.split())
+    if len(text) > 2000 or any(
+        ch not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=" for ch in text
+    ):
+        raise ValidationError.single("window_geometry", "窗口位置无效")
+    config = replace(load(root), window_geometry=text)
+    save(root, config)
+    return config

@@ -291,3 +291,31 @@ def test_a_resident_edit_is_audited_with_before_and_after_masked(admin, receptio
     assert detail["changed"] == ["phone"]
     assert detail["before"] == {"phone": "138****8000"} and detail["phone"] == "139****9000"
     assert "13800138000" not in entry.detail and "13900139000" not in entry.detail
+
+
+def test_lookup_puts_the_best_match_first(admin, receptionist):
+    """Issue 17 (9): Enter takes the first hit, so the order matters — 「xwj」 listed 薛文军 before
+    谢文军 (by building) and a room listed a 家属 before its 业主. Now: whole initials before longer
+    names, whoever called last, the 业主 before 家属/租户, then the name in pinyin order."""
+    from reception.services import calls
+    from reception.services.calls import CallInput, Outcome
+
+    for row in [
+        ("1", "2", "301", "薛文军", "业主"),
+        ("2", "2", "301", "谢文军", "业主"),
+        ("1", "1", "101", "谢文君达", "业主"),
+        ("3", "2", "1603", "王丽", "家属"),
+        ("3", "2", "1603", "王建国", "业主"),
+        ("3", "2", "1603", "陈晨", "租户"),
+    ]:
+        residents.add_resident(admin, ResidentInput(*row))
+    assert [r.name for r in residents.lookup("xwj")] == ["谢文军", "薛文军", "谢文君达"]
+    assert residents.lookup("3-2-1603")[0].name == "王建国"  # the 业主 before 家属 and 租户
+    assert [r.name for r in residents.lookup("王")] == ["王建国", "王丽"]
+    # Who called last comes first among equal matches.
+    xue = residents.lookup("薛文军")[0]
+    calls.register_call(
+        receptionist,
+        CallInput(receptionist.now(), "咨询", "问物业费", "已答复", Outcome.ANSWERED, resident_id=xue.id),
+    )
+    assert [r.name for r in residents.lookup("xwj")] == ["薛文军", "谢文军", "谢文君达"]

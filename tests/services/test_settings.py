@@ -80,3 +80,41 @@ def test_only_administrators_may_change_them_and_refusals_are_logged(request, wh
 def test_store_full_id_can_be_switched_on(admin):
     conf = settings_mod.update_privacy_and_badges(admin, **{**GOOD, "store_full_id": True})
     assert conf.store_full_id is True
+
+
+def test_routing_defaults_and_a_default_handler_make_the_taker_optional(admin, receptionist):
+    """报修 → 工程部, 投诉 → 品质管理部 out of the box; a department's default 接单人 is used when the
+    receptionist names nobody, and the defaults follow a renamed department."""
+    from reception.services import calls, departments
+    from reception.services.calls import CallInput, Outcome
+
+    assert departments.default_for_category("报修").name == "工程部"
+    assert departments.default_for_category("投诉").name == "品质管理部"
+    dept = departments.default_for_category("报修")
+    data = CallInput(
+        receptionist.now(), "报修", "水管漏水", outcome=Outcome.DISPATCHED, department_id=dept.id
+    )
+    with pytest.raises(ValidationError) as err:
+        calls.register_call(receptionist, data)
+    assert "taken_by" in err.value.fields  # no default 接单人 yet: it must be named
+
+    with pytest.raises(ValidationError) as err:
+        settings_mod.update_routing(
+            admin, category_departments={"报修": "不存在的部"}, department_handlers={"工程部": "x" * 51}
+        )
+    assert set(err.value.fields) == {"category:报修", "handler:工程部"}
+    settings_mod.update_routing(
+        admin,
+        category_departments={"报修": "工程部", "投诉": "品质管理部"},
+        department_handlers={"工程部": "工程部值班"},
+    )
+    result = calls.register_call(receptionist, data)
+    assert result.case is not None and result.case.handler == "工程部值班"
+    assert "已转工程部（工程部值班）处理" in result.call.readback
+    assert AuditLog.select().where(AuditLog.action == "settings.update").exists()
+
+    departments.update_department(admin, dept.id, name="工程维修部", phone="", active=True)
+    assert departments.default_for_category("报修").name == "工程维修部"
+    assert departments.default_handler(departments.by_name("工程维修部")) == "工程部值班"
+    with pytest.raises(PermissionDenied):
+        settings_mod.update_routing(receptionist, category_departments={}, department_handlers={})

@@ -95,7 +95,7 @@ class ShortcutsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("快捷键"))
-        self.resize(620, 420)
+        self.resize(960, 560)  # every line readable at once (fits a 1366×768 desk monitor)
         layout = QVBoxLayout(self)
         self.table = _table(
             [self.tr("按键"), self.tr("在哪里"), self.tr("作用")],

@@ -802,9 +802,15 @@ class DepartmentDialog(QDialog):
         self.name = QLineEdit(dept.name if dept else "")
         self.phone = QLineEdit(dept.phone if dept else "")
         self.phone.setPlaceholderText(self.tr("选填，如 021-50001234 或分机所在座机"))
+        self.handler = QLineEdit(departments.default_handler(dept) if dept else "")
+        self.handler.setPlaceholderText(self.tr("选填：前台未填接单人时由谁接单，如 工程部值班"))
         form = QFormLayout()
         self.errors.add_row(form, self.tr("部门名称："), "name", self.name)
         self.errors.add_row(form, self.tr("联系电话："), "phone", self.phone)
+        self.errors.add_row(form, self.tr("默认接单人："), "handler", self.handler)
+        note = QLabel(self.tr("投诉来电时，前台会把联系电话告知来电人。"))
+        note.setStyleSheet("color: #757575;")
+        form.addRow("", note)
         buttons, self.ok_button, _ = dialog_buttons(self.tr("保存"), self.tr("取消"))
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
@@ -817,7 +823,9 @@ class DepartmentDialog(QDialog):
         self.errors.clear()
         try:
             if self.dept is None:
-                departments.add_department(self.session, self.name.text(), self.phone.text())
+                departments.add_department(
+                    self.session, self.name.text(), self.phone.text(), handler=self.handler.text()
+                )
             else:
                 departments.update_department(
                     self.session,
@@ -825,6 +833,7 @@ class DepartmentDialog(QDialog):
                     name=self.name.text(),
                     phone=self.phone.text(),
                     active=self.dept.active,
+                    handler=self.handler.text(),
                 )
         except ValidationError as exc:
             self.errors.show_error(exc)
@@ -843,6 +852,7 @@ class DepartmentsPage(QWidget):
             [
                 (self.tr("部门名称"), lambda d: d.name),
                 (self.tr("联系电话"), lambda d: d.phone),
+                (self.tr("默认接单人"), departments.default_handler),
                 (self.tr("状态"), _state),
             ],
             self,
@@ -860,16 +870,90 @@ class DepartmentsPage(QWidget):
             button.setAutoDefault(False)
             side.addWidget(button)
         side.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(side)
+        top = QHBoxLayout()
+        top.addWidget(self.view, 1)
+        top.addLayout(side)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 1)
+        layout.addWidget(self._build_routing())
         self.reload()
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
+    def _build_routing(self) -> QGroupBox:
+        """来电类别 → the department a 转部门处理 call goes to unless the receptionist picks another."""
+        from reception.services.calls import CATEGORIES
+
+        group = QGroupBox(self.tr("来电转部门时默认的处理部门"))
+        grid = QGridLayout(group)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        self.route_combos: dict[str, QComboBox] = {}
+        self.route_errors: dict[str, QLabel] = {}
+        shown = [c for c in CATEGORIES if c not in ("找人留言",)]
+        half = (len(shown) + 1) // 2
+        for i, category in enumerate(shown):
+            combo = QComboBox()
+            self.route_combos[category] = combo
+            label = error_label(group)
+            self.route_errors[category] = label
+            row, col = (i % half) * 2, (i // half) * 2
+            grid.addWidget(QLabel(self.tr(category)), row, col)
+            grid.addWidget(combo, row, col + 1)
+            grid.addWidget(label, row + 1, col + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.route_general = error_label(group)
+        self.route_saved = QLabel()
+        self.save_button = QPushButton(self.tr("保存默认部门"))
+        self.save_button.setAutoDefault(False)
+        self.save_button.clicked.connect(self.save_routing)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.route_general, 1)
+        bottom.addWidget(self.route_saved)
+        bottom.addWidget(self.save_button)
+        grid.addLayout(bottom, half * 2, 0, 1, 4)
+        return group
+
+    def _fill_routing(self) -> None:
+        conf = settings_mod.load()
+        names = [d.name for d in departments.list_departments()]
+        for category, combo in self.route_combos.items():
+            combo.clear()
+            combo.addItem(self.tr("（不指定）"), "")
+            for name in names:
+                combo.addItem(name, name)
+            combo.setCurrentIndex(max(combo.findData(conf.department_for(category)), 0))
+
+    def save_routing(self) -> bool:
+        for label in self.route_errors.values():
+            label.hide()
+        self.route_general.hide()
+        self.route_saved.clear()
+        conf = settings_mod.load()
+        try:
+            settings_mod.update_routing(
+                self.session,
+                category_departments={c: combo.currentData() or "" for c, combo in self.route_combos.items()},
+                department_handlers=dict(conf.department_handlers),
+            )
+        except ValidationError as exc:
+            for key, message in exc.fields.items():
+                label = self.route_errors.get(key.removeprefix("category:")) or self.route_general
+                label.setText(message)
+                label.show()
+            return False
+        except ReceptionError as exc:
+            self.route_general.setText(exc.message)
+            self.route_general.show()
+            return False
+        self.route_saved.setText(self.tr("已保存。"))
+        return True
+
     def reload(self, select_id: int | None = None) -> None:
         self.model.set_rows(departments.list_departments(include_inactive=True))
         self.view.resizeColumnsToContents()
+        self._fill_routing()
         if select_id is not None:
             for row, dept in enumerate(self.model.rows):
                 if dept.id == select_id:

@@ -42,7 +42,7 @@ from reception.services import calls, departments, residents
 from reception.services import settings as settings_mod
 from reception.services.calls import CallInput, CallResult, Outcome
 from reception.services.session import Session
-from reception.store.models import Resident
+from reception.store.models import Department, Resident
 from ui.widgets import msgbox
 from ui.widgets.drafts_support import (
     DraftKeeper,
@@ -137,6 +137,8 @@ class CallForm(QFrame):
         self._filled_phone: tuple[str, str] | None = None  # (masked text shown, real number)
         self._ring_id: int | None = None  # the desk phone's ring this call came from
         self._due_touched = False
+        self._dept_touched = False  # the department was chosen by hand (not the category's default)
+        self._departments: list[Department] = []
         self._errors: dict[str, tuple[QWidget, QLabel]] = {}
         self.setObjectName("callForm")
         self.setStyleSheet(_FORM_STYLE)
@@ -152,6 +154,11 @@ class CallForm(QFrame):
             shortcut = QShortcut(seq, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.save)
+        # Alt+1..4 choose the outcome from any field (on the outcome buttons, 1..4 alone do).
+        for i, outcome in enumerate(calls.OUTCOMES):
+            shortcut = QShortcut(QKeySequence(f"Alt+{i + 1}"), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda o=outcome: self.choose_outcome(o))
         self._reset_fields()
         self._set_idle(True)
         self.draft = DraftKeeper(self, "call", session)
@@ -327,7 +334,8 @@ class CallForm(QFrame):
         self.outcome_group = QButtonGroup(self)
         self.outcome_buttons: dict[str, QRadioButton] = {}
         for i, outcome in enumerate(calls.OUTCOMES):
-            button = QRadioButton(self.tr(outcome))
+            button = QRadioButton(self.tr("{0} {1}").format(i + 1, self.tr(outcome)))
+            button.setToolTip(self.tr("Alt+{0}").format(i + 1))
             self.outcome_group.addButton(button, i)
             self.outcome_buttons[outcome] = button
             radio_row.addWidget(button)
@@ -393,11 +401,19 @@ class CallForm(QFrame):
         self.taken_by_edit = QLineEdit()
         self.taken_by_edit.setPlaceholderText(self.tr("部门中接单的人"))
         form.addRow(self.tr("接单人"), self._with_error("taken_by", self.taken_by_edit))
+        # The department's phone, for the caller (规程：投诉时告知品管部电话).
+        self.dept_phone_label = QLabel()
+        self.dept_phone_label.setObjectName("deptPhone")
+        self.dept_phone_label.setStyleSheet("color: #0d3c6e; font-weight: bold;")
+        self.dept_phone_label.setWordWrap(True)
+        self.dept_phone_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("", self.dept_phone_label)
         self.promise_label = QLabel()
         self.promise_label.setObjectName("promise")
         self.promise_label.setStyleSheet("color: #8a4b00; font-weight: bold;")
         form.addRow(self.tr("答复时限"), self.promise_label)
-        self.department_combo.currentIndexChanged.connect(self._changed)
+        self.department_combo.currentIndexChanged.connect(self._department_changed)
+        self.department_combo.activated.connect(self._department_chosen)
         self.taken_by_edit.textChanged.connect(self._changed)
         return page
 
@@ -506,7 +522,10 @@ class CallForm(QFrame):
         self.general_error = error_label()
         self.masked_note = masked_note_label()
         self.hint_label = self._hint(
-            self.tr("Enter 保存（多行文本框中按 Enter 换行，Ctrl+Enter 保存）　·　Esc 放弃　·　F2 新来电")
+            self.tr(
+                "Enter 保存（多行文本框中 Enter 换行，Ctrl+Enter 保存）　·　Alt+1～4 处理结果"
+                "　·　Esc 放弃　·　F2 新来电"
+            )
         )
         self.hint_label.setWordWrap(False)
         left = QVBoxLayout()
@@ -662,6 +681,8 @@ class CallForm(QFrame):
             self.outcome_stack.setCurrentIndex(0)
             self._refresh_choices()
             self._due_touched = False
+            self._dept_touched = False
+            self._update_department_hints()
             self._set_default_times()
             self._clear_errors()
             self._update_emergency()
@@ -672,6 +693,7 @@ class CallForm(QFrame):
 
     def _refresh_choices(self) -> None:
         depts = departments.list_departments()
+        self._departments = depts
         for combo in (self.department_combo, self.alert_dept_combo):
             current = combo.currentData()
             combo.blockSignals(True)
@@ -744,13 +766,56 @@ class CallForm(QFrame):
 
     def _category_changed(self, *_args: object) -> None:
         self._update_emergency()
+        if not self._loading:
+            self._apply_default_department()
         self._update_promise()
         self._changed()
+
+    def choose_outcome(self, outcome: str) -> None:
+        """Alt+1..4: the outcome, without moving the focus from the field being typed in."""
+        button = self.outcome_buttons.get(outcome)
+        if button is not None and not button.isChecked():
+            button.setChecked(True)
+
+    def _department_chosen(self, *_args: object) -> None:
+        self._dept_touched = True  # the receptionist's choice: a later category change keeps it
+
+    def _department_changed(self, *_args: object) -> None:
+        self._update_department_hints()
+        self._changed()
+
+    def _apply_default_department(self) -> None:
+        """Pick the category's default department (设置 → 部门) unless one was chosen by hand."""
+        if self._dept_touched:
+            return
+        dept = departments.default_for_category(self.category())
+        index = self.department_combo.findData(dept.id) if dept is not None else -1
+        if index != self.department_combo.currentIndex():
+            self.department_combo.setCurrentIndex(index)
+        self._update_department_hints()
+
+    def _update_department_hints(self) -> None:
+        dept_id = self.department_combo.currentData()
+        dept = next((d for d in self._departments if d.id == dept_id), None)
+        handler = departments.default_handler(dept)
+        self.taken_by_edit.setPlaceholderText(
+            self.tr("留空则为 {0}").format(handler) if handler else self.tr("部门中接单的人")
+        )
+        if dept is not None and dept.phone:
+            tell = self.category() in settings_mod.TELL_PHONE_CATEGORIES
+            text = self.tr("{0}电话：{1}").format(dept.name, dept.phone)
+            if tell:
+                text = self.tr("请告知来电人 — ") + text
+            self.dept_phone_label.setText(text)
+        else:
+            self.dept_phone_label.clear()
 
     def _outcome_toggled(self, button_id: int, checked: bool) -> None:
         if not checked:
             return
         self.outcome_stack.setCurrentIndex(button_id + 1)
+        if self.outcome() == Outcome.DISPATCHED and not self._loading:
+            self._apply_default_department()
         self._update_promise()
         if self._loading:
             return
@@ -1055,6 +1120,7 @@ class CallForm(QFrame):
             "answer": self.answer_edit.toPlainText(),
             "outcome": self.outcome(),
             "department_id": self.department_combo.currentData(),
+            "department_touched": self._dept_touched,
             "taken_by": self.taken_by_edit.text(),
             "message_for_person": self.message_person_edit.text(),
             "message_department_id": self.message_dept_combo.currentData(),
@@ -1094,6 +1160,8 @@ class CallForm(QFrame):
             if button is not None:
                 button.setChecked(True)
             set_combo_data(self.department_combo, state.get("department_id"))
+            self._dept_touched = bool(state.get("department_touched"))
+            self._update_department_hints()
             self.taken_by_edit.setText(text_of(state, "taken_by"))
             self.message_person_edit.setText(text_of(state, "message_for_person"))
             set_combo_data(self.message_dept_combo, state.get("message_department_id"))

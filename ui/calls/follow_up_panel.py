@@ -54,6 +54,15 @@ class FollowUpPanel(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        # The side panel is narrow (≈ 350 px at 1366×768): the long column is cut short in the
+        # list, so the selected row's text is shown in full under it.
+        self._stretch = stretch
+        self.full_text = QLabel()
+        self.full_text.setObjectName("fullText")
+        self.full_text.setWordWrap(True)
+        self.full_text.setStyleSheet("QLabel#fullText { background: #fffbe6; padding: 4px 6px; }")
+        self.full_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.full_text.hide()
         self.view.doubleClicked.connect(lambda _i: edit.setFocus())
 
         self.number_button = QPushButton(self.tr("显示号码"))
@@ -73,9 +82,21 @@ class FollowUpPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.full_text)
         layout.addWidget(self.empty_label)
         layout.addLayout(row)
         layout.addWidget(self.error)
+
+        self.view.selectionModel().currentRowChanged.connect(self._show_full_text)
+        self.model.modelReset.connect(self._show_full_text)
+
+    def _show_full_text(self, *_args: object) -> None:
+        """The selected row's long column (留言内容, 回电事由) in full, word-wrapped."""
+        index = self.view.currentIndex()
+        text = self.model.index(index.row(), self._stretch).data() if index.isValid() else ""
+        header = self.model.headerData(self._stretch, Qt.Orientation.Horizontal)
+        self.full_text.setText(f"{header}：{text}" if text else "")
+        self.full_text.setVisible(bool(text))
 
     def set_session(self, session: Session) -> None:
         self._session = session

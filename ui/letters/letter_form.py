@@ -15,18 +15,20 @@ from typing import Any
 from uuid import uuid4
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -89,11 +91,14 @@ def department_combo(none_text: str) -> QComboBox:
 
 
 def choice_combo(placeholder: str, values: list[str], tr) -> QComboBox:
+    """A list of choices; ``placeholder`` is shown greyed while nothing is chosen — it is not an
+    item, so Enter or a stray arrow never picks 「请选择」 (type the first letters to choose)."""
     combo = QComboBox()
-    if placeholder:
-        combo.addItem(placeholder, "")
     for value in values:
         combo.addItem(tr(value), value)
+    if placeholder:
+        combo.setPlaceholderText(placeholder)
+        combo.setCurrentIndex(-1)
     return combo
 
 
@@ -110,13 +115,15 @@ class LetterForm(QDialog):
         self._saving = False
         self._due_touched = False
         self._setting_due = False
+        self._shown = False
         self.letter: Letter | None = None
         self.missing_files: list[Path] = []
+        self.saved_text = ""
         self.setWindowTitle(self.tr("登记来函"))
         self.setStyleSheet(STYLE)
         self.setAcceptDrops(True)
         self._build()
-        self.resize(1000, 700)
+        self._fit_screen()
         self._reset_times()
         self.draft = DraftKeeper(self, "letter", session)
         self.draft.watch_inputs()
@@ -258,7 +265,14 @@ class LetterForm(QDialog):
         layout = QVBoxLayout(self)
         self.draft_notice = notice_label()
         layout.addWidget(self.draft_notice)
-        layout.addLayout(grid, 1)
+        # The fields scroll (after validation errors they grow); 保存 stays in sight below them.
+        fields = QWidget()
+        fields.setLayout(grid)
+        self.fields_scroll = QScrollArea()
+        self.fields_scroll.setWidgetResizable(True)
+        self.fields_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.fields_scroll.setWidget(fields)
+        layout.addWidget(self.fields_scroll, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.general_error, 1)
         bottom.addWidget(buttons)
@@ -267,6 +281,18 @@ class LetterForm(QDialog):
         self.received_edit.dateTimeChanged.connect(self._update_default_due)
         self.type_combo.currentIndexChanged.connect(self._type_changed)
         self.due_edit.dateTimeChanged.connect(self._due_edited)
+
+    def _fit_screen(self) -> None:
+        """1000×700, or less on a small desk monitor (1366×768 less the taskbar)."""
+        from ui.widgets.detail_dialog import fit_screen
+
+        self.resize(*fit_screen(self, 1000, 700))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            self.sender_edit.setFocus(Qt.FocusReason.OtherFocusReason)  # the first text field
 
     # ---- state -----------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
@@ -388,7 +414,7 @@ class LetterForm(QDialog):
             return None
         self.letter = letter
         self.draft.discard()
-        msgbox.info(self, self.tr("来函已登记"), self._saved_text(letter))
+        self.saved_text = self._saved_text(letter)  # shown in the tab's banner, not in a box
         self.saved.emit(letter)
         self.done(QDialog.DialogCode.Accepted)
         return letter

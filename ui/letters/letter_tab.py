@@ -77,6 +77,10 @@ class LetterTab(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
         layout.addLayout(self._build_head())
+        from ui.visits.visit_widgets import Banner
+
+        self.banner = Banner()  # what was just saved (a letter's numbers and where it went)
+        layout.addWidget(self.banner)
         layout.addLayout(self._build_filters())
         layout.addWidget(self._build_view(), 1)
 
@@ -342,6 +346,10 @@ class LetterTab(QWidget):
             form.deleteLater()
 
     def _letter_saved(self, _letter: object) -> None:
+        form = self.sender()
+        text = getattr(form, "saved_text", "")
+        if text:
+            self.banner.show_text(self.tr("✓ 来函已登记：") + text, "ok")
         self.refresh()
         self.changed.emit()
 

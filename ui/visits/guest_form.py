@@ -768,6 +768,15 @@ class GuestForm(QFrame):
             if visit.escort:
                 text += self.tr("　请 {0} 陪同前往。").format(visit.escort)
             self.result_banner.show_text(head + "\n" + text, "ok")
+        elif printing.last_saved_pdf is not None:
+            self.result_banner.show_text(
+                head
+                + "\n"
+                + self.tr("没有打印机：访客证已另存为 PDF（{0}），可在有打印机的电脑上打印。").format(
+                    printing.last_saved_pdf
+                ),
+                "ok",
+            )
         else:
             self.result_banner.show_text(
                 head + "\n" + self.tr("访客证未打印。来访已登记，请检查打印机后点“补打访客证”。"), "warn"

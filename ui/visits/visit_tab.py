@@ -74,7 +74,7 @@ class VisitTab(QWidget):
         self.business_form = BusinessVisitForm(session)
         self.forms = QTabWidget()
         self.forms.addTab(self.guest_form, self.tr("访客登记 (F3)"))
-        self.forms.addTab(self.business_form, self.tr("业户办事"))
+        self.forms.addTab(self.business_form, self.tr("业户办事 (F6)"))
         self.forms.addTab(self._build_list(), self.tr("来访记录"))
 
         self.on_site_panel = OnSitePanel(session)
@@ -208,6 +208,9 @@ class VisitTab(QWidget):
         for col, width in widths.items():
             header.resizeSection(col, width)
         header.setSectionResizeMode(cols.DESTINATION, QHeaderView.ResizeMode.Interactive)
+        # Where each visitor stands (在场 / 已离开 / 未放行) beside the name, not past the right
+        # edge: the list is about 820 px wide at 1366×768 and its columns need 1050.
+        header.moveSection(header.visualIndex(cols.STATUS), header.visualIndex(cols.VISITOR) + 1)
         column.addWidget(self.view, 1)
 
         self._search_timer = QTimer(self)
@@ -235,6 +238,11 @@ class VisitTab(QWidget):
         """F3: the guest form, empty, cursor in the name."""
         self.forms.setCurrentWidget(self.guest_form)
         self.guest_form.new_guest()
+
+    def new_business(self) -> None:
+        """F6: the 业户办事 form, the cursor in 业户 (what is being typed there is kept)."""
+        self.forms.setCurrentWidget(self.business_form)
+        self.business_form.lookup.setFocus()
 
     def has_unsaved(self) -> bool:
         return self.guest_form.has_content() or self.business_form.has_content()

@@ -31,6 +31,16 @@ from ui.widgets import msgbox
 from ui.widgets.action_dialog import ActionDialog
 
 
+def fit_screen(widget: QWidget, width: int, height: int) -> tuple[int, int]:
+    """``width`` × ``height``, or less on a small screen: a 1366×768 desk monitor less its taskbar
+    (the dialog's fields then scroll or squeeze; its buttons stay on screen)."""
+    screen = widget.screen()
+    if screen is None:
+        return width, height
+    room = screen.availableGeometry()
+    return min(width, room.width() - 16), min(height, room.height() - 40)
+
+
 class SlipTexts(NamedTuple):
     title: str  # of the print job and the preview window
     file_name: str  # suggested when saving
@@ -50,7 +60,7 @@ class DetailDialog(QDialog):
     def _build_and_load(self, style: str, width: int, height: int) -> None:
         self.setStyleSheet(style)
         self._build()
-        self.resize(width, height)
+        self.resize(*fit_screen(self, width, height))
         self._load()
 
     def _build(self) -> None:

@@ -59,15 +59,16 @@ def error(parent: QWidget | None, title: str, text: str) -> None:
     ).exec()
 
 
-def ask(parent: QWidget | None, title: str, text: str) -> bool:
-    """A yes/no question; 'No' is the default so that Enter never discards work."""
+def ask(parent: QWidget | None, title: str, text: str, *, default_yes: bool = False) -> bool:
+    """A yes/no question; 'No' is the default so that Enter never discards work ('Yes' with
+    ``default_yes``, where yes keeps work: e.g. 另存为 PDF when there is no printer)."""
     box = _box(
         parent,
         QMessageBox.Icon.Question,
         title,
         text,
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes if default_yes else QMessageBox.StandardButton.No,
     )
     return box.exec() == QMessageBox.StandardButton.Yes
 
@@ -138,8 +139,32 @@ def open_files(parent: QWidget | None, title: str, filters: str) -> list[str]:
 
 
 def save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
-    return path
+    """Where to save: ``suggested`` (a bare name goes to 文档 / Documents). The system's own dialog
+    where there is one (Windows: in the system's language); Qt's, labelled in Chinese, elsewhere."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QStandardPaths
+
+    if suggested and not Path(suggested).is_absolute():
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        if documents:
+            suggested = str(Path(documents) / suggested)
+    dialog = QFileDialog(parent, title, suggested, filters)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    if suggested:
+        dialog.selectFile(suggested)
+    for label, text in (
+        (QFileDialog.DialogLabel.LookIn, "位置："),
+        (QFileDialog.DialogLabel.FileName, "文件名："),
+        (QFileDialog.DialogLabel.FileType, "保存类型："),
+        (QFileDialog.DialogLabel.Accept, "保存"),
+        (QFileDialog.DialogLabel.Reject, "取消"),
+    ):
+        dialog.setLabelText(label, _tr(text))
+    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+        return ""
+    return dialog.selectedFiles()[0]
 
 
 def open_folder(folder: str) -> bool:

@@ -17,10 +17,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSize, QSizeF
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QTransform
+from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintEngine, QPainter, QTransform
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QWidget
 from shiboken6 import delete as free_qt_object
 from shiboken6 import isValid as is_valid_qt_object
@@ -31,7 +31,10 @@ from reception.store import config
 from ui.widgets import msgbox
 
 DPI = 300
+PREVIEW_DPI = 120  # the preview on screen: sharp at 100 % and four times faster than the paper's 300
 PDF_FILTER = "PDF 文件 (*.pdf)"
+# Where the last :func:`print_pdf` without a printer saved the document instead (None: not saved).
+last_saved_pdf: Path | None = None
 
 
 def _tr(text: str) -> str:
@@ -114,7 +117,7 @@ def _fit_page_to_pdf(printer: QPrinter, points: QSizeF, orientation: str = "") -
     printer.setFullPage(True)
 
 
-def paint_pdf(pdf: LoadedPdf, printer: QPrinter, orientation: str = "") -> int:
+def paint_pdf(pdf: LoadedPdf, printer: QPrinter, orientation: str = "", dpi: int = DPI) -> int:
     """Paint every page of ``pdf`` on ``printer`` (which must not be active yet), turned a quarter
     where ``orientation`` says the stock sits the other way. Returns the number of pages. Raises
     :class:`PrintError` if the printer cannot start."""
@@ -128,7 +131,7 @@ def paint_pdf(pdf: LoadedPdf, printer: QPrinter, orientation: str = "") -> int:
                 _fit_page_to_pdf(printer, pdf.page_size_points(page), orientation)
                 if not printer.newPage():
                     raise PrintError(_tr("打印机无法开始新的一页。"))
-            image = pdf.image(page)
+            image = pdf.image(page, dpi)
             if image.isNull():
                 raise PrintError(_tr("第 {0} 页无法渲染。").format(page + 1))
             if _turned(pdf.page_size_points(page), orientation):
@@ -195,23 +198,33 @@ def print_pdf(
     parent: QWidget | None = None,
     title: str = "",
     orientation: str = "",
+    file_name: str = "",
 ) -> bool:
     """Print directly, without a dialog, on ``printer_name`` (default: this PC's report printer,
     else the system default). True when the pages went to the printer.
 
     With no printer at all, or the chosen one gone, the receptionist is told which and offered to
-    save the PDF instead (False is returned either way). Other failures raise :class:`PrintError`."""
+    save the PDF instead (False is returned either way; :data:`last_saved_pdf` says where it was
+    saved, ``file_name`` is the name suggested). Other failures raise :class:`PrintError`."""
+    global last_saved_pdf
+    last_saved_pdf = None
     try:
         printer = make_printer(printer_name or this_pc().report_printer or None)
     except NoPrinter as exc:
+        # 是 (the default: Enter) saves the PDF — the document is not lost for want of a printer.
         if msgbox.ask(
             parent,
             _tr("没有可用的打印机"),
             _tr("{0}\n\n《{1}》未能打印。是否先另存为 PDF 文件（可稍后打印或补打）？").format(
                 exc.message, title or _tr("文件")
             ),
+            default_yes=True,
         ):
-            save_pdf_as(pdf_bytes, parent, (title or "document") + ".pdf")
+            from datetime import datetime
+
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            name = file_name or f"{title or _tr('文件')}-{stamp}"
+            last_saved_pdf = save_pdf_as(pdf_bytes, parent, name + ".pdf")
         return False
     printer.setDocName(title)
     render_to_printer(pdf_bytes, printer, orientation)
@@ -233,10 +246,17 @@ def preview_pdf(pdf_bytes: bytes, parent: QWidget | None = None, title: str = ""
     printer.setDocName(title)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(_tr("打印预览 — {0}").format(title) if title else _tr("打印预览"))
+    # Large enough to read: the whole screen, the page as wide as the window.
+    dialog.setWindowState(dialog.windowState() | Qt.WindowState.WindowMaximized)
+    widget = dialog.findChild(QPrintPreviewWidget)
+    if widget is not None:
+        widget.setZoomMode(QPrintPreviewWidget.ZoomMode.FitToWidth)
 
     def paint(target: QPrinter) -> None:
+        engine = target.paintEngine()
+        on_screen = engine is not None and engine.type() == QPaintEngine.Type.Picture  # the preview
         try:
-            paint_pdf(pdf, target)
+            paint_pdf(pdf, target, dpi=PREVIEW_DPI if on_screen else DPI)
         except PrintError as exc:
             msgbox.error(dialog, _tr("打印失败"), exc.message)
 
@@ -276,6 +296,8 @@ def print_badge(session: Session, visit_id: int, parent: QWidget | None = None) 
     returned — the visit itself is already saved, so the badge can be printed again (补打)."""
     from reception.documents import visit_badge
 
+    global last_saved_pdf
+    last_saved_pdf = None
     pc = this_pc()
     try:
         pdf = visit_badge.render_for_visit(session, visit_id, pc.badge_size or None)

@@ -21,7 +21,7 @@ class Binding:
 
     def key_text(self) -> str:
         """The keys as this PC writes them (e.g. Ctrl+Enter), joined with " / "."""
-        names = {"Return": "Enter", "Ctrl+Return": "Ctrl+Enter", "Down": "↓", "Up": "↑"}
+        names = {"Return": "Enter", "Ctrl+Return": "Ctrl+Enter", "Down": "↓", "Up": "↑", "A": _tr("字母")}
         shown = [
             names.get(k, QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)) for k in self.keys
         ]
@@ -36,7 +36,18 @@ def bindings() -> tuple[Binding, ...]:
         Binding(("F3",), everywhere, _tr("新访客登记")),
         Binding(("F4",), everywhere, _tr("登记来函")),
         Binding(("F5",), everywhere, _tr("新建工单（直接登记）")),
-        Binding(("Ctrl+Return", "Ctrl+Enter"), _tr("来电、来函、业户办事表单"), _tr("保存")),
+        Binding(("F6",), everywhere, _tr("业户办事登记")),
+        Binding(
+            ("Ctrl+Return", "Ctrl+Enter"), _tr("每个表单和对话框（多行文本框中也可）"), _tr("保存 / 确定")
+        ),
+        Binding(
+            ("Alt+1", "Alt+2", "Alt+3", "Alt+4"),
+            _tr("来电表单"),
+            _tr("处理结果：当场答复 / 转部门 / 留言 / 待回电"),
+        ),
+        Binding(("1", "2", "3", "4"), _tr("一组单选按钮（处理结果、受访方答复）"), _tr("选第几项")),
+        Binding(("Tab",), _tr("日期、时间框"), _tr("离开这个框（年、月、日用 ← → 切换）")),
+        Binding(("A",), _tr("下拉框"), _tr("输入拼音首字母（或首字）选中，如 bx → 报修")),
         Binding(("Return",), forms, _tr("在单行输入框、下拉框、复选框中按下时保存")),
         Binding(("Esc",), forms, _tr("放弃当前登记（有内容时先询问）")),
         Binding(("Down", "Up"), _tr("来电人、住户查找框"), _tr("在查找结果中移动")),

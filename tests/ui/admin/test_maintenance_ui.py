@@ -747,6 +747,41 @@ def test_settings_dialog_shows_a_refused_value_beside_its_field(qtbot, admin, bo
     assert settings_mod.load().privacy_contact == ""
 
 
+def test_departments_page_edits_the_call_routing_the_default_taker_and_the_phone(qtbot, admin, boxes):
+    """设置 → 部门: 报修 → 工程部, 投诉 → 品质管理部 out of the box, changed here (through the
+    service, audited); a department's phone and default 接单人 in its dialog."""
+    from reception.services import departments
+    from ui.admin.settings_dialog import DepartmentDialog, SettingsDialog
+
+    dialog = SettingsDialog(admin)
+    qtbot.addWidget(dialog)
+    page = dialog.departments_page
+    assert page.route_combos["报修"].currentText() == "工程部"
+    assert page.route_combos["投诉"].currentText() == "品质管理部"
+    page.route_combos["咨询"].setCurrentIndex(page.route_combos["咨询"].findData("客服中心"))
+    page.route_combos["报修"].setCurrentIndex(0)  # （不指定）
+    assert page.save_routing() and page.route_saved.text() == "已保存。"
+    conf = settings_mod.load()
+    assert conf.department_for("咨询") == "客服中心" and conf.department_for("报修") == ""
+
+    quality = departments.by_name("品质管理部")
+    edit = DepartmentDialog(admin, quality)
+    qtbot.addWidget(edit)
+    edit.phone.setText("0571-88005678")
+    edit.handler.setText("品管部值班")
+    edit.submit()
+    assert edit.result() == edit.DialogCode.Accepted
+    assert departments.by_name("品质管理部").phone == "0571-88005678"
+    assert departments.default_handler(departments.by_name("品质管理部")) == "品管部值班"
+    edit = DepartmentDialog(admin, departments.by_name("品质管理部"))
+    qtbot.addWidget(edit)
+    assert edit.handler.text() == "品管部值班"
+    edit.handler.setText("值" * 60)
+    edit.submit()
+    assert "50" in edit.errors.message("handler")
+    assert departments.default_handler(departments.by_name("品质管理部")) == "品管部值班"
+
+
 # -- numbers to dial ------------------------------------------------------------------------------
 def _reveals(entity: str) -> list[AuditLog]:
     return list(AuditLog.select().where((AuditLog.action == "phone.reveal") & (AuditLog.entity == entity)))

@@ -138,11 +138,17 @@ def test_a_badge_printer_that_has_gone_is_named_and_save_as_pdf_offered(
     )
     asked: list[str] = []
     saved = tmp_path / "访客证.pdf"
-    monkeypatch.setattr(msgbox, "ask", lambda parent, title, text: asked.append(text) or True)
+
+    def ask(parent, title, text, *, default_yes=False):
+        assert default_yes  # Enter saves the PDF: the badge is not lost for want of a printer
+        asked.append(text)
+        return True
+
+    monkeypatch.setattr(msgbox, "ask", ask)
     monkeypatch.setattr(msgbox, "save_file", lambda *a: str(saved))
     assert printing.print_badge(receptionist, visit.id) is False
     assert len(asked) == 1 and "旧标签机" in asked[0] and "另存为 PDF" in asked[0]
-    assert saved.read_bytes().startswith(b"%PDF")
+    assert saved.read_bytes().startswith(b"%PDF") and printing.last_saved_pdf == saved
     assert visits.get_visit(visit.id).badge_prints == 1  # the visit and its print are on record
 
 

@@ -206,11 +206,10 @@ def test_register_route_reply_archive_with_files(
         "来函扫描件.pdf",
         "现场照片.jpg",
     ]
-    assert (
-        boxes.kinds() == ["info"]
-        and "LH20261126-001" in boxes.last("info")
-        and "待分办" in boxes.last("info")
-    )
+    # Saved: no box to click away, a banner in the tab says what happened.
+    assert boxes.kinds() == []
+    assert "LH20261126-001" in tab.banner.text() and "待分办" in tab.banner.text()
+    assert tab.banner.isVisible()
     qtbot.waitUntil(lambda: tab.form is None)
     assert tab.model.total() == 1 and status_text(tab, letter.id) == "待分办"
 
@@ -358,7 +357,7 @@ def test_complaint_needs_a_department_and_opens_a_case(
     case = Case.get()
     assert letter.resident_id == zhang.id and letter.status == letters.IN_PROGRESS
     assert case.source_kind == "letter" and case.source_id == letter.id
-    text = boxes.last("info")
+    text = tab.banner.text()
     assert "已转品质管理部办理（陈经理）" in text and case.serial in text and "投诉工单" in text
 
 
