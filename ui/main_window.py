@@ -665,12 +665,40 @@ class MainWindow(QMainWindow):
         self.set_session(new_session)
         self.show_shift()
         self.restore_drafts()
+        self.offer_shift_choice()
 
     # -- shifts (交班 / 接班) -----------------------------------------------------------------
     def start_shift(self) -> None:
         """After login: begin the operator's shift unless one is open at the desk."""
         try:
             shifts.start(self.session)
+        except ReceptionError as exc:
+            self.statusBar().showMessage(exc.message, 10_000)
+        self.show_shift()
+        self.offer_shift_choice()
+
+    def offer_shift_choice(self) -> None:
+        """The operator logged in is not the one on duty at this desk: she is told so and chooses
+        接班 (the 交班 dialog, signed by the operator on duty or a supervisor) or 协助."""
+        from ui.handover.shift_choice import ShiftChoiceDialog
+
+        try:
+            shift = shifts.current()
+        except ReceptionError as exc:
+            self.statusBar().showMessage(exc.message, 10_000)
+            return
+        if shift is None or shift.operator_id == self.session.operator.id:
+            return
+        dialog = ShiftChoiceDialog(shift, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.take_over.connect(self.open_handover)
+        dialog.help.connect(lambda: self._help_with_shift(shift.id))
+        self.shift_choice_dialog = dialog
+        dialog.open()
+
+    def _help_with_shift(self, shift_id: int) -> None:
+        try:
+            shifts.join_as_helper(self.session, shift_id)
         except ReceptionError as exc:
             self.statusBar().showMessage(exc.message, 10_000)
         self.show_shift()
@@ -693,6 +721,8 @@ class MainWindow(QMainWindow):
         )
         if shift.status == shifts.AWAITING:
             text += self.tr(" · 已交班，待接班")
+        elif shift.operator_id != self.session.operator.id:
+            text += self.tr(" · 协助 %1").replace("%1", self.session.operator.display_name)
         self.shift_label.setText(text)
 
     def open_handover(self) -> None:
