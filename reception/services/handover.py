@@ -375,7 +375,7 @@ def for_shift(shift: Shift, now: datetime) -> HandoverData:
     data.shift_label = f"第 {shift.number} 班" + (f"（{shift.desk}）" if shift.desk else "")
     data.outgoing = shift.operator.display_name
     data.outgoing_signed = data.outgoing
-    if not shifts.signed_by_operator_on_duty(shift):
+    if not shifts.signed_by_operator_on_duty(shift) and shift.handed_over_by is not None:
         confirmer = shift.handed_over_by.display_name
         data.outgoing_signed = f"交班人未签，由主管{confirmer}确认"
         data.absent = (
