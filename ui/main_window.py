@@ -205,6 +205,8 @@ class MainWindow(QMainWindow):
         self.password_action = self._action(self.tr("修改密码"), self.change_password)
         operator_menu.addAction(self.switch_action)
         operator_menu.addAction(self.password_action)
+        self.pin_action = self._action(self.tr("设置解锁码…"), self.set_pin)
+        operator_menu.addAction(self.pin_action)
         operator_menu.addSeparator()
         self.handover_action = self._action(self.tr("交班…"), self.open_handover)
         operator_menu.addAction(self.handover_action)
@@ -778,6 +780,17 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.statusBar().showMessage(self.tr("密码已修改。"), 10_000))
         self.password_dialog = dialog
+        dialog.open()
+
+    def set_pin(self) -> None:
+        from ui.admin.login_dialog import SetPinDialog
+
+        dialog = SetPinDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(self.tr("解锁码已设置，锁定后可用解锁码解锁。"), 10_000)
+        )
+        self.pin_dialog = dialog
         dialog.open()
 
     def open_settings(self) -> None:
