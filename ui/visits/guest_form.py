@@ -275,15 +275,26 @@ class GuestForm(QFrame):
         self.reprint_button = QPushButton(self.tr("补打访客证"))
         self.reprint_button.setAutoDefault(False)
         self.reprint_button.clicked.connect(self.reprint_last)
+        # 拒绝 / 未接通: the visitor's details stay in the form (the host may call back).
+        self.retry_button = QPushButton(self.tr("重新联系被访人"))
+        self.retry_button.setAutoDefault(False)
+        self.retry_button.setToolTip(self.tr("访客信息已保留：再次致电受访方，记录新的答复后登记"))
+        self.retry_button.clicked.connect(self.retry_consent)
+        self.clear_kept_button = QPushButton(self.tr("清空"))
+        self.clear_kept_button.setAutoDefault(False)
+        self.clear_kept_button.setToolTip(self.tr("访客已离开：清空保留的访客信息"))
+        self.clear_kept_button.clicked.connect(self.clear_kept)
         buttons = QVBoxLayout()
         buttons.setSpacing(4)
+        buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.clear_kept_button)
         buttons.addWidget(self.book_button)
         buttons.addWidget(self.reprint_button)
         buttons.addStretch(1)
         row.addWidget(self.result_banner, 1)
         row.addLayout(buttons)
-        self.book_button.hide()
-        self.reprint_button.hide()
+        for button in (self.retry_button, self.clear_kept_button, self.book_button, self.reprint_button):
+            button.hide()
         return box
 
     def _build_buttons(self) -> QHBoxLayout:
@@ -699,17 +710,41 @@ class GuestForm(QFrame):
             staff_host=visit.staff_host,
             purpose=visit.purpose,
         )
-        self.reset()
-        self.draft.discard()
+        # 拒绝 / 未接通 (not a supervisor's refusal): the form is kept for when the host calls back —
+        # a new token, so the next 登记 is a new record, and no answer chosen yet.
+        keep = visit.status != visits.ON_SITE and visit.consent in (visits.REFUSED, visits.UNREACHABLE)
+        if keep:
+            self._token = uuid4().hex
+            self._set_consent("")
+        else:
+            self.reset()
+            self.draft.discard()
         self._last_visit = visit
         self._last_prefill = prefill
         self.saved.emit(visit)
         if visit.status == visits.ON_SITE:
             self._admitted(visit)
         else:
-            self._not_admitted(visit)
-        self.name_edit.setFocus()
+            self._not_admitted(visit, kept=keep)
+        (self.retry_button if keep else self.name_edit).setFocus()
         return visit
+
+    def retry_consent(self) -> None:
+        """重新联系被访人: the kept visitor, the host shown with the phone script; the answer next."""
+        self.clear_result()
+        self._set_consent("")
+        self._show_host()
+        self.result_banner.show_text(
+            self.tr("访客信息已保留。请再次致电受访方，选择答复后按 Enter 登记。"), "info"
+        )
+        self.consent_buttons[visits.AGREED].setFocus()
+
+    def clear_kept(self) -> None:
+        """清空: the visitor has gone; the kept details are cleared without asking (already recorded)."""
+        self.reset()
+        self.draft.discard()
+        self.clear_result()
+        self.name_edit.setFocus()
 
     def _name_readable(self) -> bool:
         """A name from a card with a character the chip could not carry is not saved as it is."""
@@ -773,8 +808,10 @@ class GuestForm(QFrame):
                 head + "\n" + self.tr("访客证未打印。来访已登记，请检查打印机后点“补打访客证”。"), "warn"
             )
 
-    def _not_admitted(self, visit: Visit) -> None:
+    def _not_admitted(self, visit: Visit, *, kept: bool = False) -> None:
         self.reprint_button.hide()
+        self.retry_button.setVisible(kept)
+        self.clear_kept_button.setVisible(kept)
         if visit.watch_hit and visit.watch_decision == visits.DENY:
             reason = self.tr("主管决定不予放行")
             script = self.tr("“很抱歉，根据小区管理规定，今天无法为您安排进入，请您谅解。”")
@@ -792,17 +829,17 @@ class GuestForm(QFrame):
                     "“很抱歉，暂时联系不上{0}，今天无法为您安排进入。建议您与对方约好时间再来，我们可以为您登记预约。”"
                 ).format(who)
             self.book_button.show()
-        self.result_banner.show_text(
-            self.tr("未放行：{0}（{1}），不打印访客证。记录 {2}\n请婉言解释并致歉：{3}").format(
-                visit.visitor_name, reason, visit.serial, script
-            ),
-            "warn",
+        text = self.tr("未放行：{0}（{1}），不打印访客证。记录 {2}\n请婉言解释并致歉：{3}").format(
+            visit.visitor_name, reason, visit.serial, script
         )
+        if kept:
+            text += "\n" + self.tr("访客信息已保留：受访方回电时点“重新联系被访人”，无需重新输入。")
+        self.result_banner.show_text(text, "warn")
 
     def clear_result(self) -> None:
         self.result_banner.clear_text()
-        self.book_button.hide()
-        self.reprint_button.hide()
+        for button in (self.retry_button, self.clear_kept_button, self.book_button, self.reprint_button):
+            button.hide()
 
     def result_text(self) -> str:
         return self.result_banner.text() if self.result_banner.isVisible() else ""

@@ -816,3 +816,44 @@ def test_an_incident_with_nothing_selected_is_not_linked_to_the_last_visitor(qtb
     type_text(second.person_edit, "吴班长")
     qtbot.mouseClick(second.ok_button, Qt.MouseButton.LeftButton)
     assert second.incident is not None and second.incident.visit_id == visit.id
+
+
+@pytest.mark.parametrize("answer", [visits.UNREACHABLE, visits.REFUSED], ids=["unreachable", "refused"])
+def test_host_unreachable_keeps_the_form_and_the_call_back_needs_no_retyping(
+    qtbot, tab, zhang, printed, answer
+):
+    """Issue 17, finding 5: after 未接通 / 拒绝 everything typed stays (the ID number included);
+    「重新联系被访人」 then 同意 and Enter registers the visitor; 「清空」 is offered too."""
+    form = tab.guest_form
+    fill_walk_in(qtbot, tab, zhang)
+    form.consent_buttons[answer].setChecked(True)
+    qtbot.keyClick(form.escort_edit, Qt.Key.Key_Return)
+    [first] = guest_visits()
+    assert first.status == visits.NOT_ADMITTED and first.consent == answer and printed == []
+    assert form.name_edit.text() == "王五" and form.phone_edit.text() == "13912345678"
+    assert form.id_number_edit.text() == ID_2 and form.id_verified_check.isChecked()
+    assert form.host_lookup.resident().id == zhang.id and form.purpose_combo.currentText() == "探亲访友"
+    assert form.consent() == ""  # a second Enter does not record the same answer again
+    assert form.retry_button.isVisible() and form.clear_kept_button.isVisible()
+    assert form.retry_button.text() == "重新联系被访人" and form.clear_kept_button.text() == "清空"
+    assert "访客信息已保留" in form.result_text()
+
+    qtbot.mouseClick(form.retry_button, Qt.MouseButton.LeftButton)  # the host calls back
+    assert form.consent_buttons[visits.AGREED].hasFocus()
+    qtbot.keyClick(form.consent_buttons[visits.AGREED], Qt.Key.Key_Space)
+    qtbot.keyClick(form.consent_buttons[visits.AGREED], Qt.Key.Key_Return)
+    admitted = [v for v in guest_visits() if v.status == visits.ON_SITE]
+    assert len(admitted) == 1 and admitted[0].visitor_name == "王五" and admitted[0].id != first.id
+    assert admitted[0].id_hash == first.id_hash
+    assert len(printed) == 1 and not form.has_content()
+
+
+def test_clear_after_a_refusal_empties_the_kept_visitor_without_asking(qtbot, tab, zhang, boxes):
+    form = tab.guest_form
+    fill_walk_in(qtbot, tab, zhang)
+    form.consent_buttons[visits.REFUSED].setChecked(True)
+    form.save()
+    asked = len(boxes)
+    qtbot.mouseClick(form.clear_kept_button, Qt.MouseButton.LeftButton)
+    assert not form.has_content() and form.id_number_edit.text() == "" and len(boxes) == asked
+    assert not form.retry_button.isVisible() and form.name_edit.hasFocus()
