@@ -43,6 +43,7 @@ from ui.widgets import msgbox, printing
 from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
 from ui.widgets.forms import ascii_only, error_label
 from ui.widgets.resident_lookup import ResidentLookup
+from ui.widgets.revealed_number import RevealedNumber
 
 CHECK_DELAY_MS = 250
 FIELD_ORDER = [
@@ -227,9 +228,11 @@ class GuestForm(QFrame):
         self.host_number_button.setToolTip(self.tr("显示受访住户的完整电话以便拨打（查看会记入审计日志）"))
         self.host_number_button.clicked.connect(self.show_host_number)
         self.host_number_button.hide()
+        self.host_number = RevealedNumber()  # the full number, in place, for a minute
         number_row = QHBoxLayout()
-        number_row.addStretch(1)
-        number_row.addWidget(self.host_number_button)
+        number_row.addWidget(self.host_number, 1)
+        number_row.addStretch(0)
+        number_row.addWidget(self.host_number_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(number_row)
 
         consent_box = QWidget()
@@ -436,30 +439,30 @@ class GuestForm(QFrame):
         self._show_host()
 
     def show_host_number(self) -> str | None:
-        """The host household's full number, to ring them (the reveal is audited)."""
+        """The host household's full number, to ring them: shown in place beside the host (grouped,
+        hidden after a minute or with the next visitor; the reveal is audited)."""
         resident = self.host_lookup.resident()
+        self.host_number.conceal()
         if resident is None:
             return None
-        title = self.tr("受访住户电话")
         try:
             number = privacy.number_to_call(self._session, "resident", resident.id)
         except ReceptionError as exc:
-            msgbox.error(self, title, exc.message)
+            self._show_general(exc.message)
             return None
         if not number:
-            msgbox.info(self, title, self.tr("档案中没有该住户的电话。"))
+            self._show_general(self.tr("档案中没有该住户的电话。"))
             return number
         room = residents.room_label(resident.building, resident.unit, resident.room)
-        msgbox.info(
-            self,
-            title,
-            self.tr("受访住户 {0}：\n\n{1}\n\n（本次查看已记入审计日志）").format(room, number),
-        )
+        self.host_number.reveal(self.tr("受访住户 {0}：").format(room), number)
+        self.host_number.shown_for = resident.id
         return number
 
     def _show_host(self) -> None:
         resident = self.host_lookup.resident()
         self.host_number_button.setVisible(resident is not None and bool(resident.phone))
+        if resident is None or self.host_number.shown_for != resident.id:
+            self.host_number.conceal()  # another host, or the next visitor
         if resident is None:
             staff = self.staff_edit.text().strip()
             if self._appointment is not None:
