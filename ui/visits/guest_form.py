@@ -198,6 +198,9 @@ class GuestForm(QFrame):
             edit.textEdited.connect(lambda _t, f=field: self.errors.clear_field(f))
         self.id_verified_check.toggled.connect(lambda _c: self.errors.clear_field("id_verified"))
         self.purpose_combo.currentTextChanged.connect(lambda _t: self.errors.clear_field("purpose"))
+        for edit in (self.name_edit, self.id_number_edit):  # the phone script names the visitor
+            edit.textChanged.connect(self._refresh_script)
+        self.purpose_combo.currentTextChanged.connect(self._refresh_script)
         return group
 
     def _build_host_box(self) -> QGroupBox:
@@ -469,7 +472,9 @@ class GuestForm(QFrame):
                 self.host_info.clear_text()
             elif staff:
                 self.host_info.show_text(
-                    self.tr("受访：{0}\n请联系受访人员确认是否接待，并在下方记录答复。").format(staff), "info"
+                    self.tr("受访：{0}\n请联系受访人员确认是否接待，并在下方记录答复。").format(staff)
+                    + self._phone_script(),
+                    "info",
                 )
             else:
                 self.host_info.show_text(
@@ -484,12 +489,38 @@ class GuestForm(QFrame):
             self.host_info.show_text(head + "\n" + self.tr("已预约，无需再征询受访住户。"), "ok")
         else:
             self.host_info.show_text(
-                head + "\n" + self.tr("☎ 请致电受访住户确认是否接待，并在下方记录答复。"), "info"
+                head
+                + "\n"
+                + self.tr("☎ 请致电受访住户确认是否接待，并在下方记录答复。")
+                + self._phone_script(),
+                "info",
             )
+
+    def _phone_script(self) -> str:
+        """While the host's answer is pending: what to say on the phone (规程：来访审核), with the
+        visitor's name (先生/女士 from the ID number when it tells) and the purpose filled in."""
+        if self.consent():
+            return ""
+        name = self.name_edit.text().strip()
+        number = self.id_number_edit.text().strip().upper()
+        if name and len(number) == 18 and number[:17].isdigit():
+            name += self.tr("先生") if int(number[16]) % 2 else self.tr("女士")
+        visitor = name or self.tr("××先生/女士")
+        purpose = self.purpose_combo.currentText().strip()
+        about = self.tr("，事由是{0}").format(purpose) if purpose else ""
+        return "\n" + self.tr(
+            "可以这样说：“您好，我是物业服务中心前台，有位{0}来访{1}，请问您是否同意他/她进入？”"
+        ).format(visitor, about)
+
+    def _refresh_script(self, *_args: object) -> None:
+        if not self._loading and hasattr(self, "host_info"):
+            self._show_host()
 
     def _consent_toggled(self, _id: int, checked: bool) -> None:
         if checked and not self._loading:
             self.errors.clear_field("consent")
+        if not self._loading:
+            self._show_host()  # the phone script only while the answer is pending
 
     # ---- appointment and watch list ----------------------------------------------------------
     def _identity_edited(self, *_args: object) -> None:

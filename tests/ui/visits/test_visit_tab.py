@@ -857,3 +857,18 @@ def test_clear_after_a_refusal_empties_the_kept_visitor_without_asking(qtbot, ta
     qtbot.mouseClick(form.clear_kept_button, Qt.MouseButton.LeftButton)
     assert not form.has_content() and form.id_number_edit.text() == "" and len(boxes) == asked
     assert not form.retry_button.isVisible() and form.name_edit.hasFocus()
+
+
+def test_a_script_for_phoning_the_host_is_shown_while_the_answer_is_pending(qtbot, tab, zhang):
+    """Issue 17, finding 13: what to say to the host, with the visitor and the purpose filled in."""
+    form = tab.guest_form
+    fill_walk_in(qtbot, tab, zhang)  # 王五, a man's ID number (the 17th digit is odd), 探亲访友
+    script = "“您好，我是物业服务中心前台，有位王五先生来访，事由是探亲访友，请问您是否同意他/她进入？”"
+    assert script in form.host_info.text()
+    form.consent_buttons[visits.UNREACHABLE].setChecked(True)
+    assert "您好，我是物业服务中心前台" not in form.host_info.text()
+    form.consent_buttons[visits.UNREACHABLE].setChecked(False)
+    form._set_consent("")
+    form.staff_edit.setText("工程部刘工")
+    form._staff_edited("工程部刘工")
+    assert "有位王五先生来访" in form.host_info.text()
