@@ -101,6 +101,7 @@ class LockScreen(QWidget):
         self._session: Session | None = None
         self._other = False
         self._pin_mode = False  # unlocking with the PIN (else the password)
+        self._idle_text = ""
         self._locked_at: datetime | None = None
 
         card = QFrame()
@@ -201,8 +202,7 @@ class LockScreen(QWidget):
             self._pin_mode = auth.has_pin(session)
         except ReceptionError:
             self._pin_mode = False
-        how = self.tr("输入解锁码解锁后") if self._pin_mode else self.tr("输入密码解锁后")
-        self.hint.setText(text + "\n" + how + self.tr("，未保存的登记原样保留。"))
+        self._idle_text = text
         self.pin_hint.setText(
             ""
             if self._pin_mode
@@ -243,6 +243,8 @@ class LockScreen(QWidget):
 
     def _show_mode(self) -> None:
         pin = self.is_pin_mode()
+        how = self.tr("输入解锁码解锁后") if pin else self.tr("输入密码解锁后")
+        self.hint.setText(self._idle_text + "\n" + how + self.tr("，未保存的登记原样保留。"))
         self.form.setRowVisible(self.username, self._other)
         self.form.setRowVisible(self.password, not pin)
         self.form.setRowVisible(self.pin, pin)

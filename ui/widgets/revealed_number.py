@@ -35,7 +35,7 @@ class RevealedNumber(QLabel):
     def reveal(self, caption: str, number: str) -> None:
         """``caption``: whose number (回电给 孙先生); the number is shown grouped, for a minute."""
         self.number = number
-        big = phones.grouped(number)
+        big = phones.grouped(number).replace(" ", "&nbsp;")  # the groups never wrap apart
         note = self.tr("（本次查看已记入审计日志，1 分钟后自动隐藏）")
         number_style = "font-size: 15pt; font-weight: bold; letter-spacing: 1px;"
         self.setText(
@@ -53,6 +53,8 @@ class RevealedNumber(QLabel):
         self.clear()
         self.hide()
 
-    def shown_number(self) -> str:
-        """The number on screen now ('' when hidden)."""
-        return self.number if self.isVisible() or not self.isHidden() else ""
+    def plain_text(self) -> str:
+        """What the label says, as plain text (spaces where the number has its groups)."""
+        from PySide6.QtGui import QTextDocumentFragment
+
+        return QTextDocumentFragment.fromHtml(self.text()).toPlainText().replace("\xa0", " ")
