@@ -80,3 +80,14 @@ def test_only_administrators_may_change_them_and_refusals_are_logged(request, wh
 def test_store_full_id_can_be_switched_on(admin):
     conf = settings_mod.update_privacy_and_badges(admin, **{**GOOD, "store_full_id": True})
     assert conf.store_full_id is True
+
+
+def test_the_unlock_code_time_limit_is_a_setting_default_60_minutes(admin):
+    assert settings_mod.load().pin_unlock_minutes == 60
+    with pytest.raises(ValidationError) as caught:
+        settings_mod.update_privacy_and_badges(admin, **{**GOOD, "pin_unlock_minutes": 0})
+    assert "pin_unlock_minutes" in caught.value.fields
+    conf = settings_mod.update_privacy_and_badges(admin, **{**GOOD, "pin_unlock_minutes": 30})
+    assert conf.pin_unlock_minutes == 30
+    conf = settings_mod.update_privacy_and_badges(admin, **GOOD)  # not given: unchanged
+    assert conf.pin_unlock_minutes == 30
