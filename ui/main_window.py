@@ -214,6 +214,8 @@ class MainWindow(QMainWindow):
         self.password_action = self._action(self.tr("修改密码"), self.change_password)
         operator_menu.addAction(self.switch_action)
         operator_menu.addAction(self.password_action)
+        self.pin_action = self._action(self.tr("设置解锁码…"), self.set_pin)
+        operator_menu.addAction(self.pin_action)
         operator_menu.addSeparator()
         self.handover_action = self._action(self.tr("交班…"), self.open_handover)
         operator_menu.addAction(self.handover_action)
@@ -686,12 +688,40 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(exc.message, 10_000)
         self.show_shift()
         self.restore_drafts()
+        self.offer_shift_choice()
 
     # -- shifts (交班 / 接班) -----------------------------------------------------------------
     def start_shift(self) -> None:
         """After login: begin the operator's shift unless one is open at the desk."""
         try:
             shifts.start(self.session)
+        except ReceptionError as exc:
+            self.statusBar().showMessage(exc.message, 10_000)
+        self.show_shift()
+        self.offer_shift_choice()
+
+    def offer_shift_choice(self) -> None:
+        """The operator logged in is not the one on duty at this desk: she is told so and chooses
+        接班 (the 交班 dialog, signed by the operator on duty or a supervisor) or 协助."""
+        from ui.handover.shift_choice import ShiftChoiceDialog
+
+        try:
+            shift = shifts.current()
+        except ReceptionError as exc:
+            self.statusBar().showMessage(exc.message, 10_000)
+            return
+        if shift is None or shift.operator_id == self.session.operator.id:
+            return
+        dialog = ShiftChoiceDialog(shift, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.take_over.connect(self.open_handover)
+        dialog.help.connect(lambda: self._help_with_shift(shift.id))
+        self.shift_choice_dialog = dialog
+        dialog.open()
+
+    def _help_with_shift(self, shift_id: int) -> None:
+        try:
+            shifts.join_as_helper(self.session, shift_id)
         except ReceptionError as exc:
             self.statusBar().showMessage(exc.message, 10_000)
         self.show_shift()
@@ -714,6 +744,8 @@ class MainWindow(QMainWindow):
         )
         if shift.status == shifts.AWAITING:
             text += self.tr(" · 已交班，待接班")
+        elif shift.operator_id != self.session.operator.id:
+            text += self.tr(" · 协助 %1").replace("%1", self.session.operator.display_name)
         self.shift_label.setText(text)
 
     def open_handover(self) -> None:
@@ -769,6 +801,17 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.statusBar().showMessage(self.tr("密码已修改。"), 10_000))
         self.password_dialog = dialog
+        dialog.open()
+
+    def set_pin(self) -> None:
+        from ui.admin.login_dialog import SetPinDialog
+
+        dialog = SetPinDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(self.tr("解锁码已设置，锁定后可用解锁码解锁。"), 10_000)
+        )
+        self.pin_dialog = dialog
         dialog.open()
 
     def open_settings(self) -> None:

@@ -403,7 +403,7 @@ def _header(data: HandoverData, s: _Styles) -> list[Flowable]:
         rows = [
             ["日期", _day_text(data.day), "班次", data.shift_label],
             ["开始时间", start, "结束时间", end + ended],
-            ["交班人", data.outgoing, "接班人", data.incoming or "（待接班）"],
+            ["交班人", data.outgoing_signed or data.outgoing, "接班人", data.incoming or "（待接班）"],
         ]
         flow.append(_meta_table(rows, s, spans=[]))
     return flow
@@ -500,6 +500,8 @@ def _note(data: HandoverData, s: _Styles, number: str) -> list[Flowable]:
     parts: list[Flowable] = [
         _p(phones.mask_in_text(data.note.strip()) or ("" if daily else NONE_TEXT), s.note)
     ]
+    if data.absent:
+        parts += [Spacer(0, 2 * mm), _p(phones.mask_in_text(data.absent), s.refused)]
     if data.refused:
         parts += [Spacer(0, 2 * mm), _p(f"拒签记录：{data.refused}", s.refused)]
     box = PdfTable(
@@ -543,7 +545,7 @@ def _signatures(data: HandoverData, s: _Styles, anchor: str = "") -> list[Flowab
         lines = [("制表人", "", ""), ("主管审核", "", "")]
     else:
         lines = [
-            ("交班人", data.outgoing, _when(data.handed_over_at)),
+            ("交班人", data.outgoing_signed or data.outgoing, _when(data.handed_over_at)),
             ("接班人", data.incoming, _when(data.confirmed_at)),
         ]
     label_w, time_label_w = 18 * mm, 12 * mm

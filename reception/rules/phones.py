@@ -117,6 +117,21 @@ def mask(phone: str | None) -> str:
     return "*" * len(phone)
 
 
+def grouped(phone: str | None) -> str:
+    """A stored number grouped to be read out and dialled: ``'13812345678'`` → ``'138 1234 5678'``;
+    ``'021-50001234'`` → ``'021 5000 1234'``; anything else in fours from the end."""
+    if not phone:
+        return ""
+    if "-" in phone:
+        area, rest = phone.split("-", 1)
+        return f"{area} {grouped(rest)}"
+    if len(phone) == 11 and phone.isdigit():
+        return f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+    head = len(phone) % 4 or 4
+    parts = [phone[:head]] + [phone[i : i + 4] for i in range(head, len(phone), 4)]
+    return " ".join(parts)
+
+
 def digits(phone: str | None) -> str:
     """Only the digits of a stored phone, for searching by its tail."""
     return re.sub(r"\D", "", phone or "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -144,12 +144,99 @@ def login(username: str, password: str, clock: Clock | None = None) -> Session:
             audit.record(now, op, "login.failed", "operator", op.id)
         raise AuthError("登录名或密码不正确。") from None
     with db.write():
-        Operator.update(failed_logins=0, last_failed_at=None).where(Operator.id == op.id).execute()
+        Operator.update(failed_logins=0, last_failed_at=None, pin_failures=0, pin_failed_at=None).where(
+            Operator.id == op.id
+        ).execute()
         if _hasher.check_needs_rehash(op.password_hash):
             Operator.update(password_hash=hash_password(password)).where(Operator.id == op.id).execute()
         at_desk = {"desk": desk.name()} if desk.name() else {}
         audit.record(now, op, "login", "operator", op.id, **at_desk)
     return Session(Operator.get_by_id(op.id), clock)
+
+
+# ---- the unlock PIN (闲置锁定后的快速解锁) ------------------------------------------------------
+# A short PIN of the operator's own choosing unlocks the idle lock of *her own* session for a
+# while (settings.pin_unlock_minutes, default 60); a longer lock, another operator, or five wrong
+# PINs in a row need the full password (a successful password login clears the count). Every
+# attempt is audited; the PIN is stored as an argon2 hash like the password.
+PIN_ATTEMPTS = 5
+
+
+class PasswordNeeded(AuthError):
+    """The PIN cannot unlock now (none set, locked too long, too many wrong PINs): the password can."""
+
+
+def _check_pin(pin: str) -> str:
+    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 6):
+        raise ValueError("解锁码应为 4 到 6 位数字")
+    if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
+        raise ValueError("解锁码过于简单（如 1111、1234），请换一组数字")
+    return pin
+
+
+def has_pin(session: Session) -> bool:
+    op = Operator.get_or_none(Operator.id == session.operator.id)
+    return op is not None and bool(op.pin_hash)
+
+
+def set_pin(session: Session, pin: str, pin_again: str, current_password: str) -> None:
+    """The operator sets (or changes) her own unlock PIN, confirming with her password."""
+    op = Operator.get_by_id(session.operator.id)
+    errs = FieldErrors()
+    try:
+        _hasher.verify(op.password_hash, current_password)
+    except (VerificationError, InvalidHashError):
+        errs.add("current", "当前密码不正确")
+    errs.check("pin", _check_pin, pin)
+    if pin != pin_again:
+        errs.add("pin_again", "两次输入的解锁码 不一致")
+    errs.raise_if_any()
+    pin_hash = hash_password(pin)
+    with db.write():
+        Operator.update(pin_hash=pin_hash, pin_failures=0, pin_failed_at=None).where(
+            Operator.id == op.id
+        ).execute()
+        audit.record(session.now(), session.operator, "operator.pin", "operator", op.id)
+
+
+def unlock_with_pin(session: Session, pin: str, locked_at: datetime) -> None:
+    """Unlock ``session``'s own lock with her PIN, or raise :class:`AuthError` saying why not
+    (wrong PIN, no PIN, locked too long, too many wrong PINs: then the password is needed)."""
+    now = session.now()
+    op = Operator.get_by_id(session.operator.id)
+    limit = timedelta(minutes=settings.load().pin_unlock_minutes)
+
+    def refuse(action: str, message: str, **detail: object) -> AuthError:
+        with db.write():
+            audit.record(now, op, action, "operator", op.id, **detail)
+        return PasswordNeeded(message)
+
+    if not op.active:
+        raise refuse("unlock.pin_refused", "该账号已停用。", why="inactive")
+    if not op.pin_hash:
+        raise refuse("unlock.pin_refused", "尚未设置解锁码，请输入密码解锁。", why="no_pin")
+    if now - locked_at > limit:
+        minutes = int(limit.total_seconds() // 60)
+        raise refuse(
+            "unlock.pin_refused", f"锁定已超过 {minutes} 分钟，请输入密码解锁。", why="lock_too_long"
+        )
+    if op.pin_failures >= PIN_ATTEMPTS:
+        raise refuse("unlock.pin_refused", "解锁码连续输错 5 次，请输入密码解锁。", why="throttled")
+    try:
+        _hasher.verify(op.pin_hash, pin)
+    except (VerificationError, InvalidHashError):
+        left = PIN_ATTEMPTS - op.pin_failures - 1
+        with db.write():
+            Operator.update(pin_failures=Operator.pin_failures + 1, pin_failed_at=now).where(
+                Operator.id == op.id
+            ).execute()
+            audit.record(now, op, "unlock.pin_failed", "operator", op.id)
+        if left <= 0:
+            raise PasswordNeeded("解锁码连续输错 5 次，请输入密码解锁。") from None
+        raise AuthError(f"解锁码不正确，还可以再试 {left} 次。") from None
+    with db.write():
+        Operator.update(pin_failures=0, pin_failed_at=None).where(Operator.id == op.id).execute()
+        audit.record(now, op, "unlock.pin", "operator", op.id)
 
 
 def logout(session: Session, *, keep_drafts: bool = False) -> int:

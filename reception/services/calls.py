@@ -202,10 +202,10 @@ def readback(
             action += f"；{dept}电话 {department.phone}"
     elif data.outcome == Outcome.MESSAGE:
         target = data.message_for_person.strip() or (message_department.name if message_department else "")
-        action = f"已为您给{target or '相关人员'}留言，会尽快转达"
+        action = f"已为您给{target or '相关人员'}留言，会尽快转达" + _callback_number(data)
     elif data.outcome == Outcome.CALLBACK:
         due = format_local_day_time(data.callback_due_at) if data.callback_due_at else ""
-        action = f"我们将于{due}前回电" if due else "我们会尽快回电"
+        action = (f"我们将于{due}前回电" if due else "我们会尽快回电") + _callback_number(data)
     else:
         action = "（尚未选择处理结果）"
     alert = ""
@@ -213,6 +213,17 @@ def readback(
         when = format_local(data.alerted_at, "%H:%M") if data.alerted_at else ""
         alert = f"已于{when}通知{alerted_department.name}。" if when else f"已通知{alerted_department.name}。"
     return f"{caller}{said}。{alert}{action}。"
+
+
+def _callback_number(data: CallInput) -> str:
+    """「，回电号码 139****5678」 for the read-back of a message or a callback — masked like every
+    stored read-back (the full number is on screen only where it was typed or revealed); empty
+    while no valid number has been typed."""
+    try:
+        number = phones.normalize(data.callback_phone or data.caller_phone)
+    except ValueError:
+        return ""
+    return f"，回电号码 {phones.mask(number)}" if number else ""
 
 
 def preview_readback(data: CallInput) -> str:

@@ -46,12 +46,14 @@ class HandoverData:
     start: datetime  # UTC
     end: datetime  # UTC
     shift_label: str = ""
-    outgoing: str = ""
+    outgoing: str = ""  # the operator on duty
+    outgoing_signed: str = ""  # what stands on the 交班人 line: their name, or who confirmed instead
     incoming: str = ""
     handed_over_at: datetime | None = None
     confirmed_at: datetime | None = None
     note: str = ""
     refused: str = ""
+    absent: str = ""  # a supervisor confirmed the operator on duty absent: who, when, why
     figures: list[list[object]] = field(default_factory=list)  # [label, value] headline numbers
     activity: list[Table] = field(default_factory=list)
     still_open: list[Table] = field(default_factory=list)
@@ -372,6 +374,14 @@ def for_shift(shift: Shift, now: datetime) -> HandoverData:
     data = _base("交接班报告", day, win.start, win.end, now, shift.desk)
     data.shift_label = f"第 {shift.number} 班" + (f"（{shift.desk}）" if shift.desk else "")
     data.outgoing = shift.operator.display_name
+    data.outgoing_signed = data.outgoing
+    if not shifts.signed_by_operator_on_duty(shift) and shift.handed_over_by is not None:
+        confirmer = shift.handed_over_by.display_name
+        data.outgoing_signed = f"交班人未签，由主管{confirmer}确认"
+        data.absent = (
+            f"当班人{data.outgoing}不在场，主管{confirmer} 于 {_fmt(shift.handed_over_at)} "
+            f"确认并代为交班：{shift.absent_reason}"
+        )
     data.incoming = shift.incoming.display_name if shift.incoming is not None else ""
     data.handed_over_at = shift.handed_over_at
     data.confirmed_at = shift.confirmed_at

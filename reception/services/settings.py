@@ -105,6 +105,7 @@ class Settings:
     retention_days: int = 90  # visitor ID data and phone numbers are purged after this
     backup_generations: int = 14
     idle_lock_minutes: int = 5
+    pin_unlock_minutes: int = 60  # a lock longer than this needs the full password, not the PIN
     privacy_contact: str = ""  # whom residents contact about their data (printed on the notice)
     warn_hours: int = 4  # warn this long before a reply deadline
     escalate_again_hours: int = 24  # a second escalation this long after the deadline
@@ -206,6 +207,7 @@ def update(
 RETENTION_DAYS_RANGE = (30, 3650)
 BACKUP_GENERATIONS_RANGE = (3, 365)
 IDLE_LOCK_MINUTES_RANGE = (1, 120)
+PIN_UNLOCK_MINUTES_RANGE = (1, 720)
 BADGE_VALID_HOURS_RANGE = (1, 24)
 PRIVACY_CONTACT_MAX = 100
 
@@ -228,6 +230,7 @@ def update_privacy_and_badges(
     store_full_id: bool,
     badge_size: str,
     badge_valid_hours: int,
+    pin_unlock_minutes: int | None = None,
 ) -> Settings:
     """个人信息保护、备份与访客证 settings (administrators). Every field is checked and each
     problem reported beside its field; the change is one transaction with its audit entry."""
@@ -249,6 +252,10 @@ def update_privacy_and_badges(
             errs, "badge_valid_hours", badge_valid_hours, "访客证有效小时", BADGE_VALID_HOURS_RANGE
         ),
     }
+    if pin_unlock_minutes is not None:  # (unchanged when not given)
+        values["pin_unlock_minutes"] = _int_in(
+            errs, "pin_unlock_minutes", pin_unlock_minutes, "解锁码时限", PIN_UNLOCK_MINUTES_RANGE
+        )
     values["privacy_contact"] = (
         errs.check(
             "privacy_contact", one_line, privacy_contact, "个人信息咨询联系方式", max_len=PRIVACY_CONTACT_MAX

@@ -4,7 +4,14 @@ A shift starts when an operator begins work at the desk (or takes over from the 
 one). 交班: the outgoing operator hands over with a note for the next shift. 接班: the incoming
 operator confirms with their own login — or refuses, with a reason (the procedures allow
 refusing to sign when something is unexplained); the shift then stays open until it is handed
-over again and confirmed. Both names and times are recorded."""
+over again and confirmed. Both names and times are recorded.
+
+Accountability (issue 17, finding 3): only the operator on duty hands over their own shift — in
+person, with their own password on this PC. When they are gone, a supervisor confirms them absent
+with a reason (``hand_over_absent``, audited) and the report says 「交班人未签，由主管X确认」. Whoever
+signed the handover can never confirm it as the incoming operator. Another operator who logs in
+while the shift is open may also just help (``join_as_helper``: audited, the shift stays its
+owner's)."""
 
 from __future__ import annotations
 
@@ -14,7 +21,7 @@ from datetime import date, datetime
 from reception.clock import local_day_bounds, to_local
 from reception.errors import NotFound, ValidationError
 from reception.rules.textcheck import multi_line
-from reception.services.session import Session
+from reception.services.session import Role, Session
 from reception.store import audit, db, desk
 from reception.store.models import Operator, Shift
 
@@ -58,24 +65,96 @@ def start(session: Session) -> Shift:
         return _create(session, session.operator, session.now())
 
 
-def hand_over(session: Session, note: str, expected_version: int | None = None) -> Shift:
-    """交班: the outgoing operator closes their part with a note for the next shift."""
+def _open_for_handover(expected_version: int | None) -> Shift:
     shift = current()
     if shift is None:
         raise ValidationError.single("shift", "当前没有进行中的班次")
+    if shift.status != ON_DUTY:
+        raise ValidationError.single("shift", "该班次已交班，等待接班")
     if expected_version is not None and shift.version != expected_version:
         raise ValidationError.single("shift", "班次已被更新，请重新打开交班窗口")
+    return shift
+
+
+def _note(note: str) -> str:
     try:
-        text = multi_line(note, "交班备注", max_len=4000)
+        return multi_line(note, "交班备注", max_len=4000)
     except ValueError as exc:
         raise ValidationError.single("note", str(exc)) from None
+
+
+def hand_over(session: Session, note: str, expected_version: int | None = None) -> Shift:
+    """交班: the outgoing operator — the one on duty, logged in as themselves — closes their part
+    with a note for the next shift. Anybody else is refused (and the refusal audited): they ask
+    the operator on duty to sign with their own password, or a supervisor to confirm them absent."""
+    shift = _open_for_handover(expected_version)
+    text = _note(note)
     now = session.now()
+    if session.operator.id != shift.operator_id:
+        with db.write():
+            audit.record(now, session.operator, "shift.hand_over_refused", "shift", shift.id)
+        raise ValidationError.single(
+            "outgoing",
+            f"只有当班人{shift.operator.display_name}本人才能交班：请她/他输入自己的密码确认，"
+            "不在时请主管确认并写明原因",
+        )
     with db.write():
-        Shift.update(status=AWAITING, handed_over_at=now, note=text, version=Shift.version + 1).where(
-            Shift.id == shift.id
-        ).execute()
+        Shift.update(
+            status=AWAITING,
+            handed_over_at=now,
+            note=text,
+            handed_over_by=session.operator,
+            absent_reason="",
+            version=Shift.version + 1,
+        ).where(Shift.id == shift.id).execute()
         audit.record(now, session.operator, "shift.hand_over", "shift", shift.id)
     return Shift.get_by_id(shift.id)
+
+
+def hand_over_absent(
+    supervisor: Session, note: str, reason: str, expected_version: int | None = None
+) -> Shift:
+    """The operator on duty has left without handing over: a supervisor (logged in as themselves)
+    confirms them absent, with a reason. The report then says 「交班人未签，由主管X确认」."""
+    shift = _open_for_handover(expected_version)
+    supervisor.require(Role.SUPERVISOR, "确认当班人不在并代为交班")
+    if supervisor.operator.id == shift.operator_id:
+        raise ValidationError.single("supervisor", "当班人本人在场，请直接交班")
+    text = _note(note)
+    try:
+        why = multi_line(reason, "当班人不在的原因", max_len=500, required=True)
+    except ValueError as exc:
+        raise ValidationError.single("absent_reason", str(exc)) from None
+    now = supervisor.now()
+    with db.write():
+        Shift.update(
+            status=AWAITING,
+            handed_over_at=now,
+            note=text,
+            handed_over_by=supervisor.operator,
+            absent_reason=why,
+            version=Shift.version + 1,
+        ).where(Shift.id == shift.id).execute()
+        audit.record(now, supervisor.operator, "shift.hand_over_absent", "shift", shift.id, reason=why[:100])
+    return Shift.get_by_id(shift.id)
+
+
+def join_as_helper(session: Session, shift_id: int) -> Shift:
+    """Another operator works at the desk during somebody else's shift without taking it over
+    (协助): audited; the shift, its report and its handover stay with the operator on duty."""
+    shift = get(shift_id)
+    if shift.status == HANDED_OVER:
+        raise ValidationError.single("shift", "该班次已交接完成")
+    if session.operator.id != shift.operator_id:
+        with db.write():
+            audit.record(session.now(), session.operator, "shift.helper", "shift", shift.id)
+    return shift
+
+
+def signed_by_operator_on_duty(shift: Shift) -> bool:
+    """Whether the 交班 was signed by the operator on duty (shifts from before schema 13, handed
+    over without a signer recorded, were)."""
+    return shift.handed_over_by_id is None or shift.handed_over_by_id == shift.operator_id
 
 
 def confirm(incoming: Session, shift_id: int) -> Shift:
@@ -83,6 +162,8 @@ def confirm(incoming: Session, shift_id: int) -> Shift:
     shift = _awaiting(shift_id)
     if incoming.operator.id == shift.operator_id:
         raise ValidationError.single("incoming", "接班人不能与交班人相同，请由下一班的同事登录确认")
+    if incoming.operator.id == shift.handed_over_by_id:
+        raise ValidationError.single("incoming", "确认交班的主管不能同时接班，请由下一班的同事登录确认")
     now = incoming.now()
     with db.write():
         Shift.update(

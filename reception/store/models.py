@@ -41,6 +41,9 @@ class Operator(BaseModel):
     failed_logins = pw.IntegerField(default=0)
     last_failed_at = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField()
+    pin_hash = pw.CharField(max_length=200, default="")  # 解锁 PIN (argon2), set by the operator
+    pin_failures = pw.IntegerField(default=0)
+    pin_failed_at = pw.DateTimeField(null=True)
 
 
 class Resident(BaseModel):
@@ -453,6 +456,11 @@ class Shift(BaseModel):
     refused_at = pw.DateTimeField(null=True)
     refused_reason = pw.TextField(default="")
     version = pw.IntegerField(default=1)
+    # Who signed the 交班: the operator on duty, or a supervisor who confirmed them absent
+    # (absent_reason). None on shifts handed over before schema 13 (the operator on duty).
+    handed_over_by = pw.ForeignKeyField(Operator, null=True, backref="shifts_signed", index=False)
+    handed_over_by_id: int | None
+    absent_reason = pw.TextField(default="")
 
     class Meta:
         indexes = ((("day", "number"), True),)

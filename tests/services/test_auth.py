@@ -154,3 +154,35 @@ def test_every_refused_login_is_audited_throttled_ones_included(admin, clock):
     assert actions.count("login.throttled") == 3
     throttled = AuditLog.select().where(AuditLog.action == "login.throttled").first()
     assert throttled.operator_id == admin.operator.id and "wait_seconds" in throttled.detail
+
+
+def test_the_unlock_pin_is_the_operators_own_hashed_throttled_and_audited(receptionist, clock):
+    """Issue 17, finding 19: 4–6 digits, argon2, five wrong in a row or a lock older than the
+    setting need the password; every attempt is in the audit log."""
+    from reception.store.models import AuditLog, Operator
+
+    with pytest.raises(ValidationError) as caught:
+        auth.set_pin(receptionist, "12a4", "12a4", "wrong-password")
+    assert set(caught.value.fields) == {"current", "pin"}
+    with pytest.raises(ValidationError, match="4 到 6 位数字"):
+        auth.set_pin(receptionist, "1234567", "1234567", PASSWORD)
+    auth.set_pin(receptionist, "58213", "58213", PASSWORD)
+    assert Operator.get_by_id(receptionist.operator.id).pin_hash.startswith("$argon2id$")
+    locked_at = clock.now()
+    auth.unlock_with_pin(receptionist, "58213", locked_at)
+    for _ in range(4):
+        with pytest.raises(auth.AuthError, match="解锁码不正确"):
+            auth.unlock_with_pin(receptionist, "11122", locked_at)
+    with pytest.raises(auth.PasswordNeeded, match="连续输错 5 次"):
+        auth.unlock_with_pin(receptionist, "11122", locked_at)
+    with pytest.raises(auth.PasswordNeeded):
+        auth.unlock_with_pin(receptionist, "58213", locked_at)  # right, but throttled
+    auth.login("lixiao", PASSWORD, clock)  # the password clears the count
+    clock.advance(minutes=61)
+    with pytest.raises(auth.PasswordNeeded, match="锁定已超过 60 分钟"):
+        auth.unlock_with_pin(receptionist, "58213", locked_at)
+    actions = [
+        r.action for r in AuditLog.select().where(AuditLog.action.startswith("unlock.")).order_by(AuditLog.id)
+    ]
+    assert actions == ["unlock.pin", *["unlock.pin_failed"] * 5, "unlock.pin_refused", "unlock.pin_refused"]
+    assert "58213" not in str([r.detail for r in AuditLog.select()])

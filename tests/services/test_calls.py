@@ -294,3 +294,29 @@ def test_readback_reads_naturally(receptionist, clock):
         alerted_at=clock.now(),
     )
     assert "已于09:00通知保安部。" in calls.preview_readback(emergency)
+
+
+def test_the_readback_of_a_message_or_callback_says_the_callback_number_masked(receptionist, clock):
+    """Issue 17, finding 13: the caller hears the number we will call back on (masked in the
+    stored read-back, like every number on paper and in lists)."""
+    message = a_call(
+        clock,
+        caller_name="刘女士",
+        outcome=Outcome.MESSAGE,
+        message_for_person="张经理",
+        message_text="请回电",
+        callback_phone="139 1234 5678",
+    )
+    assert calls.readback(message).endswith("已为您给张经理留言，会尽快转达，回电号码 139****5678。")
+    callback = a_call(
+        clock,
+        caller_name="孙女士",
+        caller_phone="021-50001234",
+        outcome=Outcome.CALLBACK,
+        callback_due_at=clock.now() + timedelta(hours=2),
+    )
+    assert calls.readback(callback).endswith("我们将于11月26日 11:00前回电，回电号码 021-****1234。")
+    saved = calls.register_call(receptionist, callback).call
+    assert "021-****1234" in saved.readback and "50001234" not in saved.readback
+    half_typed = a_call(clock, outcome=Outcome.CALLBACK, callback_phone="1391")
+    assert "回电号码" not in calls.readback(half_typed)

@@ -78,3 +78,82 @@ def test_switching_operator_keeps_the_shift_with_its_owner(receptionist, clock):
         auth.login("admin", PASSWORD, clock), auth.OperatorInput("next1", "下一班", "receptionist", PASSWORD)
     )
     assert shifts.current().operator_id == receptionist.operator.id
+
+
+def _second_receptionist(admin, clock, username="wangfang", name="王芳"):
+    auth.create_operator(admin, auth.OperatorInput(username, name, "receptionist", PASSWORD))
+    return auth.login(username, PASSWORD, clock)
+
+
+def _report_text(shift_id, clock) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    from reception.documents import handover_report
+
+    pdf = handover_report.handover_pdf_for_shift(shift_id, clock.now())
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_another_operator_can_neither_hand_over_a_shift_nor_confirm_it_herself(admin, receptionist, clock):
+    """Issue 17, finding 3: B logged in while A's shift is open cannot hand over A's shift (and so
+    never confirms a handover she made); the refusal is audited."""
+    shift = shifts.start(receptionist)
+    other = _second_receptionist(admin, clock)
+    clock.advance(hours=8)
+    with pytest.raises(ValidationError, match="只有当班人李晓本人才能交班") as caught:
+        shifts.hand_over(other, "代李晓交班")
+    assert "outgoing" in caught.value.fields
+    assert shifts.current().status == shifts.ON_DUTY
+    from reception.store.models import AuditLog
+
+    refused = AuditLog.select().where(AuditLog.action == "shift.hand_over_refused")
+    assert [(r.operator_id, r.entity_id) for r in refused] == [(other.operator.id, shift.id)]
+    # … a receptionist cannot stand in for the absent operator either
+    with pytest.raises(Exception, match="需要主管权限"):
+        shifts.hand_over_absent(other, "", "李晓已下班")
+    # with A's own password on this PC (her own session), the handover is hers; B confirms it
+    shifts.hand_over(auth.login("lixiao", PASSWORD, clock), "一切正常")
+    done = shifts.confirm(other, shift.id)
+    assert (done.handed_over_by_id, done.incoming_id) == (receptionist.operator.id, other.operator.id)
+    text = _report_text(shift.id, clock).replace(" ", "").replace("\n", "")
+    assert "交班人李晓接班人王芳" in text and "未签" not in text
+
+
+def test_a_supervisor_confirms_the_operator_absent_and_the_report_says_who_signed(
+    admin, receptionist, supervisor, clock
+):
+    shift = shifts.start(receptionist)
+    other = _second_receptionist(admin, clock)
+    clock.advance(hours=8)
+    with pytest.raises(ValidationError) as caught:
+        shifts.hand_over_absent(supervisor, "", "  ")
+    assert "absent_reason" in caught.value.fields
+    shifts.hand_over_absent(supervisor, "钥匙在抽屉", "李晓身体不适提前离开")
+    # the supervisor who signed cannot take the shift over herself
+    with pytest.raises(ValidationError, match="确认交班的主管不能同时接班"):
+        shifts.confirm(supervisor, shift.id)
+    done = shifts.confirm(other, shift.id)
+    assert done.handed_over_by_id == supervisor.operator.id
+    data = handover.for_shift(done, clock.now())
+    assert data.outgoing == "李晓" and data.outgoing_signed == "交班人未签，由主管赵敏确认"
+    assert "李晓身体不适提前离开" in data.absent
+    text = _report_text(shift.id, clock).replace(" ", "").replace("\n", "")
+    assert "交班人交班人未签，由主管赵敏确认" in text and "李晓身体不适提前离开" in text
+    assert "交班人李晓" not in text
+    from reception.store.models import AuditLog
+
+    assert AuditLog.select().where(AuditLog.action == "shift.hand_over_absent").count() == 1
+
+
+def test_helping_during_another_shift_is_audited_and_leaves_the_shift_with_its_owner(
+    admin, receptionist, clock
+):
+    shift = shifts.start(receptionist)
+    other = _second_receptionist(admin, clock)
+    assert shifts.join_as_helper(other, shift.id).operator_id == receptionist.operator.id
+    from reception.store.models import AuditLog
+
+    assert AuditLog.select().where(AuditLog.action == "shift.helper").count() == 1
+    assert shifts.current().operator_id == receptionist.operator.id

@@ -118,3 +118,14 @@ def test_routing_defaults_and_a_default_handler_make_the_taker_optional(admin, r
     assert departments.default_handler(departments.by_name("工程维修部")) == "工程部值班"
     with pytest.raises(PermissionDenied):
         settings_mod.update_routing(receptionist, category_departments={}, department_handlers={})
+
+
+def test_the_unlock_code_time_limit_is_a_setting_default_60_minutes(admin):
+    assert settings_mod.load().pin_unlock_minutes == 60
+    with pytest.raises(ValidationError) as caught:
+        settings_mod.update_privacy_and_badges(admin, **{**GOOD, "pin_unlock_minutes": 0})
+    assert "pin_unlock_minutes" in caught.value.fields
+    conf = settings_mod.update_privacy_and_badges(admin, **{**GOOD, "pin_unlock_minutes": 30})
+    assert conf.pin_unlock_minutes == 30
+    conf = settings_mod.update_privacy_and_badges(admin, **GOOD)  # not given: unchanged
+    assert conf.pin_unlock_minutes == 30

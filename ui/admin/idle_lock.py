@@ -3,8 +3,10 @@ main window hides everything personal behind a lock screen (已锁定 — 李晓
 
 * :class:`ActivityTracker` — an application-wide event filter that only notes the time of the
   last input event (it sees every event, so it does nothing else).
-* :class:`LockScreen` — the page shown instead of the tabs: the password of the operator who
-  locked, or 其他操作员登录 with a login name and password.
+* :class:`LockScreen` — the page shown instead of the tabs: the PIN of the operator who locked
+  (when she has set one and the lock is not older than 设置's 解锁码时限, default 60 minutes),
+  her password (改用密码, or when the PIN cannot be used), or 其他操作员登录 with a login name and
+  password. Every PIN attempt is audited by ``auth.unlock_with_pin``.
 * :class:`IdleLock` — the controller the main window owns: it checks for idleness on a timer
   (or when :meth:`IdleLock.check_idle` is called with a time, so tests never wait), covers the
   central area, hides the status bar's personal labels and the windows opened from the main
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -97,6 +100,9 @@ class LockScreen(QWidget):
         self.setStyleSheet(_STYLE)
         self._session: Session | None = None
         self._other = False
+        self._pin_mode = False  # unlocking with the PIN (else the password)
+        self._idle_text = ""
+        self._locked_at: datetime | None = None
 
         card = QFrame()
         card.setObjectName("lockCard")
@@ -124,24 +130,39 @@ class LockScreen(QWidget):
         self.password.setPlaceholderText(self.tr("密码"))
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.submit)
+        from ui.admin.login_dialog import pin_edit
+
+        self.pin = pin_edit()
+        self.pin.setPlaceholderText(self.tr("4 到 6 位数字"))
+        self.pin.returnPressed.connect(self.submit)
         form = QFormLayout()
         form.setHorizontalSpacing(10)
         form.setVerticalSpacing(8)
+        self.form = form
         self.username_caption = QLabel(self.tr("登录名："))
         form.addRow(self.username_caption, self.username)
         form.addRow(self.tr("密码："), self.password)
+        form.addRow(self.tr("解锁码："), self.pin)
         self.message = error_label(self)
+        self.pin_hint = QLabel()
+        self.pin_hint.setObjectName("lockHint")
+        self.pin_hint.setWordWrap(True)
 
         self.other_button = QPushButton(self.tr("其他操作员登录"))
         self.other_button.setAutoDefault(False)
         self.other_button.setMinimumHeight(32)
         self.other_button.clicked.connect(self.toggle_other)
+        self.password_button = QPushButton(self.tr("改用密码"))
+        self.password_button.setAutoDefault(False)
+        self.password_button.setMinimumHeight(32)
+        self.password_button.clicked.connect(self.use_password)
         self.unlock_button = QPushButton(self.tr("解锁"))
         self.unlock_button.setObjectName("unlockButton")
         self.unlock_button.setMinimumHeight(32)
         self.unlock_button.clicked.connect(self.submit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.other_button)
+        buttons.addWidget(self.password_button)
         buttons.addStretch(1)
         buttons.addWidget(self.unlock_button)
 
@@ -150,6 +171,7 @@ class LockScreen(QWidget):
         column.addSpacing(6)
         column.addLayout(form)
         column.addWidget(self.message)
+        column.addWidget(self.pin_hint)
         column.addSpacing(4)
         column.addLayout(buttons)
 
@@ -175,37 +197,72 @@ class LockScreen(QWidget):
             text = self.tr("工作站已 %n 分钟无操作，为保护业户信息已自动锁定。", "", minutes)
         else:
             text = self.tr("为保护业户信息，工作站已锁定。")
-        self.hint.setText(text + "\n" + self.tr("输入密码解锁后，未保存的登记原样保留。"))
+        self._locked_at = session.now()
+        try:
+            self._pin_mode = auth.has_pin(session)
+        except ReceptionError:
+            self._pin_mode = False
+        self._idle_text = text
+        self.pin_hint.setText(
+            ""
+            if self._pin_mode
+            else self.tr(
+                "提示：在“操作员 → 设置解锁码…”设置 4 到 6 位数字的解锁码，短时锁定后即可用解锁码解锁。"
+            )
+        )
         self._other = False
         self.username.clear()
         self.password.clear()
+        self.pin.clear()
         self.message.hide()
         self._show_mode()
 
     def is_other_mode(self) -> bool:
         return self._other
 
+    def is_pin_mode(self) -> bool:
+        return self._pin_mode and not self._other
+
     def toggle_other(self) -> None:
         """其他操作员登录 ↔ 返回 (back to unlocking as the operator who locked)."""
         self._other = not self._other
         self.username.clear()
         self.password.clear()
+        self.pin.clear()
         self.message.hide()
         self._show_mode()
 
+    def use_password(self, message: str = "") -> None:
+        """改用密码 (or the PIN cannot be used now: ``message`` says why)."""
+        self._pin_mode = False
+        self.pin.clear()
+        self._show_mode()
+        if message:
+            self.message.setText(message)
+            self.message.show()
+
     def _show_mode(self) -> None:
-        self.username.setVisible(self._other)
-        self.username_caption.setVisible(self._other)
+        pin = self.is_pin_mode()
+        how = self.tr("输入解锁码解锁后") if pin else self.tr("输入密码解锁后")
+        self.hint.setText(self._idle_text + "\n" + how + self.tr("，未保存的登记原样保留。"))
+        self.form.setRowVisible(self.username, self._other)
+        self.form.setRowVisible(self.password, not pin)
+        self.form.setRowVisible(self.pin, pin)
+        self.password_button.setVisible(pin)
+        self.pin_hint.setVisible(bool(self.pin_hint.text()) and not self._other)
         self.other_button.setText(self.tr("返回") if self._other else self.tr("其他操作员登录"))
         self.unlock_button.setText(self.tr("登录") if self._other else self.tr("解锁"))
         self.focus_field()
 
     def focus_field(self) -> None:
-        (self.username if self._other else self.password).setFocus()
+        (self.username if self._other else self.pin if self.is_pin_mode() else self.password).setFocus()
 
     # ---- logging in ----------------------------------------------------------------------
     def submit(self) -> None:
         if self._session is None:
+            return
+        if self.is_pin_mode():
+            self._submit_pin()
             return
         mine = self._session.operator
         username = self.username.text() if self._other else mine.username
@@ -226,6 +283,23 @@ class LockScreen(QWidget):
             self.unlocked.emit()
         else:
             self.other_logged_in.emit(session)
+
+    def _submit_pin(self) -> None:
+        assert self._session is not None and self._locked_at is not None
+        self.message.hide()
+        try:
+            auth.unlock_with_pin(self._session, self.pin.text(), self._locked_at)
+        except auth.PasswordNeeded as exc:
+            self.use_password(exc.message)
+            return
+        except ReceptionError as exc:
+            self.pin.clear()
+            self.message.setText(exc.message)
+            self.message.show()
+            self.pin.setFocus()
+            return
+        self.pin.clear()
+        self.unlocked.emit()
 
 
 def _belongs_to(widget: QWidget, window: QWidget) -> bool:

@@ -1,8 +1,8 @@
-"""Logging in (at start and for 切换操作员) and changing one's own password."""
+"""Logging in (at start and for 切换操作员), changing one's own password and setting one's unlock PIN."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from reception.clock import Clock
@@ -141,3 +141,70 @@ class ChangePasswordDialog(QDialog):
             self.errors.show_general(exc.message)
             return
         self.accept()
+
+
+class SetPinDialog(QDialog):
+    """设置解锁码: the operator's own 4–6 digit PIN for the idle lock, confirmed with her password
+    (``auth.set_pin``)."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(self.tr("设置解锁码"))
+        self.setMinimumWidth(420)
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
+        hint = QLabel(self.tr("闲置锁定后，%1 分钟内可用解锁码解锁；锁定更久或由其他操作员登录时仍需密码。"))
+        from reception.services import auth
+        from reception.services import settings as settings_mod
+
+        hint.setText(hint.text().replace("%1", str(settings_mod.load().pin_unlock_minutes)))
+        hint.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(
+            self.tr("操作员："), QLabel(f"{session.operator.display_name}（{session.operator.username}）")
+        )
+        self.current = QLineEdit()
+        self.current.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin = pin_edit()
+        self.pin.setPlaceholderText(self.tr("4 到 6 位数字"))
+        self.again = pin_edit()
+        self.errors.add_row(form, self.tr("当前密码："), "current", self.current)
+        self.errors.add_row(form, self.tr("解锁码："), "pin", self.pin)
+        self.errors.add_row(form, self.tr("确认解锁码："), "pin_again", self.again)
+        self.had_pin = auth.has_pin(session)
+        buttons, self.ok_button, _ = dialog_buttons(self.tr("确定"), self.tr("取消"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        from reception.services import auth
+
+        self.errors.clear()
+        try:
+            auth.set_pin(self.session, self.pin.text(), self.again.text(), self.current.text())
+        except ValidationError as exc:
+            self.errors.show_error(exc)
+            return
+        except ReceptionError as exc:
+            self.errors.show_general(exc.message)
+            return
+        self.accept()
+
+
+def pin_edit() -> QLineEdit:
+    """A masked field taking 4–6 digits only (input method off, like the other number fields)."""
+    from PySide6.QtCore import QRegularExpression
+    from PySide6.QtGui import QRegularExpressionValidator
+
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMaxLength(6)
+    edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,6}"), edit))
+    edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+    return edit

@@ -268,6 +268,12 @@ class PrivacyPage(QWidget):
         self.idle_lock_minutes = spin(
             settings_mod.IDLE_LOCK_MINUTES_RANGE, current.idle_lock_minutes, self.tr(" 分钟")
         )
+        self.pin_unlock_minutes = spin(
+            settings_mod.PIN_UNLOCK_MINUTES_RANGE, current.pin_unlock_minutes, self.tr(" 分钟")
+        )
+        self.pin_unlock_minutes.setToolTip(
+            self.tr("锁定不超过这个时间，原操作员可用自己的解锁码解锁；更久则须输入密码。")
+        )
         privacy_box = QGroupBox(self.tr("个人信息保护"))
         privacy_form = QFormLayout(privacy_box)
         self.errors.add_row(
@@ -283,6 +289,9 @@ class PrivacyPage(QWidget):
             privacy_form, self.tr("个人信息咨询联系方式："), "privacy_contact", self.privacy_contact
         )
         self.errors.add_row(privacy_form, self.tr("闲置锁定："), "idle_lock_minutes", self.idle_lock_minutes)
+        self.errors.add_row(
+            privacy_form, self.tr("解锁码时限："), "pin_unlock_minutes", self.pin_unlock_minutes
+        )
         self.errors.add_row(privacy_form, self.tr("证件号码："), "store_full_id", self.store_full_id)
         privacy_form.addRow("", self.full_id_warning)
 
@@ -350,6 +359,7 @@ class PrivacyPage(QWidget):
         for box in (
             self.retention_days,
             self.idle_lock_minutes,
+            self.pin_unlock_minutes,
             self.backup_generations,
             self.badge_valid_hours,
         ):
@@ -391,6 +401,7 @@ class PrivacyPage(QWidget):
                 store_full_id=full_id,
                 badge_size=self.badge_size.currentData() or "",
                 badge_valid_hours=self.badge_valid_hours.value(),
+                pin_unlock_minutes=self.pin_unlock_minutes.value(),
             )
         except ValidationError as exc:
             self.errors.show_error(exc)

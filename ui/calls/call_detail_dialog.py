@@ -38,6 +38,7 @@ from reception.store.models import Call
 from ui.calls.call_list_model import RowsTableModel
 from ui.widgets import msgbox
 from ui.widgets.forms import error_label
+from ui.widgets.revealed_number import RevealedNumber
 
 _EDITABLE = ["caller_name", "caller_phone", "location", "identity_verified", "category", "content", "answer"]
 
@@ -169,6 +170,8 @@ class CallDetailDialog(QDialog):
         who_row.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignTop)
         who_row.addWidget(self._with_error("identity_verified", self.identity_check), 1)
         form.addRow(self.tr("来电人"), who)
+        self.revealed = RevealedNumber()  # the full number, in place, for a minute
+        form.addRow("", self.revealed)
         where = QWidget()
         where_row = QHBoxLayout(where)
         where_row.setContentsMargins(0, 0, 0, 0)
@@ -335,13 +338,10 @@ class CallDetailDialog(QDialog):
         except ReceptionError as exc:
             msgbox.error(self, title, exc.message)
             return None
-        msgbox.info(
-            self,
-            title,
-            self.tr("来电 {0} 的来电号码：\n\n{1}\n\n（本次查看及原因已记入审计日志）").format(
-                self._call.serial, number or self.tr("（无）")
-            ),
-        )
+        if number:
+            self.revealed.reveal(self.tr("来电 {0} 的来电号码：").format(self._call.serial), number)
+        else:
+            msgbox.info(self, title, self.tr("这条来电没有留下号码。"))
         return number
 
     # ---- editing -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ it, and the call list with its filters underneath."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut, QShowEvent
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
+    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -50,6 +53,8 @@ class CallTab(QWidget):
         super().__init__(parent)
         self._session = session
         self.detail_dialog: CallDetailDialog | None = None
+        self.incident_dialog: QWidget | None = None
+        self._last_call: Any = None  # the call saved last at this form
 
         self.form = CallForm(session)
         self.form.saved.connect(self._call_saved)
@@ -160,6 +165,13 @@ class CallTab(QWidget):
         bar.addWidget(self.operator_filter)
         bar.addWidget(self.search_edit, 1)
         bar.addWidget(self.count_label)
+        self.incident_button = QPushButton(self.tr("登记异常情况…"))
+        self.incident_button.setAutoDefault(False)
+        self.incident_button.setToolTip(
+            self.tr("安全隐患报保安部；严重违规可拒绝接待；违法犯罪立即报警。可关联选中的或刚保存的来电。")
+        )
+        self.incident_button.clicked.connect(self.record_incident)
+        bar.addWidget(self.incident_button)
         column.addLayout(bar)
 
         self.model = CallListModel(self._now, self)
@@ -334,8 +346,45 @@ class CallTab(QWidget):
     def restore_drafts(self) -> bool:
         return self.form.restore_saved_draft()
 
-    def _call_saved(self, _result: CallResult) -> None:
+    def _call_saved(self, result: CallResult) -> None:
+        self._last_call = result.call
         self.refresh()
+        self.changed.emit()
+
+    # ---- incidents (异常情况 from a call) ----------------------------------------------------
+    def current_call(self) -> tuple[Any, bool]:
+        """The call an incident would be linked to, and whether it was picked on purpose: the one
+        selected in the list (picked), else the one just saved here (only offered, unticked)."""
+        selection = self.view.selectionModel()
+        if selection is not None and selection.hasSelection():
+            call = self.model.data(self.view.currentIndex(), cols.ROW_ROLE)
+            if call is not None:
+                return call, True
+        return self._last_call, False
+
+    def record_incident(self) -> QWidget:
+        """安全隐患 / 拒绝接待 / 报警 raised from a call; the link to the call is a box to tick or untick."""
+        from ui.visits.incident_dialog import IncidentDialog
+
+        call, picked = self.current_call()
+        link = ""
+        if call is not None:
+            who = call.caller_name or self.tr("来电")
+            link = self.tr("关联来电 %1　%2").replace("%1", call.serial).replace("%2", who)
+        dialog = IncidentDialog(
+            self._session, self, call_id=call.id if call is not None else None, link_text=link, linked=picked
+        )
+        dialog.recorded.connect(self._incident_recorded)
+        dialog.finished.connect(dialog.deleteLater)
+        self.incident_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _incident_recorded(self, incident: object) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            kind = getattr(incident, "kind", "")
+            window.statusBar().showMessage(self.tr("已登记异常情况：%1").replace("%1", kind), 10_000)
         self.changed.emit()
 
     def _panel_changed(self) -> None:

@@ -140,11 +140,8 @@ class CallbacksPanel(FollowUpPanel):
         number = self._reveal_number(
             "callback",
             cb.id,
-            self.tr("回电号码"),
+            self.tr("回电给 %1：").replace("%1", cb.name or self.tr("来电人")),
             self.tr("这条回电没有留下号码。"),
-            self.tr("回电给 %1：\n\n%2\n\n（本次查看已记入审计日志）").replace(
-                "%1", cb.name or self.tr("来电人")
-            ),
         )
         if number is None:
             self.refresh()

@@ -1,6 +1,7 @@
 """What the follow-up panels beside the call form share (待转达留言, 待回电): the list, a note
 when it is empty, one line to type what was done with the selected row, the button that
-records it, 显示号码 (the full number, audited) and a red line for what went wrong."""
+records it, 显示号码 (the full number, audited, shown in place for a minute — never in a box) and a
+red line for what went wrong."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from reception.services.session import Session
 from ui.calls.call_list_model import RowsTableModel
 from ui.widgets import msgbox
 from ui.widgets.forms import error_label
+from ui.widgets.revealed_number import RevealedNumber
 
 
 class FollowUpPanel(QWidget):
@@ -70,6 +72,7 @@ class FollowUpPanel(QWidget):
         self.number_button.setToolTip(number_tip)
         self.number_button.clicked.connect(self.show_number)
         self.error = error_label()
+        self.revealed = RevealedNumber()
         self.empty_label = QLabel(empty)
         self.empty_label.setStyleSheet("color: #6b7785;")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -85,7 +88,12 @@ class FollowUpPanel(QWidget):
         layout.addWidget(self.full_text)
         layout.addWidget(self.empty_label)
         layout.addLayout(row)
+        layout.addWidget(self.revealed)
         layout.addWidget(self.error)
+        self._revealed_id: int | None = None
+        selection = self.view.selectionModel()
+        if selection is not None:  # the next record: the number is hidden again
+            selection.currentRowChanged.connect(self._conceal_unless_same_record)
 
         self.view.selectionModel().currentRowChanged.connect(self._show_full_text)
         self.model.modelReset.connect(self._show_full_text)
@@ -119,18 +127,29 @@ class FollowUpPanel(QWidget):
         index = self.view.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 
-    def _reveal_number(self, entity: str, entity_id: int, title: str, none: str, shown: str) -> str | None:
-        """The full number to dial, shown in a box (``shown`` with ``%2`` for the number; ``none``
-        when there is no number) and audited; ``None`` when it cannot be shown (the box says why)."""
+    def _conceal_unless_same_record(self, *_args: object) -> None:
+        record = self.selected()
+        if record is None or record.id != self._revealed_id:
+            self.revealed.conceal()
+
+    def _reveal_number(self, entity: str, entity_id: int, caption: str, none: str) -> str | None:
+        """The full number to dial, shown in place under the list (``caption`` before it, grouped,
+        hidden after a minute or on the next record) and audited; ``None`` when it cannot be shown
+        (the red line says why, as it does when there is no number: ``none``)."""
+        self.revealed.conceal()
         try:
             number = privacy.number_to_call(self._session, entity, entity_id)
         except ReceptionError as exc:
-            msgbox.error(self, title, exc.message)
+            self.error.setText(exc.message)
+            self.error.show()
             return None
         if not number:
-            msgbox.info(self, title, none)
+            self.error.setText(none)
+            self.error.show()
             return number
-        msgbox.info(self, title, shown.replace("%2", number))
+        self.error.hide()
+        self._revealed_id = entity_id
+        self.revealed.reveal(caption, number)
         return number
 
     def _save(self, save: Callable[[], object], edit: QLineEdit) -> bool:

@@ -139,11 +139,8 @@ class MessagesPanel(FollowUpPanel):
         return self._reveal_number(
             "message",
             msg.id,
-            self.tr("留言人号码"),
+            self.tr("留言人 %1 的回电号码：").replace("%1", msg.from_name or self.tr("（未留姓名）")),
             self.tr("这条留言没有留下回电号码。"),
-            self.tr("留言人 %1 的回电号码：\n\n%2\n\n（本次查看已记入审计日志）").replace(
-                "%1", msg.from_name or self.tr("（未留姓名）")
-            ),
         )
 
     def deliver_selected(self) -> bool:

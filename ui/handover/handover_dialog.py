@@ -8,6 +8,11 @@ their own shift starts, the report is archived and shown for printing) or refuse
 reason (``shifts.refuse`` — the shift goes back to the outgoing operator, the reason shown).
 Closing the dialog at any point leaves the shift open.
 
+Only the operator on duty signs the 交班 (issue 17, finding 3). When the dialog is opened by
+somebody else (a colleague who logged in during the shift), the 交班 step asks for the signature
+of the operator on duty — her own password, typed on this PC — or, when she has gone, for a
+supervisor's login and the reason (「交班人未签，由主管X确认」 on the report).
+
 The dialog does not switch the window's session itself: it emits :attr:`HandoverDialog.confirmed`
 with the incoming session and the report PDF, and the main window does the rest."""
 
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QSizePolicy,
     QStackedWidget,
     QTabWidget,
@@ -120,6 +126,7 @@ class HandoverDialog(QDialog):
         self.hand_over_button.clicked.connect(self.hand_over)
         self.cancel_button = QPushButton(self.tr("取消"))
         self.cancel_button.clicked.connect(self.reject)
+        self.signer_box = self._signer_box()
         buttons = QHBoxLayout()
         buttons.addWidget(self.preview_button)
         buttons.addStretch(1)
@@ -129,9 +136,50 @@ class HandoverDialog(QDialog):
         column.setContentsMargins(0, 6, 0, 0)
         column.addWidget(QLabel(self.tr("交班备注（交给下一班）：")))
         column.addWidget(self.note)
+        column.addWidget(self.signer_box)
         column.addWidget(self.hand_over_message)
         column.addLayout(buttons)
         return page
+
+    def _signer_box(self) -> QGroupBox:
+        """Shown only when the operator logged in is not the operator on duty: who signs."""
+        box = QGroupBox(self.tr("交班人签字"))
+        self.signer_present = QRadioButton()
+        self.signer_absent = QRadioButton()
+        self.signer_present.setChecked(True)
+        self.signer_present.toggled.connect(self._show_signer_fields)
+        self.outgoing_password = QLineEdit()
+        self.outgoing_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.outgoing_password.returnPressed.connect(self.hand_over)
+        self.supervisor_username = QLineEdit()
+        self.supervisor_password = QLineEdit()
+        self.supervisor_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.absent_reason = QLineEdit()
+        self.absent_reason.setPlaceholderText(self.tr("例如：身体不适提前离开，已电话联系"))
+        choice = QHBoxLayout()
+        choice.addWidget(self.signer_present)
+        choice.addWidget(self.signer_absent)
+        choice.addStretch(1)
+        self.signer_form = QFormLayout()
+        self.signer_form.addRow(choice)
+        self.signer_form.addRow(self.tr("当班人密码："), self.outgoing_password)
+        self.signer_form.addRow(self.tr("主管登录名："), self.supervisor_username)
+        self.signer_form.addRow(self.tr("主管密码："), self.supervisor_password)
+        self.signer_form.addRow(self.tr("当班人不在的原因："), self.absent_reason)
+        box.setLayout(self.signer_form)
+        return box
+
+    def _show_signer_fields(self) -> None:
+        present = self.signer_present.isChecked()
+        self.signer_form.setRowVisible(self.outgoing_password, present)
+        for field in (self.supervisor_username, self.supervisor_password, self.absent_reason):
+            self.signer_form.setRowVisible(field, not present)
+        (self.outgoing_password if present else self.supervisor_username).setFocus()
+
+    @property
+    def signs_for_somebody_else(self) -> bool:
+        """The operator logged in is not the one on duty: the 交班 needs the latter's signature."""
+        return self.session.operator.id != self.shift.operator_id
 
     def _take_over_page(self) -> QWidget:
         page = QWidget()
@@ -199,12 +247,23 @@ class HandoverDialog(QDialog):
             self.setWindowTitle(self.tr("接班"))
             self.note_view.setText(self.shift.note or self.tr("（无）"))
             self.stack.setCurrentIndex(1)
-            self.username.setFocus()
+            me = self.session.operator
+            signers = (self.shift.operator_id, self.shift.handed_over_by_id)
+            if not self.username.text() and me.id not in signers:
+                self.username.setText(me.username)  # the colleague logged in takes over: her password
+                self.password.setFocus()
+            else:
+                self.username.setFocus()
         else:
             self.setWindowTitle(self.tr("交班"))
             if not self.note.toPlainText() and self.shift.note:
                 self.note.setPlainText(self.shift.note)  # handed over before, refused
             self.stack.setCurrentIndex(0)
+            on_duty = self.shift.operator.display_name
+            self.signer_present.setText(self.tr("%1 在场，输入她/他自己的密码").replace("%1", on_duty))
+            self.signer_absent.setText(self.tr("%1 不在，由主管确认").replace("%1", on_duty))
+            self.signer_box.setVisible(self.signs_for_somebody_else)
+            self._show_signer_fields()
             self.note.setFocus()
         # The step below the tables takes only the room it needs (the hidden page is ignored
         # when sizing); the tables get the rest.
@@ -290,15 +349,51 @@ class HandoverDialog(QDialog):
             msgbox.error(self, self.tr("预览报告"), exc.message)
 
     def hand_over(self) -> None:
+        """交班 by the operator on duty — logged in, or signing here with her own password — or,
+        when she is gone, by a supervisor who confirms her absent with a reason."""
         self.hand_over_message.hide()
+        note, version = self.note.toPlainText(), self.shift.version
+        signer: Session | None = None
         try:
-            shifts.hand_over(self.session, self.note.toPlainText(), expected_version=self.shift.version)
+            if not self.signs_for_somebody_else:
+                shifts.hand_over(self.session, note, expected_version=version)
+            elif self.signer_present.isChecked():
+                signer = self._login_signer(self.shift.operator.username, self.outgoing_password)
+                if signer is None:
+                    return
+                shifts.hand_over(signer, note, expected_version=version)
+            else:
+                if not self.absent_reason.text().strip():
+                    self._show_hand_over_error(self.tr("请填写当班人不在的原因。"))
+                    self.absent_reason.setFocus()
+                    return
+                signer = self._login_signer(self.supervisor_username.text(), self.supervisor_password)
+                if signer is None:
+                    return
+                shifts.hand_over_absent(signer, note, self.absent_reason.text(), expected_version=version)
         except ReceptionError as exc:
-            self.hand_over_message.setText(exc.message)
-            self.hand_over_message.show()
+            self._show_hand_over_error(exc.message)
             return
+        finally:
+            if signer is not None:
+                self._logout_quietly(signer)
+        self.outgoing_password.clear()
+        self.supervisor_password.clear()
         self.handed_over.emit()
         self.reload()
+
+    def _login_signer(self, username: str, password_field: QLineEdit) -> Session | None:
+        try:
+            return auth.login(username, password_field.text(), self.clock)
+        except ReceptionError as exc:
+            password_field.clear()
+            password_field.setFocus()
+            self._show_hand_over_error(exc.message)
+            return None
+
+    def _show_hand_over_error(self, message: str) -> None:
+        self.hand_over_message.setText(message)
+        self.hand_over_message.show()
 
     def _login_incoming(self) -> Session | None:
         self.take_over_message.hide()

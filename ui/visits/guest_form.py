@@ -43,6 +43,7 @@ from ui.widgets import msgbox, printing
 from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
 from ui.widgets.forms import ascii_only, error_label
 from ui.widgets.resident_lookup import ResidentLookup
+from ui.widgets.revealed_number import RevealedNumber
 
 CHECK_DELAY_MS = 250
 FIELD_ORDER = [
@@ -197,6 +198,9 @@ class GuestForm(QFrame):
             edit.textEdited.connect(lambda _t, f=field: self.errors.clear_field(f))
         self.id_verified_check.toggled.connect(lambda _c: self.errors.clear_field("id_verified"))
         self.purpose_combo.currentTextChanged.connect(lambda _t: self.errors.clear_field("purpose"))
+        for edit in (self.name_edit, self.id_number_edit):  # the phone script names the visitor
+            edit.textChanged.connect(self._refresh_script)
+        self.purpose_combo.currentTextChanged.connect(self._refresh_script)
         return group
 
     def _build_host_box(self) -> QGroupBox:
@@ -227,9 +231,11 @@ class GuestForm(QFrame):
         self.host_number_button.setToolTip(self.tr("显示受访住户的完整电话以便拨打（查看会记入审计日志）"))
         self.host_number_button.clicked.connect(self.show_host_number)
         self.host_number_button.hide()
+        self.host_number = RevealedNumber()  # the full number, in place, for a minute
         number_row = QHBoxLayout()
-        number_row.addStretch(1)
-        number_row.addWidget(self.host_number_button)
+        number_row.addWidget(self.host_number, 1)
+        number_row.addStretch(0)
+        number_row.addWidget(self.host_number_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(number_row)
 
         consent_box = QWidget()
@@ -275,15 +281,26 @@ class GuestForm(QFrame):
         self.reprint_button = QPushButton(self.tr("补打访客证"))
         self.reprint_button.setAutoDefault(False)
         self.reprint_button.clicked.connect(self.reprint_last)
+        # 拒绝 / 未接通: the visitor's details stay in the form (the host may call back).
+        self.retry_button = QPushButton(self.tr("重新联系被访人"))
+        self.retry_button.setAutoDefault(False)
+        self.retry_button.setToolTip(self.tr("访客信息已保留：再次致电受访方，记录新的答复后登记"))
+        self.retry_button.clicked.connect(self.retry_consent)
+        self.clear_kept_button = QPushButton(self.tr("清空"))
+        self.clear_kept_button.setAutoDefault(False)
+        self.clear_kept_button.setToolTip(self.tr("访客已离开：清空保留的访客信息"))
+        self.clear_kept_button.clicked.connect(self.clear_kept)
         buttons = QVBoxLayout()
         buttons.setSpacing(4)
+        buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.clear_kept_button)
         buttons.addWidget(self.book_button)
         buttons.addWidget(self.reprint_button)
         buttons.addStretch(1)
         row.addWidget(self.result_banner, 1)
         row.addLayout(buttons)
-        self.book_button.hide()
-        self.reprint_button.hide()
+        for button in (self.retry_button, self.clear_kept_button, self.book_button, self.reprint_button):
+            button.hide()
         return box
 
     def _build_buttons(self) -> QHBoxLayout:
@@ -425,37 +442,39 @@ class GuestForm(QFrame):
         self._show_host()
 
     def show_host_number(self) -> str | None:
-        """The host household's full number, to ring them (the reveal is audited)."""
+        """The host household's full number, to ring them: shown in place beside the host (grouped,
+        hidden after a minute or with the next visitor; the reveal is audited)."""
         resident = self.host_lookup.resident()
+        self.host_number.conceal()
         if resident is None:
             return None
-        title = self.tr("受访住户电话")
         try:
             number = privacy.number_to_call(self._session, "resident", resident.id)
         except ReceptionError as exc:
-            msgbox.error(self, title, exc.message)
+            self._show_general(exc.message)
             return None
         if not number:
-            msgbox.info(self, title, self.tr("档案中没有该住户的电话。"))
+            self._show_general(self.tr("档案中没有该住户的电话。"))
             return number
         room = residents.room_label(resident.building, resident.unit, resident.room)
-        msgbox.info(
-            self,
-            title,
-            self.tr("受访住户 {0}：\n\n{1}\n\n（本次查看已记入审计日志）").format(room, number),
-        )
+        self.host_number.reveal(self.tr("受访住户 {0}：").format(room), number)
+        self.host_number.shown_for = resident.id
         return number
 
     def _show_host(self) -> None:
         resident = self.host_lookup.resident()
         self.host_number_button.setVisible(resident is not None and bool(resident.phone))
+        if resident is None or self.host_number.shown_for != resident.id:
+            self.host_number.conceal()  # another host, or the next visitor
         if resident is None:
             staff = self.staff_edit.text().strip()
             if self._appointment is not None:
                 self.host_info.clear_text()
             elif staff:
                 self.host_info.show_text(
-                    self.tr("受访：{0}\n请联系受访人员确认是否接待，并在下方记录答复。").format(staff), "info"
+                    self.tr("受访：{0}\n请联系受访人员确认是否接待，并在下方记录答复。").format(staff)
+                    + self._phone_script(),
+                    "info",
                 )
             else:
                 self.host_info.show_text(
@@ -470,12 +489,38 @@ class GuestForm(QFrame):
             self.host_info.show_text(head + "\n" + self.tr("已预约，无需再征询受访住户。"), "ok")
         else:
             self.host_info.show_text(
-                head + "\n" + self.tr("☎ 请致电受访住户确认是否接待，并在下方记录答复。"), "info"
+                head
+                + "\n"
+                + self.tr("☎ 请致电受访住户确认是否接待，并在下方记录答复。")
+                + self._phone_script(),
+                "info",
             )
+
+    def _phone_script(self) -> str:
+        """While the host's answer is pending: what to say on the phone (规程：来访审核), with the
+        visitor's name (先生/女士 from the ID number when it tells) and the purpose filled in."""
+        if self.consent():
+            return ""
+        name = self.name_edit.text().strip()
+        number = self.id_number_edit.text().strip().upper()
+        if name and len(number) == 18 and number[:17].isdigit():
+            name += self.tr("先生") if int(number[16]) % 2 else self.tr("女士")
+        visitor = name or self.tr("××先生/女士")
+        purpose = self.purpose_combo.currentText().strip()
+        about = self.tr("，事由是{0}").format(purpose) if purpose else ""
+        return "\n" + self.tr(
+            "可以这样说：“您好，我是物业服务中心前台，有位{0}来访{1}，请问您是否同意他/她进入？”"
+        ).format(visitor, about)
+
+    def _refresh_script(self, *_args: object) -> None:
+        if not self._loading and hasattr(self, "host_info"):
+            self._show_host()
 
     def _consent_toggled(self, _id: int, checked: bool) -> None:
         if checked and not self._loading:
             self.errors.clear_field("consent")
+        if not self._loading:
+            self._show_host()  # the phone script only while the answer is pending
 
     # ---- appointment and watch list ----------------------------------------------------------
     def _identity_edited(self, *_args: object) -> None:
@@ -699,17 +744,41 @@ class GuestForm(QFrame):
             staff_host=visit.staff_host,
             purpose=visit.purpose,
         )
-        self.reset()
-        self.draft.discard()
+        # 拒绝 / 未接通 (not a supervisor's refusal): the form is kept for when the host calls back —
+        # a new token, so the next 登记 is a new record, and no answer chosen yet.
+        keep = visit.status != visits.ON_SITE and visit.consent in (visits.REFUSED, visits.UNREACHABLE)
+        if keep:
+            self._token = uuid4().hex
+            self._set_consent("")
+        else:
+            self.reset()
+            self.draft.discard()
         self._last_visit = visit
         self._last_prefill = prefill
         self.saved.emit(visit)
         if visit.status == visits.ON_SITE:
             self._admitted(visit)
         else:
-            self._not_admitted(visit)
-        self.name_edit.setFocus()
+            self._not_admitted(visit, kept=keep)
+        (self.retry_button if keep else self.name_edit).setFocus()
         return visit
+
+    def retry_consent(self) -> None:
+        """重新联系被访人: the kept visitor, the host shown with the phone script; the answer next."""
+        self.clear_result()
+        self._set_consent("")
+        self._show_host()
+        self.result_banner.show_text(
+            self.tr("访客信息已保留。请再次致电受访方，选择答复后按 Enter 登记。"), "info"
+        )
+        self.consent_buttons[visits.AGREED].setFocus()
+
+    def clear_kept(self) -> None:
+        """清空: the visitor has gone; the kept details are cleared without asking (already recorded)."""
+        self.reset()
+        self.draft.discard()
+        self.clear_result()
+        self.name_edit.setFocus()
 
     def _name_readable(self) -> bool:
         """A name from a card with a character the chip could not carry is not saved as it is."""
@@ -782,8 +851,10 @@ class GuestForm(QFrame):
                 head + "\n" + self.tr("访客证未打印。来访已登记，请检查打印机后点“补打访客证”。"), "warn"
             )
 
-    def _not_admitted(self, visit: Visit) -> None:
+    def _not_admitted(self, visit: Visit, *, kept: bool = False) -> None:
         self.reprint_button.hide()
+        self.retry_button.setVisible(kept)
+        self.clear_kept_button.setVisible(kept)
         if visit.watch_hit and visit.watch_decision == visits.DENY:
             reason = self.tr("主管决定不予放行")
             script = self.tr("“很抱歉，根据小区管理规定，今天无法为您安排进入，请您谅解。”")
@@ -801,17 +872,17 @@ class GuestForm(QFrame):
                     "“很抱歉，暂时联系不上{0}，今天无法为您安排进入。建议您与对方约好时间再来，我们可以为您登记预约。”"
                 ).format(who)
             self.book_button.show()
-        self.result_banner.show_text(
-            self.tr("未放行：{0}（{1}），不打印访客证。记录 {2}\n请婉言解释并致歉：{3}").format(
-                visit.visitor_name, reason, visit.serial, script
-            ),
-            "warn",
+        text = self.tr("未放行：{0}（{1}），不打印访客证。记录 {2}\n请婉言解释并致歉：{3}").format(
+            visit.visitor_name, reason, visit.serial, script
         )
+        if kept:
+            text += "\n" + self.tr("访客信息已保留：受访方回电时点“重新联系被访人”，无需重新输入。")
+        self.result_banner.show_text(text, "warn")
 
     def clear_result(self) -> None:
         self.result_banner.clear_text()
-        self.book_button.hide()
-        self.reprint_button.hide()
+        for button in (self.retry_button, self.clear_kept_button, self.book_button, self.reprint_button):
+            button.hide()
 
     def result_text(self) -> str:
         return self.result_banner.text() if self.result_banner.isVisible() else ""

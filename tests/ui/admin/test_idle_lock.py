@@ -260,3 +260,92 @@ def test_a_changed_idle_time_takes_effect_after_the_settings(qtbot, window, admi
     assert window.idle_lock.timeout_seconds == 15 * 60
     assert not window.idle_lock.check_idle(time.monotonic() + IDLE + 1)
     assert window.idle_lock.check_idle(time.monotonic() + 15 * 60 + 1)
+
+
+# ---- the unlock PIN (issue 17, finding 19) ------------------------------------------------------
+def set_pin_in_the_menu(qtbot, window, pin: str = "2580") -> None:
+    window.pin_action.trigger()
+    dialog = window.pin_dialog
+    assert dialog.windowTitle() == "设置解锁码"
+    qtbot.keyClicks(dialog.current, PASSWORD)
+    qtbot.keyClicks(dialog.pin, "1234")  # too simple: refused beside the field
+    qtbot.keyClicks(dialog.again, "1234")
+    dialog.ok_button.click()
+    assert dialog.isVisible() and "过于简单" in dialog.errors.labels["pin"].text()
+    for field in (dialog.pin, dialog.again):
+        field.clear()
+        qtbot.keyClicks(field, pin + "x")  # only digits are taken
+    assert dialog.pin.text() == pin
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+
+
+def unlock_with_pin(qtbot, window, pin: str) -> None:
+    screen = window.idle_lock.screen
+    qtbot.keyClicks(screen.pin, pin)
+    qtbot.keyClick(screen.pin, Qt.Key.Key_Return)
+
+
+def pin_audit() -> list[str]:
+    from reception.store.models import AuditLog
+
+    return [
+        r.action for r in AuditLog.select().where(AuditLog.action.startswith("unlock.")).order_by(AuditLog.id)
+    ]
+
+
+def test_a_short_pin_unlocks_a_short_lock_and_every_attempt_is_audited(qtbot, window, clock) -> None:
+    from reception.store.models import Operator
+
+    set_pin_in_the_menu(qtbot, window)
+    stored = Operator.get_by_id(window.session.operator.id).pin_hash
+    assert stored.startswith("$argon2id$") and "2580" not in stored
+    type_text(window.call_tab.form.content_edit, "电梯异响")
+    go_idle(window)
+    screen = window.idle_lock.screen
+    assert screen.is_pin_mode() and screen.pin.isVisible() and not screen.password.isVisible()
+    assert screen.pin.hasFocus()
+    unlock_with_pin(qtbot, window, "0000")
+    assert window.idle_lock.is_locked() and screen.message.text() == "解锁码不正确，还可以再试 4 次。"
+    clock.advance(minutes=20)
+    unlock_with_pin(qtbot, window, "2580")
+    assert not window.idle_lock.is_locked()
+    assert window.call_tab.form.content_edit.toPlainText() == "电梯异响"
+    assert pin_audit() == ["unlock.pin_failed", "unlock.pin"]
+
+
+def test_five_wrong_pins_or_a_long_lock_need_the_full_password(qtbot, window, clock) -> None:
+    set_pin_in_the_menu(qtbot, window)
+    window.lock()
+    screen = window.idle_lock.screen
+    for _ in range(5):
+        unlock_with_pin(qtbot, window, "9999")
+    assert window.idle_lock.is_locked()
+    assert not screen.is_pin_mode() and screen.password.isVisible()
+    assert screen.message.text() == "解锁码连续输错 5 次，请输入密码解锁。"
+    unlock_with(qtbot, window, PASSWORD)
+    assert not window.idle_lock.is_locked()
+    assert pin_audit() == ["unlock.pin_failed"] * 5
+    # locked longer than the setting (default 60 minutes): the PIN no longer opens it
+    window.lock()
+    assert screen.is_pin_mode()  # the password login cleared the count
+    clock.advance(minutes=61)
+    unlock_with_pin(qtbot, window, "2580")
+    assert window.idle_lock.is_locked() and not screen.is_pin_mode()
+    assert screen.message.text() == "锁定已超过 60 分钟，请输入密码解锁。"
+    assert pin_audit()[-1] == "unlock.pin_refused"
+    unlock_with(qtbot, window, PASSWORD)
+    assert not window.idle_lock.is_locked()
+
+
+def test_another_operator_needs_her_password_and_no_pin_means_the_password(
+    qtbot, window, supervisor, clock
+) -> None:
+    window.lock()
+    screen = window.idle_lock.screen
+    assert not screen.is_pin_mode() and screen.password.isVisible()
+    assert "设置解锁码" in screen.pin_hint.text() and screen.pin_hint.isVisible()
+    set_pin_for = __import__("reception.services.auth", fromlist=["set_pin"]).set_pin
+    set_pin_for(supervisor, "4711", "4711", PASSWORD)
+    screen.toggle_other()  # 其他操作员登录: login name and password, never a PIN
+    assert screen.username.isVisible() and screen.password.isVisible() and not screen.pin.isVisible()

@@ -646,3 +646,50 @@ def test_numbers_masked_in_the_content_are_noted_after_the_save(qtbot, tab: Call
     with qtbot.waitSignal(tab.changed, timeout=1000):
         qtbot.keyClick(form.lookup, Qt.Key.Key_Return)
     assert Call.select().count() == 2 and form.masked_note.isHidden()
+
+
+# ---- incidents from a call (issue 17, finding 4) -------------------------------------------------
+def test_an_incident_is_raised_from_a_call_linked_to_the_selected_call(
+    qtbot, tab: CallTab, receptionist
+) -> None:
+    from reception.services import incidents
+
+    chosen = add_call(receptionist, caller_name="孙先生", content="地库有人撬车")
+    tab.refresh()
+    tab.view.selectRow(0)
+    assert tab.incident_button.text() == "登记异常情况…"
+    qtbot.mouseClick(tab.incident_button, Qt.MouseButton.LeftButton)
+    dialog = tab.incident_dialog
+    assert dialog.isVisible() and dialog.link_check.isChecked()
+    assert dialog.link_check.text() == f"关联来电 {chosen.serial}　孙先生"
+    dialog.kind_buttons[incidents.POLICE].setChecked(True)
+    type_text(dialog.description_edit, "来电称地库有人撬车")
+    qtbot.keyClicks(dialog.case_edit, "110-2026-007")
+    type_text(dialog.officer_edit, "李警官")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.incident is not None and dialog.incident.call_id == chosen.id
+
+
+def test_the_call_just_saved_is_offered_unticked_and_can_be_linked(qtbot, tab: CallTab) -> None:
+    from reception.services import incidents
+
+    form = tab.form
+    qtbot.keyClick(form.lookup, Qt.Key.Key_F2)
+    choose_category(tab, "咨询")
+    type_text(form.content_edit, "楼道有烟味")
+    type_text(form.answer_edit, "已通知保安")
+    qtbot.mouseClick(form.outcome_buttons[Outcome.ANSWERED], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(tab.changed, timeout=1000):
+        qtbot.keyClick(form.location_edit, Qt.Key.Key_Return)
+    saved = Call.get()
+    tab.view.clearSelection()
+    dialog = tab.record_incident()
+    assert dialog.link_check is not None and not dialog.link_check.isChecked()
+    assert saved.serial in dialog.link_check.text()
+    dialog.link_check.setChecked(True)
+    dialog.kind_buttons[incidents.HAZARD].setChecked(True)
+    type_text(dialog.description_edit, "楼道有烟味")
+    type_text(dialog.person_edit, "吴班长")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.incident is not None and dialog.incident.call_id == saved.id
+    assert dialog.incident.visit_id is None

@@ -230,3 +230,83 @@ def test_no_english_in_the_handover_dialog(qtbot, window):
     text = re.sub(r"<[^>]+>|&\w+;", " ", " ".join(texts))
     words = set(re.findall(r"[A-Za-z][A-Za-z]+", text))
     assert words == set()
+
+
+@pytest.fixture
+def colleague_window(qtbot, admin, receptionist, clock, data_dir, boxes, previews):
+    """李晓's shift is open at the desk; 王芳 logs in at the same desk."""
+    from reception.services import auth
+    from ui.main_window import MainWindow
+
+    shifts.start(receptionist)
+    auth.create_operator(admin, auth.OperatorInput("wangfang", "王芳", "receptionist", PASSWORD))
+    colleague = auth.login("wangfang", PASSWORD, clock)
+    clock.advance(hours=8)
+    win = MainWindow(colleague, clock, data_dir=data_dir)
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    return win
+
+
+def test_a_colleague_logging_in_during_a_shift_is_told_and_may_just_help(qtbot, colleague_window):
+    from reception.store.models import AuditLog
+
+    choice = colleague_window.shift_choice_dialog
+    assert choice.isVisible()
+    assert choice.message.text() == "李晓 的第 1 班（09:00 开始）尚未交班。"
+    assert [choice.take_over_button.text(), choice.help_button.text()] == ["接班", "协助（不接班）"]
+    choice.help_button.click()
+    assert AuditLog.select().where(AuditLog.action == "shift.helper").count() == 1
+    assert colleague_window.shift_label.text() == "第 1 班 · 当班 李晓 · 开始 09:00 · 协助 王芳"
+    assert shifts.current().operator.display_name == "李晓"
+
+
+def test_a_colleague_cannot_hand_over_the_shift_and_confirm_it_herself(
+    qtbot, colleague_window, receptionist, data_dir
+):
+    """Issue 17, finding 3: 接班 needs the signature of the operator on duty (her own password)."""
+    colleague_window.shift_choice_dialog.take_over_button.click()
+    dialog = colleague_window.handover_dialog
+    assert dialog.isVisible() and dialog.windowTitle() == "交班"
+    assert dialog.signer_box.isVisible() and dialog.signer_present.text() == "李晓 在场，输入她/他自己的密码"
+    type_text(dialog.note, "钥匙在抽屉")
+    dialog.hand_over_button.click()  # no signature: refused, nothing handed over
+    assert dialog.hand_over_message.text() == "登录名或密码不正确。"
+    assert shifts.current().status == shifts.ON_DUTY and dialog.stack.currentIndex() == 0
+    qtbot.keyClicks(dialog.outgoing_password, PASSWORD)  # 李晓 signs at this PC
+    qtbot.keyClick(dialog.outgoing_password, Qt.Key.Key_Return)
+    shift = shifts.current()
+    assert shift.status == shifts.AWAITING and shift.handed_over_by_id == receptionist.operator.id
+    assert dialog.username.text() == "wangfang"  # the colleague confirms with her own password
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    closed = shifts.get(shift.id)
+    assert closed.status == shifts.HANDED_OVER and closed.incoming.display_name == "王芳"
+    assert colleague_window.shift_label.text() == "第 2 班 · 当班 王芳 · 开始 17:00"
+
+
+def test_the_operator_on_duty_absent_a_supervisor_confirms_and_the_report_says_so(
+    qtbot, colleague_window, supervisor, data_dir
+):
+    import io
+
+    from pypdf import PdfReader
+
+    colleague_window.shift_choice_dialog.take_over_button.click()
+    dialog = colleague_window.handover_dialog
+    dialog.signer_absent.click()
+    assert not dialog.outgoing_password.isVisible() and dialog.absent_reason.isVisible()
+    qtbot.keyClicks(dialog.supervisor_username, "zhaomin")
+    qtbot.keyClicks(dialog.supervisor_password, PASSWORD)
+    dialog.hand_over_button.click()
+    assert dialog.hand_over_message.text() == "请填写当班人不在的原因。"
+    type_text(dialog.absent_reason, "身体不适提前离开")
+    dialog.hand_over_button.click()
+    assert shifts.current().status == shifts.AWAITING, dialog.hand_over_message.text()
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    dialog.confirm_button.click()
+    archived = list(data_dir.archive.iterdir())
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(archived[0].read_bytes())).pages)
+    text = text.replace(" ", "").replace("\n", "")
+    assert "交班人未签，由主管赵敏确认" in text and "身体不适提前离开" in text

@@ -879,3 +879,59 @@ def test_supervisors_export_visits_masked_or_in_full_with_a_reason(
         (False, "物业公司内部核查", 1),
     ]
     assert [kind for kind, *_ in boxes] == ["info", "info"]
+
+
+@pytest.mark.parametrize("answer", [visits.UNREACHABLE, visits.REFUSED], ids=["unreachable", "refused"])
+def test_host_unreachable_keeps_the_form_and_the_call_back_needs_no_retyping(
+    qtbot, tab, zhang, printed, answer
+):
+    """Issue 17, finding 5: after 未接通 / 拒绝 everything typed stays (the ID number included);
+    「重新联系被访人」 then 同意 and Enter registers the visitor; 「清空」 is offered too."""
+    form = tab.guest_form
+    fill_walk_in(qtbot, tab, zhang)
+    form.consent_buttons[answer].setChecked(True)
+    qtbot.keyClick(form.escort_edit, Qt.Key.Key_Return)
+    [first] = guest_visits()
+    assert first.status == visits.NOT_ADMITTED and first.consent == answer and printed == []
+    assert form.name_edit.text() == "王五" and form.phone_edit.text() == "13912345678"
+    assert form.id_number_edit.text() == ID_2 and form.id_verified_check.isChecked()
+    assert form.host_lookup.resident().id == zhang.id and form.purpose_combo.currentText() == "探亲访友"
+    assert form.consent() == ""  # a second Enter does not record the same answer again
+    assert form.retry_button.isVisible() and form.clear_kept_button.isVisible()
+    assert form.retry_button.text() == "重新联系被访人" and form.clear_kept_button.text() == "清空"
+    assert "访客信息已保留" in form.result_text()
+
+    qtbot.mouseClick(form.retry_button, Qt.MouseButton.LeftButton)  # the host calls back
+    assert form.consent_buttons[visits.AGREED].hasFocus()
+    qtbot.keyClick(form.consent_buttons[visits.AGREED], Qt.Key.Key_Space)
+    qtbot.keyClick(form.consent_buttons[visits.AGREED], Qt.Key.Key_Return)
+    admitted = [v for v in guest_visits() if v.status == visits.ON_SITE]
+    assert len(admitted) == 1 and admitted[0].visitor_name == "王五" and admitted[0].id != first.id
+    assert admitted[0].id_hash == first.id_hash
+    assert len(printed) == 1 and not form.has_content()
+
+
+def test_clear_after_a_refusal_empties_the_kept_visitor_without_asking(qtbot, tab, zhang, boxes):
+    form = tab.guest_form
+    fill_walk_in(qtbot, tab, zhang)
+    form.consent_buttons[visits.REFUSED].setChecked(True)
+    form.save()
+    asked = len(boxes)
+    qtbot.mouseClick(form.clear_kept_button, Qt.MouseButton.LeftButton)
+    assert not form.has_content() and form.id_number_edit.text() == "" and len(boxes) == asked
+    assert not form.retry_button.isVisible() and form.name_edit.hasFocus()
+
+
+def test_a_script_for_phoning_the_host_is_shown_while_the_answer_is_pending(qtbot, tab, zhang):
+    """Issue 17, finding 13: what to say to the host, with the visitor and the purpose filled in."""
+    form = tab.guest_form
+    fill_walk_in(qtbot, tab, zhang)  # 王五, a man's ID number (the 17th digit is odd), 探亲访友
+    script = "“您好，我是物业服务中心前台，有位王五先生来访，事由是探亲访友，请问您是否同意他/她进入？”"
+    assert script in form.host_info.text()
+    form.consent_buttons[visits.UNREACHABLE].setChecked(True)
+    assert "您好，我是物业服务中心前台" not in form.host_info.text()
+    form.consent_buttons[visits.UNREACHABLE].setChecked(False)
+    form._set_consent("")
+    form.staff_edit.setText("工程部刘工")
+    form._staff_edited("工程部刘工")
+    assert "有位王五先生来访" in form.host_info.text()
