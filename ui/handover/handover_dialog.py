@@ -50,6 +50,7 @@ from reception.store.models import Shift
 from reception.store.paths import DataDir
 from ui.handover.handover_tables import TablesPanel
 from ui.widgets import msgbox, printing
+from ui.widgets.detail_dialog import fit_screen
 from ui.widgets.forms import error_label
 
 _RED = "#b71c1c"
@@ -81,8 +82,8 @@ class HandoverDialog(QDialog):
         self.archived: Path | None = None
         self.pdf: bytes = b""
         self.setWindowTitle(self.tr("交班"))
-        self.setMinimumSize(860, 640)
-        self.resize(1000, 760)
+        self.setMinimumSize(640, 480)
+        self.resize(*fit_screen(self, 1000, 760))
 
         self.header_label = QLabel()
         self.header_label.setStyleSheet("font-size: 12pt; font-weight: bold;")

@@ -310,3 +310,11 @@ def test_the_operator_on_duty_absent_a_supervisor_confirms_and_the_report_says_s
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(archived[0].read_bytes())).pages)
     text = text.replace(" ", "").replace("\n", "")
     assert "交班人未签，由主管赵敏确认" in text and "身体不适提前离开" in text
+
+
+def test_the_handover_dialog_fits_a_desk_monitor(qtbot, window):
+    """The 交班 dialog opened at 1000×760 whatever the screen (issue 17, finding 11)."""
+    dialog = open_dialog(window)
+    qtbot.waitExposed(dialog)
+    room = dialog.screen().availableGeometry()
+    assert dialog.height() <= room.height() - 40 and dialog.width() <= room.width()
