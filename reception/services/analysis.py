@@ -41,6 +41,31 @@ class Period:
             local_day_bounds(first)[0], local_day_bounds(last)[1], f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
         )
 
+    def days_in(self) -> int:
+        return (to_local(self.end).date() - to_local(self.start).date()).days
+
+    def days_elapsed(self, now: datetime) -> int:
+        """Local days of the period up to and including today (the whole period once it is over)."""
+        if now >= self.end:
+            return self.days_in()
+        if now < self.start:
+            return 0
+        return (to_local(now).date() - to_local(self.start).date()).days + 1
+
+    def partial_note(self, now: datetime) -> str:
+        """「本月截至12月6日，共6天」 while the period is still running (its figures are not those of a
+        whole period, so they must not be compared as if they were); "" once it is over."""
+        if now >= self.end:
+            return ""
+        noun = "本月" if self.kind == "month" else "本期"
+        if now < self.start:
+            return f"{noun}尚未开始"
+        today = to_local(now).date()
+        return (
+            f"{noun}截至{today.month}月{today.day}日，共{self.days_elapsed(now)}天"
+            f"（全{'月' if self.kind == 'month' else '期'} {self.days_in()} 天）"
+        )
+
 
 @dataclass
 class Table:
@@ -58,6 +83,17 @@ class Report:
     avg_close_hours: float | None
     satisfaction_rate: float | None
     tables: list[Table]
+    complaints: int = 0  # of ``total``, the cases of the category 投诉
+    partial: str = ""  # Period.partial_note: the period is still running
+    days_elapsed: int = 0
+
+    @property
+    def scope(self) -> str:
+        """What the figures count: every case (工单) of every category, not only complaints."""
+        return (
+            f"统计范围：期间内受理的全部工单（投诉、报修、咨询等各类，共 {self.total} 件，"
+            f"其中投诉 {self.complaints} 件），不只是投诉"
+        )
 
     def table(self, title: str) -> Table:
         return next(t for t in self.tables if t.title == title)
@@ -177,6 +213,9 @@ def build(period: Period, now: datetime) -> Report:
         avg_close_hours=_mean_hours(close_times),
         satisfaction_rate=satisfied_all / reached_all if reached_all else None,
         tables=tables,
+        complaints=by_category.get("投诉", 0),
+        partial=period.partial_note(now),
+        days_elapsed=period.days_elapsed(now),
     )
 
 
@@ -210,6 +249,9 @@ def export_xlsx(session: Session | None, report: Report, out: Path) -> Path:
     first.title = "概要"
     for row in summary_rows(report):
         first.append(row)
+    first.append(["统计范围", report.scope.removeprefix("统计范围：")])
+    if report.partial:
+        first.append(["期间说明", report.partial])
     for table in report.tables:
         sheet = book.create_sheet(table.title.split("（")[0][:31])
         sheet.append(table.header)

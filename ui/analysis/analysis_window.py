@@ -160,6 +160,16 @@ class AnalysisWindow(QDialog):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
         layout.addLayout(self._build_period_bar())
+        # What is counted (every case, not only complaints) and whether the period is still running.
+        self.scope_label = QLabel()
+        self.scope_label.setWordWrap(True)
+        self.scope_label.setStyleSheet("color: #5f6b7a;")
+        self.partial_label = QLabel()
+        self.partial_label.setStyleSheet("color: #b26a00; font-weight: bold;")
+        notes = QHBoxLayout()
+        notes.addWidget(self.scope_label, 1)
+        notes.addWidget(self.partial_label)
+        layout.addLayout(notes)
         layout.addLayout(self._build_tiles())
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -353,6 +363,14 @@ class AnalysisWindow(QDialog):
         figures = {str(label): str(value) for label, value in analysis.summary_rows(report)}
         for key, tile in self.tiles.items():
             tile.set_value(figures.get(key, "—"))
+        self.scope_label.setText(
+            self.tr(
+                "统计范围：期间内受理的全部工单（投诉、报修、咨询等各类，共 {0} 件，其中投诉 {1} 件），"
+                "不只是投诉"
+            ).format(report.total, report.complaints)
+        )
+        self.partial_label.setText(self._partial_text(report))
+        self.partial_label.setVisible(bool(report.partial))
 
         no_cases = self.tr("所选期间没有工单。")
         category = complaints_report.find_table(report, complaints_report.CATEGORY)
@@ -403,6 +421,18 @@ class AnalysisWindow(QDialog):
                 self.tabs.setTabText(index, name)
                 bar.setTabTextColor(index, QColor())
                 page.note.hide()
+
+    def _partial_text(self, report: Report) -> str:
+        if not report.partial:
+            return ""
+        now = self.session.clock.local_now()
+        noun = self.tr("本月") if report.period.kind == "month" else self.tr("本期")
+        if report.days_elapsed == 0:
+            return self.tr("{0}尚未开始").format(noun)
+        whole = self.tr("全月") if report.period.kind == "month" else self.tr("全期")
+        return self.tr("{0}截至{1}月{2}日，共{3}天（{4} {5} 天），与整月比较时请看日均").format(
+            noun, now.month, now.day, report.days_elapsed, whole, report.period.days_in()
+        )
 
     def table_page(self, prefix: str) -> TablePage:
         """The page showing the report table whose title starts with ``prefix``."""

@@ -234,3 +234,14 @@ def test_nothing_in_english(window):
     for text in texts:
         leftover = re.sub(r"Excel|PDF|F5|<[^>]+>|[\d\s.%—:：/-]", "", text)
         assert not re.search(r"[A-Za-z]{2,}", leftover), text
+
+
+def test_the_window_says_what_it_counts_and_marks_a_running_month(window, qtbot, cases_made):
+    """Finding 18: the scope line and 「本月截至…」 beside a month still running (now: 26 November)."""
+    window.resize(1366, 768)
+    assert "全部工单" in window.scope_label.text() and "其中投诉 3 件" in window.scope_label.text()
+    assert window.partial_label.isVisibleTo(window)
+    assert window.partial_label.text().startswith("本月截至11月26日，共26天（全月 30 天）")
+    qtbot.mouseClick(window.previous_month, Qt.MouseButton.LeftButton)  # October: over
+    assert not window.partial_label.isVisibleTo(window)
+    assert "共 1 件，其中投诉 0 件" in window.scope_label.text()
