@@ -71,6 +71,7 @@ STEPS: list[Step] = [
     Step(10, "id_unrecoverable", _sql_step("0010_id_unrecoverable.sql")),
     Step(11, "phone_rings", _sql_step("0011_phone_rings.sql")),
     Step(12, "visit_id_source", _sql_step("0012_visit_id_source.sql")),
+    Step(15, "procedures", _sql_step("0015_procedures.sql")),
 ]
 LATEST = STEPS[-1].version
 
