@@ -527,9 +527,16 @@ def render_complaints_report(report: Report, property_name: str, generated_at_lo
     elif repeats is not None:
         story += [_section(repeats.title, s), Paragraph("统计期内未发现同一位置反复出现的同类问题。", s.body)]
 
+    tracking = find_table(report, analysis.TRACKING)
+    if tracking is not None and (tracking.rows or (repeats is not None and repeats.rows)):
+        # 重复问题的整改跟踪 right after the problems: cause, measure, owner, due date, result.
+        story += _chart_block(tracking.title, None, tracking, s)
+        if not tracking.rows:
+            story[-1] = Paragraph("以上重复问题尚未登记整改措施。", s.muted)
+
     chart_width, chart_height = CONTENT_WIDTH, 62 * mm
     for table in report.tables:
-        if table is repeats:
+        if table is repeats or table is tracking:
             continue
         chart: Drawing | None = None
         if table.title.startswith((CATEGORY, DEPARTMENT)) and table.rows:

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from reception.clock import local_day_bounds, to_local
+from reception.services import recurring
 from reception.services.cases import FAIRLY_SATISFIED, SATISFIED, SOURCES, UNREACHABLE
 from reception.services.session import Role, Session
 from reception.store import files
@@ -122,9 +123,40 @@ def repeat_problems(now: datetime, days: int = REPEAT_DAYS, threshold: int = REP
     for (place, category), found in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
         if len(found) >= threshold:
             last = max(c.received_at for c in found)
-            rows.append([place, category, len(found), to_local(last).strftime("%Y-%m-%d")])
+            record = recurring.open_for(place, category)
+            follow_up = f"整改中（期限 {record.due_on:%Y-%m-%d}）" if record is not None else "未登记"
+            rows.append([place, category, len(found), to_local(last).strftime("%Y-%m-%d"), follow_up])
     return Table(
-        f"重复问题（{days} 天内同一位置同类 ≥ {threshold} 次）", ["位置", "类别", "次数", "最近一次"], rows
+        f"重复问题（{days} 天内同一位置同类 ≥ {threshold} 次）",
+        ["位置", "类别", "次数", "最近一次", "整改"],
+        rows,
+    )
+
+
+TRACKING = "整改跟踪"
+
+
+def tracking_table(period: Period, now: datetime) -> Table:
+    """The recurring-problem records open or changed during the period (:mod:`recurring`)."""
+    rows: list[list[object]] = []
+    for p in recurring.list_problems(to_local(now).date(), period.start, min(period.end, now)):
+        result = p.result or "—"
+        rows.append(
+            [
+                p.place_key,
+                p.category,
+                f"{len(p.cases)} 件",
+                p.cause,
+                p.measure,
+                p.owner,
+                f"{p.due_on:%Y-%m-%d}",
+                f"{p.status_label}：{result}" if p.result else p.status_label,
+            ]
+        )
+    return Table(
+        f"{TRACKING}（重复问题的原因、措施、责任人与结果）",
+        ["位置", "类别", "关联工单", "原因", "整改措施", "责任人", "完成期限", "状态与结果"],
+        rows,
     )
 
 
@@ -199,6 +231,7 @@ def build(period: Period, now: datetime) -> Report:
         _counted("按来源", "来源", by_source, total),
         Table("按月份（近 12 个月）", ["月份", "件数"], month_rows),
         repeat_problems(min(period.end, now)),
+        tracking_table(period, now),
         Table(
             "回访满意度（按部门）",
             ["部门", "回访次数", "联系上", "满意/基本满意", "满意率"],
