@@ -73,6 +73,7 @@ class Table:
     title: str
     header: list[str]
     rows: list[list[object]] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)  # the record behind each row, where there is one
 
 
 @dataclass
@@ -139,8 +140,9 @@ TRACKING = "整改跟踪"
 def tracking_table(period: Period, now: datetime) -> Table:
     """The recurring-problem records open or changed during the period (:mod:`recurring`)."""
     rows: list[list[object]] = []
+    ids: list[int] = []
     for p in recurring.list_problems(to_local(now).date(), period.start, min(period.end, now)):
-        result = p.result or "—"
+        result = p.result
         rows.append(
             [
                 p.place_key,
@@ -153,10 +155,12 @@ def tracking_table(period: Period, now: datetime) -> Table:
                 f"{p.status_label}：{result}" if p.result else p.status_label,
             ]
         )
+        ids.append(p.id)
     return Table(
         f"{TRACKING}（重复问题的原因、措施、责任人与结果）",
         ["位置", "类别", "关联工单", "原因", "整改措施", "责任人", "完成期限", "状态与结果"],
         rows,
+        ids,
     )
 
 

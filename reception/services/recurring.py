@@ -199,7 +199,9 @@ def _row(problem: RecurringProblem, today: date) -> ProblemRow:
     )
 
 
-def list_problems(today: date, start: datetime | None = None, end: datetime | None = None) -> list[ProblemRow]:
+def list_problems(
+    today: date, start: datetime | None = None, end: datetime | None = None
+) -> list[ProblemRow]:
     """The records made before ``end`` that were still open, or changed, during the period
     (every record without bounds); open ones first, by due date."""
     query = RecurringProblem.select()
@@ -226,4 +228,14 @@ def open_for(place_key: str, category: str) -> RecurringProblem | None:
     )
 
 
-__all__ = ["DONE", "OPEN", "ProblemInput", "ProblemRow", "create", "get", "list_problems", "open_for", "update"]
+__all__ = [
+    "DONE",
+    "OPEN",
+    "ProblemInput",
+    "ProblemRow",
+    "create",
+    "get",
+    "list_problems",
+    "open_for",
+    "update",
+]
