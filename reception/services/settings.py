@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -12,6 +13,8 @@ from reception.store import audit, db
 from reception.store.models import Setting
 
 DEFAULT_GREETING = "您好，{物业名称}，请问有什么可以帮您？"
+# Placeholders of the editable greeting: the property, the desk's department, the operator answering.
+GREETING_PLACEHOLDERS = ("物业名称", "部门", "姓名")
 DEFAULT_DEPARTMENTS = ["客服中心", "工程部", "保安部", "财务部", "品质管理部", "环境部", "绿化部"]
 # Hours between receiving a dispatched matter and the promised reply, per call category.
 DEFAULT_REPLY_HOURS = {
@@ -97,12 +100,19 @@ class Settings:
     escalate_again_hours: int = 24  # a second escalation this long after the deadline
     answer_within_s: int = 15  # 三声之内接听: a ring answered within this many seconds
     missed_after_s: int = 30  # a ring not answered this long becomes a 待回电 by itself
+    desk_department: str = "客服中心"  # {部门} in the greeting
 
     def resolve_hours_for(self, category: str) -> int:
         return int(self.resolve_hours.get(category, DEFAULT_RESOLVE_HOURS.get(category, 72)))
 
-    def greeting_text(self) -> str:
-        return self.greeting.replace("{物业名称}", self.property_name or "××物业")
+    def greeting_text(self, operator_name: str = "") -> str:
+        """The greeting read out: {物业名称}, {部门} (the desk's department) and {姓名} (the operator
+        answering) filled in."""
+        return (
+            self.greeting.replace("{物业名称}", self.property_name or "××物业")
+            .replace("{部门}", self.desk_department or "客服中心")
+            .replace("{姓名}", operator_name or "××")
+        )
 
     def reply_hours_for(self, category: str) -> int:
         return int(self.reply_hours.get(category, DEFAULT_REPLY_HOURS.get(category, 24)))
@@ -140,6 +150,13 @@ def validate(property_name: str, desk_phone: str, greeting: str) -> tuple[str, s
     text = errs.check(
         "greeting", multi_line, greeting, "问候语", max_len=200, required=True, mask_numbers=False
     )
+    unknown = sorted(set(re.findall(r"[{｛]([^}｝]*)[}｝]", text or "")) - set(GREETING_PLACEHOLDERS))
+    if unknown:
+        errs.add(
+            "greeting",
+            f"问候语中的「{{{unknown[0]}}}」无法替换；可用："
+            + "、".join(f"{{{p}}}" for p in GREETING_PLACEHOLDERS),
+        )
     errs.raise_if_any()
     return name or "", phone or "", text or ""
 

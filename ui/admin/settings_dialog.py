@@ -143,7 +143,12 @@ class GeneralPage(QWidget):
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setStyleSheet("color: #1565c0;")
-        hint = QLabel(self.tr("“{物业名称}”会自动替换为上面填写的物业名称。"))
+        hint = QLabel(
+            self.tr(
+                "“{物业名称}”替换为上面填写的物业名称，“{部门}”替换为前台所属部门，“{姓名}”替换为接听人的姓名。"
+            )
+        )
+        hint.setWordWrap(True)
         hint.setStyleSheet("color: #757575;")
         greet_box = QGroupBox(self.tr("接听问候语"))
         greet_form = QFormLayout(greet_box)
@@ -202,9 +207,11 @@ class GeneralPage(QWidget):
 
     def update_preview(self) -> None:
         preview = settings_mod.Settings(
-            property_name=self.property_name.text().strip(), greeting=self.greeting.text()
+            property_name=self.property_name.text().strip(),
+            greeting=self.greeting.text(),
+            desk_department=settings_mod.load().desk_department,
         )
-        self.preview.setText(preview.greeting_text())
+        self.preview.setText(preview.greeting_text(self.session.operator.display_name))
 
     def save(self) -> bool:
         self.errors.clear()
