@@ -196,6 +196,7 @@ class GuestInput:
     watch_decided_by_id: int | None = None
     client_token: str | None = None
     id_source: str = ""  # '' typed; one of ID_SOURCES: read from the card
+    visitor_unit: str = ""  # 来访单位: the company or place the visitor comes from
 
 
 ID_SOURCES = {"reader": "读卡器", "wedge": "键盘输入式读卡器"}
@@ -227,6 +228,7 @@ def _clean_guest(data: GuestInput, today: date) -> _CleanGuest:
     if not isinstance(data.party_size, int) or not 1 <= data.party_size <= 50:
         errs.add("party_size", "来访人数应为 1 到 50 人")
     v["plate"] = errs.check("plate", plates.normalize, data.plate)
+    v["visitor_unit"] = errs.check("visitor_unit", one_line, data.visitor_unit, "来访单位", max_len=100)
     number = errs.check("id_number", identity.normalize, data.id_type, data.id_number, today=today) or ""
     if not data.id_verified:
         errs.add("id_verified", "请核验访客证件后勾选“证件已核验”")
@@ -342,6 +344,7 @@ def register_guest(session: Session, data: GuestInput) -> Visit:
             visitor_phone=v["visitor_phone"] or "",
             party_size=data.party_size,
             plate=v["plate"] or "",
+            visitor_unit=v["visitor_unit"] or "",
             id_type=data.id_type,
             id_masked=identity.mask(c.id_number),
             id_hash=id_hash,
