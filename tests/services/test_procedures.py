@@ -92,3 +92,45 @@ def test_a_municipal_call_names_its_utility_when_the_content_does_not(receptioni
     data.utility = "供电"
     assert calls.register_call(receptionist, data).case.utility == "供电"
     assert cases.guess_utility("外面有问题") == ""
+
+
+# ---- 知识库: receptionists propose, a supervisor approves -----------------------------------------
+
+
+def test_a_proposed_entry_waits_for_a_supervisor(receptionist, supervisor):
+    from reception.errors import PermissionDenied
+    from reception.services import knowledge
+
+    data = knowledge.KnowledgeInput("快递代收规定", "前台可代收小件快递，保管 3 天。", "快递")
+    entry = knowledge.propose(receptionist, data)
+    assert entry.status == knowledge.PROPOSED and entry.proposed_by_id == receptionist.operator.id
+    assert "快递代收规定" not in [e.title for e in knowledge.search("快递")]  # not offered yet
+    assert [e.title for e in knowledge.search("快递", include_proposed=True)] == ["快递代收规定"]
+    with pytest.raises(PermissionDenied):
+        knowledge.approve(receptionist, entry.id, data)
+    with pytest.raises(ValidationError) as err:  # a duplicate title is refused beside the field
+        knowledge.propose(receptionist, knowledge.KnowledgeInput("快递代收规定", "x"))
+    assert "同名" in err.value.fields["title"]
+
+    corrected = knowledge.KnowledgeInput(
+        "快递代收规定", "前台可代收小件快递，保管 3 天，凭短信取件。", "快递"
+    )
+    approved = knowledge.approve(supervisor, entry.id, corrected)
+    assert approved.status == knowledge.APPROVED and "凭短信取件" in approved.body
+    assert [e.title for e in knowledge.search("快递")] == ["快递代收规定"]
+    actions = [a.action for a in AuditLog.select().order_by(AuditLog.id) if a.action.startswith("knowledge.")]
+    assert actions[-2:] == ["knowledge.propose", "knowledge.approve"]
+    assert '"corrected": true' in AuditLog.select().order_by(AuditLog.id.desc()).get().detail
+
+
+def test_a_rejected_proposal_is_kept_but_never_offered_and_frees_its_title(receptionist, supervisor):
+    from reception.errors import ConflictError
+    from reception.services import knowledge
+
+    entry = knowledge.propose(receptionist, knowledge.KnowledgeInput("停车收费", "每小时 5 元"))
+    knowledge.reject(supervisor, entry.id)
+    assert knowledge.search("停车", include_proposed=True) == []
+    with pytest.raises(ConflictError):
+        knowledge.approve(supervisor, entry.id, knowledge.KnowledgeInput("停车收费", "每小时 5 元"))
+    assert AuditLog.select().where(AuditLog.action == "knowledge.reject").count() == 1
+    knowledge.propose(receptionist, knowledge.KnowledgeInput("停车收费", "首小时免费"))  # title free again
