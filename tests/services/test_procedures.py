@@ -134,3 +134,113 @@ def test_a_rejected_proposal_is_kept_but_never_offered_and_frees_its_title(recep
         knowledge.approve(supervisor, entry.id, knowledge.KnowledgeInput("停车收费", "每小时 5 元"))
     assert AuditLog.select().where(AuditLog.action == "knowledge.reject").count() == 1
     knowledge.propose(receptionist, knowledge.KnowledgeInput("停车收费", "首小时免费"))  # title free again
+
+
+# ---- 业户办事: a follow-up with a due time, tracked until done (finding 15) ----------------------
+
+
+def test_a_business_visit_promises_a_follow_up_tracked_until_done(receptionist, clock, admin):
+    from reception.documents.handover_report import row_state
+    from reception.services import handover, residents, visits
+    from reception.store.models import Visit
+
+    wang = residents.add_resident(
+        admin, residents.ResidentInput("3", "2", "1201", "王芳", "业主", "13800138000")
+    )
+    hours = settings_mod.load().follow_up_hours_for("二次装修")
+    assert hours == 72 and settings_mod.load().follow_up_hours_for("交费") == 0
+    data = visits.BusinessVisitInput(
+        purpose="二次装修", resident_id=wang.id, handled="收下装修方案，交工程部审核", follow_up_hours=hours
+    )
+    said = visits.preview_business_readback(data, clock.now())
+    assert said.startswith("王芳办理二次装修，已引导至工程部；我们会在")
+    assert said.endswith("前跟进并给您答复。")
+    visit = visits.register_business_visit(receptionist, data)
+    assert visit.follow_up_due_at == clock.now() + timedelta(hours=72)
+    assert [v.id for v in visits.follow_ups()] == [visit.id]
+
+    clock.set(clock.now() + timedelta(hours=73))
+    table = handover.for_day(clock.today(), clock.now()).section("业户办事待跟进")
+    assert table.rows[0][0] == visit.serial and table.rows[0][-1] == "已逾期"
+    assert row_state(table.rows[0]) == "overdue"  # printed red like other overdue items
+
+    with pytest.raises(ValidationError):
+        visits.complete_follow_up(receptionist, visit.id, "")
+    done = visits.complete_follow_up(receptionist, visit.id, "工程部已审批，电话告知业主")
+    assert done.follow_up_done_at == clock.now() and "【跟进" in done.handled
+    assert visits.follow_ups() == []
+    assert '"late": true' in AuditLog.select().where(AuditLog.action == "visit.follow_up").get().detail
+    assert Visit.get_by_id(visit.id).version == visit.version + 1
+
+
+def test_no_follow_up_when_done_on_the_spot_and_a_complaint_keeps_its_case(receptionist, clock):
+    from reception.services import visits
+
+    paid = visits.register_business_visit(
+        receptionist, visits.BusinessVisitInput(purpose="交费", visitor_name="李雷", handled="已交物业费")
+    )
+    assert paid.follow_up_due_at is None
+    complaint = visits.register_business_visit(
+        receptionist,
+        visits.BusinessVisitInput(
+            purpose="投诉",
+            visitor_name="李雷",
+            handled="噪音",
+            department_id=dept("品质管理部"),
+            follow_up_hours=24,
+        ),
+    )
+    assert complaint.follow_up_due_at is None and cases.for_source("visit", complaint.id)
+    with pytest.raises(ValidationError) as err:
+        visits.register_business_visit(
+            receptionist,
+            visits.BusinessVisitInput(purpose="咨询", visitor_name="李雷", handled="问", follow_up_hours=999),
+        )
+    assert "跟进时限" in err.value.fields["follow_up"]
+
+
+def test_rental_guidance_follows_the_procedures():
+    _dept, text = (
+        settings_mod.DEFAULT_VISIT_PURPOSES["租房"]["department"],
+        settings_mod.DEFAULT_VISIT_PURPOSES["租房"]["guidance"],
+    )
+    assert "讲解楼盘" in text and "看楼" in text
+
+
+def test_procedure_settings_are_checked_beside_each_field_and_audited(admin, receptionist):
+    from reception.errors import PermissionDenied
+
+    good = dict(
+        guidance={"咨询": "先查知识库；不能当场答复的约定回复时间。"},
+        follow_up_hours={"咨询": 8, "交费": 0},
+        resolve_hours={"投诉": 48},
+        letter_reply_hours={"咨询": 72},
+        desk_department="客户服务中心",
+    )
+    with pytest.raises(PermissionDenied):
+        settings_mod.update_procedures(receptionist, **good)
+    conf = settings_mod.update_procedures(admin, **good)
+    assert conf.visit_purposes["咨询"]["guidance"].startswith("先查知识库")
+    assert conf.visit_purposes["咨询"]["department"] == "客服中心"  # the rest of the purpose kept
+    assert conf.follow_up_hours_for("咨询") == 8 and conf.resolve_hours_for("投诉") == 48
+    assert conf.letter_reply_hours_for("咨询") == 72 and conf.greeting_text().find("{部门}") == -1
+    entry = AuditLog.select().where(AuditLog.action == "settings.update").order_by(AuditLog.id.desc()).get()
+    assert "resolve_hours" in entry.detail and "visit_follow_up_hours" in entry.detail
+
+    with pytest.raises(ValidationError) as err:
+        settings_mod.update_procedures(
+            admin,
+            guidance={"咨询": ""},
+            follow_up_hours={"咨询": 721},
+            resolve_hours={"投诉": 0},
+            letter_reply_hours={"未知": 5},
+            desk_department="",
+        )
+    assert set(err.value.fields) == {
+        "guidance.咨询",
+        "follow_up.咨询",
+        "resolve.投诉",
+        "letter.未知",
+        "desk_department",
+    }
+    assert settings_mod.load().resolve_hours_for("投诉") == 48  # nothing half-written
