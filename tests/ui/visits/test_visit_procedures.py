@@ -76,3 +76,53 @@ def test_a_crowded_badge_leaves_the_unit_out_rather_than_shrink_the_name():
         text = pdf_text(render_badge(crowded, size))
         assert "华为技术有限公司" not in text
         assert text == pdf_text(render_badge(without, size))
+
+
+# ---- 业户办事: the follow-up promise on the form (finding 15) --------------------------------------
+
+
+def test_a_business_visit_with_a_follow_up_is_promised_listed_and_completed(
+    qtbot,
+    tab,  # noqa: F811
+    zhang,  # noqa: F811
+    clock,
+):
+    from datetime import timedelta
+
+    form = tab.business_form
+    tab.forms.setCurrentWidget(form)
+    type_text(form.lookup, "张三")
+    qtbot.keyClick(form.lookup, Qt.Key.Key_Return)
+    form.purpose_combo.setCurrentIndex(form.purpose_combo.findData("二次装修"))
+    assert form.follow_up_check.isChecked() and form.follow_up_spin.value() == 72
+    type_text(form.handled_edit, "收下装修方案")
+    assert form.readback_label.text().startswith("张三办理二次装修，已引导至工程部；我们会在")
+    assert "前跟进并给您答复" in form.readback_label.text()
+    form.follow_up_spin.setValue(48)
+    qtbot.keyClick(form.taken_edit, Qt.Key.Key_Return)
+
+    [visit] = visits.list_visits(visits.VisitFilter(kind=visits.BUSINESS))
+    assert visit.follow_up_due_at == clock.now() + timedelta(hours=48)
+    assert "跟进时限" in form.status_label.text()
+    assert form.follow_ups_list.count() == 1 and "1 项" in form.follow_ups_caption.text()
+
+    clock.set(clock.now() + timedelta(hours=49))
+    form.reload_follow_ups()
+    item = form.follow_ups_list.item(0)
+    assert item.text().startswith("【已逾期】") and item.foreground().color().name() == "#c62828"
+    assert "已逾期 1 项" in form.follow_ups_caption.text()
+    form.follow_ups_list.setCurrentRow(0)
+    qtbot.keyClick(form.follow_up_note, Qt.Key.Key_Return)  # no note: said beside it, nothing saved
+    assert "跟进情况" in form.follow_up_error.text() and visits.follow_ups()
+    type_text(form.follow_up_note, "工程部已审批，电话告知业主")
+    qtbot.keyClick(form.follow_up_note, Qt.Key.Key_Return)
+    assert visits.follow_ups() == [] and form.follow_ups_list.count() == 0
+    assert visits.list_visits(visits.VisitFilter(kind=visits.BUSINESS))[0].version == visit.version + 1
+
+
+def test_paying_needs_no_follow_up_and_a_complaint_cannot_have_one(qtbot, tab):  # noqa: F811
+    form = tab.business_form
+    form.purpose_combo.setCurrentIndex(form.purpose_combo.findData("交费"))
+    assert not form.follow_up_check.isChecked()
+    form.purpose_combo.setCurrentIndex(form.purpose_combo.findData("投诉"))
+    assert not form.follow_up_check.isEnabled() and "工单" in form.readback_label.text()
