@@ -48,6 +48,7 @@ from reception.services.session import ROLE_LABELS, Role, Session
 from reception.store import changes, config, desk
 from reception.store.models import Department, Operator
 from reception.store.paths import DataDir
+from ui.admin.procedures_page import ProceduresPage
 from ui.widgets import msgbox
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 
@@ -1131,6 +1132,12 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.general_page, self.tr("基本信息"))
         self.tabs.addTab(self.privacy_page, self.tr("隐私与备份"))
+        # 接待规程: guidance, follow-up, resolve and letter hours — long, so it scrolls.
+        self.procedures_page = ProceduresPage(session)
+        self.procedures_scroll = QScrollArea()
+        self.procedures_scroll.setWidgetResizable(True)
+        self.procedures_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.procedures_scroll.setWidget(self.procedures_page)
         self.tabs.addTab(self.departments_page, self.tr("部门"))
         self.tabs.addTab(self.operators_page, self.tr("操作员"))
         # 本机 holds several groups (desk, printers, second backup, database): it scrolls rather
@@ -1140,6 +1147,7 @@ class SettingsDialog(QDialog):
         self.local_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.local_scroll.setWidget(self.local_page)
         self.tabs.addTab(self.local_scroll, self.tr("本机"))
+        self.tabs.addTab(self.procedures_scroll, self.tr("接待规程"))
         note = QLabel(self.tr("部门和操作员的修改会立即生效；其他各页请点该页的“保存”。"))
         note.setStyleSheet("color: #757575;")
         close = QPushButton(self.tr("关闭"))
