@@ -39,7 +39,7 @@ def test_an_unknown_placeholder_is_refused_beside_the_greeting(admin, bad):
     assert settings_mod.load().greeting == settings_mod.DEFAULT_GREETING
 
 
-def test_the_closing_line_thanks_confirms_the_next_step_and_lets_the_caller_hang_up(clock):
+def test_the_closing_line_thanks_confirms_the_next_step_and_lets_the_caller_hang_up(receptionist, clock):
     base = CallInput(started_at=clock.now(), category="报修", content="水管漏水")
     dispatched = CallInput(
         **{**base.__dict__, "outcome": Outcome.DISPATCHED, "department_id": dept("工程部")}
