@@ -126,3 +126,22 @@ def test_paying_needs_no_follow_up_and_a_complaint_cannot_have_one(qtbot, tab): 
     assert not form.follow_up_check.isChecked()
     form.purpose_combo.setCurrentIndex(form.purpose_combo.findData("投诉"))
     assert not form.follow_up_check.isEnabled() and "工单" in form.readback_label.text()
+
+
+def test_the_printed_on_site_list_names_the_visitors_unit(receptionist, zhang, clock):  # noqa: F811
+    from reception.documents.onsite_list import render_on_site_list
+
+    visits.register_guest(
+        receptionist,
+        visits.GuestInput(
+            visitor_name="王小明",
+            visitor_unit="顺丰速运",
+            id_number="11010519491231002X",
+            id_verified=True,
+            host_resident_id=zhang.id,
+            purpose="送货",
+            consent=visits.AGREED,
+        ),
+    )
+    text = pdf_text(render_on_site_list(visits.on_site(), property_name="阳光花园物业", now=clock.now()))
+    assert "王小明（顺丰速运）" in text.replace("\n", "")
