@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -54,6 +54,7 @@ class BadgeData:
     valid_until: datetime  # naive local time
     party_size: int = 1
     reprint: bool = False
+    visitor_unit: str = ""  # 来访单位, printed under the name when the badge has room
 
     def __post_init__(self) -> None:
         if not self.pass_no.strip():
@@ -66,7 +67,8 @@ class BadgeData:
 
 def badge_missing_glyphs(data: BadgeData) -> list[str]:
     """Characters on the badge that no bundled font can print (the badge would be refused)."""
-    text = "".join((data.property_name, data.visitor_name, data.destination, data.purpose, data.pass_no))
+    parts = (data.property_name, data.visitor_name, data.visitor_unit, data.destination, data.purpose)
+    text = "".join((*parts, data.pass_no))
     return pdf_fonts.missing_glyphs(text)
 
 
@@ -345,6 +347,10 @@ def _body(data: BadgeData, width: float, k: float, step: _Step, *, center_name: 
             _Item(party.height, lambda c, x, top: _draw_fitted(c, party, x, top, width, align=align))
         )
 
+    if data.visitor_unit.strip():  # 来访单位 (only given when there is room: _fit_body)
+        unit = _fit(data.visitor_unit, width, 9 * k, 7 * k)
+        items.append(_Item(unit.height, lambda c, x, top: _draw_fitted(c, unit, x, top, width, align=align)))
+
     label_size = 7.5 * k
     label_width = pdfmetrics.stringWidth("进入时间", pdf_fonts.font_name(), label_size) + 3 * k
     value_width = width - label_width
@@ -391,12 +397,18 @@ def _body(data: BadgeData, width: float, k: float, step: _Step, *, center_name: 
 def _fit_body(
     data: BadgeData, width: float, k: float, steps: Sequence[_Step], available: float, *, center_name: bool
 ) -> tuple[list[_Item], float]:
-    """The most generous body in ``steps`` that fits ``available`` points of height."""
+    """The most generous body in ``steps`` that fits ``available`` points of height. The 来访单位
+    is added only when it fits without anything else giving up room."""
+    plain = replace(data, visitor_unit="")
     for step in steps:
-        items = _body(data, width, k, step, center_name=center_name)
+        items = _body(plain, width, k, step, center_name=center_name)
         height = _stack_height(items)
         if height <= available:
             break
+    if data.visitor_unit.strip() and step == steps[0]:
+        with_unit = _body(data, width, k, step, center_name=center_name)
+        if _stack_height(with_unit) <= available:
+            return with_unit, _stack_height(with_unit)
     return items, height
 
 

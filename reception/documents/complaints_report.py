@@ -121,7 +121,16 @@ def analysis_points(report: Report) -> list[str]:
         if len(series) == 2:
             (previous_key, previous), _ = series
             label = f"{int(previous_key[5:])}月"
-            if previous == 0:
+            if report.partial and report.days_elapsed:
+                # Part of a month beside a whole one: compare the daily averages, not the totals.
+                first = to_local(report.period.start).date()
+                before = (first - timedelta(days=1)).replace(day=1)
+                previous_days = (first - before).days
+                text += (
+                    f"（{report.partial}），日均 {report.total / report.days_elapsed:.1f} 件；"
+                    f"上月（{label}，整月）{previous} 件，日均 {previous / previous_days:.1f} 件"
+                )
+            elif previous == 0:
                 text += f"（上月 {label}无工单）"
             else:
                 change = report.total - previous
@@ -490,6 +499,7 @@ def render_complaints_report(report: Report, property_name: str, generated_at_lo
             f"生成时间：{generated_at_local:%Y-%m-%d %H:%M}",
             s.meta,
         ),
+        Paragraph(report.scope + (f"；{report.partial}" if report.partial else ""), s.meta),
         Spacer(0, 4 * mm),
         _summary_tiles(report, s),
         _section("分析要点", s),
@@ -517,9 +527,16 @@ def render_complaints_report(report: Report, property_name: str, generated_at_lo
     elif repeats is not None:
         story += [_section(repeats.title, s), Paragraph("统计期内未发现同一位置反复出现的同类问题。", s.body)]
 
+    tracking = find_table(report, analysis.TRACKING)
+    if tracking is not None and (tracking.rows or (repeats is not None and repeats.rows)):
+        # 重复问题的整改跟踪 right after the problems: cause, measure, owner, due date, result.
+        story += _chart_block(tracking.title, None, tracking, s)
+        if not tracking.rows:
+            story[-1] = Paragraph("以上重复问题尚未登记整改措施。", s.muted)
+
     chart_width, chart_height = CONTENT_WIDTH, 62 * mm
     for table in report.tables:
-        if table is repeats:
+        if table is repeats or table is tracking:
             continue
         chart: Drawing | None = None
         if table.title.startswith((CATEGORY, DEPARTMENT)) and table.rows:

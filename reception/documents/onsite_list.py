@@ -62,7 +62,9 @@ def render_on_site_list(visits: Sequence[Visit], *, property_name: str, now: dat
             [
                 str(number),
                 v.serial,
-                Paragraph(v.visitor_name, cell_style),
+                Paragraph(
+                    f"{v.visitor_name}（{v.visitor_unit}）" if v.visitor_unit else v.visitor_name, cell_style
+                ),
                 str(v.party_size or 1),
                 Paragraph(v.badge_destination or v.staff_host or "", cell_style),
                 Paragraph(v.purpose or "", cell_style),

@@ -28,6 +28,7 @@ def badge_data(visit: Visit, *, reprint: bool) -> BadgeData:
         issued_at=to_local(visit.arrived_at),
         valid_until=to_local(visit.valid_until),
         party_size=visit.party_size,
+        visitor_unit=visit.visitor_unit,
         reprint=reprint,
     )
 

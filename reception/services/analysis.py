@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from reception.clock import local_day_bounds, to_local
+from reception.services import recurring
 from reception.services.cases import FAIRLY_SATISFIED, SATISFIED, SOURCES, UNREACHABLE
 from reception.services.session import Role, Session, require_session
 from reception.store import files
@@ -41,12 +42,38 @@ class Period:
             local_day_bounds(first)[0], local_day_bounds(last)[1], f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
         )
 
+    def days_in(self) -> int:
+        return (to_local(self.end).date() - to_local(self.start).date()).days
+
+    def days_elapsed(self, now: datetime) -> int:
+        """Local days of the period up to and including today (the whole period once it is over)."""
+        if now >= self.end:
+            return self.days_in()
+        if now < self.start:
+            return 0
+        return (to_local(now).date() - to_local(self.start).date()).days + 1
+
+    def partial_note(self, now: datetime) -> str:
+        """「本月截至12月6日，共6天」 while the period is still running (its figures are not those of a
+        whole period, so they must not be compared as if they were); "" once it is over."""
+        if now >= self.end:
+            return ""
+        noun = "本月" if self.kind == "month" else "本期"
+        if now < self.start:
+            return f"{noun}尚未开始"
+        today = to_local(now).date()
+        return (
+            f"{noun}截至{today.month}月{today.day}日，共{self.days_elapsed(now)}天"
+            f"（全{'月' if self.kind == 'month' else '期'} {self.days_in()} 天）"
+        )
+
 
 @dataclass
 class Table:
     title: str
     header: list[str]
     rows: list[list[object]] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)  # the record behind each row, where there is one
 
 
 @dataclass
@@ -58,6 +85,17 @@ class Report:
     avg_close_hours: float | None
     satisfaction_rate: float | None
     tables: list[Table]
+    complaints: int = 0  # of ``total``, the cases of the category 投诉
+    partial: str = ""  # Period.partial_note: the period is still running
+    days_elapsed: int = 0
+
+    @property
+    def scope(self) -> str:
+        """What the figures count: every case (工单) of every category, not only complaints."""
+        return (
+            f"统计范围：期间内受理的全部工单（投诉、报修、咨询等各类，共 {self.total} 件，"
+            f"其中投诉 {self.complaints} 件），不只是投诉"
+        )
 
     def table(self, title: str) -> Table:
         return next(t for t in self.tables if t.title == title)
@@ -86,9 +124,43 @@ def repeat_problems(now: datetime, days: int = REPEAT_DAYS, threshold: int = REP
     for (place, category), found in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
         if len(found) >= threshold:
             last = max(c.received_at for c in found)
-            rows.append([place, category, len(found), to_local(last).strftime("%Y-%m-%d")])
+            record = recurring.open_for(place, category)
+            follow_up = f"整改中（期限 {record.due_on:%Y-%m-%d}）" if record is not None else "未登记"
+            rows.append([place, category, len(found), to_local(last).strftime("%Y-%m-%d"), follow_up])
     return Table(
-        f"重复问题（{days} 天内同一位置同类 ≥ {threshold} 次）", ["位置", "类别", "次数", "最近一次"], rows
+        f"重复问题（{days} 天内同一位置同类 ≥ {threshold} 次）",
+        ["位置", "类别", "次数", "最近一次", "整改"],
+        rows,
+    )
+
+
+TRACKING = "整改跟踪"
+
+
+def tracking_table(period: Period, now: datetime) -> Table:
+    """The recurring-problem records open or changed during the period (:mod:`recurring`)."""
+    rows: list[list[object]] = []
+    ids: list[int] = []
+    for p in recurring.list_problems(to_local(now).date(), period.start, min(period.end, now)):
+        result = p.result
+        rows.append(
+            [
+                p.place_key,
+                p.category,
+                f"{len(p.cases)} 件",
+                p.cause,
+                p.measure,
+                p.owner,
+                f"{p.due_on:%Y-%m-%d}",
+                f"{p.status_label}：{result}" if p.result else p.status_label,
+            ]
+        )
+        ids.append(p.id)
+    return Table(
+        f"{TRACKING}（重复问题的原因、措施、责任人与结果）",
+        ["位置", "类别", "关联工单", "原因", "整改措施", "责任人", "完成期限", "状态与结果"],
+        rows,
+        ids,
     )
 
 
@@ -163,6 +235,7 @@ def build(period: Period, now: datetime) -> Report:
         _counted("按来源", "来源", by_source, total),
         Table("按月份（近 12 个月）", ["月份", "件数"], month_rows),
         repeat_problems(min(period.end, now)),
+        tracking_table(period, now),
         Table(
             "回访满意度（按部门）",
             ["部门", "回访次数", "联系上", "满意/基本满意", "满意率"],
@@ -177,6 +250,9 @@ def build(period: Period, now: datetime) -> Report:
         avg_close_hours=_mean_hours(close_times),
         satisfaction_rate=satisfied_all / reached_all if reached_all else None,
         tables=tables,
+        complaints=by_category.get("投诉", 0),
+        partial=period.partial_note(now),
+        days_elapsed=period.days_elapsed(now),
     )
 
 
@@ -210,6 +286,9 @@ def export_xlsx(session: Session, report: Report, out: Path) -> Path:
     first.title = "概要"
     for row in summary_rows(report):
         first.append(row)
+    first.append(["统计范围", report.scope.removeprefix("统计范围：")])
+    if report.partial:
+        first.append(["期间说明", report.partial])
     for table in report.tables:
         sheet = book.create_sheet(table.title.split("（")[0][:31])
         sheet.append(table.header)

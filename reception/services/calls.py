@@ -62,6 +62,7 @@ class CallInput:
     callback_phone: str = ""
     callback_due_at: datetime | None = None  # UTC
     callback_reason: str = ""
+    utility: str = ""  # 市政设施: 供水、供电… (guessed from the content when empty)
     client_token: str | None = None  # the form's submit token: a repeated submit saves once
 
 
@@ -156,6 +157,11 @@ def validate(data: CallInput, now: datetime) -> _Clean:
         elif data.callback_due_at < now - timedelta(minutes=1):
             errs.add("callback_due_at", "回电时间不能早于现在")
         v["callback_reason"] = errs.check("callback_reason", multi_line, data.callback_reason, "回电事由")
+    if data.category == cases.MUNICIPAL and data.outcome == Outcome.DISPATCHED:
+        # The case needs the utility; taken from the form, else from what the caller said.
+        v["utility"] = data.utility or cases.guess_utility(data.content)
+        if v["utility"] not in cases.UTILITIES:
+            errs.add("utility", "市政设施请选择类型（供水、供电、燃气…）")
     if data.category == EMERGENCY:
         out.alerted_department = _department(
             errs, "alerted_department", data.alerted_department_id, "已通知的部门"
@@ -224,6 +230,30 @@ def _callback_number(data: CallInput) -> str:
     except ValueError:
         return ""
     return f"，回电号码 {phones.mask(number)}" if number else ""
+
+
+def closing_line(data: CallInput, department: Department | None = None, hours: int | None = None) -> str:
+    """结束语 (规程：通话结束时感谢来电、确认下一步、待对方先挂机): thank, confirm the next step."""
+    if data.outcome == Outcome.ANSWERED:
+        step = "如还有疑问，欢迎随时来电。"
+    elif data.outcome == Outcome.DISPATCHED:
+        dept = department.name if department else "相关部门"
+        within = f"在 {hours} 小时内" if hours else "尽快"
+        step = f"{dept}会{within}给您答复，请保持电话畅通。"
+    elif data.outcome == Outcome.MESSAGE:
+        step = "您的留言我们会尽快转达。"
+    elif data.outcome == Outcome.CALLBACK:
+        due = format_local_day_time(data.callback_due_at) if data.callback_due_at else ""
+        step = f"我们会在{due}前给您回电。" if due else "我们会尽快给您回电。"
+    else:
+        step = ""
+    return f"感谢您的来电！{step}请您先挂机，再见。"
+
+
+def preview_closing(data: CallInput) -> str:
+    dept = Department.get_or_none(Department.id == data.department_id) if data.department_id else None
+    hours = settings_mod.load().reply_hours_for(data.category) if data.outcome == Outcome.DISPATCHED else None
+    return closing_line(data, dept, hours)
 
 
 def preview_readback(data: CallInput) -> str:
@@ -320,6 +350,7 @@ def register_call(session: Session, data: CallInput) -> CallResult:
                     handler=v["taken_by"],
                     resident=resident,
                     location=location,
+                    utility=v.get("utility") or "",
                 )
             elif data.outcome == Outcome.MESSAGE:
                 result.message = _create_message(
@@ -625,9 +656,11 @@ __all__ = [
     "Outcome",
     "ValidationError",
     "call_history",
+    "closing_line",
     "count_calls",
     "get_call",
     "list_calls",
+    "preview_closing",
     "preview_readback",
     "readback",
     "register_call",

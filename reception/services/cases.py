@@ -39,6 +39,25 @@ UNREPLIED = [PENDING, DISPATCHED, IN_PROGRESS]
 CATEGORIES = ["投诉", "报修", "咨询", "意见建议", "紧急", "市政设施", "其他"]
 MUNICIPAL = "市政设施"
 UTILITIES = ["供水", "供电", "燃气", "道路", "邮政", "通讯"]
+# Words in what a caller says that name the utility (市政设施) concerned, in this order.
+_UTILITY_WORDS = (
+    ("供水", ("停水", "供水", "水压", "自来水", "水管爆", "水质")),
+    ("燃气", ("燃气", "煤气", "天然气", "气压")),
+    ("供电", ("停电", "供电", "电压", "跳闸", "电网")),
+    ("通讯", ("网络", "宽带", "信号", "电话线", "光纤", "通讯", "通信")),
+    ("邮政", ("邮政", "邮件", "信报箱", "快递")),
+    ("道路", ("道路", "路面", "施工", "井盖", "路灯", "马路")),
+)
+
+
+def guess_utility(text: str) -> str:
+    """The utility a 市政设施 matter is about, from its description ("" when nothing says)."""
+    for utility, words in _UTILITY_WORDS:
+        if any(word in text for word in words):
+            return utility
+    return ""
+
+
 PUBLIC_AREAS = ["地库", "电梯", "绿化带", "大堂", "楼道", "屋面", "小区道路", "停车场", "会所", "出入口"]
 SOURCES = {"call": "来电", "visit": "来访", "letter": "来函", "direct": "直接登记"}
 

@@ -230,6 +230,25 @@ def _messages() -> Table:
     return Table("未转达留言", ["时间", "留言给", "留言人", "回电号码", "内容"], rows)
 
 
+def _follow_ups(now: datetime) -> Table:
+    """业户办事 the desk promised to follow up (跟进时限), overdue ones marked 已逾期."""
+    rows: list[list[object]] = []
+    for visit in visits_mod.follow_ups():
+        due = visit.follow_up_due_at
+        rows.append(
+            [
+                visit.serial,
+                visit.visitor_name,
+                visit.destination,
+                visit.purpose,
+                visit.department.name if visit.department is not None else "",
+                _fmt(due),
+                "已逾期" if due is not None and due < now else "",
+            ]
+        )
+    return Table("业户办事待跟进", ["编号", "业户", "房号", "事项", "处理部门", "跟进时限", "状态"], rows)
+
+
 def _on_site(now: datetime) -> Table:
     rows: list[list[object]] = []
     for visit in (
@@ -363,6 +382,7 @@ def _base(
         _appointments(now, now + timedelta(hours=NEXT_SHIFT_HOURS)),
         _letters_due(now),
         _incidents(start, end, "本班异常情况" if kind == "交接班报告" else "当日异常情况", desk),
+        _follow_ups(now),  # last, so the numbers of the sections above stay as they were
     ]
     return data
 

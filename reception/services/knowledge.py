@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reception.errors import NotFound, ValidationError
+from reception.errors import ConflictError, NotFound, ValidationError
 from reception.rules.textcheck import FieldErrors, multi_line, one_line
 from reception.services.session import Role, Session
 from reception.store import audit, db
@@ -70,8 +70,17 @@ def ensure_seeded(session_operator_id: int | None, now: object) -> int:
     return added
 
 
-def search(text: str = "", limit: int = 50) -> list[KnowledgeEntry]:
-    query = KnowledgeEntry.select().where(KnowledgeEntry.active == True)  # noqa: E712
+APPROVED = "approved"
+PROPOSED = "proposed"  # suggested by a receptionist, not yet approved by a supervisor
+REJECTED = "rejected"
+
+
+def search(text: str = "", limit: int = 50, *, include_proposed: bool = False) -> list[KnowledgeEntry]:
+    """Active approved entries (and the proposals waiting for a supervisor, with ``include_proposed``)."""
+    shown = [APPROVED, PROPOSED] if include_proposed else [APPROVED]
+    query = KnowledgeEntry.select().where(
+        (KnowledgeEntry.active == True) & KnowledgeEntry.status.in_(shown)  # noqa: E712
+    )
     q = text.strip()
     if q:
         query = query.where(
@@ -79,7 +88,17 @@ def search(text: str = "", limit: int = 50) -> list[KnowledgeEntry]:
             | KnowledgeEntry.body.contains(q)
             | KnowledgeEntry.tags.contains(q)
         )
-    return list(query.order_by(KnowledgeEntry.title, KnowledgeEntry.id).limit(limit))
+    # Proposals first (a supervisor sees what waits), then by title.
+    order = KnowledgeEntry.status == PROPOSED
+    return list(query.order_by(order.desc(), KnowledgeEntry.title, KnowledgeEntry.id).limit(limit))
+
+
+def proposals() -> list[KnowledgeEntry]:
+    return list(
+        KnowledgeEntry.select()
+        .where((KnowledgeEntry.status == PROPOSED) & (KnowledgeEntry.active == True))  # noqa: E712
+        .order_by(KnowledgeEntry.updated_at, KnowledgeEntry.id)
+    )
 
 
 def get(entry_id: int) -> KnowledgeEntry:
@@ -136,6 +155,77 @@ def save(session: Session, data: KnowledgeInput, entry_id: int | None = None) ->
     return get(entry_id)
 
 
+def propose(session: Session, data: KnowledgeInput) -> KnowledgeEntry:
+    """A receptionist suggests an entry; it is not offered as an answer until a supervisor approves it."""
+    title, body, tags = _clean(data)
+    now = session.now()
+    with db.write():
+        entry = KnowledgeEntry.create(
+            title=title,
+            body=body,
+            tags=tags,
+            status=PROPOSED,
+            proposed_by=session.operator,
+            updated_at=now,
+            updated_by=session.operator,
+        )
+        audit.record(now, session.operator, "knowledge.propose", "knowledge", entry.id, title=title)
+    return entry
+
+
+def _proposal(entry_id: int) -> KnowledgeEntry:
+    entry = KnowledgeEntry.get_or_none(KnowledgeEntry.id == entry_id)
+    if entry is None:
+        raise NotFound("找不到该条目。")
+    if entry.status != PROPOSED or not entry.active:
+        raise ConflictError("该建议已处理过（已采纳或未采纳）。")
+    return entry
+
+
+def approve(session: Session, entry_id: int, data: KnowledgeInput) -> KnowledgeEntry:
+    """A supervisor approves a proposal (as proposed or corrected): from now on it is a standard answer."""
+    session.require(Role.SUPERVISOR, "审核知识库建议")
+    title, body, tags = _clean(data, entry_id)
+    now = session.now()
+    with db.write():
+        entry = _proposal(entry_id)
+        KnowledgeEntry.update(
+            title=title, body=body, tags=tags, status=APPROVED, updated_at=now, updated_by=session.operator
+        ).where(KnowledgeEntry.id == entry_id).execute()
+        audit.record(
+            now,
+            session.operator,
+            "knowledge.approve",
+            "knowledge",
+            entry_id,
+            title=title,
+            proposed_by=entry.proposed_by_id,
+            corrected=(title, body, tags) != (entry.title, entry.body, entry.tags),
+        )
+    return get(entry_id)
+
+
+def reject(session: Session, entry_id: int) -> None:
+    """A supervisor turns a proposal down: kept (audited), never offered, its title free again."""
+    session.require(Role.SUPERVISOR, "审核知识库建议")
+    now = session.now()
+    with db.write():
+        entry = _proposal(entry_id)
+        kept_title = f"{entry.title[:80]}（未采纳 {entry_id}）"
+        KnowledgeEntry.update(
+            title=kept_title, status=REJECTED, active=False, updated_at=now, updated_by=session.operator
+        ).where(KnowledgeEntry.id == entry_id).execute()
+        audit.record(
+            now,
+            session.operator,
+            "knowledge.reject",
+            "knowledge",
+            entry_id,
+            title=entry.title,
+            proposed_by=entry.proposed_by_id,
+        )
+
+
 def retire(session: Session, entry_id: int) -> None:
     session.require(Role.SUPERVISOR)
     now = session.now()
@@ -145,4 +235,19 @@ def retire(session: Session, entry_id: int) -> None:
         audit.record(now, session.operator, "knowledge.retire", "knowledge", entry_id)
 
 
-__all__ = ["KnowledgeInput", "ValidationError", "ensure_seeded", "get", "retire", "save", "search"]
+__all__ = [
+    "APPROVED",
+    "PROPOSED",
+    "REJECTED",
+    "KnowledgeInput",
+    "ValidationError",
+    "approve",
+    "ensure_seeded",
+    "get",
+    "proposals",
+    "propose",
+    "reject",
+    "retire",
+    "save",
+    "search",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -12,6 +13,8 @@ from reception.store import audit, db
 from reception.store.models import Setting
 
 DEFAULT_GREETING = "您好，{物业名称}，请问有什么可以帮您？"
+# Placeholders of the editable greeting: the property, the desk's department, the operator answering.
+GREETING_PLACEHOLDERS = ("物业名称", "部门", "姓名")
 DEFAULT_DEPARTMENTS = ["客服中心", "工程部", "保安部", "财务部", "品质管理部", "环境部", "绿化部"]
 # Hours between receiving a dispatched matter and the promised reply, per call category.
 DEFAULT_REPLY_HOURS = {
@@ -47,7 +50,8 @@ DEFAULT_VISIT_PURPOSES: dict[str, dict[str, str]] = {
     },
     "租房": {
         "department": "客服中心",
-        "guidance": "核对业主身份与房产证明，登记租户信息，提醒签订租赁备案并办理门禁卡。",
+        "guidance": "问清租房需求（户型、面积、价位、入住时间），讲解楼盘情况（位置、配套、物业服务与收费）和"
+        "租赁手续，约定时间陪同看楼；业主委托出租的，核对业主身份与房产证明，登记租户信息，提醒租赁备案并办理门禁卡。",
     },
     "二次装修": {
         "department": "工程部",
@@ -70,6 +74,21 @@ DEFAULT_VISIT_PURPOSES: dict[str, dict[str, str]] = {
         "guidance": "问清来意，能当场解决的当场解决，不能解决的转相关部门并告知业户进度。",
     },
 }
+
+
+# 业户办事: hours within which the desk follows up (答复或办结) a matter it could not finish on the
+# spot, per purpose; 0: no follow-up by default (a complaint has its case and deadline instead).
+DEFAULT_VISIT_FOLLOW_UP_HOURS = {
+    "交费": 0,
+    "租房": 24,
+    "二次装修": 72,
+    "入伙": 48,
+    "投诉": 0,
+    "咨询": 24,
+    "其他": 24,
+}
+FOLLOW_UP_HOURS_RANGE = (0, 720)
+GUIDANCE_MAX = 300
 
 
 # Hours to resolve a case (separate from the reply promise), per category.
@@ -124,11 +143,27 @@ class Settings:
         """The default 接单人 of ``department`` ('' when none is set)."""
         return str(self.department_handlers.get(department, "") or "")
 
+
+    desk_department: str = "客服中心"  # {部门} in the greeting
+    visit_follow_up_hours: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_VISIT_FOLLOW_UP_HOURS))
+
+    def follow_up_hours_for(self, purpose: str) -> int:
+        return int(self.visit_follow_up_hours.get(purpose, DEFAULT_VISIT_FOLLOW_UP_HOURS.get(purpose, 0)))
+
+    def letter_reply_hours_for(self, letter_type: str) -> int:
+        return int(self.letter_reply_hours.get(letter_type, DEFAULT_LETTER_REPLY_HOURS.get(letter_type, 168)))
+
     def resolve_hours_for(self, category: str) -> int:
         return int(self.resolve_hours.get(category, DEFAULT_RESOLVE_HOURS.get(category, 72)))
 
-    def greeting_text(self) -> str:
-        return self.greeting.replace("{物业名称}", self.property_name or "××物业")
+    def greeting_text(self, operator_name: str = "") -> str:
+        """The greeting read out: {物业名称}, {部门} (the desk's department) and {姓名} (the operator
+        answering) filled in."""
+        return (
+            self.greeting.replace("{物业名称}", self.property_name or "××物业")
+            .replace("{部门}", self.desk_department or "客服中心")
+            .replace("{姓名}", operator_name or "××")
+        )
 
     def reply_hours_for(self, category: str) -> int:
         return int(self.reply_hours.get(category, DEFAULT_REPLY_HOURS.get(category, 24)))
@@ -166,6 +201,13 @@ def validate(property_name: str, desk_phone: str, greeting: str) -> tuple[str, s
     text = errs.check(
         "greeting", multi_line, greeting, "问候语", max_len=200, required=True, mask_numbers=False
     )
+    unknown = sorted(set(re.findall(r"[{｛]([^}｝]*)[}｝]", text or "")) - set(GREETING_PLACEHOLDERS))
+    if unknown:
+        errs.add(
+            "greeting",
+            f"问候语中的「{{{unknown[0]}}}」无法替换；可用："
+            + "、".join(f"{{{p}}}" for p in GREETING_PLACEHOLDERS),
+        )
     errs.raise_if_any()
     return name or "", phone or "", text or ""
 
@@ -332,3 +374,91 @@ def rename_department(old: str, new: str) -> None:
         put("category_departments", routes)
     if handlers != conf.department_handlers:
         put("department_handlers", handlers)
+
+
+RESOLVE_HOURS_RANGE = (1, 2160)
+LETTER_REPLY_HOURS_RANGE = (1, 2160)
+
+
+def update_procedures(
+    session: Session,
+    *,
+    guidance: dict[str, str],
+    follow_up_hours: dict[str, int],
+    resolve_hours: dict[str, int],
+    letter_reply_hours: dict[str, int],
+    desk_department: str,
+) -> Settings:
+    """接待规程 settings (administrators): the guidance given for each 业户办事 purpose and its
+    follow-up hours, the hours to resolve each kind of case, the hours to reply to each kind of
+    letter, and the desk's department ({部门} in the greeting). Every value is checked and each
+    problem reported beside its field (``guidance.租房``, ``resolve.投诉``…); one transaction, audited."""
+    session.require(Role.ADMIN, "修改系统设置")
+    current = load()
+    errs = FieldErrors()
+    purposes = {name: dict(conf) for name, conf in current.visit_purposes.items()}
+    for purpose, text in guidance.items():
+        if purpose not in purposes:
+            errs.add(f"guidance.{purpose}", f"没有「{purpose}」这一办理事项")
+            continue
+        cleaned = errs.check(
+            f"guidance.{purpose}",
+            multi_line,
+            text,
+            f"「{purpose}」的办理指引",
+            max_len=GUIDANCE_MAX,
+            required=True,
+            mask_numbers=False,
+        )
+        if cleaned:
+            purposes[purpose]["guidance"] = cleaned
+    follow_up = dict(current.visit_follow_up_hours)
+    for purpose, value in follow_up_hours.items():
+        if purpose not in purposes:
+            errs.add(f"follow_up.{purpose}", f"没有「{purpose}」这一办理事项")
+            continue
+        follow_up[purpose] = _int_in(
+            errs,
+            f"follow_up.{purpose}",
+            value,
+            f"「{purpose}」的跟进时限（小时，0 为不跟进）",
+            FOLLOW_UP_HOURS_RANGE,
+        )
+    resolve = dict(current.resolve_hours)
+    for category, value in resolve_hours.items():
+        if category not in DEFAULT_RESOLVE_HOURS:
+            errs.add(f"resolve.{category}", f"没有「{category}」这一工单类别")
+            continue
+        resolve[category] = _int_in(
+            errs, f"resolve.{category}", value, f"「{category}」的解决时限（小时）", RESOLVE_HOURS_RANGE
+        )
+    letters = dict(current.letter_reply_hours)
+    for letter_type, value in letter_reply_hours.items():
+        if letter_type not in DEFAULT_LETTER_REPLY_HOURS:
+            errs.add(f"letter.{letter_type}", f"没有「{letter_type}」这一来函类型")
+            continue
+        letters[letter_type] = _int_in(
+            errs,
+            f"letter.{letter_type}",
+            value,
+            f"「{letter_type}」来函的答复时限（小时）",
+            LETTER_REPLY_HOURS_RANGE,
+        )
+    department = errs.check(
+        "desk_department", one_line, desk_department, "前台所属部门", max_len=20, required=True
+    )
+    errs.raise_if_any()
+    values: dict[str, Any] = {
+        "visit_purposes": purposes,
+        "visit_follow_up_hours": follow_up,
+        "resolve_hours": resolve,
+        "letter_reply_hours": letters,
+        "desk_department": department or "",
+    }
+    with db.write():
+        before = asdict(load())
+        _store(values)
+        after = asdict(load())
+        changed = {k: [before[k], after[k]] for k in values if before.get(k) != after[k]}
+        audit.record(session.now(), session.operator, "settings.update", "setting", None, changed=changed)
+    return load()

@@ -21,8 +21,8 @@ from typing import Any
 
 import peewee
 
-from reception.clock import format_local, local_day_bounds
-from reception.errors import NotFound, ReceptionError, ValidationError
+from reception.clock import format_local, format_local_day_time, local_day_bounds
+from reception.errors import ConflictError, NotFound, ReceptionError, ValidationError
 from reception.rules import identity, phones, plates
 from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
 from reception.services import cases
@@ -87,6 +87,80 @@ class BusinessVisitInput:
     department_id: int | None = None  # default: the purpose's department
     taken_over_by: str = ""
     client_token: str | None = None
+    # 跟进: hours within which the desk comes back to the resident (None or 0: done on the spot).
+    follow_up_hours: int | None = None
+
+
+def business_readback(
+    data: BusinessVisitInput, department: str, due_at: datetime | None, resident_name: str = ""
+) -> str:
+    """复述 for a resident at the desk: what they came for, where they were guided, and when the
+    desk will come back to them (the follow-up promise)."""
+    who = data.visitor_name.strip() or resident_name or "业户"
+    text = f"{who}办理{data.purpose or '事项'}"
+    if department:
+        text += f"，已引导至{department}"
+    if data.taken_over_by.strip():
+        text += f"（{data.taken_over_by.strip()}）"
+    if data.purpose == COMPLAINT:
+        return text + "，投诉将生成工单，按时限给您答复。"
+    if due_at is not None:
+        return text + f"；我们会在{format_local_day_time(due_at)}前跟进并给您答复。"
+    return text + "。"
+
+
+def preview_business_readback(data: BusinessVisitInput, now: datetime) -> str:
+    resident = Resident.get_or_none(Resident.id == data.resident_id) if data.resident_id else None
+    dept = Department.get_or_none(Department.id == data.department_id) if data.department_id else None
+    hours = data.follow_up_hours or 0
+    due = now + timedelta(hours=hours) if hours and data.purpose != COMPLAINT else None
+    name = dept.name if dept else purpose_guidance(data.purpose)[0] if data.purpose else ""
+    return business_readback(data, name, due, resident.name if resident else "")
+
+
+def follow_ups() -> list[Visit]:
+    """业户办事 still to be followed up, the soonest due first (overdue ones are those due before now)."""
+    return list(
+        Visit.select(Visit, Department)
+        .join(Department, join_type=peewee.JOIN.LEFT_OUTER)
+        .where(
+            (Visit.kind == BUSINESS)
+            & Visit.follow_up_due_at.is_null(False)
+            & Visit.follow_up_done_at.is_null()
+        )
+        .order_by(Visit.follow_up_due_at, Visit.id)
+    )
+
+
+def complete_follow_up(session: Session, visit_id: int, note: str) -> Visit:
+    """The desk came back to the resident: what was said or done is added to 办理情况."""
+    errs = FieldErrors()
+    text = errs.check("follow_up_note", multi_line, note, "跟进情况", max_len=500, required=True)
+    errs.raise_if_any()
+    now = session.now()
+    with db.write():
+        visit = Visit.get_or_none(Visit.id == visit_id)
+        if visit is None or visit.kind != BUSINESS or visit.follow_up_due_at is None:
+            raise NotFound("找不到该待跟进事项。")
+        if visit.follow_up_done_at is not None:
+            raise ConflictError("该事项已由他人跟进完成。")
+        stamp = format_local(now, "%m-%d %H:%M")
+        Visit.update(
+            follow_up_done_at=now,
+            handled=f"{visit.handled}\n【跟进 {stamp}】{text}",
+            version=Visit.version + 1,
+            updated_at=now,
+        ).where((Visit.id == visit_id) & Visit.follow_up_done_at.is_null()).execute()
+        audit.record(
+            now,
+            session.operator,
+            "visit.follow_up",
+            "visit",
+            visit_id,
+            serial=visit.serial,
+            late=now > visit.follow_up_due_at,
+        )
+    return Visit.get_by_id(visit_id)
 
 
 def purpose_guidance(purpose: str) -> tuple[str, str]:
@@ -127,6 +201,12 @@ def register_business_visit(session: Session, data: BusinessVisitInput) -> Visit
         dept = Department.get_or_none((Department.name == default_name) & (Department.active == True))  # noqa: E712
     if data.purpose == COMPLAINT and dept is None:
         errs.add("department", "投诉需要指定处理部门")
+    follow_up = data.follow_up_hours or 0
+    if data.purpose == COMPLAINT:
+        follow_up = 0  # the complaint's case carries the deadline
+    elif isinstance(follow_up, bool) or not isinstance(follow_up, int) or not 0 <= follow_up <= 720:
+        errs.add("follow_up", "跟进时限应为 1 到 720 小时")
+        follow_up = 0
     errs.raise_if_any()
     now = session.now()
     where = location or (room_label(resident.building, resident.unit, resident.room) if resident else "")
@@ -147,6 +227,7 @@ def register_business_visit(session: Session, data: BusinessVisitInput) -> Visit
             status=DONE,
             client_token=data.client_token or None,
             updated_at=now,
+            follow_up_due_at=now + timedelta(hours=follow_up) if follow_up else None,
         )
         audit.record(
             now,
@@ -157,6 +238,7 @@ def register_business_visit(session: Session, data: BusinessVisitInput) -> Visit
             serial=visit.serial,
             kind=BUSINESS,
             purpose=data.purpose,
+            follow_up_hours=follow_up,
         )
         if data.purpose == COMPLAINT:
             cases.open_case(
@@ -205,6 +287,7 @@ class GuestInput:
     watch_decided_by_id: int | None = None
     client_token: str | None = None
     id_source: str = ""  # '' typed; one of ID_SOURCES: read from the card
+    visitor_unit: str = ""  # 来访单位: the company or place the visitor comes from
 
 
 ID_SOURCES = {"reader": "读卡器", "wedge": "键盘输入式读卡器"}
@@ -236,6 +319,7 @@ def _clean_guest(data: GuestInput, today: date) -> _CleanGuest:
     if not isinstance(data.party_size, int) or not 1 <= data.party_size <= 50:
         errs.add("party_size", "来访人数应为 1 到 50 人")
     v["plate"] = errs.check("plate", plates.normalize, data.plate)
+    v["visitor_unit"] = errs.check("visitor_unit", one_line, data.visitor_unit, "来访单位", max_len=100)
     number = errs.check("id_number", identity.normalize, data.id_type, data.id_number, today=today) or ""
     if not data.id_verified:
         errs.add("id_verified", "请核验访客证件后勾选“证件已核验”")
@@ -351,6 +435,7 @@ def register_guest(session: Session, data: GuestInput) -> Visit:
             visitor_phone=v["visitor_phone"] or "",
             party_size=data.party_size,
             plate=v["plate"] or "",
+            visitor_unit=v["visitor_unit"] or "",
             id_type=data.id_type,
             id_masked=identity.mask(c.id_number),
             id_hash=id_hash,

@@ -292,6 +292,9 @@ class Visit(BaseModel):
     client_token = pw.CharField(max_length=40, null=True, unique=True)
     version = pw.IntegerField(default=1)
     updated_at = pw.DateTimeField()
+    visitor_unit = pw.CharField(max_length=100, default="")  # 来访单位: where the visitor comes from
+    follow_up_due_at = pw.DateTimeField(null=True, index=True)  # business: 跟进时限 promised to the resident
+    follow_up_done_at = pw.DateTimeField(null=True)
 
 
 class WatchEntry(BaseModel):
@@ -432,6 +435,9 @@ class KnowledgeEntry(BaseModel):
     updated_at = pw.DateTimeField()
     updated_by = pw.ForeignKeyField(Operator, null=True)
     updated_by_id: int | None
+    status = pw.CharField(max_length=10, default="approved", index=True)  # 'proposed' until approved
+    proposed_by = pw.ForeignKeyField(Operator, null=True, backref="knowledge_proposed")
+    proposed_by_id: int | None
 
 
 class Shift(BaseModel):
@@ -506,6 +512,35 @@ class Ring(BaseModel):
         indexes = ((("source", "external_id"), True),)
 
 
+class RecurringProblem(BaseModel):
+    """重复问题的整改跟踪 (规程：投诉问题分析总结): a problem that keeps coming back at one place — its
+    cause, the measure taken, who owns it, by when, and the result; linked to its cases."""
+
+    id = pw.AutoField()
+    desk = pw.CharField(max_length=40, default=this_desk.name)  # 前台名称 of the PC that created it
+    place_key = pw.CharField(max_length=100, index=True)
+    category = pw.CharField(max_length=20)
+    cause = pw.TextField()
+    measure = pw.TextField()
+    owner = pw.CharField(max_length=50)  # 责任人 (a person or a department)
+    due_on = pw.DateField()
+    result = pw.TextField(default="")
+    status = pw.CharField(max_length=10, index=True)  # 'open' | 'done'
+    created_at = pw.DateTimeField()
+    created_by = pw.ForeignKeyField(Operator, backref="recurring_problems")
+    created_by_id: int
+    updated_at = pw.DateTimeField()
+    version = pw.IntegerField(default=1)
+
+
+class RecurringProblemCase(BaseModel):
+    id = pw.AutoField()
+    problem = pw.ForeignKeyField(RecurringProblem, backref="links", on_delete="CASCADE")
+    problem_id: int
+    case = pw.ForeignKeyField(Case, backref="recurring_links", on_delete="CASCADE", unique=True)
+    case_id: int
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting,
     Department,
@@ -530,4 +565,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     Shift,
     Draft,
     Ring,
+    RecurringProblem,
+    RecurringProblemCase,
 ]

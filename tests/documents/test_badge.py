@@ -146,6 +146,7 @@ def test_badge_data_has_no_field_for_host_phone_or_id_number():
         "issued_at",
         "valid_until",
         "reprint",
+        "visitor_unit",  # 来访单位: where the visitor comes from, not personal data of the host
     }
     forbidden = {"host", "phone", "mobile", "tel", "id", "idno", "identity", "certificate", "resident"}
     assert not {part for name in names for part in name.split("_")} & forbidden

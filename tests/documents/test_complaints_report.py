@@ -113,7 +113,11 @@ def test_every_page_is_numbered_with_the_total(november):
 def test_analysis_points_are_computed_from_the_figures(november):
     report = analysis.build(Period.month(2026, 11), november)
     points = cr.analysis_points(report)
-    assert points[0] == "本月共受理工单 5 件，较上月（10月 1 件）增加 4 件（400%）。"
+    # 26 November: a month still running is compared with the whole October by daily average (finding 18).
+    assert points[0] == (
+        "本月共受理工单 5 件（本月截至11月26日，共26天（全月 30 天）），日均 0.2 件；"
+        "上月（10月，整月）1 件，日均 0.0 件。"
+    )
     assert "「投诉」最多，3 件，占 60%" in points[1]
     assert "「工程部」，3 件，占 60%" in points[2]
     assert "按时答复率 25%，距 100% 还差 75.0 个百分点" in points[3]
@@ -223,3 +227,17 @@ def test_command_line_needs_a_report_kind(capsys):
     with pytest.raises(SystemExit):
         cli.main(["report", "--help"])
     assert "complaints" in capsys.readouterr().out
+
+
+def test_a_whole_month_is_compared_by_totals_and_the_pdf_says_what_is_counted(november):
+    """Finding 18: seen after the month is over, totals are compared; the PDF states the scope."""
+    after = local("2026-12-06 10:00")
+    report = analysis.build(Period.month(2026, 11), after)
+    assert report.partial == ""
+    assert cr.analysis_points(report)[0] == "本月共受理工单 5 件，较上月（10月 1 件）增加 4 件（400%）。"
+    running = analysis.build(Period.month(2026, 12), after)
+    text = flat("".join(pages_text(cr.render_complaints_report(running, "阳光花园物业", GENERATED))))
+    assert flat("统计范围：期间内受理的全部工单") in text and flat("不只是投诉") in text
+    assert flat("本月截至12月6日，共6天") in text
+    november_pdf = flat("".join(pages_text(cr.render_complaints_report(report, "阳光花园物业", GENERATED))))
+    assert flat("其中投诉 3 件") in november_pdf and "本月截至" not in november_pdf

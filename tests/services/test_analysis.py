@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from reception.clock import to_utc
 from reception.services import analysis, calls, cases, residents
+from reception.services.analysis import Period
 from reception.services.calls import CallInput, Outcome
 from reception.services.cases import CaseInput
 from reception.store.models import Department
@@ -112,3 +113,26 @@ def test_excel_export_has_every_table(november, supervisor, tmp_path):
     assert book.sheetnames[:3] == ["概要", "按类别", "按楼栋"]
     assert [c.value for c in book["按类别"][1]] == ["类别", "件数", "占比"]
     assert book["概要"]["B3"].value == "25.0%"
+
+
+def test_the_report_says_what_it_counts_and_that_the_month_is_running(november):
+    """Finding 18: every case is counted (not only complaints) and a month still running is marked."""
+    report = analysis.build(Period.month(2026, 11), november)  # now: 26 November, 09:00
+    assert report.total == 5 and report.complaints == 3
+    assert "全部工单" in report.scope and "其中投诉 3 件" in report.scope and "不只是投诉" in report.scope
+    assert report.partial == "本月截至11月26日，共26天（全月 30 天）"
+    assert report.days_elapsed == 26
+    whole = analysis.build(Period.month(2026, 10), november)
+    assert whole.partial == "" and whole.days_elapsed == 31
+    days = analysis.build(Period.days(datetime(2026, 11, 20).date(), datetime(2026, 11, 30).date()), november)
+    assert days.partial == "本期截至11月26日，共7天（全期 11 天）"
+    future = Period.month(2026, 12)
+    assert future.partial_note(november) == "本月尚未开始" and future.days_elapsed(november) == 0
+
+
+def test_the_excel_summary_carries_the_scope_and_the_partial_period(november, tmp_path, supervisor):
+    report = analysis.build(Period.month(2026, 11), november)
+    out = analysis.export_xlsx(supervisor, report, tmp_path / "a.xlsx")
+    rows = {r[0]: r[1] for r in load_workbook(out)["概要"].iter_rows(values_only=True)}
+    assert "其中投诉 3 件" in rows["统计范围"]
+    assert rows["期间说明"] == "本月截至11月26日，共26天（全月 30 天）"

@@ -48,6 +48,7 @@ from reception.services.session import ROLE_LABELS, Role, Session
 from reception.store import changes, config, desk
 from reception.store.models import Department, Operator
 from reception.store.paths import DataDir
+from ui.admin.procedures_page import ProceduresPage
 from ui.widgets import msgbox
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 
@@ -143,7 +144,12 @@ class GeneralPage(QWidget):
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setStyleSheet("color: #1565c0;")
-        hint = QLabel(self.tr("“{物业名称}”会自动替换为上面填写的物业名称。"))
+        hint = QLabel(
+            self.tr(
+                "“{物业名称}”替换为上面填写的物业名称，“{部门}”替换为前台所属部门，“{姓名}”替换为接听人的姓名。"
+            )
+        )
+        hint.setWordWrap(True)
         hint.setStyleSheet("color: #757575;")
         greet_box = QGroupBox(self.tr("接听问候语"))
         greet_form = QFormLayout(greet_box)
@@ -202,9 +208,11 @@ class GeneralPage(QWidget):
 
     def update_preview(self) -> None:
         preview = settings_mod.Settings(
-            property_name=self.property_name.text().strip(), greeting=self.greeting.text()
+            property_name=self.property_name.text().strip(),
+            greeting=self.greeting.text(),
+            desk_department=settings_mod.load().desk_department,
         )
-        self.preview.setText(preview.greeting_text())
+        self.preview.setText(preview.greeting_text(self.session.operator.display_name))
 
     def save(self) -> bool:
         self.errors.clear()
@@ -1219,6 +1227,12 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.general_page, self.tr("基本信息"))
         self.tabs.addTab(self.privacy_page, self.tr("隐私与备份"))
+        # 接待规程: guidance, follow-up, resolve and letter hours — long, so it scrolls.
+        self.procedures_page = ProceduresPage(session)
+        self.procedures_scroll = QScrollArea()
+        self.procedures_scroll.setWidgetResizable(True)
+        self.procedures_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.procedures_scroll.setWidget(self.procedures_page)
         self.tabs.addTab(self.departments_page, self.tr("部门"))
         self.tabs.addTab(self.operators_page, self.tr("操作员"))
         # 本机 holds several groups (desk, printers, second backup, database): it scrolls rather
@@ -1228,6 +1242,7 @@ class SettingsDialog(QDialog):
         self.local_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.local_scroll.setWidget(self.local_page)
         self.tabs.addTab(self.local_scroll, self.tr("本机"))
+        self.tabs.addTab(self.procedures_scroll, self.tr("接待规程"))
         note = QLabel(self.tr("部门和操作员的修改会立即生效；其他各页请点该页的“保存”。"))
         note.setStyleSheet("color: #757575;")
         close = QPushButton(self.tr("关闭"))

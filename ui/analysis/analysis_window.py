@@ -13,7 +13,7 @@ import html
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QLocale, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QDate, QLocale, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,12 +36,13 @@ from PySide6.QtWidgets import (
 
 from reception.documents import complaints_report
 from reception.errors import ReceptionError
-from reception.services import analysis
+from reception.services import analysis, recurring
 from reception.services import settings as settings_mod
 from reception.services.analysis import Period, Report, Table
 from reception.services.session import Role, Session
 from ui.analysis.analysis_charts import BLUE, GREEN, AnalysisChart
 from ui.analysis.analysis_table_model import SORT_ROLE, AnalysisTableModel
+from ui.analysis.recurring_dialog import RecurringProblemDialog
 from ui.widgets import msgbox, printing
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
@@ -93,6 +94,8 @@ class FigureTile(QFrame):
 class TablePage(QWidget):
     """One table of the report: its full title and a sortable read-only view."""
 
+    action = Signal(object)  # its 登记整改… / 更新整改… button was clicked
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel()
@@ -126,6 +129,27 @@ class TablePage(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty)
+        self.action_button: QPushButton | None = None  # 登记整改… / 更新整改… on those two pages
+
+    def add_action(self, text: str) -> QPushButton:
+        if self.action_button is None:
+            self.action_button = QPushButton(text)
+            self.action_button.clicked.connect(self._emit_action)
+            row = QHBoxLayout()
+            row.addWidget(self.action_button)
+            row.addStretch(1)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.addLayout(row)
+        self.action_button.setText(text)
+        return self.action_button
+
+    def _emit_action(self) -> None:
+        self.action.emit(self)
+
+    def current_source_row(self) -> int:
+        index = self.view.currentIndex()
+        return self.proxy.mapToSource(index).row() if index.isValid() else -1
 
     def set_table(self, table: Table, empty_text: str) -> None:
         self.table_title = table.title
@@ -160,6 +184,16 @@ class AnalysisWindow(QDialog):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
         layout.addLayout(self._build_period_bar())
+        # What is counted (every case, not only complaints) and whether the period is still running.
+        self.scope_label = QLabel()
+        self.scope_label.setWordWrap(True)
+        self.scope_label.setStyleSheet("color: #5f6b7a;")
+        self.partial_label = QLabel()
+        self.partial_label.setStyleSheet("color: #b26a00; font-weight: bold;")
+        notes = QHBoxLayout()
+        notes.addWidget(self.scope_label, 1)
+        notes.addWidget(self.partial_label)
+        layout.addLayout(notes)
         layout.addLayout(self._build_tiles())
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -353,6 +387,14 @@ class AnalysisWindow(QDialog):
         figures = {str(label): str(value) for label, value in analysis.summary_rows(report)}
         for key, tile in self.tiles.items():
             tile.set_value(figures.get(key, "—"))
+        self.scope_label.setText(
+            self.tr(
+                "统计范围：期间内受理的全部工单（投诉、报修、咨询等各类，共 {0} 件，其中投诉 {1} 件），"
+                "不只是投诉"
+            ).format(report.total, report.complaints)
+        )
+        self.partial_label.setText(self._partial_text(report))
+        self.partial_label.setVisible(bool(report.partial))
 
         no_cases = self.tr("所选期间没有工单。")
         category = complaints_report.find_table(report, complaints_report.CATEGORY)
@@ -380,16 +422,29 @@ class AnalysisWindow(QDialog):
         while len(self.table_pages) < len(tables):
             page = TablePage()
             self.table_pages.append(page)
+            page.action.connect(self._page_action)
             self.tabs.addTab(page, "")
         while len(self.table_pages) > len(tables):
             page = self.table_pages.pop()
             self.tabs.removeTab(self.tabs.indexOf(page))
             page.deleteLater()
         bar = self.tabs.tabBar()
+        supervisor = self.session.has(Role.SUPERVISOR)
+        for page in self.table_pages:
+            if page.action_button is not None:
+                page.action_button.hide()
         for page, table in zip(self.table_pages, tables, strict=True):
             repeats = table.title.startswith(complaints_report.REPEATS)
+            tracking = table.title.startswith(analysis.TRACKING)
             empty = self.tr("所选期间未发现同一位置反复出现的同类问题。") if repeats else no_cases
+            if tracking:
+                empty = self.tr("没有整改记录。在「重复问题」页选中一处，点「登记整改…」。")
             page.set_table(table, empty)
+            if repeats or tracking:
+                button = page.add_action(self.tr("登记整改…") if repeats else self.tr("更新整改…"))
+                button.setVisible(True)
+                button.setEnabled(supervisor and bool(table.rows))
+                button.setToolTip("" if supervisor else self.tr("登记和更新整改需要主管权限"))
             index = self.tabs.indexOf(page)
             name = table.title.split("（")[0]
             if repeats and table.rows:
@@ -403,6 +458,48 @@ class AnalysisWindow(QDialog):
                 self.tabs.setTabText(index, name)
                 bar.setTabTextColor(index, QColor())
                 page.note.hide()
+
+    def _partial_text(self, report: Report) -> str:
+        if not report.partial:
+            return ""
+        now = self.session.clock.local_now()
+        noun = self.tr("本月") if report.period.kind == "month" else self.tr("本期")
+        if report.days_elapsed == 0:
+            return self.tr("{0}尚未开始").format(noun)
+        whole = self.tr("全月") if report.period.kind == "month" else self.tr("全期")
+        return self.tr("{0}截至{1}月{2}日，共{3}天（{4} {5} 天），与整月比较时请看日均").format(
+            noun, now.month, now.day, report.days_elapsed, whole, report.period.days_in()
+        )
+
+    def _page_action(self, page: TablePage) -> None:
+        if page.table_title.startswith(complaints_report.REPEATS):
+            self.record_problem(page)
+        else:
+            self.update_problem(page)
+
+    def record_problem(self, page: TablePage) -> RecurringProblemDialog | None:
+        """登记整改 for the repeat place selected (the first one when none is); an open record is updated."""
+        rows = page.model.rows()
+        if not rows:
+            return None
+        row = rows[max(page.current_source_row(), 0)]
+        place, category = str(row[0]), str(row[1])
+        existing = recurring.open_for(place, category)
+        current = recurring.get(existing.id, self._today()) if existing is not None else None
+        return self._open_problem(RecurringProblemDialog(self.session, place, category, current, self))
+
+    def update_problem(self, page: TablePage) -> RecurringProblemDialog | None:
+        table = self.report.table(page.table_title) if self.report else None
+        if table is None or not table.ids:
+            return None
+        problem = recurring.get(table.ids[max(page.current_source_row(), 0)], self._today())
+        dialog = RecurringProblemDialog(self.session, problem.place_key, problem.category, problem, self)
+        return self._open_problem(dialog)
+
+    def _open_problem(self, dialog: RecurringProblemDialog) -> RecurringProblemDialog:
+        dialog.done_with.connect(lambda _record: self.refresh())
+        dialog.open()
+        return dialog
 
     def table_page(self, prefix: str) -> TablePage:
         """The page showing the report table whose title starts with ``prefix``."""

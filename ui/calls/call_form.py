@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from reception.clock import format_local, format_local_day_time, to_utc
 from reception.errors import ReceptionError, StorageError, ValidationError
 from reception.rules import phones
-from reception.services import calls, departments, residents
+from reception.services import calls, cases, departments, residents
 from reception.services import settings as settings_mod
 from reception.services.calls import CallInput, CallResult, Outcome
 from reception.services.session import Session
@@ -296,7 +296,18 @@ class CallForm(QFrame):
             self.category_combo.addItem(self.tr(category), category)
         self.category_combo.setPlaceholderText(self.tr("请选择来电类别"))
         self.category_combo.setMaxVisibleItems(len(calls.CATEGORIES))
-        form.addRow(self.tr("类别"), self._with_error("category", self.category_combo))
+        # 市政设施: which utility (the case needs it); "自动" takes it from what the caller said.
+        self.utility_combo = QComboBox()
+        self.utility_combo.addItem(self.tr("自动（按来电内容）"), "")
+        for utility in cases.UTILITIES:
+            self.utility_combo.addItem(self.tr(utility), utility)
+        self.utility_box = self._with_error("utility", self.utility_combo)
+        self.utility_box.hide()
+        category_row = QHBoxLayout()
+        category_row.setContentsMargins(0, 0, 0, 0)
+        category_row.addWidget(self._with_error("category", self.category_combo), 1)
+        category_row.addWidget(self.utility_box, 1)
+        form.addRow(self.tr("类别"), category_row)
 
         self.content_edit = _plain_text(4)
         self.content_edit.setPlaceholderText(self.tr("来电人反映的问题或需求（Enter 换行）"))
@@ -308,6 +319,8 @@ class CallForm(QFrame):
         self.identity_check.toggled.connect(self._changed)
         self.category_combo.currentIndexChanged.connect(self._category_changed)
         self.content_edit.textChanged.connect(self._changed)
+        self.content_edit.textChanged.connect(self._update_utility_guess)
+        self.utility_combo.currentIndexChanged.connect(self._changed)
         return group
 
     def _build_outcome_box(self) -> QGroupBox:
@@ -510,6 +523,11 @@ class CallForm(QFrame):
         self.readback_label.setMinimumHeight(self.readback_label.fontMetrics().lineSpacing() * 2 + 4)
         column.addWidget(caption)
         column.addWidget(self.readback_label)
+        # 结束语: thank, confirm the next step, and let the caller hang up first.
+        self.closing_label = QLabel()
+        self.closing_label.setObjectName("closing")
+        self.closing_label.setWordWrap(True)
+        column.addWidget(self.closing_label)
         return box
 
     def _build_buttons(self) -> QHBoxLayout:
@@ -656,7 +674,9 @@ class CallForm(QFrame):
     def _reset_fields(self) -> None:
         self._loading = True
         try:
-            self.greeting_label.setText(settings_mod.load().greeting_text())
+            self.greeting_label.setText(
+                settings_mod.load().greeting_text(self._session.operator.display_name)
+            )
             self.lookup.reset()
             self.resident_chip.clear()
             self._filled_phone = None
@@ -674,6 +694,7 @@ class CallForm(QFrame):
                 text.clear()
             self.identity_check.setChecked(False)
             self.category_combo.setCurrentIndex(-1)
+            self.utility_combo.setCurrentIndex(0)
             self.outcome_group.setExclusive(False)
             for button in self.outcome_buttons.values():
                 button.setChecked(False)
@@ -765,6 +786,8 @@ class CallForm(QFrame):
         self._changed()
 
     def _category_changed(self, *_args: object) -> None:
+        self.utility_box.setVisible(self.category() == cases.MUNICIPAL)
+        self._update_utility_guess()
         self._update_emergency()
         if not self._loading:
             self._apply_default_department()
@@ -809,6 +832,12 @@ class CallForm(QFrame):
             self.dept_phone_label.setText(text)
         else:
             self.dept_phone_label.clear()
+
+
+    def _update_utility_guess(self) -> None:
+        guess = cases.guess_utility(self.content_edit.toPlainText())
+        text = self.tr("自动：{0}").format(self.tr(guess)) if guess else self.tr("自动（按来电内容）")
+        self.utility_combo.setItemText(0, text)
 
     def _outcome_toggled(self, button_id: int, checked: bool) -> None:
         if not checked:
@@ -872,9 +901,16 @@ class CallForm(QFrame):
                 self.tr("按 F2 或「新来电」开始登记；填写时这里会生成要向来电人复述的要点。")
             )
             self.readback_label.setProperty("idle", True)
+            self.closing_label.setText(
+                self.tr("结束语：感谢您的来电！确认下一步（谁、何时答复或回电），请对方先挂机，再见。")
+            )
         else:
-            self.readback_label.setText(calls.preview_readback(self.build_input()))
+            data = self.build_input()
+            self.readback_label.setText(calls.preview_readback(data))
             self.readback_label.setProperty("idle", False)
+            self.closing_label.setText(
+                self.tr("结束语：{0}（等对方挂机后再挂断）").format(calls.preview_closing(data))
+            )
         self.readback_label.style().unpolish(self.readback_label)
         self.readback_label.style().polish(self.readback_label)
 
@@ -926,6 +962,8 @@ class CallForm(QFrame):
             data.callback_phone = self.callback_phone_edit.text()
             data.callback_due_at = self._tz_to_utc(self.callback_due_edit.dateTime())
             data.callback_reason = self.callback_reason_edit.text()
+        if data.category == cases.MUNICIPAL:
+            data.utility = self.utility_combo.currentData() or ""
         if data.category == calls.EMERGENCY:
             data.alerted_department_id = self.alert_dept_combo.currentData()
             data.alerted_at = self._tz_to_utc(self.alert_time_edit.dateTime())

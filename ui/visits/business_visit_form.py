@@ -8,16 +8,20 @@ from typing import Any
 from uuid import uuid4
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +30,7 @@ from reception.clock import format_local_day_time
 from reception.errors import ReceptionError, StorageError, ValidationError
 from reception.rules import phones
 from reception.services import cases, departments, residents, visits
+from reception.services import settings as settings_mod
 from reception.services.session import Session
 from reception.store.models import Resident, Visit
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
@@ -43,6 +48,7 @@ FIELD_ORDER = [
     "department",
     "handled",
     "taken_over_by",
+    "follow_up",
 ]
 
 
@@ -98,7 +104,11 @@ class BusinessVisitForm(QFrame):
             self.purpose_combo.addItem(self.tr(purpose), purpose)
         self.purpose_combo.currentIndexChanged.connect(self._purpose_changed)
         form.addRow(self.tr("办理事项"), self.errors.wrap("purpose", self.purpose_combo))
-        columns.addWidget(who, 1)
+        left = QVBoxLayout()
+        left.setSpacing(6)
+        left.addWidget(who)
+        left.addWidget(self._build_follow_ups(), 1)
+        columns.addLayout(left, 1)
 
         what = QGroupBox(self.tr("引导与办理"))
         column = QVBoxLayout(what)
@@ -120,6 +130,25 @@ class BusinessVisitForm(QFrame):
         self.taken_edit = QLineEdit()
         self.taken_edit.setPlaceholderText(self.tr("部门中接手的人，如 张会计"))
         form2.addRow(self.tr("接手人"), self.errors.wrap("taken_over_by", self.taken_edit))
+        # 跟进: a matter not finished on the spot gets a due time (default hours per purpose, 设置).
+        self.follow_up_check = QCheckBox(self.tr("需要跟进，在"))
+        self.follow_up_spin = QSpinBox()
+        self.follow_up_spin.setRange(1, 720)
+        self.follow_up_spin.setSuffix(self.tr(" 小时内答复业户"))
+        self.follow_up_check.toggled.connect(self.follow_up_spin.setEnabled)
+        self.follow_up_check.toggled.connect(self._update_readback)
+        self.follow_up_spin.valueChanged.connect(self._update_readback)
+        form2.addRow(
+            self.tr("跟进"), self.errors.wrap("follow_up", self.follow_up_check, self.follow_up_spin)
+        )
+        self.readback_label = QLabel()
+        self.readback_label.setObjectName("readback")
+        self.readback_label.setWordWrap(True)
+        self.readback_label.setStyleSheet("color: #0d3c6e;")
+        form2.addRow(self.tr("复述"), self.readback_label)
+        self.handled_edit.textChanged.connect(self._update_readback)
+        self.taken_edit.textChanged.connect(self._update_readback)
+        self.department_combo.currentIndexChanged.connect(self._update_readback)
         column.addStretch(1)
         columns.addWidget(what, 1)
         outer.addLayout(columns, 1)
@@ -154,6 +183,83 @@ class BusinessVisitForm(QFrame):
         bottom.addWidget(self.save_button)
         outer.addLayout(bottom)
 
+    def _build_follow_ups(self) -> QGroupBox:
+        """业户办事待跟进: the open follow-ups (overdue in red) and 跟进完成 with a note."""
+        box = QGroupBox()
+        column = QVBoxLayout(box)
+        column.setSpacing(3)
+        self.follow_ups_caption = QLabel()
+        column.addWidget(self.follow_ups_caption)
+        self.follow_ups_list = QListWidget()
+        self.follow_ups_list.setWordWrap(True)
+        self.follow_ups_list.setMinimumHeight(self.fontMetrics().lineSpacing() * 3)
+        column.addWidget(self.follow_ups_list, 1)
+        row = QHBoxLayout()
+        self.follow_up_note = QLineEdit()
+        self.follow_up_note.setPlaceholderText(self.tr("跟进情况，如：已电话告知业主审批结果"))
+        self.follow_up_done_button = QPushButton(self.tr("跟进完成"))
+        self.follow_up_done_button.setAutoDefault(False)
+        self.follow_up_done_button.clicked.connect(self.complete_follow_up)
+        row.addWidget(self.follow_up_note, 1)
+        row.addWidget(self.follow_up_done_button)
+        column.addLayout(row)
+        self.follow_up_error = error_label()
+        column.addWidget(self.follow_up_error)
+        self.follow_up_note.returnPressed.connect(self.complete_follow_up)
+        return box
+
+    def reload_follow_ups(self) -> None:
+        now = self._session.clock.now()
+        chosen = self.follow_ups_list.currentItem()
+        chosen_id = chosen.data(Qt.ItemDataRole.UserRole) if chosen is not None else None
+        self.follow_ups_list.clear()
+        rows = visits.follow_ups()
+        overdue = 0
+        for visit in rows:
+            due = visit.follow_up_due_at
+            late = due is not None and due < now
+            overdue += late
+            dept = visit.department.name if visit.department is not None else ""
+            text = self.tr("{0}　{1}　{2}　{3}　{4} 前").format(
+                visit.serial, visit.visitor_name, self.tr(visit.purpose), dept, format_local_day_time(due)
+            )
+            item = QListWidgetItem(self.tr("【已逾期】") + text if late else text)
+            item.setData(Qt.ItemDataRole.UserRole, visit.id)
+            if late:
+                item.setForeground(QColor("#c62828"))
+            self.follow_ups_list.addItem(item)
+            if visit.id == chosen_id:
+                self.follow_ups_list.setCurrentItem(item)
+        caption = self.tr("业户办事待跟进（{0} 项）").format(len(rows))
+        if overdue:
+            caption += self.tr("，其中已逾期 {0} 项").format(overdue)
+        self.follow_ups_caption.setText(caption)
+        self.follow_up_done_button.setEnabled(bool(rows))
+
+    def complete_follow_up(self) -> Visit | None:
+        self.follow_up_error.hide()
+        item = self.follow_ups_list.currentItem()
+        if item is None:
+            self.follow_up_error.setText(self.tr("请先在上面的列表中选中要跟进的事项"))
+            self.follow_up_error.show()
+            return None
+        try:
+            visit = visits.complete_follow_up(
+                self._session, item.data(Qt.ItemDataRole.UserRole), self.follow_up_note.text()
+            )
+        except ValidationError as exc:
+            self.follow_up_error.setText("；".join(exc.fields.values()))
+            self.follow_up_error.show()
+            return None
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("未能保存"), exc.message)
+            self.reload_follow_ups()
+            return None
+        self.follow_up_note.clear()
+        self.reload_follow_ups()
+        self.status_label.setText(self.tr("已记录跟进：{0} {1}").format(visit.serial, visit.visitor_name))
+        return visit
+
     # ---- state ---------------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
         """Another operator: what was typed is kept as the previous operator's draft."""
@@ -176,8 +282,10 @@ class BusinessVisitForm(QFrame):
         self.purpose_combo.setCurrentIndex(-1)
         self.department_combo.setCurrentIndex(-1)
         self._show_guidance("")
+        self._set_follow_up("")
         self.errors.clear()
         self.general_error.hide()
+        self.reload_follow_ups()
 
     def _fill_departments(self) -> None:
         self.department_combo.clear()
@@ -225,6 +333,26 @@ class BusinessVisitForm(QFrame):
         index = self.department_combo.findText(dept_name)
         if index >= 0:
             self.department_combo.setCurrentIndex(index)
+        self._set_follow_up(purpose)
+
+    def _set_follow_up(self, purpose: str) -> None:
+        """The purpose's default: ticked with its hours when it has some (never for a complaint,
+        whose case carries the deadline)."""
+        hours = settings_mod.load().follow_up_hours_for(purpose) if purpose else 0
+        complaint = purpose == visits.COMPLAINT
+        self.follow_up_check.setEnabled(not complaint)
+        self.follow_up_check.setChecked(hours > 0 and not complaint)
+        self.follow_up_spin.setValue(hours if hours > 0 else 24)
+        self.follow_up_spin.setEnabled(hours > 0 and not complaint)
+        self._update_readback()
+
+    def _update_readback(self, *_args: object) -> None:
+        if not self.purpose():
+            self.readback_label.setText(self.tr("选择办理事项后，这里生成向业户复述的要点和跟进承诺。"))
+            return
+        self.readback_label.setText(
+            visits.preview_business_readback(self.build_input(), self._session.clock.now())
+        )
 
     def _show_guidance(self, purpose: str) -> None:
         if not purpose:
@@ -250,6 +378,7 @@ class BusinessVisitForm(QFrame):
             department_id=self.department_combo.currentData(),
             taken_over_by=self.taken_edit.text(),
             client_token=self._token,
+            follow_up_hours=self.follow_up_spin.value() if self.follow_up_check.isChecked() else None,
         )
 
     def error_text(self, field: str) -> str:
@@ -271,6 +400,8 @@ class BusinessVisitForm(QFrame):
         for case in cases.for_source("visit", visit.id):
             due = format_local_day_time(case.reply_due_at)
             text += self.tr("，已生成投诉工单 {0}（{1} 前答复业户）").format(case.serial, due)
+        if visit.follow_up_due_at is not None:
+            text += self.tr("，跟进时限 {0}").format(format_local_day_time(visit.follow_up_due_at))
         self.reset()
         self.draft.discard()
         self.status_label.setText(text)
@@ -324,6 +455,8 @@ class BusinessVisitForm(QFrame):
             "department_id": self.department_combo.currentData(),
             "handled": self.handled_edit.toPlainText(),
             "taken_over_by": self.taken_edit.text(),
+            "follow_up": self.follow_up_check.isChecked(),
+            "follow_up_hours": self.follow_up_spin.value(),
         }
 
     def restore_draft(self, state: dict[str, Any]) -> None:
@@ -340,6 +473,10 @@ class BusinessVisitForm(QFrame):
         set_combo_data(self.department_combo, state.get("department_id"))
         self.handled_edit.setPlainText(text_of(state, "handled"))
         self.taken_edit.setText(text_of(state, "taken_over_by"))
+        if isinstance(state.get("follow_up_hours"), int):
+            self.follow_up_spin.setValue(state["follow_up_hours"])
+        if isinstance(state.get("follow_up"), bool):
+            self.follow_up_check.setChecked(state["follow_up"])
         token = state.get("token")
         if isinstance(token, str) and token:
             self._token = token
@@ -353,6 +490,8 @@ class BusinessVisitForm(QFrame):
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.follow_up_note.hasFocus():  # Enter there records the follow-up, not a visit
+                return
             self.save()
             return
         if e.key() == Qt.Key.Key_Escape:

@@ -49,6 +49,7 @@ CHECK_DELAY_MS = 250
 FIELD_ORDER = [
     "visitor_name",
     "visitor_phone",
+    "visitor_unit",
     "party_size",
     "plate",
     "id_number",
@@ -148,6 +149,10 @@ class GuestForm(QFrame):
         ascii_only(self.phone_edit)
         self.phone_edit.setPlaceholderText(self.tr("可不填；有预约时凭电话匹配"))
         form.addRow(self.tr("电话"), self.errors.wrap("visitor_phone", self.phone_edit))
+        self.unit_edit = QLineEdit()
+        self.unit_edit.setMaxLength(100)
+        self.unit_edit.setPlaceholderText(self.tr("可不填：所在公司、单位或从哪里来"))
+        form.addRow(self.tr("来访单位"), self.errors.wrap("visitor_unit", self.unit_edit))
         self.plate_edit = QLineEdit()
         self.plate_edit.setPlaceholderText(self.tr("驾车来访时填写，如 沪A12345"))
         form.addRow(self.tr("车牌"), self.errors.wrap("plate", self.plate_edit))
@@ -358,6 +363,7 @@ class GuestForm(QFrame):
             for edit in (
                 self.name_edit,
                 self.phone_edit,
+                self.unit_edit,
                 self.plate_edit,
                 self.id_number_edit,
                 self.staff_edit,
@@ -404,6 +410,7 @@ class GuestForm(QFrame):
             for text in (
                 self.name_edit.text(),
                 self.phone_edit.text(),
+                self.unit_edit.text(),
                 self.plate_edit.text(),
                 self.id_number_edit.text(),
                 self.host_lookup.text(),
@@ -602,6 +609,7 @@ class GuestForm(QFrame):
             visitor_phone=self.phone_edit.text(),
             party_size=self.party_spin.value(),
             plate=self.plate_edit.text(),
+            visitor_unit=self.unit_edit.text(),
             id_type=self.id_type_combo.currentData(),
             id_number=self.id_number_edit.text(),
             id_verified=self.id_verified_check.isChecked(),
@@ -926,6 +934,7 @@ class GuestForm(QFrame):
             "party_size": self.party_spin.value(),
             "visitor_phone": self.phone_edit.text(),
             "plate": self.plate_edit.text(),
+            "visitor_unit": self.unit_edit.text(),
             "id_type": self.id_type_combo.currentData(),
             "host_resident_id": host.id if host is not None else None,
             "host_text": self.host_lookup.text(),
@@ -944,6 +953,7 @@ class GuestForm(QFrame):
             self.party_spin.setValue(party if isinstance(party, int) else 1)
             self.phone_edit.setText(text_of(state, "visitor_phone"))
             self.plate_edit.setText(text_of(state, "plate"))
+            self.unit_edit.setText(text_of(state, "visitor_unit"))
             if state.get("id_type"):
                 set_combo_data(self.id_type_combo, state.get("id_type"))
             host = resident_or_none(state.get("host_resident_id"))

@@ -52,9 +52,10 @@ class OnSiteModel(RowsTableModel):
         if column == 0:
             return row.serial
         if column == 1:
+            name = f"{row.visitor_name}（{row.visitor_unit}）" if row.visitor_unit else row.visitor_name
             if (row.party_size or 1) > 1:
-                return _tr("{0} 等{1}人").format(row.visitor_name, row.party_size)
-            return row.visitor_name
+                return _tr("{0} 等{1}人").format(name, row.party_size)
+            return name
         if column == 2:
             return row.badge_destination or row.staff_host
         if column == 3:

@@ -139,9 +139,10 @@ class VisitListModel(QAbstractTableModel):
         if col == KIND:
             return _tr(KIND_LABELS.get(v.kind, v.kind))
         if col == VISITOR:
+            name = f"{v.visitor_name}（{v.visitor_unit}）" if v.visitor_unit else v.visitor_name
             if (v.party_size or 1) > 1:
-                return _tr("{0} 等{1}人").format(v.visitor_name, v.party_size)
-            return v.visitor_name
+                return _tr("{0} 等{1}人").format(name, v.party_size)
+            return name
         if col == PHONE:
             return phones.mask(v.visitor_phone)
         if col == ID:

@@ -48,11 +48,25 @@ class KnowledgeEntryDialog(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, session: Session, entry: KnowledgeEntry | None, parent: QWidget | None = None) -> None:
+    EDIT, PROPOSE, APPROVE = "edit", "propose", "approve"
+
+    def __init__(
+        self,
+        session: Session,
+        entry: KnowledgeEntry | None,
+        parent: QWidget | None = None,
+        mode: str = "edit",
+    ) -> None:
         super().__init__(parent)
         self._session = session
         self._entry_id = entry.id if entry is not None else None
-        self.setWindowTitle(self.tr("编辑知识库条目") if entry is not None else self.tr("新增知识库条目"))
+        self.mode = mode
+        titles = {
+            self.PROPOSE: self.tr("建议新条目（主管审核后可用）"),
+            self.APPROVE: self.tr("审核建议：可修改后采纳"),
+        }
+        default = self.tr("编辑知识库条目") if entry is not None else self.tr("新增知识库条目")
+        self.setWindowTitle(titles.get(mode, default))
         self.general_error = error_label(self)
         self.errors = FieldErrors(self.general_error)
         form = QFormLayout()
@@ -71,7 +85,8 @@ class KnowledgeEntryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form, 1)
         layout.addWidget(self.general_error)
-        box, self.ok_button, _cancel = dialog_buttons(self.tr("保存"), self.tr("取消"))
+        ok_texts = {self.PROPOSE: self.tr("提交建议"), self.APPROVE: self.tr("采纳")}
+        box, self.ok_button, _cancel = dialog_buttons(ok_texts.get(mode, self.tr("保存")), self.tr("取消"))
         box.accepted.connect(self.submit)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
@@ -81,7 +96,12 @@ class KnowledgeEntryDialog(QDialog):
         self.errors.clear()
         data = KnowledgeInput(self.title_edit.text(), self.body_edit.toPlainText(), self.tags_edit.text())
         try:
-            entry = knowledge.save(self._session, data, self._entry_id)
+            if self.mode == self.PROPOSE:
+                entry = knowledge.propose(self._session, data)
+            elif self.mode == self.APPROVE and self._entry_id is not None:
+                entry = knowledge.approve(self._session, self._entry_id, data)
+            else:
+                entry = knowledge.save(self._session, data, self._entry_id)
         except ValidationError as exc:
             self.errors.show_error(exc)
             return None
@@ -157,10 +177,24 @@ class KnowledgePicker(QDialog):
         self.retire_button = QPushButton(self.tr("停用"))
         self.retire_button.clicked.connect(self.retire_entry)
         manage = session is not None and session.has(Role.SUPERVISOR)
+        self._manage = manage
         for button in (self.add_button, self.edit_button, self.retire_button):
             button.setAutoDefault(False)
             button.setVisible(manage)
             buttons.addWidget(button)
+        # Receptionists propose entries; a supervisor approves or turns them down (audited).
+        self.propose_button = QPushButton(self.tr("建议新条目…"))
+        self.propose_button.clicked.connect(self.propose_entry)
+        self.approve_button = QPushButton(self.tr("采纳…"))
+        self.approve_button.clicked.connect(self.approve_entry)
+        self.reject_button = QPushButton(self.tr("不采纳"))
+        self.reject_button.clicked.connect(self.reject_entry)
+        self.propose_button.setVisible(session is not None and not manage)
+        for button in (self.propose_button, self.approve_button, self.reject_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        self.approve_button.hide()
+        self.reject_button.hide()
         buttons.addStretch(1)
         self.insert_button = QPushButton(self.tr("插入"))
         self.insert_button.setDefault(True)
@@ -182,13 +216,14 @@ class KnowledgePicker(QDialog):
     def search(self, text: str | None = None) -> None:
         query = self.search_edit.text() if text is None else text
         try:
-            self._entries = knowledge.search(query)
+            self._entries = knowledge.search(query, include_proposed=self._manage)
         except ReceptionError as exc:
             self.count_label.setText(exc.message)
             self._entries = []
         self.results.clear()
         for entry in self._entries:
-            item = QListWidgetItem(entry.title)
+            waiting = entry.status == knowledge.PROPOSED
+            item = QListWidgetItem(self.tr("【待审核】{0}").format(entry.title) if waiting else entry.title)
             item.setData(ENTRY_ROLE, entry.id)
             item.setToolTip(entry.tags)
             self.results.addItem(item)
@@ -223,9 +258,14 @@ class KnowledgePicker(QDialog):
         self.tags_label.setText(
             self.tr("标签：{0}").format(entry.tags) if entry is not None and entry.tags else ""
         )
-        self.insert_button.setEnabled(entry is not None)
-        self.edit_button.setEnabled(entry is not None)
-        self.retire_button.setEnabled(entry is not None)
+        waiting = entry is not None and entry.status == knowledge.PROPOSED
+        self.insert_button.setEnabled(entry is not None and not waiting)
+        self.edit_button.setEnabled(entry is not None and not waiting)
+        self.retire_button.setEnabled(entry is not None and not waiting)
+        self.approve_button.setVisible(self._manage and waiting)
+        self.reject_button.setVisible(self._manage and waiting)
+        if waiting:
+            self.tags_label.setText(self.tr("前台建议的条目，主管采纳后才能插入答复。"))
 
     # ---- the answer -----------------------------------------------------------------------
     def chosen_text(self) -> str | None:
@@ -240,10 +280,10 @@ class KnowledgePicker(QDialog):
         self.accept()
 
     # ---- keeping the entries (supervisors) --------------------------------------------------
-    def _open_editor(self, entry: KnowledgeEntry | None) -> KnowledgeEntryDialog | None:
+    def _open_editor(self, entry: KnowledgeEntry | None, mode: str = "edit") -> KnowledgeEntryDialog | None:
         if self._session is None:
             return None
-        dialog = KnowledgeEntryDialog(self._session, entry, self)
+        dialog = KnowledgeEntryDialog(self._session, entry, self, mode)
         dialog.saved.connect(self._entry_saved)
         dialog.finished.connect(dialog.deleteLater)
         self.entry_dialog = dialog
@@ -252,6 +292,34 @@ class KnowledgePicker(QDialog):
 
     def add_entry(self) -> KnowledgeEntryDialog | None:
         return self._open_editor(None)
+
+    def propose_entry(self) -> KnowledgeEntryDialog | None:
+        dialog = self._open_editor(None, KnowledgeEntryDialog.PROPOSE)
+        if dialog is not None:
+            dialog.saved.connect(
+                lambda _e: self.count_label.setText(self.tr("建议已提交，主管采纳后即可查找和插入。"))
+            )
+        return dialog
+
+    def approve_entry(self) -> KnowledgeEntryDialog | None:
+        entry = self.current_entry()
+        if entry is None or entry.status != knowledge.PROPOSED:
+            return None
+        return self._open_editor(entry, KnowledgeEntryDialog.APPROVE)
+
+    def reject_entry(self) -> bool:
+        entry = self.current_entry()
+        if entry is None or self._session is None or entry.status != knowledge.PROPOSED:
+            return False
+        if not msgbox.ask(self, self.tr("不采纳"), self.tr("不采纳建议“{0}”吗？").format(entry.title)):
+            return False
+        try:
+            knowledge.reject(self._session, entry.id)
+        except ReceptionError as exc:
+            msgbox.error(self, self.tr("未能保存"), exc.message)
+            return False
+        self.search()
+        return True
 
     def edit_entry(self) -> KnowledgeEntryDialog | None:
         entry = self.current_entry()

@@ -698,6 +698,7 @@ def test_settings_dialog_saves_privacy_backup_and_badge_settings(qtbot, admin, b
         "部门",
         "操作员",
         "本机",
+        "接待规程",
     ]
     page = dialog.privacy_page
     assert page.retention_days.value() == 90 and page.badge_size.currentData() == "62x100"

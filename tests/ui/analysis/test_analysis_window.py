@@ -22,6 +22,18 @@ from ui.analysis.analysis_window import CUSTOM, LAST_30_DAYS, MONTH, THIS_YEAR, 
 from ui.widgets import msgbox, printing
 
 
+def type_text(widget, text: str) -> None:
+    """Type Chinese as an input method does (QTest can only type ASCII), one character at a time."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    for ch in text:
+        event = QInputMethodEvent()
+        event.setCommitString(ch)
+        QApplication.sendEvent(widget, event)
+
+
 def local(text: str) -> datetime:
     return to_utc(datetime.strptime(text, "%Y-%m-%d %H:%M"))
 
@@ -234,3 +246,63 @@ def test_nothing_in_english(window):
     for text in texts:
         leftover = re.sub(r"Excel|PDF|F5|<[^>]+>|[\d\s.%—:：/-]", "", text)
         assert not re.search(r"[A-Za-z]{2,}", leftover), text
+
+
+def test_the_window_says_what_it_counts_and_marks_a_running_month(window, qtbot, cases_made):
+    """Finding 18: the scope line and 「本月截至…」 beside a month still running (now: 26 November)."""
+    window.resize(1366, 768)
+    assert "全部工单" in window.scope_label.text() and "其中投诉 3 件" in window.scope_label.text()
+    assert window.partial_label.isVisibleTo(window)
+    assert window.partial_label.text().startswith("本月截至11月26日，共26天（全月 30 天）")
+    qtbot.mouseClick(window.previous_month, Qt.MouseButton.LeftButton)  # October: over
+    assert not window.partial_label.isVisibleTo(window)
+    assert "共 1 件，其中投诉 0 件" in window.scope_label.text()
+
+
+def test_a_supervisor_records_the_follow_up_of_a_recurring_problem(qtbot, supervisor_window, boxes):
+    """Finding 16: from the 重复问题 page, 登记整改… records cause, measure, owner, due date; the
+    整改跟踪 page lists it and 更新整改… writes the result. Typed with real key events."""
+    from PySide6.QtTest import QTest
+
+    from reception.services import recurring
+
+    win = supervisor_window
+    win.resize(1366, 768)
+    repeats = win.table_page("重复问题")
+    assert repeats.model.rows()[0][4] == "未登记"
+    assert repeats.action_button is not None and repeats.action_button.isEnabled()
+    dialog = win.record_problem(repeats)
+    type_text(dialog.cause, "防水层老化")
+    QTest.keyClick(dialog.cause, Qt.Key.Key_Tab)
+    type_text(dialog.measure, "更换防水层")
+    dialog.owner.setFocus()
+    QTest.keyClick(dialog.owner, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "责任人" in dialog.error_text("owner")
+    assert dialog.cause.toPlainText() == "防水层老化"  # what was typed stays
+    type_text(dialog.owner, "工程部 刘工")
+    QTest.keyClick(dialog.owner, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+
+    tracking = win.table_page("整改跟踪")
+    assert tracking.model.rows()[0][:6] == [
+        "5-1-1203",
+        "投诉",
+        "3 件",
+        "防水层老化",
+        "更换防水层",
+        "工程部 刘工",
+    ]
+    assert win.table_page("重复问题").model.rows()[0][4].startswith("整改中（期限 ")
+    update = win.update_problem(tracking)
+    type_text(update.result_edit, "已更换，闭水试验无渗漏")
+    update.finished_box.setChecked(True)
+    QTest.keyClick(update.owner, Qt.Key.Key_Return)
+    assert not update.isVisible()
+    assert win.table_page("整改跟踪").model.rows()[0][7] == "已完成：已更换，闭水试验无渗漏"
+    assert recurring.list_problems(win.session.clock.today())[0].status == recurring.DONE
+
+
+def test_receptionists_see_the_tracking_but_cannot_record(window):
+    repeats = window.table_page("重复问题")
+    assert repeats.action_button is not None and not repeats.action_button.isEnabled()
+    assert "主管" in repeats.action_button.toolTip()
