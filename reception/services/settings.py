@@ -143,7 +143,6 @@ class Settings:
         """The default 接单人 of ``department`` ('' when none is set)."""
         return str(self.department_handlers.get(department, "") or "")
 
-
     desk_department: str = "客服中心"  # {部门} in the greeting
     visit_follow_up_hours: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_VISIT_FOLLOW_UP_HOURS))
 

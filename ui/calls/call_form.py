@@ -833,7 +833,6 @@ class CallForm(QFrame):
         else:
             self.dept_phone_label.clear()
 
-
     def _update_utility_guess(self) -> None:
         guess = cases.guess_utility(self.content_edit.toPlainText())
         text = self.tr("自动：{0}").format(self.tr(guess)) if guess else self.tr("自动（按来电内容）")

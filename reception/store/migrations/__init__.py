@@ -72,8 +72,6 @@ STEPS: list[Step] = [
     Step(11, "phone_rings", _sql_step("0011_phone_rings.sql")),
     Step(12, "visit_id_source", _sql_step("0012_visit_id_source.sql")),
     Step(13, "shift_signoff_pin", _sql_step("0013_shift_signoff_pin.sql")),
-
-
     Step(14, "procedures", _sql_step("0014_procedures.sql")),
 ]
 LATEST = STEPS[-1].version
