@@ -191,7 +191,7 @@ def test_a_walk_in_visitor_with_consent_and_a_badge_in_twenty_keys_and_two_secon
     started = time.perf_counter()
     keys.press(Qt.Key.Key_F3)  # 新访客: the cursor in 姓名
     keys.words("李明")
-    for _ in range(5):  # 人数, 电话, 车牌, 证件类型 → 证件号码
+    for _ in range(6):  # 人数, 电话, 来访单位, 车牌, 证件类型 → 证件号码
         keys.press(Qt.Key.Key_Tab)
     keys.words("11010519491231002X")
     keys.press(Qt.Key.Key_Tab)
