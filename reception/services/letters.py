@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import peewee
 
@@ -301,7 +302,7 @@ def add_files(
     return rows
 
 
-def is_overdue(letter: Letter, now: datetime) -> bool:
+def is_overdue(letter: Letter | LetterRow, now: datetime) -> bool:
     return letter.status in OPEN and letter.reply_due_at < now
 
 
@@ -351,13 +352,61 @@ def count_letters(f: LetterFilter) -> int:
     return _filtered(f).count()
 
 
-def list_letters(f: LetterFilter, offset: int = 0, limit: int = 200) -> list[Letter]:
+@dataclass(frozen=True)
+class LetterRow:
+    """One line of the letters register, as shown: the department's name read in the same query."""
+
+    id: int
+    serial: str
+    receipt_no: str
+    received_at: datetime
+    sender_name: str
+    organisation: str
+    subject: str
+    letter_type: str
+    department_name: str
+    reply_due_at: datetime
+    status: str
+
+
+def list_letters(f: LetterFilter, offset: int = 0, limit: int = 200) -> list[LetterRow]:
     query = (
         _filtered(f)
-        .select_extend(Department)
+        .select(
+            Letter.id,
+            Letter.serial,
+            Letter.receipt_no,
+            Letter.received_at,
+            Letter.sender_name,
+            Letter.organisation,
+            Letter.subject,
+            Letter.letter_type,
+            Letter.reply_due_at,
+            Letter.status,
+            Department.name.alias("department_name"),
+        )
         .join(Department, peewee.JOIN.LEFT_OUTER, on=(Letter.department == Department.id))
+        .order_by(Letter.id.desc())
+        .offset(offset)
+        .limit(limit)
+        .dicts()
     )
-    return list(query.order_by(Letter.id.desc()).offset(offset).limit(limit))
+    return [
+        LetterRow(
+            id=r["id"],
+            serial=r["serial"],
+            receipt_no=r["receipt_no"],
+            received_at=r["received_at"],
+            sender_name=r["sender_name"],
+            organisation=r["organisation"],
+            subject=r["subject"],
+            letter_type=r["letter_type"],
+            department_name=r["department_name"] or "",
+            reply_due_at=r["reply_due_at"],
+            status=r["status"],
+        )
+        for r in _dicts(query)
+    ]
 
 
 EXPORT_HEADER = [
@@ -472,3 +521,8 @@ def export_xlsx(session: Session, f: LetterFilter, out: Path, *, full_reason: st
             **({"reason": why} if why else {}),
         )
     return len(rows)
+
+
+def _dicts(query: Any) -> list[dict[str, Any]]:
+    """The rows of a ``.dicts()`` query (typed for mypy)."""
+    return list(query)
