@@ -172,8 +172,6 @@ UI_STORE_IMPORTS_LEFT = {
     "ui/app.py: reception.store.startup",
     "ui/calls/call_detail_dialog.py: reception.store.models",
     "ui/calls/call_form.py: reception.store.models",
-    "ui/calls/callbacks_panel.py: reception.store.models",
-    "ui/calls/messages_panel.py: reception.store.models",
     "ui/cases/case_actions.py: reception.store.models",
     "ui/cases/case_detail_dialog.py: reception.store.models",
     "ui/cases/case_form.py: reception.store.models",

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from reception.services import calls, cases, letters, visits
+from reception.services import callbacks, calls, cases, letters, messages, visits
 from tests import mixed_traffic as traffic
 
 FULL = ("13912345678", "13700001111", "13900005678", "13600001234", traffic.ID_NUMBER)
@@ -50,6 +50,8 @@ def test_each_list_is_one_query_with_the_names_and_masked_numbers(busy_day, rece
         "escalated": lambda: list(cases.escalated_cases()),
         "letters": lambda: list(letters.list_letters(letters.LetterFilter())),
         "visits": lambda: list(visits.list_visits(visits.VisitFilter())),
+        "callbacks": lambda: list(callbacks.list_callbacks()),
+        "messages": lambda: list(messages.list_messages()),
     }
     for name, read in lists.items():
         rows, queries = _listed(read)
@@ -63,6 +65,10 @@ def test_each_list_is_one_query_with_the_names_and_masked_numbers(busy_day, rece
     assert callback.caller_phone_masked.startswith("139") and "*" in callback.caller_phone_masked
     complaint = next(r for r in cases.list_cases(cases.CaseFilter()) if r.category == "投诉")
     assert complaint.first_receiver_name == "李晓" and complaint.department_name == "品质管理部"
+    [callback_row] = callbacks.list_callbacks()
+    assert callback_row.phone_masked == callback.caller_phone_masked
+    [message] = messages.list_messages()
+    assert message.target == "刘师傅" and "*" in message.callback_phone_masked
     guest = next(r for r in visits.list_visits(visits.VisitFilter(kind=visits.GUEST)))
     assert guest.operator_name == "李晓" and "*" in guest.visitor_phone_masked and "*" in guest.id_masked
 
