@@ -3,20 +3,14 @@ it, and the call list with its filters underneath."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,12 +26,11 @@ from ui.calls.call_form import CallForm
 from ui.calls.call_list_model import CallListModel
 from ui.calls.callbacks_panel import CallbacksPanel
 from ui.calls.messages_panel import MessagesPanel
-from ui.widgets import msgbox
-from ui.widgets.forms import as_date
+from ui.widgets import msgbox, palette
 from ui.widgets.list_position import kept_place
+from ui.widgets.record_list import TODAY, DateFilterBar, record_table
 
 # Date range quick choices (data of the range combo).
-TODAY, LAST_7_DAYS, THIS_MONTH, ALL, CUSTOM = "today", "7days", "month", "all", "custom"
 SEARCH_DELAY_MS = 300
 
 
@@ -120,21 +113,7 @@ class CallTab(QWidget):
         bar.addWidget(title)
         bar.addSpacing(8)
 
-        self.range_combo = QComboBox()
-        for key, label in (
-            (TODAY, "今天"),
-            (LAST_7_DAYS, "近7天"),
-            (THIS_MONTH, "本月"),
-            (ALL, "全部"),
-            (CUSTOM, "自定义"),
-        ):
-            self.range_combo.addItem(self.tr(label), key)
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
-        for edit in (self.date_from, self.date_to):
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setCalendarPopup(True)
-            edit.setEnabled(False)
+        self.dates = DateFilterBar(self._session.clock.today)
         self.category_filter = QComboBox()
         self.category_filter.addItem(self.tr("全部类别"), "")
         for category in calls.CATEGORIES:
@@ -149,12 +128,9 @@ class CallTab(QWidget):
         self.search_edit.setPlaceholderText(self.tr("搜索：来电人、内容、地址、编号、电话"))
         self.search_edit.setClearButtonEnabled(True)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: #5f6b7a;")
+        self.count_label.setStyleSheet(f"color: {palette.MUTED};")
 
-        bar.addWidget(self.range_combo)
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel(self.tr("至")))
-        bar.addWidget(self.date_to)
+        bar.addWidget(self.dates)
         bar.addWidget(self.category_filter)
         bar.addWidget(self.outcome_filter)
         bar.addWidget(self.operator_filter)
@@ -163,17 +139,6 @@ class CallTab(QWidget):
         column.addLayout(bar)
 
         self.model = CallListModel(self._now, self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
         widths = {
             cols.SERIAL: 130,
             cols.TIME: 90,
@@ -184,9 +149,7 @@ class CallTab(QWidget):
             cols.DEPARTMENT: 80,
             cols.OPERATOR: 70,
         }
-        for col, width in widths.items():
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(cols.CONTENT, QHeaderView.ResizeMode.Stretch)
+        self.view = record_table(self.model, widths, stretch=cols.CONTENT)
         self.view.activated.connect(self._open_index)
         column.addWidget(self.view, 1)
 
@@ -196,12 +159,9 @@ class CallTab(QWidget):
         self._search_timer.timeout.connect(self.apply_filter)
         self.search_edit.textEdited.connect(lambda _t: self._search_timer.start())
         self.search_edit.returnPressed.connect(self.apply_filter)
-        self.range_combo.currentIndexChanged.connect(self._range_changed)
+        self.dates.changed.connect(self.apply_filter)
         for combo in (self.category_filter, self.outcome_filter, self.operator_filter):
             combo.currentIndexChanged.connect(self.apply_filter)
-        self.date_from.dateChanged.connect(self.apply_filter)
-        self.date_to.dateChanged.connect(self.apply_filter)
-        self._set_dates(self._session.clock.today(), self._session.clock.today())
         return box
 
     def _fill_operators(self) -> None:
@@ -218,26 +178,6 @@ class CallTab(QWidget):
     def _now(self):
         return self._session.clock.now()
 
-    def _set_dates(self, start: date, end: date) -> None:
-        for edit, day in ((self.date_from, start), (self.date_to, end)):
-            edit.blockSignals(True)
-            edit.setDate(QDate(day.year, day.month, day.day))
-            edit.blockSignals(False)
-
-    def _range_changed(self) -> None:
-        key = self.range_combo.currentData()
-        today = self._session.clock.today()
-        if key == TODAY:
-            self._set_dates(today, today)
-        elif key == LAST_7_DAYS:
-            self._set_dates(today - timedelta(days=6), today)
-        elif key == THIS_MONTH:
-            self._set_dates(today.replace(day=1), today)
-        custom = key == CUSTOM
-        self.date_from.setEnabled(custom)
-        self.date_to.setEnabled(custom)
-        self.apply_filter()
-
     def current_filter(self) -> CallFilter:
         f = CallFilter(
             category=self.category_filter.currentData() or "",
@@ -245,9 +185,7 @@ class CallTab(QWidget):
             operator_id=self.operator_filter.currentData(),
             search=self.search_edit.text(),
         )
-        if self.range_combo.currentData() != ALL:
-            f.date_from = as_date(self.date_from.date().toPython())
-            f.date_to = as_date(self.date_to.date().toPython())
+        f.date_from, f.date_to = self.dates.dates()
         return f
 
     def apply_filter(self) -> None:
@@ -257,8 +195,9 @@ class CallTab(QWidget):
 
     def refresh(self) -> None:
         """Reload the list and the panels (after a save here or elsewhere)."""
-        if self.range_combo.currentData() == TODAY:
-            self._range_changed()  # the day may have turned since the tab was built
+        if self.dates.key() == TODAY:
+            self.dates.follow_today()  # the day may have turned since the tab was built
+            self.apply_filter()
         else:
             self.model.refresh()
         self._update_count()

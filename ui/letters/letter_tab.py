@@ -4,19 +4,16 @@ for its actions, and exports the filtered list to Excel."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -36,10 +33,9 @@ from ui.letters.letter_form import LetterForm
 from ui.letters.letter_list_model import LetterListModel
 from ui.widgets import msgbox
 from ui.widgets.drafts_support import has_draft
-from ui.widgets.forms import as_date
 from ui.widgets.list_position import kept_place
+from ui.widgets.record_list import ALL, CUSTOM, LAST_7_DAYS, THIS_MONTH, TODAY, DateFilterBar, record_table
 
-TODAY, LAST_7_DAYS, THIS_MONTH, ALL, CUSTOM = "today", "7days", "month", "all", "custom"
 SEARCH_DELAY_MS = 300
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 
@@ -92,7 +88,6 @@ class LetterTab(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
         self._connect_filters()
-        self._set_dates(self._today(), self._today())
         self.apply_filter()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -137,21 +132,9 @@ class LetterTab(QWidget):
     def _build_filters(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         bar.setSpacing(6)
-        self.range_combo = QComboBox()
-        for key, label in (
-            (ALL, "全部日期"),
-            (TODAY, "今天"),
-            (LAST_7_DAYS, "近7天"),
-            (THIS_MONTH, "本月"),
-            (CUSTOM, "自定义"),
-        ):
-            self.range_combo.addItem(self.tr(label), key)
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
-        for edit in (self.date_from, self.date_to):
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setCalendarPopup(True)
-            edit.setEnabled(False)
+        self.dates = DateFilterBar(
+            self._today, (ALL, TODAY, LAST_7_DAYS, THIS_MONTH, CUSTOM), {ALL: "全部日期"}
+        )
         self.status_filter = QComboBox()
         self.status_filter.addItem(self.tr("全部状态"), "")
         for status in letters.STATUSES:
@@ -169,10 +152,7 @@ class LetterTab(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
 
-        bar.addWidget(self.range_combo)
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel(self.tr("至")))
-        bar.addWidget(self.date_to)
+        bar.addWidget(self.dates)
         bar.addWidget(self.status_filter)
         bar.addWidget(self.department_filter)
         bar.addWidget(self.channel_filter)
@@ -183,17 +163,6 @@ class LetterTab(QWidget):
 
     def _build_view(self) -> QTableView:
         self.model = LetterListModel(self._now, self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
         widths = {
             cols.SERIAL: 130,
             cols.RECEIPT_NO: 90,
@@ -204,21 +173,17 @@ class LetterTab(QWidget):
             cols.DUE: 130,
             cols.STATUS: 110,
         }
-        for col, width in widths.items():
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(cols.SUBJECT, QHeaderView.ResizeMode.Stretch)
+        self.view = record_table(self.model, widths, stretch=cols.SUBJECT)
         self.view.activated.connect(self._open_index)
         return self.view
 
     def _connect_filters(self) -> None:
         self.search_edit.textEdited.connect(self._search_edited)
         self.search_edit.returnPressed.connect(self.apply_filter)
-        self.range_combo.currentIndexChanged.connect(self._range_changed)
+        self.dates.changed.connect(self.apply_filter)
         for combo in (self.status_filter, self.department_filter, self.channel_filter):
             combo.currentIndexChanged.connect(self.apply_filter)
         self.overdue_check.toggled.connect(self.apply_filter)
-        self.date_from.dateChanged.connect(self.apply_filter)
-        self.date_to.dateChanged.connect(self.apply_filter)
 
     def _search_edited(self, _text: str) -> None:
         self._search_timer.start()
@@ -241,26 +206,6 @@ class LetterTab(QWidget):
     def _today(self) -> date:
         return self._session.clock.today()
 
-    def _set_dates(self, start: date, end: date) -> None:
-        for edit, day in ((self.date_from, start), (self.date_to, end)):
-            edit.blockSignals(True)
-            edit.setDate(QDate(day.year, day.month, day.day))
-            edit.blockSignals(False)
-
-    def _range_changed(self) -> None:
-        key = self.range_combo.currentData()
-        today = self._today()
-        if key == TODAY:
-            self._set_dates(today, today)
-        elif key == LAST_7_DAYS:
-            self._set_dates(today - timedelta(days=6), today)
-        elif key == THIS_MONTH:
-            self._set_dates(today.replace(day=1), today)
-        custom = key == CUSTOM
-        self.date_from.setEnabled(custom)
-        self.date_to.setEnabled(custom)
-        self.apply_filter()
-
     def current_filter(self) -> LetterFilter:
         f = LetterFilter(
             status=self.status_filter.currentData() or "",
@@ -269,9 +214,7 @@ class LetterTab(QWidget):
             overdue_at=self._now() if self.overdue_check.isChecked() else None,
             search=self.search_edit.text(),
         )
-        if self.range_combo.currentData() != ALL:
-            f.date_from = as_date(self.date_from.date().toPython())
-            f.date_to = as_date(self.date_to.date().toPython())
+        f.date_from, f.date_to = self.dates.dates()
         return f
 
     def apply_filter(self) -> None:
@@ -284,11 +227,8 @@ class LetterTab(QWidget):
 
     def refresh(self) -> None:
         """Reload the list (after a save here or elsewhere, or when time has moved on)."""
-        key = self.range_combo.currentData()
-        if key in (TODAY, LAST_7_DAYS, THIS_MONTH):
-            self._range_changed()  # the day may have turned since the tab was built
-        else:
-            self.apply_filter()
+        self.dates.follow_today()  # the day may have turned since the tab was built
+        self.apply_filter()
 
     def reload_lists(self) -> None:
         """Something was saved (here or at another desk): re-read the register with the filter

@@ -6,8 +6,6 @@ A badge scanned anywhere in the tab checks its visitor out (see :mod:`ui.visits.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -42,10 +40,11 @@ from ui.visits.scan_catcher import ScanCatcher
 from ui.visits.visit_list_model import VisitListModel
 from ui.visits.visit_widgets import Banner, compact_table
 from ui.visits.watchlist_dialog import WatchListDialog
+from ui.widgets import palette
 from ui.widgets.forms import ascii_only
 from ui.widgets.list_position import kept_place
+from ui.widgets.record_list import ALL, LAST_7_DAYS, TODAY, DateFilterBar
 
-TODAY, LAST_7_DAYS, ALL = "today", "7days", "all"
 SEARCH_DELAY_MS = 300
 REFRESH_MS = 60_000
 GUEST_PAGE, BUSINESS_PAGE, LIST_PAGE = 0, 1, 2
@@ -159,9 +158,7 @@ class VisitTab(QWidget):
         column.setSpacing(4)
         bar = QHBoxLayout()
         bar.setSpacing(6)
-        self.range_combo = QComboBox()
-        for key, label in ((TODAY, "今天"), (LAST_7_DAYS, "近7天"), (ALL, "全部")):
-            self.range_combo.addItem(self.tr(label), key)
+        self.dates = DateFilterBar(self._session.clock.today, (TODAY, LAST_7_DAYS, ALL))
         self.kind_filter = QComboBox()
         self.kind_filter.addItem(self.tr("全部类型"), "")
         self.kind_filter.addItem(self.tr("访客"), visits.GUEST)
@@ -174,8 +171,8 @@ class VisitTab(QWidget):
         self.search_edit.setPlaceholderText(self.tr("搜索：姓名、去向、事由、证号、车牌"))
         self.search_edit.setClearButtonEnabled(True)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: #5f6b7a;")
-        for widget in (self.range_combo, self.kind_filter, self.status_filter):
+        self.count_label.setStyleSheet(f"color: {palette.MUTED};")
+        for widget in (self.dates, self.kind_filter, self.status_filter):
             bar.addWidget(widget)
         bar.addWidget(self.search_edit, 1)
         bar.addWidget(self.count_label)
@@ -209,7 +206,8 @@ class VisitTab(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
         self.search_edit.textEdited.connect(lambda _t: self._search_timer.start())
-        for combo in (self.range_combo, self.kind_filter, self.status_filter):
+        self.dates.changed.connect(self.apply_filter)
+        for combo in (self.kind_filter, self.status_filter):
             combo.currentIndexChanged.connect(self.apply_filter)
         return box
 
@@ -284,12 +282,8 @@ class VisitTab(QWidget):
             status=self.status_filter.currentData() or "",
             search=self.search_edit.text(),
         )
-        today = self._session.clock.today()
-        key = self.range_combo.currentData()
-        if key == TODAY:
-            f.date_from = f.date_to = today
-        elif key == LAST_7_DAYS:
-            f.date_from, f.date_to = today - timedelta(days=6), today
+        self.dates.follow_today()
+        f.date_from, f.date_to = self.dates.dates()
         return f
 
     def apply_filter(self) -> None:

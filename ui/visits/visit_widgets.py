@@ -7,7 +7,6 @@ from datetime import datetime
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from reception.clock import to_local, to_utc
 from ui.widgets.forms import error_label
+from ui.widgets.record_list import record_table
 
 BANNER_STYLE = """
 QLabel[tone="info"] { background: #e8f1fa; border: 1px solid #90b8e0; color: #0d3c6e;
@@ -151,13 +151,4 @@ def form_layout() -> QFormLayout:
 
 
 def compact_table() -> QTableView:
-    view = QTableView()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    view.horizontalHeader().setHighlightSections(False)
-    return view
+    return record_table()
