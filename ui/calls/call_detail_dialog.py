@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local
-from reception.errors import ConflictError, ReceptionError, StorageError, ValidationError
+from reception.errors import ReceptionError
 from reception.rules import phones
 from reception.services import calls, cases, privacy
 from reception.services.calls import CallEdit, HistoryLine
@@ -38,6 +38,7 @@ from reception.store.models import Call
 from ui.calls.call_list_model import RowsTableModel
 from ui.widgets import msgbox
 from ui.widgets.forms import error_label
+from ui.widgets.saving import save_with_retry
 
 _EDITABLE = ["caller_name", "caller_phone", "location", "identity_verified", "category", "content", "answer"]
 
@@ -391,25 +392,17 @@ class CallDetailDialog(QDialog):
     def save_edit(self) -> bool:
         if not self._editing:
             return False
-        while True:
-            try:
-                call = calls.update_call(
-                    self._session, self._call.id, self.build_edit(), expected_version=self._call.version
-                )
-            except ValidationError as exc:
-                self._show_errors(exc.fields)
-                return False
-            except ConflictError:
-                self._conflict()
-                return False
-            except StorageError as exc:
-                if msgbox.storage_failure(self, self.tr("未能保存修改"), exc):
-                    continue
-                return False
-            except ReceptionError as exc:
-                msgbox.error(self, self.tr("未能保存修改"), exc.message)
-                return False
-            break
+        call = save_with_retry(
+            self,
+            self.tr("未能保存修改"),
+            lambda: calls.update_call(
+                self._session, self._call.id, self.build_edit(), expected_version=self._call.version
+            ),
+            on_invalid=lambda exc: self._show_errors(exc.fields),
+            on_conflict=self._conflict,
+        )
+        if call is None:
+            return False
         self._call = call
         self._mine = {}
         self.conflict_box.hide()

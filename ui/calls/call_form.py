@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local, format_local_day_time, to_utc
-from reception.errors import ReceptionError, StorageError, ValidationError
+from reception.errors import ReceptionError
 from reception.rules import phones
 from reception.services import calls, departments, residents
 from reception.services import settings as settings_mod
@@ -55,6 +55,7 @@ from ui.widgets.drafts_support import (
     text_of,
 )
 from ui.widgets.forms import ascii_only, error_label
+from ui.widgets.saving import save_with_retry
 
 # The order the fields appear in: the first one in error gets the focus.
 FIELD_ORDER = [
@@ -993,19 +994,12 @@ class CallForm(QFrame):
 
     def _register(self) -> CallResult | None:
         data = self.build_input()
-        while True:
-            try:
-                return calls.register_call(self._session, data)
-            except ValidationError as exc:
-                self.show_errors(exc.fields)
-                return None
-            except StorageError as exc:
-                if msgbox.storage_failure(self, self.tr("未能保存"), exc):
-                    continue
-                return None
-            except ReceptionError as exc:
-                msgbox.error(self, self.tr("未能保存"), exc.message)
-                return None
+        return save_with_retry(
+            self,
+            self.tr("未能保存"),
+            lambda: calls.register_call(self._session, data),
+            on_invalid=lambda exc: self.show_errors(exc.fields),
+        )
 
     def _saved_text(self, result: CallResult) -> str:
         text = self.tr("已保存 {0}").format(result.call.serial)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local
-from reception.errors import ConflictError, ReceptionError, StorageError, ValidationError
+from reception.errors import ConflictError, ReceptionError, ValidationError
 from reception.rules import phones
 from reception.services import cases, letters, residents
 from reception.services.session import Session
@@ -31,6 +31,7 @@ from ui.letters.letter_files import FILE_FILTER, size_text
 from ui.letters.letter_list_model import OVERDUE_COLOR, sender_text
 from ui.widgets import msgbox
 from ui.widgets.detail_dialog import DetailDialog, SlipTexts
+from ui.widgets.saving import save_with_retry
 
 _STYLE = """
 QLabel#title { color: #0d3c6e; }
@@ -292,10 +293,13 @@ class LetterDetailDialog(DetailDialog):
         return self.add_paths([Path(p) for p in chosen])
 
     def add_paths(self, paths: list[Path]) -> list[Attachment]:
-        try:
-            rows = letters.add_files(self._session, self._letter.id, paths, self._store)
-        except (StorageError, ReceptionError) as exc:
-            msgbox.error(self, self.tr("未能追加附件"), exc.message)
+        rows = save_with_retry(
+            self,
+            self.tr("未能追加附件"),
+            lambda: letters.add_files(self._session, self._letter.id, paths, self._store),
+            on_invalid=lambda exc: msgbox.error(self, self.tr("未能追加附件"), exc.message),
+        )
+        if rows is None:
             return []
         self._changed(None)
         return rows

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import to_local, to_utc
-from reception.errors import ReceptionError, StorageError, ValidationError
+from reception.errors import ReceptionError
 from reception.services import cases, departments, letters
 from reception.services import settings as settings_mod
 from reception.services.letters import LetterInput
@@ -54,6 +54,7 @@ from ui.widgets.drafts_support import (
     text_of,
 )
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from ui.widgets.saving import save_with_retry
 
 STYLE = """
 QLabel#hint { color: #6b7785; }
@@ -395,20 +396,18 @@ class LetterForm(QDialog):
 
     def _register(self) -> Letter | None:
         self.errors.clear()
-        while True:
-            try:
-                return letters.register_letter(self._session, self.build_input(), self._store)
-            except ValidationError as exc:
-                self.errors.show_error(exc)
-                return None
-            except StorageError as exc:
-                if msgbox.storage_failure(self, self.tr("未能保存"), exc):
-                    continue
-                return None
-            except ReceptionError as exc:  # a file that is gone or too big
-                self.errors.show_general(exc.message)
-                msgbox.error(self, self.tr("未能保存"), exc.message)
-                return None
+
+        def refused(exc: ReceptionError) -> None:  # a file that is gone or too big
+            self.errors.show_general(exc.message)
+            msgbox.error(self, self.tr("未能保存"), exc.message)
+
+        return save_with_retry(
+            self,
+            self.tr("未能保存"),
+            lambda: letters.register_letter(self._session, self.build_input(), self._store),
+            on_invalid=self.errors.show_error,
+            on_error=refused,
+        )
 
     def _saved_text(self, letter: Letter) -> str:
         text = self.tr("编号 {0}，收文编号 {1}。").format(letter.serial, letter.receipt_no)

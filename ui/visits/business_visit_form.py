@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local_day_time
-from reception.errors import ReceptionError, StorageError, ValidationError
+from reception.errors import ValidationError
 from reception.rules import phones
 from reception.services import cases, departments, residents, visits
 from reception.services.session import Session
@@ -33,6 +33,7 @@ from ui.widgets import msgbox
 from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
 from ui.widgets.forms import ascii_only, error_label
 from ui.widgets.resident_lookup import ResidentLookup
+from ui.widgets.saving import save_with_retry
 
 FIELD_ORDER = [
     "resident",
@@ -279,22 +280,18 @@ class BusinessVisitForm(QFrame):
         self.errors.clear()
         self.general_error.hide()
         data = self.build_input()
-        while True:
-            try:
-                return visits.register_business_visit(self._session, data)
-            except ValidationError as exc:
-                leftovers = self.errors.show(exc.fields, FIELD_ORDER)
-                if leftovers:
-                    self.general_error.setText("；".join(leftovers))
-                    self.general_error.show()
-                return None
-            except StorageError as exc:
-                if msgbox.storage_failure(self, self.tr("未能保存"), exc):
-                    continue
-                return None
-            except ReceptionError as exc:
-                msgbox.error(self, self.tr("未能保存"), exc.message)
-                return None
+        return save_with_retry(
+            self,
+            self.tr("未能保存"),
+            lambda: visits.register_business_visit(self._session, data),
+            on_invalid=self._invalid,
+        )
+
+    def _invalid(self, exc: ValidationError) -> None:
+        leftovers = self.errors.show(exc.fields, FIELD_ORDER)
+        if leftovers:
+            self.general_error.setText("；".join(leftovers))
+            self.general_error.show()
 
     def discard(self) -> bool:
         if self.has_content() and not msgbox.ask(
