@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -40,6 +38,7 @@ from reception.store import backup, changes
 from reception.store.backup import BackupInfo
 from reception.store.paths import DataDir
 from ui.widgets import msgbox
+from ui.widgets.records import RecordsModel
 
 log = logging.getLogger(__name__)
 
@@ -64,53 +63,22 @@ def file_size(size: int) -> str:
     return f"{max(size, 0) / 1024:.0f} KB"
 
 
-class BackupListModel(QAbstractTableModel):
+class BackupListModel(RecordsModel):
     """The backups in a folder, newest first; ``ROW_ROLE`` gives the :class:`BackupInfo`."""
 
-    headers = ("备份时间", "类型", "大小", "文件名")
+    context = "BackupListModel"
+    right_aligned = (SIZE,)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[BackupInfo] = []
-
-    def set_rows(self, rows: list[BackupInfo]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        info = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            column = index.column()
-            if column == WHEN:
-                return backup_time(info)
-            if column == KIND:
-                return QCoreApplication.translate("BackupListModel", info.label)
-            if column == SIZE:
-                return file_size(info.size)
-            if column == FILE:
-                return info.path.name
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == SIZE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == ROW_ROLE:
-            return info
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return QCoreApplication.translate("BackupListModel", self.headers[section])
-        return None
+        super().__init__(
+            [
+                ("备份时间", backup_time),
+                ("类型", lambda info: QCoreApplication.translate("BackupListModel", info.label)),
+                ("大小", lambda info: file_size(info.size)),
+                ("文件名", lambda info: info.path.name),
+            ],
+            parent,
+        )
 
 
 class RestoreDialog(QDialog):

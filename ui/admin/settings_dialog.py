@@ -6,21 +6,16 @@ Every change goes through the service in ``reception`` (which checks the role ag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -28,13 +23,11 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -50,72 +43,7 @@ from reception.store.models import Department, Operator
 from reception.store.paths import DataDir
 from ui.widgets import msgbox
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-_Index = QModelIndex | QPersistentModelIndex
-
-
-class RecordsModel(QAbstractTableModel):
-    """A short read-only list of records (departments, operators): one column per
-    ``(header, value function)``; ``ROW_ROLE`` gives the record itself."""
-
-    def __init__(
-        self, columns: Sequence[tuple[str, Callable[[Any], str]]], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[index.column()][1](row)
-        if role == ROW_ROLE:
-            return row
-        if role == Qt.ItemDataRole.ForegroundRole and not getattr(row, "active", True):
-            from PySide6.QtGui import QColor
-
-            return QColor("#9e9e9e")
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section][0]
-        return None
-
-
-def _table(model: QAbstractTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    return view
-
-
-def _selected(view: QTableView) -> Any:
-    rows = view.selectionModel().selectedRows()
-    return rows[0].data(ROW_ROLE) if rows else None
+from ui.widgets.records import RecordsPage
 
 
 def _state(record: Any) -> str:
@@ -835,51 +763,32 @@ class DepartmentDialog(QDialog):
         self.accept()
 
 
-class DepartmentsPage(QWidget):
+class DepartmentsPage(RecordsPage):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.session = session
-        self.model = RecordsModel(
+        super().__init__(
             [
                 (self.tr("部门名称"), lambda d: d.name),
                 (self.tr("联系电话"), lambda d: d.phone),
                 (self.tr("状态"), _state),
             ],
-            self,
+            [
+                (self.tr("新增部门…"), self.add),
+                (self.tr("修改…"), self.edit),
+                (self.tr("停用"), self.toggle_active),
+            ],
+            parent,
         )
-        self.view = _table(self.model)
+        self.add_button, self.edit_button, self.toggle_button = self.buttons
         self.view.doubleClicked.connect(self.edit)
-        self.add_button = QPushButton(self.tr("新增部门…"))
-        self.edit_button = QPushButton(self.tr("修改…"))
-        self.toggle_button = QPushButton(self.tr("停用"))
-        self.add_button.clicked.connect(self.add)
-        self.edit_button.clicked.connect(self.edit)
-        self.toggle_button.clicked.connect(self.toggle_active)
-        side = QVBoxLayout()
-        for button in (self.add_button, self.edit_button, self.toggle_button):
-            button.setAutoDefault(False)
-            side.addWidget(button)
-        side.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(side)
-        self.reload()
-        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
-        self._update_buttons()
+        self.start()
 
-    def reload(self, select_id: int | None = None) -> None:
-        self.model.set_rows(departments.list_departments(include_inactive=True))
-        self.view.resizeColumnsToContents()
-        if select_id is not None:
-            for row, dept in enumerate(self.model.rows):
-                if dept.id == select_id:
-                    self.view.selectRow(row)
-        self._update_buttons()
+    def load(self) -> list[Department]:
+        return departments.list_departments(include_inactive=True)
 
-    def _update_buttons(self) -> None:
-        dept = _selected(self.view)
-        self.edit_button.setEnabled(dept is not None)
-        self.toggle_button.setEnabled(dept is not None)
+    def selection_changed(self) -> None:
+        super().selection_changed()
+        dept = self.selected()
         self.toggle_button.setText(
             self.tr("启用") if dept is not None and not dept.active else self.tr("停用")
         )
@@ -894,12 +803,12 @@ class DepartmentsPage(QWidget):
         self._open(None)
 
     def edit(self) -> None:
-        dept = _selected(self.view)
+        dept = self.selected()
         if dept is not None:
             self._open(dept)
 
     def toggle_active(self) -> None:
-        dept = _selected(self.view)
+        dept = self.selected()
         if dept is None:
             return
         try:
@@ -1030,52 +939,29 @@ class ResetPasswordDialog(QDialog):
         self.accept()
 
 
-class OperatorsPage(QWidget):
+class OperatorsPage(RecordsPage):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.session = session
-        self.model = RecordsModel(
+        super().__init__(
             [
                 (self.tr("登录名"), lambda o: o.username),
                 (self.tr("姓名"), lambda o: o.display_name),
                 (self.tr("角色"), lambda o: Role(o.role).label),
                 (self.tr("状态"), _state),
             ],
-            self,
+            [
+                (self.tr("新增操作员…"), self.add),
+                (self.tr("修改…"), self.edit),
+                (self.tr("重置密码…"), self.reset_password),
+            ],
+            parent,
         )
-        self.view = _table(self.model)
+        self.add_button, self.edit_button, self.password_button = self.buttons
         self.view.doubleClicked.connect(self.edit)
-        self.add_button = QPushButton(self.tr("新增操作员…"))
-        self.edit_button = QPushButton(self.tr("修改…"))
-        self.password_button = QPushButton(self.tr("重置密码…"))
-        self.add_button.clicked.connect(self.add)
-        self.edit_button.clicked.connect(self.edit)
-        self.password_button.clicked.connect(self.reset_password)
-        side = QVBoxLayout()
-        for button in (self.add_button, self.edit_button, self.password_button):
-            button.setAutoDefault(False)
-            side.addWidget(button)
-        side.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(side)
-        self.reload()
-        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
-        self._update_buttons()
+        self.start()
 
-    def reload(self, select_id: int | None = None) -> None:
-        self.model.set_rows(auth.list_operators(include_inactive=True))
-        self.view.resizeColumnsToContents()
-        if select_id is not None:
-            for row, op in enumerate(self.model.rows):
-                if op.id == select_id:
-                    self.view.selectRow(row)
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        selected = _selected(self.view) is not None
-        self.edit_button.setEnabled(selected)
-        self.password_button.setEnabled(selected)
+    def load(self) -> list[Operator]:
+        return auth.list_operators(include_inactive=True)
 
     def _show(self, dialog: QDialog, select_id: int | None) -> None:
         self.dialog = dialog
@@ -1087,12 +973,12 @@ class OperatorsPage(QWidget):
         self._show(OperatorDialog(self.session, None, self), None)
 
     def edit(self) -> None:
-        op = _selected(self.view)
+        op = self.selected()
         if op is not None:
             self._show(OperatorDialog(self.session, op, self), op.id)
 
     def reset_password(self) -> None:
-        op = _selected(self.view)
+        op = self.selected()
         if op is not None:
             self._show(ResetPasswordDialog(self.session, op, self), op.id)
 

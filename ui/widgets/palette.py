@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 TEXT = "#1f2933"  # ordinary text where a colour must be given
 MUTED = "#5f6b7a"  # hints, counts, captions
 FADED = "#757575"  # explanations under a setting
+INACTIVE = "#9e9e9e"  # a department or operator switched off
 DONE = "#6b7785"  # finished or closed records (已归档)
 CLOSED = "#7a8591"  # closed cases
 TITLE = "#0d3c6e"  # headings of dialogs and panels
