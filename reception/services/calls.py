@@ -19,15 +19,15 @@ from reception.errors import ConflictError, NotFound, ValidationError
 from reception.rules import phones
 from reception.rules.freetext import mask_personal
 from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
-from reception.services import cases, search
+from reception.services import cases, search, vocabulary
 from reception.services import settings as settings_mod
 from reception.services.residents import room_label
 from reception.services.session import Session
 from reception.store import audit, db, serials
 from reception.store.models import Call, Callback, Case, Department, Message, Operator, Resident
 
-CATEGORIES = ["咨询", "报修", "投诉", "意见建议", "紧急", "市政设施", "找人留言", "其他"]
-EMERGENCY = "紧急"
+CATEGORIES = vocabulary.CALL_CATEGORIES
+EMERGENCY = vocabulary.Category.EMERGENCY.value
 
 
 class Outcome(StrEnum):

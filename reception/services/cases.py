@@ -25,21 +25,22 @@ from reception.rules.textcheck import FieldErrors, multi_line, one_line
 from reception.services import settings as settings_mod
 from reception.services.residents import short_room
 from reception.services.session import Session
+from reception.services.vocabulary import CASE_CATEGORIES, CaseStatus, Category, values
 from reception.store import audit, db, serials
 from reception.store.models import Case, CaseEvent, Department, LiaisonEntry, Operator, Resident, ReturnVisit
 
-PENDING = "待派单"
-DISPATCHED = "已派单"
-IN_PROGRESS = "处理中"
-REPLIED = "已答复"
-AWAITING_VISIT = "待回访"
-CLOSED = "已关闭"
-STATUSES = [PENDING, DISPATCHED, IN_PROGRESS, REPLIED, AWAITING_VISIT, CLOSED]
+PENDING = CaseStatus.PENDING.value
+DISPATCHED = CaseStatus.DISPATCHED.value
+IN_PROGRESS = CaseStatus.IN_PROGRESS.value
+REPLIED = CaseStatus.REPLIED.value
+AWAITING_VISIT = CaseStatus.AWAITING_VISIT.value
+CLOSED = CaseStatus.CLOSED.value
+STATUSES = values(CaseStatus)
 OPEN_STATUSES = [PENDING, DISPATCHED, IN_PROGRESS, REPLIED, AWAITING_VISIT]
 UNREPLIED = [PENDING, DISPATCHED, IN_PROGRESS]
 
-CATEGORIES = ["投诉", "报修", "咨询", "意见建议", "紧急", "市政设施", "其他"]
-MUNICIPAL = "市政设施"
+CATEGORIES = CASE_CATEGORIES
+MUNICIPAL = Category.MUNICIPAL.value
 UTILITIES = ["供水", "供电", "燃气", "道路", "邮政", "通讯"]
 PUBLIC_AREAS = ["地库", "电梯", "绿化带", "大堂", "楼道", "屋面", "小区道路", "停车场", "会所", "出入口"]
 SOURCES = {"call": "来电", "visit": "来访", "letter": "来函", "direct": "直接登记"}

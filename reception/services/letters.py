@@ -18,22 +18,22 @@ from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_
 from reception.services import cases
 from reception.services import settings as settings_mod
 from reception.services.session import Role, Session
+from reception.services.vocabulary import COMPLAINT, LetterStatus, LetterType, values
 from reception.store import attachments, audit, db, serials
 from reception.store.attachments import AttachmentStore
 from reception.store.models import Attachment, Department, Letter, Resident
 
 CHANNELS = ["邮寄", "快递", "当面递交", "电子邮件", "传真", "其他"]
-TYPES = ["投诉", "咨询", "意见建议", "公函", "通知", "其他"]
+TYPES = values(LetterType)
 CONFIDENTIALITY = ["普通", "内部", "保密"]
 REPLY_CHANNELS = ["书面回函", "电话", "当面", "电子邮件", "其他"]
 
-PENDING = "待分办"
-IN_PROGRESS = "办理中"
-REPLIED = "已答复"
-ARCHIVED = "已归档"
-STATUSES = [PENDING, IN_PROGRESS, REPLIED, ARCHIVED]
+PENDING = LetterStatus.PENDING.value
+IN_PROGRESS = LetterStatus.IN_PROGRESS.value
+REPLIED = LetterStatus.REPLIED.value
+ARCHIVED = LetterStatus.ARCHIVED.value
+STATUSES = values(LetterStatus)
 OPEN = [PENDING, IN_PROGRESS]
-COMPLAINT = "投诉"
 
 
 @dataclass

@@ -28,6 +28,15 @@ from reception.services import cases
 from reception.services import settings as settings_mod
 from reception.services.residents import room_label
 from reception.services.session import Role, Session
+from reception.services.vocabulary import (
+    COMPLAINT,
+    AppointmentStatus,
+    BusinessPurpose,
+    Consent,
+    GuestPurpose,
+    VisitStatus,
+    values,
+)
 from reception.store import audit, db, serials
 from reception.store.models import Appointment, Department, Operator, Resident, Visit, WatchEntry
 
@@ -35,28 +44,27 @@ log = logging.getLogger(__name__)
 
 BUSINESS = "business"
 GUEST = "guest"
-BUSINESS_PURPOSES = ["交费", "租房", "二次装修", "入伙", "投诉", "咨询", "其他"]
-GUEST_PURPOSES = ["探亲访友", "送货", "快递外卖", "维修施工", "看房", "家政服务", "公务", "其他"]
-COMPLAINT = "投诉"
+BUSINESS_PURPOSES = values(BusinessPurpose)
+GUEST_PURPOSES = values(GuestPurpose)
 
 # Consent of the host (规程：通知受访住户，确认是否接受来访)
-AGREED = "同意"
-REFUSED = "拒绝"
-UNREACHABLE = "未接通"
-BOOKED = "已预约"
+AGREED = Consent.AGREED.value
+REFUSED = Consent.REFUSED.value
+UNREACHABLE = Consent.UNREACHABLE.value
+BOOKED = Consent.BOOKED.value
 CONSENTS = [AGREED, REFUSED, UNREACHABLE]
 
 # Visit status
-ON_SITE = "在场"
-LEFT = "已离开"
-NOT_ADMITTED = "未放行"
-DONE = "已办结"
+ON_SITE = VisitStatus.ON_SITE.value
+LEFT = VisitStatus.LEFT.value
+NOT_ADMITTED = VisitStatus.NOT_ADMITTED.value
+DONE = VisitStatus.DONE.value
 
 # Appointment status
-EXPECTED = "待到访"
-ARRIVED = "已到访"
-NO_SHOW = "未到"
-CANCELLED = "已取消"
+EXPECTED = AppointmentStatus.EXPECTED.value
+ARRIVED = AppointmentStatus.ARRIVED.value
+NO_SHOW = AppointmentStatus.NO_SHOW.value
+CANCELLED = AppointmentStatus.CANCELLED.value
 
 # Watch-list decisions by a supervisor
 ADMIT = "放行"
