@@ -17,9 +17,9 @@ from reception.clock import Clock, format_local
 from reception.errors import ReceptionError
 from reception.services import auth, cases, counters, letters, shifts, visits
 from reception.services import settings as settings_mod
+from reception.services.records import AttachmentStore
 from reception.services.session import Role, Session
 from reception.store import changes, desk
-from reception.store.attachments import AttachmentStore
 from reception.store.paths import DataDir
 from ui.widgets import msgbox
 

@@ -302,6 +302,17 @@ def add_files(
     return rows
 
 
+def files_of(letter_id: int) -> list[Attachment]:
+    """The files attached to a letter, in the order they were added."""
+    return attachments.list_for("letter", letter_id)
+
+
+def viewing_copy(stored: Path, original_name: str) -> Path:
+    """A read-only copy of an attached file to open in another program (the stored file is
+    never handed out)."""
+    return attachments.viewing_copy(stored, original_name)
+
+
 def is_overdue(letter: Letter | LetterRow, now: datetime) -> bool:
     return letter.status in OPEN and letter.reply_due_at < now
 

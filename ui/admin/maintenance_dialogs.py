@@ -33,9 +33,9 @@ from reception.clock import to_local
 from reception.errors import ReceptionError
 from reception.services import maintenance, retention
 from reception.services import settings as settings_mod
+from reception.services.records import BackupInfo
 from reception.services.session import Session
-from reception.store import backup, changes
-from reception.store.backup import BackupInfo
+from reception.store import changes
 from reception.store.paths import DataDir
 from ui.widgets import msgbox
 from ui.widgets.records import RecordsModel
@@ -138,7 +138,7 @@ class RestoreDialog(QDialog):
         self._update_buttons()
 
     def reload(self) -> None:
-        self.model.set_rows(backup.list_backups(self.data.backups))
+        self.model.set_rows(maintenance.list_backups(self.data))
         self.empty_label.setVisible(self.model.rowCount() == 0)
         if self.model.rowCount():
             self.view.selectRow(0)

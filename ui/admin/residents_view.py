@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 from reception.errors import ReceptionError, ValidationError
 from reception.rules import phones
 from reception.services import residents
+from reception.services.records import Resident
 from reception.services.session import Session
-from reception.store.models import Resident
 from ui.widgets import msgbox
 from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
 

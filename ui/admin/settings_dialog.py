@@ -37,9 +37,9 @@ from reception.clock import Clock
 from reception.errors import ReceptionError, ValidationError
 from reception.services import auth, departments
 from reception.services import settings as settings_mod
+from reception.services.records import Department, Operator
 from reception.services.session import ROLE_LABELS, Role, Session
 from reception.store import changes, config, desk
-from reception.store.models import Department, Operator
 from reception.store.paths import DataDir
 from ui.widgets import msgbox
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label

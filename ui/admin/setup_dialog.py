@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from reception.clock import Clock
 from reception.errors import ReceptionError, ValidationError
 from reception.services import auth
-from reception.store.models import Operator
+from reception.services.records import Operator
 from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
 
 

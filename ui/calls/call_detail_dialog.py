@@ -33,8 +33,8 @@ from reception.errors import ReceptionError
 from reception.rules import phones
 from reception.services import calls, cases, privacy
 from reception.services.calls import CallEdit, HistoryLine
+from reception.services.records import Call
 from reception.services.session import Role, Session
-from reception.store.models import Call
 from ui.calls.call_list_model import RowsTableModel
 from ui.widgets import msgbox
 from ui.widgets.forms import error_label

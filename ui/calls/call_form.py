@@ -41,8 +41,8 @@ from reception.rules import phones
 from reception.services import calls, departments, residents
 from reception.services import settings as settings_mod
 from reception.services.calls import CallInput, CallResult, Outcome
+from reception.services.records import Resident
 from reception.services.session import Session
-from reception.store.models import Resident
 from ui.widgets import msgbox
 from ui.widgets.drafts_support import (
     DraftKeeper,

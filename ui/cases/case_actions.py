@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from reception.services import cases, departments
+from reception.services.records import Case
 from reception.services.session import Session
-from reception.store.models import Case
 from ui.widgets.action_dialog import ActionDialog
 
 if TYPE_CHECKING:

@@ -24,8 +24,8 @@ from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.rules import phones
 from reception.services import cases, residents
+from reception.services.records import Case, CaseEvent, LiaisonEntry, ReturnVisit
 from reception.services.session import Session
-from reception.store.models import Case, CaseEvent, LiaisonEntry, ReturnVisit
 from ui.calls.call_list_model import RowsTableModel
 from ui.cases.case_actions import (
     AcknowledgeDialog,

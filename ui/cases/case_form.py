@@ -29,8 +29,8 @@ from reception.errors import ReceptionError
 from reception.rules import phones
 from reception.services import cases, residents
 from reception.services.cases import CaseInput
+from reception.services.records import Case
 from reception.services.session import Session
-from reception.store.models import Case
 from ui.cases.case_actions import department_combo, text_box
 from ui.cases.case_list_model import first_line
 from ui.widgets import msgbox

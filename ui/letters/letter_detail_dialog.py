@@ -22,10 +22,8 @@ from reception.clock import format_local
 from reception.errors import ConflictError, ReceptionError, ValidationError
 from reception.rules import phones
 from reception.services import cases, letters, residents
+from reception.services.records import Attachment, AttachmentStore, Letter
 from reception.services.session import Session
-from reception.store import attachments
-from reception.store.attachments import AttachmentStore
-from reception.store.models import Attachment, Letter
 from ui.letters.letter_actions import ReplyDialog, RouteDialog
 from ui.letters.letter_files import FILE_FILTER, size_text
 from ui.letters.letter_list_model import OVERDUE_COLOR, sender_text
@@ -187,7 +185,7 @@ class LetterDetailDialog(DetailDialog):
 
     def _load_files(self) -> None:
         self.files_list.clear()
-        rows = attachments.list_for("letter", self._letter.id)
+        rows = letters.files_of(self._letter.id)
         if not rows:
             item = QListWidgetItem(self.tr("（没有电子附件）"))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -223,7 +221,7 @@ class LetterDetailDialog(DetailDialog):
     def open_path(self, path: Path, name: str) -> bool:
         """Open a read-only temporary copy (an edit in the viewer never changes the stored file)."""
         try:
-            copy = attachments.viewing_copy(path, name)
+            copy = letters.viewing_copy(path, name)
         except OSError as exc:
             msgbox.error(
                 self, self.tr("无法打开"), self.tr("未能准备文件副本：{0}").format(exc.strerror or str(exc))

@@ -37,10 +37,9 @@ from reception.errors import ReceptionError
 from reception.services import cases, departments, letters
 from reception.services import settings as settings_mod
 from reception.services.letters import LetterInput
+from reception.services.records import AttachmentStore, Letter, Resident
 from reception.services.residents import room_label
 from reception.services.session import Session
-from reception.store.attachments import AttachmentStore
-from reception.store.models import Letter, Resident
 from ui.letters.letter_files import FilePicker, accept_file_drag, drop_files
 from ui.widgets import msgbox
 from ui.widgets.drafts_support import (

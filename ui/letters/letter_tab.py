@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from reception.errors import ReceptionError
 from reception.services import departments, letters
 from reception.services.letters import LetterFilter
+from reception.services.records import AttachmentStore
 from reception.services.session import Role, Session
-from reception.store.attachments import AttachmentStore
 from ui.letters import letter_list_model as cols
 from ui.letters.letter_detail_dialog import LetterDetailDialog
 from ui.letters.letter_form import LetterForm

@@ -25,8 +25,8 @@ from reception.clock import format_local, to_utc
 from reception.errors import ReceptionError, ValidationError
 from reception.rules import phones
 from reception.services import residents, visits
+from reception.services.records import Appointment, Resident
 from reception.services.session import Session
-from reception.store.models import Appointment, Resident
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.visits.visit_widgets import (
     ErrorSlots,

@@ -26,8 +26,8 @@ from reception.clock import format_local_day_time
 from reception.errors import ValidationError
 from reception.rules import phones
 from reception.services import cases, departments, residents, visits
+from reception.services.records import Resident, Visit
 from reception.services.session import Session
-from reception.store.models import Resident, Visit
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
 from ui.widgets import msgbox
 from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of

@@ -33,8 +33,8 @@ from reception.clock import format_local
 from reception.errors import ReceptionError, ValidationError
 from reception.rules import idcard, identity, phones
 from reception.services import card_reader, privacy, residents, visits
+from reception.services.records import Appointment, Resident, Visit, WatchEntry
 from reception.services.session import Session
-from reception.store.models import Appointment, Resident, Visit, WatchEntry
 from ui.visits import watchlist_dialog
 from ui.visits.appointments_panel import AppointmentPrefill, host_text
 from ui.visits.card_reader import WedgeCatcher

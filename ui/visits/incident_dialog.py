@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from reception.clock import format_local, local_day_bounds
 from reception.services import departments, incidents
+from reception.services.records import Incident
 from reception.services.session import Session
-from reception.store.models import Incident
 from ui.calls.call_list_model import RowsTableModel
 from ui.visits.visit_widgets import (
     ErrorSlots,

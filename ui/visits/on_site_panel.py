@@ -23,8 +23,8 @@ from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.services import settings as settings_mod
 from reception.services import visits
+from reception.services.records import Visit
 from reception.services.session import Session
-from reception.store.models import Visit
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.visits.visit_widgets import compact_table
 from ui.widgets import msgbox, printing

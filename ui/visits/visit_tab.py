@@ -27,8 +27,8 @@ from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.rules import identity
 from reception.services import card_reader, visits
+from reception.services.records import Visit
 from reception.services.session import Role, Session
-from reception.store.models import Visit
 from ui.visits import visit_list_model as cols
 from ui.visits.appointments_panel import AppointmentPrefill, AppointmentsPanel
 from ui.visits.business_visit_form import BusinessVisitForm

@@ -25,8 +25,8 @@ from reception.clock import Clock, format_local
 from reception.errors import ReceptionError, ValidationError
 from reception.rules import identity, phones
 from reception.services import auth, visits
+from reception.services.records import WatchEntry
 from reception.services.session import Role, Session
-from reception.store.models import WatchEntry
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.widgets import msgbox
 from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label

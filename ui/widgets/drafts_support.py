@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from reception.errors import ReceptionError
 from reception.services import residents
+from reception.services.records import Resident
 from reception.services.session import Session
 from reception.store import drafts
-from reception.store.models import Resident
 
 DELAY_MS = 2000  # save this long after the last change
 NOTICE_STYLE = (

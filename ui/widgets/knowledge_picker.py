@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from reception.errors import ReceptionError, ValidationError
 from reception.services import knowledge
 from reception.services.knowledge import KnowledgeInput
+from reception.services.records import KnowledgeEntry
 from reception.services.session import Role, Session
-from reception.store.models import KnowledgeEntry
 from ui.widgets import msgbox
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 

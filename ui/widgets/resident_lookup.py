@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QLineEdit, QListWidget,
 
 from reception.rules import phones
 from reception.services import residents
-from reception.store.models import Resident
+from reception.services.records import Resident
 
 MAX_RESULTS = 20
 _VISIBLE_ROWS = 8
