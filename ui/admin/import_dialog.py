@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from reception.errors import ReceptionError
 from reception.services.session import Session
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.forms import error_label
 from ui.widgets.list_position import ROW_ROLE
 from ui.widgets.records import RecordsModel
@@ -61,7 +61,7 @@ class ImportDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.file_label = QLabel(self.tr("尚未选择文件"))
-        self.file_label.setStyleSheet("color: #616161;")
+        self.file_label.setStyleSheet(f"color: {palette.FADED_DARK};")
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.choose_button = QPushButton(self.tr("选择文件…"))
         self.choose_button.setAutoDefault(False)

@@ -37,7 +37,7 @@ from reception.services.records import BackupInfo
 from reception.services.session import Session
 from reception.store import changes
 from reception.store.paths import DataDir
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.records import RecordsModel
 
 log = logging.getLogger(__name__)
@@ -115,9 +115,9 @@ class RestoreDialog(QDialog):
         header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(lambda _i: self.restore_selected())
         self.empty_label = QLabel(self.tr("备份文件夹中还没有备份。"))
-        self.empty_label.setStyleSheet("color: #6b7785;")
+        self.empty_label.setStyleSheet(f"color: {palette.DONE};")
         self.folder_label = QLabel(self.tr("备份文件夹：%1").replace("%1", str(data.backups)))
-        self.folder_label.setStyleSheet("color: #6b7785;")
+        self.folder_label.setStyleSheet(f"color: {palette.DONE};")
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.restore_button = QPushButton(self.tr("恢复所选备份…"))
         self.restore_button.clicked.connect(self.restore_selected)

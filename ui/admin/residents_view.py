@@ -34,7 +34,7 @@ from reception.rules import phones
 from reception.services import residents
 from reception.services.records import Resident
 from reception.services.session import Session
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -130,7 +130,7 @@ class ResidentsModel(QAbstractTableModel):
         if role == self.ROW_ROLE:
             return r
         if role == Qt.ItemDataRole.ForegroundRole and not r.active:
-            return QColor("#9e9e9e")
+            return QColor(palette.INACTIVE)
         return None
 
     def headerData(
@@ -280,7 +280,7 @@ class ResidentsDialog(QDialog):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.apply_search)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: #616161;")
+        self.count_label.setStyleSheet(f"color: {palette.FADED_DARK};")
 
         self.model = ResidentsModel(self)
         self.view = QTableView()

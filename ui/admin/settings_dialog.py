@@ -41,7 +41,7 @@ from reception.services.records import Department, Operator
 from reception.services.session import ROLE_LABELS, Role, Session
 from reception.store import changes, config, desk
 from reception.store.paths import DataDir
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 from ui.widgets.records import RecordsPage
 
@@ -70,9 +70,9 @@ class GeneralPage(QWidget):
         self.greeting = QLineEdit(current.greeting)
         self.preview = QLabel()
         self.preview.setWordWrap(True)
-        self.preview.setStyleSheet("color: #1565c0;")
+        self.preview.setStyleSheet(f"color: {palette.LINK};")
         hint = QLabel(self.tr("“{物业名称}”会自动替换为上面填写的物业名称。"))
-        hint.setStyleSheet("color: #757575;")
+        hint.setStyleSheet(f"color: {palette.FADED};")
         greet_box = QGroupBox(self.tr("接听问候语"))
         greet_form = QFormLayout(greet_box)
         self.errors.add_row(greet_form, self.tr("问候语："), "greeting", self.greeting)
@@ -106,7 +106,7 @@ class GeneralPage(QWidget):
         self.errors.register("reply_hours", self.hours[next(iter(self.hours))], self.hours_error)
 
         self.saved = QLabel()
-        self.saved.setStyleSheet("color: #2e7d32;")
+        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
         self.save_button = QPushButton(self.tr("保存"))
         self.save_button.clicked.connect(self.save)
         bottom = QHBoxLayout()
@@ -192,7 +192,7 @@ class PrivacyPage(QWidget):
         self.store_full_id.setChecked(current.store_full_id)
         self.full_id_warning = QLabel(self.tr(STORE_FULL_ID_WARNING))
         self.full_id_warning.setWordWrap(True)
-        self.full_id_warning.setStyleSheet("color: #b26a00;")
+        self.full_id_warning.setStyleSheet(f"color: {palette.WARNING};")
         self.idle_lock_minutes = spin(
             settings_mod.IDLE_LOCK_MINUTES_RANGE, current.idle_lock_minutes, self.tr(" 分钟")
         )
@@ -205,7 +205,7 @@ class PrivacyPage(QWidget):
             self.tr("访客证件信息、车牌和电话号码保存期满后每天自动清除；登记记录本身保留。")
         )
         retention_hint.setWordWrap(True)
-        retention_hint.setStyleSheet("color: #757575;")
+        retention_hint.setStyleSheet(f"color: {palette.FADED};")
         privacy_form.addRow("", retention_hint)
         self.errors.add_row(
             privacy_form, self.tr("个人信息咨询联系方式："), "privacy_contact", self.privacy_contact
@@ -240,7 +240,7 @@ class PrivacyPage(QWidget):
             self.retention_days.valueChanged.connect(self._show_backup_cap)
             self._show_backup_cap()
         backup_hint.setWordWrap(True)
-        backup_hint.setStyleSheet("color: #757575;")
+        backup_hint.setStyleSheet(f"color: {palette.FADED};")
         backup_form.addRow("", backup_hint)
 
         self.badge_size = QComboBox()
@@ -259,7 +259,7 @@ class PrivacyPage(QWidget):
         )
 
         self.saved = QLabel()
-        self.saved.setStyleSheet("color: #2e7d32;")
+        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
         self.save_button = QPushButton(self.tr("保存"))
         self.save_button.clicked.connect(self.save)
         bottom = QHBoxLayout()
@@ -358,7 +358,7 @@ class LocalPage(QWidget):
             )
         )
         desk_hint.setWordWrap(True)
-        desk_hint.setStyleSheet("color: #757575;")
+        desk_hint.setStyleSheet(f"color: {palette.FADED};")
         desk_form.addRow("", desk_hint)
 
         self._server = changes.is_server()
@@ -374,7 +374,7 @@ class LocalPage(QWidget):
             else self.tr("数据保存在本机的这个文件中；数据库地址在数据文件夹的 reception.ini 中设置。")
         )
         database_hint.setWordWrap(True)
-        database_hint.setStyleSheet("color: #757575;")
+        database_hint.setStyleSheet(f"color: {palette.FADED};")
         database_column.addWidget(database_hint)
 
         printers_box = self._build_printers()
@@ -385,7 +385,7 @@ class LocalPage(QWidget):
         self.phone_box = PhoneSettingsBox(config.load(data.root))
 
         self.saved = QLabel()
-        self.saved.setStyleSheet("color: #2e7d32;")
+        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
         self.save_button = QPushButton(self.tr("保存"))
         self.save_button.clicked.connect(self.save)
         bottom = QHBoxLayout()
@@ -468,7 +468,7 @@ class LocalPage(QWidget):
             )
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #757575;")
+        hint.setStyleSheet(f"color: {palette.FADED};")
         form.addRow("", hint)
         return box
 
@@ -500,7 +500,7 @@ class LocalPage(QWidget):
             )
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #757575;")
+        hint.setStyleSheet(f"color: {palette.FADED};")
         form.addRow("", hint)
         return box
 
@@ -559,7 +559,7 @@ class LocalPage(QWidget):
             )
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #757575;")
+        hint.setStyleSheet(f"color: {palette.FADED};")
         form.addRow("", hint)
         self.reader_kind.currentIndexChanged.connect(self._reader_kind_changed)
         self._reader_kind_changed()
@@ -585,7 +585,7 @@ class LocalPage(QWidget):
         from reception.services import card_reader as cr
 
         text = cr.status_text(state, detail)
-        tone = {cr.CONNECTED: "#2e7d32", cr.PAUSED: "#5f6b7a"}.get(state, "#c62828")
+        tone = {cr.CONNECTED: palette.OK_BRIGHT, cr.PAUSED: palette.MUTED}.get(state, palette.OVERDUE)
         self.reader_status.setText("● " + text)
         self.reader_status.setStyleSheet(f"color: {tone};")
 
@@ -605,7 +605,7 @@ class LocalPage(QWidget):
         link.stop()
         self.test_reader_button.setEnabled(False)
         self.reader_status.setText(self.tr("正在测试 %1 …").replace("%1", port))
-        self.reader_status.setStyleSheet("color: #5f6b7a;")
+        self.reader_status.setStyleSheet(f"color: {palette.MUTED};")
         probe = PortProbe(port, int(self.reader_speed.currentData()), self)
         probe.done.connect(self._reader_tested)
         probe.done.connect(probe.deleteLater)
@@ -1020,7 +1020,7 @@ class SettingsDialog(QDialog):
         self.local_scroll.setWidget(self.local_page)
         self.tabs.addTab(self.local_scroll, self.tr("本机"))
         note = QLabel(self.tr("部门和操作员的修改会立即生效；其他各页请点该页的“保存”。"))
-        note.setStyleSheet("color: #757575;")
+        note.setStyleSheet(f"color: {palette.FADED};")
         close = QPushButton(self.tr("关闭"))
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)

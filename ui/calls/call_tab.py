@@ -248,7 +248,7 @@ class CallTab(QWidget):
         else:
             text = self.tr("待回电")
         self.side_tabs.setTabText(1, text)
-        self.side_tabs.tabBar().setTabTextColor(1, QColor("#c62828") if overdue else QColor())
+        self.side_tabs.tabBar().setTabTextColor(1, QColor(palette.OVERDUE) if overdue else QColor())
 
     # ---- what the main window uses -------------------------------------------------------------
     def set_session(self, session: Session) -> None:

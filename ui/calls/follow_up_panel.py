@@ -24,7 +24,7 @@ from reception.errors import ReceptionError, ValidationError
 from reception.services import privacy
 from reception.services.session import Session
 from ui.calls.call_list_model import RowsTableModel
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.forms import error_label
 from ui.widgets.saving import save_with_retry
 
@@ -63,7 +63,7 @@ class FollowUpPanel(QWidget):
         self.number_button.clicked.connect(self.show_number)
         self.error = error_label()
         self.empty_label = QLabel(empty)
-        self.empty_label.setStyleSheet("color: #6b7785;")
+        self.empty_label.setStyleSheet(f"color: {palette.DONE};")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         row = QHBoxLayout()

@@ -33,7 +33,7 @@ from reception.services.records import Case
 from reception.services.session import Session
 from ui.cases.case_actions import department_combo, text_box
 from ui.cases.case_list_model import first_line
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.drafts_support import (
     DraftKeeper,
     notice_label,
@@ -49,10 +49,11 @@ from ui.widgets.saving import save_with_retry
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
 RECURRENCE_DELAY_MS = 250
 
-_STYLE = """
-QLabel#hint { color: #5f6b7a; }
-QFrame#recurrence { background: #fff4dc; border: 2px solid #e0a030; border-radius: 6px; }
-QLabel#recurrenceNote { color: #8a3b00; font-weight: bold; }
+_STYLE = f"""
+QLabel#hint {{ color: {palette.MUTED}; }}
+QFrame#recurrence {{ background: {palette.WARNING_BG}; border: 2px solid {palette.RECURRENCE_LINE};
+                     border-radius: 6px; }}
+QLabel#recurrenceNote {{ color: {palette.RECURRENCE}; font-weight: bold; }}
 """
 
 

@@ -27,17 +27,17 @@ from reception.services.session import Session
 from ui.letters.letter_actions import ReplyDialog, RouteDialog
 from ui.letters.letter_files import FILE_FILTER, size_text
 from ui.letters.letter_list_model import OVERDUE_COLOR, sender_text
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.detail_dialog import DetailDialog, SlipTexts
 from ui.widgets.saving import save_with_retry
 
-_STYLE = """
-QLabel#title { color: #0d3c6e; }
-QLabel#caption { color: #5f6b7a; }
-QLabel#status { font-weight: bold; padding: 2px 10px; border-radius: 4px;
-                background: #e8f1fa; color: #0d47a1; }
-QLabel#status[overdue="true"] { background: #fdecec; color: #c62828; }
-QPlainTextEdit[readOnly="true"] { background: #f3f5f7; border: 1px solid #dde3e9; }
+_STYLE = f"""
+QLabel#title {{ color: {palette.TITLE}; }}
+QLabel#caption {{ color: {palette.MUTED}; }}
+QLabel#status {{ font-weight: bold; padding: 2px 10px; border-radius: 4px;
+                background: {palette.INFO_BG}; color: {palette.INFO}; }}
+QLabel#status[overdue="true"] {{ background: {palette.OVERDUE_BG}; color: {palette.OVERDUE}; }}
+QPlainTextEdit[readOnly="true"] {{ background: {palette.PANEL_BG}; border: 1px solid {palette.LINE}; }}
 """
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -201,7 +201,7 @@ class LetterDetailDialog(DetailDialog):
             item.setData(PATH_ROLE, str(path) if path is not None else "")
             item.setData(NAME_ROLE, att.original_name)
             if path is None:
-                item.setForeground(QColor("#c62828"))
+                item.setForeground(QColor(palette.OVERDUE))
                 item.setToolTip(
                     self.tr("数据文件夹中找不到这个文件（可能已被移动或删除），请联系管理员从备份恢复。")
                 )

@@ -41,7 +41,7 @@ from reception.services.records import AttachmentStore, Letter, Resident
 from reception.services.residents import room_label
 from reception.services.session import Session
 from ui.letters.letter_files import FilePicker, accept_file_drag, drop_files
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.drafts_support import (
     DraftKeeper,
     notice_label,
@@ -55,11 +55,11 @@ from ui.widgets.drafts_support import (
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 from ui.widgets.saving import save_with_retry
 
-STYLE = """
-QLabel#hint { color: #6b7785; }
-QLabel#residentChip { color: #1b5e20; }
-QLabel#promise { color: #8a5a00; }
-QFrame#filePicker QListWidget { background: #fbfcfd; }
+STYLE = f"""
+QLabel#hint {{ color: {palette.DONE}; }}
+QLabel#residentChip {{ color: {palette.OK}; }}
+QLabel#promise {{ color: {palette.PENDING}; }}
+QFrame#filePicker QListWidget {{ background: {palette.LIST_BG}; }}
 """
 
 
@@ -331,7 +331,7 @@ class LetterForm(QDialog):
     def _resident_picked(self, resident: Resident) -> None:
         room = room_label(resident.building, resident.unit, resident.room)
         self.resident_chip.setObjectName("residentChip")
-        self.resident_chip.setStyleSheet("color: #1b5e20;")
+        self.resident_chip.setStyleSheet(f"color: {palette.OK};")
         self.resident_chip.setText(self.tr("已关联住户：{0}（{1}）").format(resident.name, room))
         if not self.sender_edit.text().strip():
             self.sender_edit.setText(resident.name)

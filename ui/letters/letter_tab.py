@@ -31,7 +31,7 @@ from ui.letters import letter_list_model as cols
 from ui.letters.letter_detail_dialog import LetterDetailDialog
 from ui.letters.letter_form import LetterForm
 from ui.letters.letter_list_model import LetterListModel
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.drafts_support import has_draft
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import ALL, CUSTOM, LAST_7_DAYS, THIS_MONTH, TODAY, DateFilterBar, record_table
@@ -39,11 +39,11 @@ from ui.widgets.record_list import ALL, CUSTOM, LAST_7_DAYS, THIS_MONTH, TODAY, 
 SEARCH_DELAY_MS = 300
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 
-_STYLE = """
-QPushButton#newLetter { background: #1565c0; color: white; border-radius: 5px; padding: 7px 18px; }
-QPushButton#newLetter:hover { background: #1976d2; }
-QLabel#count { color: #5f6b7a; }
-QLabel#overdue { color: #c62828; font-weight: bold; }
+_STYLE = f"""
+QPushButton#newLetter {{ background: {palette.LINK}; color: white; border-radius: 5px; padding: 7px 18px; }}
+QPushButton#newLetter:hover {{ background: {palette.LINK_HOVER}; }}
+QLabel#count {{ color: {palette.MUTED}; }}
+QLabel#overdue {{ color: {palette.OVERDUE}; font-weight: bold; }}
 """
 
 

@@ -29,7 +29,7 @@ from reception.services import cases, departments, residents, visits
 from reception.services.records import Resident, Visit
 from reception.services.session import Session
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
 from ui.widgets.forms import ascii_only, error_label
 from ui.widgets.resident_lookup import ResidentLookup
@@ -83,7 +83,7 @@ class BusinessVisitForm(QFrame):
         form.addRow(self.tr("业户"), self.errors.wrap("resident", self.lookup))
         self.errors.entries["visitor_name"] = self.errors.entries["resident"]
         self.resident_info = QLabel()
-        self.resident_info.setStyleSheet("color: #1b5e20;")
+        self.resident_info.setStyleSheet(f"color: {palette.OK};")
         self.resident_info.setWordWrap(True)
         form.addRow("", self.resident_info)
         self.location_edit = QLineEdit()
@@ -133,7 +133,7 @@ class BusinessVisitForm(QFrame):
         font = QFont(self.font())
         font.setBold(True)
         self.status_label.setFont(font)
-        self.status_label.setStyleSheet("color: #1b5e20;")
+        self.status_label.setStyleSheet(f"color: {palette.OK};")
         self.general_error = error_label()
         left.addWidget(self.status_label)
         left.addWidget(self.general_error)
@@ -143,8 +143,9 @@ class BusinessVisitForm(QFrame):
         self.clear_button.clicked.connect(self.discard)
         self.save_button = QPushButton(self.tr("保存 (Enter)"))
         self.save_button.setStyleSheet(
-            "QPushButton { background: #2e7d32; color: white; border-radius: 4px; padding: 6px 22px; }"
-            "QPushButton:disabled { background: #a5c8a7; }"
+            f"QPushButton {{ background: {palette.OK_BRIGHT}; color: white;"
+            " border-radius: 4px; padding: 6px 22px; }"
+            f"QPushButton:disabled {{ background: {palette.SAVE_DISABLED_BG}; }}"
         )
         self.save_button.setFont(font)
         self.save_button.setMinimumHeight(34)

@@ -39,7 +39,7 @@ from ui.visits import watchlist_dialog
 from ui.visits.appointments_panel import AppointmentPrefill, host_text
 from ui.visits.card_reader import WedgeCatcher
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
-from ui.widgets import msgbox, printing
+from ui.widgets import msgbox, palette, printing
 from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
 from ui.widgets.forms import ascii_only, error_label
 from ui.widgets.resident_lookup import ResidentLookup
@@ -61,12 +61,13 @@ FIELD_ORDER = [
     "watch",
 ]
 
-_STYLE = """
-QPushButton#saveGuest { background: #2e7d32; color: white; border-radius: 4px; padding: 6px 18px; }
-QPushButton#saveGuest:disabled { background: #a5c8a7; }
-QLabel#caption { color: #5f6b7a; }
-QLabel#cardNote { color: #2e7d32; }
-QLabel#cardNote[warn="true"] { color: #c62828; font-weight: bold; }
+_STYLE = f"""
+QPushButton#saveGuest {{ background: {palette.OK_BRIGHT}; color: white; border-radius: 4px;
+                         padding: 6px 18px; }}
+QPushButton#saveGuest:disabled {{ background: {palette.SAVE_DISABLED_BG}; }}
+QLabel#caption {{ color: {palette.MUTED}; }}
+QLabel#cardNote {{ color: {palette.OK_BRIGHT}; }}
+QLabel#cardNote[warn="true"] {{ color: {palette.OVERDUE}; font-weight: bold; }}
 """
 
 

@@ -35,6 +35,7 @@ from ui.visits.visit_widgets import (
     set_edit_utc,
     utc_from_edit,
 )
+from ui.widgets import palette
 from ui.widgets.forms import dialog_buttons, error_label
 from ui.widgets.saving import save_with_retry
 
@@ -84,7 +85,7 @@ class IncidentDialog(QDialog):
         if link_text:
             self.link_check = QCheckBox(link_text)
             self.link_check.setChecked(linked)
-            self.link_check.setStyleSheet("color: #0d3c6e;")
+            self.link_check.setStyleSheet(f"color: {palette.TITLE};")
             form.addRow(self.tr("关联记录"), self.link_check)
 
         kinds = QWidget()
@@ -105,7 +106,7 @@ class IncidentDialog(QDialog):
 
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #6d4100;")
+        self.hint.setStyleSheet(f"color: {palette.CAUTION_DARK};")
         form.addRow("", self.hint)
 
         self.description_edit = QPlainTextEdit()

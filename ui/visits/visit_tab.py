@@ -324,7 +324,7 @@ class VisitTab(QWidget):
         else:
             text = self.tr("在场访客")
         self.side.setTabText(ON_SITE_SIDE, text)
-        self.side.tabBar().setTabTextColor(ON_SITE_SIDE, QColor("#c62828") if expired else QColor())
+        self.side.tabBar().setTabTextColor(ON_SITE_SIDE, QColor(palette.OVERDUE) if expired else QColor())
 
     def _update_side_titles(self) -> None:
         waiting = self.appointments_panel.expected_count()
@@ -396,7 +396,9 @@ class VisitTab(QWidget):
 
     def _reader_status(self, state: str, detail: str) -> None:
         text = card_reader.status_text(state, detail)
-        tone = {card_reader.CONNECTED: "#2e7d32", card_reader.PAUSED: "#5f6b7a"}.get(state, "#c62828")
+        tone = {card_reader.CONNECTED: palette.OK_BRIGHT, card_reader.PAUSED: palette.MUTED}.get(
+            state, palette.OVERDUE
+        )
         self.reader_status.setText("● " + text)
         self.reader_status.setStyleSheet(f"color: {tone};")
         self.reader_status.setToolTip(text)

@@ -15,12 +15,13 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from reception.errors import ReceptionError
 from reception.services.session import Session
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 from ui.widgets.saving import save_with_retry
 
 CONFLICT_STYLE = (
-    "color: #8a5300; background: #fff4dc; border: 1px solid #f0d9a8; border-radius: 4px; padding: 4px 8px;"
+    f"color: {palette.WARNING_DARK}; background: {palette.WARNING_BG};"
+    f" border: 1px solid {palette.WARNING_LINE}; border-radius: 4px; padding: 4px 8px;"
 )
 
 
