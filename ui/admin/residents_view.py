@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception.errors import ReceptionError, ValidationError
+from reception.errors import ReceptionError
 from reception.rules import phones
 from reception.services import residents
 from reception.services.records import Resident
 from reception.services.session import Session
 from ui.widgets import msgbox, palette
-from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
+from ui.widgets.forms import FieldErrors, ascii_only, error_label
+from ui.widgets.small_dialogs import lay_out, saved
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -199,13 +200,7 @@ class ResidentDialog(QDialog):
         self.errors.add_row(form, self.tr("备用电话："), "phone_alt", self.phone_alt)
         self.errors.add_row(form, self.tr("备注："), "note", self.note)
 
-        buttons, self.ok_button, _ = dialog_buttons(self.tr("保存"), self.tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general)
-        layout.addWidget(buttons)
+        self.ok_button = lay_out(self, form, self.general, self.submit, self.tr("保存"), self.tr("取消"))
 
         if resident is not None:
             self.building.setText(resident.building)
@@ -236,22 +231,17 @@ class ResidentDialog(QDialog):
         )
 
     def submit(self) -> None:
-        self.errors.clear()
-        try:
-            if self.resident is None:
-                self.saved = residents.add_resident(self.session, self.resident_input())
-            else:
-                self.saved = residents.update_resident(
-                    self.session, self.resident.id, self.resident_input(), active=self.resident.active
-                )
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
-            return
-        self.saved_resident.emit(self.saved)
-        self.accept()
+        if saved(self.errors, self._save):
+            self.saved_resident.emit(self.saved)
+            self.accept()
+
+    def _save(self) -> None:
+        if self.resident is None:
+            self.saved = residents.add_resident(self.session, self.resident_input())
+        else:
+            self.saved = residents.update_resident(
+                self.session, self.resident.id, self.resident_input(), active=self.resident.active
+            )
 
 
 def _input_of(r: Resident) -> residents.ResidentInput:

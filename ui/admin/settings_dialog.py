@@ -42,8 +42,9 @@ from reception.services.session import ROLE_LABELS, Role, Session
 from reception.store import changes, config, desk
 from reception.store.paths import DataDir
 from ui.widgets import msgbox, palette
-from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from ui.widgets.forms import FieldErrors, error_label
 from ui.widgets.records import RecordsPage
+from ui.widgets.small_dialogs import lay_out, saved
 
 
 def _state(record: Any) -> str:
@@ -733,34 +734,23 @@ class DepartmentDialog(QDialog):
         form = QFormLayout()
         self.errors.add_row(form, self.tr("部门名称："), "name", self.name)
         self.errors.add_row(form, self.tr("联系电话："), "phone", self.phone)
-        buttons, self.ok_button, _ = dialog_buttons(self.tr("保存"), self.tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general)
-        layout.addWidget(buttons)
+        self.ok_button = lay_out(self, form, self.general, self.submit, self.tr("保存"), self.tr("取消"))
 
     def submit(self) -> None:
-        self.errors.clear()
-        try:
-            if self.dept is None:
-                departments.add_department(self.session, self.name.text(), self.phone.text())
-            else:
-                departments.update_department(
-                    self.session,
-                    self.dept.id,
-                    name=self.name.text(),
-                    phone=self.phone.text(),
-                    active=self.dept.active,
-                )
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
-            return
-        self.accept()
+        if saved(self.errors, self._save):
+            self.accept()
+
+    def _save(self) -> None:
+        if self.dept is None:
+            departments.add_department(self.session, self.name.text(), self.phone.text())
+        else:
+            departments.update_department(
+                self.session,
+                self.dept.id,
+                name=self.name.text(),
+                phone=self.phone.text(),
+                active=self.dept.active,
+            )
 
 
 class DepartmentsPage(RecordsPage):
@@ -861,42 +851,31 @@ class OperatorDialog(QDialog):
         else:
             self.active.setChecked(operator.active)
             self.errors.add_row(form, "", "active", self.active)
-        buttons, self.ok_button, _ = dialog_buttons(self.tr("保存"), self.tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general)
-        layout.addWidget(buttons)
+        self.ok_button = lay_out(self, form, self.general, self.submit, self.tr("保存"), self.tr("取消"))
 
     def submit(self) -> None:
-        self.errors.clear()
+        if saved(self.errors, self._save):
+            self.accept()
+
+    def _save(self) -> None:
         role = self.role.currentData()
-        try:
-            if self.operator is None:
-                if self.password.text() != self.password_again.text():
-                    raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
-                auth.create_operator(
-                    self.session,
-                    auth.OperatorInput(
-                        self.username.text(), self.display_name.text(), role, self.password.text()
-                    ),
-                )
-            else:
-                auth.update_operator(
-                    self.session,
-                    self.operator.id,
-                    display_name=self.display_name.text(),
-                    role=role,
-                    active=self.active.isChecked(),
-                )
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
-            return
-        self.accept()
+        if self.operator is None:
+            if self.password.text() != self.password_again.text():
+                raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
+            auth.create_operator(
+                self.session,
+                auth.OperatorInput(
+                    self.username.text(), self.display_name.text(), role, self.password.text()
+                ),
+            )
+        else:
+            auth.update_operator(
+                self.session,
+                self.operator.id,
+                display_name=self.display_name.text(),
+                role=role,
+                active=self.active.isChecked(),
+            )
 
 
 class ResetPasswordDialog(QDialog):
@@ -916,27 +895,16 @@ class ResetPasswordDialog(QDialog):
         self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
         self.errors.add_row(form, self.tr("新密码："), "password", self.password)
         self.errors.add_row(form, self.tr("确认新密码："), "password_again", self.password_again)
-        buttons, self.ok_button, _ = dialog_buttons(self.tr("重置"), self.tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general)
-        layout.addWidget(buttons)
+        self.ok_button = lay_out(self, form, self.general, self.submit, self.tr("重置"), self.tr("取消"))
 
     def submit(self) -> None:
-        self.errors.clear()
-        try:
-            if self.password.text() != self.password_again.text():
-                raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
-            auth.set_password(self.session, self.operator.id, self.password.text())
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
-            return
-        self.accept()
+        if saved(self.errors, self._save):
+            self.accept()
+
+    def _save(self) -> None:
+        if self.password.text() != self.password_again.text():
+            raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
+        auth.set_password(self.session, self.operator.id, self.password.text())
 
 
 class OperatorsPage(RecordsPage):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
 
 from reception.clock import format_local
@@ -17,7 +17,7 @@ from reception.services import calls
 from reception.services.calls import CallRow
 from ui.widgets import palette
 from ui.widgets.list_position import ROW_ROLE
-from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel
+from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel, RowsModel
 
 SERIAL, TIME, CALLER, PHONE, CATEGORY, CONTENT, OUTCOME, DEPARTMENT, OPERATOR = range(9)
 COLUMN_COUNT = 9
@@ -87,12 +87,11 @@ class CallListModel(PagedTableModel[CallRow]):
         return call.open_case_due is not None and call.open_case_due < self._now()
 
 
-class RowsTableModel(QAbstractTableModel):
+class RowsTableModel(RowsModel[Any]):
     """A small, fully loaded table of service rows (the message and callback panels).
 
     Subclasses set ``headers`` and implement ``display(row, column)``; ``ROW_ROLE`` gives the row."""
 
-    headers: tuple[str, ...] = ()
     context = "RowsTableModel"
 
     def __init__(self, parent: Any = None) -> None:
@@ -105,24 +104,7 @@ class RowsTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def row_at(self, row: int) -> Any:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.headers)
-        ):
-            return QCoreApplication.translate(self.context, self.headers[section])
-        return None
+        return super().row_at(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -22,9 +22,37 @@ Row = TypeVar("Row")
 PAGE_SIZE = 200
 
 
-class PagedTableModel(QAbstractTableModel, Generic[Row]):
+class RowsModel(QAbstractTableModel, Generic[Row]):
+    """Rows of records under translated headers; ``ROW_ROLE`` gives a row's record."""
+
     headers: tuple[str, ...] = ()
-    context = "PagedTableModel"  # the translation context of the headers
+    context = "RowsModel"  # the translation context of the headers
+
+    _rows: list[Row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.headers)
+        ):
+            return QCoreApplication.translate(self.context, self.headers[section])
+        return None
+
+    def row_at(self, row: int) -> Row | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+
+class PagedTableModel(RowsModel[Row]):
+    context = "PagedTableModel"
     page_size = PAGE_SIZE
 
     def __init__(self, filter_: Any, now: Callable[[], datetime] | None = None, parent: Any = None) -> None:
@@ -84,26 +112,6 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         self.endInsertRows()
 
     # ---- the table -------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.headers)
-        ):
-            return QCoreApplication.translate(self.context, self.headers[section])
-        return None
-
-    def row_at(self, row: int) -> Row | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
     def row_of(self, record_id: int) -> int:
         """The row of a loaded record, -1 if it is not (yet) loaded."""
         return next((i for i, r in enumerate(self._rows) if getattr(r, "id", None) == record_id), -1)
