@@ -4,13 +4,12 @@ it, and the call list with its filters underneath."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,6 +28,7 @@ from ui.calls.messages_panel import MessagesPanel
 from ui.widgets import msgbox, palette
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import TODAY, DateFilterBar, record_table
+from ui.widgets.tab_parts import follow_window, panes, tab_key
 
 # Date range quick choices (data of the range combo).
 SEARCH_DELAY_MS = 300
@@ -56,47 +56,23 @@ class CallTab(QWidget):
         self.messages_panel.changed.connect(self._panel_changed)
         self.callbacks_panel.changed.connect(self._panel_changed)
 
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.form)
-        top.addWidget(self.side_tabs)
-        top.setStretchFactor(0, 3)
-        top.setStretchFactor(1, 1)
-        top.setChildrenCollapsible(False)
-        top.setSizes([900, 340])
-
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(self._build_list())
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
+        top = panes(Qt.Orientation.Horizontal, [self.form, self.side_tabs], (3, 1), (900, 340))
+        self.splitter = panes(Qt.Orientation.Vertical, [top, self._build_list()], (0, 1), ())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
 
-        # F2 starts a call. The main window binds F2 too (a window-wide action); two enabled
-        # bindings of one key are "ambiguous" and Qt would then run neither, so the tab's own
-        # shortcut is only active when the window around it has none (see showEvent).
-        self.f2_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F2), self)
-        self.f2_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.f2_shortcut.activated.connect(self.new_call)
+        # F2 starts a call (the window's F2 when there is one: ui/widgets/tab_parts.py).
+        self.f2_shortcut = tab_key(self, Qt.Key.Key_F2, self.new_call)
 
         self._messages_count(self.messages_panel.model.rowCount())
         self.callbacks_panel.refresh()
         self.apply_filter()
 
     def showEvent(self, event: QShowEvent) -> None:
-        self.f2_shortcut.setEnabled(not self._window_binds_f2())
+        follow_window(self, self.f2_shortcut)
         super().showEvent(event)
-
-    def _window_binds_f2(self) -> bool:
-        window = self.window()
-        if window is self:
-            return False
-        f2 = QKeySequence(Qt.Key.Key_F2)
-        actions = window.actions() + window.findChildren(QAction)
-        return any(f2 in action.shortcuts() and action.isEnabled() for action in actions)
 
     # ---- the list ------------------------------------------------------------------------------
     def _build_list(self) -> QWidget:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from ui.widgets import msgbox, palette
 from ui.widgets.drafts_support import has_draft
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import record_table
+from ui.widgets.tab_parts import panes
 
 MY_OPEN, ALL_OPEN, OVERDUE, CLOSED, ALL = "mine", "open", "overdue", "closed", "all"
 VIEWS = [
@@ -111,13 +111,7 @@ class CaseTab(QWidget):
 
         self.escalation_panel = CaseEscalationPanel(self._now)
         self.escalation_panel.open_case.connect(self.open_case)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(list_box)
-        self.splitter.addWidget(self.escalation_panel)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([520, 180])
+        self.splitter = panes(Qt.Orientation.Vertical, [list_box, self.escalation_panel], (3, 1), (520, 180))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)

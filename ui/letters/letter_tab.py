@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +35,7 @@ from ui.widgets import msgbox, palette
 from ui.widgets.drafts_support import has_draft
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import ALL, CUSTOM, LAST_7_DAYS, THIS_MONTH, TODAY, DateFilterBar, record_table
+from ui.widgets.tab_parts import follow_window, tab_key
 
 SEARCH_DELAY_MS = 300
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
@@ -76,12 +77,8 @@ class LetterTab(QWidget):
         layout.addLayout(self._build_filters())
         layout.addWidget(self._build_view(), 1)
 
-        # F4 registers a letter. The main window binds F4 too (a window-wide action); two enabled
-        # bindings of one key are ambiguous and Qt would run neither, so this one is only active
-        # when the window around the tab has none (see showEvent).
-        self.f4_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F4), self)
-        self.f4_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.f4_shortcut.activated.connect(self.new_letter)
+        # F4 registers a letter (the window's F4 when there is one: ui/widgets/tab_parts.py).
+        self.f4_shortcut = tab_key(self, Qt.Key.Key_F4, self.new_letter)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -91,16 +88,8 @@ class LetterTab(QWidget):
         self.apply_filter()
 
     def showEvent(self, event: QShowEvent) -> None:
-        self.f4_shortcut.setEnabled(not self._window_binds_f4())
+        follow_window(self, self.f4_shortcut)
         super().showEvent(event)
-
-    def _window_binds_f4(self) -> bool:
-        window = self.window()
-        if window is self:
-            return False
-        f4 = QKeySequence(Qt.Key.Key_F4)
-        actions = window.actions() + window.findChildren(QAction)
-        return any(f4 in action.shortcuts() and action.isEnabled() for action in actions)
 
     # ---- building ------------------------------------------------------------------------------
     def _build_head(self) -> QHBoxLayout:

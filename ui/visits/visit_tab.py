@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,6 +43,7 @@ from ui.widgets import palette
 from ui.widgets.forms import ascii_only
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import ALL, LAST_7_DAYS, TODAY, DateFilterBar
+from ui.widgets.tab_parts import panes
 
 SEARCH_DELAY_MS = 300
 REFRESH_MS = 60_000
@@ -92,13 +92,7 @@ class VisitTab(QWidget):
         self.appointments_panel.arrival_requested.connect(self.register_arrival)
         self.incidents_panel.add_requested.connect(self.record_incident)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.forms)
-        splitter.addWidget(self.side)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([780, 480])
+        splitter = panes(Qt.Orientation.Horizontal, [self.forms, self.side], (3, 2), (780, 480))
         self.splitter = splitter
 
         layout = QVBoxLayout(self)
