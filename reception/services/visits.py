@@ -825,12 +825,43 @@ def remove_watch_entry(session: Session, entry_id: int) -> None:
         audit.record(now, session.operator, "watch.remove", "watch_entry", entry_id)
 
 
-def list_watch_entries() -> list[WatchEntry]:
-    return list(
-        WatchEntry.select()
+@dataclass(frozen=True)
+class WatchRow:
+    """One entry of the watch list as listed: who added it read in the same query, the phone
+    masked, the ID number only in its stored masked form."""
+
+    id: int
+    name: str
+    id_type: str
+    id_masked: str
+    phone_masked: str
+    reason: str
+    added_by_name: str
+    added_at: datetime
+
+
+def list_watch_entries() -> list[WatchRow]:
+    """The active entries, newest first (one query)."""
+    query = (
+        WatchEntry.select(WatchEntry, Operator.display_name.alias("added_by_name"))
+        .join(Operator, on=(WatchEntry.added_by == Operator.id))
         .where(WatchEntry.active == True)  # noqa: E712
         .order_by(WatchEntry.added_at.desc(), WatchEntry.id.desc())
+        .objects()
     )
+    return [
+        WatchRow(
+            id=e.id,
+            name=e.name,
+            id_type=e.id_type,
+            id_masked=e.id_masked,
+            phone_masked=phones.mask(e.phone),
+            reason=e.reason,
+            added_by_name=getattr(e, "added_by_name", None) or "",
+            added_at=e.added_at,
+        )
+        for e in query
+    ]
 
 
 def _dicts(query: Any) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from reception.services import callbacks, calls, cases, letters, messages, visits
 from tests import mixed_traffic as traffic
 
-FULL = ("13912345678", "13700001111", "13900005678", "13600001234", traffic.ID_NUMBER)
+FULL = ("13912345678", "13700001111", "13900005678", "13600001234", "13511112222", traffic.ID_NUMBER)
 
 
 @contextmanager
@@ -43,7 +43,11 @@ def _listed(read: Callable[[], list[object]]) -> tuple[list[object], int]:
     return rows, len(seen)
 
 
-def test_each_list_is_one_query_with_the_names_and_masked_numbers(busy_day, receptionist):
+def test_each_list_is_one_query_with_the_names_and_masked_numbers(busy_day, receptionist, supervisor):
+    visits.add_watch_entry(
+        supervisor,
+        visits.WatchInput(name="赵六", id_number=traffic.ID_NUMBER, phone="13511112222", reason="冒充快递员"),
+    )
     lists: dict[str, Callable[[], list[object]]] = {
         "calls": lambda: list(calls.list_calls(calls.CallFilter())),
         "cases": lambda: list(cases.list_cases(cases.CaseFilter())),
@@ -52,6 +56,7 @@ def test_each_list_is_one_query_with_the_names_and_masked_numbers(busy_day, rece
         "visits": lambda: list(visits.list_visits(visits.VisitFilter())),
         "callbacks": lambda: list(callbacks.list_callbacks()),
         "messages": lambda: list(messages.list_messages()),
+        "watch list": lambda: list(visits.list_watch_entries()),
     }
     for name, read in lists.items():
         rows, queries = _listed(read)
@@ -69,6 +74,8 @@ def test_each_list_is_one_query_with_the_names_and_masked_numbers(busy_day, rece
     assert callback_row.phone_masked == callback.caller_phone_masked
     [message] = messages.list_messages()
     assert message.target == "刘师傅" and "*" in message.callback_phone_masked
+    [entry] = visits.list_watch_entries()
+    assert entry.added_by_name == "赵敏" and "*" in entry.phone_masked and "*" in entry.id_masked
     guest = next(r for r in visits.list_visits(visits.VisitFilter(kind=visits.GUEST)))
     assert guest.operator_name == "李晓" and "*" in guest.visitor_phone_masked and "*" in guest.id_masked
 

@@ -26,6 +26,7 @@ from ui.cases.case_tab import CaseTab
 from ui.letters.letter_detail_dialog import LetterDetailDialog
 from ui.letters.letter_tab import LetterTab
 from ui.visits.visit_tab import VisitTab
+from ui.visits.watchlist_dialog import WatchListDialog
 from ui.widgets import msgbox
 
 ROLES = [*range(0, 16), *range(Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 8)]
@@ -113,7 +114,9 @@ def show(qtbot, widget: QWidget) -> QWidget:
     return widget
 
 
-def test_painting_the_lists_runs_no_query(qtbot, busy_day, receptionist, tmp_path, queries) -> None:
+def test_painting_the_lists_runs_no_query(
+    qtbot, busy_day, receptionist, supervisor, tmp_path, queries
+) -> None:
     call_tab = show(qtbot, CallTab(receptionist))
     call_tab.model.set_filter(calls.CallFilter())
     case_tab = show(qtbot, CaseTab(receptionist))
@@ -125,9 +128,15 @@ def test_painting_the_lists_runs_no_query(qtbot, busy_day, receptionist, tmp_pat
     assert call_tab.model.rowCount() >= 4 and case_tab.model.rowCount() >= 1
     assert letter_tab.model.rowCount() >= 1 and visit_tab.model.rowCount() >= 1
 
+    visits.add_watch_entry(
+        supervisor, visits.WatchInput(name="赵六", phone="13511112222", reason="曾冒充快递员进入小区")
+    )
+    watch_list = show(qtbot, WatchListDialog(supervisor))
+    assert watch_list.model.rowCount() == 1
+
     seen: dict[str, int] = {}
-    for tab in (call_tab, case_tab, letter_tab, visit_tab):
-        seen.update(paint_everything(tab, queries))
+    for widget in (call_tab, case_tab, letter_tab, visit_tab, watch_list):
+        seen.update(paint_everything(widget, queries))
     assert seen == {}
 
 

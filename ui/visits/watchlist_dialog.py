@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 
 from reception.clock import Clock, format_local
 from reception.errors import ReceptionError, ValidationError
-from reception.rules import identity, phones
+from reception.rules import identity
 from reception.services import auth, visits
 from reception.services.records import WatchEntry
 from reception.services.session import Role, Session
+from reception.services.visits import WatchRow
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
@@ -40,22 +41,22 @@ class WatchListModel(RowsTableModel):
     headers = ("姓名", "证件", "电话", "原因", "添加人", "添加时间")
     context = "WatchListModel"
 
-    def display(self, row: WatchEntry, column: int) -> str:
+    def display(self, row: WatchRow, column: int) -> str:
         if column == 0:
             return row.name
         if column == 1:
             return (f"{row.id_type} {row.id_masked}" if row.id_masked else "").strip()
         if column == 2:
-            return phones.mask(row.phone)
+            return row.phone_masked
         if column == 3:
             return " ".join(row.reason.split())
         if column == 4:
-            return row.added_by.display_name if row.added_by_id else ""
+            return row.added_by_name
         if column == 5:
             return format_local(row.added_at, "%Y-%m-%d")
         return ""
 
-    def tooltip(self, row: WatchEntry) -> str | None:
+    def tooltip(self, row: WatchRow) -> str | None:
         return row.reason
 
 
