@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from reception.services import callbacks, calls, cases, letters, messages, visits
+from reception.services import callbacks, calls, cases, letters, messages, residents, visits
 from tests import mixed_traffic as traffic
 
 FULL = ("13912345678", "13700001111", "13900005678", "13600001234", "13511112222", traffic.ID_NUMBER)
@@ -57,6 +57,7 @@ def test_each_list_is_one_query_with_the_names_and_masked_numbers(busy_day, rece
         "callbacks": lambda: list(callbacks.list_callbacks()),
         "messages": lambda: list(messages.list_messages()),
         "watch list": lambda: list(visits.list_watch_entries()),
+        "residents": lambda: list(residents.browse()),
     }
     for name, read in lists.items():
         rows, queries = _listed(read)

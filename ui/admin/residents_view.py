@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from reception.errors import ReceptionError
-from reception.rules import phones
 from reception.services import residents
 from reception.services.records import Resident
+from reception.services.residents import ResidentRow
 from reception.services.session import Session
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, ascii_only, error_label
@@ -65,7 +65,7 @@ class ResidentsModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[Resident] = []
+        self.rows: list[ResidentRow] = []
         self.search = ""
         self._more = False
 
@@ -103,7 +103,7 @@ class ResidentsModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def _text(self, r: Resident, column: int) -> str:
+    def _text(self, r: ResidentRow, column: int) -> str:
         if column == self.COL_BUILDING:
             return r.building
         if column == self.COL_UNIT:
@@ -115,9 +115,9 @@ class ResidentsModel(QAbstractTableModel):
         if column == self.COL_RELATION:
             return r.relation
         if column == self.COL_PHONE:
-            return phones.mask(r.phone)
+            return r.phone_masked
         if column == self.COL_PHONE_ALT:
-            return phones.mask(r.phone_alt)
+            return r.phone_alt_masked
         if column == self.COL_NOTE:
             return r.note
         return _tr("正常") if r.active else _tr("停用")
@@ -333,7 +333,7 @@ class ResidentsDialog(QDialog):
     def apply_search(self, text: str | None = None) -> None:
         self.model.load(self.search.text() if text is None else text)
 
-    def selected(self) -> Resident | None:
+    def selected(self) -> ResidentRow | None:
         rows = self.view.selectionModel().selectedRows()
         return rows[0].data(ResidentsModel.ROW_ROLE) if rows else None
 
@@ -371,7 +371,7 @@ class ResidentsDialog(QDialog):
     def edit(self) -> None:
         r = self.selected()
         if r is not None:
-            self._open(r)
+            self._open(residents.get(r.id))  # the record itself, to edit
 
     def toggle_active(self) -> None:
         r = self.selected()
@@ -386,7 +386,8 @@ class ResidentsDialog(QDialog):
         ):
             return
         try:
-            saved = residents.update_resident(self.session, r.id, _input_of(r), active=not r.active)
+            full = residents.get(r.id)
+            saved = residents.update_resident(self.session, r.id, _input_of(full), active=not r.active)
         except ReceptionError as exc:
             msgbox.error(self, self.tr("业户资料"), exc.message)
             return
