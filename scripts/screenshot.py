@@ -40,7 +40,7 @@ def main() -> int:
     window.show()
     window.start()
     tabs = window.tabs
-    calls_list = window.call_tab.range_combo
+    calls_list = window.call_tab.dates.range_combo
     calls_list.setCurrentIndex(calls_list.findText("近7天"))
     args.out.mkdir(parents=True, exist_ok=True)
     for index in range(tabs.count()):

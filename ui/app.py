@@ -54,6 +54,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ui.widgets import palette
+
 LOCK_NAME = "reception.lock"
 LOG_NAME = "reception.log"
 CRASH_LOG_NAME = "crash.log"  # faulthandler: a crash of Python or Qt itself
@@ -512,7 +514,7 @@ class Startup:
 
             notice = QLabel(_tr("数据库文件已损坏：已停止保存。请从备份恢复。"))
             notice.setObjectName("damagedNotice")
-            notice.setStyleSheet("color: #b00020; font-weight: bold; padding: 0 8px;")
+            notice.setStyleSheet(f"color: {palette.FATAL}; font-weight: bold; padding: 0 8px;")
             window.statusBar().addPermanentWidget(notice)
         if self.restore_latest(title, problem, parent=window, running=True) and window is not None:
             window.timer.stop()

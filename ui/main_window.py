@@ -18,11 +18,11 @@ from reception.clock import Clock, format_local
 from reception.errors import ReceptionError
 from reception.services import auth, cases, counters, letters, shifts, visits
 from reception.services import settings as settings_mod
+from reception.services.records import AttachmentStore
 from reception.services.session import Role, Session
 from reception.store import changes, desk
-from reception.store.attachments import AttachmentStore
 from reception.store.paths import DataDir
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 
 if TYPE_CHECKING:
     from ui.cases.case_tab import CaseTab
@@ -35,7 +35,7 @@ CHANGES_MS = 2_500  # how often the window looks whether anything was saved (e.g
 CHANGES_RETRY_MS = 15_000  # … and, while the database cannot be read, how often it tries again
 _LAZY_TABS = (("visit_tab", "来访"), ("letter_tab", "来函"), ("case_tab", "工单"))
 _DRAFT_KEYS = {"visit_tab": ("guest", "business"), "letter_tab": ("letter",), "case_tab": ("case",)}
-_RED = "#c62828"
+_RED = palette.OVERDUE
 DAILY_JOBS_MINUTES = 5  # the daily backup / purge check runs at most this often
 
 
@@ -319,7 +319,9 @@ class MainWindow(QMainWindow):
     def _phone_status(self, connected: bool, text: str) -> None:
         self.phone_label.setVisible(bool(text))
         self.phone_label.setText(("● " if connected else "○ ") + text)
-        self.phone_label.setStyleSheet("color: #2e7d32;" if connected else "color: #c62828;")
+        self.phone_label.setStyleSheet(
+            f"color: {palette.OK_BRIGHT};" if connected else f"color: {palette.OVERDUE};"
+        )
 
     def pop_ring(self, update: object) -> None:
         """A ring: the 来电 tab comes forward with the call form pre-filled with the caller."""

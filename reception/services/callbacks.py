@@ -2,23 +2,41 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from reception.errors import NotFound, ValidationError
+from reception.rules import phones
 from reception.rules.textcheck import multi_line
 from reception.services.session import Session
 from reception.store import audit, db
 from reception.store.models import Callback
 
 
-def list_callbacks(open_only: bool = True, limit: int = 500) -> list[Callback]:
+@dataclass(frozen=True)
+class CallbackRow:
+    """One promised callback as listed, the number masked (the full one is
+    :func:`reception.services.privacy.number_to_call`, audited)."""
+
+    id: int
+    due_at: datetime
+    name: str
+    phone_masked: str
+    reason: str
+    completed_at: datetime | None
+
+
+def list_callbacks(open_only: bool = True, limit: int = 500) -> list[CallbackRow]:
     query = Callback.select()
     if open_only:
         query = query.where(Callback.completed_at.is_null())
-    return list(query.order_by(Callback.due_at, Callback.id).limit(limit))
+    return [
+        CallbackRow(cb.id, cb.due_at, cb.name, phones.mask(cb.phone), cb.reason, cb.completed_at)
+        for cb in query.order_by(Callback.due_at, Callback.id).limit(limit)
+    ]
 
 
-def is_overdue(cb: Callback, now: datetime) -> bool:
+def is_overdue(cb: Callback | CallbackRow, now: datetime) -> bool:
     return cb.completed_at is None and cb.due_at < now
 
 

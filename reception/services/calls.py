@@ -19,15 +19,15 @@ from reception.errors import ConflictError, NotFound, ValidationError
 from reception.rules import phones
 from reception.rules.freetext import mask_personal
 from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
-from reception.services import cases, departments, search
+from reception.services import cases, departments, search, vocabulary
 from reception.services import settings as settings_mod
 from reception.services.residents import room_label
 from reception.services.session import Session
 from reception.store import audit, db, serials
 from reception.store.models import Call, Callback, Case, Department, Message, Operator, Resident
 
-CATEGORIES = ["咨询", "报修", "投诉", "意见建议", "紧急", "市政设施", "找人留言", "其他"]
-EMERGENCY = "紧急"
+CATEGORIES = vocabulary.CALL_CATEGORIES
+EMERGENCY = vocabulary.Category.EMERGENCY.value
 
 
 class Outcome(StrEnum):
@@ -481,8 +481,28 @@ def count_calls(f: CallFilter) -> int:
     return _filtered(f).count()
 
 
-def list_calls(f: CallFilter, offset: int = 0, limit: int = 200) -> list[Call]:
-    """Newest first; fetched a page at a time by the list view."""
+@dataclass(frozen=True)
+class CallRow:
+    """One line of the call list, as shown: the related names read in the same query, the
+    caller's number masked and numbers in the content masked (a full number is a separate,
+    audited reveal: :mod:`reception.services.privacy`)."""
+
+    id: int
+    serial: str
+    saved_at: datetime
+    caller_name: str
+    caller_phone_masked: str
+    category: str
+    content: str
+    outcome: str
+    department_name: str
+    operator_name: str
+    open_case_due: datetime | None  # the earliest reply deadline of a case it opened, still open
+
+
+def list_calls(f: CallFilter, offset: int = 0, limit: int = 200) -> list[CallRow]:
+    """Newest first; fetched a page at a time by the list view. One query: the operator's and
+    department's names and the deadline of the call's open case come with the rows."""
     op_alias = Operator.alias()
     dept_alias = Department.alias()
     base = _filtered(f)
@@ -492,16 +512,55 @@ def list_calls(f: CallFilter, offset: int = 0, limit: int = 200) -> list[Call]:
         page = _filtered(f).select(Call.id).order_by(Call.id.desc()).offset(offset).limit(limit)
         base = Call.select().where(Call.id.in_(page))
         offset = 0
+    open_due = Case.select(peewee.fn.MIN(Case.reply_due_at)).where(
+        (Case.source_kind == "call") & (Case.source_id == Call.id) & Case.status.in_(cases.OPEN_STATUSES)
+    )
     query = (
-        base.select_extend(op_alias.display_name, dept_alias.name)
-        .join(op_alias, on=(Call.operator == op_alias.id), attr="op")
+        base.select(
+            Call.id,
+            Call.serial,
+            Call.saved_at,
+            Call.caller_name,
+            Call.caller_phone,
+            Call.category,
+            Call.content,
+            Call.outcome,
+            op_alias.display_name.alias("operator_name"),
+            dept_alias.name.alias("department_name"),
+            open_due.alias("open_case_due"),
+        )
+        .join(op_alias, on=(Call.operator == op_alias.id))
         .switch(Call)
-        .join(dept_alias, peewee.JOIN.LEFT_OUTER, on=(Call.department == dept_alias.id), attr="dept")
+        .join(dept_alias, peewee.JOIN.LEFT_OUTER, on=(Call.department == dept_alias.id))
         .order_by(Call.id.desc())
         .offset(offset)
         .limit(limit)
+        .dicts()
     )
-    return list(query)
+    return [
+        CallRow(
+            id=r["id"],
+            serial=r["serial"],
+            saved_at=r["saved_at"],
+            caller_name=r["caller_name"],
+            caller_phone_masked=phones.mask(r["caller_phone"]),
+            category=r["category"],
+            content=phones.mask_in_text(r["content"]),
+            outcome=r["outcome"],
+            department_name=r["department_name"] or "",
+            operator_name=r["operator_name"] or "",
+            open_case_due=_as_datetime(r["open_case_due"]),
+        )
+        for r in _dicts(query)
+    ]
+
+
+def _as_datetime(value: object) -> datetime | None:
+    """A MIN() over a date column comes back as text from SQLite."""
+    if value is None or isinstance(value, datetime):
+        return value
+    converted = Case.reply_due_at.python_value(value)
+    return converted if isinstance(converted, datetime) else None
 
 
 def get_call(call_id: int) -> Call:
@@ -666,3 +725,8 @@ __all__ = [
     "register_call",
     "update_call",
 ]
+
+
+def _dicts(query: Any) -> list[dict[str, Any]]:
+    """The rows of a ``.dicts()`` query (typed for mypy)."""
+    return list(query)

@@ -14,30 +14,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import peewee
 
 from reception.clock import local_day_bounds
 from reception.errors import ConflictError, NotFound, ValidationError
+from reception.rules.phones import mask_in_text
 from reception.rules.textcheck import FieldErrors, multi_line, one_line
 from reception.services import settings as settings_mod
 from reception.services.residents import short_room
 from reception.services.session import Session
+from reception.services.vocabulary import CASE_CATEGORIES, CaseStatus, Category, values
 from reception.store import audit, db, serials
 from reception.store.models import Case, CaseEvent, Department, LiaisonEntry, Operator, Resident, ReturnVisit
 
-PENDING = "待派单"
-DISPATCHED = "已派单"
-IN_PROGRESS = "处理中"
-REPLIED = "已答复"
-AWAITING_VISIT = "待回访"
-CLOSED = "已关闭"
-STATUSES = [PENDING, DISPATCHED, IN_PROGRESS, REPLIED, AWAITING_VISIT, CLOSED]
+PENDING = CaseStatus.PENDING.value
+DISPATCHED = CaseStatus.DISPATCHED.value
+IN_PROGRESS = CaseStatus.IN_PROGRESS.value
+REPLIED = CaseStatus.REPLIED.value
+AWAITING_VISIT = CaseStatus.AWAITING_VISIT.value
+CLOSED = CaseStatus.CLOSED.value
+STATUSES = values(CaseStatus)
 OPEN_STATUSES = [PENDING, DISPATCHED, IN_PROGRESS, REPLIED, AWAITING_VISIT]
 UNREPLIED = [PENDING, DISPATCHED, IN_PROGRESS]
 
-CATEGORIES = ["投诉", "报修", "咨询", "意见建议", "紧急", "市政设施", "其他"]
-MUNICIPAL = "市政设施"
+CATEGORIES = CASE_CATEGORIES
+MUNICIPAL = Category.MUNICIPAL.value
 UTILITIES = ["供水", "供电", "燃气", "道路", "邮政", "通讯"]
 # Words in what a caller says that name the utility (市政设施) concerned, in this order.
 _UTILITY_WORDS = (
@@ -504,7 +507,7 @@ def for_source(source_kind: str, source_id: int) -> list[Case]:
 # ---- deadlines and escalation ------------------------------------------------------------------
 
 
-def deadline_state(case: Case, now: datetime, conf: settings_mod.Settings | None = None) -> str:
+def deadline_state(case: Case | CaseRow, now: datetime, conf: settings_mod.Settings | None = None) -> str:
     """OK / WARNING / OVERDUE / OVERDUE_AGAIN. Pass ``conf`` when colouring many rows."""
     if case.status not in UNREPLIED:
         return OK
@@ -518,7 +521,7 @@ def deadline_state(case: Case, now: datetime, conf: settings_mod.Settings | None
     return OK
 
 
-def time_left(case: Case, now: datetime) -> timedelta:
+def time_left(case: Case | CaseRow, now: datetime) -> timedelta:
     return case.reply_due_at - now
 
 
@@ -570,9 +573,9 @@ def run_escalations(session: Session) -> list[Case]:
     return escalated
 
 
-def escalated_cases() -> list[Case]:
+def escalated_cases() -> list[CaseRow]:
     """The supervisor's list: cases escalated and still not replied to, worst first."""
-    return list(
+    return _rows(
         Case.select()
         .where(Case.status.in_(UNREPLIED) & (Case.escalation_level > 0))
         .order_by(Case.escalation_level.desc(), Case.reply_due_at, Case.id)
@@ -634,9 +637,79 @@ def count_cases(f: CaseFilter) -> int:
     return _filtered(f).count()
 
 
-def list_cases(f: CaseFilter, offset: int = 0, limit: int = 200) -> list[Case]:
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of a case list, as shown: the first receiver's and the department's names read
+    in the same query, numbers in the description masked."""
+
+    id: int
+    serial: str
+    category: str
+    place_key: str
+    location: str
+    description: str
+    first_receiver_name: str
+    department_name: str
+    handler: str
+    status: str
+    reply_due_at: datetime
+    source_kind: str
+    escalation_level: int
+
+    @property
+    def place(self) -> str:
+        """'5-1-1203' for a resident's room, else the location typed (a public area)."""
+        return self.place_key or self.location
+
+
+def _rows(query: peewee.ModelSelect[Case]) -> list[CaseRow]:
+    """The rows of a case query, with the names joined in (one query)."""
+    receiver = Operator.alias()
+    dept = Department.alias()
+    joined = (
+        query.select(
+            Case.id,
+            Case.serial,
+            Case.category,
+            Case.place_key,
+            Case.location,
+            Case.description,
+            Case.handler,
+            Case.status,
+            Case.reply_due_at,
+            Case.source_kind,
+            Case.escalation_level,
+            receiver.display_name.alias("first_receiver_name"),
+            dept.name.alias("department_name"),
+        )
+        .join(receiver, on=(Case.first_receiver == receiver.id))
+        .switch(Case)
+        .join(dept, peewee.JOIN.LEFT_OUTER, on=(Case.department == dept.id))
+        .dicts()
+    )
+    return [
+        CaseRow(
+            id=r["id"],
+            serial=r["serial"],
+            category=r["category"],
+            place_key=r["place_key"],
+            location=r["location"],
+            description=mask_in_text(r["description"]),
+            first_receiver_name=r["first_receiver_name"] or "",
+            department_name=r["department_name"] or "",
+            handler=r["handler"],
+            status=r["status"],
+            reply_due_at=r["reply_due_at"],
+            source_kind=r["source_kind"],
+            escalation_level=r["escalation_level"],
+        )
+        for r in _dicts(joined)
+    ]
+
+
+def list_cases(f: CaseFilter, offset: int = 0, limit: int = 200) -> list[CaseRow]:
     """Open ones by deadline; closed ones newest first."""
-    return list(
+    return _rows(
         _filtered(f)
         .order_by((Case.status == CLOSED).asc(), Case.reply_due_at.asc(), Case.id.desc())
         .offset(offset)
@@ -674,3 +747,8 @@ def recurrence_note(category: str, key: str, now: datetime, days: int = 30) -> s
     if not earlier:
         return ""
     return f"{key} 近 {days} 天第 {len(earlier) + 1} 次{category}"
+
+
+def _dicts(query: Any) -> list[dict[str, Any]]:
+    """The rows of a ``.dicts()`` query (typed for mypy)."""
+    return list(query)

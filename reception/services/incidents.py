@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import peewee
+
 from reception.errors import ValidationError
 from reception.rules.textcheck import FieldErrors, multi_line, one_line
 from reception.services.session import Session
@@ -96,7 +98,15 @@ def record_incident(session: Session, data: IncidentInput) -> Incident:
 def list_incidents(
     start: datetime | None = None, end: datetime | None = None, limit: int = 500
 ) -> list[Incident]:
-    query = Incident.select()
+    """Newest first, with the department, the visit and the call they concern (one query)."""
+    query = (
+        Incident.select(Incident, Department, Visit.id, Visit.serial, Call.id, Call.serial)
+        .join(Department, peewee.JOIN.LEFT_OUTER, on=(Incident.reported_to == Department.id))
+        .switch(Incident)
+        .join(Visit, peewee.JOIN.LEFT_OUTER, on=(Incident.visit == Visit.id))
+        .switch(Incident)
+        .join(Call, peewee.JOIN.LEFT_OUTER, on=(Incident.call == Call.id))
+    )
     if start is not None:
         query = query.where(Incident.occurred_at >= start)
     if end is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import peewee
 
@@ -17,22 +18,22 @@ from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_
 from reception.services import cases
 from reception.services import settings as settings_mod
 from reception.services.session import Role, Session, require_session
+from reception.services.vocabulary import COMPLAINT, LetterStatus, LetterType, values
 from reception.store import attachments, audit, db, serials
 from reception.store.attachments import AttachmentStore
 from reception.store.models import Attachment, Department, Letter, Resident
 
 CHANNELS = ["邮寄", "快递", "当面递交", "电子邮件", "传真", "其他"]
-TYPES = ["投诉", "咨询", "意见建议", "公函", "通知", "其他"]
+TYPES = values(LetterType)
 CONFIDENTIALITY = ["普通", "内部", "保密"]
 REPLY_CHANNELS = ["书面回函", "电话", "当面", "电子邮件", "其他"]
 
-PENDING = "待分办"
-IN_PROGRESS = "办理中"
-REPLIED = "已答复"
-ARCHIVED = "已归档"
-STATUSES = [PENDING, IN_PROGRESS, REPLIED, ARCHIVED]
+PENDING = LetterStatus.PENDING.value
+IN_PROGRESS = LetterStatus.IN_PROGRESS.value
+REPLIED = LetterStatus.REPLIED.value
+ARCHIVED = LetterStatus.ARCHIVED.value
+STATUSES = values(LetterStatus)
 OPEN = [PENDING, IN_PROGRESS]
-COMPLAINT = "投诉"
 
 
 @dataclass
@@ -301,7 +302,18 @@ def add_files(
     return rows
 
 
-def is_overdue(letter: Letter, now: datetime) -> bool:
+def files_of(letter_id: int) -> list[Attachment]:
+    """The files attached to a letter, in the order they were added."""
+    return attachments.list_for("letter", letter_id)
+
+
+def viewing_copy(stored: Path, original_name: str) -> Path:
+    """A read-only copy of an attached file to open in another program (the stored file is
+    never handed out)."""
+    return attachments.viewing_copy(stored, original_name)
+
+
+def is_overdue(letter: Letter | LetterRow, now: datetime) -> bool:
     return letter.status in OPEN and letter.reply_due_at < now
 
 
@@ -351,13 +363,61 @@ def count_letters(f: LetterFilter) -> int:
     return _filtered(f).count()
 
 
-def list_letters(f: LetterFilter, offset: int = 0, limit: int = 200) -> list[Letter]:
+@dataclass(frozen=True)
+class LetterRow:
+    """One line of the letters register, as shown: the department's name read in the same query."""
+
+    id: int
+    serial: str
+    receipt_no: str
+    received_at: datetime
+    sender_name: str
+    organisation: str
+    subject: str
+    letter_type: str
+    department_name: str
+    reply_due_at: datetime
+    status: str
+
+
+def list_letters(f: LetterFilter, offset: int = 0, limit: int = 200) -> list[LetterRow]:
     query = (
         _filtered(f)
-        .select_extend(Department)
+        .select(
+            Letter.id,
+            Letter.serial,
+            Letter.receipt_no,
+            Letter.received_at,
+            Letter.sender_name,
+            Letter.organisation,
+            Letter.subject,
+            Letter.letter_type,
+            Letter.reply_due_at,
+            Letter.status,
+            Department.name.alias("department_name"),
+        )
         .join(Department, peewee.JOIN.LEFT_OUTER, on=(Letter.department == Department.id))
+        .order_by(Letter.id.desc())
+        .offset(offset)
+        .limit(limit)
+        .dicts()
     )
-    return list(query.order_by(Letter.id.desc()).offset(offset).limit(limit))
+    return [
+        LetterRow(
+            id=r["id"],
+            serial=r["serial"],
+            receipt_no=r["receipt_no"],
+            received_at=r["received_at"],
+            sender_name=r["sender_name"],
+            organisation=r["organisation"],
+            subject=r["subject"],
+            letter_type=r["letter_type"],
+            department_name=r["department_name"] or "",
+            reply_due_at=r["reply_due_at"],
+            status=r["status"],
+        )
+        for r in _dicts(query)
+    ]
 
 
 EXPORT_HEADER = [
@@ -475,3 +535,8 @@ def export_xlsx(
             **({"reason": why} if why else {}),
         )
     return len(rows)
+
+
+def _dicts(query: Any) -> list[dict[str, Any]]:
+    """The rows of a ``.dicts()`` query (typed for mypy)."""
+    return list(query)

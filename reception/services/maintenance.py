@@ -203,6 +203,11 @@ def second_copy_warning(data: DataDir, now: datetime) -> str | None:
     return second_copy.warning(data.root, now)
 
 
+def list_backups(data: DataDir) -> list[backup.BackupInfo]:
+    """The backups in the data folder, newest first (for 从备份恢复)."""
+    return backup.list_backups(data.backups)
+
+
 def latest_good_backup(data: DataDir) -> Path | None:
     """The newest backup that passes its check (offered when the database is damaged)."""
     for info in backup.list_backups(data.backups):

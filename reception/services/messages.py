@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+
+import peewee
 
 from reception.errors import NotFound, ValidationError
 from reception.rules import phones
@@ -49,11 +52,45 @@ def add_message(session: Session, data: MessageInput) -> Message:
         )
 
 
-def list_messages(undelivered_only: bool = True, limit: int = 500) -> list[Message]:
-    query = Message.select()
+@dataclass(frozen=True)
+class MessageRow:
+    """One message as listed: the department's name read in the same query, the number masked
+    (the full one is :func:`reception.services.privacy.number_to_call`, audited)."""
+
+    id: int
+    created_at: datetime
+    for_person: str
+    department_name: str
+    from_name: str
+    callback_phone_masked: str
+    text: str
+
+    @property
+    def target(self) -> str:
+        """Whom the message is for: 'person、department'."""
+        return "、".join(p for p in (self.for_person, self.department_name) if p)
+
+
+def list_messages(undelivered_only: bool = True, limit: int = 500) -> list[MessageRow]:
+    """Newest first, with the department's name (one query)."""
+    query = Message.select(Message, Department.name.alias("department_name")).join(
+        Department, peewee.JOIN.LEFT_OUTER, on=(Message.for_department == Department.id)
+    )
     if undelivered_only:
         query = query.where(Message.delivered_at.is_null())
-    return list(query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit))
+    rows = query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit).objects()
+    return [
+        MessageRow(
+            id=m.id,
+            created_at=m.created_at,
+            for_person=m.for_person,
+            department_name=getattr(m, "department_name", None) or "",
+            from_name=m.from_name,
+            callback_phone_masked=phones.mask(m.callback_phone),
+            text=m.text,
+        )
+        for m in rows
+    ]
 
 
 def count_undelivered() -> int:

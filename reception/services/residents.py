@@ -348,22 +348,51 @@ def _exact_first_name(rows: list[Resident], q: str) -> list[Resident]:
     return sorted(rows, key=lambda r: (r.name != q, not r.name.startswith(q)))
 
 
+@dataclass(frozen=True)
+class ResidentRow:
+    """One line of the residents directory, the numbers masked (editing a resident reads the
+    record itself: :func:`get`)."""
+
+    id: int
+    building: str
+    unit: str
+    room: str
+    name: str
+    relation: str
+    phone_masked: str
+    phone_alt_masked: str
+    note: str
+    active: bool
+
+
+def _row(r: Resident) -> ResidentRow:
+    return ResidentRow(
+        r.id,
+        r.building,
+        r.unit,
+        r.room,
+        r.name,
+        r.relation,
+        phones.mask(r.phone),
+        phones.mask(r.phone_alt),
+        r.note,
+        bool(r.active),
+    )
+
+
 def browse(
     search: str = "", include_inactive: bool = True, offset: int = 0, limit: int = 500
-) -> list[Resident]:
-    """The directory view's rows."""
+) -> list[ResidentRow]:
+    """The directory view's rows, numbers masked."""
     if search.strip():
-        return lookup(search, limit=limit, include_inactive=include_inactive)
+        return [_row(r) for r in lookup(search, limit=limit, include_inactive=include_inactive)]
     query = Resident.select()
     if not include_inactive:
         query = query.where(Resident.active == True)  # noqa: E712
-    return list(
-        query.order_by(
-            Resident.building.cast("INTEGER"), Resident.building, Resident.unit, Resident.room, Resident.name
-        )
-        .offset(offset)
-        .limit(limit)
+    ordered = query.order_by(
+        Resident.building.cast("INTEGER"), Resident.building, Resident.unit, Resident.room, Resident.name
     )
+    return [_row(r) for r in ordered.offset(offset).limit(limit)]
 
 
 def count(include_inactive: bool = True) -> int:

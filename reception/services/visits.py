@@ -29,6 +29,15 @@ from reception.services import cases
 from reception.services import settings as settings_mod
 from reception.services.residents import room_label
 from reception.services.session import Role, Session, require_session
+from reception.services.vocabulary import (
+    COMPLAINT,
+    AppointmentStatus,
+    BusinessPurpose,
+    Consent,
+    GuestPurpose,
+    VisitStatus,
+    values,
+)
 from reception.store import audit, db, serials
 from reception.store.models import Appointment, Department, Operator, Resident, Visit, WatchEntry
 
@@ -36,28 +45,27 @@ log = logging.getLogger(__name__)
 
 BUSINESS = "business"
 GUEST = "guest"
-BUSINESS_PURPOSES = ["交费", "租房", "二次装修", "入伙", "投诉", "咨询", "其他"]
-GUEST_PURPOSES = ["探亲访友", "送货", "快递外卖", "维修施工", "看房", "家政服务", "公务", "其他"]
-COMPLAINT = "投诉"
+BUSINESS_PURPOSES = values(BusinessPurpose)
+GUEST_PURPOSES = values(GuestPurpose)
 
 # Consent of the host (规程：通知受访住户，确认是否接受来访)
-AGREED = "同意"
-REFUSED = "拒绝"
-UNREACHABLE = "未接通"
-BOOKED = "已预约"
+AGREED = Consent.AGREED.value
+REFUSED = Consent.REFUSED.value
+UNREACHABLE = Consent.UNREACHABLE.value
+BOOKED = Consent.BOOKED.value
 CONSENTS = [AGREED, REFUSED, UNREACHABLE]
 
 # Visit status
-ON_SITE = "在场"
-LEFT = "已离开"
-NOT_ADMITTED = "未放行"
-DONE = "已办结"
+ON_SITE = VisitStatus.ON_SITE.value
+LEFT = VisitStatus.LEFT.value
+NOT_ADMITTED = VisitStatus.NOT_ADMITTED.value
+DONE = VisitStatus.DONE.value
 
 # Appointment status
-EXPECTED = "待到访"
-ARRIVED = "已到访"
-NO_SHOW = "未到"
-CANCELLED = "已取消"
+EXPECTED = AppointmentStatus.EXPECTED.value
+ARRIVED = AppointmentStatus.ARRIVED.value
+NO_SHOW = AppointmentStatus.NO_SHOW.value
+CANCELLED = AppointmentStatus.CANCELLED.value
 
 # Watch-list decisions by a supervisor
 ADMIT = "放行"
@@ -542,7 +550,7 @@ def count_on_site(now: datetime) -> tuple[int, int]:
     return query.count(), query.where(Visit.valid_until < now).count()
 
 
-def is_expired(visit: Visit, now: datetime) -> bool:
+def is_expired(visit: Visit | VisitRow, now: datetime) -> bool:
     return visit.status == ON_SITE and visit.valid_until is not None and visit.valid_until < now
 
 
@@ -591,10 +599,84 @@ def count_visits(f: VisitFilter) -> int:
     return _filtered(f).count()
 
 
-def list_visits(f: VisitFilter, offset: int = 0, limit: int = 200) -> list[Visit]:
-    """Newest first, with the operator loaded (no query per row)."""
-    query = _filtered(f).select_extend(Operator).join(Operator, on=(Visit.operator == Operator.id))
-    return list(query.order_by(Visit.id.desc()).offset(offset).limit(limit))
+@dataclass(frozen=True)
+class VisitRow:
+    """One line of the visit list, as shown: the receptionist's name read in the same query, the
+    phone masked, the ID number only ever in its stored masked form."""
+
+    id: int
+    serial: str
+    kind: str
+    arrived_at: datetime
+    visitor_name: str
+    visitor_unit: str
+    party_size: int
+    visitor_phone_masked: str
+    id_masked: str
+    id_verified: bool
+    purpose: str
+    destination: str
+    handled: str
+    status: str
+    valid_until: datetime | None
+    checked_out_at: datetime | None
+    operator_name: str
+    desk: str
+
+
+def list_visits(f: VisitFilter, offset: int = 0, limit: int = 200) -> list[VisitRow]:
+    """Newest first, with the operator's name (one query)."""
+    query = (
+        _filtered(f)
+        .select(
+            Visit.id,
+            Visit.serial,
+            Visit.kind,
+            Visit.arrived_at,
+            Visit.visitor_name,
+            Visit.visitor_unit,
+            Visit.party_size,
+            Visit.visitor_phone,
+            Visit.id_masked,
+            Visit.id_verified,
+            Visit.purpose,
+            Visit.destination,
+            Visit.handled,
+            Visit.status,
+            Visit.valid_until,
+            Visit.checked_out_at,
+            Visit.desk,
+            Operator.display_name.alias("operator_name"),
+        )
+        .join(Operator, on=(Visit.operator == Operator.id))
+        .order_by(Visit.id.desc())
+        .offset(offset)
+        .limit(limit)
+        .dicts()
+    )
+    return [
+        VisitRow(
+            id=r["id"],
+            serial=r["serial"],
+            kind=r["kind"],
+            arrived_at=r["arrived_at"],
+            visitor_name=r["visitor_name"],
+            visitor_unit=r["visitor_unit"] or "",
+            party_size=r["party_size"] or 1,
+            visitor_phone_masked=phones.mask(r["visitor_phone"]),
+            id_masked=r["id_masked"] or "",
+            id_verified=bool(r["id_verified"]),
+            purpose=r["purpose"] or "",
+            destination=r["destination"] or "",
+            handled=r["handled"] or "",
+            status=r["status"],
+            valid_until=r["valid_until"],
+            checked_out_at=r["checked_out_at"],
+            operator_name=r["operator_name"] or "",
+            desk=r["desk"] or "",
+        )
+        for r in _dicts(query)
+    ]
 
 
 VISIT_EXPORT_HEADER = [
@@ -784,8 +866,13 @@ def book_appointment(session: Session, data: AppointmentInput) -> Appointment:
 
 
 def appointments_for_day(day: date, include_done: bool = True) -> list[Appointment]:
+    """The day's appointments, with the host household (one query)."""
     start, end = local_day_bounds(day)
-    query = Appointment.select().where((Appointment.expected_at >= start) & (Appointment.expected_at < end))
+    query = (
+        Appointment.select(Appointment, Resident)
+        .join(Resident, peewee.JOIN.LEFT_OUTER, on=(Appointment.resident == Resident.id))
+        .where((Appointment.expected_at >= start) & (Appointment.expected_at < end))
+    )
     if not include_done:
         query = query.where(Appointment.status == EXPECTED)
     return list(query.order_by(Appointment.expected_at, Appointment.id))
@@ -934,9 +1021,45 @@ def remove_watch_entry(session: Session, entry_id: int) -> None:
         audit.record(now, session.operator, "watch.remove", "watch_entry", entry_id)
 
 
-def list_watch_entries() -> list[WatchEntry]:
-    return list(
-        WatchEntry.select()
+@dataclass(frozen=True)
+class WatchRow:
+    """One entry of the watch list as listed: who added it read in the same query, the phone
+    masked, the ID number only in its stored masked form."""
+
+    id: int
+    name: str
+    id_type: str
+    id_masked: str
+    phone_masked: str
+    reason: str
+    added_by_name: str
+    added_at: datetime
+
+
+def list_watch_entries() -> list[WatchRow]:
+    """The active entries, newest first (one query)."""
+    query = (
+        WatchEntry.select(WatchEntry, Operator.display_name.alias("added_by_name"))
+        .join(Operator, on=(WatchEntry.added_by == Operator.id))
         .where(WatchEntry.active == True)  # noqa: E712
         .order_by(WatchEntry.added_at.desc(), WatchEntry.id.desc())
+        .objects()
     )
+    return [
+        WatchRow(
+            id=e.id,
+            name=e.name,
+            id_type=e.id_type,
+            id_masked=e.id_masked,
+            phone_masked=phones.mask(e.phone),
+            reason=e.reason,
+            added_by_name=getattr(e, "added_by_name", None) or "",
+            added_at=e.added_at,
+        )
+        for e in query
+    ]
+
+
+def _dicts(query: Any) -> list[dict[str, Any]]:
+    """The rows of a ``.dicts()`` query (typed for mypy)."""
+    return list(query)

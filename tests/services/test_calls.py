@@ -230,7 +230,7 @@ def test_list_filters_search_and_pages(receptionist, admin, clock, zhang):
     assert calls.count_calls(CallFilter(search="8000")) == 1  # the phone's last four digits
     assert calls.count_calls(CallFilter(search="ld20261126-026")) == 1
     page = calls.list_calls(CallFilter(), offset=20, limit=10)
-    assert len(page) == 6 and page[0].op.display_name
+    assert len(page) == 6 and page[0].operator_name
     today = date(2026, 11, 26)
     assert calls.count_calls(CallFilter(date_from=today, date_to=today)) == 26
     assert calls.count_calls(CallFilter(date_from=today + timedelta(days=1))) == 0

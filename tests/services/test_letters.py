@@ -196,7 +196,7 @@ def test_the_list_brings_the_department_along(receptionist, store):
     peewee_log.addHandler(handler)
     peewee_log.setLevel(logging.DEBUG)
     try:
-        names = [r.department.name for r in rows]
+        names = [r.department_name for r in rows]
     finally:
         peewee_log.removeHandler(handler)
         peewee_log.setLevel(level)

@@ -145,3 +145,33 @@ def test_a_failure_a_retry_cannot_help_is_shown_without_retry(qtbot, offered):
     assert offered == [("error", "数据库文件已损坏。")]
     offered.answers.append(True)
     assert msgbox.storage_failure(parent, "未能保存", StorageError("数据库正被其他程序占用。请稍后重试。"))
+
+
+def test_completing_a_callback_offers_a_retry_and_keeps_the_result(qtbot, receptionist, clock, lock, offered):
+    """The callback and message panels save through the same helper as the forms: a storage
+    failure offers 重试 (it used to be a plain error box) and the result typed stays."""
+    from reception.store.models import Callback
+    from tests import mixed_traffic as traffic
+    from ui.calls.callbacks_panel import CallbacksPanel
+
+    traffic.callback_call(receptionist, clock, "停车位", "13912345678")
+    panel = CallbacksPanel(receptionist)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.view.selectRow(0)
+    type_text(panel.result_edit, "已告知车位安排")
+    held = lock()
+
+    offered.answers.append(False)
+    assert not panel.complete_selected()
+    assert [kind for kind, _text in offered] == ["retry"] and "数据库正被其他程序占用" in offered[0][1]
+    assert panel.result_edit.text() == "已告知车位安排"
+
+    def release_then_retry() -> bool:
+        held.release()
+        return True
+
+    offered.clear()
+    offered.answers.append(release_then_retry)
+    assert panel.complete_selected()
+    assert len(offered) == 1 and Callback.get().result == "已告知车位安排"

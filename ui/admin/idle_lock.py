@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from reception.errors import ReceptionError
 from reception.services import auth
 from reception.services.session import Session
+from ui.widgets import palette
 from ui.widgets.forms import error_label
 
 CHECK_MS = 10_000  # how often idleness is checked
@@ -57,13 +58,14 @@ _INPUT_EVENTS = frozenset(
     }
 )
 
-_STYLE = """
-QWidget#lockScreen { background: #eef2f6; }
-QFrame#lockCard { background: white; border: 1px solid #c9d3dd; border-radius: 10px; }
-QLabel#lockTitle { color: #0d3c6e; }
-QLabel#lockHint { color: #5f6b7a; }
-QPushButton#unlockButton { background: #1565c0; color: white; border-radius: 4px; padding: 6px 22px; }
-QPushButton#unlockButton:hover { background: #1976d2; }
+_STYLE = f"""
+QWidget#lockScreen {{ background: {palette.LOCK_BG}; }}
+QFrame#lockCard {{ background: white; border: 1px solid {palette.CARD_LINE}; border-radius: 10px; }}
+QLabel#lockTitle {{ color: {palette.TITLE}; }}
+QLabel#lockHint {{ color: {palette.MUTED}; }}
+QPushButton#unlockButton {{ background: {palette.LINK}; color: white; border-radius: 4px;
+                            padding: 6px 22px; }}
+QPushButton#unlockButton:hover {{ background: {palette.LINK_HOVER}; }}
 """
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -23,52 +23,24 @@ from PySide6.QtWidgets import (
 
 from reception.errors import ReceptionError
 from reception.services.session import Session
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.forms import error_label
+from ui.widgets.list_position import ROW_ROLE
+from ui.widgets.records import RecordsModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class RejectedModel(QAbstractTableModel):
+class RejectedModel(RecordsModel):
     """The refused rows of an import: 行号, 原因."""
 
     COL_ROW, COL_REASON = range(2)
-    HEADERS = ("行号", "原因")
-    ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+    ROW_ROLE = ROW_ROLE
+    context = "RejectedModel"
+    right_aligned = (COL_ROW,)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        item = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return str(item.row) if index.column() == self.COL_ROW else item.reason
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.COL_ROW:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == self.ROW_ROLE:
-            return item
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return QCoreApplication.translate("RejectedModel", self.HEADERS[section])
-        return None
+        super().__init__([("行号", lambda item: str(item.row)), ("原因", lambda item: item.reason)], parent)
 
 
 class ImportDialog(QDialog):
@@ -89,7 +61,7 @@ class ImportDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.file_label = QLabel(self.tr("尚未选择文件"))
-        self.file_label.setStyleSheet("color: #616161;")
+        self.file_label.setStyleSheet(f"color: {palette.FADED_DARK};")
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.choose_button = QPushButton(self.tr("选择文件…"))
         self.choose_button.setAutoDefault(False)

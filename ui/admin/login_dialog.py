@@ -9,6 +9,7 @@ from reception.clock import Clock
 from reception.errors import ReceptionError, ValidationError
 from reception.services.session import Role, Session
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from ui.widgets.small_dialogs import lay_out, saved
 
 
 class LoginDialog(QDialog):
@@ -113,13 +114,7 @@ class ChangePasswordDialog(QDialog):
             self.errors.add_row(form, self.tr("当前密码："), "current", self.current)
         self.errors.add_row(form, self.tr("新密码："), "password", self.new)
         self.errors.add_row(form, self.tr("确认新密码："), "password_again", self.again)
-        buttons, self.ok_button, _ = dialog_buttons(self.tr("确定"), self.tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general)
-        layout.addWidget(buttons)
+        self.ok_button = lay_out(self, form, self.general, self.submit, self.tr("确定"), self.tr("取消"))
 
     def submit(self) -> None:
         from reception.services import auth
@@ -130,17 +125,9 @@ class ChangePasswordDialog(QDialog):
                 ValidationError.single("password_again", self.tr("两次输入的新密码不一致"))
             )
             return
-        try:
-            auth.set_password(
-                self.session, self.session.operator.id, self.new.text(), current=self.current.text()
-            )
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
-            return
-        self.accept()
+        operator_id, new, current = self.session.operator.id, self.new.text(), self.current.text()
+        if saved(self.errors, lambda: auth.set_password(self.session, operator_id, new, current=current)):
+            self.accept()
 
 
 class SetPinDialog(QDialog):

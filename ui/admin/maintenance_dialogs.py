@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -35,11 +33,12 @@ from reception.clock import to_local
 from reception.errors import ReceptionError
 from reception.services import maintenance, retention
 from reception.services import settings as settings_mod
+from reception.services.records import BackupInfo
 from reception.services.session import Session
-from reception.store import backup, changes
-from reception.store.backup import BackupInfo
+from reception.store import changes
 from reception.store.paths import DataDir
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
+from ui.widgets.records import RecordsModel
 
 log = logging.getLogger(__name__)
 
@@ -64,53 +63,22 @@ def file_size(size: int) -> str:
     return f"{max(size, 0) / 1024:.0f} KB"
 
 
-class BackupListModel(QAbstractTableModel):
+class BackupListModel(RecordsModel):
     """The backups in a folder, newest first; ``ROW_ROLE`` gives the :class:`BackupInfo`."""
 
-    headers = ("备份时间", "类型", "大小", "文件名")
+    context = "BackupListModel"
+    right_aligned = (SIZE,)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[BackupInfo] = []
-
-    def set_rows(self, rows: list[BackupInfo]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        info = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            column = index.column()
-            if column == WHEN:
-                return backup_time(info)
-            if column == KIND:
-                return QCoreApplication.translate("BackupListModel", info.label)
-            if column == SIZE:
-                return file_size(info.size)
-            if column == FILE:
-                return info.path.name
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == SIZE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == ROW_ROLE:
-            return info
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return QCoreApplication.translate("BackupListModel", self.headers[section])
-        return None
+        super().__init__(
+            [
+                ("备份时间", backup_time),
+                ("类型", lambda info: QCoreApplication.translate("BackupListModel", info.label)),
+                ("大小", lambda info: file_size(info.size)),
+                ("文件名", lambda info: info.path.name),
+            ],
+            parent,
+        )
 
 
 class RestoreDialog(QDialog):
@@ -147,9 +115,9 @@ class RestoreDialog(QDialog):
         header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(lambda _i: self.restore_selected())
         self.empty_label = QLabel(self.tr("备份文件夹中还没有备份。"))
-        self.empty_label.setStyleSheet("color: #6b7785;")
+        self.empty_label.setStyleSheet(f"color: {palette.DONE};")
         self.folder_label = QLabel(self.tr("备份文件夹：%1").replace("%1", str(data.backups)))
-        self.folder_label.setStyleSheet("color: #6b7785;")
+        self.folder_label.setStyleSheet(f"color: {palette.DONE};")
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.restore_button = QPushButton(self.tr("恢复所选备份…"))
         self.restore_button.clicked.connect(self.restore_selected)
@@ -170,7 +138,7 @@ class RestoreDialog(QDialog):
         self._update_buttons()
 
     def reload(self) -> None:
-        self.model.set_rows(backup.list_backups(self.data.backups))
+        self.model.set_rows(maintenance.list_backups(self.data))
         self.empty_label.setVisible(self.model.rowCount() == 0)
         if self.model.rowCount():
             self.view.selectRow(0)

@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception.errors import ReceptionError, ValidationError
-from reception.rules import phones
+from reception.errors import ReceptionError
 from reception.services import residents
+from reception.services.records import Resident
+from reception.services.residents import ResidentRow
 from reception.services.session import Session
-from reception.store.models import Resident
-from ui.widgets import msgbox
-from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
+from ui.widgets import msgbox, palette
+from ui.widgets.forms import FieldErrors, ascii_only, error_label
+from ui.widgets.small_dialogs import lay_out, saved
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -64,7 +65,7 @@ class ResidentsModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[Resident] = []
+        self.rows: list[ResidentRow] = []
         self.search = ""
         self._more = False
 
@@ -102,7 +103,7 @@ class ResidentsModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def _text(self, r: Resident, column: int) -> str:
+    def _text(self, r: ResidentRow, column: int) -> str:
         if column == self.COL_BUILDING:
             return r.building
         if column == self.COL_UNIT:
@@ -114,9 +115,9 @@ class ResidentsModel(QAbstractTableModel):
         if column == self.COL_RELATION:
             return r.relation
         if column == self.COL_PHONE:
-            return phones.mask(r.phone)
+            return r.phone_masked
         if column == self.COL_PHONE_ALT:
-            return phones.mask(r.phone_alt)
+            return r.phone_alt_masked
         if column == self.COL_NOTE:
             return r.note
         return _tr("正常") if r.active else _tr("停用")
@@ -130,7 +131,7 @@ class ResidentsModel(QAbstractTableModel):
         if role == self.ROW_ROLE:
             return r
         if role == Qt.ItemDataRole.ForegroundRole and not r.active:
-            return QColor("#9e9e9e")
+            return QColor(palette.INACTIVE)
         return None
 
     def headerData(
@@ -199,13 +200,7 @@ class ResidentDialog(QDialog):
         self.errors.add_row(form, self.tr("备用电话："), "phone_alt", self.phone_alt)
         self.errors.add_row(form, self.tr("备注："), "note", self.note)
 
-        buttons, self.ok_button, _ = dialog_buttons(self.tr("保存"), self.tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general)
-        layout.addWidget(buttons)
+        self.ok_button = lay_out(self, form, self.general, self.submit, self.tr("保存"), self.tr("取消"))
 
         if resident is not None:
             self.building.setText(resident.building)
@@ -236,22 +231,17 @@ class ResidentDialog(QDialog):
         )
 
     def submit(self) -> None:
-        self.errors.clear()
-        try:
-            if self.resident is None:
-                self.saved = residents.add_resident(self.session, self.resident_input())
-            else:
-                self.saved = residents.update_resident(
-                    self.session, self.resident.id, self.resident_input(), active=self.resident.active
-                )
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
-            return
-        self.saved_resident.emit(self.saved)
-        self.accept()
+        if saved(self.errors, self._save):
+            self.saved_resident.emit(self.saved)
+            self.accept()
+
+    def _save(self) -> None:
+        if self.resident is None:
+            self.saved = residents.add_resident(self.session, self.resident_input())
+        else:
+            self.saved = residents.update_resident(
+                self.session, self.resident.id, self.resident_input(), active=self.resident.active
+            )
 
 
 def _input_of(r: Resident) -> residents.ResidentInput:
@@ -280,7 +270,7 @@ class ResidentsDialog(QDialog):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.apply_search)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: #616161;")
+        self.count_label.setStyleSheet(f"color: {palette.FADED_DARK};")
 
         self.model = ResidentsModel(self)
         self.view = QTableView()
@@ -343,7 +333,7 @@ class ResidentsDialog(QDialog):
     def apply_search(self, text: str | None = None) -> None:
         self.model.load(self.search.text() if text is None else text)
 
-    def selected(self) -> Resident | None:
+    def selected(self) -> ResidentRow | None:
         rows = self.view.selectionModel().selectedRows()
         return rows[0].data(ResidentsModel.ROW_ROLE) if rows else None
 
@@ -381,7 +371,7 @@ class ResidentsDialog(QDialog):
     def edit(self) -> None:
         r = self.selected()
         if r is not None:
-            self._open(r)
+            self._open(residents.get(r.id))  # the record itself, to edit
 
     def toggle_active(self) -> None:
         r = self.selected()
@@ -396,7 +386,8 @@ class ResidentsDialog(QDialog):
         ):
             return
         try:
-            saved = residents.update_resident(self.session, r.id, _input_of(r), active=not r.active)
+            full = residents.get(r.id)
+            saved = residents.update_resident(self.session, r.id, _input_of(full), active=not r.active)
         except ReceptionError as exc:
             msgbox.error(self, self.tr("业户资料"), exc.message)
             return

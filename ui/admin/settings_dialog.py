@@ -6,21 +6,16 @@ Every change goes through the service in ``reception`` (which checks the role ag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -28,13 +23,11 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,79 +37,15 @@ from reception.clock import Clock
 from reception.errors import ReceptionError, ValidationError
 from reception.services import auth, departments
 from reception.services import settings as settings_mod
+from reception.services.records import Department, Operator
 from reception.services.session import ROLE_LABELS, Role, Session
 from reception.store import changes, config, desk
-from reception.store.models import Department, Operator
 from reception.store.paths import DataDir
 from ui.admin.procedures_page import ProceduresPage
-from ui.widgets import msgbox
-from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-_Index = QModelIndex | QPersistentModelIndex
-
-
-class RecordsModel(QAbstractTableModel):
-    """A short read-only list of records (departments, operators): one column per
-    ``(header, value function)``; ``ROW_ROLE`` gives the record itself."""
-
-    def __init__(
-        self, columns: Sequence[tuple[str, Callable[[Any], str]]], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[index.column()][1](row)
-        if role == ROW_ROLE:
-            return row
-        if role == Qt.ItemDataRole.ForegroundRole and not getattr(row, "active", True):
-            from PySide6.QtGui import QColor
-
-            return QColor("#9e9e9e")
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section][0]
-        return None
-
-
-def _table(model: QAbstractTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    return view
-
-
-def _selected(view: QTableView) -> Any:
-    rows = view.selectionModel().selectedRows()
-    return rows[0].data(ROW_ROLE) if rows else None
+from ui.widgets import msgbox, palette
+from ui.widgets.forms import FieldErrors, error_label
+from ui.widgets.records import RecordsPage
+from ui.widgets.small_dialogs import lay_out, saved
 
 
 def _state(record: Any) -> str:
@@ -143,14 +72,14 @@ class GeneralPage(QWidget):
         self.greeting = QLineEdit(current.greeting)
         self.preview = QLabel()
         self.preview.setWordWrap(True)
-        self.preview.setStyleSheet("color: #1565c0;")
+        self.preview.setStyleSheet(f"color: {palette.LINK};")
         hint = QLabel(
             self.tr(
                 "“{物业名称}”替换为上面填写的物业名称，“{部门}”替换为前台所属部门，“{姓名}”替换为接听人的姓名。"
             )
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #757575;")
+        hint.setStyleSheet(f"color: {palette.FADED};")
         greet_box = QGroupBox(self.tr("接听问候语"))
         greet_form = QFormLayout(greet_box)
         self.errors.add_row(greet_form, self.tr("问候语："), "greeting", self.greeting)
@@ -184,7 +113,7 @@ class GeneralPage(QWidget):
         self.errors.register("reply_hours", self.hours[next(iter(self.hours))], self.hours_error)
 
         self.saved = QLabel()
-        self.saved.setStyleSheet("color: #2e7d32;")
+        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
         self.save_button = QPushButton(self.tr("保存"))
         self.save_button.clicked.connect(self.save)
         bottom = QHBoxLayout()
@@ -272,7 +201,7 @@ class PrivacyPage(QWidget):
         self.store_full_id.setChecked(current.store_full_id)
         self.full_id_warning = QLabel(self.tr(STORE_FULL_ID_WARNING))
         self.full_id_warning.setWordWrap(True)
-        self.full_id_warning.setStyleSheet("color: #b26a00;")
+        self.full_id_warning.setStyleSheet(f"color: {palette.WARNING};")
         self.idle_lock_minutes = spin(
             settings_mod.IDLE_LOCK_MINUTES_RANGE, current.idle_lock_minutes, self.tr(" 分钟")
         )
@@ -291,7 +220,7 @@ class PrivacyPage(QWidget):
             self.tr("访客证件信息、车牌和电话号码保存期满后每天自动清除；登记记录本身保留。")
         )
         retention_hint.setWordWrap(True)
-        retention_hint.setStyleSheet("color: #757575;")
+        retention_hint.setStyleSheet(f"color: {palette.FADED};")
         privacy_form.addRow("", retention_hint)
         self.errors.add_row(
             privacy_form, self.tr("个人信息咨询联系方式："), "privacy_contact", self.privacy_contact
@@ -329,7 +258,7 @@ class PrivacyPage(QWidget):
             self.retention_days.valueChanged.connect(self._show_backup_cap)
             self._show_backup_cap()
         backup_hint.setWordWrap(True)
-        backup_hint.setStyleSheet("color: #757575;")
+        backup_hint.setStyleSheet(f"color: {palette.FADED};")
         backup_form.addRow("", backup_hint)
 
         self.badge_size = QComboBox()
@@ -348,7 +277,7 @@ class PrivacyPage(QWidget):
         )
 
         self.saved = QLabel()
-        self.saved.setStyleSheet("color: #2e7d32;")
+        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
         self.save_button = QPushButton(self.tr("保存"))
         self.save_button.clicked.connect(self.save)
         bottom = QHBoxLayout()
@@ -449,7 +378,7 @@ class LocalPage(QWidget):
             )
         )
         desk_hint.setWordWrap(True)
-        desk_hint.setStyleSheet("color: #757575;")
+        desk_hint.setStyleSheet(f"color: {palette.FADED};")
         desk_form.addRow("", desk_hint)
 
         self._server = changes.is_server()
@@ -465,7 +394,7 @@ class LocalPage(QWidget):
             else self.tr("数据保存在本机的这个文件中；数据库地址在数据文件夹的 reception.ini 中设置。")
         )
         database_hint.setWordWrap(True)
-        database_hint.setStyleSheet("color: #757575;")
+        database_hint.setStyleSheet(f"color: {palette.FADED};")
         database_column.addWidget(database_hint)
 
         printers_box = self._build_printers()
@@ -476,7 +405,7 @@ class LocalPage(QWidget):
         self.phone_box = PhoneSettingsBox(config.load(data.root))
 
         self.saved = QLabel()
-        self.saved.setStyleSheet("color: #2e7d32;")
+        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
         self.save_button = QPushButton(self.tr("保存"))
         self.save_button.clicked.connect(self.save)
         bottom = QHBoxLayout()
@@ -559,7 +488,7 @@ class LocalPage(QWidget):
             )
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #757575;")
+        hint.setStyleSheet(f"color: {palette.FADED};")
         form.addRow("", hint)
         return box
 
@@ -591,7 +520,7 @@ class LocalPage(QWidget):
             )
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #757575;")
+        hint.setStyleSheet(f"color: {palette.FADED};")
         form.addRow("", hint)
         return box
 
@@ -650,7 +579,7 @@ class LocalPage(QWidget):
             )
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #757575;")
+        hint.setStyleSheet(f"color: {palette.FADED};")
         form.addRow("", hint)
         self.reader_kind.currentIndexChanged.connect(self._reader_kind_changed)
         self._reader_kind_changed()
@@ -676,7 +605,7 @@ class LocalPage(QWidget):
         from reception.services import card_reader as cr
 
         text = cr.status_text(state, detail)
-        tone = {cr.CONNECTED: "#2e7d32", cr.PAUSED: "#5f6b7a"}.get(state, "#c62828")
+        tone = {cr.CONNECTED: palette.OK_BRIGHT, cr.PAUSED: palette.MUTED}.get(state, palette.OVERDUE)
         self.reader_status.setText("● " + text)
         self.reader_status.setStyleSheet(f"color: {tone};")
 
@@ -696,7 +625,7 @@ class LocalPage(QWidget):
         link.stop()
         self.test_reader_button.setEnabled(False)
         self.reader_status.setText(self.tr("正在测试 %1 …").replace("%1", port))
-        self.reader_status.setStyleSheet("color: #5f6b7a;")
+        self.reader_status.setStyleSheet(f"color: {palette.MUTED};")
         probe = PortProbe(port, int(self.reader_speed.currentData()), self)
         probe.done.connect(self._reader_tested)
         probe.done.connect(probe.deleteLater)
@@ -828,76 +757,58 @@ class DepartmentDialog(QDialog):
         self.errors.add_row(form, self.tr("联系电话："), "phone", self.phone)
         self.errors.add_row(form, self.tr("默认接单人："), "handler", self.handler)
         note = QLabel(self.tr("投诉来电时，前台会把联系电话告知来电人。"))
-        note.setStyleSheet("color: #757575;")
+        note.setStyleSheet(f"color: {palette.FADED};")
         form.addRow("", note)
-        buttons, self.ok_button, _ = dialog_buttons(self.tr("保存"), self.tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general)
-        layout.addWidget(buttons)
+        self.ok_button = lay_out(self, form, self.general, self.submit, self.tr("保存"), self.tr("取消"))
 
     def submit(self) -> None:
-        self.errors.clear()
-        try:
-            if self.dept is None:
-                departments.add_department(
-                    self.session, self.name.text(), self.phone.text(), handler=self.handler.text()
-                )
-            else:
-                departments.update_department(
-                    self.session,
-                    self.dept.id,
-                    name=self.name.text(),
-                    phone=self.phone.text(),
-                    active=self.dept.active,
-                    handler=self.handler.text(),
-                )
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
-            return
-        self.accept()
+        if saved(self.errors, self._save):
+            self.accept()
+
+    def _save(self) -> None:
+        if self.dept is None:
+            departments.add_department(
+                self.session, self.name.text(), self.phone.text(), handler=self.handler.text()
+            )
+        else:
+            departments.update_department(
+                self.session,
+                self.dept.id,
+                name=self.name.text(),
+                phone=self.phone.text(),
+                active=self.dept.active,
+                handler=self.handler.text(),
+            )
 
 
-class DepartmentsPage(QWidget):
+class DepartmentsPage(RecordsPage):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.session = session
-        self.model = RecordsModel(
+        super().__init__(
             [
                 (self.tr("部门名称"), lambda d: d.name),
                 (self.tr("联系电话"), lambda d: d.phone),
                 (self.tr("默认接单人"), departments.default_handler),
                 (self.tr("状态"), _state),
             ],
-            self,
+            [
+                (self.tr("新增部门…"), self.add),
+                (self.tr("修改…"), self.edit),
+                (self.tr("停用"), self.toggle_active),
+            ],
+            parent,
         )
-        self.view = _table(self.model)
+        self.add_button, self.edit_button, self.toggle_button = self.buttons
         self.view.doubleClicked.connect(self.edit)
-        self.add_button = QPushButton(self.tr("新增部门…"))
-        self.edit_button = QPushButton(self.tr("修改…"))
-        self.toggle_button = QPushButton(self.tr("停用"))
-        self.add_button.clicked.connect(self.add)
-        self.edit_button.clicked.connect(self.edit)
-        self.toggle_button.clicked.connect(self.toggle_active)
-        side = QVBoxLayout()
-        for button in (self.add_button, self.edit_button, self.toggle_button):
-            button.setAutoDefault(False)
-            side.addWidget(button)
-        side.addStretch(1)
-        top = QHBoxLayout()
-        top.addWidget(self.view, 1)
-        top.addLayout(side)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top, 1)
-        layout.addWidget(self._build_routing())
-        self.reload()
-        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
-        self._update_buttons()
+        self.below.addWidget(self._build_routing())
+        self.start()
+
+    def load(self) -> list[Department]:
+        return departments.list_departments(include_inactive=True)
+
+    def reload(self, select_id: int | None = None) -> None:
+        super().reload(select_id)
+        self._fill_routing()
 
     def _build_routing(self) -> QGroupBox:
         """来电类别 → the department a 转部门处理 call goes to unless the receptionist picks another."""
@@ -969,20 +880,9 @@ class DepartmentsPage(QWidget):
         self.route_saved.setText(self.tr("已保存。"))
         return True
 
-    def reload(self, select_id: int | None = None) -> None:
-        self.model.set_rows(departments.list_departments(include_inactive=True))
-        self.view.resizeColumnsToContents()
-        self._fill_routing()
-        if select_id is not None:
-            for row, dept in enumerate(self.model.rows):
-                if dept.id == select_id:
-                    self.view.selectRow(row)
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        dept = _selected(self.view)
-        self.edit_button.setEnabled(dept is not None)
-        self.toggle_button.setEnabled(dept is not None)
+    def selection_changed(self) -> None:
+        super().selection_changed()
+        dept = self.selected()
         self.toggle_button.setText(
             self.tr("启用") if dept is not None and not dept.active else self.tr("停用")
         )
@@ -997,12 +897,12 @@ class DepartmentsPage(QWidget):
         self._open(None)
 
     def edit(self) -> None:
-        dept = _selected(self.view)
+        dept = self.selected()
         if dept is not None:
             self._open(dept)
 
     def toggle_active(self) -> None:
-        dept = _selected(self.view)
+        dept = self.selected()
         if dept is None:
             return
         try:
@@ -1055,42 +955,31 @@ class OperatorDialog(QDialog):
         else:
             self.active.setChecked(operator.active)
             self.errors.add_row(form, "", "active", self.active)
-        buttons, self.ok_button, _ = dialog_buttons(self.tr("保存"), self.tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general)
-        layout.addWidget(buttons)
+        self.ok_button = lay_out(self, form, self.general, self.submit, self.tr("保存"), self.tr("取消"))
 
     def submit(self) -> None:
-        self.errors.clear()
+        if saved(self.errors, self._save):
+            self.accept()
+
+    def _save(self) -> None:
         role = self.role.currentData()
-        try:
-            if self.operator is None:
-                if self.password.text() != self.password_again.text():
-                    raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
-                auth.create_operator(
-                    self.session,
-                    auth.OperatorInput(
-                        self.username.text(), self.display_name.text(), role, self.password.text()
-                    ),
-                )
-            else:
-                auth.update_operator(
-                    self.session,
-                    self.operator.id,
-                    display_name=self.display_name.text(),
-                    role=role,
-                    active=self.active.isChecked(),
-                )
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
-            return
-        self.accept()
+        if self.operator is None:
+            if self.password.text() != self.password_again.text():
+                raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
+            auth.create_operator(
+                self.session,
+                auth.OperatorInput(
+                    self.username.text(), self.display_name.text(), role, self.password.text()
+                ),
+            )
+        else:
+            auth.update_operator(
+                self.session,
+                self.operator.id,
+                display_name=self.display_name.text(),
+                role=role,
+                active=self.active.isChecked(),
+            )
 
 
 class ResetPasswordDialog(QDialog):
@@ -1110,75 +999,41 @@ class ResetPasswordDialog(QDialog):
         self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
         self.errors.add_row(form, self.tr("新密码："), "password", self.password)
         self.errors.add_row(form, self.tr("确认新密码："), "password_again", self.password_again)
-        buttons, self.ok_button, _ = dialog_buttons(self.tr("重置"), self.tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general)
-        layout.addWidget(buttons)
+        self.ok_button = lay_out(self, form, self.general, self.submit, self.tr("重置"), self.tr("取消"))
 
     def submit(self) -> None:
-        self.errors.clear()
-        try:
-            if self.password.text() != self.password_again.text():
-                raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
-            auth.set_password(self.session, self.operator.id, self.password.text())
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
-            return
-        self.accept()
+        if saved(self.errors, self._save):
+            self.accept()
+
+    def _save(self) -> None:
+        if self.password.text() != self.password_again.text():
+            raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
+        auth.set_password(self.session, self.operator.id, self.password.text())
 
 
-class OperatorsPage(QWidget):
+class OperatorsPage(RecordsPage):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.session = session
-        self.model = RecordsModel(
+        super().__init__(
             [
                 (self.tr("登录名"), lambda o: o.username),
                 (self.tr("姓名"), lambda o: o.display_name),
                 (self.tr("角色"), lambda o: Role(o.role).label),
                 (self.tr("状态"), _state),
             ],
-            self,
+            [
+                (self.tr("新增操作员…"), self.add),
+                (self.tr("修改…"), self.edit),
+                (self.tr("重置密码…"), self.reset_password),
+            ],
+            parent,
         )
-        self.view = _table(self.model)
+        self.add_button, self.edit_button, self.password_button = self.buttons
         self.view.doubleClicked.connect(self.edit)
-        self.add_button = QPushButton(self.tr("新增操作员…"))
-        self.edit_button = QPushButton(self.tr("修改…"))
-        self.password_button = QPushButton(self.tr("重置密码…"))
-        self.add_button.clicked.connect(self.add)
-        self.edit_button.clicked.connect(self.edit)
-        self.password_button.clicked.connect(self.reset_password)
-        side = QVBoxLayout()
-        for button in (self.add_button, self.edit_button, self.password_button):
-            button.setAutoDefault(False)
-            side.addWidget(button)
-        side.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(side)
-        self.reload()
-        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
-        self._update_buttons()
+        self.start()
 
-    def reload(self, select_id: int | None = None) -> None:
-        self.model.set_rows(auth.list_operators(include_inactive=True))
-        self.view.resizeColumnsToContents()
-        if select_id is not None:
-            for row, op in enumerate(self.model.rows):
-                if op.id == select_id:
-                    self.view.selectRow(row)
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        selected = _selected(self.view) is not None
-        self.edit_button.setEnabled(selected)
-        self.password_button.setEnabled(selected)
+    def load(self) -> list[Operator]:
+        return auth.list_operators(include_inactive=True)
 
     def _show(self, dialog: QDialog, select_id: int | None) -> None:
         self.dialog = dialog
@@ -1190,12 +1045,12 @@ class OperatorsPage(QWidget):
         self._show(OperatorDialog(self.session, None, self), None)
 
     def edit(self) -> None:
-        op = _selected(self.view)
+        op = self.selected()
         if op is not None:
             self._show(OperatorDialog(self.session, op, self), op.id)
 
     def reset_password(self) -> None:
-        op = _selected(self.view)
+        op = self.selected()
         if op is not None:
             self._show(ResetPasswordDialog(self.session, op, self), op.id)
 
@@ -1244,7 +1099,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.local_scroll, self.tr("本机"))
         self.tabs.addTab(self.procedures_scroll, self.tr("接待规程"))
         note = QLabel(self.tr("部门和操作员的修改会立即生效；其他各页请点该页的“保存”。"))
-        note.setStyleSheet("color: #757575;")
+        note.setStyleSheet(f"color: {palette.FADED};")
         close = QPushButton(self.tr("关闭"))
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)

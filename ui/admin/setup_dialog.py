@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import Clock
-from reception.errors import ReceptionError, ValidationError
 from reception.services import auth
-from reception.store.models import Operator
+from reception.services.records import Operator
 from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
+from ui.widgets.small_dialogs import saved
 
 
 class SetupDialog(QDialog):
@@ -103,16 +103,11 @@ class SetupDialog(QDialog):
         )
 
     def submit(self) -> None:
-        self.errors.clear()
-        try:
-            self.admin = auth.initial_setup(self.setup_input(), self.clock)
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
-            return
-        self.show_recovery_key()
+        if saved(self.errors, self._save):
+            self.show_recovery_key()
+
+    def _save(self) -> None:
+        self.admin = auth.initial_setup(self.setup_input(), self.clock)
 
     def show_recovery_key(self) -> None:
         from reception.services import auth

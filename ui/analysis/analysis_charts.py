@@ -20,11 +20,13 @@ from PySide6.QtCore import QCoreApplication, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QWidget
 
-BLUE = QColor("#1565c0")
-GREEN = QColor("#2e7d32")
-INK = QColor("#1f2933")
-MUTED = QColor("#5f6b7a")
-GRID = QColor("#dde3ea")
+from ui.widgets import palette
+
+BLUE = QColor(palette.LINK)
+GREEN = QColor(palette.OK_BRIGHT)
+INK = QColor(palette.TEXT)
+MUTED = QColor(palette.MUTED)
+GRID = QColor(palette.GRID_LINE)
 
 
 def _tr(text: str) -> str:

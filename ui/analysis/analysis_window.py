@@ -43,10 +43,10 @@ from reception.services.session import Role, Session
 from ui.analysis.analysis_charts import BLUE, GREEN, AnalysisChart
 from ui.analysis.analysis_table_model import SORT_ROLE, AnalysisTableModel
 from ui.analysis.recurring_dialog import RecurringProblemDialog
-from ui.widgets import msgbox, printing
+from ui.widgets import msgbox, palette, printing
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
-_RED = QColor("#c62828")
+_RED = QColor(palette.OVERDUE)
 _CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 
 # Period kinds in the selector
@@ -69,18 +69,19 @@ class FigureTile(QFrame):
         self.setObjectName("figureTile")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet(
-            "#figureTile { background: #f5f7fa; border: 1px solid #c9d2dc; border-radius: 6px; }"
+            f"#figureTile {{ background: {palette.TILE_BG}; border: 1px solid {palette.TILE_LINE};"
+            " border-radius: 6px; }"
         )
         self.caption = QLabel(caption)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.caption.setStyleSheet("color: #5f6b7a;")
+        self.caption.setStyleSheet(f"color: {palette.MUTED};")
         self.value = QLabel("—")
         self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 9) * 2.2)
         font.setBold(True)
         self.value.setFont(font)
-        self.value.setStyleSheet("color: #1f2933;")
+        self.value.setStyleSheet(f"color: {palette.TEXT};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(2)
@@ -122,7 +123,7 @@ class TablePage(QWidget):
         header.setMinimumSectionSize(90)
         self.table_title = ""
         self.empty = QLabel()
-        self.empty.setStyleSheet("color: #5f6b7a;")
+        self.empty.setStyleSheet(f"color: {palette.MUTED};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.title)
@@ -249,7 +250,7 @@ class AnalysisWindow(QDialog):
         ):
             row.addWidget(widget)
         self.period_label = QLabel()
-        self.period_label.setStyleSheet("color: #5f6b7a;")
+        self.period_label.setStyleSheet(f"color: {palette.MUTED};")
         row.addWidget(self.period_label)
         self.refresh_button = QPushButton(self.tr("刷新"))
         self.refresh_button.setToolTip(self.tr("重新统计（F5）"))
@@ -372,7 +373,7 @@ class AnalysisWindow(QDialog):
             self.period_label.setStyleSheet(f"color: {_RED.name()};")
             self.period_label.show()
             return
-        self.period_label.setStyleSheet("color: #5f6b7a;")
+        self.period_label.setStyleSheet(f"color: {palette.MUTED};")
         self.period_label.setText(period.label)
         try:
             report = analysis.build(period, self.session.now())

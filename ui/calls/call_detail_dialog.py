@@ -29,27 +29,30 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local
-from reception.errors import ConflictError, ReceptionError, StorageError, ValidationError
+from reception.errors import ReceptionError
 from reception.rules import phones
 from reception.services import calls, cases, privacy
 from reception.services.calls import CallEdit, HistoryLine
+from reception.services.records import Call
 from reception.services.session import Role, Session
-from reception.store.models import Call
 from ui.calls.call_list_model import RowsTableModel
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.forms import error_label
 from ui.widgets.revealed_number import RevealedNumber
+from ui.widgets.saving import save_with_retry
 
 _EDITABLE = ["caller_name", "caller_phone", "location", "identity_verified", "category", "content", "answer"]
 
-_STYLE = """
-QLabel#title { color: #0d3c6e; }
-QLabel#caption { color: #5f6b7a; }
-QFrame#readbackBox { background: #fffbe6; border: 1px solid #e6d48a; border-radius: 6px; }
-QFrame#conflictBox { background: #fff4dc; border: 1px solid #f0c36d; border-radius: 6px; }
-QLabel#conflictText { color: #8a5300; }
-QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] {
-    background: #f3f5f7; border: 1px solid #dde3e9; }
+_STYLE = f"""
+QLabel#title {{ color: {palette.TITLE}; }}
+QLabel#caption {{ color: {palette.MUTED}; }}
+QFrame#readbackBox {{ background: {palette.READBACK_BG}; border: 1px solid {palette.READBACK_LINE};
+                      border-radius: 6px; }}
+QFrame#conflictBox {{ background: {palette.WARNING_BG}; border: 1px solid {palette.CONFLICT_LINE};
+                      border-radius: 6px; }}
+QLabel#conflictText {{ color: {palette.WARNING_DARK}; }}
+QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] {{
+    background: {palette.PANEL_BG}; border: 1px solid {palette.LINE}; }}
 """
 
 
@@ -136,7 +139,7 @@ class CallDetailDialog(QDialog):
 
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
-        line.setStyleSheet("color: #dde3e9;")
+        line.setStyleSheet(f"color: {palette.LINE};")
         layout.addWidget(line)
 
         form = QFormLayout()
@@ -391,25 +394,17 @@ class CallDetailDialog(QDialog):
     def save_edit(self) -> bool:
         if not self._editing:
             return False
-        while True:
-            try:
-                call = calls.update_call(
-                    self._session, self._call.id, self.build_edit(), expected_version=self._call.version
-                )
-            except ValidationError as exc:
-                self._show_errors(exc.fields)
-                return False
-            except ConflictError:
-                self._conflict()
-                return False
-            except StorageError as exc:
-                if msgbox.storage_failure(self, self.tr("未能保存修改"), exc):
-                    continue
-                return False
-            except ReceptionError as exc:
-                msgbox.error(self, self.tr("未能保存修改"), exc.message)
-                return False
-            break
+        call = save_with_retry(
+            self,
+            self.tr("未能保存修改"),
+            lambda: calls.update_call(
+                self._session, self._call.id, self.build_edit(), expected_version=self._call.version
+            ),
+            on_invalid=lambda exc: self._show_errors(exc.fields),
+            on_conflict=self._conflict,
+        )
+        if call is None:
+            return False
         self._call = call
         self._mine = {}
         self.conflict_box.hide()

@@ -36,14 +36,14 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local, format_local_day_time, to_utc
-from reception.errors import ReceptionError, StorageError, ValidationError
+from reception.errors import ReceptionError
 from reception.rules import phones
 from reception.services import calls, cases, departments, residents
 from reception.services import settings as settings_mod
 from reception.services.calls import CallInput, CallResult, Outcome
+from reception.services.records import Department, Resident
 from reception.services.session import Session
-from reception.store.models import Department, Resident
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.drafts_support import (
     DraftKeeper,
     parse_iso,
@@ -55,6 +55,7 @@ from ui.widgets.drafts_support import (
     text_of,
 )
 from ui.widgets.forms import ascii_only, error_label, masked_note_label, show_masked_note
+from ui.widgets.saving import save_with_retry
 
 # The order the fields appear in: the first one in error gets the focus.
 FIELD_ORDER = [
@@ -77,28 +78,34 @@ FIELD_ORDER = [
     "callback_reason",
 ]
 
-_FORM_STYLE = """
-QFrame#callForm { background: #f7f9fb; border: 2px solid #d5dde5; border-radius: 6px; }
-QFrame#callForm[emergency="true"] { border: 3px solid #d32f2f; background: #fff8f8; }
-QFrame#greetingBox { background: #e8f1fa; border: 1px solid #b9d2ea; border-radius: 6px; }
-QFrame#greetingBox[idle="true"] { background: #eef1f4; border: 1px solid #d5dde5; }
-QLabel#greeting { color: #0d3c6e; }
-QFrame#greetingBox[idle="true"] QLabel#greeting { color: #7b8794; }
-QLabel#timer { color: #0d3c6e; }
-QLabel#timer[idle="true"] { color: #9aa5b1; }
-QLabel#caption { color: #5f6b7a; }
-QFrame#alertBox { border: 2px solid #d32f2f; border-radius: 4px; background: #fdecec; }
-QLabel#emergencyBanner { color: #b71c1c; font-weight: bold; }
-QFrame#readbackBox { background: #fffbe6; border: 1px solid #e6d48a; border-radius: 6px; }
-QLabel#readback { color: #3d3200; }
-QLabel#readback[idle="true"] { color: #8c8258; }
-QLabel#status { color: #1b5e20; }
-QLabel#hint { color: #6b7785; }
-QLabel#residentChip { color: #1b5e20; }
-QPushButton#newCall { background: #1565c0; color: white; border-radius: 5px; padding: 8px 18px; }
-QPushButton#newCall:hover { background: #1976d2; }
-QPushButton#saveCall { background: #2e7d32; color: white; border-radius: 4px; padding: 6px 22px; }
-QPushButton#saveCall:disabled { background: #a5c8a7; }
+_FORM_STYLE = f"""
+QFrame#callForm {{ background: {palette.FORM_BG}; border: 2px solid {palette.FORM_LINE};
+                   border-radius: 6px; }}
+QFrame#callForm[emergency="true"] {{ border: 3px solid {palette.ALERT_LINE};
+                                     background: {palette.EMERGENCY_FORM_BG}; }}
+QFrame#greetingBox {{ background: {palette.INFO_BG}; border: 1px solid {palette.INFO_LINE};
+                      border-radius: 6px; }}
+QFrame#greetingBox[idle="true"] {{ background: {palette.IDLE_BG}; border: 1px solid {palette.FORM_LINE}; }}
+QLabel#greeting {{ color: {palette.TITLE}; }}
+QFrame#greetingBox[idle="true"] QLabel#greeting {{ color: {palette.IDLE}; }}
+QLabel#timer {{ color: {palette.TITLE}; }}
+QLabel#timer[idle="true"] {{ color: {palette.IDLE_LIGHT}; }}
+QLabel#caption {{ color: {palette.MUTED}; }}
+QFrame#alertBox {{ border: 2px solid {palette.ALERT_LINE}; border-radius: 4px;
+                   background: {palette.OVERDUE_BG}; }}
+QLabel#emergencyBanner {{ color: {palette.DANGER}; font-weight: bold; }}
+QFrame#readbackBox {{ background: {palette.READBACK_BG}; border: 1px solid {palette.READBACK_LINE};
+                      border-radius: 6px; }}
+QLabel#readback {{ color: {palette.READBACK}; }}
+QLabel#readback[idle="true"] {{ color: {palette.IDLE_READBACK}; }}
+QLabel#status {{ color: {palette.OK}; }}
+QLabel#hint {{ color: {palette.DONE}; }}
+QLabel#residentChip {{ color: {palette.OK}; }}
+QPushButton#newCall {{ background: {palette.LINK}; color: white; border-radius: 5px; padding: 8px 18px; }}
+QPushButton#newCall:hover {{ background: {palette.LINK_HOVER}; }}
+QPushButton#saveCall {{ background: {palette.OK_BRIGHT}; color: white; border-radius: 4px;
+                        padding: 6px 22px; }}
+QPushButton#saveCall:disabled {{ background: {palette.SAVE_DISABLED_BG}; }}
 """
 
 
@@ -423,7 +430,7 @@ class CallForm(QFrame):
         form.addRow("", self.dept_phone_label)
         self.promise_label = QLabel()
         self.promise_label.setObjectName("promise")
-        self.promise_label.setStyleSheet("color: #8a4b00; font-weight: bold;")
+        self.promise_label.setStyleSheet(f"color: {palette.CAUTION}; font-weight: bold;")
         form.addRow(self.tr("答复时限"), self.promise_label)
         self.department_combo.currentIndexChanged.connect(self._department_changed)
         self.department_combo.activated.connect(self._department_chosen)
@@ -1100,19 +1107,12 @@ class CallForm(QFrame):
 
     def _register(self) -> CallResult | None:
         data = self.build_input()
-        while True:
-            try:
-                return calls.register_call(self._session, data)
-            except ValidationError as exc:
-                self.show_errors(exc.fields)
-                return None
-            except StorageError as exc:
-                if msgbox.storage_failure(self, self.tr("未能保存"), exc):
-                    continue
-                return None
-            except ReceptionError as exc:
-                msgbox.error(self, self.tr("未能保存"), exc.message)
-                return None
+        return save_with_retry(
+            self,
+            self.tr("未能保存"),
+            lambda: calls.register_call(self._session, data),
+            on_invalid=lambda exc: self.show_errors(exc.fields),
+        )
 
     def _saved_text(self, result: CallResult) -> str:
         text = self.tr("已保存 {0}").format(result.call.serial)

@@ -2,127 +2,65 @@
 
 Rows come from :func:`reception.services.calls.list_calls` a page at a time (``canFetchMore`` /
 ``fetchMore``), so a filter matching hundreds of thousands of calls opens instantly: only the
-count and the first page are read."""
+count and the first page are read. The rows come masked, with the names and the open case's
+deadline already in them: painting runs no query."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush
 
 from reception.clock import format_local
-from reception.rules import phones
-from reception.services import calls, cases
-from reception.store.models import Call
+from reception.services import calls
+from reception.services.calls import CallRow
+from ui.widgets import palette
+from ui.widgets.list_position import ROW_ROLE
+from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel, RowsModel
 
 SERIAL, TIME, CALLER, PHONE, CATEGORY, CONTENT, OUTCOME, DEPARTMENT, OPERATOR = range(9)
 COLUMN_COUNT = 9
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-PAGE_SIZE = 200
+__all__ = ["PAGE_SIZE", "ROW_ROLE", "CallListModel", "RowsTableModel"]
 
-EMERGENCY_BRUSH = QBrush(QColor("#fde4e4"))
-OVERDUE_BRUSH = QBrush(QColor("#fff1d6"))
-
-_HEADERS = ["编号", "时间", "来电人", "电话", "类别", "内容", "结果", "部门", "接待人"]
+EMERGENCY_BRUSH = palette.brush(palette.EMERGENCY_BG)
+OVERDUE_BRUSH = palette.brush(palette.LATE_CASE_BG)
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CallListModel", text)
+class CallListModel(PagedTableModel[CallRow]):
+    headers = ("编号", "时间", "来电人", "电话", "类别", "内容", "结果", "部门", "接待人")
+    context = "CallListModel"
 
-
-class CallListModel(QAbstractTableModel):
     def __init__(self, now: Any = None, parent: Any = None) -> None:
         """``now`` is a callable returning naive UTC (the session clock), used for overdue tints."""
-        super().__init__(parent)
-        self._filter = calls.CallFilter()
-        self._rows: list[Call] = []
-        self._total = 0
-        self._now = now or (lambda: datetime(1970, 1, 1))
-        self._overdue: dict[int, bool] = {}  # call id -> its case is open and past its reply time
+        super().__init__(calls.CallFilter(), now, parent)
 
-    # ---- loading ----------------------------------------------------------------------
-    def set_clock(self, now: Any) -> None:
-        self._now = now
+    def count(self, f: calls.CallFilter) -> int:
+        return calls.count_calls(f)
 
-    def set_filter(self, f: calls.CallFilter) -> None:
-        self._filter = f
-        self.refresh()
+    def page(self, f: calls.CallFilter, offset: int, limit: int) -> list[CallRow]:
+        return calls.list_calls(f, offset=offset, limit=limit)
 
-    def refresh(self) -> None:
-        """Re-count and reload the first page; further pages come as the view scrolls."""
-        self.beginResetModel()
-        self._overdue = {}
-        self._total = calls.count_calls(self._filter)
-        self._rows = calls.list_calls(self._filter, offset=0, limit=PAGE_SIZE) if self._total else []
-        self.endResetModel()
+    def call_at(self, row: int) -> CallRow | None:
+        return self.row_at(row)
 
-    def total(self) -> int:
-        """How many calls match the filter (loaded or not)."""
-        return self._total
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        if parent.isValid():
-            return False
-        return len(self._rows) < self._total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid():
-            return
-        page = calls.list_calls(self._filter, offset=len(self._rows), limit=PAGE_SIZE)
-        if not page:
-            self._total = len(self._rows)  # rows vanished since the count
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
-
-    # ---- the table --------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < COLUMN_COUNT
-        ):
-            return _tr(_HEADERS[section])
-        return None
-
-    def call_at(self, row: int) -> Call | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        call = self._rows[index.row()]
-        col = index.column()
-        if role == ROW_ROLE:
-            return call
+    def cell(self, call: CallRow, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(call, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == CONTENT:
-            return phones.mask_in_text(call.content)
+            return call.content
         if role == Qt.ItemDataRole.BackgroundRole:
             if call.category == calls.EMERGENCY:
                 return EMERGENCY_BRUSH
             if self._is_overdue(call):
                 return OVERDUE_BRUSH
         if role == Qt.ItemDataRole.ForegroundRole and col == CATEGORY and call.category == calls.EMERGENCY:
-            return QBrush(QColor("#b71c1c"))
+            return palette.brush(palette.DANGER)
         return None
 
-    def _display(self, call: Call, col: int) -> str:
+    def _display(self, call: CallRow, col: int) -> str:
         if col == SERIAL:
             return call.serial
         if col == TIME:
@@ -130,44 +68,30 @@ class CallListModel(QAbstractTableModel):
         if col == CALLER:
             return call.caller_name
         if col == PHONE:
-            return phones.mask(call.caller_phone)
+            return call.caller_phone_masked
         if col == CATEGORY:
             return call.category
         if col == CONTENT:
-            lines = phones.mask_in_text(call.content).strip().splitlines()
+            lines = call.content.strip().splitlines()
             return lines[0] if lines else ""
         if col == OUTCOME:
             return call.outcome
         if col == DEPARTMENT:
-            dept = getattr(call, "dept", None)
-            return dept.name if dept is not None and dept.name else ""
+            return call.department_name
         if col == OPERATOR:
-            op = getattr(call, "op", None)
-            return op.display_name if op is not None else ""
+            return call.operator_name
         return ""
 
-    def _is_overdue(self, call: Call) -> bool:
-        """A dispatched call whose case is still open after its promised reply time. Looked up only
-        for rows that are painted, and remembered until the next refresh."""
-        if call.outcome != calls.Outcome.DISPATCHED:
-            return False
-        cached = self._overdue.get(call.id)
-        if cached is None:
-            now = self._now()
-            cached = any(
-                c.status in cases.OPEN_STATUSES and c.reply_due_at < now
-                for c in cases.for_source("call", call.id)
-            )
-            self._overdue[call.id] = cached
-        return cached
+    def _is_overdue(self, call: CallRow) -> bool:
+        """A dispatched call whose case is still open after its promised reply time."""
+        return call.open_case_due is not None and call.open_case_due < self._now()
 
 
-class RowsTableModel(QAbstractTableModel):
+class RowsTableModel(RowsModel[Any]):
     """A small, fully loaded table of service rows (the message and callback panels).
 
     Subclasses set ``headers`` and implement ``display(row, column)``; ``ROW_ROLE`` gives the row."""
 
-    headers: tuple[str, ...] = ()
     context = "RowsTableModel"
 
     def __init__(self, parent: Any = None) -> None:
@@ -180,24 +104,7 @@ class RowsTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def row_at(self, row: int) -> Any:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.headers)
-        ):
-            return QCoreApplication.translate(self.context, self.headers[section])
-        return None
+        return super().row_at(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

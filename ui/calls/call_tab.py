@@ -3,23 +3,17 @@ it, and the call list with its filters underneath."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QPushButton,
-    QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,12 +29,12 @@ from ui.calls.call_form import CallForm
 from ui.calls.call_list_model import CallListModel
 from ui.calls.callbacks_panel import CallbacksPanel
 from ui.calls.messages_panel import MessagesPanel
-from ui.widgets import msgbox
-from ui.widgets.forms import as_date
+from ui.widgets import msgbox, palette
 from ui.widgets.list_position import kept_place
+from ui.widgets.record_list import TODAY, DateFilterBar, record_table
+from ui.widgets.tab_parts import follow_window, panes, tab_key
 
 # Date range quick choices (data of the range combo).
-TODAY, LAST_7_DAYS, THIS_MONTH, ALL, CUSTOM = "today", "7days", "month", "all", "custom"
 SEARCH_DELAY_MS = 300
 
 
@@ -68,47 +62,23 @@ class CallTab(QWidget):
         self.messages_panel.changed.connect(self._panel_changed)
         self.callbacks_panel.changed.connect(self._panel_changed)
 
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.form)
-        top.addWidget(self.side_tabs)
-        top.setStretchFactor(0, 3)
-        top.setStretchFactor(1, 1)
-        top.setChildrenCollapsible(False)
-        top.setSizes([900, 340])
-
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(self._build_list())
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
+        top = panes(Qt.Orientation.Horizontal, [self.form, self.side_tabs], (3, 1), (900, 340))
+        self.splitter = panes(Qt.Orientation.Vertical, [top, self._build_list()], (0, 1), ())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
 
-        # F2 starts a call. The main window binds F2 too (a window-wide action); two enabled
-        # bindings of one key are "ambiguous" and Qt would then run neither, so the tab's own
-        # shortcut is only active when the window around it has none (see showEvent).
-        self.f2_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F2), self)
-        self.f2_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.f2_shortcut.activated.connect(self.new_call)
+        # F2 starts a call (the window's F2 when there is one: ui/widgets/tab_parts.py).
+        self.f2_shortcut = tab_key(self, Qt.Key.Key_F2, self.new_call)
 
         self._messages_count(self.messages_panel.model.rowCount())
         self.callbacks_panel.refresh()
         self.apply_filter()
 
     def showEvent(self, event: QShowEvent) -> None:
-        self.f2_shortcut.setEnabled(not self._window_binds_f2())
+        follow_window(self, self.f2_shortcut)
         super().showEvent(event)
-
-    def _window_binds_f2(self) -> bool:
-        window = self.window()
-        if window is self:
-            return False
-        f2 = QKeySequence(Qt.Key.Key_F2)
-        actions = window.actions() + window.findChildren(QAction)
-        return any(f2 in action.shortcuts() and action.isEnabled() for action in actions)
 
     # ---- the list ------------------------------------------------------------------------------
     def _build_list(self) -> QWidget:
@@ -125,21 +95,7 @@ class CallTab(QWidget):
         bar.addWidget(title)
         bar.addSpacing(8)
 
-        self.range_combo = QComboBox()
-        for key, label in (
-            (TODAY, "今天"),
-            (LAST_7_DAYS, "近7天"),
-            (THIS_MONTH, "本月"),
-            (ALL, "全部"),
-            (CUSTOM, "自定义"),
-        ):
-            self.range_combo.addItem(self.tr(label), key)
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
-        for edit in (self.date_from, self.date_to):
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setCalendarPopup(True)
-            edit.setEnabled(False)
+        self.dates = DateFilterBar(self._session.clock.today)
         self.category_filter = QComboBox()
         self.category_filter.addItem(self.tr("全部类别"), "")
         for category in calls.CATEGORIES:
@@ -154,12 +110,9 @@ class CallTab(QWidget):
         self.search_edit.setPlaceholderText(self.tr("搜索：来电人、内容、地址、编号、电话"))
         self.search_edit.setClearButtonEnabled(True)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: #5f6b7a;")
+        self.count_label.setStyleSheet(f"color: {palette.MUTED};")
 
-        bar.addWidget(self.range_combo)
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel(self.tr("至")))
-        bar.addWidget(self.date_to)
+        bar.addWidget(self.dates)
         bar.addWidget(self.category_filter)
         bar.addWidget(self.outcome_filter)
         bar.addWidget(self.operator_filter)
@@ -175,17 +128,6 @@ class CallTab(QWidget):
         column.addLayout(bar)
 
         self.model = CallListModel(self._now, self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
         widths = {
             cols.SERIAL: 130,
             cols.TIME: 90,
@@ -196,9 +138,7 @@ class CallTab(QWidget):
             cols.DEPARTMENT: 80,
             cols.OPERATOR: 70,
         }
-        for col, width in widths.items():
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(cols.CONTENT, QHeaderView.ResizeMode.Stretch)
+        self.view = record_table(self.model, widths, stretch=cols.CONTENT)
         self.view.activated.connect(self._open_index)
         column.addWidget(self.view, 1)
 
@@ -208,12 +148,9 @@ class CallTab(QWidget):
         self._search_timer.timeout.connect(self.apply_filter)
         self.search_edit.textEdited.connect(lambda _t: self._search_timer.start())
         self.search_edit.returnPressed.connect(self.apply_filter)
-        self.range_combo.currentIndexChanged.connect(self._range_changed)
+        self.dates.changed.connect(self.apply_filter)
         for combo in (self.category_filter, self.outcome_filter, self.operator_filter):
             combo.currentIndexChanged.connect(self.apply_filter)
-        self.date_from.dateChanged.connect(self.apply_filter)
-        self.date_to.dateChanged.connect(self.apply_filter)
-        self._set_dates(self._session.clock.today(), self._session.clock.today())
         return box
 
     def _fill_operators(self) -> None:
@@ -230,26 +167,6 @@ class CallTab(QWidget):
     def _now(self):
         return self._session.clock.now()
 
-    def _set_dates(self, start: date, end: date) -> None:
-        for edit, day in ((self.date_from, start), (self.date_to, end)):
-            edit.blockSignals(True)
-            edit.setDate(QDate(day.year, day.month, day.day))
-            edit.blockSignals(False)
-
-    def _range_changed(self) -> None:
-        key = self.range_combo.currentData()
-        today = self._session.clock.today()
-        if key == TODAY:
-            self._set_dates(today, today)
-        elif key == LAST_7_DAYS:
-            self._set_dates(today - timedelta(days=6), today)
-        elif key == THIS_MONTH:
-            self._set_dates(today.replace(day=1), today)
-        custom = key == CUSTOM
-        self.date_from.setEnabled(custom)
-        self.date_to.setEnabled(custom)
-        self.apply_filter()
-
     def current_filter(self) -> CallFilter:
         f = CallFilter(
             category=self.category_filter.currentData() or "",
@@ -257,9 +174,7 @@ class CallTab(QWidget):
             operator_id=self.operator_filter.currentData(),
             search=self.search_edit.text(),
         )
-        if self.range_combo.currentData() != ALL:
-            f.date_from = as_date(self.date_from.date().toPython())
-            f.date_to = as_date(self.date_to.date().toPython())
+        f.date_from, f.date_to = self.dates.dates()
         return f
 
     def apply_filter(self) -> None:
@@ -269,8 +184,9 @@ class CallTab(QWidget):
 
     def refresh(self) -> None:
         """Reload the list and the panels (after a save here or elsewhere)."""
-        if self.range_combo.currentData() == TODAY:
-            self._range_changed()  # the day may have turned since the tab was built
+        if self.dates.key() == TODAY:
+            self.dates.follow_today()  # the day may have turned since the tab was built
+            self.apply_filter()
         else:
             self.model.refresh()
         self._update_count()
@@ -321,7 +237,7 @@ class CallTab(QWidget):
         else:
             text = self.tr("待回电")
         self.side_tabs.setTabText(1, text)
-        self.side_tabs.tabBar().setTabTextColor(1, QColor("#c62828") if overdue else QColor())
+        self.side_tabs.tabBar().setTabTextColor(1, QColor(palette.OVERDUE) if overdue else QColor())
 
     # ---- what the main window uses -------------------------------------------------------------
     def set_session(self, session: Session) -> None:

@@ -7,20 +7,20 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
 from reception.clock import format_local
-from reception.rules import phones
 from reception.services import callbacks
+from reception.services.callbacks import CallbackRow
 from reception.services.session import Session
-from reception.store.models import Callback
 from ui.calls.call_list_model import RowsTableModel
 from ui.calls.follow_up_panel import FollowUpPanel
+from ui.widgets import palette
 from ui.widgets.list_position import kept_place
 
 DUE, NAME, PHONE, REASON = range(4)
-OVERDUE_BRUSH = QBrush(QColor("#c62828"))
+OVERDUE_BRUSH = palette.brush(palette.OVERDUE)
 
 
 class CallbackListModel(RowsTableModel):
@@ -34,11 +34,11 @@ class CallbackListModel(RowsTableModel):
     def set_clock(self, now: Any) -> None:
         self._now = now
 
-    def is_overdue(self, row: Callback) -> bool:
+    def is_overdue(self, row: CallbackRow) -> bool:
         now: datetime = self._now()
         return callbacks.is_overdue(row, now)
 
-    def display(self, row: Callback, column: int) -> str:
+    def display(self, row: CallbackRow, column: int) -> str:
         if column == DUE:
             text = format_local(row.due_at, "%m-%d %H:%M")
             if self.is_overdue(row):
@@ -47,15 +47,15 @@ class CallbackListModel(RowsTableModel):
         if column == NAME:
             return row.name
         if column == PHONE:
-            return phones.mask(row.phone)
+            return row.phone_masked
         if column == REASON:
             return " ".join(row.reason.split())
         return ""
 
-    def tooltip(self, row: Callback) -> str:
+    def tooltip(self, row: CallbackRow) -> str:
         return row.reason
 
-    def foreground(self, row: Callback) -> QBrush | None:
+    def foreground(self, row: CallbackRow) -> QBrush | None:
         return OVERDUE_BRUSH if self.is_overdue(row) else None
 
 

@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception.errors import ReceptionError, StorageError, ValidationError
+from reception.errors import ReceptionError, ValidationError
 from reception.services import privacy
 from reception.services.session import Session
 from ui.calls.call_list_model import RowsTableModel
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.forms import error_label
 from ui.widgets.revealed_number import RevealedNumber
+from ui.widgets.saving import save_with_retry
 
 
 class FollowUpPanel(QWidget):
@@ -74,7 +75,7 @@ class FollowUpPanel(QWidget):
         self.error = error_label()
         self.revealed = RevealedNumber()
         self.empty_label = QLabel(empty)
-        self.empty_label.setStyleSheet("color: #6b7785;")
+        self.empty_label.setStyleSheet(f"color: {palette.DONE};")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         row = QHBoxLayout()
@@ -155,19 +156,19 @@ class FollowUpPanel(QWidget):
     def _save(self, save: Callable[[], object], edit: QLineEdit) -> bool:
         """Record what was done with the selected row; a refusal is shown (a ValidationError in
         the red line, focus back in ``edit``), and after one from the service the list is re-read."""
-        try:
-            save()
-        except ValidationError as exc:
+
+        def invalid(exc: ValidationError) -> None:
             self.error.setText("；".join(exc.fields.values()))
             self.error.show()
             edit.setFocus()
-            return False
-        except StorageError as exc:
-            msgbox.error(self, self.tr("未能保存"), exc.message)
-            return False
-        except ReceptionError as exc:
+
+        def refused(exc: ReceptionError) -> None:
             msgbox.error(self, self.tr("未能保存"), exc.message)
             self.refresh()
-            return False
-        self.error.hide()
-        return True
+
+        if save_with_retry(
+            self, self.tr("未能保存"), lambda: save() or True, on_invalid=invalid, on_error=refused
+        ):
+            self.error.hide()
+            return True
+        return False

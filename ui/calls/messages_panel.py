@@ -8,10 +8,9 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
 from reception.clock import format_local
-from reception.rules import phones
 from reception.services import messages
+from reception.services.messages import MessageRow
 from reception.services.session import Session
-from reception.store.models import Message
 from ui.calls.call_list_model import RowsTableModel
 from ui.calls.follow_up_panel import FollowUpPanel
 from ui.widgets.list_position import kept_place
@@ -19,16 +18,15 @@ from ui.widgets.list_position import kept_place
 TIME, FOR_WHOM, FROM, PHONE, TEXT = range(5)
 
 
-def message_target(msg: Message) -> str:
-    dept = msg.for_department.name if msg.for_department else ""
-    return "、".join(p for p in (msg.for_person, dept) if p)
+def message_target(msg: MessageRow) -> str:
+    return msg.target
 
 
 class MessageListModel(RowsTableModel):
     headers = ("时间", "留言给", "留言人", "回电号码", "内容")
     context = "MessageListModel"
 
-    def display(self, row: Message, column: int) -> str:
+    def display(self, row: MessageRow, column: int) -> str:
         if column == TIME:
             return format_local(row.created_at, "%m-%d %H:%M")
         if column == FOR_WHOM:
@@ -36,12 +34,12 @@ class MessageListModel(RowsTableModel):
         if column == FROM:
             return row.from_name
         if column == PHONE:
-            return phones.mask(row.callback_phone)
+            return row.callback_phone_masked
         if column == TEXT:
             return " ".join(row.text.split())
         return ""
 
-    def tooltip(self, row: Message) -> str:
+    def tooltip(self, row: MessageRow) -> str:
         return row.text
 
 
@@ -129,7 +127,7 @@ class MessagesPanel(FollowUpPanel):
 
     def _update_number_button(self) -> None:
         msg = self.selected()
-        self.number_button.setEnabled(msg is not None and bool(msg.callback_phone))
+        self.number_button.setEnabled(msg is not None and bool(msg.callback_phone_masked))
 
     def show_number(self) -> str | None:
         """The sender's full callback number, to pass the message on (the reveal is audited)."""

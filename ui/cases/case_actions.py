@@ -26,17 +26,19 @@ from PySide6.QtWidgets import (
 )
 
 from reception.services import cases, departments
+from reception.services.records import Case
 from reception.services.session import Session
-from reception.store.models import Case
+from ui.widgets import palette
 from ui.widgets.action_dialog import ActionDialog
 
 if TYPE_CHECKING:
     from ui.widgets.knowledge_picker import KnowledgePicker
 
-STYLE = """
-QLabel#hint { color: #5f6b7a; }
-QLabel#warn { color: #8a5300; background: #fff4dc; border: 1px solid #f0d9a8;
-              border-radius: 4px; padding: 4px 8px; }
+STYLE = f"""
+QLabel#hint {{ color: {palette.MUTED}; }}
+QLabel#warn {{ color: {palette.WARNING_DARK}; background: {palette.WARNING_BG};
+               border: 1px solid {palette.WARNING_LINE};
+              border-radius: 4px; padding: 4px 8px; }}
 """
 
 

@@ -24,8 +24,8 @@ from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.rules import phones
 from reception.services import cases, residents
+from reception.services.records import Case, CaseEvent, LiaisonEntry, ReturnVisit
 from reception.services.session import Session
-from reception.store.models import Case, CaseEvent, LiaisonEntry, ReturnVisit
 from ui.calls.call_list_model import RowsTableModel
 from ui.cases.case_actions import (
     AcknowledgeDialog,
@@ -38,22 +38,25 @@ from ui.cases.case_actions import (
     ReplyDialog,
     ReturnVisitDialog,
 )
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.detail_dialog import DetailDialog, SlipTexts
 
-_STYLE = """
-QLabel#title { color: #0d3c6e; }
-QLabel#caption { color: #5f6b7a; }
-QLabel#status { font-weight: bold; padding: 2px 10px; border-radius: 4px;
-                background: #e8f1fa; color: #0d47a1; }
-QLabel#status[closed="true"] { background: #eceff1; color: #546e7a; }
-QLabel#dueBox { padding: 4px 10px; border-radius: 4px; background: #eef6ee; color: #1b5e20; }
-QLabel#dueBox[state="warning"] { background: #fff4dc; color: #8a5300; }
-QLabel#dueBox[state="overdue"] { background: #fdecec; color: #c62828; font-weight: bold; }
-QLabel#dueBox[state="again"] { background: #f8d7d7; color: #7f0000; font-weight: bold; }
-QLabel#dueBox[state="done"] { background: #f3f5f7; color: #37474f; }
-QLabel#closeHint { color: #8a5300; }
-QPlainTextEdit[readOnly="true"] { background: #f3f5f7; border: 1px solid #dde3e9; }
+_STYLE = f"""
+QLabel#title {{ color: {palette.TITLE}; }}
+QLabel#caption {{ color: {palette.MUTED}; }}
+QLabel#status {{ font-weight: bold; padding: 2px 10px; border-radius: 4px;
+                background: {palette.INFO_BG}; color: {palette.INFO}; }}
+QLabel#status[closed="true"] {{ background: {palette.CLOSED_BG}; color: {palette.CLOSED_CHIP}; }}
+QLabel#dueBox {{ padding: 4px 10px; border-radius: 4px; background: {palette.DUE_OK_BG};
+                 color: {palette.OK}; }}
+QLabel#dueBox[state="warning"] {{ background: {palette.WARNING_BG}; color: {palette.WARNING_DARK}; }}
+QLabel#dueBox[state="overdue"] {{ background: {palette.OVERDUE_BG}; color: {palette.OVERDUE};
+                                  font-weight: bold; }}
+QLabel#dueBox[state="again"] {{ background: {palette.OVERDUE_AGAIN_BG};
+                                color: {palette.OVERDUE_AGAIN}; font-weight: bold; }}
+QLabel#dueBox[state="done"] {{ background: {palette.PANEL_BG}; color: {palette.TEXT_DARK}; }}
+QLabel#closeHint {{ color: {palette.WARNING_DARK}; }}
+QPlainTextEdit[readOnly="true"] {{ background: {palette.PANEL_BG}; border: 1px solid {palette.LINE}; }}
 """
 
 _STATE_KEYS = {

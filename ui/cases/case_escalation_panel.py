@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 
 from reception.clock import format_local
 from reception.errors import ReceptionError
-from reception.rules import phones
 from reception.services import cases
-from reception.store.models import Case
+from reception.services.cases import CaseRow
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.cases.case_list_model import OVERDUE_AGAIN_COLOR, OVERDUE_COLOR, first_line, place_text
+from ui.widgets import palette
 
 
 def _tr(text: str) -> str:
@@ -39,7 +39,7 @@ class EscalatedModel(RowsTableModel):
         super().__init__(parent)
         self._now = now
 
-    def display(self, row: Case, column: int) -> str:
+    def display(self, row: CaseRow, column: int) -> str:
         if column == 0:
             return _tr("再次上报") if row.escalation_level >= 2 else _tr("已上报")
         if column == 1:
@@ -49,19 +49,19 @@ class EscalatedModel(RowsTableModel):
         if column == 3:
             return place_text(row)
         if column == 4:
-            return first_line(phones.mask_in_text(row.description))
+            return first_line(row.description)
         if column == 5:
-            return row.department.name if row.department else _tr("（待派单）")
+            return row.department_name or _tr("（待派单）")
         if column == 6:
             return row.handler
         if column == 7:
             return format_local(row.reply_due_at, "%m-%d %H:%M")
         return cases.format_time_left(cases.time_left(row, self._now()))
 
-    def tooltip(self, row: Case) -> str | None:
-        return phones.mask_in_text(row.description)
+    def tooltip(self, row: CaseRow) -> str | None:
+        return row.description
 
-    def foreground(self, row: Case) -> QBrush | None:
+    def foreground(self, row: CaseRow) -> QBrush | None:
         return QBrush(OVERDUE_AGAIN_COLOR if row.escalation_level >= 2 else OVERDUE_COLOR)
 
     def data(
@@ -90,7 +90,7 @@ class CaseEscalationPanel(QWidget):
         self.title.setFont(font)
         self.title.setStyleSheet(f"color: {OVERDUE_COLOR.name()};")
         hint = QLabel(self.tr("超过答复期限仍未答复的工单，最严重的在前；双击打开"))
-        hint.setStyleSheet("color: #5f6b7a;")
+        hint.setStyleSheet(f"color: {palette.MUTED};")
         head = QHBoxLayout()
         head.addWidget(self.title)
         head.addWidget(hint, 1)
@@ -129,5 +129,5 @@ class CaseEscalationPanel(QWidget):
 
     def _activated(self, index) -> None:
         case = self.model.data(index, ROW_ROLE)
-        if isinstance(case, Case):
+        if isinstance(case, CaseRow):
             self.open_case.emit(case.id)

@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local
-from reception.errors import ReceptionError, StorageError, ValidationError
+from reception.errors import ReceptionError
 from reception.rules import phones
 from reception.services import cases, residents
 from reception.services.cases import CaseInput
+from reception.services.records import Case
 from reception.services.session import Session
-from reception.store.models import Case
 from ui.cases.case_actions import department_combo, text_box
 from ui.cases.case_list_model import first_line
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.drafts_support import (
     DraftKeeper,
     notice_label,
@@ -44,14 +44,16 @@ from ui.widgets.drafts_support import (
 )
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 from ui.widgets.resident_lookup import ResidentLookup
+from ui.widgets.saving import save_with_retry
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
 RECURRENCE_DELAY_MS = 250
 
-_STYLE = """
-QLabel#hint { color: #5f6b7a; }
-QFrame#recurrence { background: #fff4dc; border: 2px solid #e0a030; border-radius: 6px; }
-QLabel#recurrenceNote { color: #8a3b00; font-weight: bold; }
+_STYLE = f"""
+QLabel#hint {{ color: {palette.MUTED}; }}
+QFrame#recurrence {{ background: {palette.WARNING_BG}; border: 2px solid {palette.RECURRENCE_LINE};
+                     border-radius: 6px; }}
+QLabel#recurrenceNote {{ color: {palette.RECURRENCE}; font-weight: bold; }}
 """
 
 
@@ -295,20 +297,14 @@ class CaseForm(QDialog):
     # ---- saving ------------------------------------------------------------------------------
     def submit(self) -> Case | None:
         self.errors.clear()
-        while True:
-            try:
-                case = cases.open_direct_case(self._session, self.build_input())
-            except ValidationError as exc:
-                self.errors.show_error(exc)
-                return None
-            except StorageError as exc:
-                if msgbox.storage_failure(self, self.tr("未能登记"), exc):
-                    continue
-                return None
-            except ReceptionError as exc:
-                msgbox.error(self, self.tr("未能登记"), exc.message)
-                return None
-            break
+        case = save_with_retry(
+            self,
+            self.tr("未能登记"),
+            lambda: cases.open_direct_case(self._session, self.build_input()),
+            on_invalid=self.errors.show_error,
+        )
+        if case is None:
+            return None
         self.draft.discard()
         self.saved.emit(case)
         self.accept()

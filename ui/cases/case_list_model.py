@@ -1,8 +1,10 @@
 """The case list (工单) as a lazily fetched table model.
 
 Rows come from :func:`reception.services.cases.list_cases` a page at a time, so a filter over years of
-cases opens at once. The countdown column (倒计时) and the deadline colours depend only on the
-clock: :meth:`CaseListModel.tick` repaints them every minute without touching the database."""
+cases opens at once; they carry the first receiver's and the department's names (painting runs no
+query). The countdown column (倒计时) and the deadline colours depend only on the clock and the
+deadline settings read at each refresh: :meth:`CaseListModel.tick` repaints them every minute
+without touching the database."""
 
 from __future__ import annotations
 
@@ -10,13 +12,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QBrush, QFont
 
 from reception.clock import format_local
-from reception.rules import phones
 from reception.services import cases
-from reception.store.models import Case
+from reception.services import settings as settings_mod
+from reception.services.cases import CaseRow
+from ui.widgets import palette
+from ui.widgets.list_position import ROW_ROLE
+from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel
 
 (
     SERIAL,
@@ -32,40 +37,23 @@ from reception.store.models import Case
     SOURCE,
 ) = range(11)
 COLUMN_COUNT = 11
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2  # cases.OK / WARNING / OVERDUE / OVERDUE_AGAIN
-PAGE_SIZE = 200
+__all__ = ["PAGE_SIZE", "ROW_ROLE", "STATE_ROLE", "CaseListModel"]
 
-_HEADERS = [
-    "编号",
-    "类别",
-    "位置",
-    "问题",
-    "首问责任人",
-    "部门",
-    "处理人",
-    "状态",
-    "答复期限",
-    "倒计时",
-    "来源",
-]
-
-WARNING_COLOR = QColor("#b26a00")
-OVERDUE_COLOR = QColor("#c62828")
-OVERDUE_AGAIN_COLOR = QColor("#7f0000")
-WARNING_BRUSH = QBrush(QColor("#fff4dc"))
-OVERDUE_BRUSH = QBrush(QColor("#fdecec"))
-OVERDUE_AGAIN_BRUSH = QBrush(QColor("#f8d7d7"))
-CLOSED_COLOR = QColor("#7a8591")
-
-Index = QModelIndex | QPersistentModelIndex
+WARNING_COLOR = palette.brush(palette.WARNING).color()
+OVERDUE_COLOR = palette.brush(palette.OVERDUE).color()
+OVERDUE_AGAIN_COLOR = palette.brush(palette.OVERDUE_AGAIN).color()
+WARNING_BRUSH = palette.brush(palette.WARNING_BG)
+OVERDUE_BRUSH = palette.brush(palette.OVERDUE_BG)
+OVERDUE_AGAIN_BRUSH = palette.brush(palette.OVERDUE_AGAIN_BG)
+CLOSED_COLOR = palette.brush(palette.CLOSED).color()
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("CaseListModel", text)
 
 
-def place_text(case: Case) -> str:
+def place_text(case: CaseRow) -> str:
     """'5-1-1203' for a resident's room, else the location typed (a public area)."""
     return case.place_key or case.location
 
@@ -75,34 +63,46 @@ def first_line(text: str) -> str:
     return lines[0] if lines else ""
 
 
-class CaseListModel(QAbstractTableModel):
+class CaseListModel(PagedTableModel[CaseRow]):
+    headers = (
+        "编号",
+        "类别",
+        "位置",
+        "问题",
+        "首问责任人",
+        "部门",
+        "处理人",
+        "状态",
+        "答复期限",
+        "倒计时",
+        "来源",
+    )
+    context = "CaseListModel"
+
     def __init__(self, now: Callable[[], datetime] | None = None, parent: Any = None) -> None:
         """``now`` returns naive UTC (the session clock); it drives the countdown and colours."""
-        super().__init__(parent)
-        self._filter = cases.CaseFilter()
-        self._rows: list[Case] = []
-        self._total = 0
-        self._now = now or (lambda: datetime(1970, 1, 1))
+        super().__init__(cases.CaseFilter(), now, parent)
         self._at = self._now()
+        self._conf: settings_mod.Settings | None = None  # the warning hours, read at each refresh
         self._states: dict[int, str] = {}  # case id -> deadline state at ``_at``
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     # ---- loading ----------------------------------------------------------------------
     def set_clock(self, now: Callable[[], datetime]) -> None:
         self._now = now
         self.tick()
 
-    def set_filter(self, f: cases.CaseFilter) -> None:
-        self._filter = f
-        self.refresh()
+    def count(self, f: cases.CaseFilter) -> int:
+        return cases.count_cases(f)
 
-    def refresh(self) -> None:
-        """Re-count and reload the first page; further pages come as the view scrolls."""
-        self.beginResetModel()
+    def page(self, f: cases.CaseFilter, offset: int, limit: int) -> list[CaseRow]:
+        return cases.list_cases(f, offset=offset, limit=limit)
+
+    def loading(self) -> None:
         self._at = self._now()
         self._states = {}
-        self._total = cases.count_cases(self._filter)
-        self._rows = cases.list_cases(self._filter, offset=0, limit=PAGE_SIZE) if self._total else []
-        self.endResetModel()
+        self._conf = settings_mod.load()
 
     def tick(self) -> None:
         """The minute turned: repaint the countdown and the deadline colours (no query)."""
@@ -115,70 +115,25 @@ class CaseListModel(QAbstractTableModel):
                 [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole],
             )
 
-    def total(self) -> int:
-        return self._total
+    def case_at(self, row: int) -> CaseRow | None:
+        return self.row_at(row)
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        if parent.isValid():
-            return False
-        return len(self._rows) < self._total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid():
-            return
-        page = cases.list_cases(self._filter, offset=len(self._rows), limit=PAGE_SIZE)
-        if not page:
-            self._total = len(self._rows)  # rows vanished since the count
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
-
-    # ---- the table --------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < COLUMN_COUNT
-        ):
-            return _tr(_HEADERS[section])
-        return None
-
-    def case_at(self, row: int) -> Case | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, case_id: int) -> int:
-        return next((i for i, c in enumerate(self._rows) if c.id == case_id), -1)
-
-    def state_of(self, case: Case) -> str:
+    def state_of(self, case: CaseRow) -> str:
         """The case's deadline state, worked out once per refresh or tick."""
         state = self._states.get(case.id)
         if state is None:
-            state = self._states[case.id] = cases.deadline_state(case, self._at)
+            if self._conf is None:  # never refreshed: nothing is listed that needs it
+                self._conf = settings_mod.Settings()
+            state = self._states[case.id] = cases.deadline_state(case, self._at, self._conf)
         return state
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        case = self._rows[index.row()]
-        col = index.column()
-        if role == ROW_ROLE:
-            return case
+    def cell(self, case: CaseRow, col: int, role: int) -> Any:
         if role == STATE_ROLE:
             return self.state_of(case)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(case, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == PROBLEM:
-            return phones.mask_in_text(case.description)
+            return case.description
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._foreground(case, col)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -188,12 +143,10 @@ class CaseListModel(QAbstractTableModel):
             and col in (COUNTDOWN, DUE, STATUS)
             and self.state_of(case) == cases.OVERDUE_AGAIN
         ):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return self._bold
         return None
 
-    def _display(self, case: Case, col: int) -> str:
+    def _display(self, case: CaseRow, col: int) -> str:
         if col == SERIAL:
             return case.serial
         if col == CATEGORY:
@@ -201,11 +154,11 @@ class CaseListModel(QAbstractTableModel):
         if col == PLACE:
             return place_text(case)
         if col == PROBLEM:
-            return first_line(phones.mask_in_text(case.description))
+            return first_line(case.description)
         if col == FIRST_RECEIVER:
-            return case.first_receiver.display_name
+            return case.first_receiver_name
         if col == DEPARTMENT:
-            return case.department.name if case.department else ""
+            return case.department_name
         if col == HANDLER:
             return case.handler
         if col == STATUS:
@@ -220,7 +173,7 @@ class CaseListModel(QAbstractTableModel):
             return _tr(cases.SOURCES.get(case.source_kind, case.source_kind))
         return ""
 
-    def _foreground(self, case: Case, col: int) -> QBrush | None:
+    def _foreground(self, case: CaseRow, col: int) -> QBrush | None:
         state = self.state_of(case)
         if state == cases.OK:
             if case.status == cases.CLOSED:
@@ -235,7 +188,7 @@ class CaseListModel(QAbstractTableModel):
         }[state]
         return QBrush(color)
 
-    def _background(self, case: Case) -> QBrush | None:
+    def _background(self, case: CaseRow) -> QBrush | None:
         return {
             cases.WARNING: WARNING_BRUSH,
             cases.OVERDUE: OVERDUE_BRUSH,

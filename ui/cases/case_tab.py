@@ -12,15 +12,11 @@ from datetime import datetime
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,9 +30,11 @@ from ui.cases.case_detail_dialog import CaseDetailDialog
 from ui.cases.case_escalation_panel import CaseEscalationPanel
 from ui.cases.case_form import CaseForm
 from ui.cases.case_list_model import CaseListModel
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.drafts_support import has_draft
 from ui.widgets.list_position import kept_place
+from ui.widgets.record_list import record_table
+from ui.widgets.tab_parts import panes
 
 MY_OPEN, ALL_OPEN, OVERDUE, CLOSED, ALL = "mine", "open", "overdue", "closed", "all"
 VIEWS = [
@@ -79,7 +77,7 @@ class CaseTab(QWidget):
         self.search_edit.setPlaceholderText(self.tr("搜索：编号、位置、问题、处理人"))
         self.search_edit.setClearButtonEnabled(True)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: #5f6b7a;")
+        self.count_label.setStyleSheet(f"color: {palette.MUTED};")
         bar.addWidget(self.new_button)
         bar.addSpacing(8)
         bar.addWidget(self.view_combo)
@@ -89,17 +87,6 @@ class CaseTab(QWidget):
         bar.addWidget(self.count_label)
 
         self.model = CaseListModel(self._now, self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
         widths = {
             cols.SERIAL: 125,
             cols.CATEGORY: 64,
@@ -112,9 +99,7 @@ class CaseTab(QWidget):
             cols.COUNTDOWN: 110,
             cols.SOURCE: 64,
         }
-        for col, width in widths.items():
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(cols.PROBLEM, QHeaderView.ResizeMode.Stretch)
+        self.view = record_table(self.model, widths, stretch=cols.PROBLEM)
         self.view.activated.connect(self._open_index)
 
         list_box = QWidget()
@@ -126,13 +111,7 @@ class CaseTab(QWidget):
 
         self.escalation_panel = CaseEscalationPanel(self._now)
         self.escalation_panel.open_case.connect(self.open_case)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(list_box)
-        self.splitter.addWidget(self.escalation_panel)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([520, 180])
+        self.splitter = panes(Qt.Orientation.Vertical, [list_box, self.escalation_panel], (3, 1), (520, 180))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)

@@ -45,15 +45,15 @@ from reception.documents import handover_report
 from reception.errors import ReceptionError
 from reception.services import auth, handover, shifts
 from reception.services.handover import HandoverData
+from reception.services.records import Shift
 from reception.services.session import Session
-from reception.store.models import Shift
 from reception.store.paths import DataDir
 from ui.handover.handover_tables import TablesPanel
-from ui.widgets import msgbox, printing
+from ui.widgets import msgbox, palette, printing
 from ui.widgets.detail_dialog import fit_screen
 from ui.widgets.forms import error_label
 
-_RED = "#b71c1c"
+_RED = palette.DANGER
 
 
 class HandoverDialog(QDialog):
@@ -91,7 +91,7 @@ class HandoverDialog(QDialog):
         self.refusal_label = QLabel()
         self.refusal_label.setWordWrap(True)
         self.refusal_label.setStyleSheet(
-            f"color: {_RED}; background: #fdecea; border: 1px solid {_RED}; padding: 6px;"
+            f"color: {_RED}; background: {palette.ALERT_BG}; border: 1px solid {_RED}; padding: 6px;"
         )
         self.refusal_label.hide()
 
@@ -187,7 +187,9 @@ class HandoverDialog(QDialog):
         self.note_view = QLabel()
         self.note_view.setWordWrap(True)
         self.note_view.setTextFormat(Qt.TextFormat.PlainText)
-        self.note_view.setStyleSheet("background: #f7f9fb; border: 1px solid #c5ccd4; padding: 6px;")
+        self.note_view.setStyleSheet(
+            f"background: {palette.FORM_BG}; border: 1px solid {palette.NOTE_LINE}; padding: 6px;"
+        )
         self.note_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         box = QGroupBox(self.tr("接班人登录确认"))

@@ -20,15 +20,16 @@ from PySide6.QtWidgets import (
 
 from reception.documents.handover_report import row_state
 from reception.services.analysis import Table
+from ui.widgets import palette
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2  # 'overdue', 'warning' or ''
 MAX_VISIBLE_ROWS = 8
 
 Index = QModelIndex | QPersistentModelIndex
-_RED = QColor("#b71c1c")
-_RED_BG = QColor("#fdecea")
-_AMBER = QColor("#a15c00")
+_RED = QColor(palette.DANGER)
+_RED_BG = QColor(palette.ALERT_BG)
+_AMBER = QColor(palette.AMBER)
 
 
 class HandoverTableModel(QAbstractTableModel):
@@ -108,7 +109,9 @@ class TablesPanel(QScrollArea):
     def add_heading(self, text: str, alert: bool = False) -> QLabel:
         label = QLabel(text)
         label.setWordWrap(True)
-        color = "#ffffff; background: #b71c1c; padding: 3px 6px" if alert else "#1f4e79"
+        color = (
+            f"{palette.WHITE}; background: {palette.DANGER}; padding: 3px 6px" if alert else palette.HEADING
+        )
         label.setStyleSheet(f"font-size: 11pt; font-weight: bold; color: {color};")
         self._layout.addSpacing(6)
         self._layout.addWidget(label)
@@ -131,7 +134,7 @@ class TablesPanel(QScrollArea):
         self.titles[table.title] = title
         if not table.rows:
             none = QLabel(self.tr("无"))
-            none.setStyleSheet("color: #5f6b7a; padding: 2px 12px 4px 12px;")
+            none.setStyleSheet(f"color: {palette.MUTED}; padding: 2px 12px 4px 12px;")
             self._layout.addWidget(none)
             return
         view = QTableView()

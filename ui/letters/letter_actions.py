@@ -14,9 +14,8 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from reception.clock import to_local, to_utc
 from reception.services import letters
+from reception.services.records import AttachmentStore, Letter
 from reception.services.session import Session
-from reception.store.attachments import AttachmentStore
-from reception.store.models import Letter
 from ui.letters.letter_files import FilePicker, accept_file_drag, drop_files
 from ui.letters.letter_form import (
     STYLE,

@@ -19,26 +19,25 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local
-from reception.errors import ConflictError, ReceptionError, StorageError, ValidationError
+from reception.errors import ConflictError, ReceptionError, ValidationError
 from reception.rules import phones
 from reception.services import cases, letters, residents
+from reception.services.records import Attachment, AttachmentStore, Letter
 from reception.services.session import Session
-from reception.store import attachments
-from reception.store.attachments import AttachmentStore
-from reception.store.models import Attachment, Letter
 from ui.letters.letter_actions import ReplyDialog, RouteDialog
 from ui.letters.letter_files import FILE_FILTER, size_text
 from ui.letters.letter_list_model import OVERDUE_COLOR, sender_text
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.detail_dialog import DetailDialog, SlipTexts
+from ui.widgets.saving import save_with_retry
 
-_STYLE = """
-QLabel#title { color: #0d3c6e; }
-QLabel#caption { color: #5f6b7a; }
-QLabel#status { font-weight: bold; padding: 2px 10px; border-radius: 4px;
-                background: #e8f1fa; color: #0d47a1; }
-QLabel#status[overdue="true"] { background: #fdecec; color: #c62828; }
-QPlainTextEdit[readOnly="true"] { background: #f3f5f7; border: 1px solid #dde3e9; }
+_STYLE = f"""
+QLabel#title {{ color: {palette.TITLE}; }}
+QLabel#caption {{ color: {palette.MUTED}; }}
+QLabel#status {{ font-weight: bold; padding: 2px 10px; border-radius: 4px;
+                background: {palette.INFO_BG}; color: {palette.INFO}; }}
+QLabel#status[overdue="true"] {{ background: {palette.OVERDUE_BG}; color: {palette.OVERDUE}; }}
+QPlainTextEdit[readOnly="true"] {{ background: {palette.PANEL_BG}; border: 1px solid {palette.LINE}; }}
 """
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -186,7 +185,7 @@ class LetterDetailDialog(DetailDialog):
 
     def _load_files(self) -> None:
         self.files_list.clear()
-        rows = attachments.list_for("letter", self._letter.id)
+        rows = letters.files_of(self._letter.id)
         if not rows:
             item = QListWidgetItem(self.tr("（没有电子附件）"))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -202,7 +201,7 @@ class LetterDetailDialog(DetailDialog):
             item.setData(PATH_ROLE, str(path) if path is not None else "")
             item.setData(NAME_ROLE, att.original_name)
             if path is None:
-                item.setForeground(QColor("#c62828"))
+                item.setForeground(QColor(palette.OVERDUE))
                 item.setToolTip(
                     self.tr("数据文件夹中找不到这个文件（可能已被移动或删除），请联系管理员从备份恢复。")
                 )
@@ -222,7 +221,7 @@ class LetterDetailDialog(DetailDialog):
     def open_path(self, path: Path, name: str) -> bool:
         """Open a read-only temporary copy (an edit in the viewer never changes the stored file)."""
         try:
-            copy = attachments.viewing_copy(path, name)
+            copy = letters.viewing_copy(path, name)
         except OSError as exc:
             msgbox.error(
                 self, self.tr("无法打开"), self.tr("未能准备文件副本：{0}").format(exc.strerror or str(exc))
@@ -292,10 +291,13 @@ class LetterDetailDialog(DetailDialog):
         return self.add_paths([Path(p) for p in chosen])
 
     def add_paths(self, paths: list[Path]) -> list[Attachment]:
-        try:
-            rows = letters.add_files(self._session, self._letter.id, paths, self._store)
-        except (StorageError, ReceptionError) as exc:
-            msgbox.error(self, self.tr("未能追加附件"), exc.message)
+        rows = save_with_retry(
+            self,
+            self.tr("未能追加附件"),
+            lambda: letters.add_files(self._session, self._letter.id, paths, self._store),
+            on_invalid=lambda exc: msgbox.error(self, self.tr("未能追加附件"), exc.message),
+        )
+        if rows is None:
             return []
         self._changed(None)
         return rows

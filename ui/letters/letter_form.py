@@ -35,16 +35,15 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import to_local, to_utc
-from reception.errors import ReceptionError, StorageError, ValidationError
+from reception.errors import ReceptionError
 from reception.services import cases, departments, letters
 from reception.services import settings as settings_mod
 from reception.services.letters import LetterInput
+from reception.services.records import AttachmentStore, Letter, Resident
 from reception.services.residents import room_label
 from reception.services.session import Session
-from reception.store.attachments import AttachmentStore
-from reception.store.models import Letter, Resident
 from ui.letters.letter_files import FilePicker, accept_file_drag, drop_files
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.drafts_support import (
     DraftKeeper,
     notice_label,
@@ -56,12 +55,13 @@ from ui.widgets.drafts_support import (
     text_of,
 )
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from ui.widgets.saving import save_with_retry
 
-STYLE = """
-QLabel#hint { color: #6b7785; }
-QLabel#residentChip { color: #1b5e20; }
-QLabel#promise { color: #8a5a00; }
-QFrame#filePicker QListWidget { background: #fbfcfd; }
+STYLE = f"""
+QLabel#hint {{ color: {palette.DONE}; }}
+QLabel#residentChip {{ color: {palette.OK}; }}
+QLabel#promise {{ color: {palette.PENDING}; }}
+QFrame#filePicker QListWidget {{ background: {palette.LIST_BG}; }}
 """
 
 
@@ -357,7 +357,7 @@ class LetterForm(QDialog):
     def _resident_picked(self, resident: Resident) -> None:
         room = room_label(resident.building, resident.unit, resident.room)
         self.resident_chip.setObjectName("residentChip")
-        self.resident_chip.setStyleSheet("color: #1b5e20;")
+        self.resident_chip.setStyleSheet(f"color: {palette.OK};")
         self.resident_chip.setText(self.tr("已关联住户：{0}（{1}）").format(resident.name, room))
         if not self.sender_edit.text().strip():
             self.sender_edit.setText(resident.name)
@@ -421,20 +421,18 @@ class LetterForm(QDialog):
 
     def _register(self) -> Letter | None:
         self.errors.clear()
-        while True:
-            try:
-                return letters.register_letter(self._session, self.build_input(), self._store)
-            except ValidationError as exc:
-                self.errors.show_error(exc)
-                return None
-            except StorageError as exc:
-                if msgbox.storage_failure(self, self.tr("未能保存"), exc):
-                    continue
-                return None
-            except ReceptionError as exc:  # a file that is gone or too big
-                self.errors.show_general(exc.message)
-                msgbox.error(self, self.tr("未能保存"), exc.message)
-                return None
+
+        def refused(exc: ReceptionError) -> None:  # a file that is gone or too big
+            self.errors.show_general(exc.message)
+            msgbox.error(self, self.tr("未能保存"), exc.message)
+
+        return save_with_retry(
+            self,
+            self.tr("未能保存"),
+            lambda: letters.register_letter(self._session, self.build_input(), self._store),
+            on_invalid=self.errors.show_error,
+            on_error=refused,
+        )
 
     def _saved_text(self, letter: Letter) -> str:
         text = self.tr("编号 {0}，收文编号 {1}。").format(letter.serial, letter.receipt_no)

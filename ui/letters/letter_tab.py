@@ -4,19 +4,16 @@ for its actions, and exports the filtered list to Excel."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,26 +25,26 @@ from PySide6.QtWidgets import (
 from reception.errors import ReceptionError
 from reception.services import departments, letters
 from reception.services.letters import LetterFilter
+from reception.services.records import AttachmentStore
 from reception.services.session import Role, Session
-from reception.store.attachments import AttachmentStore
 from ui.letters import letter_list_model as cols
 from ui.letters.letter_detail_dialog import LetterDetailDialog
 from ui.letters.letter_form import LetterForm
 from ui.letters.letter_list_model import LetterListModel
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.drafts_support import has_draft
-from ui.widgets.forms import as_date
 from ui.widgets.list_position import kept_place
+from ui.widgets.record_list import ALL, CUSTOM, LAST_7_DAYS, THIS_MONTH, TODAY, DateFilterBar, record_table
+from ui.widgets.tab_parts import follow_window, tab_key
 
-TODAY, LAST_7_DAYS, THIS_MONTH, ALL, CUSTOM = "today", "7days", "month", "all", "custom"
 SEARCH_DELAY_MS = 300
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 
-_STYLE = """
-QPushButton#newLetter { background: #1565c0; color: white; border-radius: 5px; padding: 7px 18px; }
-QPushButton#newLetter:hover { background: #1976d2; }
-QLabel#count { color: #5f6b7a; }
-QLabel#overdue { color: #c62828; font-weight: bold; }
+_STYLE = f"""
+QPushButton#newLetter {{ background: {palette.LINK}; color: white; border-radius: 5px; padding: 7px 18px; }}
+QPushButton#newLetter:hover {{ background: {palette.LINK_HOVER}; }}
+QLabel#count {{ color: {palette.MUTED}; }}
+QLabel#overdue {{ color: {palette.OVERDUE}; font-weight: bold; }}
 """
 
 
@@ -84,32 +81,19 @@ class LetterTab(QWidget):
         layout.addLayout(self._build_filters())
         layout.addWidget(self._build_view(), 1)
 
-        # F4 registers a letter. The main window binds F4 too (a window-wide action); two enabled
-        # bindings of one key are ambiguous and Qt would run neither, so this one is only active
-        # when the window around the tab has none (see showEvent).
-        self.f4_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F4), self)
-        self.f4_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.f4_shortcut.activated.connect(self.new_letter)
+        # F4 registers a letter (the window's F4 when there is one: ui/widgets/tab_parts.py).
+        self.f4_shortcut = tab_key(self, Qt.Key.Key_F4, self.new_letter)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
         self._connect_filters()
-        self._set_dates(self._today(), self._today())
         self.apply_filter()
 
     def showEvent(self, event: QShowEvent) -> None:
-        self.f4_shortcut.setEnabled(not self._window_binds_f4())
+        follow_window(self, self.f4_shortcut)
         super().showEvent(event)
-
-    def _window_binds_f4(self) -> bool:
-        window = self.window()
-        if window is self:
-            return False
-        f4 = QKeySequence(Qt.Key.Key_F4)
-        actions = window.actions() + window.findChildren(QAction)
-        return any(f4 in action.shortcuts() and action.isEnabled() for action in actions)
 
     # ---- building ------------------------------------------------------------------------------
     def _build_head(self) -> QHBoxLayout:
@@ -141,21 +125,9 @@ class LetterTab(QWidget):
     def _build_filters(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         bar.setSpacing(6)
-        self.range_combo = QComboBox()
-        for key, label in (
-            (ALL, "全部日期"),
-            (TODAY, "今天"),
-            (LAST_7_DAYS, "近7天"),
-            (THIS_MONTH, "本月"),
-            (CUSTOM, "自定义"),
-        ):
-            self.range_combo.addItem(self.tr(label), key)
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
-        for edit in (self.date_from, self.date_to):
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setCalendarPopup(True)
-            edit.setEnabled(False)
+        self.dates = DateFilterBar(
+            self._today, (ALL, TODAY, LAST_7_DAYS, THIS_MONTH, CUSTOM), {ALL: "全部日期"}
+        )
         self.status_filter = QComboBox()
         self.status_filter.addItem(self.tr("全部状态"), "")
         for status in letters.STATUSES:
@@ -173,10 +145,7 @@ class LetterTab(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
 
-        bar.addWidget(self.range_combo)
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel(self.tr("至")))
-        bar.addWidget(self.date_to)
+        bar.addWidget(self.dates)
         bar.addWidget(self.status_filter)
         bar.addWidget(self.department_filter)
         bar.addWidget(self.channel_filter)
@@ -187,17 +156,6 @@ class LetterTab(QWidget):
 
     def _build_view(self) -> QTableView:
         self.model = LetterListModel(self._now, self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
         widths = {
             cols.SERIAL: 130,
             cols.RECEIPT_NO: 90,
@@ -208,21 +166,17 @@ class LetterTab(QWidget):
             cols.DUE: 130,
             cols.STATUS: 110,
         }
-        for col, width in widths.items():
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(cols.SUBJECT, QHeaderView.ResizeMode.Stretch)
+        self.view = record_table(self.model, widths, stretch=cols.SUBJECT)
         self.view.activated.connect(self._open_index)
         return self.view
 
     def _connect_filters(self) -> None:
         self.search_edit.textEdited.connect(self._search_edited)
         self.search_edit.returnPressed.connect(self.apply_filter)
-        self.range_combo.currentIndexChanged.connect(self._range_changed)
+        self.dates.changed.connect(self.apply_filter)
         for combo in (self.status_filter, self.department_filter, self.channel_filter):
             combo.currentIndexChanged.connect(self.apply_filter)
         self.overdue_check.toggled.connect(self.apply_filter)
-        self.date_from.dateChanged.connect(self.apply_filter)
-        self.date_to.dateChanged.connect(self.apply_filter)
 
     def _search_edited(self, _text: str) -> None:
         self._search_timer.start()
@@ -245,26 +199,6 @@ class LetterTab(QWidget):
     def _today(self) -> date:
         return self._session.clock.today()
 
-    def _set_dates(self, start: date, end: date) -> None:
-        for edit, day in ((self.date_from, start), (self.date_to, end)):
-            edit.blockSignals(True)
-            edit.setDate(QDate(day.year, day.month, day.day))
-            edit.blockSignals(False)
-
-    def _range_changed(self) -> None:
-        key = self.range_combo.currentData()
-        today = self._today()
-        if key == TODAY:
-            self._set_dates(today, today)
-        elif key == LAST_7_DAYS:
-            self._set_dates(today - timedelta(days=6), today)
-        elif key == THIS_MONTH:
-            self._set_dates(today.replace(day=1), today)
-        custom = key == CUSTOM
-        self.date_from.setEnabled(custom)
-        self.date_to.setEnabled(custom)
-        self.apply_filter()
-
     def current_filter(self) -> LetterFilter:
         f = LetterFilter(
             status=self.status_filter.currentData() or "",
@@ -273,9 +207,7 @@ class LetterTab(QWidget):
             overdue_at=self._now() if self.overdue_check.isChecked() else None,
             search=self.search_edit.text(),
         )
-        if self.range_combo.currentData() != ALL:
-            f.date_from = as_date(self.date_from.date().toPython())
-            f.date_to = as_date(self.date_to.date().toPython())
+        f.date_from, f.date_to = self.dates.dates()
         return f
 
     def apply_filter(self) -> None:
@@ -288,11 +220,8 @@ class LetterTab(QWidget):
 
     def refresh(self) -> None:
         """Reload the list (after a save here or elsewhere, or when time has moved on)."""
-        key = self.range_combo.currentData()
-        if key in (TODAY, LAST_7_DAYS, THIS_MONTH):
-            self._range_changed()  # the day may have turned since the tab was built
-        else:
-            self.apply_filter()
+        self.dates.follow_today()  # the day may have turned since the tab was built
+        self.apply_filter()
 
     def reload_lists(self) -> None:
         """Something was saved (here or at another desk): re-read the register with the filter

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from reception.store.config import PHONE_ADAPTERS, LocalConfig
 from ui.phone.controller import new_token
+from ui.widgets import palette
 
 
 class PhoneSettingsBox(QGroupBox):
@@ -97,5 +98,5 @@ class PhoneSettingsBox(QGroupBox):
 
         ok, text = probe.check(self.values())
         self.result.setText(text)
-        self.result.setStyleSheet("color: #2e7d32;" if ok else "color: #c62828;")
+        self.result.setStyleSheet(f"color: {palette.OK_BRIGHT};" if ok else f"color: {palette.OVERDUE};")
         return ok

@@ -25,8 +25,8 @@ from reception.clock import format_local, to_utc
 from reception.errors import ReceptionError, ValidationError
 from reception.rules import phones
 from reception.services import residents, visits
+from reception.services.records import Appointment, Resident
 from reception.services.session import Session
-from reception.store.models import Appointment, Resident
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.visits.visit_widgets import (
     ErrorSlots,
@@ -36,7 +36,7 @@ from ui.visits.visit_widgets import (
     set_edit_utc,
     utc_from_edit,
 )
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.forms import ascii_only, dialog_buttons, error_label
 from ui.widgets.resident_lookup import ResidentLookup
 
@@ -190,9 +190,9 @@ class AppointmentsModel(RowsTableModel):
 
     def foreground(self, row: Appointment) -> QBrush | None:
         if row.status == visits.ARRIVED:
-            return QBrush(QColor("#1b5e20"))
+            return QBrush(QColor(palette.OK))
         if row.status in (visits.NO_SHOW, visits.CANCELLED):
-            return QBrush(QColor("#8a939c"))
+            return QBrush(QColor(palette.GONE))
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -238,7 +238,7 @@ class AppointmentsPanel(QWidget):
         self.no_show_button.setToolTip(self.tr("今天仍未到访的预约记为“未到”（一般在下班前操作）"))
         self.no_show_button.clicked.connect(self.mark_no_shows)
         self.summary = QLabel()
-        self.summary.setStyleSheet("color: #5f6b7a;")
+        self.summary.setStyleSheet(f"color: {palette.MUTED};")
 
         bar = QHBoxLayout()
         bar.setSpacing(6)

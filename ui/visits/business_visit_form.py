@@ -27,17 +27,18 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local_day_time
-from reception.errors import ReceptionError, StorageError, ValidationError
+from reception.errors import ReceptionError, ValidationError
 from reception.rules import phones
 from reception.services import cases, departments, residents, visits
 from reception.services import settings as settings_mod
+from reception.services.records import Resident, Visit
 from reception.services.session import Session
-from reception.store.models import Resident, Visit
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
 from ui.widgets.forms import ascii_only, error_label, masked_note_label, show_masked_note
 from ui.widgets.resident_lookup import ResidentLookup
+from ui.widgets.saving import save_with_retry
 
 FIELD_ORDER = [
     "resident",
@@ -88,7 +89,7 @@ class BusinessVisitForm(QFrame):
         form.addRow(self.tr("业户"), self.errors.wrap("resident", self.lookup))
         self.errors.entries["visitor_name"] = self.errors.entries["resident"]
         self.resident_info = QLabel()
-        self.resident_info.setStyleSheet("color: #1b5e20;")
+        self.resident_info.setStyleSheet(f"color: {palette.OK};")
         self.resident_info.setWordWrap(True)
         form.addRow("", self.resident_info)
         self.location_edit = QLineEdit()
@@ -161,7 +162,7 @@ class BusinessVisitForm(QFrame):
         font = QFont(self.font())
         font.setBold(True)
         self.status_label.setFont(font)
-        self.status_label.setStyleSheet("color: #1b5e20;")
+        self.status_label.setStyleSheet(f"color: {palette.OK};")
         self.general_error = error_label()
         self.masked_note = masked_note_label()
         left.addWidget(self.status_label)
@@ -173,8 +174,9 @@ class BusinessVisitForm(QFrame):
         self.clear_button.clicked.connect(self.discard)
         self.save_button = QPushButton(self.tr("保存 (Enter)"))
         self.save_button.setStyleSheet(
-            "QPushButton { background: #2e7d32; color: white; border-radius: 4px; padding: 6px 22px; }"
-            "QPushButton:disabled { background: #a5c8a7; }"
+            f"QPushButton {{ background: {palette.OK_BRIGHT}; color: white;"
+            " border-radius: 4px; padding: 6px 22px; }"
+            f"QPushButton:disabled {{ background: {palette.SAVE_DISABLED_BG}; }}"
         )
         self.save_button.setFont(font)
         self.save_button.setMinimumHeight(34)
@@ -414,22 +416,18 @@ class BusinessVisitForm(QFrame):
         self.errors.clear()
         self.general_error.hide()
         data = self.build_input()
-        while True:
-            try:
-                return visits.register_business_visit(self._session, data)
-            except ValidationError as exc:
-                leftovers = self.errors.show(exc.fields, FIELD_ORDER)
-                if leftovers:
-                    self.general_error.setText("；".join(leftovers))
-                    self.general_error.show()
-                return None
-            except StorageError as exc:
-                if msgbox.storage_failure(self, self.tr("未能保存"), exc):
-                    continue
-                return None
-            except ReceptionError as exc:
-                msgbox.error(self, self.tr("未能保存"), exc.message)
-                return None
+        return save_with_retry(
+            self,
+            self.tr("未能保存"),
+            lambda: visits.register_business_visit(self._session, data),
+            on_invalid=self._invalid,
+        )
+
+    def _invalid(self, exc: ValidationError) -> None:
+        leftovers = self.errors.show(exc.fields, FIELD_ORDER)
+        if leftovers:
+            self.general_error.setText("；".join(leftovers))
+            self.general_error.show()
 
     def discard(self) -> bool:
         if self.has_content() and not msgbox.ask(

@@ -30,20 +30,21 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local
-from reception.errors import ReceptionError, StorageError, ValidationError
+from reception.errors import ReceptionError, ValidationError
 from reception.rules import idcard, identity, phones
 from reception.services import card_reader, privacy, residents, visits
+from reception.services.records import Appointment, Resident, Visit, WatchEntry
 from reception.services.session import Session
-from reception.store.models import Appointment, Resident, Visit, WatchEntry
 from ui.visits import watchlist_dialog
 from ui.visits.appointments_panel import AppointmentPrefill, host_text
 from ui.visits.card_reader import WedgeCatcher
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
-from ui.widgets import msgbox, printing
+from ui.widgets import msgbox, palette, printing
 from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
 from ui.widgets.forms import ascii_only, error_label
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.revealed_number import RevealedNumber
+from ui.widgets.saving import save_with_retry
 
 CHECK_DELAY_MS = 250
 FIELD_ORDER = [
@@ -62,12 +63,13 @@ FIELD_ORDER = [
     "watch",
 ]
 
-_STYLE = """
-QPushButton#saveGuest { background: #2e7d32; color: white; border-radius: 4px; padding: 6px 18px; }
-QPushButton#saveGuest:disabled { background: #a5c8a7; }
-QLabel#caption { color: #5f6b7a; }
-QLabel#cardNote { color: #2e7d32; }
-QLabel#cardNote[warn="true"] { color: #c62828; font-weight: bold; }
+_STYLE = f"""
+QPushButton#saveGuest {{ background: {palette.OK_BRIGHT}; color: white; border-radius: 4px;
+                         padding: 6px 18px; }}
+QPushButton#saveGuest:disabled {{ background: {palette.SAVE_DISABLED_BG}; }}
+QLabel#caption {{ color: {palette.MUTED}; }}
+QLabel#cardNote {{ color: {palette.OK_BRIGHT}; }}
+QLabel#cardNote[warn="true"] {{ color: {palette.OVERDUE}; font-weight: bold; }}
 """
 
 
@@ -806,27 +808,26 @@ class GuestForm(QFrame):
         self.errors.clear()
         self.general_error.hide()
         data = self._guest_input()
-        while True:
-            try:
-                return visits.register_guest(self._session, data)
-            except visits.WatchListHit as hit:
-                decision = watchlist_dialog.ask_supervisor_decision(self, hit.entries, self._session.clock)
-                if decision is None:
-                    self._show_general(self.tr("关注名单人员须由主管决定是否放行，本次登记尚未保存。"))
-                    return None
-                data.watch_decision, data.watch_decided_by_id = decision
-            except ValidationError as exc:
-                leftovers = self.errors.show(exc.fields, FIELD_ORDER)
-                if leftovers:
-                    self._show_general("；".join(leftovers))
-                return None
-            except StorageError as exc:
-                if msgbox.storage_failure(self, self.tr("未能保存"), exc):
-                    continue
-                return None
-            except ReceptionError as exc:
-                msgbox.error(self, self.tr("未能保存"), exc.message)
-                return None
+
+        def register() -> Visit | None:
+            while True:
+                try:
+                    return visits.register_guest(self._session, data)
+                except visits.WatchListHit as hit:
+                    decision = watchlist_dialog.ask_supervisor_decision(
+                        self, hit.entries, self._session.clock
+                    )
+                    if decision is None:
+                        self._show_general(self.tr("关注名单人员须由主管决定是否放行，本次登记尚未保存。"))
+                        return None
+                    data.watch_decision, data.watch_decided_by_id = decision
+
+        return save_with_retry(self, self.tr("未能保存"), register, on_invalid=self._invalid)
+
+    def _invalid(self, exc: ValidationError) -> None:
+        leftovers = self.errors.show(exc.fields, FIELD_ORDER)
+        if leftovers:
+            self._show_general("；".join(leftovers))
 
     def _show_general(self, message: str) -> None:
         self.general_error.setText(message)

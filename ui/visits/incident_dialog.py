@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local, local_day_bounds
-from reception.errors import ReceptionError, StorageError, ValidationError
 from reception.services import departments, incidents
+from reception.services.records import Incident
 from reception.services.session import Session
-from reception.store.models import Incident
 from ui.calls.call_list_model import RowsTableModel
 from ui.visits.visit_widgets import (
     ErrorSlots,
@@ -36,8 +35,9 @@ from ui.visits.visit_widgets import (
     set_edit_utc,
     utc_from_edit,
 )
-from ui.widgets import msgbox
+from ui.widgets import palette
 from ui.widgets.forms import dialog_buttons, error_label
+from ui.widgets.saving import save_with_retry
 
 SECURITY = "保安部"
 FIELD_ORDER = [
@@ -85,7 +85,7 @@ class IncidentDialog(QDialog):
         if link_text:
             self.link_check = QCheckBox(link_text)
             self.link_check.setChecked(linked)
-            self.link_check.setStyleSheet("color: #0d3c6e;")
+            self.link_check.setStyleSheet(f"color: {palette.TITLE};")
             form.addRow(self.tr("关联记录"), self.link_check)
 
         kinds = QWidget()
@@ -106,7 +106,7 @@ class IncidentDialog(QDialog):
 
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #6d4100;")
+        self.hint.setStyleSheet(f"color: {palette.CAUTION_DARK};")
         form.addRow("", self.hint)
 
         self.description_edit = QPlainTextEdit()
@@ -227,26 +227,22 @@ class IncidentDialog(QDialog):
 
     def save(self) -> Incident | None:
         self.general.hide()
-        while True:
-            try:
-                incident = incidents.record_incident(self._session, self.build_input())
-            except ValidationError as exc:
-                leftovers = self.errors.show(exc.fields, FIELD_ORDER)
-                if leftovers:
-                    self.general.setText("；".join(leftovers))
-                    self.general.show()
-                return None
-            except StorageError as exc:
-                if msgbox.storage_failure(self, self.tr("未能保存"), exc):
-                    continue
-                self.general.setText(exc.message)
+
+        def general(text: str) -> None:
+            if text:
+                self.general.setText(text)
                 self.general.show()
-                return None
-            except ReceptionError as exc:
-                self.general.setText(exc.message)
-                self.general.show()
-                return None
-            break
+
+        incident = save_with_retry(
+            self,
+            self.tr("未能保存"),
+            lambda: incidents.record_incident(self._session, self.build_input()),
+            on_invalid=lambda exc: general("；".join(self.errors.show(exc.fields, FIELD_ORDER))),
+            on_error=lambda exc: general(exc.message),
+            on_storage_given_up=lambda exc: general(exc.message),
+        )
+        if incident is None:
+            return None
         self.incident = incident
         self.recorded.emit(incident)
         self.accept()

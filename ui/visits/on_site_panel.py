@@ -23,11 +23,11 @@ from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.services import settings as settings_mod
 from reception.services import visits
+from reception.services.records import Visit
 from reception.services.session import Session
-from reception.store.models import Visit
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.visits.visit_widgets import compact_table
-from ui.widgets import msgbox, printing
+from ui.widgets import msgbox, palette, printing
 from ui.widgets.list_position import kept_place
 
 
@@ -36,8 +36,8 @@ def _tr(text: str) -> str:
 
 
 DESK = 6  # the column of the desk (前台) where the visitor was registered
-EXPIRED_FG = QBrush(QColor("#c62828"))
-EXPIRED_BG = QBrush(QColor("#fde4e4"))
+EXPIRED_FG = QBrush(QColor(palette.OVERDUE))
+EXPIRED_BG = QBrush(QColor(palette.EMERGENCY_BG))
 
 
 class OnSiteModel(RowsTableModel):
@@ -159,17 +159,17 @@ class OnSitePanel(QWidget):
         people = sum(max(v.party_size or 1, 1) for v in rows)
         if not rows:
             self.summary.setText(self.tr("目前没有在场访客"))
-            self.summary.setStyleSheet("color: #5f6b7a;")
+            self.summary.setStyleSheet(f"color: {palette.MUTED};")
         elif expired:
             self.summary.setText(
                 self.tr("在场访客 {0} 批 {1} 人，其中 {2} 批已超过有效期，请联系确认是否已离开").format(
                     len(rows), people, expired
                 )
             )
-            self.summary.setStyleSheet("color: #c62828; font-weight: bold;")
+            self.summary.setStyleSheet(f"color: {palette.OVERDUE}; font-weight: bold;")
         else:
             self.summary.setText(self.tr("在场访客 {0} 批 {1} 人").format(len(rows), people))
-            self.summary.setStyleSheet("color: #1b5e20;")
+            self.summary.setStyleSheet(f"color: {palette.OK};")
         self._update_buttons()
         self.counts_changed.emit(len(rows), expired)
 

@@ -6,118 +6,63 @@ stored masked form."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QCoreApplication, Qt
 
 from reception.clock import format_local
-from reception.rules import phones
-from reception.services import auth, visits
-from reception.store.models import Visit
+from reception.services import visits
+from reception.services.visits import VisitRow
+from ui.widgets import palette
+from ui.widgets.list_position import ROW_ROLE
+from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel
 
 SERIAL, TIME, KIND, VISITOR, PHONE, ID, PURPOSE, DESTINATION, STATUS, LEFT_AT, OPERATOR, DESK = range(12)
 COLUMN_COUNT = 12
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-PAGE_SIZE = 200
+__all__ = ["PAGE_SIZE", "ROW_ROLE", "VisitListModel"]
 
-_HEADERS = [
-    "编号",
-    "到访时间",
-    "类型",
-    "来访人",
-    "电话",
-    "证件",
-    "事由",
-    "去向",
-    "状态",
-    "离开时间",
-    "接待人",
-    "前台",
-]
 KIND_LABELS = {visits.BUSINESS: "业户办事", visits.GUEST: "访客"}
 
-NOT_ADMITTED_BRUSH = QBrush(QColor("#8a4b00"))
-EXPIRED_BRUSH = QBrush(QColor("#c62828"))
-ON_SITE_BRUSH = QBrush(QColor("#1b5e20"))
-
-Index = QModelIndex | QPersistentModelIndex
+NOT_ADMITTED_BRUSH = palette.brush(palette.CAUTION)
+EXPIRED_BRUSH = palette.brush(palette.OVERDUE)
+ON_SITE_BRUSH = palette.brush(palette.OK)
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("VisitListModel", text)
 
 
-class VisitListModel(QAbstractTableModel):
+class VisitListModel(PagedTableModel[VisitRow]):
+    headers = (
+        "编号",
+        "到访时间",
+        "类型",
+        "来访人",
+        "电话",
+        "证件",
+        "事由",
+        "去向",
+        "状态",
+        "离开时间",
+        "接待人",
+        "前台",
+    )
+    context = "VisitListModel"
+
     def __init__(self, now: Any = None, parent: Any = None) -> None:
         """``now`` returns naive UTC (the session clock): visitors past their pass are shown red."""
-        super().__init__(parent)
-        self._filter = visits.VisitFilter()
-        self._rows: list[Visit] = []
-        self._total = 0
-        self._now = now or (lambda: datetime(1970, 1, 1))
-        self._operators: dict[int, str] = {}
+        super().__init__(visits.VisitFilter(), now, parent)
 
-    # ---- loading ----------------------------------------------------------------------------
+    def count(self, f: visits.VisitFilter) -> int:
+        return visits.count_visits(f)
 
-    def set_filter(self, f: visits.VisitFilter) -> None:
-        self._filter = f
-        self.refresh()
+    def page(self, f: visits.VisitFilter, offset: int, limit: int) -> list[VisitRow]:
+        return visits.list_visits(f, offset, limit)
 
-    def refresh(self) -> None:
-        self.beginResetModel()
-        self._operators = {op.id: op.display_name for op in auth.list_operators()}
-        self._total = visits.count_visits(self._filter)
-        self._rows = visits.list_visits(self._filter, 0, PAGE_SIZE) if self._total else []
-        self.endResetModel()
+    def visit_at(self, row: int) -> VisitRow | None:
+        return self.row_at(row)
 
-    def total(self) -> int:
-        return self._total
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid():
-            return
-        page = visits.list_visits(self._filter, len(self._rows), PAGE_SIZE)
-        if not page:
-            self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
-
-    # ---- the table ----------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < COLUMN_COUNT
-        ):
-            return _tr(_HEADERS[section])
-        return None
-
-    def visit_at(self, row: int) -> Visit | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        visit = self._rows[index.row()]
-        col = index.column()
-        if role == ROW_ROLE:
-            return visit
+    def cell(self, visit: VisitRow, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(visit, col)
         if role == Qt.ItemDataRole.ToolTipRole and col in (PURPOSE, DESTINATION):
@@ -131,7 +76,7 @@ class VisitListModel(QAbstractTableModel):
                 return NOT_ADMITTED_BRUSH
         return None
 
-    def _display(self, v: Visit, col: int) -> str:
+    def _display(self, v: VisitRow, col: int) -> str:
         if col == SERIAL:
             return v.serial
         if col == TIME:
@@ -144,7 +89,7 @@ class VisitListModel(QAbstractTableModel):
                 return _tr("{0} 等{1}人").format(name, v.party_size)
             return name
         if col == PHONE:
-            return phones.mask(v.visitor_phone)
+            return v.visitor_phone_masked
         if col == ID:
             return v.id_masked
         if col == PURPOSE:
@@ -158,7 +103,7 @@ class VisitListModel(QAbstractTableModel):
         if col == LEFT_AT:
             return format_local(v.checked_out_at, "%H:%M")
         if col == OPERATOR:
-            return self._operators.get(v.operator_id, "")
+            return v.operator_name
         if col == DESK:
             return v.desk or "—"
         return ""

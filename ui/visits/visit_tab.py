@@ -6,7 +6,6 @@ A badge scanned anywhere in the tab checks its visitor out (see :mod:`ui.visits.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,8 +28,8 @@ from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.rules import identity
 from reception.services import card_reader, visits
+from reception.services.records import Visit
 from reception.services.session import Role, Session
-from reception.store.models import Visit
 from ui.visits import visit_list_model as cols
 from ui.visits.appointments_panel import AppointmentPrefill, AppointmentsPanel
 from ui.visits.business_visit_form import BusinessVisitForm
@@ -43,11 +41,12 @@ from ui.visits.scan_catcher import ScanCatcher
 from ui.visits.visit_list_model import VisitListModel
 from ui.visits.visit_widgets import Banner, compact_table
 from ui.visits.watchlist_dialog import WatchListDialog
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.forms import ascii_only
 from ui.widgets.list_position import kept_place
+from ui.widgets.record_list import ALL, LAST_7_DAYS, TODAY, DateFilterBar
+from ui.widgets.tab_parts import panes
 
-TODAY, LAST_7_DAYS, ALL = "today", "7days", "all"
 SEARCH_DELAY_MS = 300
 REFRESH_MS = 60_000
 GUEST_PAGE, BUSINESS_PAGE, LIST_PAGE = 0, 1, 2
@@ -95,13 +94,7 @@ class VisitTab(QWidget):
         self.appointments_panel.arrival_requested.connect(self.register_arrival)
         self.incidents_panel.add_requested.connect(self.record_incident)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.forms)
-        splitter.addWidget(self.side)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([780, 480])
+        splitter = panes(Qt.Orientation.Horizontal, [self.forms, self.side], (3, 2), (780, 480))
         self.splitter = splitter
 
         layout = QVBoxLayout(self)
@@ -161,9 +154,7 @@ class VisitTab(QWidget):
         column.setSpacing(4)
         bar = QHBoxLayout()
         bar.setSpacing(6)
-        self.range_combo = QComboBox()
-        for key, label in ((TODAY, "今天"), (LAST_7_DAYS, "近7天"), (ALL, "全部")):
-            self.range_combo.addItem(self.tr(label), key)
+        self.dates = DateFilterBar(self._session.clock.today, (TODAY, LAST_7_DAYS, ALL))
         self.kind_filter = QComboBox()
         self.kind_filter.addItem(self.tr("全部类型"), "")
         self.kind_filter.addItem(self.tr("访客"), visits.GUEST)
@@ -176,8 +167,8 @@ class VisitTab(QWidget):
         self.search_edit.setPlaceholderText(self.tr("搜索：姓名、去向、事由、证号、车牌"))
         self.search_edit.setClearButtonEnabled(True)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: #5f6b7a;")
-        for widget in (self.range_combo, self.kind_filter, self.status_filter):
+        self.count_label.setStyleSheet(f"color: {palette.MUTED};")
+        for widget in (self.dates, self.kind_filter, self.status_filter):
             bar.addWidget(widget)
         bar.addWidget(self.search_edit, 1)
         bar.addWidget(self.count_label)
@@ -218,7 +209,8 @@ class VisitTab(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
         self.search_edit.textEdited.connect(lambda _t: self._search_timer.start())
-        for combo in (self.range_combo, self.kind_filter, self.status_filter):
+        self.dates.changed.connect(self.apply_filter)
+        for combo in (self.kind_filter, self.status_filter):
             combo.currentIndexChanged.connect(self.apply_filter)
         return box
 
@@ -301,12 +293,8 @@ class VisitTab(QWidget):
             status=self.status_filter.currentData() or "",
             search=self.search_edit.text(),
         )
-        today = self._session.clock.today()
-        key = self.range_combo.currentData()
-        if key == TODAY:
-            f.date_from = f.date_to = today
-        elif key == LAST_7_DAYS:
-            f.date_from, f.date_to = today - timedelta(days=6), today
+        self.dates.follow_today()
+        f.date_from, f.date_to = self.dates.dates()
         return f
 
     def export_excel(self) -> Path | None:
@@ -380,7 +368,7 @@ class VisitTab(QWidget):
         else:
             text = self.tr("在场访客")
         self.side.setTabText(ON_SITE_SIDE, text)
-        self.side.tabBar().setTabTextColor(ON_SITE_SIDE, QColor("#c62828") if expired else QColor())
+        self.side.tabBar().setTabTextColor(ON_SITE_SIDE, QColor(palette.OVERDUE) if expired else QColor())
 
     def _update_side_titles(self) -> None:
         waiting = self.appointments_panel.expected_count()
@@ -452,7 +440,9 @@ class VisitTab(QWidget):
 
     def _reader_status(self, state: str, detail: str) -> None:
         text = card_reader.status_text(state, detail)
-        tone = {card_reader.CONNECTED: "#2e7d32", card_reader.PAUSED: "#5f6b7a"}.get(state, "#c62828")
+        tone = {card_reader.CONNECTED: palette.OK_BRIGHT, card_reader.PAUSED: palette.MUTED}.get(
+            state, palette.OVERDUE
+        )
         self.reader_status.setText("● " + text)
         self.reader_status.setStyleSheet(f"color: {tone};")
         self.reader_status.setToolTip(text)

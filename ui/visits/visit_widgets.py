@@ -7,7 +7,6 @@ from datetime import datetime
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
@@ -18,17 +17,22 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import to_local, to_utc
+from ui.widgets import palette
 from ui.widgets.forms import error_label
+from ui.widgets.record_list import record_table
 
-BANNER_STYLE = """
-QLabel[tone="info"] { background: #e8f1fa; border: 1px solid #90b8e0; color: #0d3c6e;
-                      border-radius: 4px; padding: 6px 10px; }
-QLabel[tone="ok"] { background: #e8f5e9; border: 1px solid #81c784; color: #1b5e20;
-                    border-radius: 4px; padding: 6px 10px; }
-QLabel[tone="warn"] { background: #fff4e0; border: 1px solid #f0b760; color: #6d4100;
-                      border-radius: 4px; padding: 6px 10px; }
-QLabel[tone="danger"] { background: #fdecec; border: 2px solid #d32f2f; color: #b71c1c;
-                        border-radius: 4px; padding: 6px 10px; font-weight: bold; }
+BANNER_STYLE = f"""
+QLabel[tone="info"] {{ background: {palette.INFO_BG}; border: 1px solid {palette.NOTICE_LINE};
+                       color: {palette.TITLE};
+                      border-radius: 4px; padding: 6px 10px; }}
+QLabel[tone="ok"] {{ background: {palette.OK_BG}; border: 1px solid {palette.OK_LINE}; color: {palette.OK};
+                    border-radius: 4px; padding: 6px 10px; }}
+QLabel[tone="warn"] {{ background: {palette.CAUTION_BG}; border: 1px solid {palette.CAUTION_LINE};
+                       color: {palette.CAUTION_DARK};
+                      border-radius: 4px; padding: 6px 10px; }}
+QLabel[tone="danger"] {{ background: {palette.OVERDUE_BG}; border: 2px solid {palette.ALERT_LINE};
+                         color: {palette.DANGER};
+                        border-radius: 4px; padding: 6px 10px; font-weight: bold; }}
 """
 
 
@@ -151,13 +155,4 @@ def form_layout() -> QFormLayout:
 
 
 def compact_table() -> QTableView:
-    view = QTableView()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    view.horizontalHeader().setHighlightSections(False)
-    return view
+    return record_table()

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 
 from reception.clock import Clock, format_local
 from reception.errors import ReceptionError, ValidationError
-from reception.rules import identity, phones
+from reception.rules import identity
 from reception.services import auth, visits
+from reception.services.records import WatchEntry
 from reception.services.session import Role, Session
-from reception.store.models import WatchEntry
+from reception.services.visits import WatchRow
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
 
 
@@ -40,22 +41,22 @@ class WatchListModel(RowsTableModel):
     headers = ("姓名", "证件", "电话", "原因", "添加人", "添加时间")
     context = "WatchListModel"
 
-    def display(self, row: WatchEntry, column: int) -> str:
+    def display(self, row: WatchRow, column: int) -> str:
         if column == 0:
             return row.name
         if column == 1:
             return (f"{row.id_type} {row.id_masked}" if row.id_masked else "").strip()
         if column == 2:
-            return phones.mask(row.phone)
+            return row.phone_masked
         if column == 3:
             return " ".join(row.reason.split())
         if column == 4:
-            return row.added_by.display_name if row.added_by_id else ""
+            return row.added_by_name
         if column == 5:
             return format_local(row.added_at, "%Y-%m-%d")
         return ""
 
-    def tooltip(self, row: WatchEntry) -> str | None:
+    def tooltip(self, row: WatchRow) -> str | None:
         return row.reason
 
 
@@ -76,7 +77,7 @@ class WatchListDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        intro.setStyleSheet("color: #5f6b7a;")
+        intro.setStyleSheet(f"color: {palette.MUTED};")
 
         self.model = WatchListModel(self)
         self.view = QTableView()
@@ -137,7 +138,7 @@ class WatchListDialog(QDialog):
         layout.addWidget(intro)
         if not allowed:
             notice = QLabel(self.tr("只有主管或管理员可以修改关注名单。"))
-            notice.setStyleSheet("color: #8a4b00;")
+            notice.setStyleSheet(f"color: {palette.CAUTION};")
             layout.addWidget(notice)
         layout.addWidget(self.view, 1)
         row = QHBoxLayout()
@@ -207,7 +208,7 @@ class SupervisorDecisionDialog(QDialog):
 
         warning = QLabel(self.tr("该访客与关注名单匹配，须由主管核实后决定是否放行："))
         warning.setWordWrap(True)
-        warning.setStyleSheet("color: #b71c1c; font-weight: bold;")
+        warning.setStyleSheet(f"color: {palette.DANGER}; font-weight: bold;")
         details = QLabel(
             "\n".join(
                 f"• {e.name}{'（' + e.id_masked + '）' if e.id_masked else ''}：{' '.join(e.reason.split())}"
@@ -215,7 +216,9 @@ class SupervisorDecisionDialog(QDialog):
             )
         )
         details.setWordWrap(True)
-        details.setStyleSheet("background: #fdecec; border: 1px solid #e57373; padding: 6px;")
+        details.setStyleSheet(
+            f"background: {palette.OVERDUE_BG}; border: 1px solid {palette.OVERDUE_LINE}; padding: 6px;"
+        )
 
         self.username = QLineEdit()
         self.password = QLineEdit()

@@ -13,13 +13,15 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from reception.errors import ConflictError, ReceptionError, StorageError, ValidationError
+from reception.errors import ReceptionError
 from reception.services.session import Session
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from ui.widgets.saving import save_with_retry
 
 CONFLICT_STYLE = (
-    "color: #8a5300; background: #fff4dc; border: 1px solid #f0d9a8; border-radius: 4px; padding: 4px 8px;"
+    f"color: {palette.WARNING_DARK}; background: {palette.WARNING_BG};"
+    f" border: 1px solid {palette.WARNING_LINE}; border-radius: 4px; padding: 4px 8px;"
 )
 
 
@@ -66,23 +68,15 @@ class ActionDialog(QDialog):
     def submit(self) -> object | None:
         self.errors.clear()
         self.conflict_label.hide()
-        while True:
-            try:
-                record = self._call()
-            except ValidationError as exc:
-                self.errors.show_error(exc)
-                return None
-            except ConflictError:
-                self._conflict()
-                return None
-            except StorageError as exc:
-                if msgbox.storage_failure(self, self.tr("未能保存"), exc):
-                    continue
-                return None
-            except ReceptionError as exc:
-                msgbox.error(self, self.tr("未能保存"), exc.message)
-                return None
-            break
+        record = save_with_retry(
+            self,
+            self.tr("未能保存"),
+            self._call,
+            on_invalid=self.errors.show_error,
+            on_conflict=self._conflict,
+        )
+        if record is None:
+            return None
         self.done_with.emit(record)
         self.done(QDialog.DialogCode.Accepted)
         return record

@@ -28,13 +28,15 @@ from PySide6.QtWidgets import (
 
 from reception.errors import ReceptionError
 from reception.services import residents
+from reception.services.records import Resident
 from reception.services.session import Session
 from reception.store import drafts
-from reception.store.models import Resident
+from ui.widgets import palette
 
 DELAY_MS = 2000  # save this long after the last change
 NOTICE_STYLE = (
-    "QLabel#draftNotice { background: #e8f1fa; border: 1px solid #90b8e0; color: #0d3c6e;"
+    f"QLabel#draftNotice {{ background: {palette.INFO_BG}; border: 1px solid {palette.NOTICE_LINE};"
+    f" color: {palette.TITLE};"
     " border-radius: 4px; padding: 4px 10px; }"
 )
 

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from reception.errors import ValidationError
+from ui.widgets import palette
 
-ERROR_STYLE = "color: #c62828;"
+ERROR_STYLE = f"color: {palette.OVERDUE};"
 
 
 def as_date(value: object) -> date:

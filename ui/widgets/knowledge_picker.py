@@ -29,17 +29,17 @@ from PySide6.QtWidgets import (
 from reception.errors import ReceptionError, ValidationError
 from reception.services import knowledge
 from reception.services.knowledge import KnowledgeInput
+from reception.services.records import KnowledgeEntry
 from reception.services.session import Role, Session
-from reception.store.models import KnowledgeEntry
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
-_STYLE = """
-QLabel#caption { color: #5f6b7a; }
-QLabel#previewTitle { font-weight: bold; color: #0d3c6e; }
-QPlainTextEdit[readOnly="true"] { background: #fbfcfd; border: 1px solid #dde3e9; }
+_STYLE = f"""
+QLabel#caption {{ color: {palette.MUTED}; }}
+QLabel#previewTitle {{ font-weight: bold; color: {palette.TITLE}; }}
+QPlainTextEdit[readOnly="true"] {{ background: {palette.LIST_BG}; border: 1px solid {palette.LINE}; }}
 """
 
 

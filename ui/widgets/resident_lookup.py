@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QLineEdit, QListWidget,
 
 from reception.rules import phones
 from reception.services import residents
-from reception.store.models import Resident
+from reception.services.records import Resident
+from ui.widgets import palette
 
 MAX_RESULTS = 20
 _VISIBLE_ROWS = 8
@@ -40,9 +41,9 @@ class ResidentLookup(QLineEdit):
         self._popup.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._popup.setUniformItemSizes(True)
         self._popup.setStyleSheet(
-            "QListWidget#residentPopup { background: white; border: 1px solid #7a8a99; }"
+            f"QListWidget#residentPopup {{ background: white; border: 1px solid {palette.POPUP_LINE}; }}"
             "QListWidget#residentPopup::item { padding: 4px 6px; }"
-            "QListWidget#residentPopup::item:selected { background: #d6e6f5; color: black; }"
+            f"QListWidget#residentPopup::item:selected {{ background: {palette.SELECTED_BG}; color: black; }}"
         )
         self._popup.itemClicked.connect(self._pick_item)
         self._popup.hide()

@@ -835,7 +835,7 @@ def test_messages_panel_shows_the_senders_number(qtbot, receptionist, boxes):
     panel = MessagesPanel(receptionist)
     qtbot.addWidget(panel)
     rows = [panel.model.row_at(i) for i in range(panel.model.rowCount())]
-    no_phone = next(i for i, m in enumerate(rows) if not m.callback_phone)
+    no_phone = next(i for i, m in enumerate(rows) if not m.callback_phone_masked)
     panel.view.selectRow(no_phone)
     assert not panel.number_button.isEnabled()
     panel.view.selectRow(1 - no_phone)

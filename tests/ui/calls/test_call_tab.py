@@ -481,7 +481,7 @@ def test_list_filters_and_search(qtbot, tab: CallTab, receptionist: Session, clo
     clock.advance(days=3)
     tab.refresh()
     assert tab.model.total() == 2  # today by default
-    tab.range_combo.setCurrentIndex(tab.range_combo.findData("7days"))
+    tab.dates.range_combo.setCurrentIndex(tab.dates.range_combo.findData("7days"))
     assert tab.model.total() == 3
     tab.category_filter.setCurrentIndex(tab.category_filter.findData("报修"))
     assert tab.model.total() == 1

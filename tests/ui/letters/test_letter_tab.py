@@ -472,9 +472,9 @@ def test_filters_and_short_chinese_search(
     assert tab.model.total() == 1
     choose(tab.department_filter, None)
 
-    choose(tab.range_combo, TODAY)  # the clock is a day later: two letters today
+    choose(tab.dates.range_combo, TODAY)  # the clock is a day later: two letters today
     assert tab.model.total() == 2
-    choose(tab.range_combo, ALL)
+    choose(tab.dates.range_combo, ALL)
     assert tab.model.total() == 3
 
 

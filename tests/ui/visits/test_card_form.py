@@ -92,8 +92,8 @@ def finish_and_save(qtbot, tab: VisitTab, host) -> Visit:
     form.purpose_combo.setEditText("探亲访友")
     form.consent_buttons[visits.AGREED].setChecked(True)
     qtbot.keyClick(form.purpose_combo, Qt.Key.Key_Return)
-    [visit] = visits.list_visits(visits.VisitFilter(kind=visits.GUEST))
-    return visit
+    [row] = visits.list_visits(visits.VisitFilter(kind=visits.GUEST))
+    return visits.get_visit(row.id)
 
 
 @pytest.mark.parametrize("layout", list(CARDS))

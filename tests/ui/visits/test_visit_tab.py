@@ -101,7 +101,8 @@ def fill_walk_in(qtbot, tab: VisitTab, host, *, name="王五", id_number=ID_2) -
 
 
 def guest_visits() -> list[Visit]:
-    return visits.list_visits(visits.VisitFilter(kind=visits.GUEST))
+    """The guests' visit records (the list gives the rows as listed; these are the records)."""
+    return [visits.get_visit(r.id) for r in visits.list_visits(visits.VisitFilter(kind=visits.GUEST))]
 
 
 # ---- walk-ins ------------------------------------------------------------------------------------
@@ -494,7 +495,8 @@ def test_business_visit_shows_guidance_and_complaint_becomes_case(qtbot, tab, zh
     type_text(form.taken_edit, "陈经理")
     qtbot.keyClick(form.taken_edit, Qt.Key.Key_Return)
 
-    [visit] = visits.list_visits(visits.VisitFilter(kind=visits.BUSINESS))
+    [row] = visits.list_visits(visits.VisitFilter(kind=visits.BUSINESS))
+    visit = visits.get_visit(row.id)
     [case] = cases.for_source("visit", visit.id)
     assert case.serial in form.status_label.text() and "投诉工单" in form.status_label.text()
     assert form.lookup.text() == ""
@@ -598,7 +600,7 @@ def test_list_model_passes_qtmodeltester(qtmodeltester, receptionist, zhang, clo
 def test_list_fetches_lazily_and_filters(qtbot, tab, receptionist, zhang, monkeypatch):
     from ui.visits import visit_list_model
 
-    monkeypatch.setattr(visit_list_model, "PAGE_SIZE", 2)
+    monkeypatch.setattr(visit_list_model.VisitListModel, "page_size", 2)
     for i in range(5):
         admit(receptionist, zhang, name=f"访客{i}")
     visits.register_business_visit(

@@ -1,0 +1,40 @@
+"""The short dialogs of a few fields (部门, 操作员, 密码, 业户资料, 首次设置): the fields in a form
+with their errors beside them, a general error line, 保存/取消 — and their save, which shows a
+refusal beside the fields and keeps the dialog open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QPushButton, QVBoxLayout
+
+from reception.errors import ReceptionError, ValidationError
+from ui.widgets.forms import FieldErrors, dialog_buttons
+
+
+def lay_out(
+    dialog: QDialog, form: QFormLayout, general: QLabel, submit: Callable[[], object], ok: str, cancel: str
+) -> QPushButton:
+    """The form, the general error line and the buttons, one under the other; the OK button."""
+    buttons, ok_button, _ = dialog_buttons(ok, cancel)
+    buttons.accepted.connect(submit)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(general)
+    layout.addWidget(buttons)
+    return ok_button
+
+
+def saved(errors: FieldErrors, save: Callable[[], object]) -> bool:
+    """Run ``save``; a refusal is shown (beside its field, or on the general line). True when saved."""
+    errors.clear()
+    try:
+        save()
+    except ValidationError as exc:
+        errors.show_error(exc)
+        return False
+    except ReceptionError as exc:
+        errors.show_general(exc.message)
+        return False
+    return True

@@ -1,0 +1,47 @@
+"""What the tabs of the main window share: two panes side by side, and a tab's own function key
+that gives way to the window's.
+
+The main window binds F2/F3/F4/F5 as window-wide actions; two enabled bindings of one key are
+ambiguous and Qt would run neither, so a tab's own shortcut (for the tab shown on its own, as in
+the tests) is only active when the window around it has none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QSplitter, QWidget
+
+
+def panes(
+    orientation: Qt.Orientation, widgets: Sequence[QWidget], stretch: Sequence[int], sizes: Sequence[int]
+) -> QSplitter:
+    """Panes that keep their share of the space and can be resized but never collapsed."""
+    splitter = QSplitter(orientation)
+    for index, widget in enumerate(widgets):
+        splitter.addWidget(widget)
+        splitter.setStretchFactor(index, stretch[index])
+    splitter.setChildrenCollapsible(False)
+    if sizes:
+        splitter.setSizes(list(sizes))
+    return splitter
+
+
+def tab_key(tab: QWidget, key: Qt.Key, slot: Callable[[], object]) -> QShortcut:
+    """The tab's own function key; call :func:`follow_window` from the tab's ``showEvent``."""
+    shortcut = QShortcut(QKeySequence(key), tab)
+    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(slot)
+    return shortcut
+
+
+def follow_window(tab: QWidget, shortcut: QShortcut) -> None:
+    """Enable the tab's key only when the window around the tab binds none."""
+    window = tab.window()
+    keys = shortcut.key()
+    binds = window is not tab and any(
+        keys in action.shortcuts() and action.isEnabled()
+        for action in window.actions() + window.findChildren(QAction)
+    )
+    shortcut.setEnabled(not binds)
