@@ -101,7 +101,8 @@ def test_a_business_visit_with_a_follow_up_is_promised_listed_and_completed(
     form.follow_up_spin.setValue(48)
     qtbot.keyClick(form.taken_edit, Qt.Key.Key_Return)
 
-    [visit] = visits.list_visits(visits.VisitFilter(kind=visits.BUSINESS))
+    [row] = visits.list_visits(visits.VisitFilter(kind=visits.BUSINESS))
+    visit = visits.get_visit(row.id)
     assert visit.follow_up_due_at == clock.now() + timedelta(hours=48)
     assert "跟进时限" in form.status_label.text()
     assert form.follow_ups_list.count() == 1 and "1 项" in form.follow_ups_caption.text()
