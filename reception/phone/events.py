@@ -65,6 +65,11 @@ def parse_number(raw: str | None) -> tuple[str, str]:
     return (digits_only, OTHER) if digits_only else ("", UNAVAILABLE)
 
 
+def lines_of(text: str) -> tuple[str, ...]:
+    """This desk's lines as the [电话] 线路 setting lists them (``'8001, 8002'``, ``'8001，8002'``)."""
+    return tuple(part for part in re.split(r"[\s,，;；、]+", text or "") if part)
+
+
 def shown(number: str, kind: str) -> str:
     """How a ring's caller is shown to the desk: masked, or what kind of number it was."""
     if number and kind != OTHER:

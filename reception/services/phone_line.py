@@ -17,6 +17,7 @@ are rings never answered that ended or became a 待回电."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -42,6 +43,7 @@ from reception.services import settings as settings_mod
 from reception.services.analysis import Table
 from reception.services.session import Session
 from reception.store import audit, db
+from reception.store import desk as this_desk
 from reception.store.models import Call, Callback, Case, Operator, Resident, Ring
 
 RING_CYCLE_S = 5  # China's ringing cadence: 1 s on, 4 s off
@@ -75,9 +77,13 @@ def _find(event: PhoneEvent) -> Ring | None:
     return Ring.get_or_none((Ring.source == event.source) & (Ring.external_id == _external_id(event)))
 
 
-def record(event: PhoneEvent, session: Session) -> RingUpdate | None:
+def record(event: PhoneEvent, session: Session, lines: Sequence[str] = ()) -> RingUpdate | None:
     """Record one event. None when it changes nothing (a repeat, an answer for a ring never
-    seen, an event of a kind not known). A refused webhook request is audited."""
+    seen, an event of a kind not known). A refused webhook request is audited.
+
+    Several desks: ``lines`` are this desk's lines (设置 → 本机 → 电话 → 线路); a ring on
+    another line is left to the desk it belongs to (None, nothing recorded here), and the
+    answer or end of a ring another desk recorded is that desk's to record."""
     now = session.now()
     if event.kind == REFUSED:
         with db.write():
@@ -99,7 +105,7 @@ def record(event: PhoneEvent, session: Session) -> RingUpdate | None:
         with db.write():
             ring = _find(event)
             if event.kind == RING:
-                if ring is not None:
+                if ring is not None or (lines and (event.line or "").strip() not in lines):
                     return None
                 number, kind = parse_number(event.number)
                 ring = Ring.create(
@@ -114,7 +120,7 @@ def record(event: PhoneEvent, session: Session) -> RingUpdate | None:
                     now, None, "phone.ring", "ring", ring.id, phone=phones.mask(number), line=ring.line
                 )
                 return RingUpdate(ring, RING, popped=True)
-            if ring is None:
+            if ring is None or ring.desk != this_desk.name():
                 return None
             if event.kind == ANSWER:
                 if ring.answered_at is not None or ring.ended_at is not None:

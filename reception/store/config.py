@@ -76,6 +76,8 @@ _PHONE_KEYS = {
     "AMI用户": "ami_user",
     "AMI密码": "ami_secret",
     "分机": "phone_extension",
+    "初始化": "phone_serial_init",
+    "线路": "phone_lines",
 }
 PHONE_ADAPTERS = {
     "": "不接电话",
@@ -106,6 +108,8 @@ class LocalConfig:
     ami_user: str = ""
     ami_secret: str = ""
     phone_extension: str = ""  # this desk's extension (AMI: rings of other extensions ignored)
+    phone_serial_init: str = ""  # the caller-ID box's init command; '' = AT+VCID=1 (older modems: AT#CID=1)
+    phone_lines: str = ""  # this desk's line(s), comma-separated: rings of other lines pop elsewhere
 
 
 def path(root: Path) -> Path:
