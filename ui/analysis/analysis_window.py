@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from reception.documents import complaints_report
 from reception.errors import ReceptionError
-from reception.services import analysis
+from reception.services import analysis, phone_line
 from reception.services import settings as settings_mod
 from reception.services.analysis import Period, Report, Table
 from reception.services.session import Role, Session
@@ -167,6 +167,10 @@ class AnalysisWindow(QDialog):
         self.points = QTextBrowser()
         self.points.setOpenLinks(False)
         self.tabs.addTab(self.points, self.tr("分析要点"))
+        self.phone_hour_page = TablePage()  # the three-ring figure of the desk phone (all desks)
+        self.phone_operator_page = TablePage()
+        self.tabs.addTab(self.phone_hour_page, self.tr("电话接听（按时段）"))
+        self.tabs.addTab(self.phone_operator_page, self.tr("电话接听（按接听人）"))
         self.table_pages: list[TablePage] = []
         layout.addWidget(self.tabs, 1)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
@@ -342,10 +346,14 @@ class AnalysisWindow(QDialog):
         self.period_label.setText(period.label)
         try:
             report = analysis.build(period, self.session.now())
+            by_hour, by_operator = phone_line.breakdown_tables(period.start, period.end)
         except ReceptionError as exc:
             msgbox.error(self, self.tr("统计失败"), exc.message)
             return
         self.show_report(report)
+        no_rings = self.tr("所选期间电话线路没有来电记录（设置 → 本机 → 电话）。")
+        self.phone_hour_page.set_table(by_hour, no_rings)
+        self.phone_operator_page.set_table(by_operator, no_rings)
 
     def show_report(self, report: Report) -> None:
         self.report = report
