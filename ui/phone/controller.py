@@ -1,13 +1,14 @@
 """The desk phone in the window: starts this PC's adapter (its own threads), drains the event
-hub on a timer (a batch per tick, so a flood never freezes the window), records each event and
-announces new rings (``rang``) and the connection state (``status_changed``)."""
+hub as soon as an adapter puts an event into an empty hub (a queued signal) and on a timer (a
+batch each time, so a flood never freezes the window), records each event and announces new
+rings (``rang``) and the connection state (``status_changed``)."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from reception.errors import ReceptionError
 from reception.phone.events import SOURCES, EventHub, lines_of
@@ -26,6 +27,7 @@ class PhoneController(QObject):
     rang = Signal(object)  # phone_line.RingUpdate
     missed = Signal(object)
     status_changed = Signal(bool, str)
+    _waiting = Signal()  # from an adapter's thread: events are waiting (queued to this thread)
 
     def __init__(
         self, session: Callable[[], Callable[[], Session] | None], parent: QObject | None = None
@@ -34,6 +36,8 @@ class PhoneController(QObject):
         super().__init__(parent)
         self._session_ref = session
         self.hub = EventHub()
+        self._waiting.connect(self.drain, Qt.ConnectionType.QueuedConnection)
+        self.hub.notify = self._waiting.emit
         self._adapters: list[object] = []
         self._source = ""
         self._lines: tuple[str, ...] = ()
