@@ -140,3 +140,25 @@ def test_analysis_window_shows_three_ring_figure_by_hour_and_operator(qtbot, rec
     window.tabs.setCurrentWidget(window.phone_hour_page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "analysis-phone.png"))
+
+
+def test_an_event_from_an_adapter_thread_wakes_the_window_at_once(qtbot, window, wang):
+    """No polling timer runs (no adapter started): the hub's wake-up alone brings the pop, and a
+    burst of events wakes the window once per batch, not once per event."""
+    import threading
+
+    assert not window.phone._timer.isActive()
+    woken: list[int] = []
+    window.phone._waiting.connect(lambda: woken.append(1))
+
+    def adapter() -> None:
+        window.phone.hub.put(PhoneEvent(RING, "simulate", "t1", number="13800138000"))
+        for i in range(100):
+            window.phone.hub.put(PhoneEvent(HANGUP, "simulate", f"none-{i}"))
+
+    thread = threading.Thread(target=adapter)
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(lambda: window.call_tab.form.ring_id() is not None, timeout=1000)
+    assert window.call_tab.form.lookup.text() == "王芳"
+    assert len(woken) <= 3
