@@ -296,7 +296,12 @@ class MainWindow(QMainWindow):
     def _phone_session(self) -> Session:
         return self.session
 
-    def _phone_missed(self, _ring: object) -> None:
+    def _phone_missed(self, missed: object) -> None:
+        ring = getattr(missed, "ring", missed)  # a RingUpdate (hung up) or a Ring (not answered in time)
+        pending = getattr(self._pending_ring, "ring", None)
+        if pending is not None and getattr(ring, "id", None) == pending.id:
+            self._pending_ring = None  # it is on the 待回电 list now: nothing to pop after login
+            self.idle_lock.screen.show_ring("")
         self.refresh_counts()
 
     def start_phone(self) -> None:

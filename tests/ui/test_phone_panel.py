@@ -105,6 +105,7 @@ def test_ring_that_ended_while_locked_does_not_pop(qtbot, window, wang, clock):
     window.phone.hub.put(PhoneEvent(HANGUP, "simulate", "l2"))
     window.phone.drain()
     screen = window.idle_lock.screen
+    assert not screen.ring_label.isVisible()  # the caller gave up: a 待回电 now, no longer a ring
     qtbot.keyClicks(screen.password, PASSWORD)
     qtbot.keyClick(screen.password, Qt.Key.Key_Return)
     assert window.call_tab.form.ring_id() is None
