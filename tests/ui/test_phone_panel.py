@@ -134,6 +134,8 @@ def test_analysis_window_shows_three_ring_figure_by_hour_and_operator(qtbot, rec
         receptionist.operator.display_name: [2, 2, 1, "50%", "12.5", 0],
         "未接": [1, 0, 0, "0%", "—", 1],
     }
+    assert window.phone_hour_chart.labels() == ["09:00", "14:00"]
+    assert window.phone_hour_chart.values() == [50, 0]
     names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert "电话接听（按时段）" in names and "电话接听（按接听人）" in names
     window.resize(1366, 768)
