@@ -17,6 +17,7 @@ class FakeCallerIdBox:
         tty.setraw(self.slave)  # bytes as they are: no echo, no line discipline
         self.path = os.ttyname(self.slave)
         self.answer_ok = answer_ok
+        self.refuse: set[bytes] = set()  # commands answered with ERROR (a modem that lacks them)
         self.commands: list[bytes] = []
         self._stop = threading.Event()
         self._buffer = b""
@@ -40,7 +41,9 @@ class FakeCallerIdBox:
                 if not command:
                     continue
                 self.commands.append(command)
-                if self.answer_ok and command.upper().startswith(b"AT"):
+                if command in self.refuse:
+                    self.send(b"\r\nERROR\r\n")
+                elif self.answer_ok and command.upper().startswith(b"AT"):
                     self.send(b"\r\nOK\r\n")
 
     def send(self, data: bytes) -> None:

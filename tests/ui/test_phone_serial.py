@@ -140,5 +140,11 @@ def test_settings_test_button_talks_to_the_box(qtbot, admin, tmp_path, box):
     stored = config.load(tmp_path)
     assert (stored.phone_adapter, stored.phone_serial_port) == ("serial", box.path)
     assert (stored.phone_serial_init, stored.phone_lines) == ("AT#CID=1", "8001，8002")
+    # a modem without AT#CID=1 says ERROR to it (after OK to ATZ): the test says so
+    box.refuse.add(b"AT#CID=1")
+    assert phone.test() is False and "不接受初始化命令 AT#CID=1" in phone.result.text()
+    box.answer_ok = False  # a box that answers nothing
+    phone.serial_init.setCurrentText("AT+VCID=1")
+    assert phone.test() is False and "没有应答" in phone.result.text()
     phone.serial_port.setText("/dev/没有这个串口")
     assert phone.test() is False and "无法打开" in phone.result.text()

@@ -29,6 +29,7 @@ INIT_CHOICES = ("AT+VCID=1", "AT#CID=1", "AT%CCID=1")
 SPEED = 9600  # what caller-ID boxes and voice modems speak (a USB box ignores it)
 RECONNECT_MS = 3000
 TICK_MS = 1000
+INIT_WAIT_MS = 1000  # how long to wait for a command's OK before sending the next
 
 
 def init_commands(init: str) -> list[bytes]:
@@ -52,6 +53,8 @@ class _Worker(QObject):
         self._now = now
         self._parser = CallerIdParser(line=line)
         self._port: QSerialPort | None = None
+        self._pending: list[bytes] = []
+        self._replies = b""
 
     @Slot()
     def begin(self) -> None:
@@ -65,6 +68,10 @@ class _Worker(QObject):
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._ticked)
         self._tick.start()
+        self._init_timer = QTimer(self)
+        self._init_timer.setSingleShot(True)
+        self._init_timer.setInterval(INIT_WAIT_MS)
+        self._init_timer.timeout.connect(self._send_next)
         self._open()
 
     @Slot()
@@ -83,8 +90,10 @@ class _Worker(QObject):
             self._reconnect.start()
             return
         self._reconnect.stop()
-        for command in init_commands(self._init):
-            port.write(command)
+        # one command at a time: a modem resetting after ATZ ignores what comes meanwhile
+        self._pending = init_commands(self._init)
+        self._replies = b""
+        self._send_next()
         log.info("caller-ID box opened on %s", self._port_name)
         self._hub.set_status("serial", True, f"已连接 {self._port_name}")
 
@@ -100,13 +109,30 @@ class _Worker(QObject):
             self._hub.put(event)
 
     @Slot()
+    def _send_next(self) -> None:
+        """The next init command (after the previous one's OK/ERROR, or after a second without)."""
+        self._init_timer.stop()
+        port = self._port
+        if not self._pending or port is None or not port.isOpen():
+            self._pending = []
+            return
+        port.write(self._pending.pop(0))
+        self._replies = b""
+        self._init_timer.start()
+
+    @Slot()
     def _ready_read(self) -> None:
         port = self._port
         if port is None:
             return
         data = bytes(port.readAll().data())
-        if data:
-            self._put(self._parser.feed(data, self._now()))
+        if not data:
+            return
+        if self._init_timer.isActive():
+            self._replies = (self._replies + data)[-64:]
+            if b"OK" in self._replies.upper() or b"ERROR" in self._replies.upper():
+                self._send_next()
+        self._put(self._parser.feed(data, self._now()))
 
     @Slot()
     def _ticked(self) -> None:
@@ -123,7 +149,7 @@ class _Worker(QObject):
 
     @Slot()
     def finish(self) -> None:
-        for timer in (self._reconnect, self._tick):
+        for timer in (self._reconnect, self._tick, self._init_timer):
             timer.stop()
         if self._port is not None and self._port.isOpen():
             self._port.close()
@@ -191,14 +217,17 @@ def probe(port_name: str, init: str = "", timeout_ms: int = 2000) -> tuple[bool,
         )
     try:
         received = b""
-        for command in init_commands(init):
+        commands = init_commands(init)
+        each_ms = max(timeout_ms // len(commands), 200)
+        for command in commands:  # the answer that counts is the last command's
+            received = b""
             port.write(command)
-        port.waitForBytesWritten(timeout_ms)
-        waited = 0
-        while b"OK" not in received.upper() and b"ERROR" not in received.upper() and waited < timeout_ms:
-            if port.waitForReadyRead(200):
-                received += bytes(port.readAll().data())
-            waited += 200
+            port.waitForBytesWritten(each_ms)
+            waited = 0
+            while b"OK" not in received.upper() and b"ERROR" not in received.upper() and waited < each_ms:
+                if port.waitForReadyRead(100):
+                    received += bytes(port.readAll().data())
+                waited += 100
     finally:
         port.close()
     if b"ERROR" in received.upper():
