@@ -740,6 +740,87 @@ def bench_card_reader(n: int) -> Result:
     return r
 
 
+def bench_phone(target: Target, n: int) -> Result:
+    """A ring → the 来电 tab in front with the call form showing the resident matched and the
+    caller panel (recent calls, open cases, messages, expected visitors) filled: from the
+    moment an adapter puts the event into the hub to both on screen, through the hub's wake-up,
+    the ring recorded (one write transaction with its audit record), the resident look-up, the
+    form and the panel. Floor: the same look-up and caller panel queries called directly."""
+    import random
+
+    from PySide6.QtWidgets import QApplication
+
+    from reception.clock import FixedClock, to_utc
+    from reception.phone.events import RING, PhoneEvent
+    from reception.services import auth, phone_line
+    from reception.store import db
+    from reception.store.models import Call, Resident
+    from reception.store.paths import DataDir
+    from ui.main_window import MainWindow
+    from ui.qt_compat import protect_singletons
+
+    protect_singletons()
+    app = QApplication.instance() or QApplication([])
+    folder, _database = open_copy(target, "phone")
+    clock = FixedClock(to_utc(build_db.END_LOCAL - timedelta(hours=2)))
+    session = auth.login(build_db.BENCH_USER, build_db.BENCH_PASSWORD, clock)
+    # callers who call: residents whose number is on recorded calls (the panel has work to do)
+    rng = random.Random(build_db.SEED)
+    callers = [
+        r
+        for r in Resident.select().where((Resident.phone != "") & (Resident.active == True))  # noqa: E712
+        if Call.select(Call.id).where(Call.caller_phone == r.phone).limit(1).exists()
+        or Call.select(Call.id).where(Call.resident == r.id).limit(1).exists()
+    ]
+    rng.shuffle(callers)
+    win = MainWindow(session, clock, data_dir=DataDir(folder))
+    win.resize(1366, 768)
+    win.show()
+    app.processEvents()
+    form, panel = win.call_tab.form, win.call_tab.caller_panel
+    r = Result("phone_pop", "ring → 来电 form with the resident matched and the caller panel (pop)")
+    r.floor_label = "phone_line.lookup + caller_panel of the same number"
+    matched = 0
+    try:
+        for i in range(n + 3):
+            resident = callers[i % len(callers)]
+            form.reset()
+            panel.clear()
+            win.tabs.setCurrentIndex(1)
+            app.processEvents()
+            event = PhoneEvent(RING, "simulate", f"bench-{i}", number=resident.phone, line="8001")
+            clock.advance(seconds=60)
+            t0 = time.perf_counter()
+            win.phone.hub.put(event)
+            deadline = t0 + 10
+            while time.perf_counter() < deadline:
+                app.processEvents()
+                if form.ring_id() is not None and panel.caller.text() != "没有来电":
+                    break
+            shown = time.perf_counter()
+            if form.ring_id() is None:
+                raise RuntimeError("the ring did not pop")
+            if win.tabs.currentWidget() is not win.call_tab:
+                raise RuntimeError("the 来电 tab did not come forward")
+            if i >= 3:
+                matched += form.lookup.text() == resident.name
+                r.samples.append((shown - t0) * 1000)
+
+                def floor(number: str = resident.phone) -> None:
+                    found = phone_line.lookup(number)
+                    phone_line.caller_panel(number, found, clock.now())
+
+                r.floor.append(timed(floor))
+    finally:
+        win.phone.stop()
+        form.reset()
+        win.close()
+        db.close_database()
+    r.note = f"{matched}/{n} callers matched to one resident; {len(callers):,} residents who call"
+    r.judge(max_p95=150)
+    return r
+
+
 def bench_handover(target: Target, n: int) -> list[Result]:
     from reception.clock import to_utc
     from reception.services import handover, shifts
@@ -1162,7 +1243,7 @@ def main() -> int:
         "--only",
         default="",
         help="comma-separated: startup,save,search,calllist,badge,handover,import,bgcheck,cardreader,"
-        "postgres",
+        "phone,postgres",
     )
     parser.add_argument(
         "--postgres",
@@ -1206,6 +1287,7 @@ def main() -> int:
         ("import", lambda: [bench_import(3)]),
         ("bgcheck", lambda: bench_background_check(db_file, 3)),
         ("cardreader", lambda: [bench_card_reader(30)]),
+        ("phone", lambda: [bench_phone(db_file, 40)]),
     ]
     server_info: dict | None = None
     if args.postgres:

@@ -8,7 +8,7 @@ import logging
 import weakref
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -301,11 +301,18 @@ class MainWindow(QMainWindow):
         self.phone.rang.connect(self.pop_ring)
         self.phone.status_changed.connect(self._phone_status)
         self.phone.missed.connect(self._phone_missed)
+        self._pending_ring: object | None = None
+        self.idle_lock.unlocked.connect(self._pop_pending_ring)
 
     def _phone_session(self) -> Session:
         return self.session
 
-    def _phone_missed(self, _ring: object) -> None:
+    def _phone_missed(self, missed: object) -> None:
+        ring = getattr(missed, "ring", missed)  # a RingUpdate (hung up) or a Ring (not answered in time)
+        pending = getattr(self._pending_ring, "ring", None)
+        if pending is not None and getattr(ring, "id", None) == pending.id:
+            self._pending_ring = None  # it is on the 待回电 list now: nothing to pop after login
+            self.idle_lock.screen.show_ring("")
         self.refresh_counts()
 
     def start_phone(self) -> None:
@@ -328,10 +335,49 @@ class MainWindow(QMainWindow):
         from reception.services import phone_line
 
         ring = update.ring  # type: ignore[attr-defined]
+        caller = update.caller  # type: ignore[attr-defined]
+        if self.idle_lock.is_locked():  # only 「来电 138****1234」 until someone logs in
+            self._pending_ring = update
+            self.idle_lock.screen.show_ring(self.tr("来电 {0}").format(caller))
+            return
         found = phone_line.lookup(ring.number)
         self.tabs.setCurrentWidget(self.call_tab)
-        self.call_tab.form.pop_ring(ring.id, ring.number, update.caller, found)  # type: ignore[attr-defined]
-        self.statusBar().showMessage(self.tr("来电 {0}").format(update.caller), 15_000)  # type: ignore[attr-defined]
+        popped = self.call_tab.form.pop_ring(ring.id, ring.number, caller, found)
+        if popped:
+            self._show_caller(ring.number, caller, found)
+        self.statusBar().showMessage(self.tr("来电 {0}").format(caller), 15_000)
+
+    def _show_caller(self, number: str, caller: str, found: list[Any]) -> None:
+        """The caller panel (来电人) beside the form: recent calls, open cases, messages, visitors."""
+        from reception.services import phone_line
+
+        if len(found) == 1:
+            who = f"{found[0].name}（{phone_line.room_of(found[0])}）"
+        elif found:
+            who = self.tr("该号码登记了 {0} 位住户").format(len(found))
+        else:
+            who = self.tr("未登记的号码") if number else ""
+        try:
+            panel = phone_line.caller_panel(number, found, self.clock.now())
+        except ReceptionError:
+            return
+        self.call_tab.caller_panel.show_panel(caller, who, panel)
+        self.call_tab.side_tabs.setCurrentWidget(self.call_tab.caller_panel)
+
+    def _pop_pending_ring(self) -> None:
+        """Unlocked (or another operator logged in): the ring that came while locked pops now."""
+        from reception.services import phone_line
+
+        update, self._pending_ring = self._pending_ring, None
+        self.idle_lock.screen.show_ring("")
+        if update is None:
+            return
+        try:
+            going_on = phone_line.in_progress(update.ring.id)  # type: ignore[attr-defined]
+        except ReceptionError:
+            return
+        if going_on:  # a ring that ended meanwhile is on the 待回电 list already
+            self.pop_ring(update)
 
     # -- state ------------------------------------------------------------------------------
     def start(self) -> None:

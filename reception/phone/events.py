@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -65,6 +66,11 @@ def parse_number(raw: str | None) -> tuple[str, str]:
     return (digits_only, OTHER) if digits_only else ("", UNAVAILABLE)
 
 
+def lines_of(text: str) -> tuple[str, ...]:
+    """This desk's lines as the [电话] 线路 setting lists them (``'8001, 8002'``, ``'8001，8002'``)."""
+    return tuple(part for part in re.split(r"[\s,，;；、]+", text or "") if part)
+
+
 def shown(number: str, kind: str) -> str:
     """How a ring's caller is shown to the desk: masked, or what kind of number it was."""
     if number and kind != OTHER:
@@ -86,15 +92,20 @@ class EventHub:
         self.dropped = 0
         self._status: dict[str, tuple[bool, str]] = {}
         self._wake = threading.Condition(self._lock)
+        self.notify: Callable[[], None] | None = None  # called (any thread) when the queue fills
 
     def put(self, event: PhoneEvent) -> bool:
         with self._lock:
             if len(self._events) >= self._capacity:
                 self.dropped += 1
                 return False
+            first = not self._events
             self._events.append(event)
             self._wake.notify_all()
-            return True
+            notify = self.notify
+        if first and notify is not None:  # wake the window at once (once per batch, not per event)
+            notify()
+        return True
 
     def drain(self, limit: int = 50) -> list[PhoneEvent]:
         with self._lock:

@@ -17,14 +17,15 @@ are rings never answered that ended or became a 待回电."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import peewee
 from peewee import fn
 
-from reception.clock import local_day_bounds, to_local
+from reception.clock import format_local, local_day_bounds, to_local
 from reception.phone.events import (
     ANSWER,
     HANGUP,
@@ -36,13 +37,14 @@ from reception.phone.events import (
     parse_number,
     shown,
 )
-from reception.rules import phones
+from reception.rules import freetext, phones
 from reception.services import residents as residents_mod
 from reception.services import settings as settings_mod
 from reception.services.analysis import Table
 from reception.services.session import Session
 from reception.store import audit, db
-from reception.store.models import Call, Callback, Case, Operator, Resident, Ring
+from reception.store import desk as this_desk
+from reception.store.models import Appointment, Call, Callback, Case, Message, Operator, Resident, Ring
 
 RING_CYCLE_S = 5  # China's ringing cadence: 1 s on, 4 s off
 MAX_EXTERNAL_ID = 80
@@ -75,9 +77,13 @@ def _find(event: PhoneEvent) -> Ring | None:
     return Ring.get_or_none((Ring.source == event.source) & (Ring.external_id == _external_id(event)))
 
 
-def record(event: PhoneEvent, session: Session) -> RingUpdate | None:
+def record(event: PhoneEvent, session: Session, lines: Sequence[str] = ()) -> RingUpdate | None:
     """Record one event. None when it changes nothing (a repeat, an answer for a ring never
-    seen, an event of a kind not known). A refused webhook request is audited."""
+    seen, an event of a kind not known). A refused webhook request is audited.
+
+    Several desks: ``lines`` are this desk's lines (设置 → 本机 → 电话 → 线路); a ring on
+    another line is left to the desk it belongs to (None, nothing recorded here), and the
+    answer or end of a ring another desk recorded is that desk's to record."""
     now = session.now()
     if event.kind == REFUSED:
         with db.write():
@@ -99,7 +105,7 @@ def record(event: PhoneEvent, session: Session) -> RingUpdate | None:
         with db.write():
             ring = _find(event)
             if event.kind == RING:
-                if ring is not None:
+                if ring is not None or (lines and (event.line or "").strip() not in lines):
                     return None
                 number, kind = parse_number(event.number)
                 ring = Ring.create(
@@ -114,7 +120,7 @@ def record(event: PhoneEvent, session: Session) -> RingUpdate | None:
                     now, None, "phone.ring", "ring", ring.id, phone=phones.mask(number), line=ring.line
                 )
                 return RingUpdate(ring, RING, popped=True)
-            if ring is None:
+            if ring is None or ring.desk != this_desk.name():
                 return None
             if event.kind == ANSWER:
                 if ring.answered_at is not None or ring.ended_at is not None:
@@ -150,6 +156,12 @@ def answer(session: Session, ring_id: int) -> Ring | None:
             ring.answered_by = session.operator
         ring.save()
     return ring
+
+
+def in_progress(ring_id: int) -> bool:
+    """Whether a call has not ended yet (a pop held back by the idle lock)."""
+    ring = Ring.get_or_none(Ring.id == ring_id)
+    return ring is not None and ring.ended_at is None
 
 
 def link_call(ring_id: int, call_id: int) -> None:
@@ -224,27 +236,91 @@ def lookup(number: str) -> list[Resident]:
 
 @dataclass
 class CallerPanel:
-    recent_calls: list[Call]
-    open_cases: list[Case]
+    """What the desk should know while this caller waits, each line ready to show (numbers
+    masked, free text clipped and masked): their recent calls, the open cases of their household
+    with the reply deadline, messages not yet passed on (for them, or left by them), and the
+    visitors expected for their room."""
+
+    recent_calls: list[str] = field(default_factory=list)
+    open_cases: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    expected_visitors: list[str] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.recent_calls or self.open_cases or self.messages or self.expected_visitors)
 
 
-def caller_panel(number: str, residents: list[Resident]) -> CallerPanel:
-    """This caller's recent calls and, for their household, the open cases with their deadlines."""
+def _clip(text: str, width: int = 24) -> str:
+    one = " ".join((text or "").split())
+    one = freetext.mask_personal(one)[0]
+    return one if len(one) <= width else one[: width - 1] + "…"
+
+
+def caller_panel(number: str, residents: list[Resident], now: datetime | None = None) -> CallerPanel:
+    """The caller panel of the pop for ``number`` and the residents it matched (at most 5 lines
+    a section)."""
     from reception.services.cases import CLOSED
+    from reception.services.visits import EXPECTED
 
-    calls: list[Call] = []
-    if number:
-        calls = list(Call.select().where(Call.caller_phone == number).order_by(Call.id.desc()).limit(5))
-    open_cases: list[Case] = []
+    panel = CallerPanel()
     ids = [r.id for r in residents]
+    if number or ids:
+        who = Call.caller_phone == number if number else None
+        if ids:
+            by_resident = Call.resident.in_(ids)
+            who = by_resident if who is None else (who | by_resident)
+        for call in Call.select().where(who).order_by(Call.saved_at.desc(), Call.id.desc()).limit(5):
+            panel.recent_calls.append(
+                f"{format_local(call.saved_at, '%m-%d %H:%M')}  {call.category}：{_clip(call.content)}"
+            )
     if ids:
-        open_cases = list(
+        for case in (
             Case.select()
             .where(Case.resident.in_(ids) & (Case.status != CLOSED))
-            .order_by(Case.reply_due_at)
+            .order_by(Case.reply_due_at, Case.id)
             .limit(5)
+        ):
+            late = "（已超时）" if now is not None and case.reply_due_at < now else ""
+            panel.open_cases.append(
+                f"{case.serial}  {case.category}  {case.status}，"
+                f"{format_local(case.reply_due_at, '%m-%d %H:%M')} 前答复{late}"
+            )
+    names = sorted({r.name for r in residents if r.name})
+    wanted = None
+    if names:
+        wanted = Message.for_person.in_(names)
+    if number:
+        left = Message.callback_phone == number
+        wanted = left if wanted is None else (wanted | left)
+    if wanted is not None:
+        undelivered = Message.select().where(Message.delivered_at.is_null() & wanted)
+        for message in undelivered.order_by(Message.created_at, Message.id).limit(5):
+            if message.for_person in names:
+                head = f"给{message.for_person}的留言"
+            else:
+                head = f"此号码留给{message.for_person or '部门'}的留言（未转达）"
+            panel.messages.append(
+                f"{format_local(message.created_at, '%m-%d %H:%M')}  {head}：{_clip(message.text)}"
+            )
+    rooms = {(r.building, r.unit, r.room) for r in residents if r.room}
+    if rooms:
+        cond = None
+        for building, unit, room in rooms:
+            one = (Resident.building == building) & (Resident.unit == unit) & (Resident.room == room)
+            cond = one if cond is None else (cond | one)
+        household = Resident.select(Resident.id).where(cond)
+        expected = Appointment.select().where(
+            (Appointment.status == EXPECTED) & Appointment.resident.in_(household)
         )
-    return CallerPanel(calls, open_cases)
+        if now is not None:
+            expected = expected.where(Appointment.expected_at >= now - timedelta(hours=12))
+        for appt in expected.order_by(Appointment.expected_at, Appointment.id).limit(5):
+            party = f"等 {appt.party_size} 人" if appt.party_size > 1 else ""
+            panel.expected_visitors.append(
+                f"{format_local(appt.expected_at, '%m-%d %H:%M')}  {appt.visitor_name}{party}"
+                + (f"（{_clip(appt.purpose, 16)}）" if appt.purpose else "")
+            )
+    return panel
 
 
 def room_of(resident: Resident) -> str:
@@ -328,6 +404,33 @@ def by_operator(start: datetime, end: datetime, desk: str = "") -> dict[str, Ans
     for r, a, e, c, who in _rows(query):
         buckets.setdefault(who or ("未接" if a is None else "（未记录）"), []).append((r, a, e, c))
     return {who: _stats(rows, n) for who, rows in sorted(buckets.items())}
+
+
+def _figure_row(label: str, s: AnswerStats) -> list[object]:
+    rate = "—" if s.rate is None else f"{s.rate:.0%}"
+    avg = "—" if s.average_s is None else f"{s.average_s:.1f}"
+    return [label, s.rings, s.answered, s.within, rate, avg, s.missed]
+
+
+def breakdown_tables(start: datetime, end: datetime, desk: str = "") -> tuple[Table, Table]:
+    """The analysis window's two tables of the three-ring figures: by local hour of day and by
+    who answered (all desks unless ``desk``)."""
+    n = int(settings_mod.load().answer_within_s)
+    header = ["", "来电", "已接听", f"{n} 秒内接听", "三声之内接听率", "平均接听秒数", "未接"]
+    hours = by_hour(start, end, desk)
+    operators = by_operator(start, end, desk)
+    return (
+        Table(
+            f"电话接听（按时段，三声之内 = {n} 秒内）",
+            ["时段", *header[1:]],
+            [_figure_row(f"{h:02d}:00–{h + 1:02d}:00", s) for h, s in hours.items()],
+        ),
+        Table(
+            f"电话接听（按接听人，三声之内 = {n} 秒内）",
+            ["接听人", *header[1:]],
+            [_figure_row(who, s) for who, s in operators.items()],
+        ),
+    )
 
 
 def _rows(query: Any) -> list[Any]:

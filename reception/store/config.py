@@ -76,6 +76,8 @@ _PHONE_KEYS = {
     "AMI用户": "ami_user",
     "AMI密码": "ami_secret",
     "分机": "phone_extension",
+    "初始化": "phone_serial_init",
+    "线路": "phone_lines",
 }
 _WINDOW_SECTION, _WINDOW_GEOMETRY = "窗口", "位置"  # the main window's place and size (Qt's saveGeometry)
 PHONE_ADAPTERS = {
@@ -108,6 +110,8 @@ class LocalConfig:
     ami_secret: str = ""
     phone_extension: str = ""  # this desk's extension (AMI: rings of other extensions ignored)
     window_geometry: str = ""  # base64 of the main window's saved geometry; '' = first start (maximised)
+    phone_serial_init: str = ""  # the caller-ID box's init command; '' = AT+VCID=1 (older modems: AT#CID=1)
+    phone_lines: str = ""  # this desk's line(s), comma-separated: rings of other lines pop elsewhere
 
 
 def path(root: Path) -> Path:

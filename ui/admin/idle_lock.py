@@ -124,6 +124,10 @@ class LockScreen(QWidget):
         self.hint = QLabel()
         self.hint.setObjectName("lockHint")
         self.hint.setWordWrap(True)
+        self.ring_label = QLabel()  # the desk phone: 「来电 138****1234」 only (show_ring)
+        self.ring_label.setObjectName("lockRing")
+        self.ring_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.ring_label.hide()
 
         self.username = QLineEdit()
         self.username.setPlaceholderText(self.tr("登录名"))
@@ -170,6 +174,7 @@ class LockScreen(QWidget):
 
         column.addWidget(self.title)
         column.addWidget(self.hint)
+        column.addWidget(self.ring_label)
         column.addSpacing(6)
         column.addLayout(form)
         column.addWidget(self.message)
@@ -218,6 +223,11 @@ class LockScreen(QWidget):
         self.pin.clear()
         self.message.hide()
         self._show_mode()
+
+    def show_ring(self, text: str) -> None:
+        """A ring while locked: only the masked number ('' hides it again)."""
+        self.ring_label.setText(text)
+        self.ring_label.setVisible(bool(text))
 
     def is_other_mode(self) -> bool:
         return self._other

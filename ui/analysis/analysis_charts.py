@@ -87,15 +87,15 @@ class AnalysisChart(QChartView):
             previous.deleteLater()  # setChart gives the old chart back to us
         return chart
 
-    def _value_axis(self, largest: int) -> QValueAxis:
+    def _value_axis(self, largest: int, title: str = "", percent: bool = False) -> QValueAxis:
         axis = QValueAxis()
-        top, ticks = nice_top(largest)
+        top, ticks = (120, 7) if percent else nice_top(largest)  # room for the label over 100 %
         axis.setRange(0, top)
         axis.setTickCount(ticks)
         axis.setLabelFormat("%d")
         axis.setLabelsFont(_font(-1))
         axis.setLabelsColor(MUTED)
-        axis.setTitleText(_tr("件数"))
+        axis.setTitleText(title or _tr("件数"))
         axis.setTitleFont(_font(-1))
         axis.setTitleBrush(MUTED)
         axis.setGridLineColor(GRID)
@@ -135,12 +135,22 @@ class AnalysisChart(QChartView):
             return [point.y() for point in first.points()]
         return []
 
-    def show_bars(self, labels: Sequence[str], values: Sequence[int], axis_title: str, color: QColor) -> None:
+    def show_bars(
+        self,
+        labels: Sequence[str],
+        values: Sequence[int],
+        axis_title: str,
+        color: QColor,
+        *,
+        value_title: str = "",
+        percent: bool = False,
+    ) -> None:
+        """Bars of counts (件数), or of percentages (``percent``: the axis runs 0–120)."""
         chart = self._reset()
         if not labels:
             self._show_empty(chart)
             return
-        bar_set = QBarSet(_tr("件数"))
+        bar_set = QBarSet(value_title or _tr("件数"))
         bar_set.append([float(v) for v in values])
         bar_set.setColor(color)
         bar_set.setBorderColor(color)
@@ -155,7 +165,7 @@ class AnalysisChart(QChartView):
         series.setLabelsPrecision(6)
         chart.addSeries(series)
         x_axis = self._category_axis(labels, axis_title)
-        y_axis = self._value_axis(max(values, default=0))
+        y_axis = self._value_axis(max(values, default=0), value_title, percent)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x_axis)

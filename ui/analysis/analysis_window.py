@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from reception.documents import complaints_report
 from reception.errors import ReceptionError
-from reception.services import analysis, recurring
+from reception.services import analysis, phone_line, recurring
 from reception.services import settings as settings_mod
 from reception.services.analysis import Period, Report, Table
 from reception.services.session import Role, Session
@@ -202,6 +202,15 @@ class AnalysisWindow(QDialog):
         self.points = QTextBrowser()
         self.points.setOpenLinks(False)
         self.tabs.addTab(self.points, self.tr("分析要点"))
+        self.phone_hour_page = TablePage()  # the three-ring figure of the desk phone (all desks)
+        self.phone_operator_page = TablePage()
+        self.phone_hour_chart = AnalysisChart(self.tr("三声之内接听率（%），按时段"))
+        self.phone_hour_chart.setMinimumHeight(240)
+        hour_layout = self.phone_hour_page.layout()
+        assert isinstance(hour_layout, QVBoxLayout)
+        hour_layout.addWidget(self.phone_hour_chart, 1)
+        self.tabs.addTab(self.phone_hour_page, self.tr("电话接听（按时段）"))
+        self.tabs.addTab(self.phone_operator_page, self.tr("电话接听（按接听人）"))
         self.table_pages: list[TablePage] = []
         layout.addWidget(self.tabs, 1)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
@@ -377,10 +386,22 @@ class AnalysisWindow(QDialog):
         self.period_label.setText(period.label)
         try:
             report = analysis.build(period, self.session.now())
+            by_hour, by_operator = phone_line.breakdown_tables(period.start, period.end)
         except ReceptionError as exc:
             msgbox.error(self, self.tr("统计失败"), exc.message)
             return
         self.show_report(report)
+        no_rings = self.tr("所选期间电话线路没有来电记录（设置 → 本机 → 电话）。")
+        self.phone_hour_page.set_table(by_hour, no_rings)
+        self.phone_hour_chart.show_bars(
+            [str(row[0]).partition("–")[0] for row in by_hour.rows],
+            [int(str(row[4]).rstrip("%")) if str(row[4]).endswith("%") else 0 for row in by_hour.rows],
+            self.tr("时段"),
+            BLUE,
+            value_title=self.tr("接听率（%）"),
+            percent=True,
+        )
+        self.phone_operator_page.set_table(by_operator, no_rings)
 
     def show_report(self, report: Report) -> None:
         self.report = report

@@ -29,6 +29,7 @@ from ui.calls.call_form import CallForm
 from ui.calls.call_list_model import CallListModel
 from ui.calls.callbacks_panel import CallbacksPanel
 from ui.calls.messages_panel import MessagesPanel
+from ui.phone.caller_panel import CallerPanelBox
 from ui.widgets import msgbox, palette
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import TODAY, DateFilterBar, record_table
@@ -57,6 +58,8 @@ class CallTab(QWidget):
         self.side_tabs = QTabWidget()
         self.side_tabs.addTab(self.messages_panel, self.tr("待转达留言"))
         self.side_tabs.addTab(self.callbacks_panel, self.tr("待回电"))
+        self.caller_panel = CallerPanelBox()  # the desk phone's pop fills it (ui/phone)
+        self.side_tabs.addTab(self.caller_panel, self.tr("来电人"))
         self.messages_panel.count_changed.connect(self._messages_count)
         self.callbacks_panel.counts_changed.connect(self._callbacks_count)
         self.messages_panel.changed.connect(self._panel_changed)

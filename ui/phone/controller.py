@@ -1,16 +1,17 @@
 """The desk phone in the window: starts this PC's adapter (its own threads), drains the event
-hub on a timer (a batch per tick, so a flood never freezes the window), records each event and
-announces new rings (``rang``) and the connection state (``status_changed``)."""
+hub as soon as an adapter puts an event into an empty hub (a queued signal) and on a timer (a
+batch each time, so a flood never freezes the window), records each event and announces new
+rings (``rang``) and the connection state (``status_changed``)."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from reception.errors import ReceptionError
-from reception.phone.events import SOURCES, EventHub
+from reception.phone.events import SOURCES, EventHub, lines_of
 from reception.services import phone_line
 from reception.services.session import Session
 from reception.store.config import LocalConfig
@@ -26,6 +27,7 @@ class PhoneController(QObject):
     rang = Signal(object)  # phone_line.RingUpdate
     missed = Signal(object)
     status_changed = Signal(bool, str)
+    _waiting = Signal()  # from an adapter's thread: events are waiting (queued to this thread)
 
     def __init__(
         self, session: Callable[[], Callable[[], Session] | None], parent: QObject | None = None
@@ -34,8 +36,11 @@ class PhoneController(QObject):
         super().__init__(parent)
         self._session_ref = session
         self.hub = EventHub()
+        self._waiting.connect(self.drain, Qt.ConnectionType.QueuedConnection)
+        self.hub.notify = self._waiting.emit
         self._adapters: list[object] = []
         self._source = ""
+        self._lines: tuple[str, ...] = ()
         self._last_status: tuple[bool, str] | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(100)
@@ -54,6 +59,7 @@ class PhoneController(QObject):
         """Start the adapter ``config`` names; '' or a Chinese sentence saying why not."""
         self.stop()
         self._source = config.phone_adapter
+        self._lines = lines_of(config.phone_lines)
         self._last_status = None
         if not config.phone_adapter:
             self.status_changed.emit(False, "")
@@ -66,6 +72,20 @@ class PhoneController(QObject):
                 server = PhoneWebhookServer(address, config.phone_token, self.hub)
                 server.start()
                 self._adapters.append(server)
+            if config.phone_adapter == "serial":
+                from ui.phone.serial_line import SerialCallerId
+
+                getter = self._session_ref()
+                serial = SerialCallerId(
+                    self.hub,
+                    config.phone_serial_port,
+                    config.phone_serial_init,
+                    self._lines[0] if self._lines else "",
+                    now=getter().clock.now if getter is not None else None,
+                    parent=self,
+                )
+                serial.start()
+                self._adapters.append(serial)
             if config.phone_adapter == "ami":
                 from reception.phone.ami import DEFAULT_PORT, AmiClient
 
@@ -101,7 +121,7 @@ class PhoneController(QObject):
     def _emit_status(self) -> None:
         if not self._source:
             return
-        source = "webhook" if self._source == "serial" else self._source
+        source = self._source
         connected, text = self.hub.status(source)
         label = SOURCES.get(self._source, self._source)
         status = (connected, f"电话（{label}）：{'已连接' if connected else text or '未连接'}")
@@ -114,7 +134,7 @@ class PhoneController(QObject):
         events = self.hub.drain(BATCH)
         for event in events:
             try:
-                update = phone_line.record(event, self._session())
+                update = phone_line.record(event, self._session(), self._lines)
             except ReceptionError:
                 continue
             if update is not None and update.popped:

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
 
 from reception.store.config import PHONE_ADAPTERS, LocalConfig
 from ui.phone.controller import new_token
+from ui.phone.serial_line import DEFAULT_INIT, INIT_CHOICES
+from ui.phone.serial_line import probe as serial_probe
 from ui.widgets import palette
 
 
@@ -44,6 +46,12 @@ class PhoneSettingsBox(QGroupBox):
         self.serial_port = QLineEdit(current.phone_serial_port)
         self.serial_port.setPlaceholderText(self.tr("如 COM3"))
         form.addRow(self.tr("来电显示盒串口："), self.serial_port)
+        self.serial_init = QComboBox()
+        self.serial_init.setEditable(True)
+        self.serial_init.addItems(list(INIT_CHOICES))
+        self.serial_init.setCurrentText(current.phone_serial_init or DEFAULT_INIT)
+        self.serial_init.setToolTip(self.tr("多数来电显示盒和语音调制解调器用 AT+VCID=1，较旧的用 AT#CID=1"))
+        form.addRow(self.tr("初始化命令："), self.serial_init)
         self.ami_address = QLineEdit(current.ami_address)
         self.ami_address.setPlaceholderText("192.168.1.5:5038")
         form.addRow(self.tr("AMI 地址："), self.ami_address)
@@ -59,6 +67,10 @@ class PhoneSettingsBox(QGroupBox):
         self.extension = QLineEdit(current.phone_extension)
         self.extension.setPlaceholderText(self.tr("本前台的分机号，如 8001"))
         form.addRow(self.tr("分机："), self.extension)
+        self.lines = QLineEdit(current.phone_lines)
+        self.lines.setPlaceholderText(self.tr("空 = 所有来电；多个前台时填本前台的线路或号码，如 8001,8002"))
+        self.lines.setToolTip(self.tr("只有这些线路的来电在本前台弹屏；其他线路的来电由它们的前台接听"))
+        form.addRow(self.tr("本前台线路："), self.lines)
         self.test_button = QPushButton(self.tr("测试"))
         self.test_button.clicked.connect(self.test)
         self.result = QLabel()
@@ -77,10 +89,12 @@ class PhoneSettingsBox(QGroupBox):
         for widget in (self.ami_address, self.ami_user, self.ami_secret):
             widget.setEnabled(kind == "ami")
         self.serial_port.setEnabled(kind == "serial")
+        self.serial_init.setEnabled(kind == "serial")
         self.test_button.setEnabled(bool(kind))
         self.result.clear()
 
     def values(self) -> dict[str, str]:
+        init = self.serial_init.currentText().strip()
         return {
             "phone_adapter": self.adapter.currentData() or "",
             "phone_address": self.address.text(),
@@ -90,13 +104,20 @@ class PhoneSettingsBox(QGroupBox):
             "ami_user": self.ami_user.text(),
             "ami_secret": self.ami_secret.text(),
             "phone_extension": self.extension.text(),
+            "phone_serial_init": "" if init == DEFAULT_INIT else init,
+            "phone_lines": self.lines.text(),
         }
 
     def test(self) -> bool:
-        """Webhook: the running desk's endpoint answers with this token. AMI: a login succeeds."""
+        """Webhook: the running desk's endpoint answers with this token. AMI: a login succeeds.
+        Caller-ID box: the port opens and the box answers the init command with OK."""
         from reception.phone import probe
 
-        ok, text = probe.check(self.values())
+        values = self.values()
+        if values["phone_adapter"] == "serial":
+            ok, text = serial_probe(values["phone_serial_port"], values["phone_serial_init"])
+        else:
+            ok, text = probe.check(values)
         self.result.setText(text)
         self.result.setStyleSheet(f"color: {palette.OK_BRIGHT};" if ok else f"color: {palette.OVERDUE};")
         return ok
