@@ -126,7 +126,7 @@ class LockScreen(QWidget):
         self.hint.setWordWrap(True)
         self.ring_label = QLabel()  # the desk phone: 「来电 138****1234」 only (show_ring)
         self.ring_label.setObjectName("lockRing")
-        self.ring_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.ring_label.setStyleSheet(f"color: {palette.OVERDUE}; font-weight: bold;")
         self.ring_label.hide()
 
         self.username = QLineEdit()

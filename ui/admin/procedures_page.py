@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from reception.errors import ReceptionError, ValidationError
 from reception.services import settings as settings_mod
 from reception.services.session import Role, Session
+from ui.widgets import palette
 from ui.widgets.forms import FieldErrors, error_label
 
 
@@ -99,11 +100,11 @@ class ProceduresPage(QWidget):
         self.desk_department.setMaxLength(20)
         self.errors.add_row(desk_form, self.tr("所属部门"), "desk_department", self.desk_department)
         hint = QLabel(self.tr("问候语中的“{部门}”替换为这里填写的部门。"))
-        hint.setStyleSheet("color: #757575;")
+        hint.setStyleSheet(f"color: {palette.FADED};")
         desk_form.addRow("", hint)
 
         self.saved = QLabel()
-        self.saved.setStyleSheet("color: #2e7d32;")
+        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
         self.save_button = QPushButton(self.tr("保存"))
         self.save_button.clicked.connect(self.save)
         if not session.has(Role.ADMIN):

@@ -188,9 +188,9 @@ class AnalysisWindow(QDialog):
         # What is counted (every case, not only complaints) and whether the period is still running.
         self.scope_label = QLabel()
         self.scope_label.setWordWrap(True)
-        self.scope_label.setStyleSheet("color: #5f6b7a;")
+        self.scope_label.setStyleSheet(f"color: {palette.MUTED};")
         self.partial_label = QLabel()
-        self.partial_label.setStyleSheet("color: #b26a00; font-weight: bold;")
+        self.partial_label.setStyleSheet(f"color: {palette.WARNING}; font-weight: bold;")
         notes = QHBoxLayout()
         notes.addWidget(self.scope_label, 1)
         notes.addWidget(self.partial_label)

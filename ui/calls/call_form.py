@@ -424,7 +424,7 @@ class CallForm(QFrame):
         # The department's phone, for the caller (规程：投诉时告知品管部电话).
         self.dept_phone_label = QLabel()
         self.dept_phone_label.setObjectName("deptPhone")
-        self.dept_phone_label.setStyleSheet("color: #0d3c6e; font-weight: bold;")
+        self.dept_phone_label.setStyleSheet(f"color: {palette.TITLE}; font-weight: bold;")
         self.dept_phone_label.setWordWrap(True)
         self.dept_phone_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("", self.dept_phone_label)

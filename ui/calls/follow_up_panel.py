@@ -63,7 +63,9 @@ class FollowUpPanel(QWidget):
         self.full_text = QLabel()
         self.full_text.setObjectName("fullText")
         self.full_text.setWordWrap(True)
-        self.full_text.setStyleSheet("QLabel#fullText { background: #fffbe6; padding: 4px 6px; }")
+        self.full_text.setStyleSheet(
+            f"QLabel#fullText {{ background: {palette.READBACK_BG}; padding: 4px 6px; }}"
+        )
         self.full_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.full_text.hide()
         self.view.doubleClicked.connect(lambda _i: edit.setFocus())

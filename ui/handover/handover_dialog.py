@@ -318,7 +318,7 @@ class HandoverDialog(QDialog):
             overdue = sum(1 for row in table.rows if handover_report.row_state(row) == "overdue")
             overdue_total += overdue
             if not table.rows:
-                count = self.tr("<span style='color:#5f6b7a'>（已核对：无）</span>")
+                count = f"<span style='color:{palette.MUTED}'>{self.tr('（已核对：无）')}</span>"
             else:
                 count = self.tr("共 %1 项").replace("%1", str(len(table.rows)))
                 if overdue:

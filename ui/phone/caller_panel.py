@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from reception.services.phone_line import CallerPanel
+from ui.widgets import palette
 
 
 class CallerPanelBox(QScrollArea):
@@ -58,7 +59,7 @@ class CallerPanelBox(QScrollArea):
                 items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
                 parts.append(f"<ul style='margin:0 0 0 -20px'>{items}</ul>")
             else:
-                parts.append(f"<p style='margin:0; color:#6b7785'>{html.escape(self.tr('无'))}</p>")
+                parts.append(f"<p style='margin:0; color:{palette.DONE}'>{html.escape(self.tr('无'))}</p>")
         self.body.setText("".join(parts))
 
     def text(self) -> str:

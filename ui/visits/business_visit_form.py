@@ -145,7 +145,7 @@ class BusinessVisitForm(QFrame):
         self.readback_label = QLabel()
         self.readback_label.setObjectName("readback")
         self.readback_label.setWordWrap(True)
-        self.readback_label.setStyleSheet("color: #0d3c6e;")
+        self.readback_label.setStyleSheet(f"color: {palette.TITLE};")
         form2.addRow(self.tr("复述"), self.readback_label)
         self.handled_edit.textChanged.connect(self._update_readback)
         self.taken_edit.textChanged.connect(self._update_readback)
@@ -228,7 +228,7 @@ class BusinessVisitForm(QFrame):
             item = QListWidgetItem(self.tr("【已逾期】") + text if late else text)
             item.setData(Qt.ItemDataRole.UserRole, visit.id)
             if late:
-                item.setForeground(QColor("#c62828"))
+                item.setForeground(QColor(palette.OVERDUE))
             self.follow_ups_list.addItem(item)
             if visit.id == chosen_id:
                 self.follow_ups_list.setCurrentItem(item)

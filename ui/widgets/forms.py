@@ -58,7 +58,7 @@ def masked_note_label(parent: QWidget | None = None) -> QLabel:
     label = QLabel(parent)
     label.setObjectName("maskedNote")
     label.setWordWrap(True)
-    label.setStyleSheet("color: #8a5a00;")
+    label.setStyleSheet(f"color: {palette.PENDING};")
     label.hide()
     return label
 

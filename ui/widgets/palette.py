@@ -58,6 +58,7 @@ EMERGENCY_BG = "#fde4e4"
 EMERGENCY_FORM_BG = "#fff8f8"
 LATE_CASE_BG = "#fff1d6"  # a call whose case is past its reply time
 READBACK_BG = "#fffbe6"
+REVEALED_BG = "#fff8e1"  # a number shown in place for a minute
 OK_BG = "#e8f5e9"
 DUE_OK_BG = "#eef6ee"
 INFO_BG = "#e8f1fa"
@@ -73,6 +74,7 @@ SAVE_DISABLED_BG = "#a5c8a7"
 
 # ---- lines ----------------------------------------------------------------------------------------
 LINE = "#dde3e9"
+REVEALED_LINE = "#f0c36d"
 FORM_LINE = "#d5dde5"
 GRID_LINE = "#dde3ea"
 TILE_LINE = "#c9d2dc"

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from reception.rules import phones
+from ui.widgets import palette
 
 SHOWN_MS = 60_000  # a revealed number stays on screen this long
 
@@ -22,7 +23,8 @@ class RevealedNumber(QLabel):
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setStyleSheet(
-            "QLabel#revealedNumber { background: #fff8e1; border: 1px solid #f0c36d; padding: 4px 8px; }"
+            f"QLabel#revealedNumber {{ background: {palette.REVEALED_BG};"
+            f" border: 1px solid {palette.REVEALED_LINE}; padding: 4px 8px; }}"
         )
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -40,7 +42,7 @@ class RevealedNumber(QLabel):
         number_style = "font-size: 15pt; font-weight: bold; letter-spacing: 1px;"
         self.setText(
             f"{html.escape(caption)}　<span style='{number_style}'>{big}</span>"
-            f"　<span style='color: #6b7785;'>{note}</span>"
+            f"　<span style='color: {palette.DONE};'>{note}</span>"
         )
         self.show()
         self.timer.start()
