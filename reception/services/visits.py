@@ -865,8 +865,32 @@ def book_appointment(session: Session, data: AppointmentInput) -> Appointment:
     return appt
 
 
-def appointments_for_day(day: date, include_done: bool = True) -> list[Appointment]:
-    """The day's appointments, with the host household (one query)."""
+@dataclass(frozen=True)
+class AppointmentRow:
+    """One appointment as a list shows it: the visitor's phone masked, the host as a label (no
+    resident record, so no resident's number either). The full number is only in the record
+    :func:`appointment_for_arrival` hands to the guest form, or through the audited reveal."""
+
+    id: int
+    expected_at: datetime
+    visitor_name: str
+    visitor_phone_masked: str
+    party_size: int
+    host_label: str
+    purpose: str
+    booked_by: str
+    status: str
+
+
+def host_label(resident: Resident | None, staff_host: str) -> str:
+    """「3-2-1603 王小明」 for a household, else the staff member or department visited."""
+    if resident is not None:
+        return f"{room_label(resident.building, resident.unit, resident.room)} {resident.name}"
+    return staff_host or ""
+
+
+def appointments_for_day(day: date, include_done: bool = True) -> list[AppointmentRow]:
+    """The day's appointments, phones masked, with the host household (one query)."""
     start, end = local_day_bounds(day)
     query = (
         Appointment.select(Appointment, Resident)
@@ -875,7 +899,26 @@ def appointments_for_day(day: date, include_done: bool = True) -> list[Appointme
     )
     if not include_done:
         query = query.where(Appointment.status == EXPECTED)
-    return list(query.order_by(Appointment.expected_at, Appointment.id))
+    return [
+        AppointmentRow(
+            id=a.id,
+            expected_at=a.expected_at,
+            visitor_name=a.visitor_name,
+            visitor_phone_masked=phones.mask(a.visitor_phone),
+            party_size=a.party_size,
+            host_label=host_label(a.resident if a.resident_id is not None else None, a.staff_host),
+            purpose=a.purpose,
+            booked_by=a.booked_by,
+            status=a.status,
+        )
+        for a in query.order_by(Appointment.expected_at, Appointment.id)
+    ]
+
+
+def appointment_for_arrival(appointment_id: int) -> Appointment | None:
+    """到访登记: the expected appointment the guest form is filled from (as a match would be), or
+    None when it has arrived, been cancelled or marked 未到 meanwhile."""
+    return Appointment.get_or_none((Appointment.id == appointment_id) & (Appointment.status == EXPECTED))
 
 
 def appointments_between(start: datetime, end: datetime) -> list[Appointment]:

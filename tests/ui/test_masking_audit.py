@@ -23,6 +23,7 @@ from reception.services import analysis, handover, letters, shifts, visits
 from reception.store.attachments import AttachmentStore
 from reception.store.models import Case
 from tests import mixed_traffic as traffic
+from ui.widgets.resident_lookup import ResidentLookup
 
 ID_NUMBER = traffic.ID_NUMBER
 FULL_NUMBERS = [
@@ -142,9 +143,29 @@ def test_every_list_and_label_in_the_window_is_masked(world, qtbot, receptionist
                             seen.append(value)
         seen += [label.text() for label in window.findChildren(QLabel)]
         seen += [edit.text() for edit in window.findChildren(QLineEdit)]
+    # Every resident lookup's drop-down list, found by name and by the phone's last four digits.
+    lookups = window.findChildren(ResidentLookup)
+    assert lookups
+    for lookup in lookups:
+        for typed in ("欧阳娜娜", "5678"):
+            lookup.search(typed)
+            items = [lookup.popup().item(i).text() for i in range(lookup.popup().count())]
+            assert any("欧阳娜娜" in item for item in items), typed
+            seen += items
     text = "\n".join(seen)
     assert "王小明" in text and "钱先生" in text  # the lists were really filled
+    assert "送货" in text and "177****9999" in text  # the appointments panel, its number masked
     assert leaks(text) == []
+
+
+def test_the_appointments_list_service_hands_out_masked_numbers_only(world, receptionist, clock):
+    """The panel shows what it gets; the full number only in the record 到访登记 fills the form
+    from (as a name/phone match does) or through the audited reveal."""
+    rows = visits.appointments_for_day(clock.today())
+    assert [r.visitor_name for r in rows] and all(r.visitor_phone_masked == "177****9999" for r in rows)
+    handed = "\n".join(str(v) for r in rows for v in vars(r).values())
+    assert leaks(handed) == []
+    assert visits.appointment_for_arrival(rows[0].id).visitor_phone == "17788889999"
 
 
 def unembedded_fonts(pdf: bytes) -> list[str]:

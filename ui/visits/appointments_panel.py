@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 
 from reception.clock import format_local, to_utc
 from reception.errors import ReceptionError, ValidationError
-from reception.rules import phones
-from reception.services import residents, visits
+from reception.services import visits
 from reception.services.records import Appointment, Resident
 from reception.services.session import Session
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
@@ -56,9 +55,7 @@ class AppointmentPrefill:
 
 
 def host_text(resident: Resident | None, staff_host: str) -> str:
-    if resident is not None:
-        return f"{residents.room_label(resident.building, resident.unit, resident.room)} {resident.name}"
-    return staff_host
+    return visits.host_label(resident, staff_host)
 
 
 class AppointmentDialog(QDialog):
@@ -166,10 +163,12 @@ class AppointmentDialog(QDialog):
 
 
 class AppointmentsModel(RowsTableModel):
+    """Rows are :class:`visits.AppointmentRow`: the phone comes masked and is shown as it comes."""
+
     headers = ("预计时间", "访客", "人数", "受访方", "事由", "状态")
     context = "AppointmentsModel"
 
-    def display(self, row: Appointment, column: int) -> str:
+    def display(self, row: visits.AppointmentRow, column: int) -> str:
         if column == 0:
             return format_local(row.expected_at, "%H:%M")
         if column == 1:
@@ -177,18 +176,18 @@ class AppointmentsModel(RowsTableModel):
         if column == 2:
             return str(row.party_size)
         if column == 3:
-            return host_text(row.resident, row.staff_host)
+            return row.host_label
         if column == 4:
             return row.purpose
         if column == 5:
             return row.status
         return ""
 
-    def tooltip(self, row: Appointment) -> str | None:
-        parts = [row.visitor_name, phones.mask(row.visitor_phone), row.booked_by]
+    def tooltip(self, row: visits.AppointmentRow) -> str | None:
+        parts = [row.visitor_name, row.visitor_phone_masked, row.booked_by]
         return "  ".join(p for p in parts if p) or None
 
-    def foreground(self, row: Appointment) -> QBrush | None:
+    def foreground(self, row: visits.AppointmentRow) -> QBrush | None:
         if row.status == visits.ARRIVED:
             return QBrush(QColor(palette.OK))
         if row.status in (visits.NO_SHOW, visits.CANCELLED):
@@ -277,7 +276,7 @@ class AppointmentsPanel(QWidget):
     def expected_count(self) -> int:
         return sum(1 for r in range(self.model.rowCount()) if self.model.row_at(r).status == visits.EXPECTED)
 
-    def selected(self) -> Appointment | None:
+    def selected(self) -> visits.AppointmentRow | None:
         return self.model.data(self.view.currentIndex(), ROW_ROLE)
 
     def select_row(self, row: int) -> None:
@@ -292,9 +291,14 @@ class AppointmentsPanel(QWidget):
         self.no_show_button.setEnabled(self.expected_count() > 0)
 
     def arrive_selected(self) -> None:
-        appt = self.selected()
-        if appt is not None and appt.status == visits.EXPECTED:
-            self.arrival_requested.emit(appt)
+        row = self.selected()
+        if row is None or row.status != visits.EXPECTED:
+            return
+        appt = visits.appointment_for_arrival(row.id)
+        if appt is None:  # another desk registered or cancelled it meanwhile
+            self.refresh()
+            return
+        self.arrival_requested.emit(appt)
 
     def book(self, prefill: AppointmentPrefill | None = None) -> AppointmentDialog:
         """Open 新建预约 (window-modal, not blocking)."""
