@@ -199,6 +199,16 @@ def set_pin(session: Session, pin: str, pin_again: str, current_password: str) -
         audit.record(session.now(), session.operator, "operator.pin", "operator", op.id)
 
 
+def pin_deadline(locked_at: datetime) -> datetime:
+    """When a lock begun at ``locked_at`` stops opening with the PIN (设置's 解锁码时限)."""
+    return locked_at + timedelta(minutes=settings.load().pin_unlock_minutes)
+
+
+def lock_too_long_message() -> str:
+    minutes = settings.load().pin_unlock_minutes
+    return f"锁定已超过 {minutes} 分钟，请输入密码解锁。"
+
+
 def unlock_with_pin(session: Session, pin: str, locked_at: datetime) -> None:
     """Unlock ``session``'s own lock with her PIN, or raise :class:`AuthError` saying why not
     (wrong PIN, no PIN, locked too long, too many wrong PINs: then the password is needed)."""
@@ -216,10 +226,7 @@ def unlock_with_pin(session: Session, pin: str, locked_at: datetime) -> None:
     if not op.pin_hash:
         raise refuse("unlock.pin_refused", "尚未设置解锁码，请输入密码解锁。", why="no_pin")
     if now - locked_at > limit:
-        minutes = int(limit.total_seconds() // 60)
-        raise refuse(
-            "unlock.pin_refused", f"锁定已超过 {minutes} 分钟，请输入密码解锁。", why="lock_too_long"
-        )
+        raise refuse("unlock.pin_refused", lock_too_long_message(), why="lock_too_long")
     if op.pin_failures >= PIN_ATTEMPTS:
         raise refuse("unlock.pin_refused", "解锁码连续输错 5 次，请输入密码解锁。", why="throttled")
     try:

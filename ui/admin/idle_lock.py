@@ -20,7 +20,7 @@ from datetime import datetime
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont
+from PySide6.QtGui import QAction, QFont, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -44,6 +44,7 @@ from ui.widgets import palette
 from ui.widgets.forms import error_label
 
 CHECK_MS = 10_000  # how often idleness is checked
+PIN_CHECK_MS = 15_000  # how often the lock screen checks whether the PIN's time limit has passed
 
 _INPUT_EVENTS = frozenset(
     {
@@ -105,6 +106,11 @@ class LockScreen(QWidget):
         self._pin_mode = False  # unlocking with the PIN (else the password)
         self._idle_text = ""
         self._locked_at: datetime | None = None
+        self._pin_until: datetime | None = None  # the PIN opens the lock until then
+        # Past the time limit the password field replaces the PIN at once, not after a refusal.
+        self.pin_timer = QTimer(self)
+        self.pin_timer.setInterval(PIN_CHECK_MS)
+        self.pin_timer.timeout.connect(self.check_pin_time)
 
         card = QFrame()
         card.setObjectName("lockCard")
@@ -207,6 +213,7 @@ class LockScreen(QWidget):
         self._locked_at = session.now()
         try:
             self._pin_mode = auth.has_pin(session)
+            self._pin_until = auth.pin_deadline(self._locked_at)
         except ReceptionError:
             self._pin_mode = False
         self._idle_text = text
@@ -223,6 +230,31 @@ class LockScreen(QWidget):
         self.pin.clear()
         self.message.hide()
         self._show_mode()
+        if self._pin_mode:
+            self.pin_timer.start()
+
+    def check_pin_time(self) -> None:
+        """The PIN's time limit has passed (the timer, or the lock screen
+        shown again after the PC slept): switch to the password field now, saying why."""
+        if not self._pin_mode or self._session is None or self._pin_until is None:
+            self.pin_timer.stop()
+            return
+        if self._session.now() > self._pin_until:
+            try:
+                message = auth.lock_too_long_message()
+            except ReceptionError:
+                message = ""
+            self.use_password(message)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._pin_mode:
+            self.pin_timer.start()
+        self.check_pin_time()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.pin_timer.stop()
 
     def show_ring(self, text: str) -> None:
         """A ring while locked: only the masked number ('' hides it again)."""
@@ -247,6 +279,7 @@ class LockScreen(QWidget):
     def use_password(self, message: str = "") -> None:
         """改用密码 (or the PIN cannot be used now: ``message`` says why)."""
         self._pin_mode = False
+        self.pin_timer.stop()
         self.pin.clear()
         self._show_mode()
         if message:

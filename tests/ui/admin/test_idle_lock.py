@@ -349,3 +349,35 @@ def test_another_operator_needs_her_password_and_no_pin_means_the_password(
     set_pin_for(supervisor, "4711", "4711", PASSWORD)
     screen.toggle_other()  # 其他操作员登录: login name and password, never a PIN
     assert screen.username.isVisible() and screen.password.isVisible() and not screen.pin.isVisible()
+
+
+def test_past_the_pin_time_limit_the_password_field_comes_at_once(qtbot, window, clock) -> None:
+    """No refused attempt needed: the lock screen notices the limit by itself (its timer), and
+    when it is shown again after the PC slept past the limit."""
+    set_pin_in_the_menu(qtbot, window)
+    window.lock()
+    screen = window.idle_lock.screen
+    assert screen.is_pin_mode() and screen.pin_timer.isActive()
+    screen.pin_timer.setInterval(10)  # (every 15 s in use)
+    clock.advance(minutes=59)
+    qtbot.wait(50)
+    assert screen.is_pin_mode() and screen.pin.isVisible()
+    clock.advance(minutes=2)
+    qtbot.waitUntil(lambda: not screen.is_pin_mode())
+    assert screen.password.isVisible() and not screen.pin.isVisible()
+    assert window.focusWidget() is screen.password  # (the window's focus, whether or not it is active)
+    assert screen.message.text() == "锁定已超过 60 分钟，请输入密码解锁。"
+    assert pin_audit() == []  # nothing was attempted
+    unlock_with(qtbot, window, PASSWORD)
+    assert not window.idle_lock.is_locked()
+
+    # Locked, then the window hidden (the PC asleep) past the limit: shown again with the password.
+    window.lock()
+    assert screen.is_pin_mode()
+    screen.pin_timer.setInterval(60_000)
+    window.hide()
+    clock.advance(minutes=61)
+    window.show()
+    qtbot.waitExposed(window)
+    assert not screen.is_pin_mode() and screen.password.isVisible()
+    assert screen.message.text() == "锁定已超过 60 分钟，请输入密码解锁。"
