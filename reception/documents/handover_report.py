@@ -405,7 +405,9 @@ def _header(data: HandoverData, s: _Styles) -> list[Flowable]:
             ["开始时间", start, "结束时间", end + ended],
             ["交班人", data.outgoing_signed or data.outgoing, "接班人", data.incoming or "（待接班）"],
         ]
-        flow.append(_meta_table(rows, s, spans=[]))
+        if data.helpers:  # 协助: worked beside the operator on duty without taking the shift
+            rows.append(["协助", data.helpers])
+        flow.append(_meta_table(rows, s, spans=[3] if data.helpers else []))
     return flow
 
 

@@ -54,6 +54,7 @@ class HandoverData:
     note: str = ""
     refused: str = ""
     absent: str = ""  # a supervisor confirmed the operator on duty absent: who, when, why
+    helpers: str = ""  # 协助 during the shift: 「王芳 10:02–12:30」, 「、」 between them
     figures: list[list[object]] = field(default_factory=list)  # [label, value] headline numbers
     activity: list[Table] = field(default_factory=list)
     still_open: list[Table] = field(default_factory=list)
@@ -403,6 +404,12 @@ def for_shift(shift: Shift, now: datetime) -> HandoverData:
             f"确认并代为交班：{shift.absent_reason}"
         )
     data.incoming = shift.incoming.display_name if shift.incoming is not None else ""
+    data.helpers = "、".join(
+        f"{h.name} {_fmt(h.start, '%H:%M')}–{_fmt(h.end, '%H:%M')}"
+        if h.end is not None
+        else f"{h.name} {_fmt(h.start, '%H:%M')} 起"
+        for h in shifts.helpers(shift, now)
+    )
     data.handed_over_at = shift.handed_over_at
     data.confirmed_at = shift.confirmed_at
     data.note = shift.note

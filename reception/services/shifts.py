@@ -23,7 +23,7 @@ from reception.errors import NotFound, ValidationError
 from reception.rules.textcheck import multi_line
 from reception.services.session import Role, Session
 from reception.store import audit, db, desk
-from reception.store.models import Operator, Shift
+from reception.store.models import AuditLog, Operator, Shift
 
 ON_DUTY = "当班"
 AWAITING = "待接班"
@@ -149,6 +149,49 @@ def join_as_helper(session: Session, shift_id: int) -> Shift:
         with db.write():
             audit.record(session.now(), session.operator, "shift.helper", "shift", shift.id)
     return shift
+
+
+@dataclass(frozen=True)
+class Helper:
+    """One stretch of 协助 during a shift: from joining until logging out (None: still there, or
+    the shift ended first — then it ends with the shift)."""
+
+    name: str
+    start: datetime  # UTC
+    end: datetime | None  # UTC
+
+
+def helpers(shift: Shift, now: datetime) -> list[Helper]:
+    """Who helped during ``shift`` (from the audited 协助 choices) and until when: the helper's
+    next logout, else the end of the shift (handed over), else still helping (None)."""
+    win = window(shift, now)
+    joined = list(
+        AuditLog.select(AuditLog, Operator)
+        .join(Operator)
+        .where(
+            (AuditLog.action == "shift.helper")
+            & (AuditLog.entity == "shift")
+            & (AuditLog.entity_id == shift.id)
+        )
+        .order_by(AuditLog.at, AuditLog.id)
+    )
+    result: list[Helper] = []
+    for entry in joined:
+        left = (
+            AuditLog.select(AuditLog.at)
+            .where(
+                (AuditLog.operator == entry.operator_id)
+                & (AuditLog.action == "logout")
+                & (AuditLog.at >= entry.at)
+            )
+            .order_by(AuditLog.at, AuditLog.id)
+            .first()
+        )
+        end = left.at if left is not None else None
+        if shift.handed_over_at is not None and (end is None or end > win.end):
+            end = win.end
+        result.append(Helper(entry.operator.display_name, entry.at, end))
+    return result
 
 
 def signed_by_operator_on_duty(shift: Shift) -> bool:

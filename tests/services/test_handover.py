@@ -157,3 +157,29 @@ def test_helping_during_another_shift_is_audited_and_leaves_the_shift_with_its_o
 
     assert AuditLog.select().where(AuditLog.action == "shift.helper").count() == 1
     assert shifts.current().operator_id == receptionist.operator.id
+
+
+def test_helpers_are_on_the_handover_report_with_when_they_helped(admin, receptionist, supervisor, clock):
+    """协助 is audited and printed: 「协助 王芳 10:02–12:30」 (until her logout); one still there
+    is 「… 起」 until the handover, which then ends her stretch."""
+    shift = shifts.start(receptionist)  # 09:00
+    clock.advance(minutes=62)
+    wang = _second_receptionist(admin, clock)
+    shifts.join_as_helper(wang, shift.id)  # 10:02
+    clock.advance(minutes=148)
+    auth.logout(wang)  # 12:30
+    clock.advance(minutes=30)
+    zhang = _second_receptionist(admin, clock, "zhangjing", "张静")
+    shifts.join_as_helper(zhang, shift.id)  # 13:00
+    shifts.join_as_helper(receptionist, shift.id)  # the operator on duty is no helper
+    assert handover.for_shift(shift, clock.now()).helpers == "王芳 10:02–12:30、张静 13:00 起"
+    text = _report_text(shift.id, clock).replace(" ", "").replace("\n", "")
+    assert "协助王芳10:02–12:30、张静13:00起" in text
+
+    clock.advance(hours=4)  # 17:00, 张静 never logged out: her stretch ends with the handover
+    shifts.hand_over(receptionist, "无")
+    shifts.confirm(supervisor, shift.id)
+    done = shifts.get(shift.id)
+    assert handover.for_shift(done, clock.now()).helpers == "王芳 10:02–12:30、张静 13:00–17:00"
+    text = _report_text(shift.id, clock).replace(" ", "").replace("\n", "")
+    assert "协助王芳10:02–12:30、张静13:00–17:00" in text

@@ -287,6 +287,8 @@ class HandoverDialog(QDialog):
         start = format_local(shift.started_at, "%m-%d %H:%M")
         text = self.tr("%1 · 当班 %2 · 开始 %3").replace("%1", data.shift_label)
         text = text.replace("%2", data.outgoing).replace("%3", start)
+        if data.helpers:
+            text += self.tr(" · 协助：%1").replace("%1", data.helpers)
         if shift.handed_over_at is not None and self.awaiting:
             at = format_local(shift.handed_over_at, "%H:%M")
             text += self.tr(" · %1 交班，等待接班").replace("%1", at)

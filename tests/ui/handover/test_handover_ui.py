@@ -260,6 +260,9 @@ def test_a_colleague_logging_in_during_a_shift_is_told_and_may_just_help(qtbot, 
     assert AuditLog.select().where(AuditLog.action == "shift.helper").count() == 1
     assert colleague_window.shift_label.text() == "第 1 班 · 当班 李晓 · 开始 09:00 · 协助 王芳"
     assert shifts.current().operator.display_name == "李晓"
+    # the handover dialog (and its report) names her with the time she joined
+    dialog = open_dialog(colleague_window)
+    assert dialog.header_label.text() == "第 1 班 · 当班 李晓 · 开始 11-26 09:00 · 协助：王芳 17:00 起"
 
 
 def test_a_colleague_cannot_hand_over_the_shift_and_confirm_it_herself(
