@@ -179,7 +179,7 @@ def _open_cases(now: datetime) -> Table:
             [
                 case.serial,
                 case.category,
-                case.place_key or case.location,
+                _clip(case.place_key or case.location, 12),
                 _clip(case.description, 24),
                 case.first_receiver.display_name,
                 f"{case.department.name if case.department is not None else '未派单'} {case.handler}".strip(),

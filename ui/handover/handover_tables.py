@@ -25,6 +25,8 @@ from ui.widgets import palette
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2  # 'overdue', 'warning' or ''
 MAX_VISIBLE_ROWS = 8
+# free-text columns, in the order of the tables: the one column of a table that may be cut
+GIVES_WAY = ("问题", "事由", "内容", "事项", "标题", "情况")
 
 Index = QModelIndex | QPersistentModelIndex
 _RED = QColor(palette.DANGER)
@@ -146,7 +148,14 @@ class TablesPanel(QScrollArea):
         view.verticalHeader().hide()
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # The free-text column gives way (cut with 「…」, whole in its tooltip) so that the columns
+        # after it — 剩余时间, 状态 — stay whole and in sight on a 1366×768 screen.
+        gives_way = next((i for i, title in enumerate(table.header) if title in GIVES_WAY), None)
+        if gives_way is None:
+            header.setStretchLastSection(True)
+        else:
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(gives_way, QHeaderView.ResizeMode.Stretch)
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         rows = min(len(table.rows), MAX_VISIBLE_ROWS)
         row_height = view.verticalHeader().defaultSectionSize()

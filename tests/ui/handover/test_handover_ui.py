@@ -321,3 +321,56 @@ def test_the_handover_dialog_fits_a_desk_monitor(qtbot, window):
     qtbot.waitExposed(dialog)
     room = dialog.screen().availableGeometry()
     assert dialog.height() <= room.height() - 40 and dialog.width() <= room.width()
+
+
+@pytest.fixture
+def desk_font(qapp):
+    """The program's own font (WenQuanYi, 10 pt) as on the desk PC: widths are measured with it."""
+    from ui.widgets import fonts
+
+    before = qapp.font()
+    assert fonts.install_app_font(qapp)
+    yield
+    qapp.setFont(before)
+
+
+def test_the_remaining_time_of_open_cases_is_in_sight_and_whole(
+    qtbot, desk_font, window, receptionist, clock
+):
+    """Issue 17, finding 11: the 剩余时间 column of 未结工单 was cut at 1366×768 (a long 问题
+    pushed it past the right edge). The 问题 column gives way (whole text in its tooltip)."""
+    from tests import mixed_traffic as traffic
+
+    long_text = "楼上卫生间漏水已经三天，天花板大面积渗水，墙面发霉，业主非常不满要求尽快处理"
+    for content, location in ((long_text, "12栋3单元801室主卧卫生间天花板及北侧外墙"), ("电梯异响", "")):
+        calls.register_call(
+            receptionist,
+            CallInput(
+                started_at=clock.now(),
+                category="投诉",
+                content=content,
+                location=location,
+                outcome=Outcome.DISPATCHED,
+                caller_name="钱先生",
+                department_id=traffic.dept("工程部"),
+                taken_by="刘建国师傅",
+            ),
+        )
+    clock.advance(hours=30)  # one of them overdue: 「已超时 …」
+    dialog = open_dialog(window)
+    dialog.resize(1000, 688)  # what fit_screen gives on a 1366×768 desk monitor less its taskbar
+    qtbot.waitExposed(dialog)
+    qtbot.wait(20)
+    view = dialog.open_panel.views["未结工单（超时的在前）"]
+    model, header = view.model(), view.horizontalHeader()
+    column = model.table.header.index("剩余时间")
+    right = header.sectionViewportPosition(column) + header.sectionSize(column)
+    assert header.sectionViewportPosition(column) >= 0 and right <= view.viewport().width()
+    assert view.mapTo(dialog, view.rect().topRight()).x() <= dialog.width()
+    texts = [model.data(model.index(r, column)) for r in range(model.rowCount())]
+    assert texts and all("超时" in t for t in texts)
+    # whole: as wide as Qt's own size hint for its cells and its title (else it draws 「…」)
+    assert header.sectionSize(column) >= max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+    assert view.fontMetrics().horizontalAdvance(texts[0]) < header.sectionSize(column)
+    problem = model.table.header.index("问题")
+    assert model.data(model.index(0, problem), Qt.ItemDataRole.ToolTipRole).startswith(("楼上", "电梯"))
