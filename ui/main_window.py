@@ -23,6 +23,7 @@ from reception.services.session import Role, Session
 from reception.store import changes, desk
 from reception.store.paths import DataDir
 from ui.widgets import msgbox, palette
+from ui.widgets.eliding_label import ElidingLabel
 
 if TYPE_CHECKING:
     from ui.cases.case_tab import CaseTab
@@ -261,19 +262,24 @@ class MainWindow(QMainWindow):
         self.second_copy_label = QLabel()
         self.second_copy_label.setStyleSheet(f"color: {_RED}; font-weight: bold;")
         self.second_copy_label.setVisible(False)
-        self.operator_label.setContentsMargins(6, 0, 6, 0)
+        self.operator_label.setContentsMargins(4, 0, 4, 0)
         bar.addWidget(self.operator_label)
-        self.desk_label = QLabel()
-        self.desk_label.setContentsMargins(6, 0, 6, 0)
+        # The desk and the shift give way (cut, whole in the tooltip) when every count shows at
+        # once on a 1366×768 screen; who is logged in and the counts stay whole.
+        self.desk_label = ElidingLabel(min_chars=6)
+        self.desk_label.setContentsMargins(4, 0, 4, 0)
         self.desk_label.setToolTip(self.tr("本机的前台名称（在“设置 → 系统设置 → 本机”中修改）"))
         bar.addWidget(self.desk_label)
-        self.shift_label = QLabel()
-        self.shift_label.setContentsMargins(6, 0, 6, 0)
+        self.shift_label = ElidingLabel(min_chars=5)
+        self.shift_label.setContentsMargins(4, 0, 4, 0)
         bar.addWidget(self.shift_label)
         self.handover_button = QPushButton(self.tr("交班…"))
         self.handover_button.setFlat(True)
         self.handover_button.setToolTip(self.tr("本班结束：查看交接内容、填写交班备注，由接班人登录确认"))
         self.handover_button.clicked.connect(self.open_handover)
+        # as wide as its text (a push button is at least 80 px otherwise): room for the counts
+        text_width = self.handover_button.fontMetrics().horizontalAdvance(self.handover_button.text())
+        self.handover_button.setMaximumWidth(text_width + 24)
         bar.addWidget(self.handover_button)
         for label in (
             self.cases_label,
@@ -284,16 +290,16 @@ class MainWindow(QMainWindow):
             self.letters_label,
         ):
             label.setTextFormat(Qt.TextFormat.RichText)
-            label.setContentsMargins(12, 0, 4, 0)
+            label.setContentsMargins(8, 0, 2, 0)
             bar.addPermanentWidget(label)
-        self.second_copy_label.setContentsMargins(12, 0, 4, 0)
+        self.second_copy_label.setContentsMargins(8, 0, 2, 0)
         bar.addPermanentWidget(self.second_copy_label)
 
     def _build_phone(self) -> None:
         from ui.phone.controller import PhoneController
 
         self.phone_label = QLabel()
-        self.phone_label.setContentsMargins(12, 0, 4, 0)
+        self.phone_label.setContentsMargins(8, 0, 2, 0)
         self.phone_label.hide()
         self.statusBar().addPermanentWidget(self.phone_label)
         # a weak reference: the window's lifetime stays as it was (no cycle through the controller)
@@ -324,8 +330,16 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(problem, 15_000)
 
     def _phone_status(self, connected: bool, text: str) -> None:
+        """「● 来电显示盒已连接」 / 「○ 来电显示盒未连接」 in the status bar; the whole status (the
+        reason it is not connected) in the tooltip."""
         self.phone_label.setVisible(bool(text))
-        self.phone_label.setText(("● " if connected else "○ ") + text)
+        source = text[text.find("（") + 1 : text.find("）")] if "（" in text and "）" in text else ""
+        source = source or self.tr("电话")
+        if source[-1].isascii():
+            source += " "  # 「Asterisk AMI 已连接」
+        short = (self.tr("%1已连接") if connected else self.tr("%1未连接")).replace("%1", source)
+        self.phone_label.setText(("● " if connected else "○ ") + short)
+        self.phone_label.setToolTip(text)
         self.phone_label.setStyleSheet(
             f"color: {palette.OK_BRIGHT};" if connected else f"color: {palette.OVERDUE};"
         )
@@ -422,10 +436,12 @@ class MainWindow(QMainWindow):
         """前台：南门岗 in the status bar (nothing on a single desk without a name; a desk without
         a name on a server shared by several desks is asked for one)."""
         name = desk.name()
+        self.desk_label.setToolTip(self.tr("本机的前台名称（在“设置 → 系统设置 → 本机”中修改）"))
         if name:
             self.desk_label.setText(self.tr("前台：%1").replace("%1", name))
         elif changes.is_server():
-            self.desk_label.setText(self.tr("前台：未命名（请管理员在“设置 → 系统设置 → 本机”中填写）"))
+            self.desk_label.setText(self.tr("前台：未命名"))
+            self.desk_label.setToolTip(self.tr("请管理员在“设置 → 系统设置 → 本机”中填写本机的前台名称"))
         else:
             self.desk_label.setText("")
         self.desk_label.setVisible(bool(self.desk_label.text()))
@@ -511,8 +527,11 @@ class MainWindow(QMainWindow):
             text = maintenance.second_copy_warning(self.data_dir, self.clock.now())
         except OSError:
             text = None
-        self.second_copy_label.setText(text or "")
-        self.second_copy_label.setToolTip(self.tr("在“设置 → 系统设置 → 本机”中设置第二备份位置"))
+        # short in the bar (the reason may hold a long folder path), whole in the tooltip
+        short = (text.split("：", 1)[0] if "：" in text else self.tr("第二备份已逾期")) if text else ""
+        self.second_copy_label.setText(short)
+        hint = self.tr("在“设置 → 系统设置 → 本机”中设置第二备份位置")
+        self.second_copy_label.setToolTip(f"{text}\n{hint}" if text else hint)
         self.second_copy_label.setVisible(bool(text))
 
     # -- changes saved at other desks ------------------------------------------------------------

@@ -190,7 +190,8 @@ def helpers(shift: Shift, now: datetime) -> list[Helper]:
         end = left.at if left is not None else None
         if shift.handed_over_at is not None and (end is None or end > win.end):
             end = win.end
-        result.append(Helper(entry.operator.display_name, entry.at, end))
+        name = entry.operator.display_name if entry.operator is not None else ""
+        result.append(Helper(name, entry.at, end))
     return result
 
 

@@ -11,3 +11,15 @@ def _desk_keys(qapp) -> None:
     from ui.widgets import keys
 
     keys.install(qapp)
+
+
+@pytest.fixture
+def desk_font(qapp):
+    """The program's own font (WenQuanYi, 10 pt) as on the desk PC, for tests that measure text
+    widths; the test's font is put back afterwards."""
+    from ui.widgets import fonts
+
+    before = qapp.font()
+    assert fonts.install_app_font(qapp)
+    yield
+    qapp.setFont(before)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QLabel
 
 from reception.services import calls, departments
 from reception.services.calls import CallInput, Outcome
@@ -188,3 +189,78 @@ def test_the_visit_status_is_in_sight_in_the_visit_records(qtbot, receptionist, 
     header = tab.view.horizontalHeader()
     right = header.sectionViewportPosition(cols.STATUS) + header.sectionSize(cols.STATUS)
     assert header.sectionViewportPosition(cols.STATUS) >= 0 and right <= tab.view.viewport().width()
+
+
+def test_the_status_bar_with_every_label_showing_fits_a_desk_monitor(
+    qtbot, desk_font, admin, receptionist, clock, tmp_path, boxes, monkeypatch
+):
+    """Finding 11: the status bar's text was clipped at 1366×768. Every label showing at once
+    (an open desk name, a helper on somebody's shift, overdue counts everywhere, the phone line
+    down, the second backup failing): each is as wide as its text, inside the window; long
+    reasons are short in the bar and whole in the tooltip."""
+    from reception.services import auth, shifts
+    from reception.store import desk
+    from reception.store import second_copy as second
+    from reception.store.attachments import AttachmentStore
+    from tests import mixed_traffic as traffic
+    from tests.conftest import PASSWORD
+    from ui.main_window import MainWindow
+
+    data = DataDir(tmp_path / "data")
+    home = traffic.host(admin, "13812345678")
+    traffic.dispatched_complaint(receptionist, clock.now(), "楼上漏水", "工程部", "刘工")
+    traffic.callback_call(receptionist, clock, "车位", "13700001234")
+    traffic.message_call(receptionist, clock, "刘工", "15011112222")
+    traffic.visitor_on_site(receptionist, home.id, "18622223333")
+    traffic.complaint_letter(receptionist, AttachmentStore(tmp_path / "files"), "业主")
+    clock.advance(days=20)  # everything overdue, the case escalated
+    monkeypatch.setattr(desk, "_name", "南门岗一号前台")  # (put back after the test)
+    shifts.start(receptionist)
+    config.save(
+        data.root,
+        config.LocalConfig(second_backup_folder=str(tmp_path / "U盘（已拔出）" / "物业前台每日备份副本")),
+    )
+    data.backups.mkdir(parents=True, exist_ok=True)
+    made = data.backups / "reception-20261216-0200.db"
+    made.write_bytes(b"backup")
+    assert "不存在" in (second.mirror(made, clock.now()) or "")  # the USB disk is not plugged in
+
+    auth.create_operator(admin, auth.OperatorInput("wangfang", "王芳", "receptionist", PASSWORD))
+    colleague = auth.login("wangfang", PASSWORD, clock)
+    window = MainWindow(colleague, clock, data_dir=data)
+    qtbot.addWidget(window)
+    window.resize(DESK.width(), DESK.height())
+    window.show()
+    qtbot.waitExposed(window)
+    window.start()
+    window.shift_choice_dialog.help_button.click()  # 协助 on 李晓's shift
+    window.periodic_check()
+    window._phone_status(False, "电话（Asterisk AMI）：未连接：AMI 用户名或密码不对")
+    window.statusBar().clearMessage()  # (a passing message — 已自动备份 — covers the left part)
+    qtbot.wait(50)
+
+    bar = window.statusBar()
+    labels = [w for w in bar.findChildren(QLabel) if w.isVisible() and w.text()]
+    names = {w.text() for w in labels}
+    expected_texts = ("协助 王芳", "前台：南门岗", "超时上报", "逾期来函", "在场访客", "待回电", "未转达留言")
+    for expected in (*expected_texts, "AMI 未连接"):
+        assert any(expected in n for n in names), expected
+    window.grab().save(str(tmp_path / "status.png"))  # (looked at while writing this test)
+    elided = []
+    for label in labels:
+        left = label.mapTo(window, QPoint(0, 0)).x()
+        assert left >= 0 and left + label.width() <= window.width(), label.text()
+        if label.width() >= label.sizeHint().width():
+            continue  # whole
+        # Only the desk and the shift give way: cut with 「…」, a sensible part still shown, the
+        # whole text in the tooltip.
+        assert label in (window.desk_label, window.shift_label), label.text()
+        assert label.width() >= label.minimumSizeHint().width() >= 60 and label.is_elided()
+        assert label.toolTip().startswith(label.text())
+        elided.append(label)
+    # the reasons are short in the bar and whole in the tooltip
+    assert window.second_copy_label.text() == "第二备份未能复制"
+    assert "U盘（已拔出）" in window.second_copy_label.toolTip()
+    assert window.phone_label.text() == "○ Asterisk AMI 未连接"
+    assert window.phone_label.toolTip().endswith("AMI 用户名或密码不对")
+    assert window.operator_label not in elided and window.operator_label.isVisible()

@@ -323,17 +323,6 @@ def test_the_handover_dialog_fits_a_desk_monitor(qtbot, window):
     assert dialog.height() <= room.height() - 40 and dialog.width() <= room.width()
 
 
-@pytest.fixture
-def desk_font(qapp):
-    """The program's own font (WenQuanYi, 10 pt) as on the desk PC: widths are measured with it."""
-    from ui.widgets import fonts
-
-    before = qapp.font()
-    assert fonts.install_app_font(qapp)
-    yield
-    qapp.setFont(before)
-
-
 def test_the_remaining_time_of_open_cases_is_in_sight_and_whole(
     qtbot, desk_font, window, receptionist, clock
 ):
