@@ -73,6 +73,13 @@ def _fmt(value: datetime | None, pattern: str = "%m-%d %H:%M") -> str:
     return to_local(value).strftime(pattern) if value is not None else ""
 
 
+def _cut(text: str, size: int) -> str:
+    """A place for the report: one line, cut to ``size`` (a room number such as 16-1-2203 is not
+    a phone number: nothing masked)."""
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= size else flat[:size] + "…"
+
+
 def _clip(text: str, size: int = 40) -> str:
     """Free text for the report: one line, phone numbers in it masked, cut to ``size``."""
     flat = phones.mask_in_text(" ".join((text or "").split()))
@@ -179,7 +186,7 @@ def _open_cases(now: datetime) -> Table:
             [
                 case.serial,
                 case.category,
-                _clip(case.place_key or case.location, 12),
+                _cut(case.place_key or case.location, 12),
                 _clip(case.description, 24),
                 case.first_receiver.display_name,
                 f"{case.department.name if case.department is not None else '未派单'} {case.handler}".strip(),

@@ -44,6 +44,7 @@ from ui.analysis.analysis_charts import BLUE, GREEN, AnalysisChart
 from ui.analysis.analysis_table_model import SORT_ROLE, AnalysisTableModel
 from ui.analysis.recurring_dialog import RecurringProblemDialog
 from ui.widgets import msgbox, palette, printing
+from ui.widgets.detail_dialog import fit_screen
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 _RED = QColor(palette.OVERDUE)
@@ -178,7 +179,7 @@ class AnalysisWindow(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.setWindowFlag(Qt.WindowType.WindowMinimizeButtonHint, True)
         self.setSizeGripEnabled(True)
-        self.resize(1180, 760)
+        self.resize(*fit_screen(self, 1180, 760))  # 1180×688 on a 1366×768 desk monitor
         self.setMinimumSize(900, 600)
 
         layout = QVBoxLayout(self)

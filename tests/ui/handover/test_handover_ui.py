@@ -331,7 +331,8 @@ def test_the_remaining_time_of_open_cases_is_in_sight_and_whole(
     from tests import mixed_traffic as traffic
 
     long_text = "楼上卫生间漏水已经三天，天花板大面积渗水，墙面发霉，业主非常不满要求尽快处理"
-    for content, location in ((long_text, "12栋3单元801室主卧卫生间天花板及北侧外墙"), ("电梯异响", "")):
+    long_place = "12栋3单元801室主卧卫生间天花板及北侧外墙"
+    for content, location in ((long_text, long_place), ("电梯异响", "16-1-2203")):
         calls.register_call(
             receptionist,
             CallInput(
@@ -361,5 +362,8 @@ def test_the_remaining_time_of_open_cases_is_in_sight_and_whole(
     # whole: as wide as Qt's own size hint for its cells and its title (else it draws 「…」)
     assert header.sectionSize(column) >= max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
     assert view.fontMetrics().horizontalAdvance(texts[0]) < header.sectionSize(column)
+    place = model.table.header.index("位置")
+    places = {model.data(model.index(r, place)) for r in range(model.rowCount())}
+    assert places == {"12栋3单元801室主卧…", "16-1-2203"}  # cut; a room number is no phone number
     problem = model.table.header.index("问题")
     assert model.data(model.index(0, problem), Qt.ItemDataRole.ToolTipRole).startswith(("楼上", "电梯"))
