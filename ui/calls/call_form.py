@@ -43,8 +43,7 @@ from reception.services import settings as settings_mod
 from reception.services.calls import CallInput, CallResult, Outcome
 from reception.services.records import Department, Resident
 from reception.services.session import Session
-from ui.widgets import msgbox, palette
-from ui.widgets import fields
+from ui.widgets import fields, msgbox, palette
 from ui.widgets.drafts_support import DraftKeeper, parse_iso, restored_text, text_of
 from ui.widgets.fields import CHECK, CHOICE, COMBO, DATETIME, PLAIN, RESIDENT, TEXT, Field
 from ui.widgets.forms import ascii_only, error_label, masked_note_label, show_masked_note

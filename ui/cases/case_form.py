@@ -33,15 +33,9 @@ from reception.services.records import Case
 from reception.services.session import Session
 from ui.cases.case_actions import department_combo, text_box
 from ui.cases.case_list_model import first_line
-from ui.widgets import msgbox, palette
-from ui.widgets.drafts_support import (
-    DraftKeeper,
-    notice_label,
-    resident_or_none,
-    restored_text,
-    set_combo_data,
-    text_of,
-)
+from ui.widgets import fields, msgbox, palette
+from ui.widgets.drafts_support import DraftKeeper, notice_label, restored_text
+from ui.widgets.fields import COMBO, COMBO_TEXT, PLAIN, RESIDENT, TEXT, Field
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.saving import save_with_retry
@@ -204,6 +198,18 @@ class CaseForm(QDialog):
         self.location_combo.editTextChanged.connect(self._location_typed)
         self._category_changed()
         self.resize(680, 560)
+        self.fields = [
+            Field("category", self.category_combo, "category", COMBO, content=False, empty=""),
+            Field(
+                "resident", self.lookup, "resident_text", RESIDENT, id_key="resident_id", text_if_gone=False
+            ),
+            Field("location", self.location_combo, "location", COMBO_TEXT),
+            Field("description", self.description_edit, "description", PLAIN),
+            Field("department", self.department_combo, "department_id", COMBO, content=False),
+            Field("handler", self.handler_edit, "handler", TEXT, content=False),
+            Field("utility", self.utility_combo, "utility", COMBO, content=False, empty=""),
+            Field("agency", self.agency_edit, "agency", TEXT, content=False),
+        ]
         self.draft = DraftKeeper(self, "case", session)
         self.draft.watch_inputs()
 
@@ -218,11 +224,7 @@ class CaseForm(QDialog):
         return cases.place_key(self.lookup.resident(), self.location())
 
     def has_content(self) -> bool:
-        return bool(
-            self.description_edit.toPlainText().strip()
-            or self.lookup.resident() is not None
-            or self.location()
-        )
+        return fields.has_content(self.fields)
 
     def build_input(self) -> CaseInput:
         resident = self.lookup.resident()
@@ -320,32 +322,10 @@ class CaseForm(QDialog):
 
     # ---- drafts ------------------------------------------------------------------------------
     def draft_state(self) -> dict[str, Any]:
-        resident = self.lookup.resident()
-        return {
-            "category": self.category(),
-            "resident_id": resident.id if resident is not None else None,
-            "resident_text": self.lookup.text(),
-            "location": self.location_combo.currentText(),
-            "description": self.description_edit.toPlainText(),
-            "department_id": self.department_combo.currentData(),
-            "handler": self.handler_edit.text(),
-            "utility": self.utility_combo.currentData() or "",
-            "agency": self.agency_edit.text(),
-        }
+        return fields.draft_values(self.fields)
 
     def restore_draft(self, state: dict[str, Any]) -> None:
-        set_combo_data(self.category_combo, state.get("category") or None)
-        resident = resident_or_none(state.get("resident_id"))
-        if resident is not None:
-            self.lookup.set_resident(resident)
-        elif state.get("resident_id") is None:
-            self.lookup.setText(text_of(state, "resident_text"))
-        self.location_combo.setEditText(text_of(state, "location"))
-        self.description_edit.setPlainText(text_of(state, "description"))
-        set_combo_data(self.department_combo, state.get("department_id"))
-        self.handler_edit.setText(text_of(state, "handler"))
-        set_combo_data(self.utility_combo, text_of(state, "utility"))
-        self.agency_edit.setText(text_of(state, "agency"))
+        fields.restore_values(self.fields, state)
         self._place_changed()
 
     def restore_saved_draft(self) -> bool:
