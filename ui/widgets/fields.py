@@ -133,7 +133,8 @@ class Field:
 
     # ---- writing ---------------------------------------------------------------------------
     def set_value(self, value: Any) -> None:
-        """Put a draft's value back (a value of the wrong type counts as empty)."""
+        """Put a draft's value back (a value of the wrong type counts as empty; a check box or
+        spin box without ``empty`` is then left as it is)."""
         w = self.widget
         text = value if isinstance(value, str) else ""
         match self.kind:
@@ -151,10 +152,13 @@ class Field:
                 w.setEditText(text)
             case Kind.CHECK:
                 assert isinstance(w, QAbstractButton)
-                w.setChecked(value is True)
+                if isinstance(value, bool) or self.empty is not None:
+                    w.setChecked(value is True)
             case Kind.SPIN:
                 assert isinstance(w, QSpinBox)
-                w.setValue(value if isinstance(value, int) and not isinstance(value, bool) else self.empty)
+                number = value if isinstance(value, int) and not isinstance(value, bool) else self.empty
+                if isinstance(number, int):
+                    w.setValue(number)
             case Kind.DATETIME:
                 assert isinstance(w, QDateTimeEdit)
                 set_qdatetime(w, value)
