@@ -174,3 +174,19 @@ def test_an_undeclared_input_is_caught(receptionist: Session, qtbot) -> None:
     qtbot.addWidget(form)
     form.fields = [f for f in form.fields if f.name != "utility"]
     assert undeclared_inputs(form, "call") == ["utility_combo"]
+
+
+@pytest.mark.parametrize("name", ["call", "guest", "business"])
+def test_emptying_the_form_empties_every_declared_field(
+    name: str, receptionist: Session, zhang: Resident, qtbot, tmp_path: Path
+) -> None:
+    """The forms that stay open between records: after 清空 nothing declared holds anything."""
+    form = FORMS[name](receptionist, tmp_path)
+    qtbot.addWidget(form)
+    for i, field in enumerate(form.fields):  # type: ignore[attr-defined]
+        fill(field, i, zhang)
+    assert form.has_content()  # type: ignore[attr-defined]
+    form.reset()  # type: ignore[attr-defined]
+    holding = [f.name for f in form.fields if f.content and f.holds_something()]  # type: ignore[attr-defined]
+    assert holding == []
+    assert not form.has_content()  # type: ignore[attr-defined]

@@ -43,7 +43,7 @@ from reception.services import settings as settings_mod
 from reception.services.calls import CallInput, CallResult, Outcome
 from reception.services.records import Department, Resident
 from reception.services.session import Session
-from ui.widgets import fields, msgbox, palette
+from ui.widgets import fields, palette
 from ui.widgets.drafts_support import DraftKeeper, parse_iso, restored_text, text_of
 from ui.widgets.fields import CHECK, CHOICE, COMBO, DATETIME, PLAIN, RESIDENT, TEXT, Field
 from ui.widgets.forms import ascii_only, error_label, masked_note_label, show_masked_note
@@ -600,11 +600,8 @@ class CallForm(QFrame):
     # ---- session and state ----------------------------------------------------------------
     def set_session(self, session: Session) -> None:
         """Another operator: the call being typed is kept as the previous operator's draft."""
-        self.draft.save_now()
-        self.draft.set_session(session)
         self._session = session
-        with self.draft.quiet():
-            self.reset()
+        self.draft.hand_over(session, self.reset)
         self.status_label.clear()
         show_masked_note(self.masked_note, {})
 
@@ -1083,12 +1080,10 @@ class CallForm(QFrame):
 
     def discard(self) -> bool:
         """Esc: throw the call away — after asking, if anything was typed. True if discarded."""
-        if self.has_content() and not msgbox.ask(
-            self, self.tr("放弃本次来电"), self.tr("已填写的来电内容尚未保存，确定放弃吗？")
+        if not self.draft.throw_away(
+            self.tr("放弃本次来电"), self.tr("已填写的来电内容尚未保存，确定放弃吗？"), self.reset
         ):
             return False
-        self.reset()
-        self.draft.discard()
         self.status_label.clear()
         show_masked_note(self.masked_note, {})
         return True

@@ -33,7 +33,7 @@ from reception.services.records import Case
 from reception.services.session import Session
 from ui.cases.case_actions import department_combo, text_box
 from ui.cases.case_list_model import first_line
-from ui.widgets import fields, msgbox, palette
+from ui.widgets import fields, palette
 from ui.widgets.drafts_support import DraftKeeper, notice_label, restored_text
 from ui.widgets.fields import COMBO, COMBO_TEXT, PLAIN, RESIDENT, TEXT, Field
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
@@ -313,11 +313,8 @@ class CaseForm(QDialog):
         return case
 
     def reject(self) -> None:
-        if self.has_content() and not msgbox.ask(
-            self, self.tr("放弃登记"), self.tr("这张工单还没有登记，确定放弃吗？")
-        ):
+        if not self.draft.throw_away(self.tr("放弃登记"), self.tr("这张工单还没有登记，确定放弃吗？")):
             return
-        self.draft.discard()
         super().reject()
 
     # ---- drafts ------------------------------------------------------------------------------

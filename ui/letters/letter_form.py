@@ -290,9 +290,8 @@ class LetterForm(QDialog):
     # ---- state -----------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
         """Another operator: what was typed is kept as the previous operator's draft."""
-        self.draft.save_now()
-        self.draft.set_session(session)
         self._session = session
+        self.draft.hand_over(session)
 
     def client_token(self) -> str:
         return self._token
@@ -435,11 +434,8 @@ class LetterForm(QDialog):
         return text
 
     def reject(self) -> None:
-        if self.has_content() and not msgbox.ask(
-            self, self.tr("放弃登记"), self.tr("这份来函还没有保存，确定要放弃吗？")
-        ):
+        if not self.draft.throw_away(self.tr("放弃登记"), self.tr("这份来函还没有保存，确定要放弃吗？")):
             return
-        self.draft.discard()
         super().reject()
 
     # ---- drafts ------------------------------------------------------------------------------

@@ -267,11 +267,8 @@ class BusinessVisitForm(QFrame):
     # ---- state ---------------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
         """Another operator: what was typed is kept as the previous operator's draft."""
-        self.draft.save_now()
-        self.draft.set_session(session)
         self._session = session
-        with self.draft.quiet():
-            self.reset()
+        self.draft.hand_over(session, self.reset)
         self.status_label.clear()
         show_masked_note(self.masked_note, {})
 
@@ -419,12 +416,10 @@ class BusinessVisitForm(QFrame):
             self.general_error.show()
 
     def discard(self) -> bool:
-        if self.has_content() and not msgbox.ask(
-            self, self.tr("清空"), self.tr("已填写的内容尚未保存，确定清空吗？")
+        if not self.draft.throw_away(
+            self.tr("清空"), self.tr("已填写的内容尚未保存，确定清空吗？"), self.reset
         ):
             return False
-        self.reset()
-        self.draft.discard()
         self.status_label.clear()
         show_masked_note(self.masked_note, {})
         return True

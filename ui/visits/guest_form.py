@@ -39,7 +39,7 @@ from ui.visits import watchlist_dialog
 from ui.visits.appointments_panel import AppointmentPrefill, host_text
 from ui.visits.card_reader import WedgeCatcher
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
-from ui.widgets import fields, msgbox, palette, printing
+from ui.widgets import fields, palette, printing
 from ui.widgets.drafts_support import DraftKeeper, restored_text, set_combo_data
 from ui.widgets.fields import CHECK, CHOICE, COMBO, COMBO_TEXT, RESIDENT, SPIN, TEXT, Field
 from ui.widgets.forms import ascii_only, error_label
@@ -339,11 +339,8 @@ class GuestForm(QFrame):
     # ---- state ---------------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
         """Another operator: what was typed is kept as the previous operator's draft."""
-        self.draft.save_now()
-        self.draft.set_session(session)
         self._session = session
-        with self.draft.quiet():
-            self.reset()
+        self.draft.hand_over(session, self.reset)
         self.clear_result()
 
     def client_token(self) -> str:
@@ -890,12 +887,10 @@ class GuestForm(QFrame):
         return ok
 
     def discard(self) -> bool:
-        if self.has_content() and not msgbox.ask(
-            self, self.tr("清空"), self.tr("已填写的访客信息尚未登记，确定清空吗？")
+        if not self.draft.throw_away(
+            self.tr("清空"), self.tr("已填写的访客信息尚未登记，确定清空吗？"), self.reset
         ):
             return False
-        self.reset()
-        self.draft.discard()
         self.clear_result()
         self.name_edit.setFocus()
         return True

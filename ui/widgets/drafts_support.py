@@ -9,7 +9,7 @@ saves anything by itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -31,7 +31,7 @@ from reception.services import residents
 from reception.services.records import Resident
 from reception.services.session import Session
 from reception.store import drafts
-from ui.widgets import palette
+from ui.widgets import msgbox, palette
 
 DELAY_MS = 2000  # save this long after the last change
 NOTICE_STYLE = (
@@ -171,6 +171,27 @@ class DraftKeeper(QObject):
             self._form.restore_draft(state)
         self.timer.stop()
         self._stored = True
+        return True
+
+    # ---- what every form does with its draft -----------------------------------------------
+    def hand_over(self, session: Session, empty: Callable[[], object] | None = None) -> None:
+        """Another operator: what was typed is kept as the previous operator's draft, and the
+        form (emptied with ``empty``, which schedules no save) drafts for ``session`` from now."""
+        self.save_now()
+        self.set_session(session)
+        if empty is not None:
+            with self.quiet():
+                empty()
+
+    def throw_away(self, title: str, question: str, empty: Callable[[], object] | None = None) -> bool:
+        """Esc / 清空 / 取消: after asking ``question`` if anything was typed, empty the form and
+        drop its draft. True if thrown away."""
+        form = self._form
+        if form.has_content() and not msgbox.ask(form, title, question):
+            return False
+        if empty is not None:
+            empty()
+        self.discard()
         return True
 
     # ---- a pending save is not lost when the form goes away ----------------------------------

@@ -183,6 +183,9 @@ class Field:
                 for group in groups:
                     if group is not None:
                         group.setExclusive(True)
+            case Kind.CHECK:
+                assert isinstance(self.widget, QAbstractButton)
+                self.widget.setChecked(self.empty is True)
             case Kind.DATETIME:
                 pass
             case _:
