@@ -232,37 +232,15 @@ class CallForm(QFrame):
         return row
 
     def _with_error(self, field: str, widget: QWidget, extra: QWidget | None = None) -> QWidget:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        if extra is not None:
-            line = QHBoxLayout()
-            line.setContentsMargins(0, 0, 0, 0)
-            line.addWidget(widget, 1)
-            line.addWidget(extra)
-            column.addLayout(line)
-        else:
-            column.addWidget(widget)
-        label = error_label(box)
-        column.addWidget(label)
+        box, label = fields.with_error(widget, extra, spacing=1)
         self._errors[field] = (widget, label)
         return box
-
-    @staticmethod
-    def _form_layout() -> QFormLayout:
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setHorizontalSpacing(8)
-        form.setVerticalSpacing(4)
-        return form
 
     def _build_caller_box(self) -> QGroupBox:
         from ui.widgets.resident_lookup import ResidentLookup
 
         group = QGroupBox(self.tr("来电人与来电内容"))
-        form = self._form_layout()
+        form = fields.form_layout()
         group.setLayout(form)
 
         self.lookup = ResidentLookup()
@@ -328,7 +306,7 @@ class CallForm(QFrame):
         column = QVBoxLayout(group)
         column.setSpacing(6)
         column.addWidget(self._build_alert_box())
-        form = self._form_layout()
+        form = fields.form_layout()
         column.addLayout(form)
 
         self.answer_edit = _plain_text(2)
@@ -378,7 +356,7 @@ class CallForm(QFrame):
 
     def _page(self) -> tuple[QWidget, QFormLayout]:
         page = QWidget()
-        form = self._form_layout()
+        form = fields.form_layout()
         form.setContentsMargins(0, 0, 0, 0)
         page.setLayout(form)
         return page, form

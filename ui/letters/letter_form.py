@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -125,15 +124,6 @@ class LetterForm(QDialog):
         shortcut.activated.connect(self.save)
 
     # ---- building -----------------------------------------------------------------------
-    @staticmethod
-    def _form() -> QFormLayout:
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setHorizontalSpacing(8)
-        form.setVerticalSpacing(4)
-        return form
-
     def _build(self) -> None:
         tr = self.tr
         self.general_error = error_label(self)
@@ -141,7 +131,7 @@ class LetterForm(QDialog):
 
         # -- the letter
         letter_box = QGroupBox(tr("来函信息"))
-        form = self._form()
+        form = fields.form_layout()
         letter_box.setLayout(form)
         self.received_edit = datetime_edit()
         self.errors.add_row(form, tr("收到时间"), "received_at", self.received_edit)
@@ -173,7 +163,7 @@ class LetterForm(QDialog):
 
         # -- the sender
         sender_box = QGroupBox(tr("来函人"))
-        form = self._form()
+        form = fields.form_layout()
         sender_box.setLayout(form)
         self.sender_edit = QLineEdit()
         self.sender_edit.setPlaceholderText(tr("姓名，或单位联系人"))
@@ -208,7 +198,7 @@ class LetterForm(QDialog):
 
         # -- what it is about
         content_box = QGroupBox(tr("来函内容"))
-        form = self._form()
+        form = fields.form_layout()
         content_box.setLayout(form)
         self.subject_edit = QLineEdit()
         self.errors.add_row(form, tr("标题"), "subject", self.subject_edit)
@@ -221,7 +211,7 @@ class LetterForm(QDialog):
 
         # -- routing (optional)
         route_box = QGroupBox(tr("分办（可稍后在详情中转办）"))
-        form = self._form()
+        form = fields.form_layout()
         route_box.setLayout(form)
         self.department_combo = department_combo(tr("暂不分办"))
         self.errors.add_row(form, tr("承办部门"), "department", self.department_combo)
@@ -259,12 +249,12 @@ class LetterForm(QDialog):
         self.draft_notice = notice_label()
         layout.addWidget(self.draft_notice)
         # The fields scroll (after validation errors they grow); 保存 stays in sight below them.
-        fields = QWidget()
-        fields.setLayout(grid)
+        inputs = QWidget()
+        inputs.setLayout(grid)
         self.fields_scroll = QScrollArea()
         self.fields_scroll.setWidgetResizable(True)
         self.fields_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.fields_scroll.setWidget(fields)
+        self.fields_scroll.setWidget(inputs)
         layout.addWidget(self.fields_scroll, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.general_error, 1)
