@@ -44,7 +44,7 @@ from reception.services.calls import CallInput, CallResult, Outcome
 from reception.services.records import Department, Resident
 from reception.services.session import Session
 from ui.widgets import fields, palette
-from ui.widgets.drafts_support import DraftKeeper, parse_iso, restored_text, text_of
+from ui.widgets.drafts_support import DraftKeeper, parse_iso, restored_text, text_of, token_of
 from ui.widgets.fields import CHECK, CHOICE, COMBO, DATETIME, PLAIN, RESIDENT, TEXT, Field
 from ui.widgets.forms import ascii_only, error_label, masked_note_label, show_masked_note
 from ui.widgets.saving import save_with_retry
@@ -1148,9 +1148,7 @@ class CallForm(QFrame):
             self._update_phone_hints()
         finally:
             self._loading = False
-        token = state.get("token")
-        if isinstance(token, str) and token:
-            self._token = token
+        self._token = token_of(state, self._token)
         self._started_at = parse_iso(state.get("started_at")) or self._session.clock.now()
         self._set_idle(False)
         self.update_timer()
@@ -1160,7 +1158,7 @@ class CallForm(QFrame):
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if self.has_content() or not self.draft.restore():
+        if not self.draft.restore_into_empty():
             return False
         self.status_label.setText(restored_text())
         return True

@@ -307,7 +307,7 @@ class CaseForm(QDialog):
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if self.has_content() or not self.draft.restore():
+        if not self.draft.restore_into_empty():
             return False
         self.draft_notice.setText(restored_text())
         self.draft_notice.show()

@@ -43,7 +43,7 @@ from reception.services.residents import room_label
 from reception.services.session import Session
 from ui.letters.letter_files import FilePicker, accept_file_drag, drop_files
 from ui.widgets import fields, msgbox, palette
-from ui.widgets.drafts_support import DraftKeeper, notice_label, restored_text
+from ui.widgets.drafts_support import DraftKeeper, notice_label, restored_text, token_of
 from ui.widgets.fields import COMBO, DATETIME, PLAIN, RESIDENT, SPIN, TEXT, Field
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 from ui.widgets.saving import save_with_retry
@@ -484,13 +484,11 @@ class LetterForm(QDialog):
         paths = [Path(p) for p in files if isinstance(p, str)] if isinstance(files, list) else []
         self.missing_files = [p for p in paths if not p.is_file()]
         self.files.add_files([p for p in paths if p.is_file()])
-        token = state.get("token")
-        if isinstance(token, str) and token:
-            self._token = token
+        self._token = token_of(state, self._token)
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if self.has_content() or not self.draft.restore():
+        if not self.draft.restore_into_empty():
             return False
         text = restored_text()
         if self.missing_files:

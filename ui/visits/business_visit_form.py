@@ -35,7 +35,7 @@ from reception.services.records import Resident, Visit
 from reception.services.session import Session
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
 from ui.widgets import fields, msgbox, palette
-from ui.widgets.drafts_support import DraftKeeper, restored_text
+from ui.widgets.drafts_support import DraftKeeper, restored_text, token_of
 from ui.widgets.fields import CHECK, COMBO, PLAIN, RESIDENT, SPIN, TEXT, Field
 from ui.widgets.forms import ascii_only, error_label, masked_note_label, show_masked_note
 from ui.widgets.resident_lookup import ResidentLookup
@@ -449,13 +449,11 @@ class BusinessVisitForm(QFrame):
         resident = self.lookup.resident()
         if resident is not None:
             self._show_resident(resident)
-        token = state.get("token")
-        if isinstance(token, str) and token:
-            self._token = token
+        self._token = token_of(state, self._token)
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if self.has_content() or not self.draft.restore():
+        if not self.draft.restore_into_empty():
             return False
         self.status_label.setText(restored_text())
         return True

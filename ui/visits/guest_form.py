@@ -40,7 +40,7 @@ from ui.visits.appointments_panel import AppointmentPrefill, host_text
 from ui.visits.card_reader import WedgeCatcher
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
 from ui.widgets import fields, palette, printing
-from ui.widgets.drafts_support import DraftKeeper, restored_text, set_combo_data
+from ui.widgets.drafts_support import DraftKeeper, restored_text, set_combo_data, token_of
 from ui.widgets.fields import CHECK, CHOICE, COMBO, COMBO_TEXT, RESIDENT, SPIN, TEXT, Field
 from ui.widgets.forms import ascii_only, error_label
 from ui.widgets.resident_lookup import ResidentLookup
@@ -934,15 +934,13 @@ class GuestForm(QFrame):
             fields.restore_values(self.fields, state)
         finally:
             self._loading = False
-        token = state.get("token")
-        if isinstance(token, str) and token:
-            self._token = token
+        self._token = token_of(state, self._token)
         self._show_host()
         self.check_now()  # the appointment and the watch list, as while typing
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if self.has_content() or not self.draft.restore():
+        if not self.draft.restore_into_empty():
             return False
         self.result_banner.show_text(restored_text(), "info")
         return True

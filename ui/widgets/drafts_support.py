@@ -194,6 +194,10 @@ class DraftKeeper(QObject):
         self.discard()
         return True
 
+    def restore_into_empty(self) -> bool:
+        """The operator's draft, into the form if nothing is typed there yet; True if restored."""
+        return not self._form.has_content() and self.restore()
+
     # ---- a pending save is not lost when the form goes away ----------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._form and event.type() == QEvent.Type.Hide and self.timer.isActive():
@@ -243,6 +247,13 @@ def parse_iso(text: object) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def token_of(state: dict[str, Any], current: str) -> str:
+    """The draft's client token (so a save retried after a restore is not stored twice), or
+    ``current`` when the draft has none."""
+    token = state.get("token")
+    return token if isinstance(token, str) and token else current
 
 
 def text_of(state: dict[str, Any], key: str) -> str:
