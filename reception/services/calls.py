@@ -79,8 +79,21 @@ class CallResult:
 
 
 @dataclass
-class _Clean:
-    values: dict = field(default_factory=dict)
+class CleanCall:
+    """A call's input once :func:`validate` accepted it: texts trimmed and checked, numbers
+    normalised ("" where the outcome does not use the field), the rows it refers to loaded."""
+
+    content: str = ""
+    answer: str = ""
+    caller_name: str = ""
+    caller_phone: str = ""
+    location: str = ""
+    taken_by: str = ""
+    message_for_person: str = ""
+    message_text: str = ""
+    callback_phone: str = ""
+    callback_reason: str = ""
+    utility: str = ""
     resident: Resident | None = None
     department: Department | None = None
     alerted_department: Department | None = None
@@ -98,57 +111,56 @@ def _department(errs: FieldErrors, field_name: str, dept_id: int | None, label: 
     return dept
 
 
-def validate(data: CallInput, now: datetime) -> _Clean:
+def validate(data: CallInput, now: datetime) -> CleanCall:
     """Check a call form; every problem is reported at once, keyed by field name."""
     errs = FieldErrors()
-    out = _Clean()
-    v = out.values
+    out = CleanCall()
     if data.category not in CATEGORIES:
         errs.add("category", "请选择来电类别")
-    v["content"] = errs.check("content", multi_line, data.content, "来电内容", required=True)
-    v["answer"] = errs.check("answer", multi_line, data.answer, "答复内容")
-    v["caller_name"] = errs.check("caller_name", person_name, data.caller_name, "来电人", max_len=50)
-    v["caller_phone"] = errs.check("caller_phone", phones.normalize, data.caller_phone)
-    v["location"] = errs.check("location", one_line, data.location, "地址", max_len=100)
+    out.content = errs.check("content", multi_line, data.content, "来电内容", required=True) or ""
+    out.answer = errs.check("answer", multi_line, data.answer, "答复内容") or ""
+    out.caller_name = errs.check("caller_name", person_name, data.caller_name, "来电人", max_len=50) or ""
+    out.caller_phone = errs.check("caller_phone", phones.normalize, data.caller_phone) or ""
+    out.location = errs.check("location", one_line, data.location, "地址", max_len=100) or ""
     if data.resident_id is not None:
         out.resident = Resident.get_or_none(Resident.id == data.resident_id)
         if out.resident is None:
             errs.add("caller_name", "所选住户已不存在，请重新查找")
-    if data.identity_verified and out.resident is None and not v.get("caller_name"):
+    if data.identity_verified and out.resident is None and not out.caller_name:
         errs.add("identity_verified", "核实身份前请先找到住户或填写来电人")
     if data.outcome not in OUTCOMES:
         errs.add("outcome", "请选择处理结果")
-    elif data.outcome == Outcome.ANSWERED and not v.get("answer"):
+    elif data.outcome == Outcome.ANSWERED and not out.answer:
         errs.add("answer", "当场答复的来电请填写答复内容")
     elif data.outcome == Outcome.DISPATCHED:
         out.department = _department(errs, "department", data.department_id, "处理部门")
         # 接单人 may be left empty when the department has a default one (设置 → 部门).
         default_handler = departments.default_handler(out.department)
-        v["taken_by"] = (
+        out.taken_by = (
             errs.check(
                 "taken_by", one_line, data.taken_by, "部门接单人", max_len=50, required=not default_handler
             )
             or default_handler
         )
     elif data.outcome == Outcome.MESSAGE:
-        v["message_for_person"] = errs.check(
-            "message_for_person", one_line, data.message_for_person, "留言对象", max_len=50
+        out.message_for_person = (
+            errs.check("message_for_person", one_line, data.message_for_person, "留言对象", max_len=50) or ""
         )
         if data.message_for_department_id is not None:
             out.message_department = _department(
                 errs, "message_for_person", data.message_for_department_id, "留言部门"
             )
-        if not v.get("message_for_person") and data.message_for_department_id is None:
+        if not out.message_for_person and data.message_for_department_id is None:
             errs.add("message_for_person", "请填写留言给谁（人员或部门）")
-        v["message_text"] = errs.check(
-            "message_text", multi_line, data.message_text, "留言内容", required=True
+        out.message_text = (
+            errs.check("message_text", multi_line, data.message_text, "留言内容", required=True) or ""
         )
-        v["callback_phone"] = errs.check(
-            "callback_phone", phones.normalize, data.callback_phone or data.caller_phone
+        out.callback_phone = (
+            errs.check("callback_phone", phones.normalize, data.callback_phone or data.caller_phone) or ""
         )
     elif data.outcome == Outcome.CALLBACK:
-        v["callback_phone"] = errs.check(
-            "callback_phone", phones.normalize, data.callback_phone or data.caller_phone
+        out.callback_phone = (
+            errs.check("callback_phone", phones.normalize, data.callback_phone or data.caller_phone) or ""
         )
         if not (data.callback_phone or data.caller_phone).strip():
             errs.add("callback_phone", "待回电需要回电号码")
@@ -156,11 +168,13 @@ def validate(data: CallInput, now: datetime) -> _Clean:
             errs.add("callback_due_at", "请填写回电时间")
         elif data.callback_due_at < now - timedelta(minutes=1):
             errs.add("callback_due_at", "回电时间不能早于现在")
-        v["callback_reason"] = errs.check("callback_reason", multi_line, data.callback_reason, "回电事由")
+        out.callback_reason = (
+            errs.check("callback_reason", multi_line, data.callback_reason, "回电事由") or ""
+        )
     if data.category == cases.MUNICIPAL and data.outcome == Outcome.DISPATCHED:
         # The case needs the utility; taken from the form, else from what the caller said.
-        v["utility"] = data.utility or cases.guess_utility(data.content)
-        if v["utility"] not in cases.UTILITIES:
+        out.utility = data.utility or cases.guess_utility(data.content)
+        if out.utility not in cases.UTILITIES:
             errs.add("utility", "市政设施请选择类型（供水、供电、燃气…）")
     if data.category == EMERGENCY:
         out.alerted_department = _department(
@@ -282,14 +296,11 @@ def register_call(session: Session, data: CallInput) -> CallResult:
             return CallResult(existing, duplicate=True)
     now = session.now()
     c = validate(data, now)
-    v = c.values
     conf = settings_mod.load()
     hours = conf.reply_hours_for(data.category)
     resident = c.resident
-    caller_name = v["caller_name"] or (resident.name if resident else "")
-    location = v["location"] or (
-        room_label(resident.building, resident.unit, resident.room) if resident else ""
-    )
+    caller_name = c.caller_name or (resident.name if resident else "")
+    location = c.location or (room_label(resident.building, resident.unit, resident.room) if resident else "")
     started = min(data.started_at, now)
     text = readback(
         data,
@@ -310,15 +321,15 @@ def register_call(session: Session, data: CallInput) -> CallResult:
                 operator=session.operator,
                 resident=resident,
                 caller_name=caller_name,
-                caller_phone=v["caller_phone"] or (resident.phone if resident else ""),
+                caller_phone=c.caller_phone or (resident.phone if resident else ""),
                 location=location,
                 identity_verified=data.identity_verified,
                 category=data.category,
-                content=v["content"],
-                answer=v["answer"] or "",
+                content=c.content,
+                answer=c.answer,
                 outcome=data.outcome,
                 department=c.department,
-                taken_by=v.get("taken_by") or "",
+                taken_by=c.taken_by,
                 alerted_department=c.alerted_department,
                 alerted_at=data.alerted_at if data.category == EMERGENCY else None,
                 readback=text,
@@ -343,24 +354,24 @@ def register_call(session: Session, data: CallInput) -> CallResult:
                     source_kind="call",
                     source_id=call.id,
                     category=data.category,
-                    description=v["content"],
+                    description=c.content,
                     received_at=started,
                     reply_hours=hours,
                     department=c.department,
-                    handler=v["taken_by"],
+                    handler=c.taken_by,
                     resident=resident,
                     location=location,
-                    utility=v.get("utility") or "",
+                    utility=c.utility,
                 )
             elif data.outcome == Outcome.MESSAGE:
                 result.message = _create_message(
                     session,
                     call=call,
-                    for_person=v["message_for_person"] or "",
+                    for_person=c.message_for_person,
                     for_department=c.message_department,
                     from_name=caller_name,
-                    callback_phone=v["callback_phone"] or "",
-                    text=v["message_text"],
+                    callback_phone=c.callback_phone,
+                    text=c.message_text,
                 )
             elif data.outcome == Outcome.CALLBACK:
                 assert data.callback_due_at is not None
@@ -368,8 +379,8 @@ def register_call(session: Session, data: CallInput) -> CallResult:
                     session,
                     call=call,
                     name=caller_name,
-                    phone=v["callback_phone"],
-                    reason=v["callback_reason"] or v["content"],
+                    phone=c.callback_phone,
+                    reason=c.callback_reason or c.content,
                     due_at=data.callback_due_at,
                 )
     except peewee.IntegrityError:

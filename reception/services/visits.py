@@ -310,24 +310,32 @@ class GuestCheck:
 
 
 @dataclass
-class _CleanGuest:
-    values: dict[str, Any]
+class CleanGuest:
+    """A visitor's input once :func:`_clean_guest` accepted it: texts trimmed and checked,
+    numbers normalised, the host and the appointment loaded."""
+
+    visitor_name: str
+    visitor_phone: str
+    plate: str
+    visitor_unit: str
+    staff_host: str
+    purpose: str
+    escort: str
     host: Resident | None
     appointment: Appointment | None
     id_number: str
 
 
-def _clean_guest(data: GuestInput, today: date) -> _CleanGuest:
+def _clean_guest(data: GuestInput, today: date) -> CleanGuest:
     errs = FieldErrors()
-    v: dict[str, Any] = {}
-    v["visitor_name"] = errs.check(
+    visitor_name = errs.check(
         "visitor_name", person_name, data.visitor_name, "访客姓名", max_len=50, required=True
     )
-    v["visitor_phone"] = errs.check("visitor_phone", phones.normalize, data.visitor_phone)
+    visitor_phone = errs.check("visitor_phone", phones.normalize, data.visitor_phone)
     if not isinstance(data.party_size, int) or not 1 <= data.party_size <= 50:
         errs.add("party_size", "来访人数应为 1 到 50 人")
-    v["plate"] = errs.check("plate", plates.normalize, data.plate)
-    v["visitor_unit"] = errs.check("visitor_unit", one_line, data.visitor_unit, "来访单位", max_len=100)
+    plate = errs.check("plate", plates.normalize, data.plate)
+    visitor_unit = errs.check("visitor_unit", one_line, data.visitor_unit, "来访单位", max_len=100)
     number = errs.check("id_number", identity.normalize, data.id_type, data.id_number, today=today) or ""
     if not data.id_verified:
         errs.add("id_verified", "请核验访客证件后勾选“证件已核验”")
@@ -336,11 +344,11 @@ def _clean_guest(data: GuestInput, today: date) -> _CleanGuest:
         host = Resident.get_or_none((Resident.id == data.host_resident_id) & (Resident.active == True))  # noqa: E712
         if host is None:
             errs.add("host", "受访住户不存在或已停用，请重新查找")
-    v["staff_host"] = errs.check("host", one_line, data.staff_host, "受访人员", max_len=50)
-    if data.host_resident_id is None and not v["staff_host"]:
+    staff_host = errs.check("host", one_line, data.staff_host, "受访人员", max_len=50)
+    if data.host_resident_id is None and not staff_host:
         errs.add("host", "请查找受访住户，或填写受访的工作人员/部门")
-    v["purpose"] = errs.check("purpose", one_line, data.purpose, "来访事由", max_len=100, required=True)
-    v["escort"] = errs.check("escort", one_line, data.escort, "陪同人员", max_len=50)
+    purpose = errs.check("purpose", one_line, data.purpose, "来访事由", max_len=100, required=True)
+    escort = errs.check("escort", one_line, data.escort, "陪同人员", max_len=50)
     appointment = None
     if data.appointment_id is not None:
         appointment = Appointment.get_or_none(Appointment.id == data.appointment_id)
@@ -349,7 +357,18 @@ def _clean_guest(data: GuestInput, today: date) -> _CleanGuest:
     elif data.consent not in CONSENTS:
         errs.add("consent", "未预约的访客请先联系受访方，并记录答复（同意/拒绝/未接通）")
     errs.raise_if_any()
-    return _CleanGuest(v, host, appointment, number)
+    return CleanGuest(
+        visitor_name=visitor_name or "",
+        visitor_phone=visitor_phone or "",
+        plate=plate or "",
+        visitor_unit=visitor_unit or "",
+        staff_host=staff_host or "",
+        purpose=purpose or "",
+        escort=escort or "",
+        host=host,
+        appointment=appointment,
+        id_number=number,
+    )
 
 
 def watch_matches(
@@ -401,14 +420,11 @@ def register_guest(session: Session, data: GuestInput) -> Visit:
     if (found := _existing(data.client_token)) is not None:
         return found
     c = _clean_guest(data, session.clock.today())
-    v = c.values
     now = session.now()
     conf = settings_mod.load()
     with db.write():
         id_hash = identity.id_hash(data.id_type, c.id_number)
-        hits = watch_matches(
-            v["visitor_name"], data.id_type, c.id_number, v["visitor_phone"] or "", id_hash=id_hash
-        )
+        hits = watch_matches(c.visitor_name, data.id_type, c.id_number, c.visitor_phone, id_hash=id_hash)
         decided_by = None
         if hits:
             if data.watch_decision not in (ADMIT, DENY) or data.watch_decided_by_id is None:
@@ -427,9 +443,9 @@ def register_guest(session: Session, data: GuestInput) -> Visit:
         else:
             consent, consent_at = data.consent, now
         admitted = consent in (AGREED, BOOKED) and not (hits and data.watch_decision == DENY)
-        destination = (room_label(host.building, host.unit, host.room) if host else "") or v["staff_host"]
+        destination = (room_label(host.building, host.unit, host.room) if host else "") or c.staff_host
         badge_destination = (
-            f"{host.building}栋{host.unit + '单元' if host.unit else ''}" if host else v["staff_host"]
+            f"{host.building}栋{host.unit + '单元' if host.unit else ''}" if host else c.staff_host
         )
         _start, day_end = local_day_bounds(session.clock.today())
         visit = Visit.create(
@@ -438,12 +454,12 @@ def register_guest(session: Session, data: GuestInput) -> Visit:
             arrived_at=now,
             operator=session.operator,
             resident=host,
-            purpose=v["purpose"],
-            visitor_name=v["visitor_name"],
-            visitor_phone=v["visitor_phone"] or "",
+            purpose=c.purpose,
+            visitor_name=c.visitor_name,
+            visitor_phone=c.visitor_phone,
             party_size=data.party_size,
-            plate=v["plate"] or "",
-            visitor_unit=v["visitor_unit"] or "",
+            plate=c.plate,
+            visitor_unit=c.visitor_unit,
             id_type=data.id_type,
             id_masked=identity.mask(c.id_number),
             id_hash=id_hash,
@@ -452,11 +468,11 @@ def register_guest(session: Session, data: GuestInput) -> Visit:
             id_source=data.id_source if data.id_source in ID_SOURCES and c.id_number else "",
             destination=destination,
             badge_destination=badge_destination,
-            staff_host=v["staff_host"] or "",
+            staff_host=c.staff_host,
             appointment=c.appointment,
             consent=consent,
             consent_at=consent_at,
-            escort=v["escort"] or "",
+            escort=c.escort,
             watch_hit=bool(hits),
             watch_decision=data.watch_decision if hits else "",
             watch_decided_by=decided_by,

@@ -43,17 +43,9 @@ from reception.services import settings as settings_mod
 from reception.services.calls import CallInput, CallResult, Outcome
 from reception.services.records import Department, Resident
 from reception.services.session import Session
-from ui.widgets import msgbox, palette
-from ui.widgets.drafts_support import (
-    DraftKeeper,
-    parse_iso,
-    qdatetime_text,
-    resident_or_none,
-    restored_text,
-    set_combo_data,
-    set_qdatetime,
-    text_of,
-)
+from ui.widgets import fields, palette
+from ui.widgets.drafts_support import DraftKeeper, parse_iso, restored_text, text_of, token_of
+from ui.widgets.fields import CHECK, CHOICE, COMBO, DATETIME, PLAIN, RESIDENT, TEXT, Field
 from ui.widgets.forms import ascii_only, error_label, masked_note_label, show_masked_note
 from ui.widgets.saving import save_with_retry
 
@@ -150,6 +142,7 @@ class CallForm(QFrame):
         self.setObjectName("callForm")
         self.setStyleSheet(_FORM_STYLE)
         self._build()
+        self._declare_fields()
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(1000)
         self._tick_timer.timeout.connect(self.update_timer)
@@ -239,37 +232,15 @@ class CallForm(QFrame):
         return row
 
     def _with_error(self, field: str, widget: QWidget, extra: QWidget | None = None) -> QWidget:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        if extra is not None:
-            line = QHBoxLayout()
-            line.setContentsMargins(0, 0, 0, 0)
-            line.addWidget(widget, 1)
-            line.addWidget(extra)
-            column.addLayout(line)
-        else:
-            column.addWidget(widget)
-        label = error_label(box)
-        column.addWidget(label)
+        box, label = fields.with_error(widget, extra, spacing=1)
         self._errors[field] = (widget, label)
         return box
-
-    @staticmethod
-    def _form_layout() -> QFormLayout:
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setHorizontalSpacing(8)
-        form.setVerticalSpacing(4)
-        return form
 
     def _build_caller_box(self) -> QGroupBox:
         from ui.widgets.resident_lookup import ResidentLookup
 
         group = QGroupBox(self.tr("来电人与来电内容"))
-        form = self._form_layout()
+        form = fields.form_layout()
         group.setLayout(form)
 
         self.lookup = ResidentLookup()
@@ -335,7 +306,7 @@ class CallForm(QFrame):
         column = QVBoxLayout(group)
         column.setSpacing(6)
         column.addWidget(self._build_alert_box())
-        form = self._form_layout()
+        form = fields.form_layout()
         column.addLayout(form)
 
         self.answer_edit = _plain_text(2)
@@ -385,7 +356,7 @@ class CallForm(QFrame):
 
     def _page(self) -> tuple[QWidget, QFormLayout]:
         page = QWidget()
-        form = self._form_layout()
+        form = fields.form_layout()
         form.setContentsMargins(0, 0, 0, 0)
         page.setLayout(form)
         return page, form
@@ -607,11 +578,8 @@ class CallForm(QFrame):
     # ---- session and state ----------------------------------------------------------------
     def set_session(self, session: Session) -> None:
         """Another operator: the call being typed is kept as the previous operator's draft."""
-        self.draft.save_now()
-        self.draft.set_session(session)
         self._session = session
-        with self.draft.quiet():
-            self.reset()
+        self.draft.hand_over(session, self.reset)
         self.status_label.clear()
         show_masked_note(self.masked_note, {})
 
@@ -626,25 +594,7 @@ class CallForm(QFrame):
         return self._token
 
     def has_content(self) -> bool:
-        texts = (
-            self.lookup.text(),
-            self.location_edit.text(),
-            self.phone_edit.text(),
-            self.content_edit.toPlainText(),
-            self.answer_edit.toPlainText(),
-            self.taken_by_edit.text(),
-            self.message_person_edit.text(),
-            self.message_text_edit.toPlainText(),
-            self.message_phone_edit.text(),
-            self.callback_phone_edit.text(),
-            self.callback_reason_edit.text(),
-        )
-        return (
-            any(t.strip() for t in texts)
-            or self.identity_check.isChecked()
-            or self.category_combo.currentIndex() >= 0
-            or self.outcome() != ""
-        )
+        return fields.has_content(self.fields)
 
     def new_call(self) -> None:
         """F2: start the timer for a new call. A call already being typed is kept (never lost to
@@ -684,28 +634,9 @@ class CallForm(QFrame):
             self.greeting_label.setText(
                 settings_mod.load().greeting_text(self._session.operator.display_name)
             )
-            self.lookup.reset()
             self.resident_chip.clear()
             self._filled_phone = None
-            for edit in (
-                self.location_edit,
-                self.phone_edit,
-                self.taken_by_edit,
-                self.message_person_edit,
-                self.message_phone_edit,
-                self.callback_phone_edit,
-                self.callback_reason_edit,
-            ):
-                edit.clear()
-            for text in (self.content_edit, self.answer_edit, self.message_text_edit):
-                text.clear()
-            self.identity_check.setChecked(False)
-            self.category_combo.setCurrentIndex(-1)
-            self.utility_combo.setCurrentIndex(0)
-            self.outcome_group.setExclusive(False)
-            for button in self.outcome_buttons.values():
-                button.setChecked(False)
-            self.outcome_group.setExclusive(True)
+            fields.clear_values(self.fields)
             self.outcome_stack.setCurrentIndex(0)
             self._refresh_choices()
             self._due_touched = False
@@ -1127,48 +1058,72 @@ class CallForm(QFrame):
 
     def discard(self) -> bool:
         """Esc: throw the call away — after asking, if anything was typed. True if discarded."""
-        if self.has_content() and not msgbox.ask(
-            self, self.tr("放弃本次来电"), self.tr("已填写的来电内容尚未保存，确定放弃吗？")
+        if not self.draft.throw_away(
+            self.tr("放弃本次来电"), self.tr("已填写的来电内容尚未保存，确定放弃吗？"), self.reset
         ):
             return False
-        self.reset()
-        self.draft.discard()
         self.status_label.clear()
         show_masked_note(self.masked_note, {})
         return True
 
     # ---- drafts --------------------------------------------------------------------------------
+    def _declare_fields(self) -> None:
+        """The call's inputs, in the order they are restored (the category before the outcome,
+        the outcome before the department)."""
+        self.fields = [
+            Field("caller_name", self.lookup, "caller", RESIDENT, id_key="resident_id"),
+            Field("location", self.location_edit, "location", TEXT),
+            Field("caller_phone", self.phone_edit, "phone", TEXT),
+            Field("identity_verified", self.identity_check, "identity_verified", CHECK),
+            Field("category", self.category_combo, "category", COMBO, empty=""),
+            Field("utility", self.utility_combo, "utility", COMBO, content=False, empty=""),
+            Field("content", self.content_edit, "content", PLAIN),
+            Field("answer", self.answer_edit, "answer", PLAIN),
+            Field(
+                "outcome",
+                self.outcome_buttons[Outcome.ANSWERED],
+                "outcome",
+                CHOICE,
+                choices=self.outcome_buttons,
+            ),
+            Field("department", self.department_combo, "department_id", COMBO, content=False, clears=False),
+            Field("taken_by", self.taken_by_edit, "taken_by", TEXT),
+            Field("message_for_person", self.message_person_edit, "message_for_person", TEXT),
+            Field(
+                "message_for_department",
+                self.message_dept_combo,
+                "message_department_id",
+                COMBO,
+                content=False,
+                clears=False,
+            ),
+            Field("message_text", self.message_text_edit, "message_text", PLAIN),
+            Field("message_callback_phone", self.message_phone_edit, "message_phone", TEXT),
+            Field("callback_callback_phone", self.callback_phone_edit, "callback_phone", TEXT),
+            Field("callback_due_at", self.callback_due_edit, "callback_due", DATETIME),
+            Field("callback_reason", self.callback_reason_edit, "callback_reason", TEXT),
+            Field(
+                "alerted_department",
+                self.alert_dept_combo,
+                "alerted_department_id",
+                COMBO,
+                content=False,
+                clears=False,
+            ),
+            Field("alerted_at", self.alert_time_edit, "alerted_at", DATETIME),
+        ]
+
     def draft_state(self) -> dict[str, Any]:
-        """Everything typed so far, as plain values (see :mod:`ui.widgets.drafts_support`)."""
-        resident = self.lookup.resident()
+        """Everything typed so far, as plain values (see :mod:`ui.widgets.fields`)."""
         shown = self.phone_edit.text()
         filled = self._filled_phone
         return {
+            **fields.draft_values(self.fields),
             "token": self._token,
             "started_at": self._started_at.isoformat() if self._started_at is not None else "",
-            "resident_id": resident.id if resident is not None else None,
-            "caller": self.lookup.text(),
-            "location": self.location_edit.text(),
-            "phone": shown,
             "phone_full": filled[1] if filled is not None and shown.strip() == filled[0] else "",
-            "identity_verified": self.identity_check.isChecked(),
-            "category": self.category(),
-            "content": self.content_edit.toPlainText(),
-            "answer": self.answer_edit.toPlainText(),
-            "outcome": self.outcome(),
-            "department_id": self.department_combo.currentData(),
             "department_touched": self._dept_touched,
-            "taken_by": self.taken_by_edit.text(),
-            "message_for_person": self.message_person_edit.text(),
-            "message_department_id": self.message_dept_combo.currentData(),
-            "message_text": self.message_text_edit.toPlainText(),
-            "message_phone": self.message_phone_edit.text(),
-            "callback_phone": self.callback_phone_edit.text(),
-            "callback_due": qdatetime_text(self.callback_due_edit.dateTime()),
             "callback_due_touched": self._due_touched,
-            "callback_reason": self.callback_reason_edit.text(),
-            "alerted_department_id": self.alert_dept_combo.currentData(),
-            "alerted_at": qdatetime_text(self.alert_time_edit.dateTime()),
         }
 
     def restore_draft(self, state: dict[str, Any]) -> None:
@@ -1177,47 +1132,23 @@ class CallForm(QFrame):
         self.reset()
         self._loading = True
         try:
-            resident = resident_or_none(state.get("resident_id"))
+            self._due_touched = bool(state.get("callback_due_touched"))
+            kept = state if self._due_touched else {k: v for k, v in state.items() if k != "callback_due"}
+            fields.restore_values(self.fields, kept)
+            resident = self.lookup.resident()
             if resident is not None:
-                self.lookup.set_resident(resident)
                 self.resident_chip.setText(self.tr("✓ 已关联住户档案"))
-            else:
-                self.lookup.setText(text_of(state, "caller"))
-            self.location_edit.setText(text_of(state, "location"))
-            phone, full = text_of(state, "phone"), text_of(state, "phone_full")
-            self.phone_edit.setText(phone)
+            phone, full = self.phone_edit.text(), text_of(state, "phone_full")
             self._filled_phone = (phone.strip(), full) if full and resident is not None else None
             if full and resident is None:
                 self.phone_edit.clear()  # the masked number of a resident no longer on file
-            self.identity_check.setChecked(bool(state.get("identity_verified")))
-            set_combo_data(self.category_combo, state.get("category") or None)
-            self.content_edit.setPlainText(text_of(state, "content"))
-            self.answer_edit.setPlainText(text_of(state, "answer"))
-            button = self.outcome_buttons.get(text_of(state, "outcome"))
-            if button is not None:
-                button.setChecked(True)
-            set_combo_data(self.department_combo, state.get("department_id"))
             self._dept_touched = bool(state.get("department_touched"))
             self._update_department_hints()
-            self.taken_by_edit.setText(text_of(state, "taken_by"))
-            self.message_person_edit.setText(text_of(state, "message_for_person"))
-            set_combo_data(self.message_dept_combo, state.get("message_department_id"))
-            self.message_text_edit.setPlainText(text_of(state, "message_text"))
-            self.message_phone_edit.setText(text_of(state, "message_phone"))
-            self.callback_phone_edit.setText(text_of(state, "callback_phone"))
-            self._due_touched = bool(state.get("callback_due_touched"))
-            if self._due_touched:
-                set_qdatetime(self.callback_due_edit, state.get("callback_due"))
-            self.callback_reason_edit.setText(text_of(state, "callback_reason"))
-            set_combo_data(self.alert_dept_combo, state.get("alerted_department_id"))
-            set_qdatetime(self.alert_time_edit, state.get("alerted_at"))
             self._update_emergency()
             self._update_phone_hints()
         finally:
             self._loading = False
-        token = state.get("token")
-        if isinstance(token, str) and token:
-            self._token = token
+        self._token = token_of(state, self._token)
         self._started_at = parse_iso(state.get("started_at")) or self._session.clock.now()
         self._set_idle(False)
         self.update_timer()
@@ -1227,7 +1158,7 @@ class CallForm(QFrame):
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if self.has_content() or not self.draft.restore():
+        if not self.draft.restore_into_empty():
             return False
         self.status_label.setText(restored_text())
         return True

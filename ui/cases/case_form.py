@@ -33,15 +33,9 @@ from reception.services.records import Case
 from reception.services.session import Session
 from ui.cases.case_actions import department_combo, text_box
 from ui.cases.case_list_model import first_line
-from ui.widgets import msgbox, palette
-from ui.widgets.drafts_support import (
-    DraftKeeper,
-    notice_label,
-    resident_or_none,
-    restored_text,
-    set_combo_data,
-    text_of,
-)
+from ui.widgets import fields, palette
+from ui.widgets.drafts_support import DraftKeeper, notice_label, restored_text
+from ui.widgets.fields import COMBO, COMBO_TEXT, PLAIN, RESIDENT, TEXT, Field
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.saving import save_with_retry
@@ -111,19 +105,9 @@ class CaseForm(QDialog):
         self.municipal_row = QWidget()
         row = QHBoxLayout(self.municipal_row)
         row.setContentsMargins(0, 0, 0, 0)
-        utility_box = QWidget()
-        utility_column = QVBoxLayout(utility_box)
-        utility_column.setContentsMargins(0, 0, 0, 0)
-        utility_column.addWidget(self.utility_combo)
-        utility_error = error_label(utility_box)
-        utility_column.addWidget(utility_error)
+        utility_box, utility_error = fields.with_error(self.utility_combo)
         self.errors.register("utility", self.utility_combo, utility_error)
-        agency_box = QWidget()
-        agency_column = QVBoxLayout(agency_box)
-        agency_column.setContentsMargins(0, 0, 0, 0)
-        agency_column.addWidget(self.agency_edit)
-        agency_error = error_label(agency_box)
-        agency_column.addWidget(agency_error)
+        agency_box, agency_error = fields.with_error(self.agency_edit)
         self.errors.register("agency", self.agency_edit, agency_error)
         agency_caption = QLabel(self.tr("外部单位"))
         row.addWidget(utility_box, 1, Qt.AlignmentFlag.AlignTop)
@@ -165,19 +149,9 @@ class CaseForm(QDialog):
         assign = QWidget()
         assign_row = QHBoxLayout(assign)
         assign_row.setContentsMargins(0, 0, 0, 0)
-        dept_box = QWidget()
-        dept_column = QVBoxLayout(dept_box)
-        dept_column.setContentsMargins(0, 0, 0, 0)
-        dept_column.addWidget(self.department_combo)
-        dept_error = error_label(dept_box)
-        dept_column.addWidget(dept_error)
+        dept_box, dept_error = fields.with_error(self.department_combo)
         self.errors.register("department", self.department_combo, dept_error)
-        handler_box = QWidget()
-        handler_column = QVBoxLayout(handler_box)
-        handler_column.setContentsMargins(0, 0, 0, 0)
-        handler_column.addWidget(self.handler_edit)
-        handler_error = error_label(handler_box)
-        handler_column.addWidget(handler_error)
+        handler_box, handler_error = fields.with_error(self.handler_edit)
         self.errors.register("handler", self.handler_edit, handler_error)
         assign_row.addWidget(dept_box, 1, Qt.AlignmentFlag.AlignTop)
         assign_row.addWidget(handler_box, 1, Qt.AlignmentFlag.AlignTop)
@@ -204,6 +178,18 @@ class CaseForm(QDialog):
         self.location_combo.editTextChanged.connect(self._location_typed)
         self._category_changed()
         self.resize(680, 560)
+        self.fields = [
+            Field("category", self.category_combo, "category", COMBO, content=False, empty=""),
+            Field(
+                "resident", self.lookup, "resident_text", RESIDENT, id_key="resident_id", text_if_gone=False
+            ),
+            Field("location", self.location_combo, "location", COMBO_TEXT),
+            Field("description", self.description_edit, "description", PLAIN),
+            Field("department", self.department_combo, "department_id", COMBO, content=False),
+            Field("handler", self.handler_edit, "handler", TEXT, content=False),
+            Field("utility", self.utility_combo, "utility", COMBO, content=False, empty=""),
+            Field("agency", self.agency_edit, "agency", TEXT, content=False),
+        ]
         self.draft = DraftKeeper(self, "case", session)
         self.draft.watch_inputs()
 
@@ -218,11 +204,7 @@ class CaseForm(QDialog):
         return cases.place_key(self.lookup.resident(), self.location())
 
     def has_content(self) -> bool:
-        return bool(
-            self.description_edit.toPlainText().strip()
-            or self.lookup.resident() is not None
-            or self.location()
-        )
+        return fields.has_content(self.fields)
 
     def build_input(self) -> CaseInput:
         resident = self.lookup.resident()
@@ -311,46 +293,21 @@ class CaseForm(QDialog):
         return case
 
     def reject(self) -> None:
-        if self.has_content() and not msgbox.ask(
-            self, self.tr("放弃登记"), self.tr("这张工单还没有登记，确定放弃吗？")
-        ):
+        if not self.draft.throw_away(self.tr("放弃登记"), self.tr("这张工单还没有登记，确定放弃吗？")):
             return
-        self.draft.discard()
         super().reject()
 
     # ---- drafts ------------------------------------------------------------------------------
     def draft_state(self) -> dict[str, Any]:
-        resident = self.lookup.resident()
-        return {
-            "category": self.category(),
-            "resident_id": resident.id if resident is not None else None,
-            "resident_text": self.lookup.text(),
-            "location": self.location_combo.currentText(),
-            "description": self.description_edit.toPlainText(),
-            "department_id": self.department_combo.currentData(),
-            "handler": self.handler_edit.text(),
-            "utility": self.utility_combo.currentData() or "",
-            "agency": self.agency_edit.text(),
-        }
+        return fields.draft_values(self.fields)
 
     def restore_draft(self, state: dict[str, Any]) -> None:
-        set_combo_data(self.category_combo, state.get("category") or None)
-        resident = resident_or_none(state.get("resident_id"))
-        if resident is not None:
-            self.lookup.set_resident(resident)
-        elif state.get("resident_id") is None:
-            self.lookup.setText(text_of(state, "resident_text"))
-        self.location_combo.setEditText(text_of(state, "location"))
-        self.description_edit.setPlainText(text_of(state, "description"))
-        set_combo_data(self.department_combo, state.get("department_id"))
-        self.handler_edit.setText(text_of(state, "handler"))
-        set_combo_data(self.utility_combo, text_of(state, "utility"))
-        self.agency_edit.setText(text_of(state, "agency"))
+        fields.restore_values(self.fields, state)
         self._place_changed()
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if self.has_content() or not self.draft.restore():
+        if not self.draft.restore_into_empty():
             return False
         self.draft_notice.setText(restored_text())
         self.draft_notice.show()

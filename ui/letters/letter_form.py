@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -43,17 +42,9 @@ from reception.services.records import AttachmentStore, Letter, Resident
 from reception.services.residents import room_label
 from reception.services.session import Session
 from ui.letters.letter_files import FilePicker, accept_file_drag, drop_files
-from ui.widgets import msgbox, palette
-from ui.widgets.drafts_support import (
-    DraftKeeper,
-    notice_label,
-    qdatetime_text,
-    resident_or_none,
-    restored_text,
-    set_combo_data,
-    set_qdatetime,
-    text_of,
-)
+from ui.widgets import fields, msgbox, palette
+from ui.widgets.drafts_support import DraftKeeper, notice_label, restored_text, token_of
+from ui.widgets.fields import COMBO, DATETIME, PLAIN, RESIDENT, SPIN, TEXT, Field
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 from ui.widgets.saving import save_with_retry
 
@@ -123,6 +114,7 @@ class LetterForm(QDialog):
         self.setStyleSheet(STYLE)
         self.setAcceptDrops(True)
         self._build()
+        self._declare_fields()
         self._fit_screen()
         self._reset_times()
         self.draft = DraftKeeper(self, "letter", session)
@@ -132,15 +124,6 @@ class LetterForm(QDialog):
         shortcut.activated.connect(self.save)
 
     # ---- building -----------------------------------------------------------------------
-    @staticmethod
-    def _form() -> QFormLayout:
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setHorizontalSpacing(8)
-        form.setVerticalSpacing(4)
-        return form
-
     def _build(self) -> None:
         tr = self.tr
         self.general_error = error_label(self)
@@ -148,7 +131,7 @@ class LetterForm(QDialog):
 
         # -- the letter
         letter_box = QGroupBox(tr("来函信息"))
-        form = self._form()
+        form = fields.form_layout()
         letter_box.setLayout(form)
         self.received_edit = datetime_edit()
         self.errors.add_row(form, tr("收到时间"), "received_at", self.received_edit)
@@ -180,7 +163,7 @@ class LetterForm(QDialog):
 
         # -- the sender
         sender_box = QGroupBox(tr("来函人"))
-        form = self._form()
+        form = fields.form_layout()
         sender_box.setLayout(form)
         self.sender_edit = QLineEdit()
         self.sender_edit.setPlaceholderText(tr("姓名，或单位联系人"))
@@ -215,7 +198,7 @@ class LetterForm(QDialog):
 
         # -- what it is about
         content_box = QGroupBox(tr("来函内容"))
-        form = self._form()
+        form = fields.form_layout()
         content_box.setLayout(form)
         self.subject_edit = QLineEdit()
         self.errors.add_row(form, tr("标题"), "subject", self.subject_edit)
@@ -228,7 +211,7 @@ class LetterForm(QDialog):
 
         # -- routing (optional)
         route_box = QGroupBox(tr("分办（可稍后在详情中转办）"))
-        form = self._form()
+        form = fields.form_layout()
         route_box.setLayout(form)
         self.department_combo = department_combo(tr("暂不分办"))
         self.errors.add_row(form, tr("承办部门"), "department", self.department_combo)
@@ -266,12 +249,12 @@ class LetterForm(QDialog):
         self.draft_notice = notice_label()
         layout.addWidget(self.draft_notice)
         # The fields scroll (after validation errors they grow); 保存 stays in sight below them.
-        fields = QWidget()
-        fields.setLayout(grid)
+        inputs = QWidget()
+        inputs.setLayout(grid)
         self.fields_scroll = QScrollArea()
         self.fields_scroll.setWidgetResizable(True)
         self.fields_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.fields_scroll.setWidget(fields)
+        self.fields_scroll.setWidget(inputs)
         layout.addWidget(self.fields_scroll, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.general_error, 1)
@@ -297,24 +280,14 @@ class LetterForm(QDialog):
     # ---- state -----------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
         """Another operator: what was typed is kept as the previous operator's draft."""
-        self.draft.save_now()
-        self.draft.set_session(session)
         self._session = session
+        self.draft.hand_over(session)
 
     def client_token(self) -> str:
         return self._token
 
     def has_content(self) -> bool:
-        texts = (
-            self.sender_edit.text(),
-            self.organisation_edit.text(),
-            self.contact_edit.text(),
-            self.sender_ref_edit.text(),
-            self.subject_edit.text(),
-            self.summary_edit.toPlainText(),
-            self.handler_edit.text(),
-        )
-        return any(t.strip() for t in texts) or bool(self.files.files()) or self.lookup.resident() is not None
+        return fields.has_content(self.fields) or bool(self.files.files())
 
     def _reset_times(self) -> None:
         now = self._session.clock.local_now()
@@ -451,78 +424,71 @@ class LetterForm(QDialog):
         return text
 
     def reject(self) -> None:
-        if self.has_content() and not msgbox.ask(
-            self, self.tr("放弃登记"), self.tr("这份来函还没有保存，确定要放弃吗？")
-        ):
+        if not self.draft.throw_away(self.tr("放弃登记"), self.tr("这份来函还没有保存，确定要放弃吗？")):
             return
-        self.draft.discard()
         super().reject()
 
     # ---- drafts ------------------------------------------------------------------------------
+    def _declare_fields(self) -> None:
+        """The inputs, in the order they are restored (the letter type before the reply due
+        time it proposes). The chosen files are kept beside them (see :meth:`draft_state`)."""
+        self.fields = [
+            Field("channel", self.channel_combo, "channel", COMBO, content=False, empty=""),
+            Field("letter_type", self.type_combo, "letter_type", COMBO, content=False, empty=""),
+            Field("received_at", self.received_edit, "received_at", DATETIME),
+            Field("reply_due_at", self.due_edit, "reply_due_at", DATETIME),
+            Field(
+                "confidentiality",
+                self.confidentiality_combo,
+                "confidentiality",
+                COMBO,
+                content=False,
+                empty=letters.CONFIDENTIALITY[0],
+            ),
+            Field("pages", self.pages_spin, "pages", SPIN),
+            Field("sender_name", self.sender_edit, "sender_name", TEXT),
+            Field(
+                "resident", self.lookup, "resident_text", RESIDENT, id_key="resident_id", text_if_gone=False
+            ),
+            Field("organisation", self.organisation_edit, "organisation", TEXT),
+            Field("contact", self.contact_edit, "contact", TEXT),
+            Field("sender_ref", self.sender_ref_edit, "sender_ref", TEXT),
+            Field("subject", self.subject_edit, "subject", TEXT),
+            Field("summary", self.summary_edit, "summary", PLAIN),
+            Field("department", self.department_combo, "department_id", COMBO, content=False),
+            Field("handler", self.handler_edit, "handler", TEXT),
+        ]
+
     def draft_state(self) -> dict[str, Any]:
         """What was typed and the chosen files' paths, as plain values."""
-        resident = self.lookup.resident()
         return {
+            **fields.draft_values(self.fields),
             "token": self._token,
-            "received_at": qdatetime_text(self.received_edit.dateTime()),
-            "channel": self.channel_combo.currentData() or "",
-            "letter_type": self.type_combo.currentData() or "",
-            "reply_due_at": qdatetime_text(self.due_edit.dateTime()),
             "reply_due_touched": self._due_touched,
-            "confidentiality": self.confidentiality_combo.currentData() or "",
-            "pages": self.pages_spin.value(),
-            "sender_name": self.sender_edit.text(),
-            "resident_id": resident.id if resident is not None else None,
-            "resident_text": self.lookup.text(),
-            "organisation": self.organisation_edit.text(),
-            "contact": self.contact_edit.text(),
-            "sender_ref": self.sender_ref_edit.text(),
-            "subject": self.subject_edit.text(),
-            "summary": self.summary_edit.toPlainText(),
-            "department_id": self.department_combo.currentData(),
-            "handler": self.handler_edit.text(),
             "files": [str(path) for path in self.files.files()],
         }
 
     def restore_draft(self, state: dict[str, Any]) -> None:
         """Fill the form from :meth:`draft_state`'s values. Files that are gone are left out
         (see :attr:`missing_files`); so is a resident no longer on file."""
-        set_combo_data(self.channel_combo, text_of(state, "channel"))
-        set_combo_data(self.type_combo, text_of(state, "letter_type"))
-        set_qdatetime(self.received_edit, state.get("received_at"))
-        if state.get("reply_due_touched"):
-            set_qdatetime(self.due_edit, state.get("reply_due_at"))
+        touched = bool(state.get("reply_due_touched"))
+        fields.restore_values(
+            self.fields, state if touched else {k: v for k, v in state.items() if k != "reply_due_at"}
+        )
+        if touched:
             self._due_touched = True
-        if state.get("confidentiality"):
-            set_combo_data(self.confidentiality_combo, state.get("confidentiality"))
-        pages = state.get("pages")
-        if isinstance(pages, int):
-            self.pages_spin.setValue(pages)
-        self.sender_edit.setText(text_of(state, "sender_name"))
-        resident = resident_or_none(state.get("resident_id"))
+        resident = self.lookup.resident()
         if resident is not None:
-            self.lookup.set_resident(resident)
             self._resident_picked(resident)
-        else:
-            self.lookup.setText(text_of(state, "resident_text") if state.get("resident_id") is None else "")
-        self.organisation_edit.setText(text_of(state, "organisation"))
-        self.contact_edit.setText(text_of(state, "contact"))
-        self.sender_ref_edit.setText(text_of(state, "sender_ref"))
-        self.subject_edit.setText(text_of(state, "subject"))
-        self.summary_edit.setPlainText(text_of(state, "summary"))
-        set_combo_data(self.department_combo, state.get("department_id"))
-        self.handler_edit.setText(text_of(state, "handler"))
         files = state.get("files")
         paths = [Path(p) for p in files if isinstance(p, str)] if isinstance(files, list) else []
         self.missing_files = [p for p in paths if not p.is_file()]
         self.files.add_files([p for p in paths if p.is_file()])
-        token = state.get("token")
-        if isinstance(token, str) and token:
-            self._token = token
+        self._token = token_of(state, self._token)
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if self.has_content() or not self.draft.restore():
+        if not self.draft.restore_into_empty():
             return False
         text = restored_text()
         if self.missing_files:

@@ -34,8 +34,9 @@ from reception.services import settings as settings_mod
 from reception.services.records import Resident, Visit
 from reception.services.session import Session
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
-from ui.widgets import msgbox, palette
-from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
+from ui.widgets import fields, msgbox, palette
+from ui.widgets.drafts_support import DraftKeeper, restored_text, token_of
+from ui.widgets.fields import CHECK, COMBO, PLAIN, RESIDENT, SPIN, TEXT, Field
 from ui.widgets.forms import ascii_only, error_label, masked_note_label, show_masked_note
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.saving import save_with_retry
@@ -65,6 +66,7 @@ class BusinessVisitForm(QFrame):
         self._saving = False
         self.errors = ErrorSlots()
         self._build()
+        self._declare_fields()
         for seq in (Qt.Modifier.CTRL | Qt.Key.Key_Return, Qt.Modifier.CTRL | Qt.Key.Key_Enter):
             shortcut = QShortcut(QKeySequence(seq), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -265,24 +267,16 @@ class BusinessVisitForm(QFrame):
     # ---- state ---------------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
         """Another operator: what was typed is kept as the previous operator's draft."""
-        self.draft.save_now()
-        self.draft.set_session(session)
         self._session = session
-        with self.draft.quiet():
-            self.reset()
+        self.draft.hand_over(session, self.reset)
         self.status_label.clear()
         show_masked_note(self.masked_note, {})
 
     def reset(self) -> None:
         self._token = uuid4().hex
-        self.lookup.reset()
         self.resident_info.clear()
-        for edit in (self.location_edit, self.phone_edit, self.taken_edit):
-            edit.clear()
-        self.handled_edit.clear()
         self._fill_departments()
-        self.purpose_combo.setCurrentIndex(-1)
-        self.department_combo.setCurrentIndex(-1)
+        fields.clear_values(self.fields)
         self._show_guidance("")
         self._set_follow_up("")
         self.errors.clear()
@@ -295,15 +289,7 @@ class BusinessVisitForm(QFrame):
             self.department_combo.addItem(dept.name, dept.id)
 
     def has_content(self) -> bool:
-        return any(
-            (
-                self.lookup.text().strip(),
-                self.location_edit.text().strip(),
-                self.phone_edit.text().strip(),
-                self.handled_edit.toPlainText().strip(),
-                self.taken_edit.text().strip(),
-            )
-        )
+        return fields.has_content(self.fields)
 
     def purpose(self) -> str:
         return self.purpose_combo.currentData() or ""
@@ -430,58 +416,44 @@ class BusinessVisitForm(QFrame):
             self.general_error.show()
 
     def discard(self) -> bool:
-        if self.has_content() and not msgbox.ask(
-            self, self.tr("清空"), self.tr("已填写的内容尚未保存，确定清空吗？")
+        if not self.draft.throw_away(
+            self.tr("清空"), self.tr("已填写的内容尚未保存，确定清空吗？"), self.reset
         ):
             return False
-        self.reset()
-        self.draft.discard()
         self.status_label.clear()
         show_masked_note(self.masked_note, {})
         return True
 
     # ---- drafts --------------------------------------------------------------------------------
+    def _declare_fields(self) -> None:
+        """The inputs, in the order they are restored (the purpose sets the follow-up's default
+        before the draft's own follow-up is put back)."""
+        self.fields = [
+            Field("resident", self.lookup, "visitor", RESIDENT, id_key="resident_id"),
+            Field("location", self.location_edit, "location", TEXT),
+            Field("visitor_phone", self.phone_edit, "visitor_phone", TEXT),
+            Field("purpose", self.purpose_combo, "purpose", COMBO, content=False, empty=""),
+            Field("department", self.department_combo, "department_id", COMBO, content=False),
+            Field("handled", self.handled_edit, "handled", PLAIN),
+            Field("taken_over_by", self.taken_edit, "taken_over_by", TEXT),
+            Field("follow_up_hours", self.follow_up_spin, "follow_up_hours", SPIN, clears=False),
+            Field("follow_up", self.follow_up_check, "follow_up", CHECK, content=False, clears=False),
+        ]
+
     def draft_state(self) -> dict[str, Any]:
-        resident = self.lookup.resident()
-        return {
-            "token": self._token,
-            "resident_id": resident.id if resident is not None else None,
-            "visitor": self.lookup.text(),
-            "location": self.location_edit.text(),
-            "visitor_phone": self.phone_edit.text(),
-            "purpose": self.purpose(),
-            "department_id": self.department_combo.currentData(),
-            "handled": self.handled_edit.toPlainText(),
-            "taken_over_by": self.taken_edit.text(),
-            "follow_up": self.follow_up_check.isChecked(),
-            "follow_up_hours": self.follow_up_spin.value(),
-        }
+        return {**fields.draft_values(self.fields), "token": self._token}
 
     def restore_draft(self, state: dict[str, Any]) -> None:
         self.reset()
-        resident = resident_or_none(state.get("resident_id"))
+        fields.restore_values(self.fields, state)
+        resident = self.lookup.resident()
         if resident is not None:
-            self.lookup.set_resident(resident)
             self._show_resident(resident)
-        else:
-            self.lookup.setText(text_of(state, "visitor"))
-        self.location_edit.setText(text_of(state, "location"))
-        self.phone_edit.setText(text_of(state, "visitor_phone"))
-        set_combo_data(self.purpose_combo, state.get("purpose") or None)
-        set_combo_data(self.department_combo, state.get("department_id"))
-        self.handled_edit.setPlainText(text_of(state, "handled"))
-        self.taken_edit.setText(text_of(state, "taken_over_by"))
-        if isinstance(state.get("follow_up_hours"), int):
-            self.follow_up_spin.setValue(state["follow_up_hours"])
-        if isinstance(state.get("follow_up"), bool):
-            self.follow_up_check.setChecked(state["follow_up"])
-        token = state.get("token")
-        if isinstance(token, str) and token:
-            self._token = token
+        self._token = token_of(state, self._token)
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if self.has_content() or not self.draft.restore():
+        if not self.draft.restore_into_empty():
             return False
         self.status_label.setText(restored_text())
         return True

@@ -39,8 +39,9 @@ from ui.visits import watchlist_dialog
 from ui.visits.appointments_panel import AppointmentPrefill, host_text
 from ui.visits.card_reader import WedgeCatcher
 from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
-from ui.widgets import msgbox, palette, printing
-from ui.widgets.drafts_support import DraftKeeper, resident_or_none, restored_text, set_combo_data, text_of
+from ui.widgets import fields, palette, printing
+from ui.widgets.drafts_support import DraftKeeper, restored_text, set_combo_data, token_of
+from ui.widgets.fields import CHECK, CHOICE, COMBO, COMBO_TEXT, RESIDENT, SPIN, TEXT, Field
 from ui.widgets.forms import ascii_only, error_label
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.revealed_number import RevealedNumber
@@ -99,6 +100,7 @@ class GuestForm(QFrame):
         self._check_timer.setInterval(CHECK_DELAY_MS)
         self._check_timer.timeout.connect(self.check_now)
         self._build()
+        self._declare_fields()
         self.reset()
         self.draft = DraftKeeper(self, "guest", session)
         self.draft.watch_inputs()
@@ -337,11 +339,8 @@ class GuestForm(QFrame):
     # ---- state ---------------------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
         """Another operator: what was typed is kept as the previous operator's draft."""
-        self.draft.save_now()
-        self.draft.set_session(session)
         self._session = session
-        with self.draft.quiet():
-            self.reset()
+        self.draft.hand_over(session, self.reset)
         self.clear_result()
 
     def client_token(self) -> str:
@@ -362,23 +361,9 @@ class GuestForm(QFrame):
         try:
             self._check_timer.stop()
             self._token = uuid4().hex
-            for edit in (
-                self.name_edit,
-                self.phone_edit,
-                self.unit_edit,
-                self.plate_edit,
-                self.id_number_edit,
-                self.staff_edit,
-                self.escort_edit,
-            ):
-                edit.clear()
-            self.party_spin.setValue(1)
-            self.id_type_combo.setCurrentIndex(0)
-            self.id_verified_check.setChecked(False)
-            self.host_lookup.reset()
+            fields.clear_values(self.fields)
             self.purpose_combo.setCurrentIndex(-1)
             self.purpose_combo.setEditText("")
-            self._set_consent("")
             self._appointment = None
             self._appointment_explicit = False
             self._dismissed = set()
@@ -407,19 +392,7 @@ class GuestForm(QFrame):
         self.name_edit.setFocus()
 
     def has_content(self) -> bool:
-        return any(
-            text.strip()
-            for text in (
-                self.name_edit.text(),
-                self.phone_edit.text(),
-                self.unit_edit.text(),
-                self.plate_edit.text(),
-                self.id_number_edit.text(),
-                self.host_lookup.text(),
-                self.staff_edit.text(),
-                self.escort_edit.text(),
-            )
-        )
+        return fields.has_content(self.fields)
 
     def consent(self) -> str:
         for consent, button in self.consent_buttons.items():
@@ -914,69 +887,60 @@ class GuestForm(QFrame):
         return ok
 
     def discard(self) -> bool:
-        if self.has_content() and not msgbox.ask(
-            self, self.tr("清空"), self.tr("已填写的访客信息尚未登记，确定清空吗？")
+        if not self.draft.throw_away(
+            self.tr("清空"), self.tr("已填写的访客信息尚未登记，确定清空吗？"), self.reset
         ):
             return False
-        self.reset()
-        self.draft.discard()
         self.clear_result()
         self.name_edit.setFocus()
         return True
 
     # ---- drafts --------------------------------------------------------------------------------
+    def _declare_fields(self) -> None:
+        """The inputs, in the order they are restored. The ID number (and whether it was checked)
+        is left out of drafts on purpose: it is checked against the card in hand and is not kept
+        outside the visit record."""
+        self.fields = [
+            Field("visitor_name", self.name_edit, "visitor_name", TEXT),
+            Field("party_size", self.party_spin, "party_size", SPIN, content=False, empty=1),
+            Field("visitor_phone", self.phone_edit, "visitor_phone", TEXT),
+            Field("plate", self.plate_edit, "plate", TEXT),
+            Field("visitor_unit", self.unit_edit, "visitor_unit", TEXT),
+            Field("id_type", self.id_type_combo, "id_type", COMBO, content=False, empty=identity.ID_TYPES[0]),
+            Field("id_number", self.id_number_edit, None, TEXT),
+            Field("id_verified", self.id_verified_check, None, CHECK, content=False, empty=False),
+            Field("host", self.host_lookup, "host_text", RESIDENT, id_key="host_resident_id"),
+            Field("staff_host", self.staff_edit, "staff_host", TEXT),
+            Field("purpose", self.purpose_combo, "purpose", COMBO_TEXT, content=False, clears=False),
+            Field("escort", self.escort_edit, "escort", TEXT),
+            Field(
+                "consent",
+                self.consent_buttons[visits.AGREED],
+                "consent",
+                CHOICE,
+                content=False,
+                choices=self.consent_buttons,
+            ),
+        ]
+
     def draft_state(self) -> dict[str, Any]:
-        """What was typed, as plain values. The ID number is left out on purpose: it is checked
-        against the card in hand and is not kept outside the visit record."""
-        host = self.host_lookup.resident()
-        return {
-            "token": self._token,
-            "visitor_name": self.name_edit.text(),
-            "party_size": self.party_spin.value(),
-            "visitor_phone": self.phone_edit.text(),
-            "plate": self.plate_edit.text(),
-            "visitor_unit": self.unit_edit.text(),
-            "id_type": self.id_type_combo.currentData(),
-            "host_resident_id": host.id if host is not None else None,
-            "host_text": self.host_lookup.text(),
-            "staff_host": self.staff_edit.text(),
-            "purpose": self.purpose_combo.currentText(),
-            "escort": self.escort_edit.text(),
-            "consent": self.consent(),
-        }
+        """What was typed, as plain values (the ID number left out: see :meth:`_declare_fields`)."""
+        return {**fields.draft_values(self.fields), "token": self._token}
 
     def restore_draft(self, state: dict[str, Any]) -> None:
         self.reset()
         self._loading = True
         try:
-            self.name_edit.setText(text_of(state, "visitor_name"))
-            party = state.get("party_size")
-            self.party_spin.setValue(party if isinstance(party, int) else 1)
-            self.phone_edit.setText(text_of(state, "visitor_phone"))
-            self.plate_edit.setText(text_of(state, "plate"))
-            self.unit_edit.setText(text_of(state, "visitor_unit"))
-            if state.get("id_type"):
-                set_combo_data(self.id_type_combo, state.get("id_type"))
-            host = resident_or_none(state.get("host_resident_id"))
-            if host is not None:
-                self.host_lookup.set_resident(host)
-            else:
-                self.host_lookup.setText(text_of(state, "host_text"))
-            self.staff_edit.setText(text_of(state, "staff_host"))
-            self.purpose_combo.setEditText(text_of(state, "purpose"))
-            self.escort_edit.setText(text_of(state, "escort"))
-            self._set_consent(text_of(state, "consent"))
+            fields.restore_values(self.fields, state)
         finally:
             self._loading = False
-        token = state.get("token")
-        if isinstance(token, str) and token:
-            self._token = token
+        self._token = token_of(state, self._token)
         self._show_host()
         self.check_now()  # the appointment and the watch list, as while typing
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if self.has_content() or not self.draft.restore():
+        if not self.draft.restore_into_empty():
             return False
         self.result_banner.show_text(restored_text(), "info")
         return True

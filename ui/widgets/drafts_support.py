@@ -9,7 +9,7 @@ saves anything by itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -31,7 +31,7 @@ from reception.services import residents
 from reception.services.records import Resident
 from reception.services.session import Session
 from reception.store import drafts
-from ui.widgets import palette
+from ui.widgets import msgbox, palette
 
 DELAY_MS = 2000  # save this long after the last change
 NOTICE_STYLE = (
@@ -173,6 +173,31 @@ class DraftKeeper(QObject):
         self._stored = True
         return True
 
+    # ---- what every form does with its draft -----------------------------------------------
+    def hand_over(self, session: Session, empty: Callable[[], object] | None = None) -> None:
+        """Another operator: what was typed is kept as the previous operator's draft, and the
+        form (emptied with ``empty``, which schedules no save) drafts for ``session`` from now."""
+        self.save_now()
+        self.set_session(session)
+        if empty is not None:
+            with self.quiet():
+                empty()
+
+    def throw_away(self, title: str, question: str, empty: Callable[[], object] | None = None) -> bool:
+        """Esc / 清空 / 取消: after asking ``question`` if anything was typed, empty the form and
+        drop its draft. True if thrown away."""
+        form = self._form
+        if form.has_content() and not msgbox.ask(form, title, question):
+            return False
+        if empty is not None:
+            empty()
+        self.discard()
+        return True
+
+    def restore_into_empty(self) -> bool:
+        """The operator's draft, into the form if nothing is typed there yet; True if restored."""
+        return not self._form.has_content() and self.restore()
+
     # ---- a pending save is not lost when the form goes away ----------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._form and event.type() == QEvent.Type.Hide and self.timer.isActive():
@@ -222,6 +247,13 @@ def parse_iso(text: object) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def token_of(state: dict[str, Any], current: str) -> str:
+    """The draft's client token (so a save retried after a restore is not stored twice), or
+    ``current`` when the draft has none."""
+    token = state.get("token")
+    return token if isinstance(token, str) and token else current
 
 
 def text_of(state: dict[str, Any], key: str) -> str:
