@@ -16,12 +16,11 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QWid
 
 from reception.clock import Clock, format_local
 from reception.errors import ReceptionError
-from reception.services import auth, cases, counters, letters, shifts, visits
+from reception.services import auth, cases, counters, desks, letters, local, shifts, visits
 from reception.services import settings as settings_mod
+from reception.services.local import DataDir
 from reception.services.records import AttachmentStore
 from reception.services.session import Role, Session
-from reception.store import changes, desk
-from reception.store.paths import DataDir
 from ui.widgets import msgbox, palette
 
 if TYPE_CHECKING:
@@ -317,9 +316,7 @@ class MainWindow(QMainWindow):
 
     def start_phone(self) -> None:
         """(Re)start the desk phone as this PC's settings (设置 → 本机 → 电话) say."""
-        from reception.store import config
-
-        problem = self.phone.start(config.load(self._data().root))
+        problem = self.phone.start(local.load(self._data().root))
         if problem:
             self.statusBar().showMessage(problem, 15_000)
 
@@ -407,7 +404,7 @@ class MainWindow(QMainWindow):
         )
         self.settings_action.setEnabled(self.session.has(Role.ADMIN))
         # On a server site the server keeps the backups: nothing here to restore from.
-        server = changes.is_server()
+        server = desks.is_server()
         self.restore_action.setEnabled(self.session.has(Role.ADMIN) and not server)
         if server:
             from ui.admin.maintenance_dialogs import server_backup_text
@@ -421,10 +418,10 @@ class MainWindow(QMainWindow):
     def show_desk(self) -> None:
         """前台：南门岗 in the status bar (nothing on a single desk without a name; a desk without
         a name on a server shared by several desks is asked for one)."""
-        name = desk.name()
+        name = desks.desk_name()
         if name:
             self.desk_label.setText(self.tr("前台：%1").replace("%1", name))
-        elif changes.is_server():
+        elif desks.is_server():
             self.desk_label.setText(self.tr("前台：未命名（请管理员在“设置 → 系统设置 → 本机”中填写）"))
         else:
             self.desk_label.setText("")
@@ -522,7 +519,7 @@ class MainWindow(QMainWindow):
             self._changes_ms = interval_ms
             self.changes_timer.setInterval(interval_ms)
         try:
-            self._seen_change = changes.latest_change()
+            self._seen_change = desks.latest_change()
         except Exception as exc:  # looked at again at the next tick
             self._change_check_failed(exc)
         self.changes_timer.start()
@@ -533,7 +530,7 @@ class MainWindow(QMainWindow):
         and the counts. Never raises: a database that cannot be read is logged (once) and
         looked at again at the next tick. True when the lists were re-read."""
         try:
-            latest = changes.latest_change()
+            latest = desks.latest_change()
         except Exception as exc:  # a timer slot must not raise
             self._change_check_failed(exc)
             return False
@@ -923,9 +920,7 @@ class MainWindow(QMainWindow):
     def _data(self) -> DataDir:
         if self.data_dir is not None:
             return self.data_dir
-        from reception.store.startup import current_data_dir
-
-        return current_data_dir()
+        return local.data_dir()
 
     def backup_now(self) -> None:
         from ui.admin import maintenance_dialogs
@@ -936,7 +931,7 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         if not self.session.has(Role.ADMIN):
             return
-        if changes.is_server():
+        if desks.is_server():
             from ui.admin.maintenance_dialogs import server_backup_text
 
             msgbox.info(self, self.tr("从备份恢复"), server_backup_text())
@@ -1022,9 +1017,7 @@ class MainWindow(QMainWindow):
         spare), afterwards where and as large as it was left (本机 reception.ini, [窗口])."""
         from PySide6.QtCore import QByteArray
 
-        from reception.store import config
-
-        saved = config.load(self._data().root).window_geometry
+        saved = local.load(self._data().root).window_geometry
         if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
             self.show()
         else:
@@ -1032,10 +1025,8 @@ class MainWindow(QMainWindow):
 
     def remember_place(self) -> None:
         """Keep the window's place and size for the next start (a failure only costs that)."""
-        from reception.store import config
-
         try:
-            config.set_window_geometry(
+            local.set_window_geometry(
                 self._data().root, bytes(self.saveGeometry().toBase64().data()).decode()
             )
         except (OSError, ReceptionError):

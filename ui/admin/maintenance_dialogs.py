@@ -31,12 +31,11 @@ from PySide6.QtWidgets import (
 
 from reception.clock import to_local
 from reception.errors import ReceptionError
-from reception.services import maintenance, retention
+from reception.services import desks, maintenance, retention
 from reception.services import settings as settings_mod
+from reception.services.local import DataDir
 from reception.services.records import BackupInfo
 from reception.services.session import Session
-from reception.store import changes
-from reception.store.paths import DataDir
 from ui.widgets import msgbox, palette
 from ui.widgets.records import RecordsModel
 
@@ -200,7 +199,7 @@ def backup_now(parent: QWidget | None, session: Session, data: DataDir) -> Path 
     """立即备份 (any operator): the new file's name is shown. On a server site there is nothing
     to do here: the server's own backups are meant (said so, nothing is written)."""
     title = _tr("立即备份")
-    if changes.is_server():
+    if desks.is_server():
         msgbox.info(parent, title, server_backup_text())
         return None
     try:

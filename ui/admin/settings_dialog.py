@@ -35,12 +35,11 @@ from PySide6.QtWidgets import (
 
 from reception.clock import Clock
 from reception.errors import ReceptionError, ValidationError
-from reception.services import auth, departments
+from reception.services import auth, departments, desks, local
 from reception.services import settings as settings_mod
+from reception.services.local import DataDir
 from reception.services.records import Department, Operator
 from reception.services.session import ROLE_LABELS, Role, Session
-from reception.store import changes, config, desk
-from reception.store.paths import DataDir
 from ui.admin.procedures_page import ProceduresPage
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, error_label
@@ -240,7 +239,7 @@ class PrivacyPage(QWidget):
         self.errors.add_row(
             backup_form, self.tr("备份保留份数："), "backup_generations", self.backup_generations
         )
-        if changes.is_server():
+        if desks.is_server():
             from ui.admin.maintenance_dialogs import server_backup_text
 
             backup_hint = QLabel(server_backup_text())
@@ -355,7 +354,7 @@ class PrivacyPage(QWidget):
 # -- 本机 ------------------------------------------------------------------------------------------
 class LocalPage(QWidget):
     """本机: this PC's desk name (前台名称, stored in the data folder's ``reception.ini`` through
-    :func:`reception.store.config.set_desk_name`) and, read-only, the database this desk works on.
+    :func:`reception.services.local.set_desk_name`) and, read-only, the database this desk works on.
     ``desk_changed(name)`` after the name was saved."""
 
     desk_changed = Signal(str)
@@ -366,7 +365,7 @@ class LocalPage(QWidget):
         self.general = error_label(self)
         self.errors = FieldErrors(self.general)
 
-        self.desk_name = QLineEdit(config.load(data.root).desk or desk.name())
+        self.desk_name = QLineEdit(local.load(data.root).desk or desks.desk_name())
         self.desk_name.setPlaceholderText(self.tr("如：客服中心、南门岗、二号大堂"))
         desk_box = QGroupBox(self.tr("本前台"))
         desk_form = QFormLayout(desk_box)
@@ -381,7 +380,7 @@ class LocalPage(QWidget):
         desk_hint.setStyleSheet(f"color: {palette.FADED};")
         desk_form.addRow("", desk_hint)
 
-        self._server = changes.is_server()
+        self._server = desks.is_server()
         self.database_label = QLabel(self._database_text())
         self.database_label.setWordWrap(True)
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -402,7 +401,7 @@ class LocalPage(QWidget):
         second_box = self._build_second_backup()
         from ui.phone.settings_box import PhoneSettingsBox
 
-        self.phone_box = PhoneSettingsBox(config.load(data.root))
+        self.phone_box = PhoneSettingsBox(local.load(data.root))
 
         self.saved = QLabel()
         self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
@@ -454,7 +453,7 @@ class LocalPage(QWidget):
     def _build_printers(self) -> QGroupBox:
         from reception.rules.badge_sizes import BADGE_SIZES
 
-        pc = config.load(self.data.root)
+        pc = local.load(self.data.root)
         box = QGroupBox(self.tr("打印机（本机）"))
         form = QFormLayout(box)
         self.badge_printer = self._printer_combo(pc.badge_printer)
@@ -466,7 +465,7 @@ class LocalPage(QWidget):
         self.badge_stock.setCurrentIndex(max(self.badge_stock.findData(pc.badge_size), 0))
         self.errors.add_row(form, self.tr("访客证标签："), "badge_size", self.badge_stock)
         self.badge_orientation = QComboBox()
-        for key, label in config.ORIENTATIONS.items():
+        for key, label in local.ORIENTATIONS.items():
             self.badge_orientation.addItem(self.tr(label), key)
         self.badge_orientation.setCurrentIndex(max(self.badge_orientation.findData(pc.badge_orientation), 0))
         self.errors.add_row(form, self.tr("标签方向："), "badge_orientation", self.badge_orientation)
@@ -493,7 +492,7 @@ class LocalPage(QWidget):
         return box
 
     def _build_second_backup(self) -> QGroupBox:
-        pc = config.load(self.data.root)
+        pc = local.load(self.data.root)
         box = QGroupBox(self.tr("第二备份位置（本机）"))
         form = QFormLayout(box)
         self.second_folder = QLineEdit(pc.second_backup_folder)
@@ -536,7 +535,7 @@ class LocalPage(QWidget):
         from reception.services import card_reader as cr
         from ui.visits.card_reader import shared_link
 
-        pc = config.load(self.data.root)
+        pc = local.load(self.data.root)
         box = QGroupBox(self.tr("读卡器（本机）"))
         form = QFormLayout(box)
         self.reader_kind = QComboBox()
@@ -640,7 +639,7 @@ class LocalPage(QWidget):
         self.test_reader_button.setEnabled(True)
         self._probe = None
         if self._resume_link:
-            pc = config.load(self.data.root)
+            pc = local.load(self.data.root)
             shared_link().settings_changed.emit(pc.reader_kind, pc.reader_port, pc.reader_speed)
         self.reader_tested = cr.status_text(state, detail)
 
@@ -686,7 +685,7 @@ class LocalPage(QWidget):
     def _database_text(self) -> str:
         """「数据库服务器：postgresql://用户@服务器/库名」 (never the password) or 「本机数据文件：…」."""
         try:
-            address = changes.database_address()
+            address = desks.database_address()
         except ReceptionError as exc:
             return exc.message
         if self._server:
@@ -699,24 +698,24 @@ class LocalPage(QWidget):
         self.errors.clear()
         self.saved.clear()
         try:
-            stored = config.set_desk_name(self.data.root, self.desk_name.text())
-            stored = config.set_printers(
+            stored = local.set_desk_name(self.data.root, self.desk_name.text())
+            stored = local.set_printers(
                 self.data.root,
                 badge_printer=self.badge_printer.currentData() or "",
                 badge_size=self.badge_stock.currentData() or "",
                 badge_orientation=self.badge_orientation.currentData() or "",
                 report_printer=self.report_printer.currentData() or "",
             )
-            stored = config.set_second_backup(
+            stored = local.set_second_backup(
                 self.data.root, self.second_folder.text(), self.second_days.value()
             )
-            stored = config.set_reader(
+            stored = local.set_reader(
                 self.data.root,
                 kind=self.reader_kind.currentData() or "",
                 port=self._reader_port_name(),
                 speed=int(self.reader_speed.currentData()),
             )
-            stored = config.set_phone(self.data.root, **self.phone_box.values())
+            stored = local.set_phone(self.data.root, **self.phone_box.values())
         except ValidationError as exc:
             self.errors.show_error(exc)
             return False
@@ -1067,9 +1066,7 @@ class SettingsDialog(QDialog):
         the folder of the open database)."""
         super().__init__(parent)
         if data_dir is None:
-            from reception.store.startup import current_data_dir
-
-            data_dir = current_data_dir()
+            data_dir = local.data_dir()
         self.session = session
         self.setWindowTitle(self.tr("系统设置"))
         self.resize(720, 640)

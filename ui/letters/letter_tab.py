@@ -50,9 +50,9 @@ QLabel#overdue {{ color: {palette.OVERDUE}; font-weight: bold; }}
 
 def store_beside_database() -> AttachmentStore:
     """``attachments/`` of the open database's data folder, for a window that was not told it."""
-    from reception.store.startup import current_data_dir
+    from reception.services import local
 
-    return AttachmentStore(current_data_dir().attachments)
+    return AttachmentStore(local.data_dir().attachments)
 
 
 class LetterTab(QWidget):
