@@ -44,7 +44,8 @@ from ui.admin.procedures_page import ProceduresPage
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, error_label
 from ui.widgets.records import RecordsPage
-from ui.widgets.small_dialogs import lay_out, saved
+from ui.widgets.settings_page import save_bar, stack
+from ui.widgets.small_dialogs import attempt, lay_out, saved
 
 
 def _state(record: Any) -> str:
@@ -111,22 +112,8 @@ class GeneralPage(QWidget):
         grid.addWidget(self.hours_error, grid.rowCount(), 0, 1, 4)
         self.errors.register("reply_hours", self.hours[next(iter(self.hours))], self.hours_error)
 
-        self.saved = QLabel()
-        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
-        self.save_button = QPushButton(self.tr("保存"))
-        self.save_button.clicked.connect(self.save)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.general, 1)
-        bottom.addStretch(1)
-        bottom.addWidget(self.saved)
-        bottom.addWidget(self.save_button)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(prop_box)
-        layout.addWidget(greet_box)
-        layout.addWidget(hours_box)
-        layout.addStretch(1)
-        layout.addLayout(bottom)
+        self.saved, self.save_button, bottom = save_bar(self.general, self.save)
+        stack(self, prop_box, greet_box, hours_box, bottom)
 
         for edit in (self.property_name, self.greeting):
             edit.textChanged.connect(self.update_preview)
@@ -145,19 +132,16 @@ class GeneralPage(QWidget):
     def save(self) -> bool:
         self.errors.clear()
         self.saved.clear()
-        try:
-            settings_mod.update(
+        if not saved(
+            self.errors,
+            lambda: settings_mod.update(
                 self.session,
                 property_name=self.property_name.text(),
                 desk_phone=self.desk_phone.text(),
                 greeting=self.greeting.text(),
                 reply_hours={c: s.value() for c, s in self.hours.items()},
-            )
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return False
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
+            ),
+        ):
             return False
         self.saved.setText(self.tr("已保存。"))
         return True
@@ -275,22 +259,8 @@ class PrivacyPage(QWidget):
             badge_form, self.tr("访客证有效时间："), "badge_valid_hours", self.badge_valid_hours
         )
 
-        self.saved = QLabel()
-        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
-        self.save_button = QPushButton(self.tr("保存"))
-        self.save_button.clicked.connect(self.save)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.general, 1)
-        bottom.addStretch(1)
-        bottom.addWidget(self.saved)
-        bottom.addWidget(self.save_button)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(privacy_box)
-        layout.addWidget(backup_box)
-        layout.addWidget(badge_box)
-        layout.addStretch(1)
-        layout.addLayout(bottom)
+        self.saved, self.save_button, bottom = save_bar(self.general, self.save)
+        stack(self, privacy_box, backup_box, badge_box, bottom)
 
         for box in (
             self.retention_days,
@@ -327,8 +297,9 @@ class PrivacyPage(QWidget):
             )
         ):
             return False
-        try:
-            conf = settings_mod.update_privacy_and_badges(
+        conf = attempt(
+            self.errors,
+            lambda: settings_mod.update_privacy_and_badges(
                 self.session,
                 retention_days=self.retention_days.value(),
                 backup_generations=self.backup_generations.value(),
@@ -338,12 +309,9 @@ class PrivacyPage(QWidget):
                 badge_size=self.badge_size.currentData() or "",
                 badge_valid_hours=self.badge_valid_hours.value(),
                 pin_unlock_minutes=self.pin_unlock_minutes.value(),
-            )
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return False
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
+            ),
+        )
+        if conf is None:
             return False
         self._stored_full_id = conf.store_full_id
         self.privacy_contact.setText(conf.privacy_contact)
@@ -403,25 +371,8 @@ class LocalPage(QWidget):
 
         self.phone_box = PhoneSettingsBox(local.load(data.root))
 
-        self.saved = QLabel()
-        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
-        self.save_button = QPushButton(self.tr("保存"))
-        self.save_button.clicked.connect(self.save)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.general, 1)
-        bottom.addStretch(1)
-        bottom.addWidget(self.saved)
-        bottom.addWidget(self.save_button)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(desk_box)
-        layout.addWidget(printers_box)
-        layout.addWidget(reader_box)
-        layout.addWidget(second_box)
-        layout.addWidget(self.phone_box)
-        layout.addWidget(database_box)
-        layout.addStretch(1)
-        layout.addLayout(bottom)
+        self.saved, self.save_button, bottom = save_bar(self.general, self.save)
+        stack(self, desk_box, printers_box, reader_box, second_box, self.phone_box, database_box, bottom)
         self.desk_name.textChanged.connect(self.saved.clear)
         for combo in (self.reader_kind, self.reader_port, self.reader_speed):
             combo.currentIndexChanged.connect(self.saved.clear)

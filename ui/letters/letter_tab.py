@@ -38,7 +38,6 @@ from ui.widgets.record_list import ALL, CUSTOM, LAST_7_DAYS, THIS_MONTH, TODAY, 
 from ui.widgets.tab_parts import follow_window, tab_key
 
 SEARCH_DELAY_MS = 300
-XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 
 _STYLE = f"""
 QPushButton#newLetter {{ background: {palette.LINK}; color: white; border-radius: 5px; padding: 7px 18px; }}
@@ -291,30 +290,23 @@ class LetterTab(QWidget):
     def export_excel(self) -> Path | None:
         """Supervisors: masked by default, or 'full' with a reason (audited with the range and
         the row count by the service)."""
-        from ui.widgets.export_dialog import choose_export
+        from ui.widgets.export_dialog import choose_export, save_xlsx
 
         choice = choose_export(self, self.tr("导出来函登记"), self.tr("来函"))
         if choice is None:
             return None
         suggested = self.tr("来函登记-{0}.xlsx").format(self._today().strftime("%Y%m%d"))
-        chosen = msgbox.save_file(self, self.tr("导出来函登记"), suggested, self.tr(XLSX_FILTER))
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        try:
-            count = letters.export_xlsx(
+        saved = save_xlsx(
+            self,
+            self.tr("导出来函登记"),
+            suggested,
+            lambda path: letters.export_xlsx(
                 self._session, self.current_filter(), path, full=choice.full, full_reason=choice.reason
-            )
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("导出失败"), exc.message)
+            ),
+        )
+        if saved is None:
             return None
-        except OSError as exc:
-            msgbox.error(
-                self, self.tr("导出失败"), self.tr("文件未能保存：{0}").format(exc.strerror or str(exc))
-            )
-            return None
+        path, count = saved
         how = self.tr("完整内容，已记入审计日志") if choice.full else self.tr("号码已遮盖")
         msgbox.info(
             self, self.tr("导出完成"), self.tr("已导出 {0} 份来函（{1}）到：\n{2}").format(count, how, path)

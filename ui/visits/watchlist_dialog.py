@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import Clock, format_local
-from reception.errors import ReceptionError, ValidationError
+from reception.errors import ReceptionError
 from reception.rules import identity
 from reception.services import auth, visits
 from reception.services.records import WatchEntry
@@ -31,6 +31,7 @@ from reception.services.visits import WatchRow
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
+from ui.widgets.small_dialogs import attempt
 
 
 def _tr(text: str) -> str:
@@ -161,13 +162,8 @@ class WatchListDialog(QDialog):
             phone=self.phone_edit.text(),
             reason=self.reason_edit.text(),
         )
-        try:
-            entry = visits.add_watch_entry(self._session, data)
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return None
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
+        entry = attempt(self.errors, lambda: visits.add_watch_entry(self._session, data))
+        if entry is None:
             return None
         for edit in (self.name_edit, self.id_number_edit, self.phone_edit, self.reason_edit):
             edit.clear()
