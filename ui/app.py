@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from reception.clock import Clock
     from reception.services.local import DataDir
+    from reception.services.session import Session
     from ui.main_window import MainWindow
 
 import contextlib
@@ -349,19 +351,10 @@ class Startup:
             QTimer.singleShot(0, self._report_ready)
             self.app.exec()
             return 0
-        try:
-            session = self._first_session(clock, early)
-        except ReceptionError as exc:
-            msgbox.error(None, title, exc.message)
-            return 1
-        if session is None:
-            return 0
-
-        from ui.main_window import MainWindow
-
-        self.window = window = MainWindow(session, clock, data_dir=self.data)
-        window.show_at_saved_place()
-        window.start()
+        session = self._log_in(title, clock, early)
+        if isinstance(session, int):
+            return session
+        window = self._show_window(session, clock)
         self.start_background_check()
         if os.environ.get("RECEPTION_READY_EXIT") == "1":
             QTimer.singleShot(0, self._report_ready)
@@ -372,15 +365,13 @@ class Startup:
             window.deleteLater()
             try:
                 self._reopen()
-                session = self._first_session(clock)
             except ReceptionError as exc:
                 msgbox.error(None, title, exc.message)
                 return 1
-            if session is None:
-                return 0
-            self.window = window = MainWindow(session, clock, data_dir=self.data)
-            window.show_at_saved_place()
-            window.start()
+            session = self._log_in(title, clock)
+            if isinstance(session, int):
+                return session
+            window = self._show_window(session, clock)
             code = self.app.exec()
         if not window.logged_out:  # closed while locked: logged out here, the drafts kept
             self._logout(window.session, keep_drafts=True)
@@ -564,6 +555,27 @@ class Startup:
         login.show()
         self.app.processEvents()  # painted before the database work starts
         return login
+
+    def _log_in(self, title: str, clock: Clock, login: QWidget | None = None) -> Session | int:
+        """The session of the first login after opening the data folder, or the program's exit
+        code when there is none (set-up or login cancelled: 0; refused: 1, said in a message)."""
+        from reception.errors import ReceptionError
+        from ui.widgets import msgbox
+
+        try:
+            session = self._first_session(clock, login)
+        except ReceptionError as exc:
+            msgbox.error(None, title, exc.message)
+            return 1
+        return 0 if session is None else session
+
+    def _show_window(self, session: Session, clock: Clock) -> MainWindow:
+        from ui.main_window import MainWindow
+
+        self.window = window = MainWindow(session, clock, data_dir=self.data)
+        window.show_at_saved_place()
+        window.start()
+        return window
 
     def _first_session(self, clock, login=None):
         from reception.errors import ReceptionError

@@ -18,13 +18,11 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +35,7 @@ from reception.services.local import DataDir
 from reception.services.records import BackupInfo
 from reception.services.session import Session
 from ui.widgets import msgbox, palette
+from ui.widgets.record_list import rows_table
 from ui.widgets.records import RecordsModel
 
 log = logging.getLogger(__name__)
@@ -102,13 +101,7 @@ class RestoreDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.model = BackupListModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
+        self.view = rows_table(self.model, alternate=True)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Stretch)

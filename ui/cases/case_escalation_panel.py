@@ -9,11 +9,9 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +23,7 @@ from reception.services.cases import CaseRow
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.cases.case_list_model import OVERDUE_AGAIN_COLOR, OVERDUE_COLOR, first_line, place_text
 from ui.widgets import palette
+from ui.widgets.record_list import rows_table
 
 
 def _tr(text: str) -> str:
@@ -95,13 +94,7 @@ class CaseEscalationPanel(QWidget):
         head.addWidget(self.title)
         head.addWidget(hint, 1)
         self.model = EscalatedModel(now, self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setWordWrap(False)
+        self.view = rows_table(self.model, wrap=False)
         header = self.view.horizontalHeader()
         for col in range(self.model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)

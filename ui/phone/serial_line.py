@@ -21,6 +21,7 @@ from PySide6.QtSerialPort import QSerialPort
 
 from reception.phone.caller_id import CallerIdParser
 from reception.phone.events import EventHub, PhoneEvent
+from ui.widgets.serial_port import finish_worker, open_8n1
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +80,7 @@ class _Worker(QObject):
         port = self._port
         if port is None or port.isOpen():
             return
-        port.setPortName(self._port_name)
-        port.setBaudRate(SPEED)
-        port.setDataBits(QSerialPort.DataBits.Data8)
-        port.setParity(QSerialPort.Parity.NoParity)
-        port.setStopBits(QSerialPort.StopBits.OneStop)
-        port.setFlowControl(QSerialPort.FlowControl.NoFlowControl)
-        if not port.open(QSerialPort.OpenModeFlag.ReadWrite):
+        if not open_8n1(port, self._port_name, SPEED):
             self._hub.set_status("serial", False, f"未连接：无法打开 {self._port_name}")
             self._reconnect.start()
             return
@@ -149,13 +144,7 @@ class _Worker(QObject):
 
     @Slot()
     def finish(self) -> None:
-        for timer in (self._reconnect, self._tick, self._init_timer):
-            timer.stop()
-        if self._port is not None and self._port.isOpen():
-            self._port.close()
-        thread = self.thread()
-        if thread is not None:
-            thread.quit()
+        finish_worker(self, self._port, (self._reconnect, self._tick, self._init_timer))
 
 
 class SerialCallerId(QObject):

@@ -11,7 +11,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -34,6 +33,7 @@ from ui.visits.visit_widgets import (
     datetime_edit,
     form_layout,
     set_edit_utc,
+    side_panel,
     utc_from_edit,
 )
 from ui.widgets import msgbox, palette
@@ -240,19 +240,13 @@ class AppointmentsPanel(QWidget):
         self.summary = QLabel()
         self.summary.setStyleSheet(f"color: {palette.MUTED};")
 
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
-        bar.addWidget(self.arrive_button)
-        bar.addWidget(self.book_button)
-        bar.addStretch(1)
-        bar.addWidget(self.cancel_button)
-        bar.addWidget(self.no_show_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(4)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(bar)
+        side_panel(
+            self,
+            self.summary,
+            self.view,
+            [self.arrive_button, self.book_button],
+            [self.cancel_button, self.no_show_button],
+        )
         self.refresh()
 
     def set_session(self, session: Session) -> None:

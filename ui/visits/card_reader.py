@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from reception.rules import idcard
 from reception.services import card_reader as cr
+from ui.widgets.serial_port import finish_worker, open_8n1
 
 log = logging.getLogger(__name__)
 MAX_SILENT_ROUNDS = 3  # rounds without an answer before the port is reopened
@@ -73,13 +74,7 @@ class _Worker(QObject):
         assert port is not None
         if port.isOpen():
             return
-        port.setPortName(self._port_name)
-        port.setBaudRate(self._speed)
-        port.setDataBits(QSerialPort.DataBits.Data8)
-        port.setParity(QSerialPort.Parity.NoParity)
-        port.setStopBits(QSerialPort.StopBits.OneStop)
-        port.setFlowControl(QSerialPort.FlowControl.NoFlowControl)
-        if not port.open(QSerialPort.OpenModeFlag.ReadWrite):
+        if not open_8n1(port, self._port_name, self._speed):
             self._say(cr.DISCONNECTED, f"无法打开 {self._port_name}，每 {cr.RECONNECT_MS // 1000} 秒重试")
             self._reconnect.start()
             return
@@ -119,13 +114,7 @@ class _Worker(QObject):
 
     @Slot()
     def finish(self) -> None:
-        for timer in (self._poll, self._reconnect, self._timeout):
-            timer.stop()
-        if self._port is not None and self._port.isOpen():
-            self._port.close()
-        thread = self.thread()
-        if thread is not None:
-            thread.quit()
+        finish_worker(self, self._port, (self._poll, self._reconnect, self._timeout))
 
     @Slot()
     def _round(self) -> None:

@@ -9,13 +9,11 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,7 +24,7 @@ from reception.services import visits
 from reception.services.records import Visit
 from reception.services.session import Session
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
-from ui.visits.visit_widgets import compact_table
+from ui.visits.visit_widgets import compact_table, side_panel
 from ui.widgets import msgbox, palette, printing
 from ui.widgets.list_position import kept_place
 
@@ -125,18 +123,9 @@ class OnSitePanel(QWidget):
         menu.addAction(self.save_action)
         self.print_button.setMenu(menu)
 
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
-        bar.addWidget(self.checkout_button)
-        bar.addWidget(self.reprint_button)
-        bar.addStretch(1)
-        bar.addWidget(self.print_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(4)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(bar)
+        side_panel(
+            self, self.summary, self.view, [self.checkout_button, self.reprint_button], [self.print_button]
+        )
         self.refresh()
 
     def _now(self) -> datetime:

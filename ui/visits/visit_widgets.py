@@ -156,3 +156,23 @@ def form_layout() -> QFormLayout:
 
 def compact_table() -> QTableView:
     return record_table()
+
+
+def side_panel(
+    panel: QWidget, summary: QLabel, view: QTableView, left: list[QWidget], right: list[QWidget]
+) -> None:
+    """The layout of a panel beside the visit list (预约, 在场访客): the summary line, the table,
+    and a row of buttons, ``left`` ones before the stretch and ``right`` ones after it."""
+    bar = QHBoxLayout()
+    bar.setSpacing(6)
+    for button in left:
+        bar.addWidget(button)
+    bar.addStretch(1)
+    for button in right:
+        bar.addWidget(button)
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.setSpacing(4)
+    layout.addWidget(summary)
+    layout.addWidget(view, 1)
+    layout.addLayout(bar)

@@ -25,24 +25,33 @@ ROLLING = (TODAY, LAST_7_DAYS, THIS_MONTH)  # ranges that move with the day
 LABELS = {TODAY: "今天", LAST_7_DAYS: "近7天", THIS_MONTH: "本月", ALL: "全部", CUSTOM: "自定义"}
 
 
+def rows_table(
+    model: QAbstractItemModel | None = None, *, alternate: bool = False, wrap: bool = True
+) -> QTableView:
+    """A read-only table whose whole rows are selected one at a time, without row numbers;
+    ``alternate``: rows in alternating colours; ``wrap``: long text wraps in its cell."""
+    view = QTableView()
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(alternate)
+    view.setWordWrap(wrap)
+    view.verticalHeader().hide()
+    if model is not None:
+        view.setModel(model)
+    return view
+
+
 def record_table(
     model: QAbstractItemModel | None = None,
     widths: Mapping[int, int] | None = None,
     stretch: int | None = None,
 ) -> QTableView:
     """A list of records: whole rows selected one at a time, read-only, one line per row."""
-    view = QTableView()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
+    view = rows_table(model, alternate=True, wrap=False)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     header = view.horizontalHeader()
     header.setHighlightSections(False)
-    if model is not None:
-        view.setModel(model)
     for column, width in (widths or {}).items():
         header.resizeSection(column, width)
     if stretch is not None:
