@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QPushButton, QTabWidget, QWidget
 
 from reception.clock import Clock, format_local
 from reception.errors import ReceptionError
@@ -709,10 +709,8 @@ class MainWindow(QMainWindow):
         dialog = LoginDialog(
             self.clock, self, property_name=settings_mod.load().property_name, switching=True
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.logged_in.connect(self._logged_out_and_in)
-        self.login_dialog = dialog
-        dialog.open()
+        self._open_dialog("login_dialog", dialog)
 
     def _logged_out_and_in(self, new_session: object) -> None:
         self._finish_switch(new_session, keep_drafts=False)
@@ -758,11 +756,9 @@ class MainWindow(QMainWindow):
         if shift is None or shift.operator_id == self.session.operator.id:
             return
         dialog = ShiftChoiceDialog(shift, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.take_over.connect(self.open_handover)
         dialog.help.connect(lambda: self._help_with_shift(shift.id))
-        self.shift_choice_dialog = dialog
-        dialog.open()
+        self._open_dialog("shift_choice_dialog", dialog)
 
     def _help_with_shift(self, shift_id: int) -> None:
         try:
@@ -810,11 +806,9 @@ class MainWindow(QMainWindow):
             msgbox.info(self, self.tr("交班"), self.tr("当前没有进行中的班次。"))
             return
         dialog = HandoverDialog(self.session, shift, self.clock, self, data_dir=self.data_dir)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.confirmed.connect(self._handover_confirmed)
         dialog.finished.connect(self.show_shift)
-        self.handover_dialog = dialog
-        dialog.open()
+        self._open_dialog("handover_dialog", dialog)
 
     def _handover_confirmed(self, incoming: object, pdf: bytes) -> None:
         """接班 confirmed: the incoming operator's session takes over (their shift has started),
@@ -835,29 +829,23 @@ class MainWindow(QMainWindow):
         from ui.handover.handover_daily import DailyReportDialog
 
         dialog = DailyReportDialog(self.clock, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.daily_report_dialog = dialog
-        dialog.open()
+        self._open_dialog("daily_report_dialog", dialog)
 
     def change_password(self) -> None:
         from ui.admin.login_dialog import ChangePasswordDialog
 
         dialog = ChangePasswordDialog(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.statusBar().showMessage(self.tr("密码已修改。"), 10_000))
-        self.password_dialog = dialog
-        dialog.open()
+        self._open_dialog("password_dialog", dialog)
 
     def set_pin(self) -> None:
         from ui.admin.login_dialog import SetPinDialog
 
         dialog = SetPinDialog(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(
             lambda: self.statusBar().showMessage(self.tr("解锁码已设置，锁定后可用解锁码解锁。"), 10_000)
         )
-        self.pin_dialog = dialog
-        dialog.open()
+        self._open_dialog("pin_dialog", dialog)
 
     def open_settings(self) -> None:
         if not self.session.has(Role.ADMIN):
@@ -865,13 +853,11 @@ class MainWindow(QMainWindow):
         from ui.admin.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.session, self, data_dir=self._data())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.desk_changed.connect(self.show_desk)
         dialog.finished.connect(self.update_title)
         dialog.finished.connect(self.apply_idle_setting)
         dialog.finished.connect(self.start_phone)
-        self.settings_dialog = dialog
-        dialog.open()
+        self._open_dialog("settings_dialog", dialog)
 
     def print_recovery_key(self) -> None:
         """The site's recovery key on one page (administrators): for a site set up before keys
@@ -899,17 +885,13 @@ class MainWindow(QMainWindow):
         from ui.admin.about_dialog import AboutDialog
 
         dialog = AboutDialog(about(self._data()), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.about_dialog = dialog
-        dialog.open()
+        self._open_dialog("about_dialog", dialog)
 
     def show_shortcuts(self) -> None:
         from ui.admin.about_dialog import ShortcutsDialog
 
         dialog = ShortcutsDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.shortcuts_dialog = dialog
-        dialog.open()
+        self._open_dialog("shortcuts_dialog", dialog)
 
     def open_data_folder(self) -> None:
         from ui.admin.about_dialog import open_data_folder
@@ -946,10 +928,8 @@ class MainWindow(QMainWindow):
         from ui.admin.maintenance_dialogs import RestoreDialog
 
         dialog = RestoreDialog(self.session, self._data(), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restored.connect(self._after_restore)
-        self.restore_dialog = dialog
-        dialog.open()
+        self._open_dialog("restore_dialog", dialog)
 
     def _after_restore(self, source: object) -> None:
         """Everything on screen belongs to the data before the restore: stop, say so, and close
@@ -984,33 +964,35 @@ class MainWindow(QMainWindow):
         from ui.admin.maintenance_dialogs import PrivacyNoticeDialog
 
         dialog = PrivacyNoticeDialog(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.notice_dialog = dialog
-        dialog.open()
+        self._open_dialog("notice_dialog", dialog)
 
     def open_residents(self) -> None:
         from ui.admin.residents_view import ResidentsDialog
 
         dialog = ResidentsDialog(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.residents_dialog = dialog
-        dialog.open()
+        self._open_dialog("residents_dialog", dialog)
 
     def open_analysis(self) -> None:
         from ui.analysis.analysis_window import AnalysisWindow
 
         dialog = AnalysisWindow(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.analysis_window = dialog
-        dialog.show()
+        self._open_dialog("analysis_window", dialog, show=True)
 
     def open_import(self) -> None:
         from ui.admin.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.session, self)
+        self._open_dialog("import_dialog", dialog)
+
+    def _open_dialog(self, name: str, dialog: QDialog, *, show: bool = False) -> None:
+        """Open ``dialog`` window-modal (``show``: as a window of its own), deleted when closed
+        and kept as ``self.<name>`` meanwhile."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.import_dialog = dialog
-        dialog.open()
+        setattr(self, name, dialog)
+        if show:
+            dialog.show()
+        else:
+            dialog.open()
 
     def show_at_saved_place(self) -> None:
         """Show the window: maximised on the first start (a 1366×768 desk monitor has no room to

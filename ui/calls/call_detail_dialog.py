@@ -37,7 +37,7 @@ from reception.services.records import Call
 from reception.services.session import Role, Session
 from ui.calls.call_list_model import RowsTableModel
 from ui.widgets import msgbox, palette
-from ui.widgets.forms import error_label
+from ui.widgets.forms import error_label, with_error_label
 from ui.widgets.revealed_number import RevealedNumber
 from ui.widgets.saving import save_with_retry
 
@@ -260,13 +260,7 @@ class CallDetailDialog(QDialog):
         return label
 
     def _with_error(self, field: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        column.addWidget(widget)
-        label = error_label(box)
-        column.addWidget(label)
+        box, label = with_error_label(widget, spacing=1)
         self._errors[field] = (widget, label)
         return box
 

@@ -9,9 +9,10 @@ cancelled."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -40,6 +41,11 @@ QLabel#warn {{ color: {palette.WARNING_DARK}; background: {palette.WARNING_BG};
                border: 1px solid {palette.WARNING_LINE};
               border-radius: 4px; padding: 4px 8px; }}
 """
+
+
+def _translator(context: str) -> Callable[[str], str]:
+    """``tr`` of a dialog class before its object exists (the texts it hands to its base)."""
+    return lambda text: QCoreApplication.translate(context, text)
 
 
 def text_box(lines: int, placeholder: str = "") -> QPlainTextEdit:
@@ -192,25 +198,62 @@ class ReplyDialog(CaseActionDialog):
         return cases.reply(self._session, self._case.id, self.text_edit.toPlainText(), self._case.version)
 
 
-class FinishDialog(CaseActionDialog):
-    """处理完成: the matter is dealt with; the case then waits for the return visit."""
+class NoteDialog(CaseActionDialog):
+    """A step of the workflow that takes one note (处理完成, 关闭, 重新打开): the dialog's
+    ``title``, the note's ``label`` and ``placeholder``, an optional ``hint`` under it, the OK
+    button's ``ok`` text and the service ``step(session, case id, note, version)``."""
 
-    def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        case: Case,
+        parent: QWidget | None,
+        step: Callable[[Session, int, str, int], Case],
+        *,
+        title: str,
+        label: str,
+        placeholder: str,
+        ok: str,
+        rows: int = 3,
+        hint: str = "",
+    ) -> None:
+        self._ok = ok  # the base's __init__ asks for it
         super().__init__(session, case, parent)
-        self.setWindowTitle(self.tr("处理完成"))
-        self.note_edit = text_box(4, self.tr("如何处理的、结果如何"))
-        self.errors.add_row(self.form, self.tr("处理结果"), "note", self.note_edit)
-        hint = QLabel(self.tr("处理完成后工单转为“待回访”，回访业户满意后方可关闭。"))
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
-        self.form.addRow("", hint)
+        self._step = step
+        self.setWindowTitle(title)
+        self.note_edit = text_box(rows, placeholder)
+        self.errors.add_row(self.form, label, "note", self.note_edit)
+        if hint:
+            note = QLabel(hint)
+            note.setObjectName("hint")
+            note.setWordWrap(True)
+            self.form.addRow("", note)
         self._finish_layout()
 
     def _ok_text(self) -> str:
-        return self.tr("处理完成")
+        return self._ok
 
     def _call(self) -> Case:
-        return cases.finish(self._session, self._case.id, self.note_edit.toPlainText(), self._case.version)
+        return self._step(self._session, self._case.id, self.note_edit.toPlainText(), self._case.version)
+
+
+class FinishDialog(NoteDialog):
+    """处理完成: the matter is dealt with; the case then waits for the return visit."""
+
+    def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
+        tr = _translator("FinishDialog")
+        super().__init__(
+            session,
+            case,
+            parent,
+            cases.finish,
+            title=tr("处理完成"),
+            label=tr("处理结果"),
+            placeholder=tr("如何处理的、结果如何"),
+            ok=tr("处理完成"),
+            rows=4,
+            hint=tr("处理完成后工单转为“待回访”，回访业户满意后方可关闭。"),
+        )
 
 
 class ReturnVisitDialog(CaseActionDialog):
@@ -263,38 +306,38 @@ class ReturnVisitDialog(CaseActionDialog):
         )
 
 
-class CloseDialog(CaseActionDialog):
+class CloseDialog(NoteDialog):
     """关闭: after a satisfied return visit (or three unanswered attempts)."""
 
     def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
-        super().__init__(session, case, parent)
-        self.setWindowTitle(self.tr("关闭工单"))
-        self.note_edit = text_box(3, self.tr("可不填"))
-        self.errors.add_row(self.form, self.tr("关闭说明"), "note", self.note_edit)
-        self._finish_layout()
+        tr = _translator("CloseDialog")
+        super().__init__(
+            session,
+            case,
+            parent,
+            cases.close,
+            title=tr("关闭工单"),
+            label=tr("关闭说明"),
+            placeholder=tr("可不填"),
+            ok=tr("关闭工单"),
+        )
 
-    def _ok_text(self) -> str:
-        return self.tr("关闭工单")
 
-    def _call(self) -> Case:
-        return cases.close(self._session, self._case.id, self.note_edit.toPlainText(), self._case.version)
-
-
-class ReopenDialog(CaseActionDialog):
+class ReopenDialog(NoteDialog):
     """重新打开: back to 处理中, with the reason."""
 
     def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
-        super().__init__(session, case, parent)
-        self.setWindowTitle(self.tr("重新打开工单"))
-        self.reason_edit = text_box(3, self.tr("为什么重新打开"))
-        self.errors.add_row(self.form, self.tr("原因"), "note", self.reason_edit)
-        self._finish_layout()
-
-    def _ok_text(self) -> str:
-        return self.tr("重新打开")
-
-    def _call(self) -> Case:
-        return cases.reopen(self._session, self._case.id, self.reason_edit.toPlainText(), self._case.version)
+        tr = _translator("ReopenDialog")
+        super().__init__(
+            session,
+            case,
+            parent,
+            cases.reopen,
+            title=tr("重新打开工单"),
+            label=tr("原因"),
+            placeholder=tr("为什么重新打开"),
+            ok=tr("重新打开"),
+        )
 
 
 class LiaisonDialog(CaseActionDialog):

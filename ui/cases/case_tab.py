@@ -31,10 +31,9 @@ from ui.cases.case_escalation_panel import CaseEscalationPanel
 from ui.cases.case_form import CaseForm
 from ui.cases.case_list_model import CaseListModel
 from ui.widgets import msgbox, palette
-from ui.widgets.drafts_support import has_draft
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import record_table
-from ui.widgets.tab_parts import panes
+from ui.widgets.tab_parts import FormTab, panes
 
 MY_OPEN, ALL_OPEN, OVERDUE, CLOSED, ALL = "mine", "open", "overdue", "closed", "all"
 VIEWS = [
@@ -48,10 +47,11 @@ SEARCH_DELAY_MS = 300
 TICK_MS = 60_000
 
 
-class CaseTab(QWidget):
+class CaseTab(QWidget, FormTab):
     """The main window hosts this tab; ``changed`` is emitted after anything was saved."""
 
     changed = Signal()
+    DRAFT_KEY = "case"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -245,11 +245,12 @@ class CaseTab(QWidget):
         dialog.open()
         return dialog
 
+    def open_form(self) -> CaseForm:
+        return self.new_case()
+
     def new_case(self) -> CaseForm:
         """直接登记 (F5): the new-case form (non-blocking)."""
-        if self.form is not None and self.form.isVisible():
-            self.form.raise_()
-            self.form.activateWindow()
+        if self.form is not None and self._form_to_front():
             return self.form
         form = CaseForm(self._session, self)
         form.saved.connect(self._created)
@@ -288,20 +289,6 @@ class CaseTab(QWidget):
         self._fill_departments()
         self._apply_role()
         self.refresh()
-
-    def has_unsaved(self) -> bool:
-        return self.form is not None and self.form.has_content()
-
-    def save_drafts(self) -> bool:
-        """Keep the case being registered as the operator's draft."""
-        return self.form.draft.save_now() if self.form is not None else True
-
-    def restore_drafts(self) -> bool:
-        """Reopen the new-case form with the operator's draft, if there is one."""
-        if self.form is not None or not has_draft(self._session, "case"):
-            return False
-        self.new_case()
-        return True
 
     def _created(self, case: object) -> None:
         self.refresh()

@@ -32,10 +32,9 @@ from ui.letters.letter_detail_dialog import LetterDetailDialog
 from ui.letters.letter_form import LetterForm
 from ui.letters.letter_list_model import LetterListModel
 from ui.widgets import msgbox, palette
-from ui.widgets.drafts_support import has_draft
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import ALL, CUSTOM, LAST_7_DAYS, THIS_MONTH, TODAY, DateFilterBar, record_table
-from ui.widgets.tab_parts import follow_window, tab_key
+from ui.widgets.tab_parts import FormTab, follow_window, tab_key
 
 SEARCH_DELAY_MS = 300
 
@@ -54,10 +53,11 @@ def store_beside_database() -> AttachmentStore:
     return AttachmentStore(local.data_dir().attachments)
 
 
-class LetterTab(QWidget):
+class LetterTab(QWidget, FormTab):
     """The main window hosts this tab; ``changed`` is emitted after anything was saved."""
 
     changed = Signal()
+    DRAFT_KEY = "letter"
 
     def __init__(
         self, session: Session, parent: QWidget | None = None, store: AttachmentStore | None = None
@@ -254,11 +254,12 @@ class LetterTab(QWidget):
         dialog.open()
         return dialog
 
+    def open_form(self) -> LetterForm:
+        return self.new_letter()
+
     def new_letter(self) -> LetterForm:
         """Open the register form (or bring the one already open to the front)."""
-        if self.form is not None and self.form.isVisible():
-            self.form.raise_()
-            self.form.activateWindow()
+        if self.form is not None and self._form_to_front():
             return self.form
         form = LetterForm(self._session, self._store, self)
         form.saved.connect(self._letter_saved)
@@ -330,17 +331,3 @@ class LetterTab(QWidget):
         allowed = self._session.has(Role.SUPERVISOR)
         self.export_button.setEnabled(allowed)
         self.export_button.setToolTip("" if allowed else self.tr("导出需要主管权限"))
-
-    def has_unsaved(self) -> bool:
-        return self.form is not None and self.form.has_content()
-
-    def save_drafts(self) -> bool:
-        """Keep the letter being registered as the operator's draft."""
-        return self.form.draft.save_now() if self.form is not None else True
-
-    def restore_drafts(self) -> bool:
-        """Reopen the register form with the operator's draft, if there is one."""
-        if self.form is not None or not has_draft(self._session, "letter"):
-            return False
-        self.new_letter()
-        return True

@@ -8,10 +8,14 @@ the tests) is only active when the window around it has none."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QSplitter, QWidget
+
+from reception.services.session import Session
+from ui.widgets.drafts_support import has_draft
 
 
 def panes(
@@ -45,3 +49,39 @@ def follow_window(tab: QWidget, shortcut: QShortcut) -> None:
         for action in window.actions() + window.findChildren(QAction)
     )
     shortcut.setEnabled(not binds)
+
+
+class FormTab:
+    """What a tab whose new-record form is a dialog of its own (工单, 来函) does with that form:
+    one at a time (brought to the front when asked again), and its draft kept for the operator.
+    The tab sets ``form`` (None while closed), ``DRAFT_KEY`` and :meth:`open_form`."""
+
+    DRAFT_KEY = ""
+    form: Any
+    _session: Session
+
+    def open_form(self) -> object:
+        raise NotImplementedError
+
+    def _form_to_front(self) -> bool:
+        """The form is open: bring it to the front (True)."""
+        form = self.form
+        if form is None or not form.isVisible():
+            return False
+        form.raise_()
+        form.activateWindow()
+        return True
+
+    def has_unsaved(self) -> bool:
+        return self.form is not None and bool(self.form.has_content())
+
+    def save_drafts(self) -> bool:
+        """Keep the record being registered as the operator's draft."""
+        return bool(self.form.draft.save_now()) if self.form is not None else True
+
+    def restore_drafts(self) -> bool:
+        """Reopen the form with the operator's draft, if there is one."""
+        if self.form is not None or not has_draft(self._session, self.DRAFT_KEY):
+            return False
+        self.open_form()
+        return True
