@@ -10,9 +10,10 @@ cancelled."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -41,11 +42,6 @@ QLabel#warn {{ color: {palette.WARNING_DARK}; background: {palette.WARNING_BG};
                border: 1px solid {palette.WARNING_LINE};
               border-radius: 4px; padding: 4px 8px; }}
 """
-
-
-def _translator(context: str) -> Callable[[str], str]:
-    """``tr`` of a dialog class before its object exists (the texts it hands to its base)."""
-    return lambda text: QCoreApplication.translate(context, text)
 
 
 def text_box(lines: int, placeholder: str = "") -> QPlainTextEdit:
@@ -198,62 +194,58 @@ class ReplyDialog(CaseActionDialog):
         return cases.reply(self._session, self._case.id, self.text_edit.toPlainText(), self._case.version)
 
 
-class NoteDialog(CaseActionDialog):
-    """A step of the workflow that takes one note (处理完成, 关闭, 重新打开): the dialog's
-    ``title``, the note's ``label`` and ``placeholder``, an optional ``hint`` under it, the OK
-    button's ``ok`` text and the service ``step(session, case id, note, version)``."""
+@dataclass(frozen=True)
+class NoteStep:
+    """A step of the workflow that takes one note: the service call ``(session, case id, note,
+    version)``, the dialog's title, the note's label and placeholder, the OK button's text, the
+    note's height in lines and an optional hint under it (texts translated by the dialog)."""
 
-    def __init__(
-        self,
-        session: Session,
-        case: Case,
-        parent: QWidget | None,
-        step: Callable[[Session, int, str, int], Case],
-        *,
-        title: str,
-        label: str,
-        placeholder: str,
-        ok: str,
-        rows: int = 3,
-        hint: str = "",
-    ) -> None:
-        self._ok = ok  # the base's __init__ asks for it
+    call: Callable[[Session, int, str, int], Case]
+    title: str
+    label: str
+    placeholder: str
+    ok: str
+    rows: int = 3
+    hint: str = ""
+
+
+class NoteDialog(CaseActionDialog):
+    """处理完成, 关闭, 重新打开: one note and the subclass's ``step``."""
+
+    step: NoteStep
+
+    def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
         super().__init__(session, case, parent)
-        self._step = step
-        self.setWindowTitle(title)
-        self.note_edit = text_box(rows, placeholder)
-        self.errors.add_row(self.form, label, "note", self.note_edit)
-        if hint:
-            note = QLabel(hint)
-            note.setObjectName("hint")
-            note.setWordWrap(True)
-            self.form.addRow("", note)
+        step = self.step
+        self.setWindowTitle(self.tr(step.title))
+        self.note_edit = text_box(step.rows, self.tr(step.placeholder))
+        self.errors.add_row(self.form, self.tr(step.label), "note", self.note_edit)
+        if step.hint:
+            hint = QLabel(self.tr(step.hint))
+            hint.setObjectName("hint")
+            hint.setWordWrap(True)
+            self.form.addRow("", hint)
         self._finish_layout()
 
     def _ok_text(self) -> str:
-        return self._ok
+        return self.tr(self.step.ok)
 
     def _call(self) -> Case:
-        return self._step(self._session, self._case.id, self.note_edit.toPlainText(), self._case.version)
+        return self.step.call(self._session, self._case.id, self.note_edit.toPlainText(), self._case.version)
 
 
 class FinishDialog(NoteDialog):
     """处理完成: the matter is dealt with; the case then waits for the return visit."""
 
-    def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
-        tr = _translator("FinishDialog")
-        super().__init__(
-            session,
-            case,
-            parent,
-            cases.finish,
-            title=tr("处理完成"),
-            label=tr("处理结果"),
-            placeholder=tr("如何处理的、结果如何"),
-            ok=tr("处理完成"),
-            rows=4,
-            hint=tr("处理完成后工单转为“待回访”，回访业户满意后方可关闭。"),
-        )
+    step = NoteStep(
+        cases.finish,
+        "处理完成",
+        "处理结果",
+        "如何处理的、结果如何",
+        "处理完成",
+        4,
+        "处理完成后工单转为“待回访”，回访业户满意后方可关闭。",
+    )
 
 
 class ReturnVisitDialog(CaseActionDialog):
@@ -309,35 +301,13 @@ class ReturnVisitDialog(CaseActionDialog):
 class CloseDialog(NoteDialog):
     """关闭: after a satisfied return visit (or three unanswered attempts)."""
 
-    def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
-        tr = _translator("CloseDialog")
-        super().__init__(
-            session,
-            case,
-            parent,
-            cases.close,
-            title=tr("关闭工单"),
-            label=tr("关闭说明"),
-            placeholder=tr("可不填"),
-            ok=tr("关闭工单"),
-        )
+    step = NoteStep(cases.close, "关闭工单", "关闭说明", "可不填", "关闭工单")
 
 
 class ReopenDialog(NoteDialog):
     """重新打开: back to 处理中, with the reason."""
 
-    def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
-        tr = _translator("ReopenDialog")
-        super().__init__(
-            session,
-            case,
-            parent,
-            cases.reopen,
-            title=tr("重新打开工单"),
-            label=tr("原因"),
-            placeholder=tr("为什么重新打开"),
-            ok=tr("重新打开"),
-        )
+    step = NoteStep(cases.reopen, "重新打开工单", "原因", "为什么重新打开", "重新打开")
 
 
 class LiaisonDialog(CaseActionDialog):
