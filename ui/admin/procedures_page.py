@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
 from reception.services import settings as settings_mod
 from reception.services.session import Role, Session
 from ui.widgets import palette
-from ui.widgets.forms import FieldErrors, error_label
-from ui.widgets.settings_page import save_bar, stack
+from ui.widgets.settings_page import SettingsPage, save_bar, stack
 from ui.widgets.small_dialogs import saved
 
 
@@ -35,13 +34,11 @@ def _spin(bounds: tuple[int, int], value: int, suffix: str, zero: str = "") -> Q
     return box
 
 
-class ProceduresPage(QWidget):
+class ProceduresPage(SettingsPage):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         current = settings_mod.load()
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
 
         visit_box = QGroupBox(self.tr("业户办事：办理指引与跟进时限"))
         visit_form = QFormLayout(visit_box)

@@ -44,7 +44,7 @@ from ui.admin.procedures_page import ProceduresPage
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, error_label
 from ui.widgets.records import RecordsPage
-from ui.widgets.settings_page import save_bar, stack
+from ui.widgets.settings_page import SettingsPage, save_bar, stack
 from ui.widgets.small_dialogs import attempt, lay_out, saved
 
 
@@ -54,13 +54,11 @@ def _state(record: Any) -> str:
 
 
 # -- 基本信息 ------------------------------------------------------------------------------------
-class GeneralPage(QWidget):
+class GeneralPage(SettingsPage):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         current = settings_mod.load()
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
 
         self.property_name = QLineEdit(current.property_name)
         self.desk_phone = QLineEdit(current.desk_phone)
@@ -155,7 +153,7 @@ STORE_FULL_ID_WARNING = (
 )
 
 
-class PrivacyPage(QWidget):
+class PrivacyPage(SettingsPage):
     """个人信息保存天数, 备份保留份数, 闲置锁定, 咨询联系方式, 完整证件号码, 访客证尺寸与有效时间."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -165,8 +163,6 @@ class PrivacyPage(QWidget):
         self.session = session
         current = settings_mod.load()
         self._stored_full_id = current.store_full_id
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
 
         def spin(bounds: tuple[int, int], value: int, suffix: str) -> QSpinBox:
             box = QSpinBox()
@@ -320,7 +316,7 @@ class PrivacyPage(QWidget):
 
 
 # -- 本机 ------------------------------------------------------------------------------------------
-class LocalPage(QWidget):
+class LocalPage(SettingsPage):
     """本机: this PC's desk name (前台名称, stored in the data folder's ``reception.ini`` through
     :func:`reception.services.local.set_desk_name`) and, read-only, the database this desk works on.
     ``desk_changed(name)`` after the name was saved."""
@@ -330,8 +326,6 @@ class LocalPage(QWidget):
     def __init__(self, data: DataDir, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data = data
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
 
         self.desk_name = QLineEdit(local.load(data.root).desk or desks.desk_name())
         self.desk_name.setPlaceholderText(self.tr("如：客服中心、南门岗、二号大堂"))

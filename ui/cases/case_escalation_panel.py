@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -63,16 +63,12 @@ class EscalatedModel(RowsTableModel):
     def foreground(self, row: CaseRow) -> QBrush | None:
         return QBrush(OVERDUE_AGAIN_COLOR if row.escalation_level >= 2 else OVERDUE_COLOR)
 
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if role == Qt.ItemDataRole.FontRole and index.isValid():
-            row = self.row_at(index.row())
-            if row is not None and row.escalation_level >= 2:
-                font = QFont()
-                font.setBold(True)
-                return font
-        return super().data(index, role)
+    def font_of(self, row: CaseRow) -> QFont | None:
+        if row.escalation_level < 2:
+            return None
+        font = QFont()
+        font.setBold(True)
+        return font
 
 
 class CaseEscalationPanel(QWidget):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -195,14 +195,12 @@ class AppointmentsModel(RowsTableModel):
             return QBrush(QColor(palette.GONE))
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.FontRole and index.isValid():
-            row = self.row_at(index.row())
-            if row is not None and row.status == visits.EXPECTED:
-                font = QFont()
-                font.setBold(True)
-                return font
-        return super().data(index, role)
+    def font_of(self, row: Appointment) -> QFont | None:
+        if row.status != visits.EXPECTED:
+            return None
+        font = QFont()
+        font.setBold(True)
+        return font
 
 
 class AppointmentsPanel(QWidget):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -77,12 +77,8 @@ class OnSiteModel(RowsTableModel):
     def foreground(self, row: Visit) -> QBrush | None:
         return EXPIRED_FG if visits.is_expired(row, self._now()) else None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.BackgroundRole and index.isValid():
-            row = self.row_at(index.row())
-            if row is not None and visits.is_expired(row, self._now()):
-                return EXPIRED_BG
-        return super().data(index, role)
+    def background(self, row: Visit) -> QBrush | None:
+        return EXPIRED_BG if visits.is_expired(row, self._now()) else None
 
 
 class OnSitePanel(QWidget):

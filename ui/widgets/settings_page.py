@@ -9,6 +9,17 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.widgets import palette
+from ui.widgets.forms import FieldErrors, error_label
+
+
+class SettingsPage(QWidget):
+    """A page of 系统设置: ``general`` (the page's error line) and ``errors`` (the messages beside
+    the fields) are made here."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.general = error_label(self)
+        self.errors = FieldErrors(self.general)
 
 
 def save_bar(general: QLabel, save: Callable[[], object]) -> tuple[QLabel, QPushButton, QHBoxLayout]:
