@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception.errors import ReceptionError
 from reception.services import auth, calls
 from reception.services.calls import CallFilter, CallResult
 from reception.services.session import Session
@@ -30,10 +29,10 @@ from ui.calls.call_list_model import CallListModel
 from ui.calls.callbacks_panel import CallbacksPanel
 from ui.calls.messages_panel import MessagesPanel
 from ui.phone.caller_panel import CallerPanelBox
-from ui.widgets import msgbox, palette
+from ui.widgets import palette
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import TODAY, DateFilterBar, record_table
-from ui.widgets.tab_parts import follow_window, panes, tab_key
+from ui.widgets.tab_parts import follow_window, open_detail, panes, tab_key
 
 # Date range quick choices (data of the range combo).
 SEARCH_DELAY_MS = 300
@@ -216,16 +215,11 @@ class CallTab(QWidget):
 
     def open_call(self, call_id: int) -> CallDetailDialog | None:
         """Show one call (non-blocking, window-modal)."""
-        try:
-            dialog = CallDetailDialog(self._session, call_id, self)
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法打开"), exc.message)
-            return None
-        dialog.saved.connect(self._edited)
-        dialog.finished.connect(dialog.deleteLater)
-        self.detail_dialog = dialog
-        dialog.open()
-        return dialog
+        return open_detail(
+            self,
+            lambda: CallDetailDialog(self._session, call_id, self),
+            lambda d: d.saved.connect(self._edited),
+        )
 
     # ---- panels ---------------------------------------------------------------------------------
     def _messages_count(self, count: int) -> None:

@@ -33,7 +33,7 @@ from ui.cases.case_list_model import CaseListModel
 from ui.widgets import msgbox, palette
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import record_table
-from ui.widgets.tab_parts import FormTab, panes
+from ui.widgets.tab_parts import FormTab, open_detail, panes
 
 MY_OPEN, ALL_OPEN, OVERDUE, CLOSED, ALL = "mine", "open", "overdue", "closed", "all"
 VIEWS = [
@@ -233,17 +233,12 @@ class CaseTab(QWidget, FormTab):
         """Show one case (non-blocking, window-modal)."""
         if self.detail_dialog is not None and self.detail_dialog.isVisible():
             self.detail_dialog.close()
-        try:
-            dialog = CaseDetailDialog(self._session, case_id, self)
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法打开"), exc.message)
-            return None
-        dialog.changed.connect(self._edited)
-        dialog.open_case.connect(self.open_case)
-        dialog.finished.connect(dialog.deleteLater)
-        self.detail_dialog = dialog
-        dialog.open()
-        return dialog
+
+        def wire(dialog: CaseDetailDialog) -> None:
+            dialog.changed.connect(self._edited)
+            dialog.open_case.connect(self.open_case)
+
+        return open_detail(self, lambda: CaseDetailDialog(self._session, case_id, self), wire)
 
     def open_form(self) -> CaseForm:
         return self.new_case()

@@ -34,7 +34,7 @@ from ui.letters.letter_list_model import LetterListModel
 from ui.widgets import msgbox, palette
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import ALL, CUSTOM, LAST_7_DAYS, THIS_MONTH, TODAY, DateFilterBar, record_table
-from ui.widgets.tab_parts import FormTab, follow_window, tab_key
+from ui.widgets.tab_parts import FormTab, follow_window, open_detail, tab_key
 
 SEARCH_DELAY_MS = 300
 
@@ -243,16 +243,11 @@ class LetterTab(QWidget, FormTab):
 
     def open_letter(self, letter_id: int) -> LetterDetailDialog | None:
         """Show one letter (non-blocking, window-modal)."""
-        try:
-            dialog = LetterDetailDialog(self._session, letter_id, self._store, self)
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法打开"), exc.message)
-            return None
-        dialog.changed.connect(self._letter_changed)
-        dialog.finished.connect(dialog.deleteLater)
-        self.detail_dialog = dialog
-        dialog.open()
-        return dialog
+        return open_detail(
+            self,
+            lambda: LetterDetailDialog(self._session, letter_id, self._store, self),
+            lambda d: d.changed.connect(self._letter_changed),
+        )
 
     def open_form(self) -> LetterForm:
         return self.new_letter()

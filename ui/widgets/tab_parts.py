@@ -8,13 +8,15 @@ the tests) is only active when the window around it has none."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtWidgets import QDialog, QSplitter, QWidget
 
+from reception.errors import ReceptionError
 from reception.services.session import Session
+from ui.widgets import msgbox
 from ui.widgets.drafts_support import has_draft
 
 
@@ -85,3 +87,22 @@ class FormTab:
             return False
         self.open_form()
         return True
+
+
+D = TypeVar("D", bound=QDialog)
+
+
+def open_detail(tab: QWidget, make: Callable[[], D], wire: Callable[[D], object]) -> D | None:
+    """Show one record's detail dialog (non-blocking, window-modal) as ``tab.detail_dialog``:
+    ``make`` builds it, ``wire`` connects its signals; a record that cannot be read is said in a
+    message (无法打开) and gives None."""
+    try:
+        dialog = make()
+    except ReceptionError as exc:
+        msgbox.error(tab, QCoreApplication.translate("tabs", "无法打开"), exc.message)
+        return None
+    wire(dialog)
+    dialog.finished.connect(dialog.deleteLater)
+    setattr(tab, "detail_dialog", dialog)  # noqa: B010 — every tab names it so
+    dialog.open()
+    return dialog
