@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QPushButton,
     QTabWidget,
@@ -31,7 +30,7 @@ from ui.calls.messages_panel import MessagesPanel
 from ui.phone.caller_panel import CallerPanelBox
 from ui.widgets import palette
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import TODAY, DateFilterBar, record_table
+from ui.widgets.record_list import TODAY, DateFilterBar, choice_filter, record_table, refill, search_box
 from ui.widgets.tab_parts import follow_window, open_detail, panes, tab_key
 
 # Date range quick choices (data of the range combo).
@@ -98,19 +97,11 @@ class CallTab(QWidget):
         bar.addSpacing(8)
 
         self.dates = DateFilterBar(self._session.clock.today)
-        self.category_filter = QComboBox()
-        self.category_filter.addItem(self.tr("全部类别"), "")
-        for category in calls.CATEGORIES:
-            self.category_filter.addItem(self.tr(category), category)
-        self.outcome_filter = QComboBox()
-        self.outcome_filter.addItem(self.tr("全部结果"), "")
-        for outcome in calls.OUTCOMES:
-            self.outcome_filter.addItem(self.tr(outcome), outcome)
+        self.category_filter = choice_filter(self.tr("全部类别"), calls.CATEGORIES, self.tr)
+        self.outcome_filter = choice_filter(self.tr("全部结果"), calls.OUTCOMES, self.tr)
         self.operator_filter = QComboBox()
         self._fill_operators()
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("搜索：来电人、内容、地址、编号、电话"))
-        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit = search_box(self.tr("搜索：来电人、内容、地址、编号、电话"))
         self.count_label = QLabel()
         self.count_label.setStyleSheet(f"color: {palette.MUTED};")
 
@@ -156,15 +147,8 @@ class CallTab(QWidget):
         return box
 
     def _fill_operators(self) -> None:
-        current = self.operator_filter.currentData()
-        self.operator_filter.blockSignals(True)
-        self.operator_filter.clear()
-        self.operator_filter.addItem(self.tr("全部接待人"), None)
-        for op in auth.list_operators():
-            self.operator_filter.addItem(op.display_name, op.id)
-        index = self.operator_filter.findData(current) if current is not None else 0
-        self.operator_filter.setCurrentIndex(max(index, 0))
-        self.operator_filter.blockSignals(False)
+        operators = [(op.display_name, op.id) for op in auth.list_operators()]
+        refill(self.operator_filter, self.tr("全部接待人"), operators)
 
     def _now(self):
         return self._session.clock.now()

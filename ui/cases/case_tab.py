@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,7 @@ from ui.cases.case_form import CaseForm
 from ui.cases.case_list_model import CaseListModel
 from ui.widgets import msgbox, palette
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import record_table
+from ui.widgets.record_list import choice_filter, record_table, refill, search_box
 from ui.widgets.tab_parts import FormTab, open_detail, panes
 
 MY_OPEN, ALL_OPEN, OVERDUE, CLOSED, ALL = "mine", "open", "overdue", "closed", "all"
@@ -67,15 +66,10 @@ class CaseTab(QWidget, FormTab):
         self.view_combo = QComboBox()
         for key, label in VIEWS:
             self.view_combo.addItem(self.tr(label), key)
-        self.category_filter = QComboBox()
-        self.category_filter.addItem(self.tr("全部类别"), "")
-        for category in cases.CATEGORIES:
-            self.category_filter.addItem(self.tr(category), category)
+        self.category_filter = choice_filter(self.tr("全部类别"), cases.CATEGORIES, self.tr)
         self.department_filter = QComboBox()
         self._fill_departments()
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("搜索：编号、位置、问题、处理人"))
-        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit = search_box(self.tr("搜索：编号、位置、问题、处理人"))
         self.count_label = QLabel()
         self.count_label.setStyleSheet(f"color: {palette.MUTED};")
         bar.addWidget(self.new_button)
@@ -146,15 +140,8 @@ class CaseTab(QWidget, FormTab):
         return self._session.clock.now()
 
     def _fill_departments(self) -> None:
-        current = self.department_filter.currentData()
-        self.department_filter.blockSignals(True)
-        self.department_filter.clear()
-        self.department_filter.addItem(self.tr("全部部门"), None)
-        for dept in departments.list_departments():
-            self.department_filter.addItem(dept.name, dept.id)
-        index = self.department_filter.findData(current) if current is not None else 0
-        self.department_filter.setCurrentIndex(max(index, 0))
-        self.department_filter.blockSignals(False)
+        depts = [(dept.name, dept.id) for dept in departments.list_departments()]
+        refill(self.department_filter, self.tr("全部部门"), depts)
 
     def _apply_role(self) -> None:
         """Receptionists start on their own open cases (首问责任制); supervisors see all open

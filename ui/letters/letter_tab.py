@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -33,7 +32,18 @@ from ui.letters.letter_form import LetterForm
 from ui.letters.letter_list_model import LetterListModel
 from ui.widgets import msgbox, palette
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import ALL, CUSTOM, LAST_7_DAYS, THIS_MONTH, TODAY, DateFilterBar, record_table
+from ui.widgets.record_list import (
+    ALL,
+    CUSTOM,
+    LAST_7_DAYS,
+    THIS_MONTH,
+    TODAY,
+    DateFilterBar,
+    choice_filter,
+    record_table,
+    refill,
+    search_box,
+)
 from ui.widgets.tab_parts import FormTab, follow_window, open_detail, tab_key
 
 SEARCH_DELAY_MS = 300
@@ -127,20 +137,12 @@ class LetterTab(QWidget, FormTab):
         self.dates = DateFilterBar(
             self._today, (ALL, TODAY, LAST_7_DAYS, THIS_MONTH, CUSTOM), {ALL: "全部日期"}
         )
-        self.status_filter = QComboBox()
-        self.status_filter.addItem(self.tr("全部状态"), "")
-        for status in letters.STATUSES:
-            self.status_filter.addItem(self.tr(status), status)
+        self.status_filter = choice_filter(self.tr("全部状态"), letters.STATUSES, self.tr)
         self.department_filter = QComboBox()
         self._fill_departments()
-        self.channel_filter = QComboBox()
-        self.channel_filter.addItem(self.tr("全部方式"), "")
-        for channel in letters.CHANNELS:
-            self.channel_filter.addItem(self.tr(channel), channel)
+        self.channel_filter = choice_filter(self.tr("全部方式"), letters.CHANNELS, self.tr)
         self.overdue_check = QCheckBox(self.tr("仅看逾期"))
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("搜索：来函人、单位、标题、摘要、编号"))
-        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit = search_box(self.tr("搜索：来函人、单位、标题、摘要、编号"))
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
 
@@ -181,15 +183,8 @@ class LetterTab(QWidget, FormTab):
         self._search_timer.start()
 
     def _fill_departments(self) -> None:
-        current = self.department_filter.currentData()
-        self.department_filter.blockSignals(True)
-        self.department_filter.clear()
-        self.department_filter.addItem(self.tr("全部部门"), None)
-        for dept in departments.list_departments(include_inactive=True):
-            self.department_filter.addItem(dept.name, dept.id)
-        index = self.department_filter.findData(current) if current is not None else 0
-        self.department_filter.setCurrentIndex(max(index, 0))
-        self.department_filter.blockSignals(False)
+        depts = [(dept.name, dept.id) for dept in departments.list_departments(include_inactive=True)]
+        refill(self.department_filter, self.tr("全部部门"), depts)
 
     # ---- filtering -------------------------------------------------------------------------------
     def _now(self) -> datetime:

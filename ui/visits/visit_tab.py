@@ -44,7 +44,7 @@ from ui.visits.watchlist_dialog import WatchListDialog
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import ascii_only
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import ALL, LAST_7_DAYS, TODAY, DateFilterBar
+from ui.widgets.record_list import ALL, LAST_7_DAYS, TODAY, DateFilterBar, choice_filter, search_box
 from ui.widgets.tab_parts import panes
 
 SEARCH_DELAY_MS = 300
@@ -159,13 +159,10 @@ class VisitTab(QWidget):
         self.kind_filter.addItem(self.tr("全部类型"), "")
         self.kind_filter.addItem(self.tr("访客"), visits.GUEST)
         self.kind_filter.addItem(self.tr("业户办事"), visits.BUSINESS)
-        self.status_filter = QComboBox()
-        self.status_filter.addItem(self.tr("全部状态"), "")
-        for status in (visits.ON_SITE, visits.LEFT, visits.NOT_ADMITTED, visits.DONE):
-            self.status_filter.addItem(self.tr(status), status)
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("搜索：姓名、去向、事由、证号、车牌"))
-        self.search_edit.setClearButtonEnabled(True)
+        self.status_filter = choice_filter(
+            self.tr("全部状态"), (visits.ON_SITE, visits.LEFT, visits.NOT_ADMITTED, visits.DONE), self.tr
+        )
+        self.search_edit = search_box(self.tr("搜索：姓名、去向、事由、证号、车牌"))
         self.count_label = QLabel()
         self.count_label.setStyleSheet(f"color: {palette.MUTED};")
         for widget in (self.dates, self.kind_filter, self.status_filter):
