@@ -21,7 +21,7 @@ from PySide6.QtSerialPort import QSerialPort
 
 from reception.phone.caller_id import CallerIdParser
 from reception.phone.events import EventHub, PhoneEvent
-from ui.widgets.serial_port import finish_worker, open_8n1
+from ui.widgets.serial_port import end_worker_thread, finish_worker, open_8n1, unplugged
 
 log = logging.getLogger(__name__)
 
@@ -135,11 +135,7 @@ class _Worker(QObject):
 
     @Slot(QSerialPort.SerialPortError)
     def _port_error(self, error: QSerialPort.SerialPortError) -> None:
-        if error in (
-            QSerialPort.SerialPortError.ResourceError,
-            QSerialPort.SerialPortError.DeviceNotFoundError,
-            QSerialPort.SerialPortError.PermissionError,
-        ) and (self._port is not None and self._port.isOpen()):
+        if unplugged(error, self._port):
             self._close("未连接：来电显示盒已断开，正在重新连接")
 
     @Slot()
@@ -184,10 +180,7 @@ class SerialCallerId(QObject):
         thread, worker = self._thread, self._worker
         if thread is None or worker is None:
             return
-        self._stop.emit()
-        thread.wait(5000)
-        self._stop.disconnect(worker.finish)
-        worker.deleteLater()
+        end_worker_thread(self._stop, thread, worker, [(self._stop, worker.finish)])
         self._thread = self._worker = None
         self.hub.set_status("serial", False, "未连接")
 

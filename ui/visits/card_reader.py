@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from reception.rules import idcard
 from reception.services import card_reader as cr
-from ui.widgets.serial_port import finish_worker, open_8n1
+from ui.widgets.serial_port import end_worker_thread, finish_worker, open_8n1, unplugged
 
 log = logging.getLogger(__name__)
 MAX_SILENT_ROUNDS = 3  # rounds without an answer before the port is reopened
@@ -162,11 +162,7 @@ class _Worker(QObject):
 
     @Slot(QSerialPort.SerialPortError)
     def _port_error(self, error: QSerialPort.SerialPortError) -> None:
-        if error in (
-            QSerialPort.SerialPortError.ResourceError,
-            QSerialPort.SerialPortError.DeviceNotFoundError,
-            QSerialPort.SerialPortError.PermissionError,
-        ) and (self._port is not None and self._port.isOpen()):
+        if unplugged(error, self._port):
             self._close("读卡器已断开，正在重新连接")
 
 
@@ -213,11 +209,9 @@ class CardReaderLink(QObject):
         thread, worker = self._thread, self._worker
         if thread is None or worker is None:
             return
-        self._stop.emit()
-        thread.wait(5000)
-        self._activate.disconnect(worker.set_active)
-        self._stop.disconnect(worker.finish)
-        worker.deleteLater()
+        end_worker_thread(
+            self._stop, thread, worker, [(self._activate, worker.set_active), (self._stop, worker.finish)]
+        )
         self._thread = self._worker = None
         self._status(cr.DISCONNECTED, "")
 
