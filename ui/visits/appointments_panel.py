@@ -11,7 +11,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -215,13 +214,7 @@ class AppointmentsPanel(QWidget):
         self._session = session
         self.dialog: AppointmentDialog | None = None
         self.model = AppointmentsModel(self)
-        self.view = compact_table()
-        self.view.setModel(self.model)
-        header = self.view.horizontalHeader()
-        for col, width in ((0, 64), (1, 70), (2, 40), (3, 150), (5, 60)):
-            header.resizeSection(col, width)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.view = compact_table(self.model, {0: 64, 1: 70, 2: 40, 3: 150, 5: 60}, stretch=4)
         self.view.activated.connect(lambda _index: self.arrive_selected())
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
 

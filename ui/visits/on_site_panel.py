@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -91,13 +90,7 @@ class OnSitePanel(QWidget):
         super().__init__(parent)
         self._session = session
         self.model = OnSiteModel(self._now, self)
-        self.view = compact_table()
-        self.view.setModel(self.model)
-        header = self.view.horizontalHeader()
-        for col, width in ((0, 118), (1, 80), (3, 46), (4, 52), (5, 54), (DESK, 64)):
-            header.resizeSection(col, width)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.view = compact_table(self.model, {0: 118, 1: 80, 3: 46, 4: 52, 5: 54, DESK: 64}, stretch=2)
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
 
         self.summary = QLabel()

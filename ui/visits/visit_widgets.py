@@ -3,9 +3,10 @@ line, a coloured notice banner, and a compact table view."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFormLayout,
@@ -154,8 +155,17 @@ def form_layout() -> QFormLayout:
     return form
 
 
-def compact_table() -> QTableView:
-    return record_table()
+def compact_table(
+    model: QAbstractItemModel | None = None,
+    widths: Mapping[int, int] | None = None,
+    stretch: int | None = None,
+) -> QTableView:
+    """A list of the 来访 tab (:func:`record_table`); with ``stretch``, that column alone takes the
+    spare width (not the last one)."""
+    view = record_table(model, widths, stretch)
+    if stretch is not None:
+        view.horizontalHeader().setStretchLastSection(False)
+    return view
 
 
 def side_panel(
