@@ -2,7 +2,7 @@
 single-instance lock on the data folder, the log file, opening the database, first-run set-up,
 login, and the main window (opened again after a restore from a backup).
 
-Opening the database follows the core's diagnosis (reception.store.startup): a file in use by
+Opening the database follows the core's diagnosis (reception.services.startup): a file in use by
 another program → 重试/退出, never a restore; no access → the path and the missing right; a
 missing or empty file while backups exist → the newest good backup is offered (never first-run
 set-up); a damaged file → the latest good backup is offered. After a fast start (clean exit) the
@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from reception.store.paths import DataDir
+    from reception.clock import Clock
+    from reception.services.local import DataDir
+    from reception.services.session import Session
     from ui.main_window import MainWindow
 
 import contextlib
@@ -264,7 +266,7 @@ class DamageWatch(QObject):
         self.path = path
         self.on_result = on_result
         self.worker: threading.Thread | None = None
-        from reception.store.startup import BackgroundCheck
+        from reception.services.startup import BackgroundCheck
 
         self.check = BackgroundCheck(path)
         self.checked.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
@@ -303,7 +305,7 @@ class Startup:
     """The explicit start step: everything that may show a dialog happens in :meth:`run`."""
 
     def __init__(self, app: QApplication, data_dir: Path | DataDir | None) -> None:
-        from reception.store.paths import DataDir
+        from reception.services.local import DataDir
 
         self.app = app
         self.data = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
@@ -349,19 +351,10 @@ class Startup:
             QTimer.singleShot(0, self._report_ready)
             self.app.exec()
             return 0
-        try:
-            session = self._first_session(clock, early)
-        except ReceptionError as exc:
-            msgbox.error(None, title, exc.message)
-            return 1
-        if session is None:
-            return 0
-
-        from ui.main_window import MainWindow
-
-        self.window = window = MainWindow(session, clock, data_dir=self.data)
-        window.show_at_saved_place()
-        window.start()
+        session = self._log_in(title, clock, early)
+        if isinstance(session, int):
+            return session
+        window = self._show_window(session, clock)
         self.start_background_check()
         if os.environ.get("RECEPTION_READY_EXIT") == "1":
             QTimer.singleShot(0, self._report_ready)
@@ -372,15 +365,13 @@ class Startup:
             window.deleteLater()
             try:
                 self._reopen()
-                session = self._first_session(clock)
             except ReceptionError as exc:
                 msgbox.error(None, title, exc.message)
                 return 1
-            if session is None:
-                return 0
-            self.window = window = MainWindow(session, clock, data_dir=self.data)
-            window.show_at_saved_place()
-            window.start()
+            session = self._log_in(title, clock)
+            if isinstance(session, int):
+                return session
+            window = self._show_window(session, clock)
             code = self.app.exec()
         if not window.logged_out:  # closed while locked: logged out here, the drafts kept
             self._logout(window.session, keep_drafts=True)
@@ -392,7 +383,7 @@ class Startup:
         damaged → never written, the latest good backup offered. False when the program cannot
         go on."""
         from reception.errors import DamagedDatabase, DatabaseBusy, DatabaseMissing, ReceptionError
-        from reception.store import startup
+        from reception.services import startup
         from ui.widgets import msgbox
 
         try:
@@ -441,7 +432,6 @@ class Startup:
         from reception.clock import Clock
         from reception.errors import ReceptionError
         from reception.services import maintenance
-        from reception.store import backup
         from ui.widgets import msgbox
 
         contact = _tr("请联系系统管理员处理。")
@@ -454,7 +444,7 @@ class Startup:
                 parent, title, problem + "\n\n" + _tr("没有找到可用于恢复的备份。") + ending + contact
             )
             return False
-        info = next((b for b in backup.list_backups(self.data.backups) if b.path == path), None)
+        info = next((b for b in maintenance.list_backups(self.data) if b.path == path), None)
         when = info.created.strftime("%Y-%m-%d %H:%M") if info is not None else path.name
         kind = info.label if info is not None else ""
         question = (
@@ -490,7 +480,7 @@ class Startup:
     def start_background_check(self) -> DamageWatch | None:
         """After a fast start (the full check was skipped), run it in the background now that
         the window is up."""
-        from reception.store import startup
+        from reception.services import startup
 
         if self.data.server or not startup.full_check_skipped():
             return None
@@ -502,11 +492,11 @@ class Startup:
         """On the UI thread: the background check's verdict. Damage → every write refused at
         once, the window says so and offers the latest good backup (the window then closes and
         the operator logs in again on the restored data)."""
-        from reception.store import db
+        from reception.services import startup
 
         if not problem:
             return
-        db.refuse_writes(problem)
+        startup.refuse_writes(problem)
         window = self.window
         title = _tr("前台接待工作站")
         if window is not None:  # stays in the status bar (other messages come and go beside it)
@@ -525,10 +515,9 @@ class Startup:
     def _reopen(self) -> None:
         """Close and open the database again with the window's lock wait (a restore reopens it
         for the command line's)."""
-        from reception.store import db, startup
+        from reception.services import startup
 
-        db.close_database()
-        startup.open_data_dir(self.data, interactive=True)
+        startup.reopen_data_dir(self.data)
 
     def ask_recovery_key(self, title: str) -> None:
         """The data came from another PC (a restore, a move): this PC lacks the site key, so every
@@ -566,6 +555,27 @@ class Startup:
         login.show()
         self.app.processEvents()  # painted before the database work starts
         return login
+
+    def _log_in(self, title: str, clock: Clock, login: QWidget | None = None) -> Session | int:
+        """The session of the first login after opening the data folder, or the program's exit
+        code when there is none (set-up or login cancelled: 0; refused: 1, said in a message)."""
+        from reception.errors import ReceptionError
+        from ui.widgets import msgbox
+
+        try:
+            session = self._first_session(clock, login)
+        except ReceptionError as exc:
+            msgbox.error(None, title, exc.message)
+            return 1
+        return 0 if session is None else session
+
+    def _show_window(self, session: Session, clock: Clock) -> MainWindow:
+        from ui.main_window import MainWindow
+
+        self.window = window = MainWindow(session, clock, data_dir=self.data)
+        window.show_at_saved_place()
+        window.start()
+        return window
 
     def _first_session(self, clock, login=None):
         from reception.errors import ReceptionError
@@ -614,18 +624,16 @@ class Startup:
             auth.logout(session, keep_drafts=keep_drafts)
 
     def close(self) -> None:
-        from reception.store import db
+        from reception.services import startup
         from ui.visits.card_reader import stop_shared
 
         stop_shared()  # the card reader's thread, if the 来访 tab started one
         if self.watch is not None:
             self.watch.stop()  # its read-only connection is closed before the file's record
             self.watch = None
-        db.close_database()
+        startup.close_database()
         if self.opened:
-            from reception.store import startup
-
-            if db.writes_refused() is None:  # a file found damaged gets the full check next time
+            if startup.writes_refused() is None:  # a file found damaged gets the full check next time
                 startup.mark_clean_exit(self.data)  # the next start can skip the full check
             self.opened = False
         if self.lock is not None:

@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reception.store.paths import DataDir
+    from reception.services.local import DataDir
 
 
 def _open_window(data: DataDir) -> int:
@@ -17,7 +17,7 @@ def _open_window(data: DataDir) -> int:
 
 def main() -> int:
     from reception.cli import main as cli_main
-    from reception.store.paths import private_umask
+    from reception.services.local import private_umask
 
     private_umask()  # files only the desk account can read (before anything is written)
 

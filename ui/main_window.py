@@ -12,16 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QTabWidget, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QPushButton, QTabWidget, QWidget
 
 from reception.clock import Clock, format_local
 from reception.errors import ReceptionError
-from reception.services import auth, cases, counters, letters, shifts, visits
+from reception.services import auth, cases, counters, desks, letters, local, shifts, visits
 from reception.services import settings as settings_mod
+from reception.services.local import DataDir
 from reception.services.records import AttachmentStore
 from reception.services.session import Role, Session
-from reception.store import changes, desk
-from reception.store.paths import DataDir
 from ui.widgets import msgbox, palette
 from ui.widgets.eliding_label import ElidingLabel
 
@@ -323,9 +322,7 @@ class MainWindow(QMainWindow):
 
     def start_phone(self) -> None:
         """(Re)start the desk phone as this PC's settings (设置 → 本机 → 电话) say."""
-        from reception.store import config
-
-        problem = self.phone.start(config.load(self._data().root))
+        problem = self.phone.start(local.load(self._data().root))
         if problem:
             self.statusBar().showMessage(problem, 15_000)
 
@@ -421,7 +418,7 @@ class MainWindow(QMainWindow):
         )
         self.settings_action.setEnabled(self.session.has(Role.ADMIN))
         # On a server site the server keeps the backups: nothing here to restore from.
-        server = changes.is_server()
+        server = desks.is_server()
         self.restore_action.setEnabled(self.session.has(Role.ADMIN) and not server)
         if server:
             from ui.admin.maintenance_dialogs import server_backup_text
@@ -435,11 +432,11 @@ class MainWindow(QMainWindow):
     def show_desk(self) -> None:
         """前台：南门岗 in the status bar (nothing on a single desk without a name; a desk without
         a name on a server shared by several desks is asked for one)."""
-        name = desk.name()
+        name = desks.desk_name()
         self.desk_label.setToolTip(self.tr("本机的前台名称（在“设置 → 系统设置 → 本机”中修改）"))
         if name:
             self.desk_label.setText(self.tr("前台：%1").replace("%1", name))
-        elif changes.is_server():
+        elif desks.is_server():
             self.desk_label.setText(self.tr("前台：未命名"))
             self.desk_label.setToolTip(self.tr("请管理员在“设置 → 系统设置 → 本机”中填写本机的前台名称"))
         else:
@@ -541,7 +538,7 @@ class MainWindow(QMainWindow):
             self._changes_ms = interval_ms
             self.changes_timer.setInterval(interval_ms)
         try:
-            self._seen_change = changes.latest_change()
+            self._seen_change = desks.latest_change()
         except Exception as exc:  # looked at again at the next tick
             self._change_check_failed(exc)
         self.changes_timer.start()
@@ -552,7 +549,7 @@ class MainWindow(QMainWindow):
         and the counts. Never raises: a database that cannot be read is logged (once) and
         looked at again at the next tick. True when the lists were re-read."""
         try:
-            latest = changes.latest_change()
+            latest = desks.latest_change()
         except Exception as exc:  # a timer slot must not raise
             self._change_check_failed(exc)
             return False
@@ -731,10 +728,8 @@ class MainWindow(QMainWindow):
         dialog = LoginDialog(
             self.clock, self, property_name=settings_mod.load().property_name, switching=True
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.logged_in.connect(self._logged_out_and_in)
-        self.login_dialog = dialog
-        dialog.open()
+        self._open_dialog("login_dialog", dialog)
 
     def _logged_out_and_in(self, new_session: object) -> None:
         self._finish_switch(new_session, keep_drafts=False)
@@ -780,11 +775,9 @@ class MainWindow(QMainWindow):
         if shift is None or shift.operator_id == self.session.operator.id:
             return
         dialog = ShiftChoiceDialog(shift, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.take_over.connect(self.open_handover)
         dialog.help.connect(lambda: self._help_with_shift(shift.id))
-        self.shift_choice_dialog = dialog
-        dialog.open()
+        self._open_dialog("shift_choice_dialog", dialog)
 
     def _help_with_shift(self, shift_id: int) -> None:
         try:
@@ -832,11 +825,9 @@ class MainWindow(QMainWindow):
             msgbox.info(self, self.tr("交班"), self.tr("当前没有进行中的班次。"))
             return
         dialog = HandoverDialog(self.session, shift, self.clock, self, data_dir=self.data_dir)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.confirmed.connect(self._handover_confirmed)
         dialog.finished.connect(self.show_shift)
-        self.handover_dialog = dialog
-        dialog.open()
+        self._open_dialog("handover_dialog", dialog)
 
     def _handover_confirmed(self, incoming: object, pdf: bytes) -> None:
         """接班 confirmed: the incoming operator's session takes over (their shift has started),
@@ -857,29 +848,23 @@ class MainWindow(QMainWindow):
         from ui.handover.handover_daily import DailyReportDialog
 
         dialog = DailyReportDialog(self.clock, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.daily_report_dialog = dialog
-        dialog.open()
+        self._open_dialog("daily_report_dialog", dialog)
 
     def change_password(self) -> None:
         from ui.admin.login_dialog import ChangePasswordDialog
 
         dialog = ChangePasswordDialog(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.statusBar().showMessage(self.tr("密码已修改。"), 10_000))
-        self.password_dialog = dialog
-        dialog.open()
+        self._open_dialog("password_dialog", dialog)
 
     def set_pin(self) -> None:
         from ui.admin.login_dialog import SetPinDialog
 
         dialog = SetPinDialog(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(
             lambda: self.statusBar().showMessage(self.tr("解锁码已设置，锁定后可用解锁码解锁。"), 10_000)
         )
-        self.pin_dialog = dialog
-        dialog.open()
+        self._open_dialog("pin_dialog", dialog)
 
     def open_settings(self) -> None:
         if not self.session.has(Role.ADMIN):
@@ -887,13 +872,11 @@ class MainWindow(QMainWindow):
         from ui.admin.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.session, self, data_dir=self._data())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.desk_changed.connect(self.show_desk)
         dialog.finished.connect(self.update_title)
         dialog.finished.connect(self.apply_idle_setting)
         dialog.finished.connect(self.start_phone)
-        self.settings_dialog = dialog
-        dialog.open()
+        self._open_dialog("settings_dialog", dialog)
 
     def print_recovery_key(self) -> None:
         """The site's recovery key on one page (administrators): for a site set up before keys
@@ -921,17 +904,13 @@ class MainWindow(QMainWindow):
         from ui.admin.about_dialog import AboutDialog
 
         dialog = AboutDialog(about(self._data()), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.about_dialog = dialog
-        dialog.open()
+        self._open_dialog("about_dialog", dialog)
 
     def show_shortcuts(self) -> None:
         from ui.admin.about_dialog import ShortcutsDialog
 
         dialog = ShortcutsDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.shortcuts_dialog = dialog
-        dialog.open()
+        self._open_dialog("shortcuts_dialog", dialog)
 
     def open_data_folder(self) -> None:
         from ui.admin.about_dialog import open_data_folder
@@ -942,9 +921,7 @@ class MainWindow(QMainWindow):
     def _data(self) -> DataDir:
         if self.data_dir is not None:
             return self.data_dir
-        from reception.store.startup import current_data_dir
-
-        return current_data_dir()
+        return local.data_dir()
 
     def backup_now(self) -> None:
         from ui.admin import maintenance_dialogs
@@ -955,7 +932,7 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         if not self.session.has(Role.ADMIN):
             return
-        if changes.is_server():
+        if desks.is_server():
             from ui.admin.maintenance_dialogs import server_backup_text
 
             msgbox.info(self, self.tr("从备份恢复"), server_backup_text())
@@ -970,10 +947,8 @@ class MainWindow(QMainWindow):
         from ui.admin.maintenance_dialogs import RestoreDialog
 
         dialog = RestoreDialog(self.session, self._data(), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restored.connect(self._after_restore)
-        self.restore_dialog = dialog
-        dialog.open()
+        self._open_dialog("restore_dialog", dialog)
 
     def _after_restore(self, source: object) -> None:
         """Everything on screen belongs to the data before the restore: stop, say so, and close
@@ -1008,42 +983,42 @@ class MainWindow(QMainWindow):
         from ui.admin.maintenance_dialogs import PrivacyNoticeDialog
 
         dialog = PrivacyNoticeDialog(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.notice_dialog = dialog
-        dialog.open()
+        self._open_dialog("notice_dialog", dialog)
 
     def open_residents(self) -> None:
         from ui.admin.residents_view import ResidentsDialog
 
         dialog = ResidentsDialog(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.residents_dialog = dialog
-        dialog.open()
+        self._open_dialog("residents_dialog", dialog)
 
     def open_analysis(self) -> None:
         from ui.analysis.analysis_window import AnalysisWindow
 
         dialog = AnalysisWindow(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.analysis_window = dialog
-        dialog.show()
+        self._open_dialog("analysis_window", dialog, show=True)
 
     def open_import(self) -> None:
         from ui.admin.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.session, self)
+        self._open_dialog("import_dialog", dialog)
+
+    def _open_dialog(self, name: str, dialog: QDialog, *, show: bool = False) -> None:
+        """Open ``dialog`` window-modal (``show``: as a window of its own), deleted when closed
+        and kept as ``self.<name>`` meanwhile."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.import_dialog = dialog
-        dialog.open()
+        setattr(self, name, dialog)
+        if show:
+            dialog.show()
+        else:
+            dialog.open()
 
     def show_at_saved_place(self) -> None:
         """Show the window: maximised on the first start (a 1366×768 desk monitor has no room to
         spare), afterwards where and as large as it was left (本机 reception.ini, [窗口])."""
         from PySide6.QtCore import QByteArray
 
-        from reception.store import config
-
-        saved = config.load(self._data().root).window_geometry
+        saved = local.load(self._data().root).window_geometry
         if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
             self.show()
         else:
@@ -1051,10 +1026,8 @@ class MainWindow(QMainWindow):
 
     def remember_place(self) -> None:
         """Keep the window's place and size for the next start (a failure only costs that)."""
-        from reception.store import config
-
         try:
-            config.set_window_geometry(
+            local.set_window_geometry(
                 self._data().root, bytes(self.saveGeometry().toBase64().data()).decode()
             )
         except (OSError, ReceptionError):

@@ -18,26 +18,24 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from reception.clock import to_local
 from reception.errors import ReceptionError
-from reception.services import maintenance, retention
+from reception.services import desks, maintenance, retention
 from reception.services import settings as settings_mod
+from reception.services.local import DataDir
 from reception.services.records import BackupInfo
 from reception.services.session import Session
-from reception.store import changes
-from reception.store.paths import DataDir
 from ui.widgets import msgbox, palette
+from ui.widgets.record_list import rows_table
 from ui.widgets.records import RecordsModel
 
 log = logging.getLogger(__name__)
@@ -103,13 +101,7 @@ class RestoreDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.model = BackupListModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
+        self.view = rows_table(self.model, alternate=True)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Stretch)
@@ -200,7 +192,7 @@ def backup_now(parent: QWidget | None, session: Session, data: DataDir) -> Path 
     """立即备份 (any operator): the new file's name is shown. On a server site there is nothing
     to do here: the server's own backups are meant (said so, nothing is written)."""
     title = _tr("立即备份")
-    if changes.is_server():
+    if desks.is_server():
         msgbox.info(parent, title, server_backup_text())
         return None
     try:

@@ -12,17 +12,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
-from reception.errors import ReceptionError, ValidationError
 from reception.services import settings as settings_mod
 from reception.services.session import Role, Session
 from ui.widgets import palette
-from ui.widgets.forms import FieldErrors, error_label
+from ui.widgets.settings_page import SettingsPage, save_bar, stack
+from ui.widgets.small_dialogs import saved
 
 
 def _spin(bounds: tuple[int, int], value: int, suffix: str, zero: str = "") -> QSpinBox:
@@ -36,13 +34,11 @@ def _spin(bounds: tuple[int, int], value: int, suffix: str, zero: str = "") -> Q
     return box
 
 
-class ProceduresPage(QWidget):
+class ProceduresPage(SettingsPage):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         current = settings_mod.load()
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
 
         visit_box = QGroupBox(self.tr("业户办事：办理指引与跟进时限"))
         visit_form = QFormLayout(visit_box)
@@ -103,45 +99,30 @@ class ProceduresPage(QWidget):
         hint.setStyleSheet(f"color: {palette.FADED};")
         desk_form.addRow("", hint)
 
-        self.saved = QLabel()
-        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
-        self.save_button = QPushButton(self.tr("保存"))
-        self.save_button.clicked.connect(self.save)
+        self.saved, self.save_button, bottom = save_bar(self.general, self.save)
         if not session.has(Role.ADMIN):
             self.save_button.setEnabled(False)
             self.save_button.setToolTip(self.tr("修改需要管理员权限"))
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.general, 1)
-        bottom.addStretch(1)
-        bottom.addWidget(self.saved)
-        bottom.addWidget(self.save_button)
 
         hours = QHBoxLayout()
         hours.addWidget(resolve_box, 1)
         hours.addWidget(letter_box, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(desk_box)
-        layout.addWidget(visit_box)
-        layout.addLayout(hours)
-        layout.addLayout(bottom)
+        stack(self, desk_box, visit_box, hours, bottom, stretch=False)
 
     def save(self) -> bool:
         self.errors.clear()
         self.saved.clear()
-        try:
-            settings_mod.update_procedures(
+        if not saved(
+            self.errors,
+            lambda: settings_mod.update_procedures(
                 self.session,
                 guidance={p: e.toPlainText() for p, e in self.guidance.items()},
                 follow_up_hours={p: s.value() for p, s in self.follow_up.items() if s.isEnabled()},
                 resolve_hours={c: s.value() for c, s in self.resolve.items()},
                 letter_reply_hours={t: s.value() for t, s in self.letter.items()},
                 desk_department=self.desk_department.text(),
-            )
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return False
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
+            ),
+        ):
             return False
         self.saved.setText(self.tr("已保存"))
         return True

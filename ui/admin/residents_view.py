@@ -15,7 +15,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +34,7 @@ from reception.services.residents import ResidentRow
 from reception.services.session import Session
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, ascii_only, error_label
+from ui.widgets.record_list import rows_table
 from ui.widgets.small_dialogs import lay_out, saved
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -273,13 +272,7 @@ class ResidentsDialog(QDialog):
         self.count_label.setStyleSheet(f"color: {palette.FADED_DARK};")
 
         self.model = ResidentsModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
+        self.view = rows_table(self.model, alternate=True)
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 10)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)

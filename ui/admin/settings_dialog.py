@@ -35,17 +35,17 @@ from PySide6.QtWidgets import (
 
 from reception.clock import Clock
 from reception.errors import ReceptionError, ValidationError
-from reception.services import auth, departments
+from reception.services import auth, departments, desks, local
 from reception.services import settings as settings_mod
+from reception.services.local import DataDir
 from reception.services.records import Department, Operator
 from reception.services.session import ROLE_LABELS, Role, Session
-from reception.store import changes, config, desk
-from reception.store.paths import DataDir
 from ui.admin.procedures_page import ProceduresPage
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, error_label
 from ui.widgets.records import RecordsPage
-from ui.widgets.small_dialogs import lay_out, saved
+from ui.widgets.settings_page import SettingsPage, save_bar, stack
+from ui.widgets.small_dialogs import attempt, lay_out, saved
 
 
 def _state(record: Any) -> str:
@@ -54,13 +54,11 @@ def _state(record: Any) -> str:
 
 
 # -- 基本信息 ------------------------------------------------------------------------------------
-class GeneralPage(QWidget):
+class GeneralPage(SettingsPage):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         current = settings_mod.load()
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
 
         self.property_name = QLineEdit(current.property_name)
         self.desk_phone = QLineEdit(current.desk_phone)
@@ -112,22 +110,8 @@ class GeneralPage(QWidget):
         grid.addWidget(self.hours_error, grid.rowCount(), 0, 1, 4)
         self.errors.register("reply_hours", self.hours[next(iter(self.hours))], self.hours_error)
 
-        self.saved = QLabel()
-        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
-        self.save_button = QPushButton(self.tr("保存"))
-        self.save_button.clicked.connect(self.save)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.general, 1)
-        bottom.addStretch(1)
-        bottom.addWidget(self.saved)
-        bottom.addWidget(self.save_button)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(prop_box)
-        layout.addWidget(greet_box)
-        layout.addWidget(hours_box)
-        layout.addStretch(1)
-        layout.addLayout(bottom)
+        self.saved, self.save_button, bottom = save_bar(self.general, self.save)
+        stack(self, prop_box, greet_box, hours_box, bottom)
 
         for edit in (self.property_name, self.greeting):
             edit.textChanged.connect(self.update_preview)
@@ -146,19 +130,16 @@ class GeneralPage(QWidget):
     def save(self) -> bool:
         self.errors.clear()
         self.saved.clear()
-        try:
-            settings_mod.update(
+        if not saved(
+            self.errors,
+            lambda: settings_mod.update(
                 self.session,
                 property_name=self.property_name.text(),
                 desk_phone=self.desk_phone.text(),
                 greeting=self.greeting.text(),
                 reply_hours={c: s.value() for c, s in self.hours.items()},
-            )
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return False
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
+            ),
+        ):
             return False
         self.saved.setText(self.tr("已保存。"))
         return True
@@ -172,7 +153,7 @@ STORE_FULL_ID_WARNING = (
 )
 
 
-class PrivacyPage(QWidget):
+class PrivacyPage(SettingsPage):
     """个人信息保存天数, 备份保留份数, 闲置锁定, 咨询联系方式, 完整证件号码, 访客证尺寸与有效时间."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -182,8 +163,6 @@ class PrivacyPage(QWidget):
         self.session = session
         current = settings_mod.load()
         self._stored_full_id = current.store_full_id
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
 
         def spin(bounds: tuple[int, int], value: int, suffix: str) -> QSpinBox:
             box = QSpinBox()
@@ -240,7 +219,7 @@ class PrivacyPage(QWidget):
         self.errors.add_row(
             backup_form, self.tr("备份保留份数："), "backup_generations", self.backup_generations
         )
-        if changes.is_server():
+        if desks.is_server():
             from ui.admin.maintenance_dialogs import server_backup_text
 
             backup_hint = QLabel(server_backup_text())
@@ -276,22 +255,8 @@ class PrivacyPage(QWidget):
             badge_form, self.tr("访客证有效时间："), "badge_valid_hours", self.badge_valid_hours
         )
 
-        self.saved = QLabel()
-        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
-        self.save_button = QPushButton(self.tr("保存"))
-        self.save_button.clicked.connect(self.save)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.general, 1)
-        bottom.addStretch(1)
-        bottom.addWidget(self.saved)
-        bottom.addWidget(self.save_button)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(privacy_box)
-        layout.addWidget(backup_box)
-        layout.addWidget(badge_box)
-        layout.addStretch(1)
-        layout.addLayout(bottom)
+        self.saved, self.save_button, bottom = save_bar(self.general, self.save)
+        stack(self, privacy_box, backup_box, badge_box, bottom)
 
         for box in (
             self.retention_days,
@@ -328,8 +293,9 @@ class PrivacyPage(QWidget):
             )
         ):
             return False
-        try:
-            conf = settings_mod.update_privacy_and_badges(
+        conf = attempt(
+            self.errors,
+            lambda: settings_mod.update_privacy_and_badges(
                 self.session,
                 retention_days=self.retention_days.value(),
                 backup_generations=self.backup_generations.value(),
@@ -339,12 +305,9 @@ class PrivacyPage(QWidget):
                 badge_size=self.badge_size.currentData() or "",
                 badge_valid_hours=self.badge_valid_hours.value(),
                 pin_unlock_minutes=self.pin_unlock_minutes.value(),
-            )
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return False
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
+            ),
+        )
+        if conf is None:
             return False
         self._stored_full_id = conf.store_full_id
         self.privacy_contact.setText(conf.privacy_contact)
@@ -353,9 +316,9 @@ class PrivacyPage(QWidget):
 
 
 # -- 本机 ------------------------------------------------------------------------------------------
-class LocalPage(QWidget):
+class LocalPage(SettingsPage):
     """本机: this PC's desk name (前台名称, stored in the data folder's ``reception.ini`` through
-    :func:`reception.store.config.set_desk_name`) and, read-only, the database this desk works on.
+    :func:`reception.services.local.set_desk_name`) and, read-only, the database this desk works on.
     ``desk_changed(name)`` after the name was saved."""
 
     desk_changed = Signal(str)
@@ -363,10 +326,8 @@ class LocalPage(QWidget):
     def __init__(self, data: DataDir, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data = data
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
 
-        self.desk_name = QLineEdit(config.load(data.root).desk or desk.name())
+        self.desk_name = QLineEdit(local.load(data.root).desk or desks.desk_name())
         self.desk_name.setPlaceholderText(self.tr("如：客服中心、南门岗、二号大堂"))
         desk_box = QGroupBox(self.tr("本前台"))
         desk_form = QFormLayout(desk_box)
@@ -381,7 +342,7 @@ class LocalPage(QWidget):
         desk_hint.setStyleSheet(f"color: {palette.FADED};")
         desk_form.addRow("", desk_hint)
 
-        self._server = changes.is_server()
+        self._server = desks.is_server()
         self.database_label = QLabel(self._database_text())
         self.database_label.setWordWrap(True)
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -402,27 +363,10 @@ class LocalPage(QWidget):
         second_box = self._build_second_backup()
         from ui.phone.settings_box import PhoneSettingsBox
 
-        self.phone_box = PhoneSettingsBox(config.load(data.root))
+        self.phone_box = PhoneSettingsBox(local.load(data.root))
 
-        self.saved = QLabel()
-        self.saved.setStyleSheet(f"color: {palette.OK_BRIGHT};")
-        self.save_button = QPushButton(self.tr("保存"))
-        self.save_button.clicked.connect(self.save)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.general, 1)
-        bottom.addStretch(1)
-        bottom.addWidget(self.saved)
-        bottom.addWidget(self.save_button)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(desk_box)
-        layout.addWidget(printers_box)
-        layout.addWidget(reader_box)
-        layout.addWidget(second_box)
-        layout.addWidget(self.phone_box)
-        layout.addWidget(database_box)
-        layout.addStretch(1)
-        layout.addLayout(bottom)
+        self.saved, self.save_button, bottom = save_bar(self.general, self.save)
+        stack(self, desk_box, printers_box, reader_box, second_box, self.phone_box, database_box, bottom)
         self.desk_name.textChanged.connect(self.saved.clear)
         for combo in (self.reader_kind, self.reader_port, self.reader_speed):
             combo.currentIndexChanged.connect(self.saved.clear)
@@ -454,7 +398,7 @@ class LocalPage(QWidget):
     def _build_printers(self) -> QGroupBox:
         from reception.rules.badge_sizes import BADGE_SIZES
 
-        pc = config.load(self.data.root)
+        pc = local.load(self.data.root)
         box = QGroupBox(self.tr("打印机（本机）"))
         form = QFormLayout(box)
         self.badge_printer = self._printer_combo(pc.badge_printer)
@@ -466,7 +410,7 @@ class LocalPage(QWidget):
         self.badge_stock.setCurrentIndex(max(self.badge_stock.findData(pc.badge_size), 0))
         self.errors.add_row(form, self.tr("访客证标签："), "badge_size", self.badge_stock)
         self.badge_orientation = QComboBox()
-        for key, label in config.ORIENTATIONS.items():
+        for key, label in local.ORIENTATIONS.items():
             self.badge_orientation.addItem(self.tr(label), key)
         self.badge_orientation.setCurrentIndex(max(self.badge_orientation.findData(pc.badge_orientation), 0))
         self.errors.add_row(form, self.tr("标签方向："), "badge_orientation", self.badge_orientation)
@@ -493,7 +437,7 @@ class LocalPage(QWidget):
         return box
 
     def _build_second_backup(self) -> QGroupBox:
-        pc = config.load(self.data.root)
+        pc = local.load(self.data.root)
         box = QGroupBox(self.tr("第二备份位置（本机）"))
         form = QFormLayout(box)
         self.second_folder = QLineEdit(pc.second_backup_folder)
@@ -536,7 +480,7 @@ class LocalPage(QWidget):
         from reception.services import card_reader as cr
         from ui.visits.card_reader import shared_link
 
-        pc = config.load(self.data.root)
+        pc = local.load(self.data.root)
         box = QGroupBox(self.tr("读卡器（本机）"))
         form = QFormLayout(box)
         self.reader_kind = QComboBox()
@@ -640,7 +584,7 @@ class LocalPage(QWidget):
         self.test_reader_button.setEnabled(True)
         self._probe = None
         if self._resume_link:
-            pc = config.load(self.data.root)
+            pc = local.load(self.data.root)
             shared_link().settings_changed.emit(pc.reader_kind, pc.reader_port, pc.reader_speed)
         self.reader_tested = cr.status_text(state, detail)
 
@@ -686,7 +630,7 @@ class LocalPage(QWidget):
     def _database_text(self) -> str:
         """「数据库服务器：postgresql://用户@服务器/库名」 (never the password) or 「本机数据文件：…」."""
         try:
-            address = changes.database_address()
+            address = desks.database_address()
         except ReceptionError as exc:
             return exc.message
         if self._server:
@@ -699,24 +643,24 @@ class LocalPage(QWidget):
         self.errors.clear()
         self.saved.clear()
         try:
-            stored = config.set_desk_name(self.data.root, self.desk_name.text())
-            stored = config.set_printers(
+            stored = local.set_desk_name(self.data.root, self.desk_name.text())
+            stored = local.set_printers(
                 self.data.root,
                 badge_printer=self.badge_printer.currentData() or "",
                 badge_size=self.badge_stock.currentData() or "",
                 badge_orientation=self.badge_orientation.currentData() or "",
                 report_printer=self.report_printer.currentData() or "",
             )
-            stored = config.set_second_backup(
+            stored = local.set_second_backup(
                 self.data.root, self.second_folder.text(), self.second_days.value()
             )
-            stored = config.set_reader(
+            stored = local.set_reader(
                 self.data.root,
                 kind=self.reader_kind.currentData() or "",
                 port=self._reader_port_name(),
                 speed=int(self.reader_speed.currentData()),
             )
-            stored = config.set_phone(self.data.root, **self.phone_box.values())
+            stored = local.set_phone(self.data.root, **self.phone_box.values())
         except ValidationError as exc:
             self.errors.show_error(exc)
             return False
@@ -1067,9 +1011,7 @@ class SettingsDialog(QDialog):
         the folder of the open database)."""
         super().__init__(parent)
         if data_dir is None:
-            from reception.store.startup import current_data_dir
-
-            data_dir = current_data_dir()
+            data_dir = local.data_dir()
         self.session = session
         self.setWindowTitle(self.tr("系统设置"))
         self.resize(720, 640)

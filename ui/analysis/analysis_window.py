@@ -45,8 +45,8 @@ from ui.analysis.analysis_table_model import SORT_ROLE, AnalysisTableModel
 from ui.analysis.recurring_dialog import RecurringProblemDialog
 from ui.widgets import msgbox, palette, printing
 from ui.widgets.detail_dialog import fit_screen
+from ui.widgets.export_dialog import save_xlsx
 
-XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 _RED = QColor(palette.OVERDUE)
 _CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 
@@ -536,22 +536,16 @@ class AnalysisWindow(QDialog):
         if self.report is None:
             return None
         suggested = self.tr("投诉分析-{0}.xlsx").format(self._file_label())
-        chosen = msgbox.save_file(self, self.tr("导出投诉分析"), suggested, self.tr(XLSX_FILTER))
-        if not chosen:
+        report = self.report
+        saved = save_xlsx(
+            self,
+            self.tr("导出投诉分析"),
+            suggested,
+            lambda path: analysis.export_xlsx(self.session, report, path),
+        )
+        if saved is None:
             return None
-        path = Path(chosen)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        try:
-            analysis.export_xlsx(self.session, self.report, path)
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("导出失败"), exc.message)
-            return None
-        except OSError as exc:
-            msgbox.error(
-                self, self.tr("导出失败"), self.tr("文件未能保存：{0}").format(exc.strerror or str(exc))
-            )
-            return None
+        path = saved[0]
         msgbox.info(self, self.tr("导出完成"), self.tr("投诉分析已导出到：\n{0}").format(path))
         return path
 

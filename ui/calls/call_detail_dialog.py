@@ -37,7 +37,8 @@ from reception.services.records import Call
 from reception.services.session import Role, Session
 from ui.calls.call_list_model import RowsTableModel
 from ui.widgets import msgbox, palette
-from ui.widgets.forms import error_label
+from ui.widgets.detail_dialog import fact_pair
+from ui.widgets.forms import error_label, with_error_label
 from ui.widgets.revealed_number import RevealedNumber
 from ui.widgets.saving import save_with_retry
 
@@ -121,11 +122,7 @@ class CallDetailDialog(QDialog):
             ("linked", "后续事项"),
         ]
         for i, (key, caption) in enumerate(names):
-            cap = QLabel(self.tr(caption))
-            cap.setObjectName("caption")
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            cap, value = fact_pair(self.tr(caption))
             self.fact_labels[key] = value
             row, col = divmod(i, 2) if key != "linked" else (len(names) // 2, 0)
             facts.addWidget(cap, row, col * 2, Qt.AlignmentFlag.AlignTop)
@@ -260,13 +257,7 @@ class CallDetailDialog(QDialog):
         return label
 
     def _with_error(self, field: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        column.addWidget(widget)
-        label = error_label(box)
-        column.addWidget(label)
+        box, label = with_error_label(widget, spacing=1)
         self._errors[field] = (widget, label)
         return box
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QFont
 
 from reception.clock import format_local
 from reception.services import calls
@@ -106,18 +106,17 @@ class RowsTableModel(RowsModel[Any]):
     def row_at(self, row: int) -> Any:
         return super().row_at(row)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == ROW_ROLE:
-            return row
+    def cell(self, row: Any, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(row, index.column())
+            return self.display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(row)
         if role == Qt.ItemDataRole.ForegroundRole:
             return self.foreground(row)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self.background(row)
+        if role == Qt.ItemDataRole.FontRole:
+            return self.font_of(row)
         return None
 
     def display(self, row: Any, column: int) -> str:
@@ -127,4 +126,10 @@ class RowsTableModel(RowsModel[Any]):
         return None
 
     def foreground(self, row: Any) -> QBrush | None:
+        return None
+
+    def background(self, row: Any) -> QBrush | None:
+        return None
+
+    def font_of(self, row: Any) -> QFont | None:
         return None

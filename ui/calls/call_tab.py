@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QPushButton,
     QTabWidget,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception.errors import ReceptionError
 from reception.services import auth, calls
 from reception.services.calls import CallFilter, CallResult
 from reception.services.session import Session
@@ -30,10 +28,10 @@ from ui.calls.call_list_model import CallListModel
 from ui.calls.callbacks_panel import CallbacksPanel
 from ui.calls.messages_panel import MessagesPanel
 from ui.phone.caller_panel import CallerPanelBox
-from ui.widgets import msgbox, palette
+from ui.widgets import palette
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import TODAY, DateFilterBar, record_table
-from ui.widgets.tab_parts import follow_window, panes, tab_key
+from ui.widgets.record_list import TODAY, DateFilterBar, choice_filter, record_table, refill, search_box
+from ui.widgets.tab_parts import follow_window, open_detail, panes, tab_key
 
 # Date range quick choices (data of the range combo).
 SEARCH_DELAY_MS = 300
@@ -99,19 +97,11 @@ class CallTab(QWidget):
         bar.addSpacing(8)
 
         self.dates = DateFilterBar(self._session.clock.today)
-        self.category_filter = QComboBox()
-        self.category_filter.addItem(self.tr("全部类别"), "")
-        for category in calls.CATEGORIES:
-            self.category_filter.addItem(self.tr(category), category)
-        self.outcome_filter = QComboBox()
-        self.outcome_filter.addItem(self.tr("全部结果"), "")
-        for outcome in calls.OUTCOMES:
-            self.outcome_filter.addItem(self.tr(outcome), outcome)
+        self.category_filter = choice_filter(self.tr("全部类别"), calls.CATEGORIES, self.tr)
+        self.outcome_filter = choice_filter(self.tr("全部结果"), calls.OUTCOMES, self.tr)
         self.operator_filter = QComboBox()
         self._fill_operators()
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("搜索：来电人、内容、地址、编号、电话"))
-        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit = search_box(self.tr("搜索：来电人、内容、地址、编号、电话"))
         self.count_label = QLabel()
         self.count_label.setStyleSheet(f"color: {palette.MUTED};")
 
@@ -157,15 +147,8 @@ class CallTab(QWidget):
         return box
 
     def _fill_operators(self) -> None:
-        current = self.operator_filter.currentData()
-        self.operator_filter.blockSignals(True)
-        self.operator_filter.clear()
-        self.operator_filter.addItem(self.tr("全部接待人"), None)
-        for op in auth.list_operators():
-            self.operator_filter.addItem(op.display_name, op.id)
-        index = self.operator_filter.findData(current) if current is not None else 0
-        self.operator_filter.setCurrentIndex(max(index, 0))
-        self.operator_filter.blockSignals(False)
+        operators = [(op.display_name, op.id) for op in auth.list_operators()]
+        refill(self.operator_filter, self.tr("全部接待人"), operators)
 
     def _now(self):
         return self._session.clock.now()
@@ -216,16 +199,11 @@ class CallTab(QWidget):
 
     def open_call(self, call_id: int) -> CallDetailDialog | None:
         """Show one call (non-blocking, window-modal)."""
-        try:
-            dialog = CallDetailDialog(self._session, call_id, self)
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法打开"), exc.message)
-            return None
-        dialog.saved.connect(self._edited)
-        dialog.finished.connect(dialog.deleteLater)
-        self.detail_dialog = dialog
-        dialog.open()
-        return dialog
+        return open_detail(
+            self,
+            lambda: CallDetailDialog(self._session, call_id, self),
+            lambda d: d.saved.connect(self._edited),
+        )
 
     # ---- panels ---------------------------------------------------------------------------------
     def _messages_count(self, count: int) -> None:

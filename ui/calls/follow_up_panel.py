@@ -10,13 +10,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +25,7 @@ from reception.services.session import Session
 from ui.calls.call_list_model import RowsTableModel
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import error_label
+from ui.widgets.record_list import rows_table
 from ui.widgets.revealed_number import RevealedNumber
 from ui.widgets.saving import save_with_retry
 
@@ -46,14 +45,7 @@ class FollowUpPanel(QWidget):
     ) -> None:
         """The list (column ``stretch`` takes the spare width) over ``caption``, ``edit``,
         ``button`` and 显示号码 (``number_tip`` its tooltip); ``empty`` shows when nothing is listed."""
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
-        self.view.setWordWrap(False)
+        self.view = rows_table(self.model, alternate=True, wrap=False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)

@@ -9,6 +9,8 @@ cancelled."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -192,25 +194,58 @@ class ReplyDialog(CaseActionDialog):
         return cases.reply(self._session, self._case.id, self.text_edit.toPlainText(), self._case.version)
 
 
-class FinishDialog(CaseActionDialog):
-    """处理完成: the matter is dealt with; the case then waits for the return visit."""
+@dataclass(frozen=True)
+class NoteStep:
+    """A step of the workflow that takes one note: the service call ``(session, case id, note,
+    version)``, the dialog's title, the note's label and placeholder, the OK button's text, the
+    note's height in lines and an optional hint under it (texts translated by the dialog)."""
+
+    call: Callable[[Session, int, str, int], Case]
+    title: str
+    label: str
+    placeholder: str
+    ok: str
+    rows: int = 3
+    hint: str = ""
+
+
+class NoteDialog(CaseActionDialog):
+    """处理完成, 关闭, 重新打开: one note and the subclass's ``step``."""
+
+    step: NoteStep
 
     def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
         super().__init__(session, case, parent)
-        self.setWindowTitle(self.tr("处理完成"))
-        self.note_edit = text_box(4, self.tr("如何处理的、结果如何"))
-        self.errors.add_row(self.form, self.tr("处理结果"), "note", self.note_edit)
-        hint = QLabel(self.tr("处理完成后工单转为“待回访”，回访业户满意后方可关闭。"))
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
-        self.form.addRow("", hint)
+        step = self.step
+        self.setWindowTitle(self.tr(step.title))
+        self.note_edit = text_box(step.rows, self.tr(step.placeholder))
+        self.errors.add_row(self.form, self.tr(step.label), "note", self.note_edit)
+        if step.hint:
+            hint = QLabel(self.tr(step.hint))
+            hint.setObjectName("hint")
+            hint.setWordWrap(True)
+            self.form.addRow("", hint)
         self._finish_layout()
 
     def _ok_text(self) -> str:
-        return self.tr("处理完成")
+        return self.tr(self.step.ok)
 
     def _call(self) -> Case:
-        return cases.finish(self._session, self._case.id, self.note_edit.toPlainText(), self._case.version)
+        return self.step.call(self._session, self._case.id, self.note_edit.toPlainText(), self._case.version)
+
+
+class FinishDialog(NoteDialog):
+    """处理完成: the matter is dealt with; the case then waits for the return visit."""
+
+    step = NoteStep(
+        cases.finish,
+        "处理完成",
+        "处理结果",
+        "如何处理的、结果如何",
+        "处理完成",
+        4,
+        "处理完成后工单转为“待回访”，回访业户满意后方可关闭。",
+    )
 
 
 class ReturnVisitDialog(CaseActionDialog):
@@ -263,38 +298,16 @@ class ReturnVisitDialog(CaseActionDialog):
         )
 
 
-class CloseDialog(CaseActionDialog):
+class CloseDialog(NoteDialog):
     """关闭: after a satisfied return visit (or three unanswered attempts)."""
 
-    def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
-        super().__init__(session, case, parent)
-        self.setWindowTitle(self.tr("关闭工单"))
-        self.note_edit = text_box(3, self.tr("可不填"))
-        self.errors.add_row(self.form, self.tr("关闭说明"), "note", self.note_edit)
-        self._finish_layout()
-
-    def _ok_text(self) -> str:
-        return self.tr("关闭工单")
-
-    def _call(self) -> Case:
-        return cases.close(self._session, self._case.id, self.note_edit.toPlainText(), self._case.version)
+    step = NoteStep(cases.close, "关闭工单", "关闭说明", "可不填", "关闭工单")
 
 
-class ReopenDialog(CaseActionDialog):
+class ReopenDialog(NoteDialog):
     """重新打开: back to 处理中, with the reason."""
 
-    def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
-        super().__init__(session, case, parent)
-        self.setWindowTitle(self.tr("重新打开工单"))
-        self.reason_edit = text_box(3, self.tr("为什么重新打开"))
-        self.errors.add_row(self.form, self.tr("原因"), "note", self.reason_edit)
-        self._finish_layout()
-
-    def _ok_text(self) -> str:
-        return self.tr("重新打开")
-
-    def _call(self) -> Case:
-        return cases.reopen(self._session, self._case.id, self.reason_edit.toPlainText(), self._case.version)
+    step = NoteStep(cases.reopen, "重新打开工单", "原因", "为什么重新打开", "重新打开")
 
 
 class LiaisonDialog(CaseActionDialog):

@@ -6,14 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +23,7 @@ from reception.services.cases import CaseRow
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.cases.case_list_model import OVERDUE_AGAIN_COLOR, OVERDUE_COLOR, first_line, place_text
 from ui.widgets import palette
+from ui.widgets.record_list import rows_table
 
 
 def _tr(text: str) -> str:
@@ -64,16 +63,12 @@ class EscalatedModel(RowsTableModel):
     def foreground(self, row: CaseRow) -> QBrush | None:
         return QBrush(OVERDUE_AGAIN_COLOR if row.escalation_level >= 2 else OVERDUE_COLOR)
 
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if role == Qt.ItemDataRole.FontRole and index.isValid():
-            row = self.row_at(index.row())
-            if row is not None and row.escalation_level >= 2:
-                font = QFont()
-                font.setBold(True)
-                return font
-        return super().data(index, role)
+    def font_of(self, row: CaseRow) -> QFont | None:
+        if row.escalation_level < 2:
+            return None
+        font = QFont()
+        font.setBold(True)
+        return font
 
 
 class CaseEscalationPanel(QWidget):
@@ -95,13 +90,7 @@ class CaseEscalationPanel(QWidget):
         head.addWidget(self.title)
         head.addWidget(hint, 1)
         self.model = EscalatedModel(now, self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setWordWrap(False)
+        self.view = rows_table(self.model, wrap=False)
         header = self.view.horizontalHeader()
         for col in range(self.model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,10 +30,9 @@ from ui.cases.case_escalation_panel import CaseEscalationPanel
 from ui.cases.case_form import CaseForm
 from ui.cases.case_list_model import CaseListModel
 from ui.widgets import msgbox, palette
-from ui.widgets.drafts_support import has_draft
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import record_table
-from ui.widgets.tab_parts import panes
+from ui.widgets.record_list import choice_filter, record_table, refill, search_box
+from ui.widgets.tab_parts import FormTab, open_detail, panes
 
 MY_OPEN, ALL_OPEN, OVERDUE, CLOSED, ALL = "mine", "open", "overdue", "closed", "all"
 VIEWS = [
@@ -48,10 +46,11 @@ SEARCH_DELAY_MS = 300
 TICK_MS = 60_000
 
 
-class CaseTab(QWidget):
+class CaseTab(QWidget, FormTab):
     """The main window hosts this tab; ``changed`` is emitted after anything was saved."""
 
     changed = Signal()
+    DRAFT_KEY = "case"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,15 +66,10 @@ class CaseTab(QWidget):
         self.view_combo = QComboBox()
         for key, label in VIEWS:
             self.view_combo.addItem(self.tr(label), key)
-        self.category_filter = QComboBox()
-        self.category_filter.addItem(self.tr("全部类别"), "")
-        for category in cases.CATEGORIES:
-            self.category_filter.addItem(self.tr(category), category)
+        self.category_filter = choice_filter(self.tr("全部类别"), cases.CATEGORIES, self.tr)
         self.department_filter = QComboBox()
         self._fill_departments()
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("搜索：编号、位置、问题、处理人"))
-        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit = search_box(self.tr("搜索：编号、位置、问题、处理人"))
         self.count_label = QLabel()
         self.count_label.setStyleSheet(f"color: {palette.MUTED};")
         bar.addWidget(self.new_button)
@@ -146,15 +140,8 @@ class CaseTab(QWidget):
         return self._session.clock.now()
 
     def _fill_departments(self) -> None:
-        current = self.department_filter.currentData()
-        self.department_filter.blockSignals(True)
-        self.department_filter.clear()
-        self.department_filter.addItem(self.tr("全部部门"), None)
-        for dept in departments.list_departments():
-            self.department_filter.addItem(dept.name, dept.id)
-        index = self.department_filter.findData(current) if current is not None else 0
-        self.department_filter.setCurrentIndex(max(index, 0))
-        self.department_filter.blockSignals(False)
+        depts = [(dept.name, dept.id) for dept in departments.list_departments()]
+        refill(self.department_filter, self.tr("全部部门"), depts)
 
     def _apply_role(self) -> None:
         """Receptionists start on their own open cases (首问责任制); supervisors see all open
@@ -233,23 +220,19 @@ class CaseTab(QWidget):
         """Show one case (non-blocking, window-modal)."""
         if self.detail_dialog is not None and self.detail_dialog.isVisible():
             self.detail_dialog.close()
-        try:
-            dialog = CaseDetailDialog(self._session, case_id, self)
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法打开"), exc.message)
-            return None
-        dialog.changed.connect(self._edited)
-        dialog.open_case.connect(self.open_case)
-        dialog.finished.connect(dialog.deleteLater)
-        self.detail_dialog = dialog
-        dialog.open()
-        return dialog
+
+        def wire(dialog: CaseDetailDialog) -> None:
+            dialog.changed.connect(self._edited)
+            dialog.open_case.connect(self.open_case)
+
+        return open_detail(self, lambda: CaseDetailDialog(self._session, case_id, self), wire)
+
+    def open_form(self) -> CaseForm:
+        return self.new_case()
 
     def new_case(self) -> CaseForm:
         """直接登记 (F5): the new-case form (non-blocking)."""
-        if self.form is not None and self.form.isVisible():
-            self.form.raise_()
-            self.form.activateWindow()
+        if self.form is not None and self._form_to_front():
             return self.form
         form = CaseForm(self._session, self)
         form.saved.connect(self._created)
@@ -288,20 +271,6 @@ class CaseTab(QWidget):
         self._fill_departments()
         self._apply_role()
         self.refresh()
-
-    def has_unsaved(self) -> bool:
-        return self.form is not None and self.form.has_content()
-
-    def save_drafts(self) -> bool:
-        """Keep the case being registered as the operator's draft."""
-        return self.form.draft.save_now() if self.form is not None else True
-
-    def restore_drafts(self) -> bool:
-        """Reopen the new-case form with the operator's draft, if there is one."""
-        if self.form is not None or not has_draft(self._session, "case"):
-            return False
-        self.new_case()
-        return True
 
     def _created(self, case: object) -> None:
         self.refresh()

@@ -45,9 +45,9 @@ from reception.documents import handover_report
 from reception.errors import ReceptionError
 from reception.services import auth, handover, shifts
 from reception.services.handover import HandoverData
+from reception.services.local import DataDir
 from reception.services.records import Shift
 from reception.services.session import Session
-from reception.store.paths import DataDir
 from ui.handover.handover_tables import TablesPanel
 from ui.widgets import msgbox, palette, printing
 from ui.widgets.detail_dialog import fit_screen

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -32,13 +31,22 @@ from ui.letters.letter_detail_dialog import LetterDetailDialog
 from ui.letters.letter_form import LetterForm
 from ui.letters.letter_list_model import LetterListModel
 from ui.widgets import msgbox, palette
-from ui.widgets.drafts_support import has_draft
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import ALL, CUSTOM, LAST_7_DAYS, THIS_MONTH, TODAY, DateFilterBar, record_table
-from ui.widgets.tab_parts import follow_window, tab_key
+from ui.widgets.record_list import (
+    ALL,
+    CUSTOM,
+    LAST_7_DAYS,
+    THIS_MONTH,
+    TODAY,
+    DateFilterBar,
+    choice_filter,
+    record_table,
+    refill,
+    search_box,
+)
+from ui.widgets.tab_parts import FormTab, follow_window, open_detail, tab_key
 
 SEARCH_DELAY_MS = 300
-XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 
 _STYLE = f"""
 QPushButton#newLetter {{ background: {palette.LINK}; color: white; border-radius: 5px; padding: 7px 18px; }}
@@ -50,15 +58,16 @@ QLabel#overdue {{ color: {palette.OVERDUE}; font-weight: bold; }}
 
 def store_beside_database() -> AttachmentStore:
     """``attachments/`` of the open database's data folder, for a window that was not told it."""
-    from reception.store.startup import current_data_dir
+    from reception.services import local
 
-    return AttachmentStore(current_data_dir().attachments)
+    return AttachmentStore(local.data_dir().attachments)
 
 
-class LetterTab(QWidget):
+class LetterTab(QWidget, FormTab):
     """The main window hosts this tab; ``changed`` is emitted after anything was saved."""
 
     changed = Signal()
+    DRAFT_KEY = "letter"
 
     def __init__(
         self, session: Session, parent: QWidget | None = None, store: AttachmentStore | None = None
@@ -128,20 +137,12 @@ class LetterTab(QWidget):
         self.dates = DateFilterBar(
             self._today, (ALL, TODAY, LAST_7_DAYS, THIS_MONTH, CUSTOM), {ALL: "全部日期"}
         )
-        self.status_filter = QComboBox()
-        self.status_filter.addItem(self.tr("全部状态"), "")
-        for status in letters.STATUSES:
-            self.status_filter.addItem(self.tr(status), status)
+        self.status_filter = choice_filter(self.tr("全部状态"), letters.STATUSES, self.tr)
         self.department_filter = QComboBox()
         self._fill_departments()
-        self.channel_filter = QComboBox()
-        self.channel_filter.addItem(self.tr("全部方式"), "")
-        for channel in letters.CHANNELS:
-            self.channel_filter.addItem(self.tr(channel), channel)
+        self.channel_filter = choice_filter(self.tr("全部方式"), letters.CHANNELS, self.tr)
         self.overdue_check = QCheckBox(self.tr("仅看逾期"))
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("搜索：来函人、单位、标题、摘要、编号"))
-        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit = search_box(self.tr("搜索：来函人、单位、标题、摘要、编号"))
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
 
@@ -182,15 +183,8 @@ class LetterTab(QWidget):
         self._search_timer.start()
 
     def _fill_departments(self) -> None:
-        current = self.department_filter.currentData()
-        self.department_filter.blockSignals(True)
-        self.department_filter.clear()
-        self.department_filter.addItem(self.tr("全部部门"), None)
-        for dept in departments.list_departments(include_inactive=True):
-            self.department_filter.addItem(dept.name, dept.id)
-        index = self.department_filter.findData(current) if current is not None else 0
-        self.department_filter.setCurrentIndex(max(index, 0))
-        self.department_filter.blockSignals(False)
+        depts = [(dept.name, dept.id) for dept in departments.list_departments(include_inactive=True)]
+        refill(self.department_filter, self.tr("全部部门"), depts)
 
     # ---- filtering -------------------------------------------------------------------------------
     def _now(self) -> datetime:
@@ -244,22 +238,18 @@ class LetterTab(QWidget):
 
     def open_letter(self, letter_id: int) -> LetterDetailDialog | None:
         """Show one letter (non-blocking, window-modal)."""
-        try:
-            dialog = LetterDetailDialog(self._session, letter_id, self._store, self)
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法打开"), exc.message)
-            return None
-        dialog.changed.connect(self._letter_changed)
-        dialog.finished.connect(dialog.deleteLater)
-        self.detail_dialog = dialog
-        dialog.open()
-        return dialog
+        return open_detail(
+            self,
+            lambda: LetterDetailDialog(self._session, letter_id, self._store, self),
+            lambda d: d.changed.connect(self._letter_changed),
+        )
+
+    def open_form(self) -> LetterForm:
+        return self.new_letter()
 
     def new_letter(self) -> LetterForm:
         """Open the register form (or bring the one already open to the front)."""
-        if self.form is not None and self.form.isVisible():
-            self.form.raise_()
-            self.form.activateWindow()
+        if self.form is not None and self._form_to_front():
             return self.form
         form = LetterForm(self._session, self._store, self)
         form.saved.connect(self._letter_saved)
@@ -291,30 +281,23 @@ class LetterTab(QWidget):
     def export_excel(self) -> Path | None:
         """Supervisors: masked by default, or 'full' with a reason (audited with the range and
         the row count by the service)."""
-        from ui.widgets.export_dialog import choose_export
+        from ui.widgets.export_dialog import choose_export, save_xlsx
 
         choice = choose_export(self, self.tr("导出来函登记"), self.tr("来函"))
         if choice is None:
             return None
         suggested = self.tr("来函登记-{0}.xlsx").format(self._today().strftime("%Y%m%d"))
-        chosen = msgbox.save_file(self, self.tr("导出来函登记"), suggested, self.tr(XLSX_FILTER))
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        try:
-            count = letters.export_xlsx(
+        saved = save_xlsx(
+            self,
+            self.tr("导出来函登记"),
+            suggested,
+            lambda path: letters.export_xlsx(
                 self._session, self.current_filter(), path, full=choice.full, full_reason=choice.reason
-            )
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("导出失败"), exc.message)
+            ),
+        )
+        if saved is None:
             return None
-        except OSError as exc:
-            msgbox.error(
-                self, self.tr("导出失败"), self.tr("文件未能保存：{0}").format(exc.strerror or str(exc))
-            )
-            return None
+        path, count = saved
         how = self.tr("完整内容，已记入审计日志") if choice.full else self.tr("号码已遮盖")
         msgbox.info(
             self, self.tr("导出完成"), self.tr("已导出 {0} 份来函（{1}）到：\n{2}").format(count, how, path)
@@ -338,17 +321,3 @@ class LetterTab(QWidget):
         allowed = self._session.has(Role.SUPERVISOR)
         self.export_button.setEnabled(allowed)
         self.export_button.setToolTip("" if allowed else self.tr("导出需要主管权限"))
-
-    def has_unsaved(self) -> bool:
-        return self.form is not None and self.form.has_content()
-
-    def save_drafts(self) -> bool:
-        """Keep the letter being registered as the operator's draft."""
-        return self.form.draft.save_now() if self.form is not None else True
-
-    def restore_drafts(self) -> bool:
-        """Reopen the register form with the operator's draft, if there is one."""
-        if self.form is not None or not has_draft(self._session, "letter"):
-            return False
-        self.new_letter()
-        return True

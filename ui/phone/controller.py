@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from reception.errors import ReceptionError
 from reception.phone.events import SOURCES, EventHub, lines_of
 from reception.services import phone_line
+from reception.services.local import LocalConfig
 from reception.services.session import Session
-from reception.store.config import LocalConfig
 
 BATCH = 50
 

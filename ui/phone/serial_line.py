@@ -21,6 +21,7 @@ from PySide6.QtSerialPort import QSerialPort
 
 from reception.phone.caller_id import CallerIdParser
 from reception.phone.events import EventHub, PhoneEvent
+from ui.widgets.serial_port import end_worker_thread, finish_worker, open_8n1, unplugged
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +80,7 @@ class _Worker(QObject):
         port = self._port
         if port is None or port.isOpen():
             return
-        port.setPortName(self._port_name)
-        port.setBaudRate(SPEED)
-        port.setDataBits(QSerialPort.DataBits.Data8)
-        port.setParity(QSerialPort.Parity.NoParity)
-        port.setStopBits(QSerialPort.StopBits.OneStop)
-        port.setFlowControl(QSerialPort.FlowControl.NoFlowControl)
-        if not port.open(QSerialPort.OpenModeFlag.ReadWrite):
+        if not open_8n1(port, self._port_name, SPEED):
             self._hub.set_status("serial", False, f"未连接：无法打开 {self._port_name}")
             self._reconnect.start()
             return
@@ -140,22 +135,12 @@ class _Worker(QObject):
 
     @Slot(QSerialPort.SerialPortError)
     def _port_error(self, error: QSerialPort.SerialPortError) -> None:
-        if error in (
-            QSerialPort.SerialPortError.ResourceError,
-            QSerialPort.SerialPortError.DeviceNotFoundError,
-            QSerialPort.SerialPortError.PermissionError,
-        ) and (self._port is not None and self._port.isOpen()):
+        if unplugged(error, self._port):
             self._close("未连接：来电显示盒已断开，正在重新连接")
 
     @Slot()
     def finish(self) -> None:
-        for timer in (self._reconnect, self._tick, self._init_timer):
-            timer.stop()
-        if self._port is not None and self._port.isOpen():
-            self._port.close()
-        thread = self.thread()
-        if thread is not None:
-            thread.quit()
+        finish_worker(self, self._port, (self._reconnect, self._tick, self._init_timer))
 
 
 class SerialCallerId(QObject):
@@ -195,10 +180,7 @@ class SerialCallerId(QObject):
         thread, worker = self._thread, self._worker
         if thread is None or worker is None:
             return
-        self._stop.emit()
-        thread.wait(5000)
-        self._stop.disconnect(worker.finish)
-        worker.deleteLater()
+        end_worker_thread(self._stop, thread, worker, [(self._stop, worker.finish)])
         self._thread = self._worker = None
         self.hub.set_status("serial", False, "未连接")
 

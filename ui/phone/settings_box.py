@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception.store.config import PHONE_ADAPTERS, LocalConfig
+from reception.services.local import PHONE_ADAPTERS, LocalConfig
 from ui.phone.controller import new_token
 from ui.phone.serial_line import DEFAULT_INIT, INIT_CHOICES
 from ui.phone.serial_line import probe as serial_probe

@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -33,6 +31,7 @@ from ui.visits.visit_widgets import (
     datetime_edit,
     form_layout,
     set_edit_utc,
+    side_panel,
     utc_from_edit,
 )
 from ui.widgets import msgbox, palette
@@ -194,14 +193,12 @@ class AppointmentsModel(RowsTableModel):
             return QBrush(QColor(palette.GONE))
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.FontRole and index.isValid():
-            row = self.row_at(index.row())
-            if row is not None and row.status == visits.EXPECTED:
-                font = QFont()
-                font.setBold(True)
-                return font
-        return super().data(index, role)
+    def font_of(self, row: Appointment) -> QFont | None:
+        if row.status != visits.EXPECTED:
+            return None
+        font = QFont()
+        font.setBold(True)
+        return font
 
 
 class AppointmentsPanel(QWidget):
@@ -216,13 +213,7 @@ class AppointmentsPanel(QWidget):
         self._session = session
         self.dialog: AppointmentDialog | None = None
         self.model = AppointmentsModel(self)
-        self.view = compact_table()
-        self.view.setModel(self.model)
-        header = self.view.horizontalHeader()
-        for col, width in ((0, 64), (1, 70), (2, 40), (3, 150), (5, 60)):
-            header.resizeSection(col, width)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.view = compact_table(self.model, {0: 64, 1: 70, 2: 40, 3: 150, 5: 60}, stretch=4)
         self.view.activated.connect(lambda _index: self.arrive_selected())
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
 
@@ -239,19 +230,13 @@ class AppointmentsPanel(QWidget):
         self.summary = QLabel()
         self.summary.setStyleSheet(f"color: {palette.MUTED};")
 
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
-        bar.addWidget(self.arrive_button)
-        bar.addWidget(self.book_button)
-        bar.addStretch(1)
-        bar.addWidget(self.cancel_button)
-        bar.addWidget(self.no_show_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(4)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(bar)
+        side_panel(
+            self,
+            self.summary,
+            self.view,
+            [self.arrive_button, self.book_button],
+            [self.cancel_button, self.no_show_button],
+        )
         self.refresh()
 
     def set_session(self, session: Session) -> None:

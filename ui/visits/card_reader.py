@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from reception.rules import idcard
 from reception.services import card_reader as cr
+from ui.widgets.serial_port import end_worker_thread, finish_worker, open_8n1, unplugged
 
 log = logging.getLogger(__name__)
 MAX_SILENT_ROUNDS = 3  # rounds without an answer before the port is reopened
@@ -73,13 +74,7 @@ class _Worker(QObject):
         assert port is not None
         if port.isOpen():
             return
-        port.setPortName(self._port_name)
-        port.setBaudRate(self._speed)
-        port.setDataBits(QSerialPort.DataBits.Data8)
-        port.setParity(QSerialPort.Parity.NoParity)
-        port.setStopBits(QSerialPort.StopBits.OneStop)
-        port.setFlowControl(QSerialPort.FlowControl.NoFlowControl)
-        if not port.open(QSerialPort.OpenModeFlag.ReadWrite):
+        if not open_8n1(port, self._port_name, self._speed):
             self._say(cr.DISCONNECTED, f"无法打开 {self._port_name}，每 {cr.RECONNECT_MS // 1000} 秒重试")
             self._reconnect.start()
             return
@@ -119,13 +114,7 @@ class _Worker(QObject):
 
     @Slot()
     def finish(self) -> None:
-        for timer in (self._poll, self._reconnect, self._timeout):
-            timer.stop()
-        if self._port is not None and self._port.isOpen():
-            self._port.close()
-        thread = self.thread()
-        if thread is not None:
-            thread.quit()
+        finish_worker(self, self._port, (self._poll, self._reconnect, self._timeout))
 
     @Slot()
     def _round(self) -> None:
@@ -173,11 +162,7 @@ class _Worker(QObject):
 
     @Slot(QSerialPort.SerialPortError)
     def _port_error(self, error: QSerialPort.SerialPortError) -> None:
-        if error in (
-            QSerialPort.SerialPortError.ResourceError,
-            QSerialPort.SerialPortError.DeviceNotFoundError,
-            QSerialPort.SerialPortError.PermissionError,
-        ) and (self._port is not None and self._port.isOpen()):
+        if unplugged(error, self._port):
             self._close("读卡器已断开，正在重新连接")
 
 
@@ -224,11 +209,9 @@ class CardReaderLink(QObject):
         thread, worker = self._thread, self._worker
         if thread is None or worker is None:
             return
-        self._stop.emit()
-        thread.wait(5000)
-        self._activate.disconnect(worker.set_active)
-        self._stop.disconnect(worker.finish)
-        worker.deleteLater()
+        end_worker_thread(
+            self._stop, thread, worker, [(self._activate, worker.set_active), (self._stop, worker.finish)]
+        )
         self._thread = self._worker = None
         self._status(cr.DISCONNECTED, "")
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -287,13 +286,7 @@ class IncidentsPanel(QWidget):
         super().__init__(parent)
         self._session = session
         self.model = IncidentsModel(self)
-        self.view = compact_table()
-        self.view.setModel(self.model)
-        header = self.view.horizontalHeader()
-        for col, width in ((0, 50), (1, 70), (3, 120), (4, 120)):
-            header.resizeSection(col, width)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.view = compact_table(self.model, {0: 50, 1: 70, 3: 120, 4: 120}, stretch=2)
         self.add_button = QPushButton(self.tr("登记异常情况…"))
         self.add_button.clicked.connect(self.add_requested)
         layout = QVBoxLayout(self)

@@ -6,16 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,7 +23,7 @@ from reception.services import visits
 from reception.services.records import Visit
 from reception.services.session import Session
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
-from ui.visits.visit_widgets import compact_table
+from ui.visits.visit_widgets import compact_table, side_panel
 from ui.widgets import msgbox, palette, printing
 from ui.widgets.list_position import kept_place
 
@@ -79,12 +76,8 @@ class OnSiteModel(RowsTableModel):
     def foreground(self, row: Visit) -> QBrush | None:
         return EXPIRED_FG if visits.is_expired(row, self._now()) else None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.BackgroundRole and index.isValid():
-            row = self.row_at(index.row())
-            if row is not None and visits.is_expired(row, self._now()):
-                return EXPIRED_BG
-        return super().data(index, role)
+    def background(self, row: Visit) -> QBrush | None:
+        return EXPIRED_BG if visits.is_expired(row, self._now()) else None
 
 
 class OnSitePanel(QWidget):
@@ -97,13 +90,7 @@ class OnSitePanel(QWidget):
         super().__init__(parent)
         self._session = session
         self.model = OnSiteModel(self._now, self)
-        self.view = compact_table()
-        self.view.setModel(self.model)
-        header = self.view.horizontalHeader()
-        for col, width in ((0, 118), (1, 80), (3, 46), (4, 52), (5, 54), (DESK, 64)):
-            header.resizeSection(col, width)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.view = compact_table(self.model, {0: 118, 1: 80, 3: 46, 4: 52, 5: 54, DESK: 64}, stretch=2)
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
 
         self.summary = QLabel()
@@ -125,18 +112,9 @@ class OnSitePanel(QWidget):
         menu.addAction(self.save_action)
         self.print_button.setMenu(menu)
 
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
-        bar.addWidget(self.checkout_button)
-        bar.addWidget(self.reprint_button)
-        bar.addStretch(1)
-        bar.addWidget(self.print_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(4)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(bar)
+        side_panel(
+            self, self.summary, self.view, [self.checkout_button, self.reprint_button], [self.print_button]
+        )
         self.refresh()
 
     def _now(self) -> datetime:

@@ -44,7 +44,7 @@ from ui.visits.watchlist_dialog import WatchListDialog
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import ascii_only
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import ALL, LAST_7_DAYS, TODAY, DateFilterBar
+from ui.widgets.record_list import ALL, LAST_7_DAYS, TODAY, DateFilterBar, choice_filter, search_box
 from ui.widgets.tab_parts import panes
 
 SEARCH_DELAY_MS = 300
@@ -159,13 +159,10 @@ class VisitTab(QWidget):
         self.kind_filter.addItem(self.tr("全部类型"), "")
         self.kind_filter.addItem(self.tr("访客"), visits.GUEST)
         self.kind_filter.addItem(self.tr("业户办事"), visits.BUSINESS)
-        self.status_filter = QComboBox()
-        self.status_filter.addItem(self.tr("全部状态"), "")
-        for status in (visits.ON_SITE, visits.LEFT, visits.NOT_ADMITTED, visits.DONE):
-            self.status_filter.addItem(self.tr(status), status)
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("搜索：姓名、去向、事由、证号、车牌"))
-        self.search_edit.setClearButtonEnabled(True)
+        self.status_filter = choice_filter(
+            self.tr("全部状态"), (visits.ON_SITE, visits.LEFT, visits.NOT_ADMITTED, visits.DONE), self.tr
+        )
+        self.search_edit = search_box(self.tr("搜索：姓名、去向、事由、证号、车牌"))
         self.count_label = QLabel()
         self.count_label.setStyleSheet(f"color: {palette.MUTED};")
         for widget in (self.dates, self.kind_filter, self.status_filter):
@@ -300,30 +297,23 @@ class VisitTab(QWidget):
     def export_excel(self) -> Path | None:
         """The filtered visits to Excel (supervisors): masked by default, or 'full' with a reason;
         the service audits the range, the row count and the reason."""
-        from ui.widgets.export_dialog import choose_export
+        from ui.widgets.export_dialog import choose_export, save_xlsx
 
         choice = choose_export(self, self.tr("导出来访登记"), self.tr("来访记录"))
         if choice is None:
             return None
         suggested = self.tr("来访登记-{0}.xlsx").format(self._session.clock.today().strftime("%Y%m%d"))
-        chosen = msgbox.save_file(self, self.tr("导出来访登记"), suggested, self.tr("Excel 工作簿 (*.xlsx)"))
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        try:
-            count = visits.export_xlsx(
+        saved = save_xlsx(
+            self,
+            self.tr("导出来访登记"),
+            suggested,
+            lambda path: visits.export_xlsx(
                 self._session, self.current_filter(), path, full=choice.full, full_reason=choice.reason
-            )
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("导出失败"), exc.message)
+            ),
+        )
+        if saved is None:
             return None
-        except OSError as exc:
-            msgbox.error(
-                self, self.tr("导出失败"), self.tr("文件未能保存：{0}").format(exc.strerror or str(exc))
-            )
-            return None
+        path, count = saved
         how = self.tr("完整号码，已记入审计日志") if choice.full else self.tr("号码已遮盖")
         msgbox.info(
             self, self.tr("导出完成"), self.tr("已导出 {0} 条来访（{1}）到：\n{2}").format(count, how, path)

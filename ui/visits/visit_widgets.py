@@ -3,9 +3,10 @@ line, a coloured notice banner, and a compact table view."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFormLayout,
@@ -154,5 +155,34 @@ def form_layout() -> QFormLayout:
     return form
 
 
-def compact_table() -> QTableView:
-    return record_table()
+def compact_table(
+    model: QAbstractItemModel | None = None,
+    widths: Mapping[int, int] | None = None,
+    stretch: int | None = None,
+) -> QTableView:
+    """A list of the 来访 tab (:func:`record_table`); with ``stretch``, that column alone takes the
+    spare width (not the last one)."""
+    view = record_table(model, widths, stretch)
+    if stretch is not None:
+        view.horizontalHeader().setStretchLastSection(False)
+    return view
+
+
+def side_panel(
+    panel: QWidget, summary: QLabel, view: QTableView, left: list[QWidget], right: list[QWidget]
+) -> None:
+    """The layout of a panel beside the visit list (预约, 在场访客): the summary line, the table,
+    and a row of buttons, ``left`` ones before the stretch and ``right`` ones after it."""
+    bar = QHBoxLayout()
+    bar.setSpacing(6)
+    for button in left:
+        bar.addWidget(button)
+    bar.addStretch(1)
+    for button in right:
+        bar.addWidget(button)
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.setSpacing(4)
+    layout.addWidget(summary)
+    layout.addWidget(view, 1)
+    layout.addLayout(bar)

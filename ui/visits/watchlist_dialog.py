@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -16,13 +15,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from reception.clock import Clock, format_local
-from reception.errors import ReceptionError, ValidationError
+from reception.errors import ReceptionError
 from reception.rules import identity
 from reception.services import auth, visits
 from reception.services.records import WatchEntry
@@ -31,6 +29,8 @@ from reception.services.visits import WatchRow
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
+from ui.widgets.record_list import rows_table
+from ui.widgets.small_dialogs import attempt
 
 
 def _tr(text: str) -> str:
@@ -80,12 +80,7 @@ class WatchListDialog(QDialog):
         intro.setStyleSheet(f"color: {palette.MUTED};")
 
         self.model = WatchListModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
+        self.view = rows_table(self.model)
         self.view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         for col, width in ((0, 70), (1, 260), (2, 110), (4, 70), (5, 90)):
             self.view.horizontalHeader().resizeSection(col, width)
@@ -161,13 +156,8 @@ class WatchListDialog(QDialog):
             phone=self.phone_edit.text(),
             reason=self.reason_edit.text(),
         )
-        try:
-            entry = visits.add_watch_entry(self._session, data)
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return None
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
+        entry = attempt(self.errors, lambda: visits.add_watch_entry(self._session, data))
+        if entry is None:
             return None
         for edit in (self.name_edit, self.id_number_edit, self.phone_edit, self.reason_edit):
             edit.clear()

@@ -41,6 +41,16 @@ def fit_screen(widget: QWidget, width: int, height: int) -> tuple[int, int]:
     return min(width, room.width() - 16), min(height, room.height() - 40)
 
 
+def fact_pair(caption: str) -> tuple[QLabel, QLabel]:
+    """One fact of a detail dialog: its caption and its value (wrapping, selectable)."""
+    cap = QLabel(caption)
+    cap.setObjectName("caption")
+    value = QLabel()
+    value.setWordWrap(True)
+    value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return cap, value
+
+
 class SlipTexts(NamedTuple):
     title: str  # of the print job and the preview window
     file_name: str  # suggested when saving
@@ -104,11 +114,7 @@ class DetailDialog(QDialog):
         for i, (key, caption) in enumerate(names):
             if not key:
                 continue
-            cap = QLabel(self.tr(caption))
-            cap.setObjectName("caption")
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            cap, value = fact_pair(self.tr(caption))
             self.fact_labels[key] = value
             self.fact_labels[key + ":caption"] = cap
             row, col = divmod(i, 2)

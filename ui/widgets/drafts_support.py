@@ -1,7 +1,7 @@
 """Drafts of half-filled forms, wired to the widgets.
 
 Each form that keeps a draft owns a :class:`DraftKeeper`. The keeper saves the form's
-``draft_state()`` through :mod:`reception.store.drafts` a couple of seconds after the last change
+``draft_state()`` through :mod:`reception.services.drafts` a couple of seconds after the last change
 (one single-shot timer), at once when asked (idle lock, closing the window, switching operator)
 and when the form is hidden with a save still pending. The form clears the draft when it is
 saved or deliberately discarded, and restores it with :meth:`DraftKeeper.restore` — which never
@@ -27,10 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from reception.errors import ReceptionError
-from reception.services import residents
+from reception.services import drafts, residents
 from reception.services.records import Resident
 from reception.services.session import Session
-from reception.store import drafts
 from ui.widgets import msgbox, palette
 
 DELAY_MS = 2000  # save this long after the last change
@@ -57,7 +56,7 @@ def notice_label() -> QLabel:
 
 def has_draft(session: Session, key: str) -> bool:
     try:
-        return drafts.load(session.operator, key) is not None
+        return drafts.load(session, key) is not None
     except ReceptionError:
         return False
 
@@ -135,13 +134,12 @@ class DraftKeeper(QObject):
         form = self._form
         if not hasattr(form, "draft_state"):
             return False  # the form is being destroyed
-        operator = self._session.operator
         try:
             if form.has_content():
-                drafts.save(operator, self.key, form.draft_state(), self._session.clock.now())
+                drafts.save(self._session, self.key, form.draft_state())
                 self._stored = True
             elif self._stored:
-                drafts.clear(operator, self.key)
+                drafts.clear(self._session, self.key)
                 self._stored = False
         except ReceptionError:
             return False
@@ -151,14 +149,14 @@ class DraftKeeper(QObject):
         """The form was saved or deliberately thrown away: its draft goes too."""
         self.timer.stop()
         try:
-            drafts.clear(self._session.operator, self.key)
+            drafts.clear(self._session, self.key)
         except ReceptionError:
             return
         self._stored = False
 
     def stored(self) -> dict[str, Any] | None:
         try:
-            return drafts.load(self._session.operator, self.key)
+            return drafts.load(self._session, self.key)
         except ReceptionError:
             return None
 

@@ -4,12 +4,25 @@ a reason that goes into the audit log. The reason is checked by the core
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWidget
 
-from reception.errors import ValidationError
+from reception.errors import ReceptionError, ValidationError
+from ui.widgets import msgbox
 from ui.widgets.forms import dialog_buttons, error_label
+
+XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+
+T = TypeVar("T")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("export", text)
 
 
 @dataclass(frozen=True)
@@ -74,3 +87,26 @@ def choose_export(parent: QWidget | None, title: str, what: str) -> ExportChoice
         return dialog.choice
     finally:
         dialog.deleteLater()
+
+
+def save_xlsx(
+    parent: QWidget | None, title: str, suggested: str, write: Callable[[Path], T]
+) -> tuple[Path, T] | None:
+    """Ask where to save the workbook (``suggested`` name; ``.xlsx`` added when left off) and
+    ``write(path)`` it. A refusal of the service or a file that could not be written is shown
+    (导出失败); None then, or when no file was chosen. Else the path and what ``write`` gave."""
+    chosen = msgbox.save_file(parent, title, suggested, _tr(XLSX_FILTER))
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() != ".xlsx":
+        path = path.with_name(path.name + ".xlsx")
+    try:
+        result = write(path)
+    except ReceptionError as exc:
+        msgbox.error(parent, _tr("导出失败"), exc.message)
+        return None
+    except OSError as exc:
+        msgbox.error(parent, _tr("导出失败"), _tr("文件未能保存：{0}").format(exc.strerror or str(exc)))
+        return None
+    return path, result

@@ -16,7 +16,7 @@ import sys
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from reception.store.paths import fallback_font_paths, font_path
+from reception.services.local import fallback_font_paths, font_path
 
 POINT_SIZE = 10
 WINDOWS_UI_FONT = "Microsoft YaHei UI"

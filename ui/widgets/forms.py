@@ -75,6 +75,19 @@ def show_masked_note(label: QLabel, masked: dict[str, str]) -> None:
     label.show()
 
 
+def with_error_label(widget: QWidget, spacing: int = 2) -> tuple[QWidget, QLabel]:
+    """``widget`` with an error label (hidden until needed) right under it, in a box of its own;
+    the box and the label."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(spacing)
+    column.addWidget(widget)
+    label = error_label(box)
+    column.addWidget(label)
+    return box, label
+
+
 class FieldErrors:
     """The error labels of one form, by the field names the core uses.
 
@@ -87,13 +100,7 @@ class FieldErrors:
 
     def add_row(self, form: QFormLayout, caption: str, field: str, widget: QWidget) -> QLabel:
         """Add ``caption: widget`` to ``form`` with the field's error label right under the widget."""
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        label = error_label(box)
-        column.addWidget(label)
+        box, label = with_error_label(widget)
         form.addRow(caption, box)
         self.register(field, widget, label)
         return label

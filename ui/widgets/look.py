@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 
-from reception.store.paths import resource
+from reception.services.local import resource
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 

@@ -73,16 +73,17 @@ def ask(parent: QWidget | None, title: str, text: str, *, default_yes: bool = Fa
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
+def _retry_box(
+    parent: QWidget | None, title: str, text: str, other: QMessageBox.StandardButton
+) -> QMessageBox:
+    """A warning with 重试 (the default) and ``other``."""
+    retry_button = QMessageBox.StandardButton.Retry
+    return _box(parent, QMessageBox.Icon.Warning, title, text, retry_button | other, retry_button)
+
+
 def retry_or_quit(parent: QWidget | None, title: str, text: str) -> bool:
     """重试 / 退出 (at start, when the database is in use by another program); True: retry."""
-    box = _box(
-        parent,
-        QMessageBox.Icon.Warning,
-        title,
-        text,
-        QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Close,
-        QMessageBox.StandardButton.Retry,
-    )
+    box = _retry_box(parent, title, text, QMessageBox.StandardButton.Close)
     close = box.button(QMessageBox.StandardButton.Close)
     if close is not None:
         close.setText(_tr("退出"))
@@ -91,14 +92,7 @@ def retry_or_quit(parent: QWidget | None, title: str, text: str) -> bool:
 
 def retry(parent: QWidget | None, title: str, text: str) -> bool:
     """Offer to try again (storage errors); True means retry."""
-    box = _box(
-        parent,
-        QMessageBox.Icon.Warning,
-        title,
-        text,
-        QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Retry,
-    )
+    box = _retry_box(parent, title, text, QMessageBox.StandardButton.Cancel)
     return box.exec() == QMessageBox.StandardButton.Retry
 
 

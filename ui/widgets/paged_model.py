@@ -50,6 +50,17 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
     def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
+    def cell(self, row: Row, column: int, role: int) -> Any:
+        raise NotImplementedError
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == ROW_ROLE:
+            return row
+        return self.cell(row, index.column(), role)
+
 
 class PagedTableModel(RowsModel[Row]):
     context = "PagedTableModel"
@@ -68,9 +79,6 @@ class PagedTableModel(RowsModel[Row]):
         raise NotImplementedError
 
     def page(self, f: Any, offset: int, limit: int) -> list[Row]:
-        raise NotImplementedError
-
-    def cell(self, row: Row, column: int, role: int) -> Any:
         raise NotImplementedError
 
     def loading(self) -> None:
@@ -118,11 +126,3 @@ class PagedTableModel(RowsModel[Row]):
 
     def rows(self) -> list[Row]:
         return list(self._rows)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == ROW_ROLE:
-            return row
-        return self.cell(row, index.column(), role)

@@ -26,8 +26,8 @@ from shiboken6 import delete as free_qt_object
 from shiboken6 import isValid as is_valid_qt_object
 
 from reception.errors import ReceptionError
+from reception.services import local
 from reception.services.session import Session
-from reception.store import config
 from ui.widgets import msgbox
 
 DPI = 300
@@ -163,11 +163,9 @@ def installed_printers() -> list[str]:
     return list(QPrinterInfo.availablePrinterNames())
 
 
-def this_pc() -> config.LocalConfig:
+def this_pc() -> local.LocalConfig:
     """This PC's printer choices (设置 → 本机), from the open data folder's ``reception.ini``."""
-    from reception.store.startup import current_data_dir
-
-    return config.load(current_data_dir().root)
+    return local.this_pc()
 
 
 def make_printer(printer_name: str | None) -> QPrinter:
@@ -278,9 +276,7 @@ def save_pdf_as(pdf_bytes: bytes, parent: QWidget | None, suggested_name: str) -
     if target.suffix.lower() != ".pdf":
         target = target.with_name(target.name + ".pdf")
     try:
-        from reception.store.files import store_bytes
-
-        store_bytes(target, pdf_bytes)
+        local.store_bytes(target, pdf_bytes)
     except OSError as exc:
         msgbox.error(parent, _tr("未能保存"), _tr("文件未能保存：{0}").format(exc.strerror or str(exc)))
         return None

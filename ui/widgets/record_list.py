@@ -3,7 +3,7 @@ compact, alternating colours) and the date filter bar (今天 / 近7天 / 本月
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 from PySide6.QtCore import QAbstractItemModel, QDate, Signal
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QTableView,
     QWidget,
 )
@@ -25,24 +26,64 @@ ROLLING = (TODAY, LAST_7_DAYS, THIS_MONTH)  # ranges that move with the day
 LABELS = {TODAY: "今天", LAST_7_DAYS: "近7天", THIS_MONTH: "本月", ALL: "全部", CUSTOM: "自定义"}
 
 
+def choice_filter(all_text: str, values: Iterable[str], tr: Callable[[str], str]) -> QComboBox:
+    """A filter of a list: ``all_text`` (no filter, data '') and each of ``values`` as ``tr`` shows it."""
+    combo = QComboBox()
+    combo.addItem(all_text, "")
+    for value in values:
+        combo.addItem(tr(value), value)
+    return combo
+
+
+def refill(combo: QComboBox, all_text: str, items: Iterable[tuple[str, object]]) -> None:
+    """Fill a filter of records (operators, departments) again: ``all_text`` (data None) and
+    ``items`` (text, id), keeping the one chosen and emitting no signal."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(all_text, None)
+    for text, data in items:
+        combo.addItem(text, data)
+    index = combo.findData(current) if current is not None else 0
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
+
+
+def search_box(placeholder: str) -> QLineEdit:
+    """The search field of a list (with a clear button)."""
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    return edit
+
+
+def rows_table(
+    model: QAbstractItemModel | None = None, *, alternate: bool = False, wrap: bool = True
+) -> QTableView:
+    """A read-only table whose whole rows are selected one at a time, without row numbers;
+    ``alternate``: rows in alternating colours; ``wrap``: long text wraps in its cell."""
+    view = QTableView()
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(alternate)
+    view.setWordWrap(wrap)
+    view.verticalHeader().hide()
+    if model is not None:
+        view.setModel(model)
+    return view
+
+
 def record_table(
     model: QAbstractItemModel | None = None,
     widths: Mapping[int, int] | None = None,
     stretch: int | None = None,
 ) -> QTableView:
     """A list of records: whole rows selected one at a time, read-only, one line per row."""
-    view = QTableView()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
+    view = rows_table(model, alternate=True, wrap=False)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     header = view.horizontalHeader()
     header.setHighlightSections(False)
-    if model is not None:
-        view.setModel(model)
     for column, width in (widths or {}).items():
         header.resizeSection(column, width)
     if stretch is not None:

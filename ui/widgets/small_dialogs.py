@@ -5,11 +5,14 @@ refusal beside the fields and keeps the dialog open."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QPushButton, QVBoxLayout
 
 from reception.errors import ReceptionError, ValidationError
 from ui.widgets.forms import FieldErrors, dialog_buttons
+
+T = TypeVar("T")
 
 
 def lay_out(
@@ -38,3 +41,12 @@ def saved(errors: FieldErrors, save: Callable[[], object]) -> bool:
         errors.show_general(exc.message)
         return False
     return True
+
+
+def attempt(errors: FieldErrors, action: Callable[[], T]) -> T | None:
+    """Run ``action`` (which gives a record); a refusal is shown as :func:`saved` shows it and
+    gives None."""
+    result: list[T] = []
+    if not saved(errors, lambda: result.append(action())):
+        return None
+    return result[0]

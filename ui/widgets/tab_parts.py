@@ -8,10 +8,16 @@ the tests) is only active when the window around it has none."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtWidgets import QDialog, QSplitter, QWidget
+
+from reception.errors import ReceptionError
+from reception.services.session import Session
+from ui.widgets import msgbox
+from ui.widgets.drafts_support import has_draft
 
 
 def panes(
@@ -45,3 +51,58 @@ def follow_window(tab: QWidget, shortcut: QShortcut) -> None:
         for action in window.actions() + window.findChildren(QAction)
     )
     shortcut.setEnabled(not binds)
+
+
+class FormTab:
+    """What a tab whose new-record form is a dialog of its own (工单, 来函) does with that form:
+    one at a time (brought to the front when asked again), and its draft kept for the operator.
+    The tab sets ``form`` (None while closed), ``DRAFT_KEY`` and :meth:`open_form`."""
+
+    DRAFT_KEY = ""
+    form: Any
+    _session: Session
+
+    def open_form(self) -> object:
+        raise NotImplementedError
+
+    def _form_to_front(self) -> bool:
+        """The form is open: bring it to the front (True)."""
+        form = self.form
+        if form is None or not form.isVisible():
+            return False
+        form.raise_()
+        form.activateWindow()
+        return True
+
+    def has_unsaved(self) -> bool:
+        return self.form is not None and bool(self.form.has_content())
+
+    def save_drafts(self) -> bool:
+        """Keep the record being registered as the operator's draft."""
+        return bool(self.form.draft.save_now()) if self.form is not None else True
+
+    def restore_drafts(self) -> bool:
+        """Reopen the form with the operator's draft, if there is one."""
+        if self.form is not None or not has_draft(self._session, self.DRAFT_KEY):
+            return False
+        self.open_form()
+        return True
+
+
+D = TypeVar("D", bound=QDialog)
+
+
+def open_detail(tab: QWidget, make: Callable[[], D], wire: Callable[[D], object]) -> D | None:
+    """Show one record's detail dialog (non-blocking, window-modal) as ``tab.detail_dialog``:
+    ``make`` builds it, ``wire`` connects its signals; a record that cannot be read is said in a
+    message (无法打开) and gives None."""
+    try:
+        dialog = make()
+    except ReceptionError as exc:
+        msgbox.error(tab, QCoreApplication.translate("tabs", "无法打开"), exc.message)
+        return None
+    wire(dialog)
+    dialog.finished.connect(dialog.deleteLater)
+    setattr(tab, "detail_dialog", dialog)  # noqa: B010 — every tab names it so
+    dialog.open()
+    return dialog

@@ -202,6 +202,14 @@ def test_complaint_walked_through_the_detail_dialog(qtbot, receptionist, complai
     # The closed case has left the receptionist's own open list.
     tab.set_view("mine")
     assert tab.model.rowCount() == 0
+
+    # 重新打开 with the reason: back to 处理中.
+    reopen = dialog.open_reopen()
+    assert (reopen.windowTitle(), reopen.ok_button.text()) == ("重新打开工单", "重新打开")
+    type_text(reopen.note_edit, "业户来电说又漏了")
+    qtbot.mouseClick(reopen.ok_button, Qt.MouseButton.LeftButton)
+    tab.set_view("all")
+    assert status_of(tab, complaint.id) == "处理中"
     assert boxes == []
 
 
