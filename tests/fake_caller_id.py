@@ -6,45 +6,33 @@ commands with ``OK`` and, when told, reports a call in the formatted caller-ID f
 from __future__ import annotations
 
 import os
-import select
 import threading
-import tty
+
+from tests.fake_serial import PtyDevice
 
 
-class FakeCallerIdBox:
+class FakeCallerIdBox(PtyDevice):
     def __init__(self, answer_ok: bool = True) -> None:
-        self.master, self.slave = os.openpty()
-        tty.setraw(self.slave)  # bytes as they are: no echo, no line discipline
-        self.path = os.ttyname(self.slave)
+        super().__init__()
         self.answer_ok = answer_ok
         self.refuse: set[bytes] = set()  # commands answered with ERROR (a modem that lacks them)
         self.commands: list[bytes] = []
-        self._stop = threading.Event()
         self._buffer = b""
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self.start()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            ready, _, _ = select.select([self.master], [], [], 0.05)
-            if not ready:
+    def received(self, data: bytes) -> None:
+        self._buffer += data
+        while b"\r" in self._buffer:
+            command, _, self._buffer = self._buffer.partition(b"\r")
+            command = command.strip()
+            if not command:
                 continue
-            try:
-                data = os.read(self.master, 4096)
-            except OSError:
-                return
-            self._buffer += data
-            while b"\r" in self._buffer:
-                command, _, self._buffer = self._buffer.partition(b"\r")
-                command = command.strip()
-                if not command:
-                    continue
-                self.commands.append(command)
-                if command in self.refuse:
-                    self.send(b"\r\nERROR\r\n")
-                elif self.answer_ok and command.upper().startswith(b"AT"):
-                    self.send(b"\r\nOK\r\n")
+            self.commands.append(command)
+            if command in self.refuse:
+                self.send(b"\r\nERROR\r\n")
+            elif self.answer_ok and command.upper().startswith(b"AT"):
+                self.send(b"\r\nOK\r\n")
 
     def send(self, data: bytes) -> None:
         with self._lock:
@@ -55,17 +43,6 @@ class FakeCallerIdBox:
         self.send(b"\r\nRING\r\n")
         if number:
             self.send(f"\r\nDATE = {date}\r\nTIME = {time}\r\nNMBR = {number}\r\n\r\n".encode("ascii"))
-
-    def unplug(self) -> None:
-        """The box pulled out: the master side closes, the port sees a hang-up."""
-        self._stop.set()
-        self._thread.join(2)
-        os.close(self.master)
-
-    def close(self) -> None:
-        if not self._stop.is_set():
-            self.unplug()
-        os.close(self.slave)
 
 
 def main() -> None:

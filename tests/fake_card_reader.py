@@ -5,51 +5,37 @@ opens the slave side by its path (``/dev/pts/N``) with QSerialPort, as it opens 
 from __future__ import annotations
 
 import os
-import select
-import threading
 import time
-import tty
 
 from reception.rules import idcard
+from tests.fake_serial import PtyDevice
 
 
-class FakeReader:
+class FakeReader(PtyDevice):
     def __init__(self) -> None:
-        self.master, self.slave = os.openpty()
-        tty.setraw(self.slave)  # bytes as they are: no echo, no line discipline
-        self.path = os.ttyname(self.slave)
+        super().__init__()
         self.card: bytes | None = None  # 256 bytes of card text, or no card on the reader
         self.status: dict[bytes, int] = {}  # a command answered with this status instead
         self.raw: dict[bytes, bytes] = {}  # a command answered with these bytes instead
         self.silent = False
         self.commands: list[bytes] = []
         self.answered_at: list[float] = []  # perf_counter when a card's answer was written
-        self._stop = threading.Event()
         self._buffer = bytearray()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self.start()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            ready, _, _ = select.select([self.master], [], [], 0.05)
-            if not ready:
-                continue
-            try:
-                data = os.read(self.master, 4096)
-            except OSError:
-                return
-            self._buffer += data
-            while True:
-                start = self._buffer.find(idcard.PREAMBLE)
-                if start < 0 or len(self._buffer) < start + 7:
-                    break
-                del self._buffer[:start]
-                end = 7 + int.from_bytes(self._buffer[5:7], "big")
-                if len(self._buffer) < end:
-                    break
-                frame = bytes(self._buffer[:end])
-                del self._buffer[:end]
-                self._answer(frame[7:9])
+    def received(self, data: bytes) -> None:
+        self._buffer += data
+        while True:
+            start = self._buffer.find(idcard.PREAMBLE)
+            if start < 0 or len(self._buffer) < start + 7:
+                break
+            del self._buffer[:start]
+            end = 7 + int.from_bytes(self._buffer[5:7], "big")
+            if len(self._buffer) < end:
+                break
+            frame = bytes(self._buffer[:end])
+            del self._buffer[:end]
+            self._answer(frame[7:9])
 
     def _answer(self, cmd: bytes) -> None:
         self.commands.append(cmd)
@@ -72,17 +58,6 @@ class FakeReader:
         if cmd == idcard.READ and self.card is not None and cmd not in self.raw and cmd not in self.status:
             self.answered_at.append(time.perf_counter())  # just before the answer goes out
         os.write(self.master, reply)
-
-    def unplug(self) -> None:
-        """The reader pulled out: the master side closes, the port sees a hang-up."""
-        self._stop.set()
-        self._thread.join(2)
-        os.close(self.master)
-
-    def close(self) -> None:
-        if not self._stop.is_set():
-            self.unplug()
-        os.close(self.slave)
 
 
 def main() -> None:

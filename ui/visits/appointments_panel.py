@@ -29,12 +29,12 @@ from ui.visits.visit_widgets import (
     ErrorSlots,
     compact_table,
     datetime_edit,
-    form_layout,
     set_edit_utc,
     side_panel,
     utc_from_edit,
 )
 from ui.widgets import msgbox, palette
+from ui.widgets.fields import form_layout
 from ui.widgets.forms import ascii_only, dialog_buttons, error_label
 from ui.widgets.resident_lookup import ResidentLookup
 

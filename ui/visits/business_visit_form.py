@@ -33,10 +33,10 @@ from reception.services import cases, departments, residents, visits
 from reception.services import settings as settings_mod
 from reception.services.records import Resident, Visit
 from reception.services.session import Session
-from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
+from ui.visits.visit_widgets import Banner, ErrorSlots
 from ui.widgets import fields, msgbox, palette
 from ui.widgets.drafts_support import DraftKeeper, restored_text, token_of
-from ui.widgets.fields import CHECK, COMBO, PLAIN, RESIDENT, SPIN, TEXT, Field
+from ui.widgets.fields import CHECK, COMBO, PLAIN, RESIDENT, SPIN, TEXT, Field, form_layout
 from ui.widgets.forms import ascii_only, error_label, masked_note_label, show_masked_note
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.saving import save_with_retry

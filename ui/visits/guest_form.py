@@ -38,10 +38,10 @@ from reception.services.session import Session
 from ui.visits import watchlist_dialog
 from ui.visits.appointments_panel import AppointmentPrefill, host_text
 from ui.visits.card_reader import WedgeCatcher
-from ui.visits.visit_widgets import Banner, ErrorSlots, form_layout
+from ui.visits.visit_widgets import Banner, ErrorSlots
 from ui.widgets import fields, palette, printing
 from ui.widgets.drafts_support import DraftKeeper, restored_text, set_combo_data, token_of
-from ui.widgets.fields import CHECK, CHOICE, COMBO, COMBO_TEXT, RESIDENT, SPIN, TEXT, Field
+from ui.widgets.fields import CHECK, CHOICE, COMBO, COMBO_TEXT, RESIDENT, SPIN, TEXT, Field, form_layout
 from ui.widgets.forms import ascii_only, error_label
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.revealed_number import RevealedNumber

@@ -26,15 +26,9 @@ from reception.services import departments, incidents
 from reception.services.records import Incident
 from reception.services.session import Session
 from ui.calls.call_list_model import RowsTableModel
-from ui.visits.visit_widgets import (
-    ErrorSlots,
-    compact_table,
-    datetime_edit,
-    form_layout,
-    set_edit_utc,
-    utc_from_edit,
-)
+from ui.visits.visit_widgets import ErrorSlots, compact_table, datetime_edit, set_edit_utc, utc_from_edit
 from ui.widgets import palette
+from ui.widgets.fields import form_layout
 from ui.widgets.forms import dialog_buttons, error_label
 from ui.widgets.saving import save_with_retry
 

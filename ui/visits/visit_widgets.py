@@ -9,7 +9,6 @@ from datetime import datetime
 from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QDateTimeEdit,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QTableView,
@@ -144,15 +143,6 @@ class ErrorSlots:
                 self.entries[field][0].setFocus()
                 break
         return leftovers
-
-
-def form_layout() -> QFormLayout:
-    form = QFormLayout()
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    form.setHorizontalSpacing(8)
-    form.setVerticalSpacing(4)
-    return form
 
 
 def compact_table(
