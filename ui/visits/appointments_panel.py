@@ -26,7 +26,6 @@ from reception.services.records import Appointment, Resident
 from reception.services.session import Session
 from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.visits.visit_widgets import (
-    ErrorSlots,
     compact_table,
     datetime_edit,
     set_edit_utc,
@@ -35,10 +34,8 @@ from ui.visits.visit_widgets import (
 )
 from ui.widgets import msgbox, palette
 from ui.widgets.fields import form_layout
-from ui.widgets.forms import ascii_only, dialog_buttons, error_label
+from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
 from ui.widgets.resident_lookup import ResidentLookup
-
-FIELD_ORDER = ["visitor_name", "visitor_phone", "party_size", "expected_at", "host", "purpose", "booked_by"]
 
 
 @dataclass
@@ -68,7 +65,8 @@ class AppointmentDialog(QDialog):
         super().__init__(parent)
         self._session = session
         self.appointment: Appointment | None = None
-        self.errors = ErrorSlots()
+        self.general = error_label()
+        self.errors = FieldErrors(self.general, fit=False)  # focus order: as laid out
         self.setWindowTitle(self.tr("新建预约来访"))
         self.setMinimumWidth(520)
         form = form_layout()
@@ -104,7 +102,6 @@ class AppointmentDialog(QDialog):
         self.booked_by_edit.setPlaceholderText(self.tr("谁通知的预约，如 业主电话预约"))
         form.addRow(self.tr("预约人"), self.errors.wrap("booked_by", self.booked_by_edit))
 
-        self.general = error_label()
         buttons, self.ok_button, _cancel = dialog_buttons(self.tr("保存预约"), self.tr("取消"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -146,10 +143,7 @@ class AppointmentDialog(QDialog):
         try:
             appointment = visits.book_appointment(self._session, self.build_input())
         except ValidationError as exc:
-            leftovers = self.errors.show(exc.fields, FIELD_ORDER)
-            if leftovers:
-                self.general.setText("；".join(leftovers))
-                self.general.show()
+            self.errors.show_error(exc)
             return None
         except ReceptionError as exc:
             self.general.setText(exc.message)

@@ -33,25 +33,13 @@ from reception.services import cases, departments, residents, visits
 from reception.services import settings as settings_mod
 from reception.services.records import Resident, Visit
 from reception.services.session import Session
-from ui.visits.visit_widgets import Banner, ErrorSlots
+from ui.visits.visit_widgets import Banner
 from ui.widgets import fields, msgbox, palette
 from ui.widgets.drafts_support import DraftKeeper, restored_text, token_of
 from ui.widgets.fields import CHECK, COMBO, PLAIN, RESIDENT, SPIN, TEXT, Field, form_layout
-from ui.widgets.forms import ascii_only, error_label, masked_note_label, show_masked_note
+from ui.widgets.forms import FieldErrors, ascii_only, error_label, masked_note_label, show_masked_note
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.saving import save_with_retry
-
-FIELD_ORDER = [
-    "resident",
-    "visitor_name",
-    "location",
-    "visitor_phone",
-    "purpose",
-    "department",
-    "handled",
-    "taken_over_by",
-    "follow_up",
-]
 
 
 class BusinessVisitForm(QFrame):
@@ -64,9 +52,11 @@ class BusinessVisitForm(QFrame):
         self._session = session
         self._token = uuid4().hex
         self._saving = False
-        self.errors = ErrorSlots()
+        self.general_error = error_label()
+        self.errors = FieldErrors(self.general_error, fit=False)
         self._build()
         self._declare_fields()
+        self.errors.order = [f.name for f in self.fields]  # the first field in error gets the focus
         for seq in (Qt.Modifier.CTRL | Qt.Key.Key_Return, Qt.Modifier.CTRL | Qt.Key.Key_Enter):
             shortcut = QShortcut(QKeySequence(seq), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -89,7 +79,7 @@ class BusinessVisitForm(QFrame):
         self.lookup.picked.connect(self._picked)
         self.lookup.cleared.connect(self._cleared)
         form.addRow(self.tr("业户"), self.errors.wrap("resident", self.lookup))
-        self.errors.entries["visitor_name"] = self.errors.entries["resident"]
+        self.errors.alias("visitor_name", "resident")
         self.resident_info = QLabel()
         self.resident_info.setStyleSheet(f"color: {palette.OK};")
         self.resident_info.setWordWrap(True)
@@ -165,7 +155,6 @@ class BusinessVisitForm(QFrame):
         font.setBold(True)
         self.status_label.setFont(font)
         self.status_label.setStyleSheet(f"color: {palette.OK};")
-        self.general_error = error_label()
         self.masked_note = masked_note_label()
         left.addWidget(self.status_label)
         left.addWidget(self.masked_note)
@@ -280,7 +269,6 @@ class BusinessVisitForm(QFrame):
         self._show_guidance("")
         self._set_follow_up("")
         self.errors.clear()
-        self.general_error.hide()
         self.reload_follow_ups()
 
     def _fill_departments(self) -> None:
@@ -370,7 +358,7 @@ class BusinessVisitForm(QFrame):
         )
 
     def error_text(self, field: str) -> str:
-        return self.errors.text(field)
+        return self.errors.message(field)
 
     def save(self) -> Visit | None:
         if self._saving:
@@ -400,20 +388,13 @@ class BusinessVisitForm(QFrame):
 
     def _register(self) -> Visit | None:
         self.errors.clear()
-        self.general_error.hide()
         data = self.build_input()
         return save_with_retry(
             self,
             self.tr("未能保存"),
             lambda: visits.register_business_visit(self._session, data),
-            on_invalid=self._invalid,
+            on_invalid=self.errors.show_error,
         )
-
-    def _invalid(self, exc: ValidationError) -> None:
-        leftovers = self.errors.show(exc.fields, FIELD_ORDER)
-        if leftovers:
-            self.general_error.setText("；".join(leftovers))
-            self.general_error.show()
 
     def discard(self) -> bool:
         if not self.draft.throw_away(

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from reception.clock import format_local
-from reception.errors import ReceptionError, ValidationError
+from reception.errors import ReceptionError
 from reception.rules import idcard, identity, phones
 from reception.services import card_reader, privacy, residents, visits
 from reception.services.records import Appointment, Resident, Visit, WatchEntry
@@ -38,11 +38,11 @@ from reception.services.session import Session
 from ui.visits import watchlist_dialog
 from ui.visits.appointments_panel import AppointmentPrefill, host_text
 from ui.visits.card_reader import WedgeCatcher
-from ui.visits.visit_widgets import Banner, ErrorSlots
+from ui.visits.visit_widgets import Banner
 from ui.widgets import fields, palette, printing
 from ui.widgets.drafts_support import DraftKeeper, restored_text, set_combo_data, token_of
 from ui.widgets.fields import CHECK, CHOICE, COMBO, COMBO_TEXT, RESIDENT, SPIN, TEXT, Field, form_layout
-from ui.widgets.forms import ascii_only, error_label
+from ui.widgets.forms import FieldErrors, ascii_only, error_label
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.revealed_number import RevealedNumber
 from ui.widgets.saving import save_with_retry
@@ -93,7 +93,8 @@ class GuestForm(QFrame):
         self._last_visit: Visit | None = None
         self._last_prefill: AppointmentPrefill | None = None
         self._card_source = ""  # "reader" / "wedge" when the ID came from a card reader
-        self.errors = ErrorSlots()
+        self.general_error = error_label()
+        self.errors = FieldErrors(self.general_error, FIELD_ORDER, fit=False)
         self.setStyleSheet(_STYLE)
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
@@ -148,7 +149,7 @@ class GuestForm(QFrame):
             self.tr("姓名"),
             self.errors.wrap("visitor_name", self.name_edit, party_caption, self.party_spin),
         )
-        self.errors.entries["party_size"] = (self.party_spin, self.errors.entries["visitor_name"][1])
+        self.errors.alias("party_size", "visitor_name", focus=self.party_spin)
         self.phone_edit = QLineEdit()
         ascii_only(self.phone_edit)
         self.phone_edit.setPlaceholderText(self.tr("可不填；有预约时凭电话匹配"))
@@ -266,7 +267,7 @@ class GuestForm(QFrame):
             self.consent_caption,
             self.errors.wrap("consent", consent_box, focus=self.consent_buttons[visits.AGREED]),
         )
-        self.errors.entries["appointment"] = (self.not_this_button, self.errors.entries["consent"][1])
+        self.errors.alias("appointment", "consent", focus=self.not_this_button)
         column.addLayout(form2)
         self.consent_hint = QLabel()
         self.consent_hint.setObjectName("caption")
@@ -314,7 +315,6 @@ class GuestForm(QFrame):
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.general_error = error_label()
         hint = QLabel(self.tr("Enter 登记　·　Esc 清空　·　F3 新访客"))
         hint.setObjectName("caption")
         left = QVBoxLayout()
@@ -377,7 +377,6 @@ class GuestForm(QFrame):
             self._show_appointment()
             self._show_host()
             self.errors.clear()
-            self.general_error.hide()
         finally:
             self._loading = False
 
@@ -433,10 +432,10 @@ class GuestForm(QFrame):
         try:
             number = privacy.number_to_call(self._session, "resident", resident.id)
         except ReceptionError as exc:
-            self._show_general(exc.message)
+            self.errors.show_general(exc.message)
             return None
         if not number:
-            self._show_general(self.tr("档案中没有该住户的电话。"))
+            self.errors.show_general(self.tr("档案中没有该住户的电话。"))
             return number
         room = residents.room_label(resident.building, resident.unit, resident.room)
         self.host_number.reveal(self.tr("受访住户 {0}：").format(room), number)
@@ -541,7 +540,6 @@ class GuestForm(QFrame):
             self._loading = False
         self._card_source = read.source
         self.errors.clear()
-        self.general_error.hide()
         warnings = {}
         if fill.name_warning:
             warnings["visitor_name"] = self.tr(fill.name_warning)
@@ -559,7 +557,7 @@ class GuestForm(QFrame):
         self.card_note.show()
         self.check_now()
         if warnings:
-            self.errors.show(warnings, FIELD_ORDER)
+            self.errors.show_fields(warnings)
             if "visitor_name" in warnings:
                 self.name_edit.selectAll()
         elif not fill.name:
@@ -703,7 +701,7 @@ class GuestForm(QFrame):
 
     # ---- saving ----------------------------------------------------------------------------------
     def error_text(self, field: str) -> str:
-        return self.errors.text(field)
+        return self.errors.message(field)
 
     def save(self) -> Visit | None:
         if self._saving or not self.has_content():
@@ -767,19 +765,17 @@ class GuestForm(QFrame):
         """A name from a card with a character the chip could not carry is not saved as it is."""
         bad = idcard.unreadable(self.name_edit.text()) if self._card_source else []
         if bad:
-            self.errors.show(
+            self.errors.show_fields(
                 {
                     "visitor_name": self.tr("姓名中有无法显示的字（{0}），请向访客确认后改为正确的字").format(
                         bad[0]
                     )
-                },
-                FIELD_ORDER,
+                }
             )
         return not bad
 
     def _register(self) -> Visit | None:
         self.errors.clear()
-        self.general_error.hide()
         data = self._guest_input()
 
         def register() -> Visit | None:
@@ -791,20 +787,13 @@ class GuestForm(QFrame):
                         self, hit.entries, self._session.clock
                     )
                     if decision is None:
-                        self._show_general(self.tr("关注名单人员须由主管决定是否放行，本次登记尚未保存。"))
+                        self.errors.show_general(
+                            self.tr("关注名单人员须由主管决定是否放行，本次登记尚未保存。")
+                        )
                         return None
                     data.watch_decision, data.watch_decided_by_id = decision
 
-        return save_with_retry(self, self.tr("未能保存"), register, on_invalid=self._invalid)
-
-    def _invalid(self, exc: ValidationError) -> None:
-        leftovers = self.errors.show(exc.fields, FIELD_ORDER)
-        if leftovers:
-            self._show_general("；".join(leftovers))
-
-    def _show_general(self, message: str) -> None:
-        self.general_error.setText(message)
-        self.general_error.show()
+        return save_with_retry(self, self.tr("未能保存"), register, on_invalid=self.errors.show_error)
 
     def _admitted(self, visit: Visit) -> None:
         until = format_local(visit.valid_until, "%H:%M")

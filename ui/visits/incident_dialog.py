@@ -26,23 +26,13 @@ from reception.services import departments, incidents
 from reception.services.records import Incident
 from reception.services.session import Session
 from ui.calls.call_list_model import RowsTableModel
-from ui.visits.visit_widgets import ErrorSlots, compact_table, datetime_edit, set_edit_utc, utc_from_edit
+from ui.visits.visit_widgets import compact_table, datetime_edit, set_edit_utc, utc_from_edit
 from ui.widgets import palette
 from ui.widgets.fields import form_layout
-from ui.widgets.forms import dialog_buttons, error_label
+from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 from ui.widgets.saving import save_with_retry
 
 SECURITY = "保安部"
-FIELD_ORDER = [
-    "kind",
-    "description",
-    "occurred_at",
-    "reported_to",
-    "reported_to_person",
-    "reported_at",
-    "police_case_no",
-    "officer",
-]
 
 
 class IncidentDialog(QDialog):
@@ -69,7 +59,8 @@ class IncidentDialog(QDialog):
         self.call_id = call_id
         self.visit_id = visit_id
         self.incident: Incident | None = None
-        self.errors = ErrorSlots()
+        self.general = error_label()
+        self.errors = FieldErrors(self.general, fit=False)  # focus order: as laid out
         self.setWindowTitle(self.tr("登记异常情况"))
         self.setMinimumWidth(560)
 
@@ -142,7 +133,6 @@ class IncidentDialog(QDialog):
         form.addRow(self.case_label, self.case_row)
         form.addRow(self.officer_label, self.officer_row)
 
-        self.general = error_label()
         buttons, self.ok_button, _cancel = dialog_buttons(self.tr("保存"), self.tr("取消"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -220,19 +210,13 @@ class IncidentDialog(QDialog):
 
     def save(self) -> Incident | None:
         self.general.hide()
-
-        def general(text: str) -> None:
-            if text:
-                self.general.setText(text)
-                self.general.show()
-
         incident = save_with_retry(
             self,
             self.tr("未能保存"),
             lambda: incidents.record_incident(self._session, self.build_input()),
-            on_invalid=lambda exc: general("；".join(self.errors.show(exc.fields, FIELD_ORDER))),
-            on_error=lambda exc: general(exc.message),
-            on_storage_given_up=lambda exc: general(exc.message),
+            on_invalid=self.errors.show_error,
+            on_error=lambda exc: self.errors.show_general(exc.message),
+            on_storage_given_up=lambda exc: self.errors.show_general(exc.message),
         )
         if incident is None:
             return None

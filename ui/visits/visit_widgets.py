@@ -1,5 +1,5 @@
-"""Small pieces shared by the visitor-desk widgets: local date-time edits, a field with its error
-line, a coloured notice banner, and a compact table view."""
+"""Small pieces shared by the visitor-desk widgets: local date-time edits, a coloured notice
+banner, and a compact table view."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from reception.clock import to_local, to_utc
 from ui.widgets import palette
-from ui.widgets.forms import error_label
 from ui.widgets.record_list import record_table
 
 BANNER_STYLE = f"""
@@ -81,68 +80,6 @@ class Banner(QLabel):
     def clear_text(self) -> None:
         self.clear()
         self.hide()
-
-
-class ErrorSlots:
-    """A form's error labels by the core's field names (for forms laid out by hand)."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, tuple[QWidget, QLabel]] = {}
-
-    def wrap(self, field: str, widget: QWidget, *extras: QWidget, focus: QWidget | None = None) -> QWidget:
-        """``widget`` (and any ``extras`` beside it) with the field's red message underneath."""
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        if extras:
-            line = QHBoxLayout()
-            line.setContentsMargins(0, 0, 0, 0)
-            line.setSpacing(6)
-            line.addWidget(widget, 1)
-            for extra in extras:
-                line.addWidget(extra)
-            column.addLayout(line)
-        else:
-            column.addWidget(widget)
-        label = error_label(box)
-        column.addWidget(label)
-        self.entries[field] = (focus or widget, label)
-        return box
-
-    def text(self, field: str) -> str:
-        entry = self.entries.get(field)
-        if entry is None or entry[1].isHidden():
-            return ""
-        return entry[1].text()
-
-    def clear(self) -> None:
-        for _widget, label in self.entries.values():
-            label.clear()
-            label.hide()
-
-    def clear_field(self, field: str) -> None:
-        entry = self.entries.get(field)
-        if entry is not None:
-            entry[1].hide()
-
-    def show(self, fields: dict[str, str], order: list[str]) -> list[str]:
-        """Show the messages; focus the first field in ``order`` with one. Returns the messages
-        that have no place in this form."""
-        self.clear()
-        leftovers = []
-        for field, message in fields.items():
-            entry = self.entries.get(field)
-            if entry is None:
-                leftovers.append(message)
-                continue
-            entry[1].setText(message)
-            entry[1].show()
-        for field in [*order, *fields]:
-            if field in fields and field in self.entries:
-                self.entries[field][0].setFocus()
-                break
-        return leftovers
 
 
 def compact_table(

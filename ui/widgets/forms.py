@@ -3,12 +3,14 @@ a :class:`~reception.errors.ValidationError`'s per-field messages there (and cle
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -75,28 +77,48 @@ def show_masked_note(label: QLabel, masked: dict[str, str]) -> None:
     label.show()
 
 
-def with_error_label(widget: QWidget, spacing: int = 2) -> tuple[QWidget, QLabel]:
-    """``widget`` with an error label (hidden until needed) right under it, in a box of its own;
-    the box and the label."""
+def with_error_label(
+    widget: QWidget, *extras: QWidget, spacing: int = 2, extras_spacing: int = 6
+) -> tuple[QWidget, QLabel]:
+    """``widget`` (and any ``extras`` beside it) with an error label (hidden until needed) right
+    under it, in a box of its own; the box and the label."""
     box = QWidget()
     column = QVBoxLayout(box)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(spacing)
-    column.addWidget(widget)
+    if extras:
+        line = QHBoxLayout()
+        line.setContentsMargins(0, 0, 0, 0)
+        line.setSpacing(extras_spacing)
+        line.addWidget(widget, 1)
+        for extra in extras:
+            line.addWidget(extra)
+        column.addLayout(line)
+    else:
+        column.addWidget(widget)
     label = error_label(box)
     column.addWidget(label)
     return box, label
 
 
 class FieldErrors:
-    """The error labels of one form, by the field names the core uses.
+    """The error labels of one form, by the field names the core uses — the one way every form
+    and dialog shows a :class:`~reception.errors.ValidationError`.
 
-    Messages for fields the form does not show (or the form-wide ones) go to ``general``."""
+    Each message goes to its field's label; the first field in error (in ``order``, else in the
+    order the fields were registered, i.e. as laid out) gets the focus; messages for fields the
+    form does not show, and the form-wide ones, go to ``general``. Several core fields may share
+    one label (:meth:`alias`; unless ``order`` names it, an alias takes its place there).
+    ``fit``: grow a dialog when the messages need more height (off for forms inside the main
+    window)."""
 
-    def __init__(self, general: QLabel | None = None) -> None:
+    def __init__(self, general: QLabel | None = None, order: Iterable[str] = (), *, fit: bool = True) -> None:
         self.labels: dict[str, QLabel] = {}
         self.widgets: dict[str, QWidget] = {}
         self.general = general
+        self.order: list[str] = list(order)
+        self.fit = fit
+        self._aliases: dict[str, str] = {}
 
     def add_row(self, form: QFormLayout, caption: str, field: str, widget: QWidget) -> QLabel:
         """Add ``caption: widget`` to ``form`` with the field's error label right under the widget."""
@@ -105,9 +127,22 @@ class FieldErrors:
         self.register(field, widget, label)
         return label
 
+    def wrap(self, field: str, widget: QWidget, *extras: QWidget, focus: QWidget | None = None) -> QWidget:
+        """``widget`` (and any ``extras`` beside it) with the field's red message underneath: the
+        box to lay out. ``focus``: what gets the focus when the field is in error (``widget``)."""
+        box, label = with_error_label(widget, *extras, spacing=1)
+        self.register(field, focus or widget, label)
+        return box
+
     def register(self, field: str, widget: QWidget, label: QLabel) -> None:
         self.labels[field] = label
         self.widgets[field] = widget
+
+    def alias(self, field: str, of: str, focus: QWidget | None = None) -> None:
+        """Show ``field``'s messages in ``of``'s label (focusing ``focus``, else ``of``'s widget);
+        in the focus order it stands where ``of`` does."""
+        self.register(field, focus or self.widgets[of], self.labels[of])
+        self._aliases[field] = of
 
     def clear(self) -> None:
         for label in self.labels.values():
@@ -117,25 +152,45 @@ class FieldErrors:
             self.general.clear()
             self.general.hide()
 
-    def show_error(self, error: ValidationError) -> None:
-        """Show each message beside its field; focus the first field in error."""
+    def clear_field(self, field: str) -> None:
+        label = self.labels.get(field)
+        if label is not None:
+            label.hide()
+
+    def clear_widget(self, widget: object) -> None:
+        """Hide the message of the field(s) whose focus widget is ``widget`` (it was edited)."""
+        for field, target in self.widgets.items():
+            if target is widget:
+                self.labels[field].hide()
+
+    def show_error(self, error: ValidationError) -> list[str]:
+        return self.show_fields(error.fields)
+
+    def show_fields(self, fields: Mapping[str, str]) -> list[str]:
+        """Show each message beside its field; focus the first field in error. Returns the
+        messages with no field here (shown in ``general`` if the form has one)."""
         self.clear()
         leftovers = []
-        first: QWidget | None = None
-        for field, message in error.fields.items():
+        for field, message in fields.items():
             label = self.labels.get(field)
             if label is None:
                 leftovers.append(message)
                 continue
             label.setText(message)
             label.show()
-            if first is None:
-                first = self.widgets[field]
-        if leftovers:
+        placed = [f for f in fields if f in self.labels]
+        if placed:
+            self.widgets[min(placed, key=self._rank)].setFocus()
+        if leftovers and self.general is not None:
             self.show_general("；".join(leftovers))
-        if first is not None:
-            first.setFocus()
-        self._fit()
+        elif self.fit:
+            self._fit()
+        return leftovers
+
+    def _rank(self, field: str) -> int:
+        order = self.order or list(self.labels)
+        name = field if field in order else self._aliases.get(field, field)
+        return order.index(name) if name in order else len(order)
 
     def _fit(self) -> None:
         """Grow the window if the messages need more height than it has (never shrink it)."""
@@ -156,7 +211,8 @@ class FieldErrors:
             raise RuntimeError(f"no place for the message: {message}")
         self.general.setText(message)
         self.general.show()
-        self._fit()
+        if self.fit:
+            self._fit()
 
     def message(self, field: str) -> str:
         label = self.labels.get(field)

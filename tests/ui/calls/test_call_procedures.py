@@ -82,7 +82,7 @@ def test_a_municipal_call_without_a_utility_shows_the_message_beside_the_field(q
     type_text(form.taken_by_edit, "李主管")
     qtbot.keyClick(form.taken_by_edit, Qt.Key.Key_Return)
     assert Case.select().count() == 0
-    assert "市政设施请选择类型" in form._errors["utility"][1].text()
+    assert "市政设施请选择类型" in form.error_text("utility")
     assert form.content_edit.toPlainText() == "外面有问题"  # typed input stays
     form.utility_combo.setCurrentIndex(form.utility_combo.findData("供电"))
     qtbot.keyClick(form.taken_by_edit, Qt.Key.Key_Return)

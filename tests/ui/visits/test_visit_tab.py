@@ -296,8 +296,8 @@ def test_new_appointment_dialog_shows_errors_beside_fields(qtbot, tab):
     dialog = tab.appointments_panel.book()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
-    assert dialog.errors.text("visitor_name")
-    assert dialog.errors.text("host")
+    assert dialog.errors.message("visitor_name")
+    assert dialog.errors.message("host")
     type_text(dialog.name_edit, "林晓")
     type_text(dialog.staff_edit, "工程部刘工")
     type_text(dialog.purpose_combo.lineEdit(), "送图纸")
@@ -553,7 +553,7 @@ def test_incident_linked_to_selected_visit(qtbot, tab, receptionist, zhang):
     assert dialog.visit_id == visit.id
     assert dialog.department_combo.currentText() == "保安部"
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert "情况说明" in dialog.errors.text("description")
+    assert "情况说明" in dialog.errors.message("description")
     type_text(dialog.description_edit, "访客在地库徘徊")
     type_text(dialog.person_edit, "吴班长")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
