@@ -46,16 +46,18 @@ from reception.services.session import Session
 from ui.widgets import fields, palette
 from ui.widgets.drafts_support import DraftKeeper, parse_iso, restored_text, text_of, token_of
 from ui.widgets.fields import CHECK, CHOICE, COMBO, DATETIME, PLAIN, RESIDENT, TEXT, Field
-from ui.widgets.forms import ascii_only, error_label, masked_note_label, show_masked_note
+from ui.widgets.forms import FieldErrors, ascii_only, error_label, masked_note_label, show_masked_note
 from ui.widgets.saving import save_with_retry
 
-# The order the fields appear in: the first one in error gets the focus.
+# The order the receptionist meets the fields in (the alert row sits under the category; the
+# draft declaration in ``_declare_fields`` is in restore order): the first one in error gets the focus.
 FIELD_ORDER = [
     "caller_name",
     "location",
     "caller_phone",
     "identity_verified",
     "category",
+    "utility",
     "content",
     "alerted_department",
     "alerted_at",
@@ -65,7 +67,8 @@ FIELD_ORDER = [
     "taken_by",
     "message_for_person",
     "message_text",
-    "callback_phone",
+    "message_callback_phone",
+    "callback_callback_phone",
     "callback_due_at",
     "callback_reason",
 ]
@@ -138,7 +141,8 @@ class CallForm(QFrame):
         self._due_touched = False
         self._dept_touched = False  # the department was chosen by hand (not the category's default)
         self._departments: list[Department] = []
-        self._errors: dict[str, tuple[QWidget, QLabel]] = {}
+        self.general_error = error_label()
+        self.errors = FieldErrors(self.general_error, FIELD_ORDER, fit=False)
         self.setObjectName("callForm")
         self.setStyleSheet(_FORM_STYLE)
         self._build()
@@ -231,9 +235,11 @@ class CallForm(QFrame):
         row.addWidget(self.new_button)
         return row
 
-    def _with_error(self, field: str, widget: QWidget, extra: QWidget | None = None) -> QWidget:
+    def _with_error(
+        self, field: str, widget: QWidget, extra: QWidget | None = None, *, focus: QWidget | None = None
+    ) -> QWidget:
         box, label = fields.with_error(widget, extra, spacing=1)
-        self._errors[field] = (widget, label)
+        self.errors.register(field, focus or widget, label)
         return box
 
     def _build_caller_box(self) -> QGroupBox:
@@ -332,7 +338,8 @@ class CallForm(QFrame):
             radio_row.addWidget(button)
         radio_row.addStretch(1)
         self.outcome_group.idToggled.connect(self._outcome_toggled)
-        form.addRow(self.tr("处理结果"), self._with_error("outcome", radios))
+        first_outcome = next(iter(self.outcome_buttons.values()))
+        form.addRow(self.tr("处理结果"), self._with_error("outcome", radios, focus=first_outcome))
 
         self.outcome_stack = QStackedWidget()
         self.outcome_stack.addWidget(self._page_none())
@@ -419,8 +426,10 @@ class CallForm(QFrame):
         row.addWidget(self.message_person_edit, 3)
         row.addWidget(QLabel(self.tr("或部门")))
         row.addWidget(self.message_dept_combo, 2)
-        form.addRow(self.tr("留言给"), self._with_error("message_for_person", for_whom))
-        self._errors["message_for_person"] = (self.message_person_edit, self._errors["message_for_person"][1])
+        form.addRow(
+            self.tr("留言给"),
+            self._with_error("message_for_person", for_whom, focus=self.message_person_edit),
+        )
         self.message_text_edit = _plain_text(2)
         self.message_text_edit.setPlaceholderText(self.tr("要转达的话"))
         form.addRow(self.tr("留言内容"), self._with_error("message_text", self.message_text_edit))
@@ -515,7 +524,6 @@ class CallForm(QFrame):
         sfont = QFont(self.font())
         sfont.setBold(True)
         self.status_label.setFont(sfont)
-        self.general_error = error_label()
         self.masked_note = masked_note_label()
         self.hint_label = self._hint(
             self.tr(
@@ -643,7 +651,7 @@ class CallForm(QFrame):
             self._dept_touched = False
             self._update_department_hints()
             self._set_default_times()
-            self._clear_errors()
+            self.errors.clear()
             self._update_emergency()
             self._update_phone_hints()
         finally:
@@ -711,7 +719,7 @@ class CallForm(QFrame):
             return
         if not self.is_active() and self.has_content():
             self._start()  # typing without pressing F2 first starts the call
-        self._clear_error_of(self.sender())
+        self.errors.clear_widget(self.sender())
         self._update_readback()
 
     def _phone_changed(self, *_args: object) -> None:
@@ -785,7 +793,7 @@ class CallForm(QFrame):
         self._update_promise()
         if self._loading:
             return
-        self._clear_error("outcome")
+        self.errors.clear_field("outcome")
         self._changed()
 
     def _resident_picked(self, resident: Resident) -> None:
@@ -796,7 +804,7 @@ class CallForm(QFrame):
             self._filled_phone = (masked, number)
             self.phone_edit.setText(masked)
         self.resident_chip.setText(self.tr("✓ 已关联住户档案"))
-        self._clear_error("caller_name")
+        self.errors.clear_field("caller_name")
         self._changed()
         self.identity_check.setFocus()
 
@@ -916,50 +924,10 @@ class CallForm(QFrame):
 
     def error_text(self, field: str) -> str:
         """The message shown beside a field ('' if none): for tests and accessibility."""
-        entry = self._errors.get(self._error_key(field))
-        if entry is None or entry[1].isHidden():
-            return ""
-        return entry[1].text()
+        return self.errors.message(self._error_key(field))
 
     def show_errors(self, fields: dict[str, str]) -> None:
-        self._clear_errors()
-        leftovers = []
-        for field, message in fields.items():
-            entry = self._errors.get(self._error_key(field))
-            if entry is None:
-                leftovers.append(message)
-                continue
-            entry[1].setText(message)
-            entry[1].show()
-        if leftovers:
-            self.general_error.setText("；".join(leftovers))
-            self.general_error.show()
-        for field in FIELD_ORDER:
-            if field in fields:
-                entry = self._errors.get(self._error_key(field))
-                if entry is not None:
-                    target = entry[0]
-                    if field == "outcome":
-                        target = next(iter(self.outcome_buttons.values()))
-                    target.setFocus()
-                break
-
-    def _clear_errors(self) -> None:
-        for _widget, label in self._errors.values():
-            label.clear()
-            label.hide()
-        self.general_error.clear()
-        self.general_error.hide()
-
-    def _clear_error(self, key: str) -> None:
-        entry = self._errors.get(key)
-        if entry is not None:
-            entry[1].hide()
-
-    def _clear_error_of(self, widget: object) -> None:
-        for _key, (target, label) in self._errors.items():
-            if target is widget:
-                label.hide()
+        self.errors.show_fields({self._error_key(field): message for field, message in fields.items()})
 
     # ---- saving and discarding ----------------------------------------------------------------
     def save(self) -> CallResult | None:
