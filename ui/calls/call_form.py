@@ -46,7 +46,14 @@ from reception.services.session import Session
 from ui.widgets import fields, palette
 from ui.widgets.drafts_support import DraftKeeper, parse_iso, restored_text, text_of, token_of
 from ui.widgets.fields import CHECK, CHOICE, COMBO, DATETIME, PLAIN, RESIDENT, TEXT, Field
-from ui.widgets.forms import FieldErrors, ascii_only, error_label, masked_note_label, show_masked_note
+from ui.widgets.forms import (
+    FieldErrors,
+    ascii_only,
+    error_label,
+    masked_note_label,
+    show_masked_note,
+    with_error_label,
+)
 from ui.widgets.saving import save_with_retry
 
 # The order the receptionist meets the fields in (the alert row sits under the category; the
@@ -238,7 +245,8 @@ class CallForm(QFrame):
     def _with_error(
         self, field: str, widget: QWidget, extra: QWidget | None = None, *, focus: QWidget | None = None
     ) -> QWidget:
-        box, label = fields.with_error(widget, extra, spacing=1)
+        extras = [extra] if extra is not None else []
+        box, label = with_error_label(widget, *extras, spacing=1, extras_spacing=None)
         self.errors.register(field, focus or widget, label)
         return box
 

@@ -36,7 +36,7 @@ from ui.cases.case_list_model import first_line
 from ui.widgets import fields, palette
 from ui.widgets.drafts_support import DraftKeeper, notice_label, restored_text
 from ui.widgets.fields import COMBO, COMBO_TEXT, PLAIN, RESIDENT, TEXT, Field
-from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from ui.widgets.forms import FieldErrors, dialog_buttons, error_label, with_error_label
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.saving import save_with_retry
 
@@ -105,9 +105,9 @@ class CaseForm(QDialog):
         self.municipal_row = QWidget()
         row = QHBoxLayout(self.municipal_row)
         row.setContentsMargins(0, 0, 0, 0)
-        utility_box, utility_error = fields.with_error(self.utility_combo)
+        utility_box, utility_error = with_error_label(self.utility_combo, spacing=None)
         self.errors.register("utility", self.utility_combo, utility_error)
-        agency_box, agency_error = fields.with_error(self.agency_edit)
+        agency_box, agency_error = with_error_label(self.agency_edit, spacing=None)
         self.errors.register("agency", self.agency_edit, agency_error)
         agency_caption = QLabel(self.tr("外部单位"))
         row.addWidget(utility_box, 1, Qt.AlignmentFlag.AlignTop)
@@ -149,9 +149,9 @@ class CaseForm(QDialog):
         assign = QWidget()
         assign_row = QHBoxLayout(assign)
         assign_row.setContentsMargins(0, 0, 0, 0)
-        dept_box, dept_error = fields.with_error(self.department_combo)
+        dept_box, dept_error = with_error_label(self.department_combo, spacing=None)
         self.errors.register("department", self.department_combo, dept_error)
-        handler_box, handler_error = fields.with_error(self.handler_edit)
+        handler_box, handler_error = with_error_label(self.handler_edit, spacing=None)
         self.errors.register("handler", self.handler_edit, handler_error)
         assign_row.addWidget(dept_box, 1, Qt.AlignmentFlag.AlignTop)
         assign_row.addWidget(handler_box, 1, Qt.AlignmentFlag.AlignTop)

@@ -32,17 +32,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from ui.widgets.drafts_support import qdatetime_text, resident_or_none, set_combo_data, set_qdatetime
-from ui.widgets.forms import error_label
 from ui.widgets.resident_lookup import ResidentLookup
 
 
@@ -207,29 +203,6 @@ def form_layout() -> QFormLayout:
     form.setHorizontalSpacing(8)
     form.setVerticalSpacing(4)
     return form
-
-
-def with_error(
-    widget: QWidget, extra: QWidget | None = None, spacing: int | None = None
-) -> tuple[QWidget, QLabel]:
-    """``widget`` (and ``extra`` beside it) with its hidden red error line underneath: the box to
-    lay out and the label to register for the field."""
-    box = QWidget()
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 0, 0, 0)
-    if spacing is not None:
-        column.setSpacing(spacing)
-    if extra is not None:
-        line = QHBoxLayout()
-        line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(widget, 1)
-        line.addWidget(extra)
-        column.addLayout(line)
-    else:
-        column.addWidget(widget)
-    label = error_label(box)
-    column.addWidget(label)
-    return box, label
 
 
 # ---- the whole form ------------------------------------------------------------------------

@@ -78,18 +78,20 @@ def show_masked_note(label: QLabel, masked: dict[str, str]) -> None:
 
 
 def with_error_label(
-    widget: QWidget, *extras: QWidget, spacing: int = 2, extras_spacing: int = 6
+    widget: QWidget, *extras: QWidget, spacing: int | None = 2, extras_spacing: int | None = 6
 ) -> tuple[QWidget, QLabel]:
     """``widget`` (and any ``extras`` beside it) with an error label (hidden until needed) right
-    under it, in a box of its own; the box and the label."""
+    under it, in a box of its own; the box and the label. A spacing of ``None``: the style's."""
     box = QWidget()
     column = QVBoxLayout(box)
     column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(spacing)
+    if spacing is not None:
+        column.setSpacing(spacing)
     if extras:
         line = QHBoxLayout()
         line.setContentsMargins(0, 0, 0, 0)
-        line.setSpacing(extras_spacing)
+        if extras_spacing is not None:
+            line.setSpacing(extras_spacing)
         line.addWidget(widget, 1)
         for extra in extras:
             line.addWidget(extra)
