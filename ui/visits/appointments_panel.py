@@ -146,8 +146,7 @@ class AppointmentDialog(QDialog):
             self.errors.show_error(exc)
             return None
         except ReceptionError as exc:
-            self.general.setText(exc.message)
-            self.general.show()
+            self.errors.show_general(exc.message)
             return None
         self.appointment = appointment
         self.booked.emit(appointment)
