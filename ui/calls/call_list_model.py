@@ -17,7 +17,7 @@ from reception.services import calls
 from reception.services.calls import CallRow
 from ui.widgets import palette
 from ui.widgets.list_position import ROW_ROLE
-from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel, RowsModel
+from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel, RowsModel, first_line
 
 SERIAL, TIME, CALLER, PHONE, CATEGORY, CONTENT, OUTCOME, DEPARTMENT, OPERATOR = range(9)
 COLUMN_COUNT = 9
@@ -32,6 +32,17 @@ Index = QModelIndex | QPersistentModelIndex
 class CallListModel(PagedTableModel[CallRow]):
     headers = ("编号", "时间", "来电人", "电话", "类别", "内容", "结果", "部门", "接待人")
     context = "CallListModel"
+    texts = (
+        "serial",
+        lambda _, call: format_local(call.saved_at, "%m-%d %H:%M"),
+        "caller_name",
+        "caller_phone_masked",
+        "category",
+        lambda _, call: first_line(call.content),
+        "outcome",
+        "department_name",
+        "operator_name",
+    )
 
     def __init__(self, now: Any = None, parent: Any = None) -> None:
         """``now`` is a callable returning naive UTC (the session clock), used for overdue tints."""
@@ -48,7 +59,7 @@ class CallListModel(PagedTableModel[CallRow]):
 
     def cell(self, call: CallRow, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(call, col)
+            return self.text(call, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == CONTENT:
             return call.content
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -59,28 +70,6 @@ class CallListModel(PagedTableModel[CallRow]):
         if role == Qt.ItemDataRole.ForegroundRole and col == CATEGORY and call.category == calls.EMERGENCY:
             return palette.brush(palette.DANGER)
         return None
-
-    def _display(self, call: CallRow, col: int) -> str:
-        if col == SERIAL:
-            return call.serial
-        if col == TIME:
-            return format_local(call.saved_at, "%m-%d %H:%M")
-        if col == CALLER:
-            return call.caller_name
-        if col == PHONE:
-            return call.caller_phone_masked
-        if col == CATEGORY:
-            return call.category
-        if col == CONTENT:
-            lines = call.content.strip().splitlines()
-            return lines[0] if lines else ""
-        if col == OUTCOME:
-            return call.outcome
-        if col == DEPARTMENT:
-            return call.department_name
-        if col == OPERATOR:
-            return call.operator_name
-        return ""
 
     def _is_overdue(self, call: CallRow) -> bool:
         """A dispatched call whose case is still open after its promised reply time."""
@@ -120,7 +109,7 @@ class RowsTableModel(RowsModel[Any]):
         return None
 
     def display(self, row: Any, column: int) -> str:
-        raise NotImplementedError
+        return self.text(row, column)
 
     def tooltip(self, row: Any) -> str | None:
         return None

@@ -25,19 +25,13 @@ def message_target(msg: MessageRow) -> str:
 class MessageListModel(RowsTableModel):
     headers = ("时间", "留言给", "留言人", "回电号码", "内容")
     context = "MessageListModel"
-
-    def display(self, row: MessageRow, column: int) -> str:
-        if column == TIME:
-            return format_local(row.created_at, "%m-%d %H:%M")
-        if column == FOR_WHOM:
-            return message_target(row)
-        if column == FROM:
-            return row.from_name
-        if column == PHONE:
-            return row.callback_phone_masked
-        if column == TEXT:
-            return " ".join(row.text.split())
-        return ""
+    texts = (
+        lambda _, row: format_local(row.created_at, "%m-%d %H:%M"),
+        lambda _, row: message_target(row),
+        "from_name",
+        "callback_phone_masked",
+        lambda _, row: " ".join(row.text.split()),
+    )
 
     def tooltip(self, row: MessageRow) -> str:
         return row.text

@@ -19,7 +19,15 @@ from ui.widgets.list_position import ROW_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
+# What a column shows: the name of the row's attribute, or a function of (model, row).
+Text = str | Callable[[Any, Any], str]
 PAGE_SIZE = 200
+
+
+def first_line(text: str) -> str:
+    """The first line of a long text (a list shows only that)."""
+    lines = text.strip().splitlines()
+    return lines[0] if lines else ""
 
 
 class RowsModel(QAbstractTableModel, Generic[Row]):
@@ -27,6 +35,7 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
 
     headers: tuple[str, ...] = ()
     context = "RowsModel"  # the translation context of the headers
+    texts: tuple[Text, ...] = ()  # the displayed text, one per column (see ``text``)
 
     _rows: list[Row]
 
@@ -49,6 +58,13 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
 
     def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def text(self, row: Row, column: int) -> str:
+        """The text ``texts`` gives the column ("" for a column past its end)."""
+        if not 0 <= column < len(self.texts):
+            return ""
+        how = self.texts[column]
+        return getattr(row, how) if isinstance(how, str) else how(self, row)
 
     def cell(self, row: Row, column: int, role: int) -> Any:
         raise NotImplementedError
