@@ -281,28 +281,19 @@ class LetterTab(QWidget, FormTab):
     def export_excel(self) -> Path | None:
         """Supervisors: masked by default, or 'full' with a reason (audited with the range and
         the row count by the service)."""
-        from ui.widgets.export_dialog import choose_export, save_xlsx
+        from ui.widgets.export_dialog import export_records
 
-        choice = choose_export(self, self.tr("导出来函登记"), self.tr("来函"))
-        if choice is None:
-            return None
-        suggested = self.tr("来函登记-{0}.xlsx").format(self._today().strftime("%Y%m%d"))
-        saved = save_xlsx(
+        return export_records(
             self,
             self.tr("导出来函登记"),
-            suggested,
-            lambda path: letters.export_xlsx(
+            self.tr("来函"),
+            self.tr("来函登记-{0}.xlsx").format(self._today().strftime("%Y%m%d")),
+            lambda path, choice: letters.export_xlsx(
                 self._session, self.current_filter(), path, full=choice.full, full_reason=choice.reason
             ),
+            self.tr("已导出 {0} 份来函（{1}）到：\n{2}"),
+            self.tr("完整内容，已记入审计日志"),
         )
-        if saved is None:
-            return None
-        path, count = saved
-        how = self.tr("完整内容，已记入审计日志") if choice.full else self.tr("号码已遮盖")
-        msgbox.info(
-            self, self.tr("导出完成"), self.tr("已导出 {0} 份来函（{1}）到：\n{2}").format(count, how, path)
-        )
-        return path
 
     # ---- what the main window uses -------------------------------------------------------------
     def set_session(self, session: Session) -> None:
