@@ -102,23 +102,12 @@ class ResidentsModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
+    # the row's attribute shown in each column before 状态
+    FIELDS = ("building", "unit", "room", "name", "relation", "phone_masked", "phone_alt_masked", "note")
+
     def _text(self, r: ResidentRow, column: int) -> str:
-        if column == self.COL_BUILDING:
-            return r.building
-        if column == self.COL_UNIT:
-            return r.unit
-        if column == self.COL_ROOM:
-            return r.room
-        if column == self.COL_NAME:
-            return r.name
-        if column == self.COL_RELATION:
-            return r.relation
-        if column == self.COL_PHONE:
-            return r.phone_masked
-        if column == self.COL_PHONE_ALT:
-            return r.phone_alt_masked
-        if column == self.COL_NOTE:
-            return r.note
+        if column < self.COL_STATUS:
+            return getattr(r, self.FIELDS[column])
         return _tr("正常") if r.active else _tr("停用")
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QFont
 
 from reception.clock import format_local
 from reception.services import calls
 from reception.services.calls import CallRow
 from ui.widgets import palette
 from ui.widgets.list_position import ROW_ROLE
-from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel, RowsModel, first_line
+from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel, RowsTableModel, first_line
 
 SERIAL, TIME, CALLER, PHONE, CATEGORY, CONTENT, OUTCOME, DEPARTMENT, OPERATOR = range(9)
 COLUMN_COUNT = 9
@@ -74,51 +73,3 @@ class CallListModel(PagedTableModel[CallRow]):
     def _is_overdue(self, call: CallRow) -> bool:
         """A dispatched call whose case is still open after its promised reply time."""
         return call.open_case_due is not None and call.open_case_due < self._now()
-
-
-class RowsTableModel(RowsModel[Any]):
-    """A small, fully loaded table of service rows (the message and callback panels).
-
-    Subclasses set ``headers`` and implement ``display(row, column)``; ``ROW_ROLE`` gives the row."""
-
-    context = "RowsTableModel"
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return super().row_at(row)
-
-    def cell(self, row: Any, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltip(row)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self.foreground(row)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self.background(row)
-        if role == Qt.ItemDataRole.FontRole:
-            return self.font_of(row)
-        return None
-
-    def display(self, row: Any, column: int) -> str:
-        return self.text(row, column)
-
-    def tooltip(self, row: Any) -> str | None:
-        return None
-
-    def foreground(self, row: Any) -> QBrush | None:
-        return None
-
-    def background(self, row: Any) -> QBrush | None:
-        return None
-
-    def font_of(self, row: Any) -> QFont | None:
-        return None

@@ -14,10 +14,10 @@ from reception.clock import format_local
 from reception.services import callbacks
 from reception.services.callbacks import CallbackRow
 from reception.services.session import Session
-from ui.calls.call_list_model import RowsTableModel
 from ui.calls.follow_up_panel import FollowUpPanel
 from ui.widgets import palette
 from ui.widgets.list_position import kept_place
+from ui.widgets.paged_model import RowsTableModel
 
 DUE, NAME, PHONE, REASON = range(4)
 OVERDUE_BRUSH = palette.brush(palette.OVERDUE)

@@ -11,9 +11,9 @@ from reception.clock import format_local
 from reception.services import messages
 from reception.services.messages import MessageRow
 from reception.services.session import Session
-from ui.calls.call_list_model import RowsTableModel
 from ui.calls.follow_up_panel import FollowUpPanel
 from ui.widgets.list_position import kept_place
+from ui.widgets.paged_model import RowsTableModel
 
 TIME, FOR_WHOM, FROM, PHONE, TEXT = range(5)
 

@@ -20,10 +20,10 @@ from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.services import cases
 from reception.services.cases import CaseRow
-from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.cases.case_list_model import OVERDUE_AGAIN_COLOR, OVERDUE_COLOR, place_text
 from ui.widgets import palette
-from ui.widgets.paged_model import first_line
+from ui.widgets.list_position import ROW_ROLE
+from ui.widgets.paged_model import RowsTableModel, first_line
 from ui.widgets.record_list import rows_table
 
 

@@ -22,11 +22,11 @@ from reception.services import settings as settings_mod
 from reception.services import visits
 from reception.services.records import Visit
 from reception.services.session import Session
-from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.visits.visit_list_model import visitor_text
 from ui.visits.visit_widgets import compact_table, side_panel
 from ui.widgets import msgbox, palette, printing
-from ui.widgets.list_position import kept_place
+from ui.widgets.list_position import ROW_ROLE, kept_place
+from ui.widgets.paged_model import RowsTableModel
 
 
 def _tr(text: str) -> str:

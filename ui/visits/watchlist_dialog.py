@@ -26,9 +26,10 @@ from reception.services import auth, visits
 from reception.services.records import WatchEntry
 from reception.services.session import Role, Session
 from reception.services.visits import WatchRow
-from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
+from ui.widgets.list_position import ROW_ROLE
+from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.record_list import rows_table
 from ui.widgets.small_dialogs import attempt
 
