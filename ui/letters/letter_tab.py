@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,10 +43,9 @@ from ui.widgets.record_list import (
     record_table,
     refill,
     search_box,
+    search_delay,
 )
 from ui.widgets.tab_parts import FormTab, follow_window, open_detail, tab_key
-
-SEARCH_DELAY_MS = 300
 
 _STYLE = f"""
 QPushButton#newLetter {{ background: {palette.LINK}; color: white; border-radius: 5px; padding: 7px 18px; }}
@@ -93,10 +92,7 @@ class LetterTab(QWidget, FormTab):
         # F4 registers a letter (the window's F4 when there is one: ui/widgets/tab_parts.py).
         self.f4_shortcut = tab_key(self, Qt.Key.Key_F4, self.new_letter)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filter)
+        self._search_timer = search_delay(self, self.apply_filter)
         self._connect_filters()
         self.apply_filter()
 

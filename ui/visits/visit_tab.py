@@ -44,10 +44,17 @@ from ui.visits.watchlist_dialog import WatchListDialog
 from ui.widgets import palette
 from ui.widgets.forms import ascii_only
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import ALL, LAST_7_DAYS, TODAY, DateFilterBar, choice_filter, search_box
+from ui.widgets.record_list import (
+    ALL,
+    LAST_7_DAYS,
+    TODAY,
+    DateFilterBar,
+    choice_filter,
+    search_box,
+    search_delay,
+)
 from ui.widgets.tab_parts import panes
 
-SEARCH_DELAY_MS = 300
 REFRESH_MS = 60_000
 GUEST_PAGE, BUSINESS_PAGE, LIST_PAGE = 0, 1, 2
 ON_SITE_SIDE, APPOINTMENTS_SIDE, INCIDENTS_SIDE = 0, 1, 2
@@ -201,10 +208,7 @@ class VisitTab(QWidget):
         header.moveSection(header.visualIndex(cols.STATUS), header.visualIndex(cols.VISITOR) + 1)
         column.addWidget(self.view, 1)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filter)
+        self._search_timer = search_delay(self, self.apply_filter)
         self.search_edit.textEdited.connect(lambda _t: self._search_timer.start())
         self.dates.changed.connect(self.apply_filter)
         for combo in (self.kind_filter, self.status_filter):
