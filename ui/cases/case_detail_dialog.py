@@ -42,10 +42,6 @@ from ui.widgets.detail_dialog import DetailDialog, SlipTexts
 from ui.widgets.paged_model import RowsTableModel
 
 _STYLE = f"""
-QLabel#title {{ color: {palette.TITLE}; }}
-QLabel#caption {{ color: {palette.MUTED}; }}
-QLabel#status {{ font-weight: bold; padding: 2px 10px; border-radius: 4px;
-                background: {palette.INFO_BG}; color: {palette.INFO}; }}
 QLabel#status[closed="true"] {{ background: {palette.CLOSED_BG}; color: {palette.CLOSED_CHIP}; }}
 QLabel#dueBox {{ padding: 4px 10px; border-radius: 4px; background: {palette.DUE_OK_BG};
                  color: {palette.OK}; }}
@@ -56,7 +52,6 @@ QLabel#dueBox[state="again"] {{ background: {palette.OVERDUE_AGAIN_BG};
                                 color: {palette.OVERDUE_AGAIN}; font-weight: bold; }}
 QLabel#dueBox[state="done"] {{ background: {palette.PANEL_BG}; color: {palette.TEXT_DARK}; }}
 QLabel#closeHint {{ color: {palette.WARNING_DARK}; }}
-QPlainTextEdit[readOnly="true"] {{ background: {palette.PANEL_BG}; border: 1px solid {palette.LINE}; }}
 """
 
 _STATE_KEYS = {
