@@ -33,9 +33,9 @@ from reception.services.records import Resident
 from reception.services.residents import ResidentRow
 from reception.services.session import Session
 from ui.widgets import msgbox, palette
-from ui.widgets.forms import FieldErrors, ascii_only, error_label
+from ui.widgets.forms import ascii_only, error_label
 from ui.widgets.record_list import rows_table
-from ui.widgets.small_dialogs import lay_out, saved
+from ui.widgets.small_dialogs import framed, lay_out, saved
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -142,10 +142,9 @@ class ResidentDialog(QDialog):
         self.session = session
         self.resident = resident
         self.saved: Resident | None = None
-        self.setWindowTitle(self.tr("修改业户资料") if resident else self.tr("新增业户"))
-        self.setMinimumWidth(440)
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
+        self.general, self.errors = framed(
+            self, self.tr("修改业户资料") if resident else self.tr("新增业户"), 440
+        )
 
         self.building = QLineEdit()
         self.building.setPlaceholderText(self.tr("如 3 或 3栋"))
