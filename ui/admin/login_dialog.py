@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayo
 from reception.clock import Clock
 from reception.errors import ReceptionError, ValidationError
 from reception.services.session import Role, Session
-from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
-from ui.widgets.small_dialogs import lay_out, saved
+from ui.widgets.forms import dialog_buttons, error_label
+from ui.widgets.small_dialogs import framed, lay_out, saved
 
 
 class LoginDialog(QDialog):
@@ -92,10 +92,7 @@ class ChangePasswordDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle(self.tr("修改密码"))
-        self.setMinimumWidth(400)
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
+        self.general, self.errors = framed(self, self.tr("修改密码"), 400)
         form = QFormLayout()
         who = QLabel(f"{session.operator.display_name}（{session.operator.username}）")
         form.addRow(self.tr("操作员："), who)
@@ -137,10 +134,7 @@ class SetPinDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle(self.tr("设置解锁码"))
-        self.setMinimumWidth(420)
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
+        self.general, self.errors = framed(self, self.tr("设置解锁码"), 420)
         hint = QLabel(self.tr("闲置锁定后，%1 分钟内可用解锁码解锁；锁定更久或由其他操作员登录时仍需密码。"))
         from reception.services import auth
         from reception.services import settings as settings_mod

@@ -33,9 +33,9 @@ from reception.services.records import Resident
 from reception.services.residents import ResidentRow
 from reception.services.session import Session
 from ui.widgets import msgbox, palette
-from ui.widgets.forms import FieldErrors, ascii_only, error_label
+from ui.widgets.forms import ascii_only, error_label
 from ui.widgets.record_list import rows_table
-from ui.widgets.small_dialogs import lay_out, saved
+from ui.widgets.small_dialogs import framed, lay_out, saved
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -102,23 +102,12 @@ class ResidentsModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
+    # the row's attribute shown in each column before 状态
+    FIELDS = ("building", "unit", "room", "name", "relation", "phone_masked", "phone_alt_masked", "note")
+
     def _text(self, r: ResidentRow, column: int) -> str:
-        if column == self.COL_BUILDING:
-            return r.building
-        if column == self.COL_UNIT:
-            return r.unit
-        if column == self.COL_ROOM:
-            return r.room
-        if column == self.COL_NAME:
-            return r.name
-        if column == self.COL_RELATION:
-            return r.relation
-        if column == self.COL_PHONE:
-            return r.phone_masked
-        if column == self.COL_PHONE_ALT:
-            return r.phone_alt_masked
-        if column == self.COL_NOTE:
-            return r.note
+        if column < self.COL_STATUS:
+            return getattr(r, self.FIELDS[column])
         return _tr("正常") if r.active else _tr("停用")
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -153,10 +142,9 @@ class ResidentDialog(QDialog):
         self.session = session
         self.resident = resident
         self.saved: Resident | None = None
-        self.setWindowTitle(self.tr("修改业户资料") if resident else self.tr("新增业户"))
-        self.setMinimumWidth(440)
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
+        self.general, self.errors = framed(
+            self, self.tr("修改业户资料") if resident else self.tr("新增业户"), 440
+        )
 
         self.building = QLineEdit()
         self.building.setPlaceholderText(self.tr("如 3 或 3栋"))

@@ -42,10 +42,10 @@ from reception.services.records import Department, Operator
 from reception.services.session import ROLE_LABELS, Role, Session
 from ui.admin.procedures_page import ProceduresPage
 from ui.widgets import msgbox, palette
-from ui.widgets.forms import FieldErrors, error_label
+from ui.widgets.forms import error_label
 from ui.widgets.records import RecordsPage
 from ui.widgets.settings_page import SettingsPage, save_bar, stack
-from ui.widgets.small_dialogs import attempt, lay_out, saved
+from ui.widgets.small_dialogs import attempt, framed, lay_out, saved
 
 
 def _state(record: Any) -> str:
@@ -687,10 +687,7 @@ class DepartmentDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.dept = dept
-        self.setWindowTitle(self.tr("修改部门") if dept else self.tr("新增部门"))
-        self.setMinimumWidth(380)
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
+        self.general, self.errors = framed(self, self.tr("修改部门") if dept else self.tr("新增部门"), 380)
         self.name = QLineEdit(dept.name if dept else "")
         self.phone = QLineEdit(dept.phone if dept else "")
         self.phone.setPlaceholderText(self.tr("选填，如 021-50001234 或分机所在座机"))
@@ -869,10 +866,9 @@ class OperatorDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.operator = operator
-        self.setWindowTitle(self.tr("修改操作员") if operator else self.tr("新增操作员"))
-        self.setMinimumWidth(400)
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
+        self.general, self.errors = framed(
+            self, self.tr("修改操作员") if operator else self.tr("新增操作员"), 400
+        )
         form = QFormLayout()
         self.username = QLineEdit(operator.username if operator else "")
         self.display_name = QLineEdit(operator.display_name if operator else "")
@@ -931,10 +927,7 @@ class ResetPasswordDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.operator = operator
-        self.setWindowTitle(self.tr("重置密码"))
-        self.setMinimumWidth(380)
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
+        self.general, self.errors = framed(self, self.tr("重置密码"), 380)
         form = QFormLayout()
         form.addRow(self.tr("操作员："), QLabel(f"{operator.display_name}（{operator.username}）"))
         self.password = QLineEdit()

@@ -35,10 +35,10 @@ from reception.services import calls, cases, privacy
 from reception.services.calls import CallEdit, HistoryLine
 from reception.services.records import Call
 from reception.services.session import Role, Session
-from ui.calls.call_list_model import RowsTableModel
 from ui.widgets import msgbox, palette
 from ui.widgets.detail_dialog import fact_pair
 from ui.widgets.forms import error_label, with_error_label
+from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.revealed_number import RevealedNumber
 from ui.widgets.saving import save_with_retry
 
@@ -60,13 +60,7 @@ QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] {{
 class HistoryModel(RowsTableModel):
     headers = ("时间", "操作人", "内容")
     context = "HistoryModel"
-
-    def display(self, row: HistoryLine, column: int) -> str:
-        if column == 0:
-            return format_local(row.at, "%Y-%m-%d %H:%M:%S")
-        if column == 1:
-            return row.operator
-        return row.text
+    texts = (lambda _, row: format_local(row.at, "%Y-%m-%d %H:%M:%S"), "operator", "text")
 
     def tooltip(self, row: HistoryLine) -> str:
         return row.text

@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QFont
 
 from reception.clock import format_local
 from reception.services import calls
 from reception.services.calls import CallRow
 from ui.widgets import palette
 from ui.widgets.list_position import ROW_ROLE
-from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel, RowsModel
+from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel, RowsTableModel, first_line
 
 SERIAL, TIME, CALLER, PHONE, CATEGORY, CONTENT, OUTCOME, DEPARTMENT, OPERATOR = range(9)
 COLUMN_COUNT = 9
@@ -32,6 +31,17 @@ Index = QModelIndex | QPersistentModelIndex
 class CallListModel(PagedTableModel[CallRow]):
     headers = ("编号", "时间", "来电人", "电话", "类别", "内容", "结果", "部门", "接待人")
     context = "CallListModel"
+    texts = (
+        "serial",
+        lambda _, call: format_local(call.saved_at, "%m-%d %H:%M"),
+        "caller_name",
+        "caller_phone_masked",
+        "category",
+        lambda _, call: first_line(call.content),
+        "outcome",
+        "department_name",
+        "operator_name",
+    )
 
     def __init__(self, now: Any = None, parent: Any = None) -> None:
         """``now`` is a callable returning naive UTC (the session clock), used for overdue tints."""
@@ -48,7 +58,7 @@ class CallListModel(PagedTableModel[CallRow]):
 
     def cell(self, call: CallRow, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(call, col)
+            return self.text(call, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == CONTENT:
             return call.content
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -60,76 +70,6 @@ class CallListModel(PagedTableModel[CallRow]):
             return palette.brush(palette.DANGER)
         return None
 
-    def _display(self, call: CallRow, col: int) -> str:
-        if col == SERIAL:
-            return call.serial
-        if col == TIME:
-            return format_local(call.saved_at, "%m-%d %H:%M")
-        if col == CALLER:
-            return call.caller_name
-        if col == PHONE:
-            return call.caller_phone_masked
-        if col == CATEGORY:
-            return call.category
-        if col == CONTENT:
-            lines = call.content.strip().splitlines()
-            return lines[0] if lines else ""
-        if col == OUTCOME:
-            return call.outcome
-        if col == DEPARTMENT:
-            return call.department_name
-        if col == OPERATOR:
-            return call.operator_name
-        return ""
-
     def _is_overdue(self, call: CallRow) -> bool:
         """A dispatched call whose case is still open after its promised reply time."""
         return call.open_case_due is not None and call.open_case_due < self._now()
-
-
-class RowsTableModel(RowsModel[Any]):
-    """A small, fully loaded table of service rows (the message and callback panels).
-
-    Subclasses set ``headers`` and implement ``display(row, column)``; ``ROW_ROLE`` gives the row."""
-
-    context = "RowsTableModel"
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return super().row_at(row)
-
-    def cell(self, row: Any, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltip(row)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self.foreground(row)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self.background(row)
-        if role == Qt.ItemDataRole.FontRole:
-            return self.font_of(row)
-        return None
-
-    def display(self, row: Any, column: int) -> str:
-        raise NotImplementedError
-
-    def tooltip(self, row: Any) -> str | None:
-        return None
-
-    def foreground(self, row: Any) -> QBrush | None:
-        return None
-
-    def background(self, row: Any) -> QBrush | None:
-        return None
-
-    def font_of(self, row: Any) -> QFont | None:
-        return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,11 +30,16 @@ from ui.calls.messages_panel import MessagesPanel
 from ui.phone.caller_panel import CallerPanelBox
 from ui.widgets import palette
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import TODAY, DateFilterBar, choice_filter, record_table, refill, search_box
+from ui.widgets.record_list import (
+    TODAY,
+    DateFilterBar,
+    choice_filter,
+    record_table,
+    refill,
+    search_box,
+    search_delay,
+)
 from ui.widgets.tab_parts import follow_window, open_detail, panes, tab_key
-
-# Date range quick choices (data of the range combo).
-SEARCH_DELAY_MS = 300
 
 
 class CallTab(QWidget):
@@ -135,10 +140,7 @@ class CallTab(QWidget):
         self.view.activated.connect(self._open_index)
         column.addWidget(self.view, 1)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filter)
+        self._search_timer = search_delay(self, self.apply_filter)
         self.search_edit.textEdited.connect(lambda _t: self._search_timer.start())
         self.search_edit.returnPressed.connect(self.apply_filter)
         self.dates.changed.connect(self.apply_filter)

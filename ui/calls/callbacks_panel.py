@@ -14,10 +14,10 @@ from reception.clock import format_local
 from reception.services import callbacks
 from reception.services.callbacks import CallbackRow
 from reception.services.session import Session
-from ui.calls.call_list_model import RowsTableModel
 from ui.calls.follow_up_panel import FollowUpPanel
 from ui.widgets import palette
 from ui.widgets.list_position import kept_place
+from ui.widgets.paged_model import RowsTableModel
 
 DUE, NAME, PHONE, REASON = range(4)
 OVERDUE_BRUSH = palette.brush(palette.OVERDUE)
@@ -26,6 +26,12 @@ OVERDUE_BRUSH = palette.brush(palette.OVERDUE)
 class CallbackListModel(RowsTableModel):
     headers = ("回电时间", "姓名", "号码", "事由")
     context = "CallbackListModel"
+    texts = (
+        lambda model, row: model.due_text(row),
+        "name",
+        "phone_masked",
+        lambda _, row: " ".join(row.reason.split()),
+    )
 
     def __init__(self, now: Any, parent: Any = None) -> None:
         super().__init__(parent)
@@ -38,19 +44,11 @@ class CallbackListModel(RowsTableModel):
         now: datetime = self._now()
         return callbacks.is_overdue(row, now)
 
-    def display(self, row: CallbackRow, column: int) -> str:
-        if column == DUE:
-            text = format_local(row.due_at, "%m-%d %H:%M")
-            if self.is_overdue(row):
-                text += QCoreApplication.translate("CallbackListModel", "（已逾期）")
-            return text
-        if column == NAME:
-            return row.name
-        if column == PHONE:
-            return row.phone_masked
-        if column == REASON:
-            return " ".join(row.reason.split())
-        return ""
+    def due_text(self, row: CallbackRow) -> str:
+        text = format_local(row.due_at, "%m-%d %H:%M")
+        if self.is_overdue(row):
+            text += QCoreApplication.translate("CallbackListModel", "（已逾期）")
+        return text
 
     def tooltip(self, row: CallbackRow) -> str:
         return row.reason

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 from reception.errors import ReceptionError, ValidationError
 from reception.services import privacy
 from reception.services.session import Session
-from ui.calls.call_list_model import RowsTableModel
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import error_label
+from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.record_list import rows_table
 from ui.widgets.revealed_number import RevealedNumber
 from ui.widgets.saving import save_with_retry

@@ -11,9 +11,9 @@ from reception.clock import format_local
 from reception.services import messages
 from reception.services.messages import MessageRow
 from reception.services.session import Session
-from ui.calls.call_list_model import RowsTableModel
 from ui.calls.follow_up_panel import FollowUpPanel
 from ui.widgets.list_position import kept_place
+from ui.widgets.paged_model import RowsTableModel
 
 TIME, FOR_WHOM, FROM, PHONE, TEXT = range(5)
 
@@ -25,19 +25,13 @@ def message_target(msg: MessageRow) -> str:
 class MessageListModel(RowsTableModel):
     headers = ("时间", "留言给", "留言人", "回电号码", "内容")
     context = "MessageListModel"
-
-    def display(self, row: MessageRow, column: int) -> str:
-        if column == TIME:
-            return format_local(row.created_at, "%m-%d %H:%M")
-        if column == FOR_WHOM:
-            return message_target(row)
-        if column == FROM:
-            return row.from_name
-        if column == PHONE:
-            return row.callback_phone_masked
-        if column == TEXT:
-            return " ".join(row.text.split())
-        return ""
+    texts = (
+        lambda _, row: format_local(row.created_at, "%m-%d %H:%M"),
+        lambda _, row: message_target(row),
+        "from_name",
+        "callback_phone_masked",
+        lambda _, row: " ".join(row.text.split()),
+    )
 
     def tooltip(self, row: MessageRow) -> str:
         return row.text

@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reception.services import cases, departments
+from reception.services import cases
 from reception.services.records import Case
 from reception.services.session import Session
 from ui.widgets import palette
-from ui.widgets.action_dialog import ActionDialog
+from ui.widgets.action_dialog import ActionDialog, department_combo
 
 if TYPE_CHECKING:
     from ui.widgets.knowledge_picker import KnowledgePicker
@@ -50,16 +49,6 @@ def text_box(lines: int, placeholder: str = "") -> QPlainTextEdit:
     edit.setPlaceholderText(placeholder)
     edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + 14)
     return edit
-
-
-def department_combo(none_text: str, current: int | None = None) -> QComboBox:
-    combo = QComboBox()
-    combo.addItem(none_text, None)
-    for dept in departments.list_departments():
-        combo.addItem(dept.name, dept.id)
-    if current is not None:
-        combo.setCurrentIndex(max(combo.findData(current), 0))
-    return combo
 
 
 class CaseActionDialog(ActionDialog):

@@ -24,9 +24,8 @@ from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.rules import phones
 from reception.services import cases, residents
-from reception.services.records import Case, CaseEvent, LiaisonEntry, ReturnVisit
+from reception.services.records import Case, CaseEvent, LiaisonEntry
 from reception.services.session import Session
-from ui.calls.call_list_model import RowsTableModel
 from ui.cases.case_actions import (
     AcknowledgeDialog,
     CaseActionDialog,
@@ -40,12 +39,9 @@ from ui.cases.case_actions import (
 )
 from ui.widgets import msgbox, palette
 from ui.widgets.detail_dialog import DetailDialog, SlipTexts
+from ui.widgets.paged_model import RowsTableModel
 
 _STYLE = f"""
-QLabel#title {{ color: {palette.TITLE}; }}
-QLabel#caption {{ color: {palette.MUTED}; }}
-QLabel#status {{ font-weight: bold; padding: 2px 10px; border-radius: 4px;
-                background: {palette.INFO_BG}; color: {palette.INFO}; }}
 QLabel#status[closed="true"] {{ background: {palette.CLOSED_BG}; color: {palette.CLOSED_CHIP}; }}
 QLabel#dueBox {{ padding: 4px 10px; border-radius: 4px; background: {palette.DUE_OK_BG};
                  color: {palette.OK}; }}
@@ -56,7 +52,6 @@ QLabel#dueBox[state="again"] {{ background: {palette.OVERDUE_AGAIN_BG};
                                 color: {palette.OVERDUE_AGAIN}; font-weight: bold; }}
 QLabel#dueBox[state="done"] {{ background: {palette.PANEL_BG}; color: {palette.TEXT_DARK}; }}
 QLabel#closeHint {{ color: {palette.WARNING_DARK}; }}
-QPlainTextEdit[readOnly="true"] {{ background: {palette.PANEL_BG}; border: 1px solid {palette.LINE}; }}
 """
 
 _STATE_KEYS = {
@@ -67,25 +62,25 @@ _STATE_KEYS = {
 }
 
 
+def status_change(event: CaseEvent) -> str:
+    if event.from_status and event.to_status and event.from_status != event.to_status:
+        return f"{event.from_status} → {event.to_status}"
+    return event.to_status
+
+
 class EventsModel(RowsTableModel):
     headers = ("时间", "操作人", "操作", "状态", "部门/处理人", "说明")
     context = "CaseEventsModel"
-
-    def display(self, row: CaseEvent, column: int) -> str:
-        if column == 0:
-            return format_local(row.at, "%Y-%m-%d %H:%M")
-        if column == 1:
-            return row.operator.display_name
-        if column == 2:
-            return row.action
-        if column == 3:
-            if row.from_status and row.to_status and row.from_status != row.to_status:
-                return f"{row.from_status} → {row.to_status}"
-            return row.to_status
-        if column == 4:
-            dept = row.department.name if row.department else ""
-            return "，".join(p for p in (dept, row.handler) if p)
-        return row.note
+    texts = (
+        lambda _, row: format_local(row.at, "%Y-%m-%d %H:%M"),
+        lambda _, row: row.operator.display_name,
+        "action",
+        lambda _, row: status_change(row),
+        lambda _, row: "，".join(
+            p for p in (row.department.name if row.department else "", row.handler) if p
+        ),
+        "note",
+    )
 
     def tooltip(self, row: CaseEvent) -> str | None:
         return row.note or None
@@ -94,28 +89,24 @@ class EventsModel(RowsTableModel):
 class VisitsModel(RowsTableModel):
     headers = ("时间", "回访人", "结果", "回访记录")
     context = "CaseVisitsModel"
-
-    def display(self, row: ReturnVisit, column: int) -> str:
-        return (
-            format_local(row.at, "%Y-%m-%d %H:%M"),
-            row.operator.display_name,
-            row.result,
-            row.comment,
-        )[column]
+    texts = (
+        lambda _, row: format_local(row.at, "%Y-%m-%d %H:%M"),
+        lambda _, row: row.operator.display_name,
+        "result",
+        "comment",
+    )
 
 
 class LiaisonModel(RowsTableModel):
     headers = ("时间", "登记人", "联系单位", "对方联系人", "沟通内容")
     context = "CaseLiaisonModel"
-
-    def display(self, row: LiaisonEntry, column: int) -> str:
-        return (
-            format_local(row.at, "%Y-%m-%d %H:%M"),
-            row.operator.display_name,
-            row.agency,
-            row.contact,
-            row.said,
-        )[column]
+    texts = (
+        lambda _, row: format_local(row.at, "%Y-%m-%d %H:%M"),
+        lambda _, row: row.operator.display_name,
+        "agency",
+        "contact",
+        "said",
+    )
 
     def tooltip(self, row: LiaisonEntry) -> str | None:
         return row.said

@@ -20,9 +20,10 @@ from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.services import cases
 from reception.services.cases import CaseRow
-from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
-from ui.cases.case_list_model import OVERDUE_AGAIN_COLOR, OVERDUE_COLOR, first_line, place_text
+from ui.cases.case_list_model import OVERDUE_AGAIN_COLOR, OVERDUE_COLOR, place_text
 from ui.widgets import palette
+from ui.widgets.list_position import ROW_ROLE
+from ui.widgets.paged_model import RowsTableModel, first_line
 from ui.widgets.record_list import rows_table
 
 
@@ -33,29 +34,21 @@ def _tr(text: str) -> str:
 class EscalatedModel(RowsTableModel):
     headers = ("级别", "编号", "类别", "位置", "问题", "部门", "处理人", "答复期限", "超时")
     context = "EscalatedModel"
+    texts = (
+        lambda _, row: _tr("再次上报") if row.escalation_level >= 2 else _tr("已上报"),
+        "serial",
+        lambda _, row: _tr(row.category),
+        lambda _, row: place_text(row),
+        lambda _, row: first_line(row.description),
+        lambda _, row: row.department_name or _tr("（待派单）"),
+        "handler",
+        lambda _, row: format_local(row.reply_due_at, "%m-%d %H:%M"),
+        lambda model, row: cases.format_time_left(cases.time_left(row, model._now())),
+    )
 
     def __init__(self, now: Callable[[], datetime], parent: object = None) -> None:
         super().__init__(parent)
         self._now = now
-
-    def display(self, row: CaseRow, column: int) -> str:
-        if column == 0:
-            return _tr("再次上报") if row.escalation_level >= 2 else _tr("已上报")
-        if column == 1:
-            return row.serial
-        if column == 2:
-            return _tr(row.category)
-        if column == 3:
-            return place_text(row)
-        if column == 4:
-            return first_line(row.description)
-        if column == 5:
-            return row.department_name or _tr("（待派单）")
-        if column == 6:
-            return row.handler
-        if column == 7:
-            return format_local(row.reply_due_at, "%m-%d %H:%M")
-        return cases.format_time_left(cases.time_left(row, self._now()))
 
     def tooltip(self, row: CaseRow) -> str | None:
         return row.description

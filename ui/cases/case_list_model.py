@@ -21,7 +21,7 @@ from reception.services import settings as settings_mod
 from reception.services.cases import CaseRow
 from ui.widgets import palette
 from ui.widgets.list_position import ROW_ROLE
-from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel
+from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel, first_line
 
 (
     SERIAL,
@@ -58,11 +58,6 @@ def place_text(case: CaseRow) -> str:
     return case.place_key or case.location
 
 
-def first_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    return lines[0] if lines else ""
-
-
 class CaseListModel(PagedTableModel[CaseRow]):
     headers = (
         "编号",
@@ -78,6 +73,19 @@ class CaseListModel(PagedTableModel[CaseRow]):
         "来源",
     )
     context = "CaseListModel"
+    texts = (
+        "serial",
+        lambda _, case: _tr(case.category),
+        lambda _, case: place_text(case),
+        lambda _, case: first_line(case.description),
+        "first_receiver_name",
+        "department_name",
+        "handler",
+        lambda _, case: _tr(case.status),
+        lambda _, case: format_local(case.reply_due_at, "%m-%d %H:%M"),
+        lambda model, case: model.countdown(case),
+        lambda _, case: _tr(cases.SOURCES.get(case.source_kind, case.source_kind)),
+    )
 
     def __init__(self, now: Callable[[], datetime] | None = None, parent: Any = None) -> None:
         """``now`` returns naive UTC (the session clock); it drives the countdown and colours."""
@@ -127,11 +135,16 @@ class CaseListModel(PagedTableModel[CaseRow]):
             state = self._states[case.id] = cases.deadline_state(case, self._at, self._conf)
         return state
 
+    def countdown(self, case: CaseRow) -> str:
+        if case.status not in cases.UNREPLIED:
+            return _tr("已答复") if case.status != cases.CLOSED else ""
+        return cases.format_time_left(cases.time_left(case, self._at))
+
     def cell(self, case: CaseRow, col: int, role: int) -> Any:
         if role == STATE_ROLE:
             return self.state_of(case)
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(case, col)
+            return self.text(case, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == PROBLEM:
             return case.description
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -145,33 +158,6 @@ class CaseListModel(PagedTableModel[CaseRow]):
         ):
             return self._bold
         return None
-
-    def _display(self, case: CaseRow, col: int) -> str:
-        if col == SERIAL:
-            return case.serial
-        if col == CATEGORY:
-            return _tr(case.category)
-        if col == PLACE:
-            return place_text(case)
-        if col == PROBLEM:
-            return first_line(case.description)
-        if col == FIRST_RECEIVER:
-            return case.first_receiver_name
-        if col == DEPARTMENT:
-            return case.department_name
-        if col == HANDLER:
-            return case.handler
-        if col == STATUS:
-            return _tr(case.status)
-        if col == DUE:
-            return format_local(case.reply_due_at, "%m-%d %H:%M")
-        if col == COUNTDOWN:
-            if case.status not in cases.UNREPLIED:
-                return _tr("已答复") if case.status != cases.CLOSED else ""
-            return cases.format_time_left(cases.time_left(case, self._at))
-        if col == SOURCE:
-            return _tr(cases.SOURCES.get(case.source_kind, case.source_kind))
-        return ""
 
     def _foreground(self, case: CaseRow, col: int) -> QBrush | None:
         state = self.state_of(case)

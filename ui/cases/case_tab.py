@@ -31,7 +31,7 @@ from ui.cases.case_form import CaseForm
 from ui.cases.case_list_model import CaseListModel
 from ui.widgets import msgbox, palette
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import choice_filter, record_table, refill, search_box
+from ui.widgets.record_list import choice_filter, record_table, refill, search_box, search_delay
 from ui.widgets.tab_parts import FormTab, open_detail, panes
 
 MY_OPEN, ALL_OPEN, OVERDUE, CLOSED, ALL = "mine", "open", "overdue", "closed", "all"
@@ -42,7 +42,6 @@ VIEWS = [
     (CLOSED, "已关闭"),
     (ALL, "全部"),
 ]
-SEARCH_DELAY_MS = 300
 TICK_MS = 60_000
 
 
@@ -111,10 +110,7 @@ class CaseTab(QWidget, FormTab):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filter)
+        self._search_timer = search_delay(self, self.apply_filter)
         self.search_edit.textEdited.connect(self._search_typed)
         self.search_edit.returnPressed.connect(self.apply_filter)
         for combo in (self.view_combo, self.category_filter, self.department_filter):

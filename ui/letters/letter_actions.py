@@ -21,11 +21,10 @@ from ui.letters.letter_form import (
     STYLE,
     choice_combo,
     datetime_edit,
-    department_combo,
     from_qdatetime,
     local_qdatetime,
 )
-from ui.widgets.action_dialog import ActionDialog
+from ui.widgets.action_dialog import ActionDialog, department_combo
 
 
 class LetterActionDialog(ActionDialog):
@@ -61,11 +60,7 @@ class RouteDialog(LetterActionDialog):
     def __init__(self, session: Session, letter: Letter, parent: QWidget | None = None) -> None:
         super().__init__(session, letter, parent)
         self.setWindowTitle(self.tr("转办来函"))
-        self.department_combo = department_combo(self.tr("请选择"))
-        if letter.department_id is not None:
-            self.department_combo.setCurrentIndex(
-                max(self.department_combo.findData(letter.department_id), 0)
-            )
+        self.department_combo = department_combo(self.tr("请选择"), letter.department_id)
         self.errors.add_row(self.form, self.tr("承办部门"), "department", self.department_combo)
         self.handler_edit = QLineEdit(letter.handler)
         self.errors.add_row(self.form, self.tr("承办人"), "handler", self.handler_edit)

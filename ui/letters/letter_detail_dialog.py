@@ -32,12 +32,7 @@ from ui.widgets.detail_dialog import DetailDialog, SlipTexts
 from ui.widgets.saving import save_with_retry
 
 _STYLE = f"""
-QLabel#title {{ color: {palette.TITLE}; }}
-QLabel#caption {{ color: {palette.MUTED}; }}
-QLabel#status {{ font-weight: bold; padding: 2px 10px; border-radius: 4px;
-                background: {palette.INFO_BG}; color: {palette.INFO}; }}
 QLabel#status[overdue="true"] {{ background: {palette.OVERDUE_BG}; color: {palette.OVERDUE}; }}
-QPlainTextEdit[readOnly="true"] {{ background: {palette.PANEL_BG}; border: 1px solid {palette.LINE}; }}
 """
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -55,6 +55,17 @@ def sender_text(letter: _Sender) -> str:
 class LetterListModel(PagedTableModel[LetterRow]):
     headers = ("编号", "收文编号", "收到时间", "来函人/单位", "标题", "类别", "承办部门", "答复期限", "状态")
     context = "LetterListModel"
+    texts = (
+        "serial",
+        "receipt_no",
+        lambda _, letter: format_local(letter.received_at, "%Y-%m-%d %H:%M"),
+        lambda _, letter: sender_text(letter),
+        "subject",
+        lambda _, letter: _tr(letter.letter_type),
+        "department_name",
+        lambda _, letter: format_local(letter.reply_due_at, "%Y-%m-%d %H:%M"),
+        lambda model, letter: model.status_text(letter),
+    )
 
     def __init__(self, now: Callable[[], datetime] | None = None, parent: Any = None) -> None:
         """``now`` returns naive UTC (the session clock); it decides which rows are overdue."""
@@ -75,13 +86,19 @@ class LetterListModel(PagedTableModel[LetterRow]):
         letter = self.letter_at(row)
         return letter is not None and letters.is_overdue(letter, self._now())
 
+    def status_text(self, letter: LetterRow) -> str:
+        status = _tr(letter.status)
+        if letters.is_overdue(letter, self._now()):
+            return _tr("{0}（逾期）").format(status)
+        return status
+
     def cell(self, letter: LetterRow, col: int, role: int) -> Any:
         if role == OVERDUE_ROLE:
             return letters.is_overdue(letter, self._now())
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(letter, col)
+            return self.text(letter, col)
         if role == Qt.ItemDataRole.ToolTipRole and col in (SUBJECT, SENDER):
-            return self._display(letter, col)
+            return self.text(letter, col)
         if role == Qt.ItemDataRole.ForegroundRole:
             if letters.is_overdue(letter, self._now()):
                 return QBrush(OVERDUE_COLOR)
@@ -94,27 +111,3 @@ class LetterListModel(PagedTableModel[LetterRow]):
         ):
             return self._bold
         return None
-
-    def _display(self, letter: LetterRow, col: int) -> str:
-        if col == SERIAL:
-            return letter.serial
-        if col == RECEIPT_NO:
-            return letter.receipt_no
-        if col == RECEIVED:
-            return format_local(letter.received_at, "%Y-%m-%d %H:%M")
-        if col == SENDER:
-            return sender_text(letter)
-        if col == SUBJECT:
-            return letter.subject
-        if col == TYPE:
-            return _tr(letter.letter_type)
-        if col == DEPARTMENT:
-            return letter.department_name
-        if col == DUE:
-            return format_local(letter.reply_due_at, "%Y-%m-%d %H:%M")
-        if col == STATUS:
-            status = _tr(letter.status)
-            if letters.is_overdue(letter, self._now()):
-                return _tr("{0}（逾期）").format(status)
-            return status
-        return ""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,10 +43,9 @@ from ui.widgets.record_list import (
     record_table,
     refill,
     search_box,
+    search_delay,
 )
 from ui.widgets.tab_parts import FormTab, follow_window, open_detail, tab_key
-
-SEARCH_DELAY_MS = 300
 
 _STYLE = f"""
 QPushButton#newLetter {{ background: {palette.LINK}; color: white; border-radius: 5px; padding: 7px 18px; }}
@@ -93,10 +92,7 @@ class LetterTab(QWidget, FormTab):
         # F4 registers a letter (the window's F4 when there is one: ui/widgets/tab_parts.py).
         self.f4_shortcut = tab_key(self, Qt.Key.Key_F4, self.new_letter)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filter)
+        self._search_timer = search_delay(self, self.apply_filter)
         self._connect_filters()
         self.apply_filter()
 
@@ -281,28 +277,19 @@ class LetterTab(QWidget, FormTab):
     def export_excel(self) -> Path | None:
         """Supervisors: masked by default, or 'full' with a reason (audited with the range and
         the row count by the service)."""
-        from ui.widgets.export_dialog import choose_export, save_xlsx
+        from ui.widgets.export_dialog import export_records
 
-        choice = choose_export(self, self.tr("导出来函登记"), self.tr("来函"))
-        if choice is None:
-            return None
-        suggested = self.tr("来函登记-{0}.xlsx").format(self._today().strftime("%Y%m%d"))
-        saved = save_xlsx(
+        return export_records(
             self,
             self.tr("导出来函登记"),
-            suggested,
-            lambda path: letters.export_xlsx(
+            self.tr("来函"),
+            self.tr("来函登记-{0}.xlsx").format(self._today().strftime("%Y%m%d")),
+            lambda path, choice: letters.export_xlsx(
                 self._session, self.current_filter(), path, full=choice.full, full_reason=choice.reason
             ),
+            self.tr("已导出 {0} 份来函（{1}）到：\n{2}"),
+            self.tr("完整内容，已记入审计日志"),
         )
-        if saved is None:
-            return None
-        path, count = saved
-        how = self.tr("完整内容，已记入审计日志") if choice.full else self.tr("号码已遮盖")
-        msgbox.info(
-            self, self.tr("导出完成"), self.tr("已导出 {0} 份来函（{1}）到：\n{2}").format(count, how, path)
-        )
-        return path
 
     # ---- what the main window uses -------------------------------------------------------------
     def set_session(self, session: Session) -> None:

@@ -24,7 +24,6 @@ from reception.errors import ReceptionError, ValidationError
 from reception.services import visits
 from reception.services.records import Appointment, Resident
 from reception.services.session import Session
-from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.visits.visit_widgets import (
     compact_table,
     datetime_edit,
@@ -35,6 +34,8 @@ from ui.visits.visit_widgets import (
 from ui.widgets import msgbox, palette
 from ui.widgets.fields import form_layout
 from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
+from ui.widgets.list_position import ROW_ROLE
+from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.resident_lookup import ResidentLookup
 
 
@@ -159,21 +160,14 @@ class AppointmentsModel(RowsTableModel):
 
     headers = ("预计时间", "访客", "人数", "受访方", "事由", "状态")
     context = "AppointmentsModel"
-
-    def display(self, row: visits.AppointmentRow, column: int) -> str:
-        if column == 0:
-            return format_local(row.expected_at, "%H:%M")
-        if column == 1:
-            return row.visitor_name
-        if column == 2:
-            return str(row.party_size)
-        if column == 3:
-            return row.host_label
-        if column == 4:
-            return row.purpose
-        if column == 5:
-            return row.status
-        return ""
+    texts = (
+        lambda _, row: format_local(row.expected_at, "%H:%M"),
+        "visitor_name",
+        lambda _, row: str(row.party_size),
+        "host_label",
+        "purpose",
+        "status",
+    )
 
     def tooltip(self, row: visits.AppointmentRow) -> str | None:
         parts = [row.visitor_name, row.visitor_phone_masked, row.booked_by]

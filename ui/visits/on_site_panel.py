@@ -22,10 +22,11 @@ from reception.services import settings as settings_mod
 from reception.services import visits
 from reception.services.records import Visit
 from reception.services.session import Session
-from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
+from ui.visits.visit_list_model import visitor_text
 from ui.visits.visit_widgets import compact_table, side_panel
 from ui.widgets import msgbox, palette, printing
-from ui.widgets.list_position import kept_place
+from ui.widgets.list_position import ROW_ROLE, kept_place
+from ui.widgets.paged_model import RowsTableModel
 
 
 def _tr(text: str) -> str:
@@ -40,30 +41,19 @@ EXPIRED_BG = QBrush(QColor(palette.EMERGENCY_BG))
 class OnSiteModel(RowsTableModel):
     headers = ("访客证号", "访客", "去向", "进入", "有效至", "状态", "前台")
     context = "OnSiteModel"
+    texts = (
+        "serial",
+        lambda _, row: visitor_text(row),
+        lambda _, row: row.badge_destination or row.staff_host,
+        lambda _, row: format_local(row.arrived_at, "%H:%M"),
+        lambda _, row: format_local(row.valid_until, "%H:%M"),
+        lambda model, row: _tr("已超时") if visits.is_expired(row, model._now()) else _tr(visits.ON_SITE),
+        lambda _, row: row.desk or "—",
+    )
 
     def __init__(self, now: Any, parent: Any = None) -> None:
         super().__init__(parent)
         self._now = now
-
-    def display(self, row: Visit, column: int) -> str:
-        if column == 0:
-            return row.serial
-        if column == 1:
-            name = f"{row.visitor_name}（{row.visitor_unit}）" if row.visitor_unit else row.visitor_name
-            if (row.party_size or 1) > 1:
-                return _tr("{0} 等{1}人").format(name, row.party_size)
-            return name
-        if column == 2:
-            return row.badge_destination or row.staff_host
-        if column == 3:
-            return format_local(row.arrived_at, "%H:%M")
-        if column == 4:
-            return format_local(row.valid_until, "%H:%M")
-        if column == 5:
-            return _tr("已超时") if visits.is_expired(row, self._now()) else _tr(visits.ON_SITE)
-        if column == DESK:
-            return row.desk or "—"
-        return ""
 
     def tooltip(self, row: Visit) -> str | None:
         """The whole destination (the column may be cut short) and, on a site with several

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 
 from reception.clock import format_local
 from reception.services import visits
+from reception.services.records import Visit
 from reception.services.visits import VisitRow
 from ui.widgets import palette
 from ui.widgets.list_position import ROW_ROLE
@@ -32,6 +33,14 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("VisitListModel", text)
 
 
+def visitor_text(v: VisitRow | Visit) -> str:
+    """The visitor's name, unit and party size as the lists show them."""
+    name = f"{v.visitor_name}（{v.visitor_unit}）" if v.visitor_unit else v.visitor_name
+    if (v.party_size or 1) > 1:
+        return _tr("{0} 等{1}人").format(name, v.party_size)
+    return name
+
+
 class VisitListModel(PagedTableModel[VisitRow]):
     headers = (
         "编号",
@@ -48,6 +57,20 @@ class VisitListModel(PagedTableModel[VisitRow]):
         "前台",
     )
     context = "VisitListModel"
+    texts = (
+        "serial",
+        lambda _, v: format_local(v.arrived_at, "%m-%d %H:%M"),
+        lambda _, v: _tr(KIND_LABELS.get(v.kind, v.kind)),
+        lambda _, v: visitor_text(v),
+        "visitor_phone_masked",
+        "id_masked",
+        lambda _, v: _tr(v.purpose),
+        "destination",
+        lambda model, v: _tr("在场（已超时）") if visits.is_expired(v, model._now()) else _tr(v.status),
+        lambda _, v: format_local(v.checked_out_at, "%H:%M"),
+        "operator_name",
+        lambda _, v: v.desk or "—",
+    )
 
     def __init__(self, now: Any = None, parent: Any = None) -> None:
         """``now`` returns naive UTC (the session clock): visitors past their pass are shown red."""
@@ -64,7 +87,7 @@ class VisitListModel(PagedTableModel[VisitRow]):
 
     def cell(self, visit: VisitRow, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(visit, col)
+            return self.text(visit, col)
         if role == Qt.ItemDataRole.ToolTipRole and col in (PURPOSE, DESTINATION):
             return visit.handled or visit.destination or None
         if role == Qt.ItemDataRole.ForegroundRole and col == STATUS:
@@ -75,38 +98,6 @@ class VisitListModel(PagedTableModel[VisitRow]):
             if visit.status == visits.NOT_ADMITTED:
                 return NOT_ADMITTED_BRUSH
         return None
-
-    def _display(self, v: VisitRow, col: int) -> str:
-        if col == SERIAL:
-            return v.serial
-        if col == TIME:
-            return format_local(v.arrived_at, "%m-%d %H:%M")
-        if col == KIND:
-            return _tr(KIND_LABELS.get(v.kind, v.kind))
-        if col == VISITOR:
-            name = f"{v.visitor_name}（{v.visitor_unit}）" if v.visitor_unit else v.visitor_name
-            if (v.party_size or 1) > 1:
-                return _tr("{0} 等{1}人").format(name, v.party_size)
-            return name
-        if col == PHONE:
-            return v.visitor_phone_masked
-        if col == ID:
-            return v.id_masked
-        if col == PURPOSE:
-            return _tr(v.purpose)
-        if col == DESTINATION:
-            return v.destination
-        if col == STATUS:
-            if visits.is_expired(v, self._now()):
-                return _tr("在场（已超时）")
-            return _tr(v.status)
-        if col == LEFT_AT:
-            return format_local(v.checked_out_at, "%H:%M")
-        if col == OPERATOR:
-            return v.operator_name
-        if col == DESK:
-            return v.desk or "—"
-        return ""
 
     def has_desks(self) -> bool:
         """Whether a loaded visit was registered at a named desk (a site with several desks)."""

@@ -41,13 +41,20 @@ from ui.visits.scan_catcher import ScanCatcher
 from ui.visits.visit_list_model import VisitListModel
 from ui.visits.visit_widgets import Banner, compact_table
 from ui.visits.watchlist_dialog import WatchListDialog
-from ui.widgets import msgbox, palette
+from ui.widgets import palette
 from ui.widgets.forms import ascii_only
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import ALL, LAST_7_DAYS, TODAY, DateFilterBar, choice_filter, search_box
+from ui.widgets.record_list import (
+    ALL,
+    LAST_7_DAYS,
+    TODAY,
+    DateFilterBar,
+    choice_filter,
+    search_box,
+    search_delay,
+)
 from ui.widgets.tab_parts import panes
 
-SEARCH_DELAY_MS = 300
 REFRESH_MS = 60_000
 GUEST_PAGE, BUSINESS_PAGE, LIST_PAGE = 0, 1, 2
 ON_SITE_SIDE, APPOINTMENTS_SIDE, INCIDENTS_SIDE = 0, 1, 2
@@ -201,10 +208,7 @@ class VisitTab(QWidget):
         header.moveSection(header.visualIndex(cols.STATUS), header.visualIndex(cols.VISITOR) + 1)
         column.addWidget(self.view, 1)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filter)
+        self._search_timer = search_delay(self, self.apply_filter)
         self.search_edit.textEdited.connect(lambda _t: self._search_timer.start())
         self.dates.changed.connect(self.apply_filter)
         for combo in (self.kind_filter, self.status_filter):
@@ -297,28 +301,19 @@ class VisitTab(QWidget):
     def export_excel(self) -> Path | None:
         """The filtered visits to Excel (supervisors): masked by default, or 'full' with a reason;
         the service audits the range, the row count and the reason."""
-        from ui.widgets.export_dialog import choose_export, save_xlsx
+        from ui.widgets.export_dialog import export_records
 
-        choice = choose_export(self, self.tr("导出来访登记"), self.tr("来访记录"))
-        if choice is None:
-            return None
-        suggested = self.tr("来访登记-{0}.xlsx").format(self._session.clock.today().strftime("%Y%m%d"))
-        saved = save_xlsx(
+        return export_records(
             self,
             self.tr("导出来访登记"),
-            suggested,
-            lambda path: visits.export_xlsx(
+            self.tr("来访记录"),
+            self.tr("来访登记-{0}.xlsx").format(self._session.clock.today().strftime("%Y%m%d")),
+            lambda path, choice: visits.export_xlsx(
                 self._session, self.current_filter(), path, full=choice.full, full_reason=choice.reason
             ),
+            self.tr("已导出 {0} 条来访（{1}）到：\n{2}"),
+            self.tr("完整号码，已记入审计日志"),
         )
-        if saved is None:
-            return None
-        path, count = saved
-        how = self.tr("完整号码，已记入审计日志") if choice.full else self.tr("号码已遮盖")
-        msgbox.info(
-            self, self.tr("导出完成"), self.tr("已导出 {0} 条来访（{1}）到：\n{2}").format(count, how, path)
-        )
-        return path
 
     def apply_filter(self) -> None:
         self._search_timer.stop()

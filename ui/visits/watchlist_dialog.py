@@ -26,9 +26,10 @@ from reception.services import auth, visits
 from reception.services.records import WatchEntry
 from reception.services.session import Role, Session
 from reception.services.visits import WatchRow
-from ui.calls.call_list_model import ROW_ROLE, RowsTableModel
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
+from ui.widgets.list_position import ROW_ROLE
+from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.record_list import rows_table
 from ui.widgets.small_dialogs import attempt
 
@@ -40,21 +41,14 @@ def _tr(text: str) -> str:
 class WatchListModel(RowsTableModel):
     headers = ("姓名", "证件", "电话", "原因", "添加人", "添加时间")
     context = "WatchListModel"
-
-    def display(self, row: WatchRow, column: int) -> str:
-        if column == 0:
-            return row.name
-        if column == 1:
-            return (f"{row.id_type} {row.id_masked}" if row.id_masked else "").strip()
-        if column == 2:
-            return row.phone_masked
-        if column == 3:
-            return " ".join(row.reason.split())
-        if column == 4:
-            return row.added_by_name
-        if column == 5:
-            return format_local(row.added_at, "%Y-%m-%d")
-        return ""
+    texts = (
+        "name",
+        lambda _, row: (f"{row.id_type} {row.id_masked}" if row.id_masked else "").strip(),
+        "phone_masked",
+        lambda _, row: " ".join(row.reason.split()),
+        "added_by_name",
+        lambda _, row: format_local(row.added_at, "%Y-%m-%d"),
+    )
 
     def tooltip(self, row: WatchRow) -> str | None:
         return row.reason

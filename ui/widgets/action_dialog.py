@@ -11,9 +11,10 @@ be checked and saved again (against the newer version) or cancelled."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from reception.errors import ReceptionError
+from reception.services import departments
 from reception.services.session import Session
 from ui.widgets import msgbox, palette
 from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
@@ -23,6 +24,17 @@ CONFLICT_STYLE = (
     f"color: {palette.WARNING_DARK}; background: {palette.WARNING_BG};"
     f" border: 1px solid {palette.WARNING_LINE}; border-radius: 4px; padding: 4px 8px;"
 )
+
+
+def department_combo(none_text: str, current: int | None = None) -> QComboBox:
+    """The departments to hand a record to, ``none_text`` first; ``current`` chosen if given."""
+    combo = QComboBox()
+    combo.addItem(none_text, None)
+    for dept in departments.list_departments():
+        combo.addItem(dept.name, dept.id)
+    if current is not None:
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+    return combo
 
 
 class ActionDialog(QDialog):

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from reception.errors import ReceptionError
 from reception.services.session import Session
-from ui.widgets import msgbox
+from ui.widgets import msgbox, palette
 from ui.widgets.action_dialog import ActionDialog
 
 
@@ -51,6 +51,17 @@ def fact_pair(caption: str) -> tuple[QLabel, QLabel]:
     return cap, value
 
 
+# What every record's detail window shows alike: its heading, the captions, the status chip and
+# the read-only texts (a window's own ``style`` adds to it).
+DETAIL_STYLE = f"""
+QLabel#title {{ color: {palette.TITLE}; }}
+QLabel#caption {{ color: {palette.MUTED}; }}
+QLabel#status {{ font-weight: bold; padding: 2px 10px; border-radius: 4px;
+                background: {palette.INFO_BG}; color: {palette.INFO}; }}
+QPlainTextEdit[readOnly="true"] {{ background: {palette.PANEL_BG}; border: 1px solid {palette.LINE}; }}
+"""
+
+
 class SlipTexts(NamedTuple):
     title: str  # of the print job and the preview window
     file_name: str  # suggested when saving
@@ -68,7 +79,7 @@ class DetailDialog(QDialog):
         self._session = session
 
     def _build_and_load(self, style: str, width: int, height: int) -> None:
-        self.setStyleSheet(style)
+        self.setStyleSheet(DETAIL_STYLE + style)
         self._build()
         self.resize(*fit_screen(self, width, height))
         self._load()

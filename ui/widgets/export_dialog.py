@@ -110,3 +110,28 @@ def save_xlsx(
         msgbox.error(parent, _tr("导出失败"), _tr("文件未能保存：{0}").format(exc.strerror or str(exc)))
         return None
     return path, result
+
+
+def export_records(
+    parent: QWidget | None,
+    title: str,
+    what: str,
+    suggested: str,
+    write: Callable[[Path, ExportChoice], int],
+    done: str,
+    full_note: str,
+) -> Path | None:
+    """A whole export of a list: masked or full (:func:`choose_export`), the file
+    (:func:`save_xlsx`), ``write(path, choice)`` giving the row count, then ``done`` shown with
+    the count, how the numbers went out (``full_note`` or 号码已遮盖) and the path. The path, or
+    None when cancelled or refused."""
+    choice = choose_export(parent, title, what)
+    if choice is None:
+        return None
+    saved = save_xlsx(parent, title, suggested, lambda path: write(path, choice))
+    if saved is None:
+        return None
+    path, count = saved
+    how = full_note if choice.full else _tr("号码已遮盖")
+    msgbox.info(parent, _tr("导出完成"), done.format(count, how, path))
+    return path

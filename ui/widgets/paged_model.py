@@ -14,12 +14,21 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QFont
 
 from ui.widgets.list_position import ROW_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
+# What a column shows: the name of the row's attribute, or a function of (model, row).
+Text = str | Callable[[Any, Any], str]
 PAGE_SIZE = 200
+
+
+def first_line(text: str) -> str:
+    """The first line of a long text (a list shows only that)."""
+    lines = text.strip().splitlines()
+    return lines[0] if lines else ""
 
 
 class RowsModel(QAbstractTableModel, Generic[Row]):
@@ -27,6 +36,7 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
 
     headers: tuple[str, ...] = ()
     context = "RowsModel"  # the translation context of the headers
+    texts: tuple[Text, ...] = ()  # the displayed text, one per column (see ``text``)
 
     _rows: list[Row]
 
@@ -49,6 +59,13 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
 
     def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def text(self, row: Row, column: int) -> str:
+        """The text ``texts`` gives the column ("" for a column past its end)."""
+        if not 0 <= column < len(self.texts):
+            return ""
+        how = self.texts[column]
+        return getattr(row, how) if isinstance(how, str) else how(self, row)
 
     def cell(self, row: Row, column: int, role: int) -> Any:
         raise NotImplementedError
@@ -126,3 +143,52 @@ class PagedTableModel(RowsModel[Row]):
 
     def rows(self) -> list[Row]:
         return list(self._rows)
+
+
+class RowsTableModel(RowsModel[Any]):
+    """A small, fully loaded table of service rows (the side panels, the detail dialogs' tables).
+
+    Subclasses set ``headers`` and ``texts`` (or override ``display(row, column)``) and the
+    look hooks below; ``ROW_ROLE`` gives the row."""
+
+    context = "RowsTableModel"
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any:
+        return super().row_at(row)
+
+    def cell(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self.foreground(row)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self.background(row)
+        if role == Qt.ItemDataRole.FontRole:
+            return self.font_of(row)
+        return None
+
+    def display(self, row: Any, column: int) -> str:
+        return self.text(row, column)
+
+    def tooltip(self, row: Any) -> str | None:
+        return None
+
+    def foreground(self, row: Any) -> QBrush | None:
+        return None
+
+    def background(self, row: Any) -> QBrush | None:
+        return None
+
+    def font_of(self, row: Any) -> QFont | None:
+        return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
-from PySide6.QtCore import QAbstractItemModel, QDate, Signal
+from PySide6.QtCore import QAbstractItemModel, QDate, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,6 +23,7 @@ from ui.widgets.forms import as_date
 
 TODAY, LAST_7_DAYS, THIS_MONTH, ALL, CUSTOM = "today", "7days", "month", "all", "custom"
 ROLLING = (TODAY, LAST_7_DAYS, THIS_MONTH)  # ranges that move with the day
+SEARCH_DELAY_MS = 300  # typing in a search box filters once the typing pauses this long
 LABELS = {TODAY: "今天", LAST_7_DAYS: "近7天", THIS_MONTH: "本月", ALL: "全部", CUSTOM: "自定义"}
 
 
@@ -47,6 +48,16 @@ def refill(combo: QComboBox, all_text: str, items: Iterable[tuple[str, object]])
     index = combo.findData(current) if current is not None else 0
     combo.setCurrentIndex(max(index, 0))
     combo.blockSignals(False)
+
+
+def search_delay(parent: QObject, apply: Callable[[], object]) -> QTimer:
+    """The single-shot timer that runs ``apply`` once typing in a search box pauses
+    (``start()`` it on each edit, ``stop()`` it when the filter is applied anyway)."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(SEARCH_DELAY_MS)
+    timer.timeout.connect(apply)
+    return timer
 
 
 def search_box(placeholder: str) -> QLineEdit:

@@ -10,9 +10,18 @@ from typing import TypeVar
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QPushButton, QVBoxLayout
 
 from reception.errors import ReceptionError, ValidationError
-from ui.widgets.forms import FieldErrors, dialog_buttons
+from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
 
 T = TypeVar("T")
+
+
+def framed(dialog: QDialog, title: str, min_width: int) -> tuple[QLabel, FieldErrors]:
+    """A small form dialog's title and width; its general error line and the messages beside
+    its fields (for :func:`lay_out` and :func:`saved`)."""
+    dialog.setWindowTitle(title)
+    dialog.setMinimumWidth(min_width)
+    general = error_label(dialog)
+    return general, FieldErrors(general)
 
 
 def lay_out(
