@@ -31,8 +31,11 @@ import random
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,29 +47,30 @@ from reception.clock import FixedClock  # noqa: E402
 from reception.services import auth  # noqa: E402
 from reception.services import settings as settings_mod  # noqa: E402
 from reception.services.calls import Outcome  # noqa: E402
-from reception.services.residents import pinyin_initials, room_label, short_room  # noqa: E402
+from reception.services.residents import pinyin_initials  # noqa: E402
+from reception.services.residents import room_label  # noqa: E402
+from reception.services.residents import short_room  # noqa: E402
 from reception.services.session import Role  # noqa: E402
 from reception.store import db  # noqa: E402
 from reception.store.audit import GENESIS  # noqa: E402
-from reception.store.migrations import LATEST, migrate  # noqa: E402
-from reception.store.models import (  # noqa: E402
-    Appointment,
-    AuditLog,
-    Call,
-    Callback,
-    Case,
-    CaseEvent,
-    Department,
-    Incident,
-    Letter,
-    LiaisonEntry,
-    Message,
-    Operator,
-    Resident,
-    ReturnVisit,
-    Shift,
-    Visit,
-)
+from reception.store.migrations import LATEST  # noqa: E402
+from reception.store.migrations import migrate  # noqa: E402
+from reception.store.models import Appointment  # noqa: E402
+from reception.store.models import AuditLog  # noqa: E402
+from reception.store.models import Call  # noqa: E402
+from reception.store.models import Callback  # noqa: E402
+from reception.store.models import Case  # noqa: E402
+from reception.store.models import CaseEvent  # noqa: E402
+from reception.store.models import Department  # noqa: E402
+from reception.store.models import Incident  # noqa: E402
+from reception.store.models import Letter  # noqa: E402
+from reception.store.models import LiaisonEntry  # noqa: E402
+from reception.store.models import Message  # noqa: E402
+from reception.store.models import Operator  # noqa: E402
+from reception.store.models import Resident  # noqa: E402
+from reception.store.models import ReturnVisit  # noqa: E402
+from reception.store.models import Shift  # noqa: E402
+from reception.store.models import Visit  # noqa: E402
 
 SEED = 20261126
 CACHE_DIR = ROOT / "bench-results" / "cache"

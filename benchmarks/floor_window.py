@@ -11,7 +11,10 @@ import sys
 import time
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QTabWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QTabWidget
 
 
 def main() -> int:

@@ -37,7 +37,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -430,7 +431,9 @@ def bench_save(target: Target, n: int, *, kind: str = "guest", desk_wait: bool =
     a desk pays: on a server two more statements in the transaction)."""
     from reception import demo
     from reception.clock import Clock
-    from reception.services import auth, calls, visits
+    from reception.services import auth
+    from reception.services import calls
+    from reception.services import visits
     from reception.store import db
     from reception.store.models import Resident
 
@@ -497,7 +500,8 @@ def search_inputs(*, serials: bool = False) -> dict[str, list[str]]:
     ``serials``: also the beginning of serial numbers (six calls spread over the ten years)."""
     import peewee
 
-    from reception.store.models import Call, Resident
+    from reception.store.models import Call
+    from reception.store.models import Resident
 
     three = [r for r in Resident.select().order_by(Resident.id) if len(r.name) == 3][::97][:6]
     people = list(Resident.select().order_by(Resident.id))[::431][:6]
@@ -520,7 +524,8 @@ def search_inputs(*, serials: bool = False) -> dict[str, list[str]]:
 
 def bench_search(target: Target, repeats: int, *, serials: bool = False) -> list[Result]:
     from reception.clock import local_day_bounds
-    from reception.services import calls, residents
+    from reception.services import calls
+    from reception.services import residents
     from reception.store import db
     from reception.store.models import Call
 
@@ -600,7 +605,8 @@ def bench_call_list(target: Target, n: int, *, views: int = 1) -> list[Result]:
     from reception.clock import Clock
     from reception.services import calls
     from reception.store import db
-    from ui.calls.call_list_model import COLUMN_COUNT, CallListModel
+    from ui.calls.call_list_model import COLUMN_COUNT
+    from ui.calls.call_list_model import CallListModel
 
     app = QApplication.instance() or QApplication([])
     open_copy(target, "call-list")
@@ -645,7 +651,9 @@ def bench_call_list(target: Target, n: int, *, views: int = 1) -> list[Result]:
 
 def bench_badge(n: int) -> Result:
     from reception.documents import pdf_fonts
-    from reception.documents.badge import BadgeData, render_badge, render_plain_text_floor
+    from reception.documents.badge import BadgeData
+    from reception.documents.badge import render_badge
+    from reception.documents.badge import render_plain_text_floor
 
     pdf_fonts.font_name()  # font already loaded
     data = BadgeData(
@@ -750,11 +758,15 @@ def bench_phone(target: Target, n: int) -> Result:
 
     from PySide6.QtWidgets import QApplication
 
-    from reception.clock import FixedClock, to_utc
-    from reception.phone.events import RING, PhoneEvent
-    from reception.services import auth, phone_line
+    from reception.clock import FixedClock
+    from reception.clock import to_utc
+    from reception.phone.events import RING
+    from reception.phone.events import PhoneEvent
+    from reception.services import auth
+    from reception.services import phone_line
     from reception.store import db
-    from reception.store.models import Call, Resident
+    from reception.store.models import Call
+    from reception.store.models import Resident
     from reception.store.paths import DataDir
     from ui.main_window import MainWindow
     from ui.qt_compat import protect_singletons
@@ -823,7 +835,8 @@ def bench_phone(target: Target, n: int) -> Result:
 
 def bench_handover(target: Target, n: int) -> list[Result]:
     from reception.clock import to_utc
-    from reception.services import handover, shifts
+    from reception.services import handover
+    from reception.services import shifts
     from reception.store import db
     from reception.store.models import Call
 
@@ -898,7 +911,8 @@ def bench_desk_checks(target: Target, n: int) -> list[Result]:
     connection (a round trip to the server; on SQLite a statement on the open file)."""
     from reception.clock import Clock
     from reception.services import counters
-    from reception.store import changes, db
+    from reception.store import changes
+    from reception.store import db
 
     _folder, database = open_copy(target, "desk-checks")
     now = Clock().now()
@@ -930,7 +944,8 @@ def bench_on_site(target: Target, n: int) -> Result:
     """The on-site list (在场访客名单) as the panel prints it: the visitors on site read and the
     PDF made."""
     from reception.clock import Clock
-    from reception.documents import onsite_list, pdf_fonts
+    from reception.documents import onsite_list
+    from reception.documents import pdf_fonts
     from reception.services import settings as settings_mod
     from reception.services import visits
     from reception.store import db
@@ -978,8 +993,11 @@ def _import_rows(n: int) -> list[list[str]]:
 
 def bench_import(n: int) -> Result:
     from reception.clock import FixedClock
-    from reception.services import auth, residents_import
-    from reception.services.residents import ResidentInput, clean, pinyin_initials
+    from reception.services import auth
+    from reception.services import residents_import
+    from reception.services.residents import ResidentInput
+    from reception.services.residents import clean
+    from reception.services.residents import pinyin_initials
     from reception.store import db
     from reception.store.migrations import migrate
 
@@ -1081,9 +1099,12 @@ def bench_background_check(db_file: Path, runs: int) -> list[Result]:
     window's background thread, and the longest the UI thread went without running its event
     loop meanwhile (a 10 ms timer's largest gap; the bare gap without the check is the floor)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtCore import QElapsedTimer
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QTimer
 
-    from ui.app import DamageWatch, create_application
+    from ui.app import DamageWatch
+    from ui.app import create_application
 
     app = create_application([])
     copy = fresh_copy(db_file, "bgcheck") / "reception.db"

@@ -24,14 +24,16 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 import psycopg2
 
 from reception.store import db
 from reception.store.db import display_address
 from reception.store.migrate_to import migrate_to
-from reception.store.migrations import LATEST, migrate
+from reception.store.migrations import LATEST
+from reception.store.migrations import migrate
 from reception.store.models import ALL_MODELS
 
 Log = Callable[[str], None]

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "packaging"))
 
-from version import iss_version, read_version  # noqa: E402
+from version import iss_version  # noqa: E402
+from version import read_version  # noqa: E402
 
 import dev  # noqa: E402 — the project's own set-up (creates .venv from requirements.lock)
 

@@ -25,7 +25,8 @@ import re
 import sqlite3
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -376,7 +377,8 @@ def _login(args: argparse.Namespace, role: str, what: str):
 
 def _audit_command(session, args: argparse.Namespace, command: str, **detail: object) -> None:
     """The command line's own audit entry: who ran which command, how the password was given."""
-    from reception.store import audit, db
+    from reception.store import audit
+    from reception.store import db
 
     with db.write():
         audit.record(
@@ -427,7 +429,8 @@ def _badge(args: argparse.Namespace) -> int:
 
 
 def _letters_export(args: argparse.Namespace) -> int:
-    from reception.services.letters import LetterFilter, export_xlsx
+    from reception.services.letters import LetterFilter
+    from reception.services.letters import export_xlsx
 
     if args.date_to < args.date_from:
         raise ReceptionError("结束日期不能早于开始日期。")
@@ -450,7 +453,8 @@ def _letters_export(args: argparse.Namespace) -> int:
 
 
 def _visits_export(args: argparse.Namespace) -> int:
-    from reception.services.visits import VisitFilter, export_xlsx
+    from reception.services.visits import VisitFilter
+    from reception.services.visits import export_xlsx
 
     if args.date_to < args.date_from:
         raise ReceptionError("结束日期不能早于开始日期。")
@@ -574,7 +578,8 @@ def _restore(args: argparse.Namespace) -> int:
         # No usable database to log in to: the backup's own administrators vouch for the user.
         password, args.password_source = _password(args.user)
         safety = maintenance.restore_with_backup_login(data, args.file, Clock().now(), args.user, password)
-    from reception.store import audit, db
+    from reception.store import audit
+    from reception.store import db
 
     with db.write():
         audit.record(
@@ -674,8 +679,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _migrate_to(args: argparse.Namespace) -> int:
-    from reception.store import config, migrate_to
-    from reception.store.db import display_address, is_server_address
+    from reception.store import config
+    from reception.store import migrate_to
+    from reception.store.db import display_address
+    from reception.store.db import is_server_address
 
     if args.database:
         raise ReceptionError("migrate-to 的目标地址直接写在命令中，不需要 --database。")

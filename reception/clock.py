@@ -5,8 +5,12 @@ The clock is the one true edge the tests replace: services read the time from th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 DEFAULT_TZ = "Asia/Shanghai"

@@ -8,15 +8,27 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
-from reception.clock import Clock, FixedClock, to_local, to_utc
+from reception.clock import Clock
+from reception.clock import FixedClock
+from reception.clock import to_local
+from reception.clock import to_utc
 from reception.errors import ReceptionError
-from reception.services import auth, callbacks, calls, departments, messages, residents
-from reception.services.session import Role, Session
+from reception.services import auth
+from reception.services import callbacks
+from reception.services import calls
+from reception.services import departments
+from reception.services import messages
+from reception.services import residents
+from reception.services.session import Role
+from reception.services.session import Session
 from reception.store import db
 from reception.store.attachments import AttachmentStore
-from reception.store.models import Call, Department, Resident
+from reception.store.models import Call
+from reception.store.models import Department
+from reception.store.models import Resident
 from reception.store.paths import DataDir
 from reception.store.startup import open_data_dir
 
@@ -149,7 +161,8 @@ DEMO_IDS = ["11010519491231002X", "310104198806152311", "440305199203084525", "3
 
 def _visits(desk: _Desk, rng: random.Random, people: list[Resident], days: int, end: datetime) -> None:
     """Visits of both kinds over the period; today: appointments, visitors still on site, an incident."""
-    from reception.services import incidents, visits
+    from reception.services import incidents
+    from reception.services import visits
 
     for back in range(days, -1, -1):
         day_start = to_utc(

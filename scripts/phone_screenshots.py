@@ -24,8 +24,11 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from reception.demo import DEMO_PASSWORD, create_demo
-    from reception.phone.events import HANGUP, RING, PhoneEvent
+    from reception.demo import DEMO_PASSWORD
+    from reception.demo import create_demo
+    from reception.phone.events import HANGUP
+    from reception.phone.events import RING
+    from reception.phone.events import PhoneEvent
     from reception.services import auth
     from reception.services.cases import CLOSED
     from reception.store import config

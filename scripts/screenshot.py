@@ -27,7 +27,8 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from reception.demo import DEMO_PASSWORD, create_demo
+    from reception.demo import DEMO_PASSWORD
+    from reception.demo import create_demo
     from reception.services import auth
     from reception.store.paths import DataDir
     from ui.main_window import MainWindow
@@ -68,11 +69,15 @@ def sweep(out: Path) -> int:
         encoding="utf-8",
     )
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QApplication, QDialog, QMenu
+    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QDialog
+    from PySide6.QtWidgets import QMenu
 
-    from reception.demo import DEMO_PASSWORD, create_demo
+    from reception.demo import DEMO_PASSWORD
+    from reception.demo import create_demo
     from reception.services import auth
     from reception.store.paths import DataDir
     from ui.main_window import MainWindow

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -20,9 +21,14 @@ os.environ["RECEPTION_KEY_DIR"] = __import__("tempfile").mkdtemp(prefix="recepti
 import pytest
 
 from reception.clock import FixedClock
-from reception.services import auth, calls, incidents, shifts
-from reception.services.calls import CallInput, Outcome
-from reception.services.session import Role, Session
+from reception.services import auth
+from reception.services import calls
+from reception.services import incidents
+from reception.services import shifts
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
+from reception.services.session import Role
+from reception.services.session import Session
 from reception.store import db
 from reception.store.attachments import AttachmentStore
 from reception.store.migrations import migrate

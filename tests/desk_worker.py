@@ -24,17 +24,25 @@ import os
 import sys
 import time
 import traceback
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from reception.clock import FixedClock
-from reception.services import auth, calls, visits
-from reception.services.calls import CallInput, Outcome
+from reception.services import auth
+from reception.services import calls
+from reception.services import visits
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.services.session import Session
-from reception.services.visits import BusinessVisitInput, GuestInput
-from reception.store import config, db, desk
+from reception.services.visits import BusinessVisitInput
+from reception.services.visits import GuestInput
+from reception.store import config
+from reception.store import db
+from reception.store import desk
 from reception.store.models import Department
 from reception.store.paths import DataDir
 from reception.store.startup import open_data_dir

@@ -13,8 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from reception.services import calls, cases, incidents, letters, visits
-from reception.services.calls import CallInput, Outcome
+from reception.services import calls
+from reception.services import cases
+from reception.services import incidents
+from reception.services import letters
+from reception.services import visits
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.services.session import Session
 from reception.store import db
 from reception.store.attachments import AttachmentStore

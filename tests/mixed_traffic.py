@@ -6,15 +6,24 @@ audit's ``world`` build their days from these."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from reception.clock import FixedClock
-from reception.services import calls, letters, residents, visits
-from reception.services.calls import CallInput, Outcome
+from reception.services import calls
+from reception.services import letters
+from reception.services import residents
+from reception.services import visits
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.services.session import Session
 from reception.store.attachments import AttachmentStore
-from reception.store.models import Case, Department, Letter, Resident, Visit
+from reception.store.models import Case
+from reception.store.models import Department
+from reception.store.models import Letter
+from reception.store.models import Resident
+from reception.store.models import Visit
 
 ID_NUMBER = "11010519491231002X"  # the visitor's 身份证号
 

@@ -7,7 +7,8 @@ import tomllib
 from pathlib import Path
 
 from reception import __version__
-from reception.about import COMPONENTS, about
+from reception.about import COMPONENTS
+from reception.about import about
 from reception.store import config
 from reception.store.paths import DataDir
 

@@ -9,9 +9,15 @@ import sys
 
 import pytest
 
-from reception import __version__, cli
+from reception import __version__
+from reception import cli
 from reception.store import db
-from reception.store.models import Call, Callback, Case, Message, Operator, Resident
+from reception.store.models import Call
+from reception.store.models import Callback
+from reception.store.models import Case
+from reception.store.models import Message
+from reception.store.models import Operator
+from reception.store.models import Resident
 
 
 def test_version_and_help(capsys):
@@ -148,7 +154,8 @@ def test_visits_export_command(tmp_path, capsys, monkeypatch):
     refused, a supervisor done (masked; --full only with a reason), each audited with range and rows."""
     from openpyxl import load_workbook
 
-    from reception.store.models import AuditLog, Visit
+    from reception.store.models import AuditLog
+    from reception.store.models import Visit
     from reception.store.paths import DataDir
     from reception.store.startup import open_data_dir
 

@@ -121,7 +121,8 @@ def test_spec_is_python_and_collects_what_the_program_needs():
 
 def test_the_migrations_and_barcode_modules_are_found():
     """What the spec's collect_* calls return in this environment."""
-    from PyInstaller.utils.hooks import collect_data_files, collect_submodules
+    from PyInstaller.utils.hooks import collect_data_files
+    from PyInstaller.utils.hooks import collect_submodules
 
     found = collect_data_files("reception", includes=["store/migrations/*.sql"])
     sql = {Path(src).name for src, dest in found}

@@ -42,19 +42,18 @@ import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QLibraryInfo,
-    QLocale,
-    QLockFile,
-    QObject,
-    Qt,
-    QTimer,
-    QTranslator,
-    Signal,
-    Slot,
-)
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QLibraryInfo
+from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLockFile
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTranslator
+from PySide6.QtCore import Signal
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
 from ui.widgets import palette
 
@@ -382,7 +381,10 @@ class Startup:
         the path and the right; missing or empty with backups → the newest good backup offered;
         damaged → never written, the latest good backup offered. False when the program cannot
         go on."""
-        from reception.errors import DamagedDatabase, DatabaseBusy, DatabaseMissing, ReceptionError
+        from reception.errors import DamagedDatabase
+        from reception.errors import DatabaseBusy
+        from reception.errors import DatabaseMissing
+        from reception.errors import ReceptionError
         from reception.services import startup
         from ui.widgets import msgbox
 

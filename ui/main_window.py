@@ -7,21 +7,41 @@ import contextlib
 import logging
 import weakref
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from datetime import timedelta
+from typing import TYPE_CHECKING
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QPushButton, QTabWidget, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QWidget
 
-from reception.clock import Clock, format_local
+from reception.clock import Clock
+from reception.clock import format_local
 from reception.errors import ReceptionError
-from reception.services import auth, cases, counters, desks, letters, local, shifts, visits
+from reception.services import auth
+from reception.services import cases
+from reception.services import counters
+from reception.services import desks
+from reception.services import letters
+from reception.services import local
 from reception.services import settings as settings_mod
+from reception.services import shifts
+from reception.services import visits
 from reception.services.local import DataDir
 from reception.services.records import AttachmentStore
-from reception.services.session import Role, Session
-from ui.widgets import msgbox, palette
+from reception.services.session import Role
+from reception.services.session import Session
+from ui.widgets import msgbox
+from ui.widgets import palette
 from ui.widgets.eliding_label import ElidingLabel
 
 if TYPE_CHECKING:
@@ -669,7 +689,8 @@ class MainWindow(QMainWindow):
     def restore_drafts(self) -> bool:
         """After login: the operator's drafts come back into their forms (tabs not built yet are
         built only if they have one), and the status bar says so."""
-        from ui.widgets.drafts_support import has_draft, restored_text
+        from ui.widgets.drafts_support import has_draft
+        from ui.widgets.drafts_support import restored_text
 
         for name, keys in _DRAFT_KEYS.items():
             if name not in self._built_tabs and any(has_draft(self.session, key) for key in keys):

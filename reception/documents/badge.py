@@ -15,19 +15,25 @@ fallback fonts (:mod:`pdf_fonts`); one that no bundled font has stops the badge 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from reportlab.graphics.barcode import qrencoder
-from reportlab.lib.colors import Color, black, white
+from reportlab.lib.colors import Color
+from reportlab.lib.colors import black
+from reportlab.lib.colors import white
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from reception.documents import pdf_fonts
-from reception.rules.badge_sizes import BADGE_SIZES, DEFAULT_SIZE, BadgeSize
+from reception.rules.badge_sizes import BADGE_SIZES
+from reception.rules.badge_sizes import DEFAULT_SIZE
+from reception.rules.badge_sizes import BadgeSize
 
 # --------------------------------------------------------------------------------------------
 # Sizes

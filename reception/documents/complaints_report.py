@@ -16,25 +16,40 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.shapes import String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import CondPageBreak
+from reportlab.platypus import Flowable
+from reportlab.platypus import KeepTogether
+from reportlab.platypus import Paragraph
+from reportlab.platypus import Spacer
 from reportlab.platypus import Table as PdfTable
+from reportlab.platypus import TableStyle
 
 from reception.clock import to_local
-from reception.documents import pdf_fonts, pdf_layout
-from reception.documents.pdf_layout import ALERT, HEADER_BG, INK, MUTED, RULE
+from reception.documents import pdf_fonts
+from reception.documents import pdf_layout
+from reception.documents.pdf_layout import ALERT
+from reception.documents.pdf_layout import HEADER_BG
+from reception.documents.pdf_layout import INK
+from reception.documents.pdf_layout import MUTED
+from reception.documents.pdf_layout import RULE
 from reception.services import analysis
-from reception.services.analysis import Period, Report, Table
+from reception.services.analysis import Period
+from reception.services.analysis import Report
+from reception.services.analysis import Table
 
 CATEGORY = "按类别"
 DEPARTMENT = "按部门"

@@ -10,17 +10,26 @@ resident's satisfaction ticked). The font is embedded as a subset so it prints o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak
+from reportlab.platypus import Flowable
+from reportlab.platypus import KeepTogether
+from reportlab.platypus import Paragraph
+from reportlab.platypus import Spacer
+from reportlab.platypus import Table
+from reportlab.platypus import TableStyle
 
-from reception.documents import pdf_fonts, pdf_layout
+from reception.documents import pdf_fonts
+from reception.documents import pdf_layout
 from reception.documents.pdf_layout import GREY as _GREY
 from reception.documents.pdf_layout import LINE as _LINE
 from reception.documents.pdf_layout import SHADE as _SHADE
@@ -268,7 +277,9 @@ def source_text(source_kind: str, source_id: int | None) -> str:
     if source_id is None:
         return name
     from reception.errors import NotFound
-    from reception.services import calls, letters, visits
+    from reception.services import calls
+    from reception.services import letters
+    from reception.services import visits
 
     try:
         if source_kind == "call":
@@ -286,8 +297,10 @@ def source_text(source_kind: str, source_id: int | None) -> str:
 
 def slip_data_for(case_id: int) -> DispatchSlipData:
     """The slip's content for one case (local times)."""
-    from reception.clock import Clock, to_local
-    from reception.services import cases, residents
+    from reception.clock import Clock
+    from reception.clock import to_local
+    from reception.services import cases
+    from reception.services import residents
     from reception.services import settings as settings_mod
 
     case = cases.get_case(case_id)

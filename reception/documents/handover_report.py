@@ -21,23 +21,37 @@ import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import CondPageBreak
+from reportlab.platypus import Flowable
+from reportlab.platypus import KeepTogether
+from reportlab.platypus import Paragraph
+from reportlab.platypus import Spacer
 from reportlab.platypus import Table as PdfTable
+from reportlab.platypus import TableStyle
 
 from reception.clock import to_local
-from reception.documents import pdf_fonts, pdf_layout
-from reception.documents.pdf_layout import ALERT, ALERT_BG, HEADER_BG, INK, LINE, MUTED, RULE
+from reception.documents import pdf_fonts
+from reception.documents import pdf_layout
+from reception.documents.pdf_layout import ALERT
+from reception.documents.pdf_layout import ALERT_BG
+from reception.documents.pdf_layout import HEADER_BG
+from reception.documents.pdf_layout import INK
+from reception.documents.pdf_layout import LINE
+from reception.documents.pdf_layout import MUTED
+from reception.documents.pdf_layout import RULE
 from reception.rules import phones
 from reception.services.analysis import Table
 from reception.services.handover import HandoverData
@@ -646,7 +660,8 @@ def _binary_streams() -> Iterator[None]:
 
 
 def handover_data_for_shift(shift_id: int, now: datetime) -> HandoverData:
-    from reception.services import handover, shifts
+    from reception.services import handover
+    from reception.services import shifts
 
     return handover.for_shift(shifts.get(shift_id), now)
 

@@ -14,10 +14,14 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph
+from reportlab.platypus import Spacer
+from reportlab.platypus import Table
+from reportlab.platypus import TableStyle
 
 from reception.clock import format_local
-from reception.documents import pdf_fonts, pdf_layout
+from reception.documents import pdf_fonts
+from reception.documents import pdf_layout
 from reception.store.models import Visit
 
 HEADERS = ["序号", "访客证号", "访客姓名", "人数", "去向", "事由", "进入时间", "有效至", "清点"]

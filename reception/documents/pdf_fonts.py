@@ -26,11 +26,13 @@ from typing import Any
 
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from reception.errors import ReceptionError
-from reception.store.paths import fallback_font_paths, font_path
+from reception.store.paths import fallback_font_paths
+from reception.store.paths import font_path
 
 FONT_NAME = "WQYMicroHei"
 FALLBACK_NAMES = ("HanaMinA", "HanaMinB")

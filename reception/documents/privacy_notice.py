@@ -51,7 +51,8 @@ def notice_sections(conf: settings_mod.Settings) -> list[tuple[str, str]]:
 def render_privacy_notice(generated_at_local: datetime | None = None) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Spacer
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Spacer
 
     from reception.documents.pdf_fonts import cjk_paragraph_style
     from reception.documents.pdf_layout import PageLayout

@@ -13,7 +13,8 @@ def render_recovery_key(
 ) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Spacer
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Spacer
 
     from reception.documents.pdf_fonts import cjk_paragraph_style
     from reception.documents.pdf_layout import PageLayout

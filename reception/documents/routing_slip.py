@@ -13,16 +13,25 @@ same on any PC."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak
+from reportlab.platypus import Flowable
+from reportlab.platypus import KeepTogether
+from reportlab.platypus import Paragraph
+from reportlab.platypus import Spacer
+from reportlab.platypus import Table
+from reportlab.platypus import TableStyle
 
-from reception.documents import pdf_fonts, pdf_layout
+from reception.documents import pdf_fonts
+from reception.documents import pdf_layout
 from reception.documents.pdf_layout import GREY as _GREY
 from reception.documents.pdf_layout import SHADE as _SHADE
 from reception.rules import phones
@@ -297,8 +306,10 @@ def render_routing_slip(data: RoutingSlipData) -> bytes:
 
 def slip_data_for(letter_id: int) -> RoutingSlipData:
     """The slip's content for one registered letter (local times, names of attachments)."""
-    from reception.clock import Clock, to_local
-    from reception.services import letters, residents
+    from reception.clock import Clock
+    from reception.clock import to_local
+    from reception.services import letters
+    from reception.services import residents
     from reception.services import settings as settings_mod
     from reception.store import attachments
 

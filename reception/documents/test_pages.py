@@ -4,10 +4,12 @@ paper before the first visitor arrives."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from xml.sax.saxutils import escape
 
-from reception.documents.badge import BadgeData, render_badge
+from reception.documents.badge import BadgeData
+from reception.documents.badge import render_badge
 
 
 def sample_badge(property_name: str, size: str, now_local: datetime) -> bytes:
@@ -28,7 +30,8 @@ def report_test_page(property_name: str, printer: str, now_local: datetime) -> b
     """One A4 page naming the printer and the time, with a line of Chinese, digits and letters."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Spacer
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Spacer
 
     from reception.documents.pdf_fonts import cjk_paragraph_style
     from reception.documents.pdf_layout import PageLayout

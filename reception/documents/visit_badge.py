@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reception.clock import to_local
-from reception.documents.badge import BadgeData, render_badge
+from reception.documents.badge import BadgeData
+from reception.documents.badge import render_badge
 from reception.rules.badge_sizes import BADGE_SIZES
 from reception.services import badge_prints
 from reception.services import settings as settings_mod
@@ -52,7 +53,8 @@ def render_for_visit(session: Session, visit_id: int, size: str | None = None) -
 def write_for_serial(session: Session, serial: str, out: Path, size: str | None = None) -> Path:
     """The badge of the visit ``serial`` written to the file ``out`` (the command line). The print
     is counted and audited only once the file is in place: a failed write records nothing."""
-    from reception.store.files import check_target, write_bytes
+    from reception.store.files import check_target
+    from reception.store.files import write_bytes
 
     check_target(out)
     visit = badge_prints.find_by_serial(serial)

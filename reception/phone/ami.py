@@ -13,7 +13,11 @@ import contextlib
 import socket
 import threading
 
-from reception.phone.events import ANSWER, HANGUP, RING, EventHub, PhoneEvent
+from reception.phone.events import ANSWER
+from reception.phone.events import HANGUP
+from reception.phone.events import RING
+from reception.phone.events import EventHub
+from reception.phone.events import PhoneEvent
 
 DEFAULT_PORT = 5038
 MAX_MESSAGE = 64 * 1024

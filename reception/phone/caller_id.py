@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from reception.phone.events import RING, RING_STOPPED, PhoneEvent
+from reception.phone.events import RING
+from reception.phone.events import RING_STOPPED
+from reception.phone.events import PhoneEvent
 
 INIT_COMMANDS = (b"ATZ\r", b"AT+VCID=1\r")  # AT#CID=1 for modems that use the older command
 _FIELD = re.compile(r"^\s*(DATE|TIME|NMBR|NAME|DDN_NMBR|MESG)\s*=\s*(.*?)\s*$", re.IGNORECASE)

@@ -6,7 +6,8 @@ import http.client
 import socket
 from urllib.parse import quote
 
-from reception.phone.webhook import DEFAULT_ADDRESS, parse_address
+from reception.phone.webhook import DEFAULT_ADDRESS
+from reception.phone.webhook import parse_address
 
 
 def check(values: dict[str, str], timeout: float = 3.0) -> tuple[bool, str]:

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from reception.errors import ReceptionError
-from reception.phone.webhook import DEFAULT_ADDRESS, parse_address
+from reception.phone.webhook import DEFAULT_ADDRESS
+from reception.phone.webhook import parse_address
 
 
 def post(address: str, token: str, fields: dict[str, str], timeout: float = 5.0) -> int:

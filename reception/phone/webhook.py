@@ -13,11 +13,20 @@ from __future__ import annotations
 import hmac
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
+from urllib.parse import parse_qs
+from urllib.parse import unquote
+from urllib.parse import urlsplit
 
-from reception.phone.events import ANSWER, HANGUP, REFUSED, RING, EventHub, PhoneEvent
-from reception.store.config import DEFAULT_PHONE_ADDRESS, parse_address
+from reception.phone.events import ANSWER
+from reception.phone.events import HANGUP
+from reception.phone.events import REFUSED
+from reception.phone.events import RING
+from reception.phone.events import EventHub
+from reception.phone.events import PhoneEvent
+from reception.store.config import DEFAULT_PHONE_ADDRESS
+from reception.store.config import parse_address
 
 DEFAULT_ADDRESS = DEFAULT_PHONE_ADDRESS
 MAX_BODY = 64 * 1024

@@ -125,7 +125,8 @@ def mask(number: str) -> str:
 def id_hash(id_type: str, number: str) -> str:
     """Keyed hash of a normalised number: matches the watch list without storing the number."""
     from reception.clock import Clock as _Clock
-    from reception.store import audit, sitekey
+    from reception.store import audit
+    from reception.store import sitekey
 
     key = sitekey.current()
     if key is None:  # a site that has written nothing yet: it gets its key (audited) now

@@ -144,7 +144,8 @@ def mask_in_text(text: str) -> str:
     """Every phone-like run of digits in free text masked: ``'张 13800138000'`` → ``'张 138****8000'``
     (for notes and summaries printed on paper)."""
 
-    from reception.rules.freetext import MOBILE, mask_mobile
+    from reception.rules.freetext import MOBILE
+    from reception.rules.freetext import mask_mobile
 
     # Mobiles first, in every way people write them (139.1111.2205, 139/1111/2205, full-width
     # digits, +86 / 0086), then any other run of digits that looks like a phone (landlines).

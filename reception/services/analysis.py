@@ -7,17 +7,29 @@ PDF show the same figures."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from collections import Counter
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
-from reception.clock import local_day_bounds, to_local
+from reception.clock import local_day_bounds
+from reception.clock import to_local
 from reception.services import recurring
-from reception.services.cases import FAIRLY_SATISFIED, SATISFIED, SOURCES, UNREACHABLE
-from reception.services.session import Role, Session, require_session
+from reception.services.cases import FAIRLY_SATISFIED
+from reception.services.cases import SATISFIED
+from reception.services.cases import SOURCES
+from reception.services.cases import UNREACHABLE
+from reception.services.session import Role
+from reception.services.session import Session
+from reception.services.session import require_session
 from reception.store import files
-from reception.store.models import Case, Department, ReturnVisit
+from reception.store.models import Case
+from reception.store.models import Department
+from reception.store.models import ReturnVisit
 
 REPEAT_DAYS = 90
 REPEAT_THRESHOLD = 3
@@ -302,7 +314,8 @@ def export_xlsx(session: Session, report: Report, out: Path) -> Path:
         for index in range(len(table.header)):
             sheet.column_dimensions[chr(ord("A") + index)].width = 18
     written = files.store_file(out, book.save)
-    from reception.store import audit, db
+    from reception.store import audit
+    from reception.store import db
 
     with db.write():
         audit.record(

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.exceptions import InvalidHashError
+from argon2.exceptions import VerificationError
 
 from reception.clock import Clock
-from reception.errors import AuthError, NotFound, ValidationError
-from reception.rules.textcheck import FieldErrors, one_line
-from reception.services import departments, knowledge, settings
-from reception.services.session import Role, Session, require_session
-from reception.store import audit, db, desk
+from reception.errors import AuthError
+from reception.errors import NotFound
+from reception.errors import ValidationError
+from reception.rules.textcheck import FieldErrors
+from reception.rules.textcheck import one_line
+from reception.services import departments
+from reception.services import knowledge
+from reception.services import settings
+from reception.services.session import Role
+from reception.services.session import Session
+from reception.services.session import require_session
+from reception.store import audit
+from reception.store import db
+from reception.store import desk
 from reception.store.models import Operator
 
 # argon2id with OWASP's minimum: m=19,456 KiB (19 MiB), t=2, p=1. argon2-cffi's defaults

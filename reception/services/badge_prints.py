@@ -13,8 +13,11 @@ from collections.abc import Collection
 from reception.errors import ReceptionError
 from reception.services import settings as settings_mod
 from reception.services.session import Session
-from reception.services.visits import GUEST, LEFT, ON_SITE
-from reception.store import audit, db
+from reception.services.visits import GUEST
+from reception.services.visits import LEFT
+from reception.services.visits import ON_SITE
+from reception.store import audit
+from reception.store import db
 from reception.store.models import Visit
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from reception.errors import NotFound, ValidationError
+from reception.errors import NotFound
+from reception.errors import ValidationError
 from reception.rules import phones
 from reception.rules.textcheck import multi_line
 from reception.services.session import Session
-from reception.store import audit, db
+from reception.store import audit
+from reception.store import db
 from reception.store.models import Callback
 
 

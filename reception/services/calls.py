@@ -7,24 +7,45 @@ its serial number, the items it creates and its audit entry."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
 import peewee
 
-from reception.clock import format_local, format_local_day_time, local_day_bounds
-from reception.errors import ConflictError, NotFound, ValidationError
+from reception.clock import format_local
+from reception.clock import format_local_day_time
+from reception.clock import local_day_bounds
+from reception.errors import ConflictError
+from reception.errors import NotFound
+from reception.errors import ValidationError
 from reception.rules import phones
 from reception.rules.freetext import mask_personal
-from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
-from reception.services import cases, departments, search, vocabulary
+from reception.rules.textcheck import FieldErrors
+from reception.rules.textcheck import multi_line
+from reception.rules.textcheck import one_line
+from reception.rules.textcheck import person_name
+from reception.services import cases
+from reception.services import departments
+from reception.services import search
 from reception.services import settings as settings_mod
+from reception.services import vocabulary
 from reception.services.residents import room_label
 from reception.services.session import Session
-from reception.store import audit, db, serials
-from reception.store.models import Call, Callback, Case, Department, Message, Operator, Resident
+from reception.store import audit
+from reception.store import db
+from reception.store import serials
+from reception.store.models import Call
+from reception.store.models import Callback
+from reception.store.models import Case
+from reception.store.models import Department
+from reception.store.models import Message
+from reception.store.models import Operator
+from reception.store.models import Resident
 
 CATEGORIES = vocabulary.CALL_CATEGORIES
 EMERGENCY = vocabulary.Category.EMERGENCY.value

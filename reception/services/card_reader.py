@@ -18,10 +18,12 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
-from reception.rules import idcard, identity
+from reception.rules import idcard
+from reception.rules import identity
 
 POLL_MS = 500
 RECONNECT_MS = 3000

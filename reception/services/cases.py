@@ -13,21 +13,38 @@ again after a further 24 h."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import peewee
 
 from reception.clock import local_day_bounds
-from reception.errors import ConflictError, NotFound, ValidationError
+from reception.errors import ConflictError
+from reception.errors import NotFound
+from reception.errors import ValidationError
 from reception.rules.phones import mask_in_text
-from reception.rules.textcheck import FieldErrors, multi_line, one_line
+from reception.rules.textcheck import FieldErrors
+from reception.rules.textcheck import multi_line
+from reception.rules.textcheck import one_line
 from reception.services import settings as settings_mod
 from reception.services.residents import short_room
 from reception.services.session import Session
-from reception.services.vocabulary import CASE_CATEGORIES, CaseStatus, Category, values
-from reception.store import audit, db, serials
-from reception.store.models import Case, CaseEvent, Department, LiaisonEntry, Operator, Resident, ReturnVisit
+from reception.services.vocabulary import CASE_CATEGORIES
+from reception.services.vocabulary import CaseStatus
+from reception.services.vocabulary import Category
+from reception.services.vocabulary import values
+from reception.store import audit
+from reception.store import db
+from reception.store import serials
+from reception.store.models import Case
+from reception.store.models import CaseEvent
+from reception.store.models import Department
+from reception.store.models import LiaisonEntry
+from reception.store.models import Operator
+from reception.store.models import Resident
+from reception.store.models import ReturnVisit
 
 PENDING = CaseStatus.PENDING.value
 DISPATCHED = CaseStatus.DISPATCHED.value

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from reception.services import callbacks, cases, letters, messages, visits
+from reception.services import callbacks
+from reception.services import cases
+from reception.services import letters
+from reception.services import messages
+from reception.services import visits
 
 
 @dataclass(frozen=True)

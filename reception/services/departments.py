@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from reception.errors import NotFound, ValidationError
-from reception.rules.textcheck import FieldErrors, one_line
-from reception.services.session import Role, Session
-from reception.store import audit, db
+from reception.errors import NotFound
+from reception.errors import ValidationError
+from reception.rules.textcheck import FieldErrors
+from reception.rules.textcheck import one_line
+from reception.services.session import Role
+from reception.services.session import Session
+from reception.store import audit
+from reception.store import db
 from reception.store.models import Department
 
 

@@ -7,7 +7,8 @@ call time; the widgets never import :mod:`reception.store` (tests/test_architect
 
 from __future__ import annotations
 
-from reception.store import changes, desk
+from reception.store import changes
+from reception.store import desk
 
 __all__ = ["database_address", "desk_name", "is_server", "latest_change"]
 

@@ -42,7 +42,9 @@ def write_sheet(
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    from reception.store.files import FileWriteError, atomic_write, reason
+    from reception.store.files import FileWriteError
+    from reception.store.files import atomic_write
+    from reception.store.files import reason
 
     book = Workbook()
     sheet = book.active

@@ -5,34 +5,37 @@ tests all read the same tables. Personal data appears masked only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import JOIN
+from peewee import fn
 
 from reception.clock import to_local
 from reception.rules import phones
 from reception.services import calls as calls_mod
 from reception.services import cases as cases_mod
 from reception.services import letters as letters_mod
-from reception.services import phone_line, shifts
+from reception.services import phone_line
 from reception.services import settings as settings_mod
+from reception.services import shifts
 from reception.services import visits as visits_mod
 from reception.services.analysis import Table
-from reception.store.models import (
-    Appointment,
-    Call,
-    Callback,
-    Case,
-    Department,
-    Incident,
-    Letter,
-    Message,
-    Operator,
-    Shift,
-    Visit,
-)
+from reception.store.models import Appointment
+from reception.store.models import Call
+from reception.store.models import Callback
+from reception.store.models import Case
+from reception.store.models import Department
+from reception.store.models import Incident
+from reception.store.models import Letter
+from reception.store.models import Message
+from reception.store.models import Operator
+from reception.store.models import Shift
+from reception.store.models import Visit
 
 NEXT_SHIFT_HOURS = 12
 LETTERS_DUE_AHEAD = timedelta(hours=24)

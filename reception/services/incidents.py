@@ -4,15 +4,22 @@ the call or visit they arose from, and listed for the handover."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 import peewee
 
 from reception.errors import ValidationError
-from reception.rules.textcheck import FieldErrors, multi_line, one_line
+from reception.rules.textcheck import FieldErrors
+from reception.rules.textcheck import multi_line
+from reception.rules.textcheck import one_line
 from reception.services.session import Session
-from reception.store import audit, db
-from reception.store.models import Call, Department, Incident, Visit
+from reception.store import audit
+from reception.store import db
+from reception.store.models import Call
+from reception.store.models import Department
+from reception.store.models import Incident
+from reception.store.models import Visit
 
 HAZARD = "安全隐患"
 REFUSED = "拒绝接待"

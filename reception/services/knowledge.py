@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reception.errors import ConflictError, NotFound, ValidationError
-from reception.rules.textcheck import FieldErrors, multi_line, one_line
-from reception.services.session import Role, Session
-from reception.store import audit, db
+from reception.errors import ConflictError
+from reception.errors import NotFound
+from reception.errors import ValidationError
+from reception.rules.textcheck import FieldErrors
+from reception.rules.textcheck import multi_line
+from reception.rules.textcheck import one_line
+from reception.services.session import Role
+from reception.services.session import Session
+from reception.store import audit
+from reception.store import db
 from reception.store.models import KnowledgeEntry
 
 # Seeded from the company's procedures (docs/procedures.md): the answers a desk gives most often.

@@ -5,23 +5,43 @@ operator who registered it (首问责任制), with the 24-hour reply promise."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import peewee
 
-from reception.clock import local_day_bounds, to_local
-from reception.errors import ConflictError, NotFound, ValidationError
-from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
+from reception.clock import local_day_bounds
+from reception.clock import to_local
+from reception.errors import ConflictError
+from reception.errors import NotFound
+from reception.errors import ValidationError
+from reception.rules.textcheck import FieldErrors
+from reception.rules.textcheck import multi_line
+from reception.rules.textcheck import one_line
+from reception.rules.textcheck import person_name
 from reception.services import cases
 from reception.services import settings as settings_mod
-from reception.services.session import Role, Session, require_session
-from reception.services.vocabulary import COMPLAINT, LetterStatus, LetterType, values
-from reception.store import attachments, audit, db, serials
+from reception.services.session import Role
+from reception.services.session import Session
+from reception.services.session import require_session
+from reception.services.vocabulary import COMPLAINT
+from reception.services.vocabulary import LetterStatus
+from reception.services.vocabulary import LetterType
+from reception.services.vocabulary import values
+from reception.store import attachments
+from reception.store import audit
+from reception.store import db
+from reception.store import serials
 from reception.store.attachments import AttachmentStore
-from reception.store.models import Attachment, Department, Letter, Resident
+from reception.store.models import Attachment
+from reception.store.models import Department
+from reception.store.models import Letter
+from reception.store.models import Resident
 
 CHANNELS = ["邮寄", "快递", "当面递交", "电子邮件", "传真", "其他"]
 TYPES = values(LetterType)
@@ -514,7 +534,9 @@ def export_xlsx(
     ):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    from reception.store.files import FileWriteError, atomic_write, reason
+    from reception.store.files import FileWriteError
+    from reception.store.files import atomic_write
+    from reception.store.files import reason
 
     try:  # the window's save dialog may name a new folder; the command line checks its --out first
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reception.store import config, files, paths, startup
-from reception.store.config import ORIENTATIONS, PHONE_ADAPTERS, LocalConfig
+from reception.store import config
+from reception.store import files
+from reception.store import paths
+from reception.store import startup
+from reception.store.config import ORIENTATIONS
+from reception.store.config import PHONE_ADAPTERS
+from reception.store.config import LocalConfig
 from reception.store.paths import DataDir
 
 __all__ = [

@@ -9,11 +9,18 @@ from datetime import datetime
 from pathlib import Path
 
 from reception.clock import to_local
-from reception.errors import DamagedDatabase, DatabaseMissing, ReceptionError
+from reception.errors import DamagedDatabase
+from reception.errors import DatabaseMissing
+from reception.errors import ReceptionError
 from reception.services import retention
 from reception.services import settings as settings_mod
-from reception.services.session import Role, Session, require_session
-from reception.store import audit, backup, db, migrations
+from reception.services.session import Role
+from reception.services.session import Session
+from reception.services.session import require_session
+from reception.store import audit
+from reception.store import backup
+from reception.store import db
+from reception.store import migrations
 from reception.store.paths import DataDir
 
 log = logging.getLogger(__name__)
@@ -106,9 +113,11 @@ def _check_backup_admin(source: Path, username: str, password: str) -> None:
     import sqlite3
 
     from argon2 import PasswordHasher
-    from argon2.exceptions import InvalidHashError, VerificationError
+    from argon2.exceptions import InvalidHashError
+    from argon2.exceptions import VerificationError
 
-    from reception.errors import AuthError, PermissionDenied
+    from reception.errors import AuthError
+    from reception.errors import PermissionDenied
     from reception.store.files import sqlite_uri
 
     con = sqlite3.connect(sqlite_uri(source), uri=True)

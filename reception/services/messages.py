@@ -7,13 +7,18 @@ from datetime import datetime
 
 import peewee
 
-from reception.errors import NotFound, ValidationError
+from reception.errors import NotFound
+from reception.errors import ValidationError
 from reception.rules import phones
-from reception.rules.textcheck import FieldErrors, multi_line, one_line
+from reception.rules.textcheck import FieldErrors
+from reception.rules.textcheck import multi_line
+from reception.rules.textcheck import one_line
 from reception.services.calls import _create_message
 from reception.services.session import Session
-from reception.store import audit, db
-from reception.store.models import Department, Message
+from reception.store import audit
+from reception.store import db
+from reception.store.models import Department
+from reception.store.models import Message
 
 
 @dataclass

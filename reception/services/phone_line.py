@@ -18,33 +18,45 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import peewee
 from peewee import fn
 
-from reception.clock import format_local, local_day_bounds, to_local
-from reception.phone.events import (
-    ANSWER,
-    HANGUP,
-    REFUSED,
-    RING,
-    RING_STOPPED,
-    SOURCES,
-    PhoneEvent,
-    parse_number,
-    shown,
-)
-from reception.rules import freetext, phones
+from reception.clock import format_local
+from reception.clock import local_day_bounds
+from reception.clock import to_local
+from reception.phone.events import ANSWER
+from reception.phone.events import HANGUP
+from reception.phone.events import REFUSED
+from reception.phone.events import RING
+from reception.phone.events import RING_STOPPED
+from reception.phone.events import SOURCES
+from reception.phone.events import PhoneEvent
+from reception.phone.events import parse_number
+from reception.phone.events import shown
+from reception.rules import freetext
+from reception.rules import phones
 from reception.services import residents as residents_mod
 from reception.services import settings as settings_mod
 from reception.services.analysis import Table
 from reception.services.session import Session
-from reception.store import audit, db
+from reception.store import audit
+from reception.store import db
 from reception.store import desk as this_desk
-from reception.store.models import Appointment, Call, Callback, Case, Message, Operator, Resident, Ring
+from reception.store.models import Appointment
+from reception.store.models import Call
+from reception.store.models import Callback
+from reception.store.models import Case
+from reception.store.models import Message
+from reception.store.models import Operator
+from reception.store.models import Resident
+from reception.store.models import Ring
 
 RING_CYCLE_S = 5  # China's ringing cadence: 1 s on, 4 s off
 MAX_EXTERNAL_ID = 80

@@ -10,12 +10,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from reception.errors import NotFound, PermissionDenied, ValidationError
+from reception.errors import NotFound
+from reception.errors import PermissionDenied
+from reception.errors import ValidationError
 from reception.rules import phones
 from reception.rules.textcheck import one_line
-from reception.services.session import Role, Session
-from reception.store import audit, db
-from reception.store.models import AuditLog, Call, Callback, Message, Resident, Visit
+from reception.services.session import Role
+from reception.services.session import Session
+from reception.store import audit
+from reception.store import db
+from reception.store.models import AuditLog
+from reception.store.models import Call
+from reception.store.models import Callback
+from reception.store.models import Message
+from reception.store.models import Resident
+from reception.store.models import Visit
 
 REVEALS_PER_HOUR = 20
 

@@ -9,24 +9,22 @@ from __future__ import annotations
 
 from reception.store.attachments import AttachmentStore
 from reception.store.backup import BackupInfo
-from reception.store.models import (
-    Appointment,
-    Attachment,
-    Call,
-    Case,
-    CaseEvent,
-    Department,
-    Incident,
-    KnowledgeEntry,
-    Letter,
-    LiaisonEntry,
-    Operator,
-    Resident,
-    ReturnVisit,
-    Shift,
-    Visit,
-    WatchEntry,
-)
+from reception.store.models import Appointment
+from reception.store.models import Attachment
+from reception.store.models import Call
+from reception.store.models import Case
+from reception.store.models import CaseEvent
+from reception.store.models import Department
+from reception.store.models import Incident
+from reception.store.models import KnowledgeEntry
+from reception.store.models import Letter
+from reception.store.models import LiaisonEntry
+from reception.store.models import Operator
+from reception.store.models import Resident
+from reception.store.models import ReturnVisit
+from reception.store.models import Shift
+from reception.store.models import Visit
+from reception.store.models import WatchEntry
 
 __all__ = [
     "Appointment",

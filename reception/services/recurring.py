@@ -9,13 +9,22 @@ is closed), and is shown in the analysis window and the monthly 投诉分析总�
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
-from reception.errors import ConflictError, NotFound
-from reception.rules.textcheck import FieldErrors, multi_line, one_line
-from reception.services.session import Role, Session
-from reception.store import audit, db
-from reception.store.models import Case, RecurringProblem, RecurringProblemCase
+from reception.errors import ConflictError
+from reception.errors import NotFound
+from reception.rules.textcheck import FieldErrors
+from reception.rules.textcheck import multi_line
+from reception.rules.textcheck import one_line
+from reception.services.session import Role
+from reception.services.session import Session
+from reception.store import audit
+from reception.store import db
+from reception.store.models import Case
+from reception.store.models import RecurringProblem
+from reception.store.models import RecurringProblemCase
 
 OPEN = "open"
 DONE = "done"

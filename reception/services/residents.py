@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from dataclasses import fields
 from datetime import datetime
 
 import peewee
 
-from reception.errors import NotFound, ValidationError
+from reception.errors import NotFound
+from reception.errors import ValidationError
 from reception.rules import phones
-from reception.rules.textcheck import FieldErrors, halfwidth_digits, one_line, person_name
+from reception.rules.textcheck import FieldErrors
+from reception.rules.textcheck import halfwidth_digits
+from reception.rules.textcheck import one_line
+from reception.rules.textcheck import person_name
 from reception.services.session import Session
-from reception.store import audit, db
-from reception.store.models import Call, Resident
+from reception.store import audit
+from reception.store import db
+from reception.store.models import Call
+from reception.store.models import Resident
 
 RELATIONS = ["业主", "家属", "租户", "其他"]
 
@@ -82,7 +89,8 @@ _initials_cache: dict[str, tuple[str, ...]] = {}
 def _char_initials(ch: str) -> tuple[str, ...]:
     found = _initials_cache.get(ch)
     if found is None:
-        from pypinyin import Style, pinyin
+        from pypinyin import Style
+        from pypinyin import pinyin
 
         readings = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True, errors="ignore", strict=False)
         found = tuple(sorted({h.lower() for h in readings[0]})) if readings else ()
@@ -97,7 +105,8 @@ def pinyin_initials(name: str) -> str:
     for ch in name[1:]:
         initials = _char_initials(ch)
         if len(initials) != 1:
-            from pypinyin import Style, lazy_pinyin
+            from pypinyin import Style
+            from pypinyin import lazy_pinyin
 
             parts = lazy_pinyin(name[1:], style=Style.FIRST_LETTER, errors="ignore", strict=False)
             break

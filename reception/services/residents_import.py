@@ -13,14 +13,23 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
-from reception.errors import ReceptionError, ValidationError
-from reception.services.residents import CleanResident, ResidentInput, clean, pinyin_initials, short_room
-from reception.services.session import Role, Session
-from reception.store import audit, db
+from reception.errors import ReceptionError
+from reception.errors import ValidationError
+from reception.services.residents import CleanResident
+from reception.services.residents import ResidentInput
+from reception.services.residents import clean
+from reception.services.residents import pinyin_initials
+from reception.services.residents import short_room
+from reception.services.session import Role
+from reception.services.session import Session
+from reception.store import audit
+from reception.store import db
 from reception.store.models import Resident
 
 COLUMNS = {

@@ -19,16 +19,27 @@ import logging
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import peewee
 
 from reception.clock import to_local
 from reception.services import settings as settings_mod
-from reception.services.session import Role, Session
-from reception.store import audit, backup, db, drafts
-from reception.store.models import Appointment, Call, Callback, Draft, Message, Setting, Visit
+from reception.services.session import Role
+from reception.services.session import Session
+from reception.store import audit
+from reception.store import backup
+from reception.store import db
+from reception.store import drafts
+from reception.store.models import Appointment
+from reception.store.models import Call
+from reception.store.models import Callback
+from reception.store.models import Draft
+from reception.store.models import Message
+from reception.store.models import Setting
+from reception.store.models import Visit
 from reception.store.paths import DataDir
 
 log = logging.getLogger(__name__)

@@ -5,12 +5,14 @@ receiver and in the audit log) and the clock (injectable, so tests never wait)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from enum import StrEnum
 
 from reception.clock import Clock
-from reception.errors import PermissionDenied, StorageError
+from reception.errors import PermissionDenied
+from reception.errors import StorageError
 from reception.store.models import Operator
 
 
@@ -48,7 +50,8 @@ class Session:
         """Refuse (and log the refusal in the audit log) unless the operator has ``role``."""
         if self.has(role):
             return
-        from reception.store import audit, db
+        from reception.store import audit
+        from reception.store import db
 
         try:
             with db.write():

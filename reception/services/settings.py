@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import fields
 from typing import Any
 
-from reception.rules.textcheck import FieldErrors, multi_line, one_line
-from reception.services.session import Role, Session
-from reception.store import audit, db
+from reception.rules.textcheck import FieldErrors
+from reception.rules.textcheck import multi_line
+from reception.rules.textcheck import one_line
+from reception.services.session import Role
+from reception.services.session import Session
+from reception.store import audit
+from reception.store import db
 from reception.store.models import Setting
 
 DEFAULT_GREETING = "您好，{物业名称}，请问有什么可以帮您？"

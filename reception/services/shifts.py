@@ -16,14 +16,22 @@ owner's)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
-from reception.clock import local_day_bounds, to_local
-from reception.errors import NotFound, ValidationError
+from reception.clock import local_day_bounds
+from reception.clock import to_local
+from reception.errors import NotFound
+from reception.errors import ValidationError
 from reception.rules.textcheck import multi_line
-from reception.services.session import Role, Session
-from reception.store import audit, db, desk
-from reception.store.models import AuditLog, Operator, Shift
+from reception.services.session import Role
+from reception.services.session import Session
+from reception.store import audit
+from reception.store import db
+from reception.store import desk
+from reception.store.models import AuditLog
+from reception.store.models import Operator
+from reception.store.models import Shift
 
 ON_DUTY = "当班"
 AWAITING = "待接班"

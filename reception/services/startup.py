@@ -7,7 +7,8 @@ the widgets never import :mod:`reception.store` (tests/test_architecture.py)."""
 
 from __future__ import annotations
 
-from reception.store import db, startup
+from reception.store import db
+from reception.store import startup
 from reception.store.paths import DataDir
 from reception.store.startup import BackgroundCheck
 

@@ -15,31 +15,50 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import peewee
 
-from reception.clock import format_local, format_local_day_time, local_day_bounds
-from reception.errors import ConflictError, NotFound, ReceptionError, ValidationError
-from reception.rules import identity, phones, plates
-from reception.rules.textcheck import FieldErrors, multi_line, one_line, person_name
+from reception.clock import format_local
+from reception.clock import format_local_day_time
+from reception.clock import local_day_bounds
+from reception.errors import ConflictError
+from reception.errors import NotFound
+from reception.errors import ReceptionError
+from reception.errors import ValidationError
+from reception.rules import identity
+from reception.rules import phones
+from reception.rules import plates
+from reception.rules.textcheck import FieldErrors
+from reception.rules.textcheck import multi_line
+from reception.rules.textcheck import one_line
+from reception.rules.textcheck import person_name
 from reception.services import cases
 from reception.services import settings as settings_mod
 from reception.services.residents import room_label
-from reception.services.session import Role, Session, require_session
-from reception.services.vocabulary import (
-    COMPLAINT,
-    AppointmentStatus,
-    BusinessPurpose,
-    Consent,
-    GuestPurpose,
-    VisitStatus,
-    values,
-)
-from reception.store import audit, db, serials
-from reception.store.models import Appointment, Department, Operator, Resident, Visit, WatchEntry
+from reception.services.session import Role
+from reception.services.session import Session
+from reception.services.session import require_session
+from reception.services.vocabulary import COMPLAINT
+from reception.services.vocabulary import AppointmentStatus
+from reception.services.vocabulary import BusinessPurpose
+from reception.services.vocabulary import Consent
+from reception.services.vocabulary import GuestPurpose
+from reception.services.vocabulary import VisitStatus
+from reception.services.vocabulary import values
+from reception.store import audit
+from reception.store import db
+from reception.store import serials
+from reception.store.models import Appointment
+from reception.store.models import Department
+from reception.store.models import Operator
+from reception.store.models import Resident
+from reception.store.models import Visit
+from reception.store.models import WatchEntry
 
 log = logging.getLogger(__name__)
 

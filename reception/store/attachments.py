@@ -25,7 +25,8 @@ from pathlib import Path
 
 from reception.errors import ReceptionError
 from reception.store import files
-from reception.store.models import Attachment, Operator
+from reception.store.models import Attachment
+from reception.store.models import Operator
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_EXTENSION = 10  # characters after the dot

@@ -27,16 +27,20 @@ import hmac
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import JOIN
+from peewee import fn
 
-from reception.store import db, sitekey
+from reception.store import db
+from reception.store import sitekey
 from reception.store.db import take_write_lock
-from reception.store.models import AuditLog, Operator
+from reception.store.models import AuditLog
+from reception.store.models import Operator
 
 GENESIS = "0" * 64
 KEYED_MARKER = "audit.keyed"

@@ -20,12 +20,15 @@ import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import peewee
 
-from reception.errors import DamagedDatabase, ReceptionError, StorageError
+from reception.errors import DamagedDatabase
+from reception.errors import ReceptionError
+from reception.errors import StorageError
 from reception.store import files
 
 log = logging.getLogger(__name__)

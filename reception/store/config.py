@@ -42,12 +42,14 @@ from __future__ import annotations
 
 import configparser
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from reception.errors import ValidationError
-from reception.store import desk, files
+from reception.store import desk
+from reception.store import files
 
 FILENAME = "reception.ini"
 _DB_SECTION, _DB_KEY = "数据库", "地址"

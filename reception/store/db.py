@@ -16,14 +16,17 @@ import select
 import sqlite3
 import time
 import weakref
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import peewee
 
-from reception.errors import DamagedDatabase, StorageError
+from reception.errors import DamagedDatabase
+from reception.errors import StorageError
 
 database = peewee.DatabaseProxy()
 

@@ -4,11 +4,13 @@ the window closes, restored when the same operator opens the form again."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from reception.store import db
-from reception.store.models import Draft, Operator
+from reception.store.models import Draft
+from reception.store.models import Operator
 
 MAX_BYTES = 200_000
 

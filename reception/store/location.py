@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
+from pathlib import PureWindowsPath
 
 # Folder names sync clients create (compared case-insensitively, as whole path components; the
 # business OneDrive is "OneDrive - 公司名").

@@ -31,8 +31,12 @@ import hashlib
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,10 +44,17 @@ from typing import Any
 import peewee as pw
 import psycopg2
 
-from reception.errors import ReceptionError, StorageError
-from reception.store import audit, config, db
-from reception.store.migrations import LATEST, current_version, migrate
-from reception.store.models import ALL_MODELS, AuditLog, BaseModel
+from reception.errors import ReceptionError
+from reception.errors import StorageError
+from reception.store import audit
+from reception.store import config
+from reception.store import db
+from reception.store.migrations import LATEST
+from reception.store.migrations import current_version
+from reception.store.migrations import migrate
+from reception.store.models import ALL_MODELS
+from reception.store.models import AuditLog
+from reception.store.models import BaseModel
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,12 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
-from reception.store import config, files
+from reception.store import config
+from reception.store import files
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from reception.store.db import database, sql
+from reception.store.db import database
+from reception.store.db import sql
 
 CALL = "LD"
 VISIT = "LF"

@@ -35,21 +35,25 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import peewee
 
-from reception.clock import Clock, system_utc
-from reception.errors import (
-    DamagedDatabase,
-    DatabaseBusy,
-    DatabaseMissing,
-    NoAccess,
-    ReceptionError,
-    StorageError,
-)
-from reception.store import backup, config, db, desk, files
+from reception.clock import Clock
+from reception.clock import system_utc
+from reception.errors import DamagedDatabase
+from reception.errors import DatabaseBusy
+from reception.errors import DatabaseMissing
+from reception.errors import NoAccess
+from reception.errors import ReceptionError
+from reception.errors import StorageError
+from reception.store import backup
+from reception.store import config
+from reception.store import db
+from reception.store import desk
+from reception.store import files
 from reception.store.migrations import migrate
 from reception.store.paths import DataDir
 

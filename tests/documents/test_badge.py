@@ -13,14 +13,18 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from PIL import Image
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 
-from reception.documents import badge, pdf_fonts
-from reception.documents.badge import BADGE_SIZES, BadgeData, render_badge
+from reception.documents import badge
+from reception.documents import pdf_fonts
+from reception.documents.badge import BADGE_SIZES
+from reception.documents.badge import BadgeData
+from reception.documents.badge import render_badge
 
 SIZES = list(BADGE_SIZES)
 PASS_NO = "LF20261126-012"

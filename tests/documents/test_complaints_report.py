@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
 
 from reception import cli
-from reception.clock import to_local, to_utc
+from reception.clock import to_local
+from reception.clock import to_utc
 from reception.documents import complaints_report as cr
-from reception.services import analysis, cases, residents
-from reception.services.analysis import Period, Report, Table
+from reception.services import analysis
+from reception.services import cases
+from reception.services import residents
+from reception.services.analysis import Period
+from reception.services.analysis import Report
+from reception.services.analysis import Table
 from reception.services.cases import CaseInput
 from reception.store.models import Department
 from tests.conftest import cli_location

@@ -9,14 +9,15 @@ from datetime import datetime
 import pytest
 from pypdf import PdfReader
 
-from reception.documents.dispatch_slip import (
-    DispatchSlipData,
-    dispatch_slip_for,
-    render_dispatch_slip,
-    source_text,
-)
-from reception.services import calls, cases, residents
-from reception.services.calls import CallInput, Outcome
+from reception.documents.dispatch_slip import DispatchSlipData
+from reception.documents.dispatch_slip import dispatch_slip_for
+from reception.documents.dispatch_slip import render_dispatch_slip
+from reception.documents.dispatch_slip import source_text
+from reception.services import calls
+from reception.services import cases
+from reception.services import residents
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.store.models import Department
 
 

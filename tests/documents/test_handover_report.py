@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 import pytest
 from pypdf import PdfReader

@@ -7,7 +7,8 @@ import io
 import pypdf
 
 from reception.documents.onsite_list import render_on_site_list
-from reception.services import residents, visits
+from reception.services import residents
+from reception.services import visits
 from reception.services.visits import GuestInput
 
 

@@ -15,15 +15,27 @@ from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
 from reception import cli
-from reception.documents import badge, dispatch_slip, handover_report, onsite_list, pdf_fonts, routing_slip
+from reception.documents import badge
+from reception.documents import dispatch_slip
+from reception.documents import handover_report
+from reception.documents import onsite_list
+from reception.documents import pdf_fonts
+from reception.documents import routing_slip
 from reception.documents.complaints_report import render_complaints_report
 from reception.documents.pdf_fonts import UnprintableCharacter
 from reception.documents.privacy_notice import render_privacy_notice
-from reception.services import residents, settings, visits
-from reception.services.analysis import Period, Report, Table
+from reception.services import residents
+from reception.services import settings
+from reception.services import visits
+from reception.services.analysis import Period
+from reception.services.analysis import Report
+from reception.services.analysis import Table
 from reception.services.visits import GuestInput
 from tests.conftest import cli_location
-from tests.documents import test_badge, test_dispatch_slip, test_handover_report, test_routing_slip
+from tests.documents import test_badge
+from tests.documents import test_dispatch_slip
+from tests.documents import test_handover_report
+from tests.documents import test_routing_slip
 
 RARE = "𠮷𪚥䶮"  # U+20BB7, U+2A6A5 (Extension B), U+4DAE (Extension A)
 NAME = "𠮷田"

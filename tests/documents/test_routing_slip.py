@@ -11,9 +11,12 @@ import pytest
 from pypdf import PdfReader
 
 from reception.documents import routing_slip
-from reception.documents.routing_slip import RoutingSlipData, render_routing_slip, routing_slip_for
+from reception.documents.routing_slip import RoutingSlipData
+from reception.documents.routing_slip import render_routing_slip
+from reception.documents.routing_slip import routing_slip_for
 from reception.rules.phones import mask_in_text as mask_phones
-from reception.services import letters, residents
+from reception.services import letters
+from reception.services import residents
 from reception.services.letters import LetterInput
 from reception.store.attachments import AttachmentStore
 from reception.store.models import Department

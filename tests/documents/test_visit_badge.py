@@ -10,9 +10,11 @@ from pypdf import PdfReader
 from reception import cli
 from reception.documents.visit_badge import render_for_visit
 from reception.errors import ReceptionError
-from reception.services import residents, visits
+from reception.services import residents
+from reception.services import visits
 from reception.services.visits import GuestInput
-from reception.store.models import AuditLog, Visit
+from reception.store.models import AuditLog
+from reception.store.models import Visit
 from tests.conftest import cli_location
 
 

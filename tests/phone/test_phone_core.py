@@ -4,15 +4,25 @@ three-ring figures against a hand-computed day, the purge, and the bounded queue
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
 from reception.phone.caller_id import CallerIdParser
-from reception.phone.events import ANSWER, HANGUP, RING, EventHub, PhoneEvent, parse_number, shown
-from reception.services import handover, phone_line
+from reception.phone.events import ANSWER
+from reception.phone.events import HANGUP
+from reception.phone.events import RING
+from reception.phone.events import EventHub
+from reception.phone.events import PhoneEvent
+from reception.phone.events import parse_number
+from reception.phone.events import shown
+from reception.services import handover
+from reception.services import phone_line
 from reception.services import residents as residents_mod
-from reception.store.models import AuditLog, Callback, Ring
+from reception.store.models import AuditLog
+from reception.store.models import Callback
+from reception.store.models import Ring
 
 T0 = datetime(2026, 11, 26, 1, 0, 0)  # 09:00 in Shanghai
 

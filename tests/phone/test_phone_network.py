@@ -21,7 +21,9 @@ from reception.phone.ami import AmiClient
 from reception.phone.events import EventHub
 from reception.phone.webhook import PhoneWebhookServer
 from reception.services import phone_line
-from reception.store.models import AuditLog, Callback, Ring
+from reception.store.models import AuditLog
+from reception.store.models import Callback
+from reception.store.models import Ring
 
 TOKEN = "t0ken-abc"
 ROOT = Path(__file__).resolve().parents[2]

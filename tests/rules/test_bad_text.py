@@ -6,15 +6,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from reception.errors import ValidationError
 from reception.rules import phones
-from reception.rules.textcheck import multi_line, one_line, person_name
-from reception.services import calls, residents
-from reception.services.calls import CallInput, Outcome
-from reception.store.models import Call, Resident
+from reception.rules.textcheck import multi_line
+from reception.rules.textcheck import one_line
+from reception.rules.textcheck import person_name
+from reception.services import calls
+from reception.services import residents
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
+from reception.store.models import Call
+from reception.store.models import Resident
 
 NASTY = [
     "👨‍👩‍👧‍👦 一家人",

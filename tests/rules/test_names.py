@@ -8,11 +8,19 @@ from datetime import timedelta
 import pytest
 
 from reception.errors import ValidationError
-from reception.rules.textcheck import person_name, pictograph
-from reception.services import calls, letters, residents, visits
-from reception.services.calls import CallInput, Outcome
+from reception.rules.textcheck import person_name
+from reception.rules.textcheck import pictograph
+from reception.services import calls
+from reception.services import letters
+from reception.services import residents
+from reception.services import visits
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.store.attachments import AttachmentStore
-from reception.store.models import Call, Letter, Resident, Visit
+from reception.store.models import Call
+from reception.store.models import Letter
+from reception.store.models import Resident
+from reception.store.models import Visit
 
 RARE = [
     "𠮷田",

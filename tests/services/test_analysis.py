@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 
 from reception.clock import to_utc
-from reception.services import analysis, calls, cases, residents
+from reception.services import analysis
+from reception.services import calls
+from reception.services import cases
+from reception.services import residents
 from reception.services.analysis import Period
-from reception.services.calls import CallInput, Outcome
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.services.cases import CaseInput
 from reception.store.models import Department
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from reception.errors import AuthError, PermissionDenied, ValidationError
-from reception.services import auth, departments, settings
+from reception.errors import AuthError
+from reception.errors import PermissionDenied
+from reception.errors import ValidationError
+from reception.services import auth
+from reception.services import departments
+from reception.services import settings
 from reception.services.session import Role
-from reception.store.models import AuditLog, Department, Operator
+from reception.store.models import AuditLog
+from reception.store.models import Department
+from reception.store.models import Operator
 from tests.conftest import PASSWORD
 
 
@@ -159,7 +165,8 @@ def test_every_refused_login_is_audited_throttled_ones_included(admin, clock):
 def test_the_unlock_pin_is_the_operators_own_hashed_throttled_and_audited(receptionist, clock):
     """Issue 17, finding 19: 4–6 digits, argon2, five wrong in a row or a lock older than the
     setting need the password; every attempt is in the audit log."""
-    from reception.store.models import AuditLog, Operator
+    from reception.store.models import AuditLog
+    from reception.store.models import Operator
 
     with pytest.raises(ValidationError) as caught:
         auth.set_pin(receptionist, "12a4", "12a4", "wrong-password")

@@ -7,8 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from reception.services import calls, residents
-from reception.services.calls import CallEdit, CallFilter, CallInput, Outcome
+from reception.services import calls
+from reception.services import residents
+from reception.services.calls import CallEdit
+from reception.services.calls import CallFilter
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.store import db
 from reception.store.models import Call
 

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 
-from reception.errors import ConflictError, ValidationError
-from reception.services import callbacks, calls, cases, counters, messages, residents
-from reception.services.calls import CallEdit, CallFilter, CallInput, Outcome
+from reception.errors import ConflictError
+from reception.errors import ValidationError
+from reception.services import callbacks
+from reception.services import calls
+from reception.services import cases
+from reception.services import counters
+from reception.services import messages
+from reception.services import residents
+from reception.services.calls import CallEdit
+from reception.services.calls import CallFilter
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.store import audit
-from reception.store.models import Call, Callback, Case, CaseEvent, Department, Message
+from reception.store.models import Call
+from reception.store.models import Callback
+from reception.store.models import Case
+from reception.store.models import CaseEvent
+from reception.store.models import Department
+from reception.store.models import Message
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from reception.rules import idcard, identity
+from reception.rules import idcard
+from reception.rules import identity
 from reception.services import card_reader as cr
 
 RESIDENT_NO = "500101198001011235"

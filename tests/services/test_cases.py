@@ -6,13 +6,20 @@ from datetime import timedelta
 
 import pytest
 
-from reception.errors import ConflictError, ValidationError
-from reception.services import calls, cases, residents
-from reception.services.calls import CallInput, Outcome
-from reception.services.cases import CaseFilter, CaseInput
+from reception.errors import ConflictError
+from reception.errors import ValidationError
+from reception.services import calls
+from reception.services import cases
+from reception.services import residents
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
+from reception.services.cases import CaseFilter
+from reception.services.cases import CaseInput
 from reception.store import db
 from reception.store.migrations import migrate
-from reception.store.models import Case, CaseEvent, Department
+from reception.store.models import Case
+from reception.store.models import CaseEvent
+from reception.store.models import Department
 
 
 def dept(name: str) -> Department:

@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 
 from reception.errors import ValidationError
-from reception.services import auth, handover, shifts
+from reception.services import auth
+from reception.services import handover
+from reception.services import shifts
 from tests.conftest import PASSWORD
 
 DAY = date(2026, 11, 26)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from reception.errors import ConflictError, ValidationError
+from reception.errors import ConflictError
+from reception.errors import ValidationError
 from reception.services import letters
-from reception.services.letters import LetterFilter, LetterInput
+from reception.services.letters import LetterFilter
+from reception.services.letters import LetterInput
 from reception.store import attachments
 from reception.store.attachments import AttachmentStore
-from reception.store.models import Case, Department, Letter
+from reception.store.models import Case
+from reception.store.models import Department
+from reception.store.models import Letter
 
 
 @pytest.fixture

@@ -5,11 +5,18 @@ separate, audited reveal (reception.services.privacy)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from reception.services import callbacks, calls, cases, letters, messages, residents, visits
+from reception.services import callbacks
+from reception.services import calls
+from reception.services import cases
+from reception.services import letters
+from reception.services import messages
+from reception.services import residents
+from reception.services import visits
 from tests import mixed_traffic as traffic
 
 FULL = ("13912345678", "13700001111", "13900005678", "13600001234", "13511112222", traffic.ID_NUMBER)

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from reception import cli
-from reception.errors import DamagedDatabase, PermissionDenied, ReceptionError
-from reception.services import calls, maintenance, residents, retention, visits
-from reception.services.calls import CallInput, Outcome
-from reception.store import backup, db
-from reception.store.models import AuditLog, Call, Resident, Visit
+from reception.errors import DamagedDatabase
+from reception.errors import PermissionDenied
+from reception.errors import ReceptionError
+from reception.services import calls
+from reception.services import maintenance
+from reception.services import residents
+from reception.services import retention
+from reception.services import visits
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
+from reception.store import backup
+from reception.store import db
+from reception.store.models import AuditLog
+from reception.store.models import Call
+from reception.store.models import Resident
+from reception.store.models import Visit
 from reception.store.paths import DataDir
 from reception.store.startup import open_data_dir
 

@@ -5,14 +5,24 @@ figures sum all desks)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
-from reception.phone.events import ANSWER, HANGUP, RING, PhoneEvent, lines_of
-from reception.services import calls, cases, messages, phone_line, visits
+from reception.phone.events import ANSWER
+from reception.phone.events import HANGUP
+from reception.phone.events import RING
+from reception.phone.events import PhoneEvent
+from reception.phone.events import lines_of
+from reception.services import calls
+from reception.services import cases
+from reception.services import messages
+from reception.services import phone_line
 from reception.services import residents as residents_mod
-from reception.services.calls import CallInput, Outcome
+from reception.services import visits
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.store import desk
 from reception.store.models import Ring
 

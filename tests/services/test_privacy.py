@@ -10,9 +10,14 @@ from pypdf import PdfReader
 
 from reception import cli
 from reception.documents.privacy_notice import render_privacy_notice
-from reception.errors import PermissionDenied, ValidationError
-from reception.services import calls, privacy, residents, settings
-from reception.services.calls import CallInput, Outcome
+from reception.errors import PermissionDenied
+from reception.errors import ValidationError
+from reception.services import calls
+from reception.services import privacy
+from reception.services import residents
+from reception.services import settings
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.store.models import AuditLog
 from tests.conftest import cli_location
 

@@ -8,10 +8,14 @@ from datetime import timedelta
 import pytest
 
 from reception.errors import ValidationError
-from reception.services import calls, cases
+from reception.services import calls
+from reception.services import cases
 from reception.services import settings as settings_mod
-from reception.services.calls import CallInput, Outcome
-from reception.store.models import AuditLog, Case, Department
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
+from reception.store.models import AuditLog
+from reception.store.models import Case
+from reception.store.models import Department
 
 
 def dept(name: str) -> int:
@@ -141,7 +145,9 @@ def test_a_rejected_proposal_is_kept_but_never_offered_and_frees_its_title(recep
 
 def test_a_business_visit_promises_a_follow_up_tracked_until_done(receptionist, clock, admin):
     from reception.documents.handover_report import row_state
-    from reception.services import handover, residents, visits
+    from reception.services import handover
+    from reception.services import residents
+    from reception.services import visits
     from reception.store.models import Visit
 
     wang = residents.add_resident(

@@ -9,10 +9,17 @@ from datetime import timedelta
 import pytest
 
 from reception.rules.freetext import mask_personal
-from reception.services import calls, maintenance, residents, visits
-from reception.services.calls import CallInput, Outcome
-from reception.store import backup, db, drafts
-from reception.store.models import Call, Draft
+from reception.services import calls
+from reception.services import maintenance
+from reception.services import residents
+from reception.services import visits
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
+from reception.store import backup
+from reception.store import db
+from reception.store import drafts
+from reception.store.models import Call
+from reception.store.models import Draft
 from reception.store.paths import DataDir
 
 VISITOR_PHONE = "13912345678"

@@ -5,18 +5,26 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
 
 from reception.clock import to_utc
 from reception.documents import complaints_report as cr
-from reception.errors import ConflictError, PermissionDenied, ValidationError
-from reception.services import analysis, cases, recurring, residents
+from reception.errors import ConflictError
+from reception.errors import PermissionDenied
+from reception.errors import ValidationError
+from reception.services import analysis
+from reception.services import cases
+from reception.services import recurring
+from reception.services import residents
 from reception.services.analysis import Period
 from reception.services.cases import CaseInput
-from reception.store.models import AuditLog, RecurringProblemCase
+from reception.store.models import AuditLog
+from reception.store.models import RecurringProblemCase
 
 
 def local(text: str) -> datetime:

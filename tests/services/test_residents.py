@@ -12,9 +12,11 @@ import pytest
 from reception.errors import ValidationError
 from reception.services import residents
 from reception.services.residents import ResidentInput
-from reception.services.residents_import import ImportFileError, import_file
+from reception.services.residents_import import ImportFileError
+from reception.services.residents_import import import_file
 from reception.store import audit
-from reception.store.models import AuditLog, Resident
+from reception.store.models import AuditLog
+from reception.store.models import Resident
 from tests.conftest import cli_location
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "residents-sample.csv"
@@ -298,7 +300,8 @@ def test_lookup_puts_the_best_match_first(admin, receptionist):
     谢文军 (by building) and a room listed a 家属 before its 业主. Now: whole initials before longer
     names, whoever called last, the 业主 before 家属/租户, then the name in pinyin order."""
     from reception.services import calls
-    from reception.services.calls import CallInput, Outcome
+    from reception.services.calls import CallInput
+    from reception.services.calls import Outcome
 
     for row in [
         ("1", "2", "301", "薛文军", "业主"),

@@ -9,10 +9,16 @@ import shutil
 
 import pytest
 
-from reception.errors import AuthError, PermissionDenied, ReceptionError
-from reception.services import analysis, auth, maintenance, residents
+from reception.errors import AuthError
+from reception.errors import PermissionDenied
+from reception.errors import ReceptionError
+from reception.services import analysis
+from reception.services import auth
+from reception.services import maintenance
+from reception.services import residents
 from reception.store import db
-from reception.store.models import AuditLog, Resident
+from reception.store.models import AuditLog
+from reception.store.models import Resident
 from reception.store.paths import DataDir
 from reception.store.startup import open_data_dir
 from tests.conftest import PASSWORD

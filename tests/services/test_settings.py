@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from reception.errors import PermissionDenied, ValidationError
+from reception.errors import PermissionDenied
+from reception.errors import ValidationError
 from reception.services import settings as settings_mod
 from reception.store.models import AuditLog
 
@@ -85,8 +86,10 @@ def test_store_full_id_can_be_switched_on(admin):
 def test_routing_defaults_and_a_default_handler_make_the_taker_optional(admin, receptionist):
     """报修 → 工程部, 投诉 → 品质管理部 out of the box; a department's default 接单人 is used when the
     receptionist names nobody, and the defaults follow a renamed department."""
-    from reception.services import calls, departments
-    from reception.services.calls import CallInput, Outcome
+    from reception.services import calls
+    from reception.services import departments
+    from reception.services.calls import CallInput
+    from reception.services.calls import Outcome
 
     assert departments.default_for_category("报修").name == "工程部"
     assert departments.default_for_category("投诉").name == "品质管理部"

@@ -3,15 +3,26 @@ check-out by pass number, incidents, privacy of ID numbers."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 
-from reception.errors import PermissionDenied, ValidationError
-from reception.services import incidents, residents, visits
-from reception.services.visits import AppointmentInput, BusinessVisitInput, GuestInput, WatchInput
+from reception.errors import PermissionDenied
+from reception.errors import ValidationError
+from reception.services import incidents
+from reception.services import residents
+from reception.services import visits
+from reception.services.visits import AppointmentInput
+from reception.services.visits import BusinessVisitInput
+from reception.services.visits import GuestInput
+from reception.services.visits import WatchInput
 from reception.store import audit
-from reception.store.models import AuditLog, Case, Department, Visit, WatchEntry
+from reception.store.models import AuditLog
+from reception.store.models import Case
+from reception.store.models import Department
+from reception.store.models import Visit
+from reception.store.models import WatchEntry
 
 GOOD_ID = "11010519491231002X"
 TODAY = date(2026, 11, 26)
@@ -288,7 +299,8 @@ def test_a_watch_entry_awaiting_its_number_matches_by_name_until_entered_again(s
 
 
 def test_where_the_id_number_came_from_is_recorded_and_typed_ones_say_nothing(receptionist, host):
-    from reception.services.visits import GuestInput, register_guest
+    from reception.services.visits import GuestInput
+    from reception.services.visits import register_guest
 
     def guest(source: str, number: str) -> GuestInput:
         return GuestInput(

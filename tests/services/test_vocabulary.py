@@ -7,8 +7,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reception.services import calls, cases, letters, visits, vocabulary
-from reception.services.vocabulary import CaseStatus, Category
+from reception.services import calls
+from reception.services import cases
+from reception.services import letters
+from reception.services import visits
+from reception.services import vocabulary
+from reception.services.vocabulary import CaseStatus
+from reception.services.vocabulary import Category
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,8 @@ import os
 import pytest
 
 from reception.errors import ReceptionError
-from reception.store.attachments import AttachmentStore, clean_name
+from reception.store.attachments import AttachmentStore
+from reception.store.attachments import clean_name
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,13 @@ import pytest
 
 from reception import cli
 from reception.services import auth
-from reception.store import audit, backup, db, sitekey
+from reception.store import audit
+from reception.store import backup
+from reception.store import db
+from reception.store import sitekey
 from reception.store.models import AuditLog
-from tests.conftest import PASSWORD, cli_location
+from tests.conftest import PASSWORD
+from tests.conftest import cli_location
 
 pytestmark = pytest.mark.sqlite_only
 

@@ -8,8 +8,14 @@ import peewee
 import pytest
 
 from reception.errors import StorageError
-from reception.services import calls, cases, departments, letters, residents, visits
-from reception.services.calls import CallInput, Outcome
+from reception.services import calls
+from reception.services import cases
+from reception.services import departments
+from reception.services import letters
+from reception.services import residents
+from reception.services import visits
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.services.visits import GuestInput
 from reception.store import changes
 from reception.store.attachments import AttachmentStore

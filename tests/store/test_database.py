@@ -9,10 +9,17 @@ from datetime import datetime
 import peewee
 import pytest
 
-from reception.errors import SchemaTooNew, StorageError
-from reception.store import audit, backup, db, migrations
-from reception.store.migrations import Step, current_version, migrate
-from reception.store.models import ALL_MODELS, AuditLog
+from reception.errors import SchemaTooNew
+from reception.errors import StorageError
+from reception.store import audit
+from reception.store import backup
+from reception.store import db
+from reception.store import migrations
+from reception.store.migrations import Step
+from reception.store.migrations import current_version
+from reception.store.migrations import migrate
+from reception.store.models import ALL_MODELS
+from reception.store.models import AuditLog
 
 
 @pytest.mark.sqlite_only

@@ -4,16 +4,28 @@ desk, and the command line's choice of database."""
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 
-from reception.errors import StorageError, ValidationError
-from reception.services import calls, handover, residents, shifts, visits
-from reception.services.calls import CallInput, Outcome
+from reception.errors import StorageError
+from reception.errors import ValidationError
+from reception.services import calls
+from reception.services import handover
+from reception.services import residents
+from reception.services import shifts
+from reception.services import visits
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.services.visits import BusinessVisitInput
-from reception.store import config, db, desk
-from reception.store.models import AuditLog, Case, CaseEvent, Department
+from reception.store import config
+from reception.store import db
+from reception.store import desk
+from reception.store.models import AuditLog
+from reception.store.models import Case
+from reception.store.models import CaseEvent
+from reception.store.models import Department
 from reception.store.paths import DataDir
 
 
@@ -127,7 +139,8 @@ def test_each_desk_has_its_own_shift_and_report(receptionist, supervisor, clock)
 def test_desks_on_a_server_stamp_records_with_the_servers_time(database, caplog):
     """A PC whose clock is five minutes slow still stamps records (and counts serial days) in
     the server's time, and the difference is logged for the administrator."""
-    from reception.clock import Clock, system_utc
+    from reception.clock import Clock
+    from reception.clock import system_utc
     from reception.store.startup import follow_server_clock
 
     try:
@@ -157,7 +170,8 @@ def test_an_unreachable_server_is_reported_in_chinese_without_its_password(tmp_p
 
 @pytest.mark.skipif(not os.environ.get("RECEPTION_TEST_DATABASE"), reason="needs a PostgreSQL test server")
 def test_a_wrong_account_or_database_name_is_named_as_such():
-    from tests.conftest import TEST_SERVER, server_address
+    from tests.conftest import TEST_SERVER
+    from tests.conftest import server_address
 
     with pytest.raises(StorageError, match="上没有这个数据库"):
         db.open_database(server_address("no_such_database"))

@@ -10,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from reception.store import backup, files, startup
-from reception.store.files import FileWriteError, atomic_write, write_bytes
+from reception.store import backup
+from reception.store import files
+from reception.store import startup
+from reception.store.files import FileWriteError
+from reception.store.files import atomic_write
+from reception.store.files import write_bytes
 from reception.store.migrations import LATEST
 
 

@@ -11,14 +11,16 @@ import hashlib
 import hmac
 import shutil
 import sqlite3
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from stdnum.cn import ric
 
 from reception.services import visits
-from reception.store import db, sitekey
+from reception.store import db
+from reception.store import sitekey
 from reception.store.migrations import migrate
 
 pytestmark = pytest.mark.sqlite_only

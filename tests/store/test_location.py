@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reception.store.location import DRIVE_REMOTE, shared_location
+from reception.store.location import DRIVE_REMOTE
+from reception.store.location import shared_location
 
 LOCAL = 3  # DRIVE_FIXED
 

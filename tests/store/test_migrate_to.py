@@ -12,8 +12,10 @@ import itertools
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from collections.abc import Iterator
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +23,30 @@ import pytest
 
 from reception import cli
 from reception.clock import FixedClock
-from reception.demo import DEMO_PASSWORD, create_demo
+from reception.demo import DEMO_PASSWORD
+from reception.demo import create_demo
 from reception.errors import ReceptionError
-from reception.services import auth, calls
-from reception.store import audit, config, db, desk, sitekey
-from reception.store.migrate_to import in_foreign_key_order, migrate_to
-from reception.store.migrations import LATEST, migrate
-from reception.store.models import ALL_MODELS, AuditLog, BaseModel, Call, Operator, Visit
+from reception.services import auth
+from reception.services import calls
+from reception.store import audit
+from reception.store import config
+from reception.store import db
+from reception.store import desk
+from reception.store import sitekey
+from reception.store.migrate_to import in_foreign_key_order
+from reception.store.migrate_to import migrate_to
+from reception.store.migrations import LATEST
+from reception.store.migrations import migrate
+from reception.store.models import ALL_MODELS
+from reception.store.models import AuditLog
+from reception.store.models import BaseModel
+from reception.store.models import Call
+from reception.store.models import Operator
+from reception.store.models import Visit
 from reception.store.paths import DataDir
 from reception.store.startup import open_data_dir
-from tests.conftest import ServerDatabases, server_address
+from tests.conftest import ServerDatabases
+from tests.conftest import server_address
 
 DEMO_END = datetime(2026, 11, 26, 6, 30, 15, 123456)  # 14:30 in Shanghai
 DESK = "服务中心"

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from reception.services import maintenance
-from reception.store import backup, config, second_copy
+from reception.store import backup
+from reception.store import config
+from reception.store import second_copy
 from reception.store.paths import DataDir
 
 pytestmark = pytest.mark.sqlite_only  # backups of the SQLite file

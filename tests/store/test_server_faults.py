@@ -28,7 +28,8 @@ from reception.store.migrations import migrate
 from reception.store.paths import DataDir
 from reception.store.startup import remember_data_dir
 from tests import fault_saves
-from tests.conftest import PASSWORD, TEST_SERVER
+from tests.conftest import PASSWORD
+from tests.conftest import TEST_SERVER
 
 pytestmark = pytest.mark.skipif(
     not TEST_SERVER, reason="需要 PostgreSQL 测试服务器：设置 RECEPTION_TEST_DATABASE"

@@ -21,9 +21,15 @@ from pathlib import Path
 import peewee
 import pytest
 
-from reception.errors import DamagedDatabase, DatabaseBusy, DatabaseMissing, StorageError
-from reception.services import maintenance, residents
-from reception.store import backup, db, startup
+from reception.errors import DamagedDatabase
+from reception.errors import DatabaseBusy
+from reception.errors import DatabaseMissing
+from reception.errors import StorageError
+from reception.services import maintenance
+from reception.services import residents
+from reception.store import backup
+from reception.store import db
+from reception.store import startup
 from reception.store.models import Resident
 from reception.store.paths import DataDir
 from tests.conftest import PASSWORD

@@ -23,11 +23,21 @@ import peewee
 from playhouse.db_url import connect
 
 from reception.clock import FixedClock
-from reception.services import auth, visits
-from reception.services.session import Role, Session
+from reception.services import auth
+from reception.services import visits
+from reception.services.session import Role
+from reception.services.session import Session
 from reception.services.visits import GuestInput
-from reception.store import audit, config, db
-from reception.store.models import AuditLog, Call, Callback, Case, Message, SerialCounter, Visit
+from reception.store import audit
+from reception.store import config
+from reception.store import db
+from reception.store.models import AuditLog
+from reception.store.models import Call
+from reception.store.models import Callback
+from reception.store.models import Case
+from reception.store.models import Message
+from reception.store.models import SerialCounter
+from reception.store.models import Visit
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,12 +8,16 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import FixedClock
-from reception.services import calls, departments
-from reception.services.calls import CallInput, Outcome
-from reception.store.models import Case, Letter
+from reception.services import calls
+from reception.services import departments
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
+from reception.store.models import Case
+from reception.store.models import Letter
 from ui.widgets import msgbox
 
 

@@ -5,11 +5,14 @@ errors; the case detail fits."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QLabel
 
-from reception.services import calls, departments
-from reception.services.calls import CallInput, Outcome
+from reception.services import calls
+from reception.services import departments
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.store import config
 from reception.store.paths import DataDir
 from ui.widgets import msgbox
@@ -106,7 +109,8 @@ def test_print_preview_opens_maximised_at_page_width_and_renders_the_screen_copy
     import time
 
     from PySide6.QtCore import Qt
-    from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -198,7 +202,8 @@ def test_the_status_bar_with_every_label_showing_fits_a_desk_monitor(
     (an open desk name, a helper on somebody's shift, overdue counts everywhere, the phone line
     down, the second backup failing): each is as wide as its text, inside the window; long
     reasons are short in the bar and whole in the tooltip."""
-    from reception.services import auth, shifts
+    from reception.services import auth
+    from reception.services import shifts
     from reception.store import desk
     from reception.store import second_copy as second
     from reception.store.attachments import AttachmentStore

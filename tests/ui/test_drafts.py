@@ -9,14 +9,20 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import FixedClock
-from reception.services import letters, residents, visits
+from reception.services import letters
+from reception.services import residents
+from reception.services import visits
 from reception.services.calls import Outcome
 from reception.services.session import Session
 from reception.store import drafts
-from reception.store.models import Call, Case, Draft, Letter
+from reception.store.models import Call
+from reception.store.models import Case
+from reception.store.models import Draft
+from reception.store.models import Letter
 from reception.store.paths import DataDir
 from tests.conftest import PASSWORD
 from ui.widgets import msgbox

@@ -4,10 +4,16 @@ the core happened to check them), messages without a field in the general line."
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.errors import ValidationError
-from ui.widgets.forms import FieldErrors, error_label
+from ui.widgets.forms import FieldErrors
+from ui.widgets.forms import error_label
 
 
 def _form(qtbot, order: list[str] | None = None):

@@ -3,8 +3,11 @@ fonts, not as empty boxes. Real widgets, grabbed offscreen."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QImage, QRawFont
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QImage
+from PySide6.QtGui import QRawFont
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QLabel
 
 from ui.widgets.fonts import install_app_font
 

@@ -11,16 +11,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, QTime
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QComboBox,
-    QDateTimeEdit,
-    QLineEdit,
-    QPlainTextEdit,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtCore import QDate
+from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import QAbstractButton
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDateTimeEdit
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QWidget
 
 from reception.services import residents
 from reception.services.records import Resident
@@ -31,7 +31,8 @@ from ui.cases.case_form import CaseForm
 from ui.letters.letter_form import LetterForm
 from ui.visits.business_visit_form import BusinessVisitForm
 from ui.visits.guest_form import GuestForm
-from ui.widgets.fields import Field, Kind
+from ui.widgets.fields import Field
+from ui.widgets.fields import Kind
 
 Make = Callable[[Session, Path], QWidget]
 

@@ -5,11 +5,14 @@ UI font on Windows with the bundled fonts after it."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QColor, QFontDatabase, QPalette
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from ui.widgets import fonts
-from ui.widgets.look import ICON_SIZES, apply_look
+from ui.widgets.look import ICON_SIZES
+from ui.widgets.look import apply_look
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ import re
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
 
 from reception.clock import to_local
 from reception.documents import handover_report
@@ -19,7 +21,11 @@ from reception.documents.onsite_list import render_on_site_list
 from reception.documents.routing_slip import routing_slip_for
 from reception.documents.visit_badge import render_for_visit
 from reception.errors import PermissionDenied
-from reception.services import analysis, handover, letters, shifts, visits
+from reception.services import analysis
+from reception.services import handover
+from reception.services import letters
+from reception.services import shifts
+from reception.services import visits
 from reception.store.attachments import AttachmentStore
 from reception.store.models import Case
 from tests import mixed_traffic as traffic
@@ -186,7 +192,8 @@ def test_a_supervisors_letters_export_is_masked_unless_full_with_a_reason(world,
     from openpyxl import load_workbook
 
     from reception.store import db
-    from reception.store.models import AuditLog, Letter
+    from reception.store.models import AuditLog
+    from reception.store.models import Letter
 
     # Free text saved before numbers were masked at saving, and a landline (kept when saved).
     with db.write():
@@ -236,7 +243,8 @@ def test_a_supervisors_visits_export_is_masked_unless_full_with_a_reason(world, 
 
     from reception.errors import ValidationError
     from reception.store import db
-    from reception.store.models import AuditLog, Visit
+    from reception.store.models import AuditLog
+    from reception.store.models import Visit
 
     visits.register_business_visit(
         supervisor,

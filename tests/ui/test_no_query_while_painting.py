@@ -12,13 +12,22 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QWidget
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractListModel
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QWidget
 
-from reception.services import calls, cases, letters, visits
+from reception.services import calls
+from reception.services import cases
+from reception.services import letters
+from reception.services import visits
 from reception.store import db
 from reception.store.attachments import AttachmentStore
-from reception.store.models import Call, Case, Letter
+from reception.store.models import Call
+from reception.store.models import Case
+from reception.store.models import Letter
 from ui.calls.call_detail_dialog import CallDetailDialog
 from ui.calls.call_tab import CallTab
 from ui.cases.case_detail_dialog import CaseDetailDialog

@@ -6,15 +6,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
 
-from reception.phone.events import ANSWER, HANGUP, RING, PhoneEvent
-from reception.services import cases, messages, phone_line
+from reception.phone.events import ANSWER
+from reception.phone.events import HANGUP
+from reception.phone.events import RING
+from reception.phone.events import PhoneEvent
+from reception.services import cases
+from reception.services import messages
+from reception.services import phone_line
 from reception.services import residents as residents_mod
 from reception.store.models import Ring
 from reception.store.paths import DataDir

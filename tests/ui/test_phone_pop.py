@@ -13,7 +13,8 @@ from pathlib import Path
 
 from reception.services import residents as residents_mod
 from reception.store import config
-from reception.store.models import Callback, Ring
+from reception.store.models import Callback
+from reception.store.models import Ring
 from reception.store.paths import DataDir
 from ui.main_window import MainWindow
 

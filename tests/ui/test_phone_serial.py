@@ -13,7 +13,9 @@ from PySide6.QtCore import Qt
 from reception.services import residents as residents_mod
 from reception.services.calls import Outcome
 from reception.store import config
-from reception.store.models import Call, Callback, Ring
+from reception.store.models import Call
+from reception.store.models import Callback
+from reception.store.models import Ring
 from reception.store.paths import DataDir
 from tests.fake_caller_id import FakeCallerIdBox
 from ui.main_window import MainWindow

@@ -4,15 +4,18 @@ in bold; every other row as the table's default."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from PySide6.QtCore import Qt
 
 from reception.services import visits
-from reception.services.records import Appointment, Visit
+from reception.services.records import Appointment
+from reception.services.records import Visit
 from ui.cases.case_escalation_panel import EscalatedModel
 from ui.visits.appointments_panel import AppointmentsModel
-from ui.visits.on_site_panel import EXPIRED_BG, OnSiteModel
+from ui.visits.on_site_panel import EXPIRED_BG
+from ui.visits.on_site_panel import OnSiteModel
 
 NOW = datetime(2026, 11, 26, 9, 0)
 FONT = Qt.ItemDataRole.FontRole

@@ -14,14 +14,24 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
 from reception.errors import StorageError
-from reception.services import auth, calls, messages, residents, visits
-from reception.services.calls import CallInput, Outcome
-from reception.services.session import Role, Session
+from reception.services import auth
+from reception.services import calls
+from reception.services import messages
+from reception.services import residents
+from reception.services import visits
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
+from reception.services.session import Role
+from reception.services.session import Session
 from reception.services.visits import GuestInput
-from reception.store import changes, config, db, desk
+from reception.store import changes
+from reception.store import config
+from reception.store import db
+from reception.store import desk
 from reception.store.paths import DataDir
 from ui.visits import on_site_panel as on_site
 from ui.visits import visit_list_model as visit_cols

@@ -10,11 +10,18 @@ from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
-from reception.services import auth, calls, counters, departments, messages
+from reception.services import auth
+from reception.services import calls
+from reception.services import counters
+from reception.services import departments
+from reception.services import messages
 from reception.services import settings as settings_mod
 from reception.services.session import Role
 

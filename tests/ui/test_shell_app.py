@@ -28,7 +28,8 @@ def errors(monkeypatch):
 
 
 def test_second_instance_on_same_data_folder_is_refused(qapp, tmp_path, errors):
-    from ui.app import Startup, acquire_lock
+    from ui.app import Startup
+    from ui.app import acquire_lock
 
     first = acquire_lock(tmp_path)
     assert first is not None

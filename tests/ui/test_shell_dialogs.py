@@ -7,11 +7,15 @@ import types
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
-from reception.services import auth, departments, residents
+from reception.services import auth
+from reception.services import departments
+from reception.services import residents
 from reception.services import settings as settings_mod
 from reception.services.session import Role
 

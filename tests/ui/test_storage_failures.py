@@ -6,14 +6,17 @@ it lets go. (The call, guest, business-visit and letter forms have their own tes
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
 from reception.errors import StorageError
-from reception.store.models import Case, Incident
+from reception.store.models import Case
+from reception.store.models import Incident
 from tests import fault_saves
 from ui.widgets import msgbox
 

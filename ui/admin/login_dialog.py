@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import Clock
-from reception.errors import ReceptionError, ValidationError
-from reception.services.session import Role, Session
-from ui.widgets.forms import dialog_buttons, error_label
-from ui.widgets.small_dialogs import framed, lay_out, saved
+from reception.errors import ReceptionError
+from reception.errors import ValidationError
+from reception.services.session import Role
+from reception.services.session import Session
+from ui.widgets.forms import dialog_buttons
+from ui.widgets.forms import error_label
+from ui.widgets.small_dialogs import framed
+from ui.widgets.small_dialogs import lay_out
+from ui.widgets.small_dialogs import saved
 
 
 class LoginDialog(QDialog):

@@ -10,31 +10,30 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import to_local
 from reception.errors import ReceptionError
-from reception.services import desks, maintenance, retention
+from reception.services import desks
+from reception.services import maintenance
+from reception.services import retention
 from reception.services import settings as settings_mod
 from reception.services.local import DataDir
 from reception.services.records import BackupInfo
 from reception.services.session import Session
-from ui.widgets import msgbox, palette
+from ui.widgets import msgbox
+from ui.widgets import palette
 from ui.widgets.record_list import rows_table
 from ui.widgets.records import RecordsModel
 

@@ -5,21 +5,22 @@ and the desk's department ({部门} in the greeting). Saved through
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QWidget
 
 from reception.services import settings as settings_mod
-from reception.services.session import Role, Session
+from reception.services.session import Role
+from reception.services.session import Session
 from ui.widgets import palette
-from ui.widgets.settings_page import SettingsPage, save_bar, stack
+from ui.widgets.settings_page import SettingsPage
+from ui.widgets.settings_page import save_bar
+from ui.widgets.settings_page import stack
 from ui.widgets.small_dialogs import saved
 
 

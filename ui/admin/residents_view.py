@@ -5,37 +5,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QAbstractTableModel
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.errors import ReceptionError
 from reception.services import residents
 from reception.services.records import Resident
 from reception.services.residents import ResidentRow
 from reception.services.session import Session
-from ui.widgets import msgbox, palette
-from ui.widgets.forms import ascii_only, error_label
+from ui.widgets import msgbox
+from ui.widgets import palette
+from ui.widgets.forms import ascii_only
+from ui.widgets.forms import error_label
 from ui.widgets.record_list import rows_table
-from ui.widgets.small_dialogs import framed, lay_out, saved
+from ui.widgets.small_dialogs import framed
+from ui.widgets.small_dialogs import lay_out
+from ui.widgets.small_dialogs import saved
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -9,43 +9,52 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QObject,
-    Qt,
-    Signal,
-)
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QScrollArea,
-    QSpinBox,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QGridLayout
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import Clock
-from reception.errors import ReceptionError, ValidationError
-from reception.services import auth, departments, desks, local
+from reception.errors import ReceptionError
+from reception.errors import ValidationError
+from reception.services import auth
+from reception.services import departments
+from reception.services import desks
+from reception.services import local
 from reception.services import settings as settings_mod
 from reception.services.local import DataDir
-from reception.services.records import Department, Operator
-from reception.services.session import ROLE_LABELS, Role, Session
+from reception.services.records import Department
+from reception.services.records import Operator
+from reception.services.session import ROLE_LABELS
+from reception.services.session import Role
+from reception.services.session import Session
 from ui.admin.procedures_page import ProceduresPage
-from ui.widgets import msgbox, palette
+from ui.widgets import msgbox
+from ui.widgets import palette
 from ui.widgets.forms import error_label
 from ui.widgets.records import RecordsPage
-from ui.widgets.settings_page import SettingsPage, save_bar, stack
-from ui.widgets.small_dialogs import attempt, framed, lay_out, saved
+from ui.widgets.settings_page import SettingsPage
+from ui.widgets.settings_page import save_bar
+from ui.widgets.settings_page import stack
+from ui.widgets.small_dialogs import attempt
+from ui.widgets.small_dialogs import framed
+from ui.widgets.small_dialogs import lay_out
+from ui.widgets.small_dialogs import saved
 
 
 def _state(record: Any) -> str:
@@ -556,7 +565,8 @@ class LocalPage(SettingsPage):
     def test_reader(self) -> None:
         """测试: 找卡 once on the chosen port (off the UI thread); the answer shows beside the button.
         The reader of the 来访 tab lets go of the port meanwhile (a COM port opens only once)."""
-        from ui.visits.card_reader import PortProbe, shared_link
+        from ui.visits.card_reader import PortProbe
+        from ui.visits.card_reader import shared_link
 
         port = self._reader_port_name()
         if not port:

@@ -10,40 +10,56 @@ window runs no query of its own."""
 from __future__ import annotations
 
 import html
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QLocale, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMenu,
-    QPushButton,
-    QTableView,
-    QTabWidget,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QDate
+from PySide6.QtCore import QLocale
+from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDateEdit
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QFrame
+from PySide6.QtWidgets import QGridLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QTextBrowser
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.documents import complaints_report
 from reception.errors import ReceptionError
-from reception.services import analysis, phone_line, recurring
+from reception.services import analysis
+from reception.services import phone_line
+from reception.services import recurring
 from reception.services import settings as settings_mod
-from reception.services.analysis import Period, Report, Table
-from reception.services.session import Role, Session
-from ui.analysis.analysis_charts import BLUE, GREEN, AnalysisChart
-from ui.analysis.analysis_table_model import SORT_ROLE, AnalysisTableModel
+from reception.services.analysis import Period
+from reception.services.analysis import Report
+from reception.services.analysis import Table
+from reception.services.session import Role
+from reception.services.session import Session
+from ui.analysis.analysis_charts import BLUE
+from ui.analysis.analysis_charts import GREEN
+from ui.analysis.analysis_charts import AnalysisChart
+from ui.analysis.analysis_table_model import SORT_ROLE
+from ui.analysis.analysis_table_model import AnalysisTableModel
 from ui.analysis.recurring_dialog import RecurringProblemDialog
-from ui.widgets import msgbox, palette, printing
+from ui.widgets import msgbox
+from ui.widgets import palette
+from ui.widgets import printing
 from ui.widgets.detail_dialog import fit_screen
 from ui.widgets.export_dialog import save_xlsx
 

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QLocale
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QDate
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QDateEdit
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QWidget
 
 from reception.services import recurring
-from reception.services.recurring import ProblemInput, ProblemRow
+from reception.services.recurring import ProblemInput
+from reception.services.recurring import ProblemRow
 from reception.services.session import Session
 from ui.widgets.action_dialog import ActionDialog
 

@@ -7,37 +7,42 @@ from which they can be put back into the form (on top of the newer record) and s
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QFrame
+from PySide6.QtWidgets import QGridLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.rules import phones
-from reception.services import calls, cases, privacy
-from reception.services.calls import CallEdit, HistoryLine
+from reception.services import calls
+from reception.services import cases
+from reception.services import privacy
+from reception.services.calls import CallEdit
+from reception.services.calls import HistoryLine
 from reception.services.records import Call
-from reception.services.session import Role, Session
-from ui.widgets import msgbox, palette
+from reception.services.session import Role
+from reception.services.session import Session
+from ui.widgets import msgbox
+from ui.widgets import palette
 from ui.widgets.detail_dialog import fact_pair
-from ui.widgets.forms import error_label, with_error_label
+from ui.widgets.forms import error_label
+from ui.widgets.forms import with_error_label
 from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.revealed_number import RevealedNumber
 from ui.widgets.saving import save_with_retry

@@ -8,52 +8,77 @@ the service. A call starts with 新来电 (F2) — or with the first thing typed
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QDateTimeEdit,
-    QFormLayout,
-    QFrame,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QRadioButton,
-    QSizePolicy,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QDate
+from PySide6.QtCore import QDateTime
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTime
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QButtonGroup
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDateTimeEdit
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QFrame
+from PySide6.QtWidgets import QGridLayout
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QRadioButton
+from PySide6.QtWidgets import QSizePolicy
+from PySide6.QtWidgets import QStackedWidget
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from reception.clock import format_local, format_local_day_time, to_utc
+from reception.clock import format_local
+from reception.clock import format_local_day_time
+from reception.clock import to_utc
 from reception.errors import ReceptionError
 from reception.rules import phones
-from reception.services import calls, cases, departments, residents
+from reception.services import calls
+from reception.services import cases
+from reception.services import departments
+from reception.services import residents
 from reception.services import settings as settings_mod
-from reception.services.calls import CallInput, CallResult, Outcome
-from reception.services.records import Department, Resident
+from reception.services.calls import CallInput
+from reception.services.calls import CallResult
+from reception.services.calls import Outcome
+from reception.services.records import Department
+from reception.services.records import Resident
 from reception.services.session import Session
-from ui.widgets import fields, palette
-from ui.widgets.drafts_support import DraftKeeper, parse_iso, restored_text, text_of, token_of
-from ui.widgets.fields import CHECK, CHOICE, COMBO, DATETIME, PLAIN, RESIDENT, TEXT, Field
-from ui.widgets.forms import (
-    FieldErrors,
-    ascii_only,
-    error_label,
-    masked_note_label,
-    show_masked_note,
-    with_error_label,
-)
+from ui.widgets import fields
+from ui.widgets import palette
+from ui.widgets.drafts_support import DraftKeeper
+from ui.widgets.drafts_support import parse_iso
+from ui.widgets.drafts_support import restored_text
+from ui.widgets.drafts_support import text_of
+from ui.widgets.drafts_support import token_of
+from ui.widgets.fields import CHECK
+from ui.widgets.fields import CHOICE
+from ui.widgets.fields import COMBO
+from ui.widgets.fields import DATETIME
+from ui.widgets.fields import PLAIN
+from ui.widgets.fields import RESIDENT
+from ui.widgets.fields import TEXT
+from ui.widgets.fields import Field
+from ui.widgets.forms import FieldErrors
+from ui.widgets.forms import ascii_only
+from ui.widgets.forms import error_label
+from ui.widgets.forms import masked_note_label
+from ui.widgets.forms import show_masked_note
+from ui.widgets.forms import with_error_label
 from ui.widgets.saving import save_with_retry
 
 # The order the receptionist meets the fields in (the alert row sits under the category; the

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import Qt
 
 from reception.clock import format_local
 from reception.services import calls
 from reception.services.calls import CallRow
 from ui.widgets import palette
 from ui.widgets.list_position import ROW_ROLE
-from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel, RowsTableModel, first_line
+from ui.widgets.paged_model import PAGE_SIZE
+from ui.widgets.paged_model import PagedTableModel
+from ui.widgets.paged_model import RowsTableModel
+from ui.widgets.paged_model import first_line
 
 SERIAL, TIME, CALLER, PHONE, CATEGORY, CONTENT, OUTCOME, DEPARTMENT, OPERATOR = range(9)
 COLUMN_COUNT = 9

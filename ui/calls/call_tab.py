@@ -5,21 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QShowEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QPushButton,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from reception.services import auth, calls
-from reception.services.calls import CallFilter, CallResult
+from reception.services import auth
+from reception.services import calls
+from reception.services.calls import CallFilter
+from reception.services.calls import CallResult
 from reception.services.session import Session
 from ui.calls import call_list_model as cols
 from ui.calls.call_detail_dialog import CallDetailDialog
@@ -30,16 +32,17 @@ from ui.calls.messages_panel import MessagesPanel
 from ui.phone.caller_panel import CallerPanelBox
 from ui.widgets import palette
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import (
-    TODAY,
-    DateFilterBar,
-    choice_filter,
-    record_table,
-    refill,
-    search_box,
-    search_delay,
-)
-from ui.widgets.tab_parts import follow_window, open_detail, panes, tab_key
+from ui.widgets.record_list import TODAY
+from ui.widgets.record_list import DateFilterBar
+from ui.widgets.record_list import choice_filter
+from ui.widgets.record_list import record_table
+from ui.widgets.record_list import refill
+from ui.widgets.record_list import search_box
+from ui.widgets.record_list import search_delay
+from ui.widgets.tab_parts import follow_window
+from ui.widgets.tab_parts import open_detail
+from ui.widgets.tab_parts import panes
+from ui.widgets.tab_parts import tab_key
 
 
 class CallTab(QWidget):

@@ -8,21 +8,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from reception.errors import ReceptionError, ValidationError
+from reception.errors import ReceptionError
+from reception.errors import ValidationError
 from reception.services import privacy
 from reception.services.session import Session
-from ui.widgets import msgbox, palette
+from ui.widgets import msgbox
+from ui.widgets import palette
 from ui.widgets.forms import error_label
 from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.record_list import rows_table

@@ -15,22 +15,21 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QRadioButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QButtonGroup
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QRadioButton
+from PySide6.QtWidgets import QWidget
 
 from reception.services import cases
 from reception.services.records import Case
 from reception.services.session import Session
 from ui.widgets import palette
-from ui.widgets.action_dialog import ActionDialog, department_combo
+from ui.widgets.action_dialog import ActionDialog
+from ui.widgets.action_dialog import department_combo
 
 if TYPE_CHECKING:
     from ui.widgets.knowledge_picker import KnowledgePicker

@@ -9,36 +9,37 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.rules import phones
-from reception.services import cases, residents
-from reception.services.records import Case, CaseEvent, LiaisonEntry
+from reception.services import cases
+from reception.services import residents
+from reception.services.records import Case
+from reception.services.records import CaseEvent
+from reception.services.records import LiaisonEntry
 from reception.services.session import Session
-from ui.cases.case_actions import (
-    AcknowledgeDialog,
-    CaseActionDialog,
-    CloseDialog,
-    DispatchDialog,
-    FinishDialog,
-    LiaisonDialog,
-    ReopenDialog,
-    ReplyDialog,
-    ReturnVisitDialog,
-)
-from ui.widgets import msgbox, palette
-from ui.widgets.detail_dialog import DetailDialog, SlipTexts
+from ui.cases.case_actions import AcknowledgeDialog
+from ui.cases.case_actions import CaseActionDialog
+from ui.cases.case_actions import CloseDialog
+from ui.cases.case_actions import DispatchDialog
+from ui.cases.case_actions import FinishDialog
+from ui.cases.case_actions import LiaisonDialog
+from ui.cases.case_actions import ReopenDialog
+from ui.cases.case_actions import ReplyDialog
+from ui.cases.case_actions import ReturnVisitDialog
+from ui.widgets import msgbox
+from ui.widgets import palette
+from ui.widgets.detail_dialog import DetailDialog
+from ui.widgets.detail_dialog import SlipTexts
 from ui.widgets.paged_model import RowsTableModel
 
 _STYLE = f"""

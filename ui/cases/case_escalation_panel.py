@@ -6,24 +6,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtGui import QBrush, QFont
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QBrush
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.services import cases
 from reception.services.cases import CaseRow
-from ui.cases.case_list_model import OVERDUE_AGAIN_COLOR, OVERDUE_COLOR, place_text
+from ui.cases.case_list_model import OVERDUE_AGAIN_COLOR
+from ui.cases.case_list_model import OVERDUE_COLOR
+from ui.cases.case_list_model import place_text
 from ui.widgets import palette
 from ui.widgets.list_position import ROW_ROLE
-from ui.widgets.paged_model import RowsTableModel, first_line
+from ui.widgets.paged_model import RowsTableModel
+from ui.widgets.paged_model import first_line
 from ui.widgets.record_list import rows_table
 
 

@@ -9,34 +9,47 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QFrame
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.rules import phones
-from reception.services import cases, residents
+from reception.services import cases
+from reception.services import residents
 from reception.services.cases import CaseInput
 from reception.services.records import Case
 from reception.services.session import Session
-from ui.cases.case_actions import department_combo, text_box
+from ui.cases.case_actions import department_combo
+from ui.cases.case_actions import text_box
 from ui.cases.case_list_model import first_line
-from ui.widgets import fields, palette
-from ui.widgets.drafts_support import DraftKeeper, notice_label, restored_text
-from ui.widgets.fields import COMBO, COMBO_TEXT, PLAIN, RESIDENT, TEXT, Field
-from ui.widgets.forms import FieldErrors, dialog_buttons, error_label, with_error_label
+from ui.widgets import fields
+from ui.widgets import palette
+from ui.widgets.drafts_support import DraftKeeper
+from ui.widgets.drafts_support import notice_label
+from ui.widgets.drafts_support import restored_text
+from ui.widgets.fields import COMBO
+from ui.widgets.fields import COMBO_TEXT
+from ui.widgets.fields import PLAIN
+from ui.widgets.fields import RESIDENT
+from ui.widgets.fields import TEXT
+from ui.widgets.fields import Field
+from ui.widgets.forms import FieldErrors
+from ui.widgets.forms import dialog_buttons
+from ui.widgets.forms import error_label
+from ui.widgets.forms import with_error_label
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.saving import save_with_retry
 

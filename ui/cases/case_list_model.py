@@ -12,8 +12,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtGui import QFont
 
 from reception.clock import format_local
 from reception.services import cases
@@ -21,7 +23,9 @@ from reception.services import settings as settings_mod
 from reception.services.cases import CaseRow
 from ui.widgets import palette
 from ui.widgets.list_position import ROW_ROLE
-from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel, first_line
+from ui.widgets.paged_model import PAGE_SIZE
+from ui.widgets.paged_model import PagedTableModel
+from ui.widgets.paged_model import first_line
 
 (
     SERIAL,

@@ -9,30 +9,41 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.errors import ReceptionError
-from reception.services import cases, departments
+from reception.services import cases
+from reception.services import departments
 from reception.services.cases import CaseFilter
-from reception.services.session import Role, Session
+from reception.services.session import Role
+from reception.services.session import Session
 from ui.cases import case_list_model as cols
 from ui.cases.case_detail_dialog import CaseDetailDialog
 from ui.cases.case_escalation_panel import CaseEscalationPanel
 from ui.cases.case_form import CaseForm
 from ui.cases.case_list_model import CaseListModel
-from ui.widgets import msgbox, palette
+from ui.widgets import msgbox
+from ui.widgets import palette
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import choice_filter, record_table, refill, search_box, search_delay
-from ui.widgets.tab_parts import FormTab, open_detail, panes
+from ui.widgets.record_list import choice_filter
+from ui.widgets.record_list import record_table
+from ui.widgets.record_list import refill
+from ui.widgets.record_list import search_box
+from ui.widgets.record_list import search_delay
+from ui.widgets.tab_parts import FormTab
+from ui.widgets.tab_parts import open_detail
+from ui.widgets.tab_parts import panes
 
 MY_OPEN, ALL_OPEN, OVERDUE, CLOSED, ALL = "mine", "open", "overdue", "closed", "all"
 VIEWS = [

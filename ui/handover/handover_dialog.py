@@ -21,35 +21,40 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QRadioButton,
-    QSizePolicy,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QRadioButton
+from PySide6.QtWidgets import QSizePolicy
+from PySide6.QtWidgets import QStackedWidget
+from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from reception.clock import Clock, format_local, to_local
+from reception.clock import Clock
+from reception.clock import format_local
+from reception.clock import to_local
 from reception.documents import handover_report
 from reception.errors import ReceptionError
-from reception.services import auth, handover, shifts
+from reception.services import auth
+from reception.services import handover
+from reception.services import shifts
 from reception.services.handover import HandoverData
 from reception.services.local import DataDir
 from reception.services.records import Shift
 from reception.services.session import Session
 from ui.handover.handover_tables import TablesPanel
-from ui.widgets import msgbox, palette, printing
+from ui.widgets import msgbox
+from ui.widgets import palette
+from ui.widgets import printing
 from ui.widgets.detail_dialog import fit_screen
 from ui.widgets.forms import error_label
 

@@ -9,22 +9,29 @@ saved again (against the newer version) or cancelled."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtGui import QDragEnterEvent
+from PySide6.QtGui import QDragMoveEvent
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QWidget
 
-from reception.clock import to_local, to_utc
+from reception.clock import to_local
+from reception.clock import to_utc
 from reception.services import letters
-from reception.services.records import AttachmentStore, Letter
+from reception.services.records import AttachmentStore
+from reception.services.records import Letter
 from reception.services.session import Session
-from ui.letters.letter_files import FilePicker, accept_file_drag, drop_files
-from ui.letters.letter_form import (
-    STYLE,
-    choice_combo,
-    datetime_edit,
-    from_qdatetime,
-    local_qdatetime,
-)
-from ui.widgets.action_dialog import ActionDialog, department_combo
+from ui.letters.letter_files import FilePicker
+from ui.letters.letter_files import accept_file_drag
+from ui.letters.letter_files import drop_files
+from ui.letters.letter_form import STYLE
+from ui.letters.letter_form import choice_combo
+from ui.letters.letter_form import datetime_edit
+from ui.letters.letter_form import from_qdatetime
+from ui.letters.letter_form import local_qdatetime
+from ui.widgets.action_dialog import ActionDialog
+from ui.widgets.action_dialog import department_combo
 
 
 class LetterActionDialog(ActionDialog):

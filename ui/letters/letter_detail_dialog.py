@@ -7,28 +7,40 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices
-from PySide6.QtWidgets import (
-    QGroupBox,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QUrl
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import format_local
-from reception.errors import ConflictError, ReceptionError, ValidationError
+from reception.errors import ConflictError
+from reception.errors import ReceptionError
+from reception.errors import ValidationError
 from reception.rules import phones
-from reception.services import cases, letters, residents
-from reception.services.records import Attachment, AttachmentStore, Letter
+from reception.services import cases
+from reception.services import letters
+from reception.services import residents
+from reception.services.records import Attachment
+from reception.services.records import AttachmentStore
+from reception.services.records import Letter
 from reception.services.session import Session
-from ui.letters.letter_actions import ReplyDialog, RouteDialog
-from ui.letters.letter_files import FILE_FILTER, size_text
-from ui.letters.letter_list_model import OVERDUE_COLOR, sender_text
-from ui.widgets import msgbox, palette
-from ui.widgets.detail_dialog import DetailDialog, SlipTexts
+from ui.letters.letter_actions import ReplyDialog
+from ui.letters.letter_actions import RouteDialog
+from ui.letters.letter_files import FILE_FILTER
+from ui.letters.letter_files import size_text
+from ui.letters.letter_list_model import OVERDUE_COLOR
+from ui.letters.letter_list_model import sender_text
+from ui.widgets import msgbox
+from ui.widgets import palette
+from ui.widgets.detail_dialog import DetailDialog
+from ui.widgets.detail_dialog import SlipTexts
 from ui.widgets.saving import save_with_retry
 
 _STYLE = f"""

@@ -14,38 +14,65 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateTimeEdit,
-    QDialog,
-    QFrame,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QScrollArea,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QDate
+from PySide6.QtCore import QDateTime
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTime
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QDragEnterEvent
+from PySide6.QtGui import QDragMoveEvent
+from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QShortcut
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDateTimeEdit
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QFrame
+from PySide6.QtWidgets import QGridLayout
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from reception.clock import to_local, to_utc
+from reception.clock import to_local
+from reception.clock import to_utc
 from reception.errors import ReceptionError
-from reception.services import cases, departments, letters
+from reception.services import cases
+from reception.services import departments
+from reception.services import letters
 from reception.services import settings as settings_mod
 from reception.services.letters import LetterInput
-from reception.services.records import AttachmentStore, Letter, Resident
+from reception.services.records import AttachmentStore
+from reception.services.records import Letter
+from reception.services.records import Resident
 from reception.services.residents import room_label
 from reception.services.session import Session
-from ui.letters.letter_files import FilePicker, accept_file_drag, drop_files
-from ui.widgets import fields, msgbox, palette
-from ui.widgets.drafts_support import DraftKeeper, notice_label, restored_text, token_of
-from ui.widgets.fields import COMBO, DATETIME, PLAIN, RESIDENT, SPIN, TEXT, Field
-from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from ui.letters.letter_files import FilePicker
+from ui.letters.letter_files import accept_file_drag
+from ui.letters.letter_files import drop_files
+from ui.widgets import fields
+from ui.widgets import msgbox
+from ui.widgets import palette
+from ui.widgets.drafts_support import DraftKeeper
+from ui.widgets.drafts_support import notice_label
+from ui.widgets.drafts_support import restored_text
+from ui.widgets.drafts_support import token_of
+from ui.widgets.fields import COMBO
+from ui.widgets.fields import DATETIME
+from ui.widgets.fields import PLAIN
+from ui.widgets.fields import RESIDENT
+from ui.widgets.fields import SPIN
+from ui.widgets.fields import TEXT
+from ui.widgets.fields import Field
+from ui.widgets.forms import FieldErrors
+from ui.widgets.forms import dialog_buttons
+from ui.widgets.forms import error_label
 from ui.widgets.saving import save_with_retry
 
 STYLE = f"""

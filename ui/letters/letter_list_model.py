@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
+from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
 
 from reception.clock import format_local
 from reception.services import letters
-from reception.services.letters import LetterFilter, LetterRow
+from reception.services.letters import LetterFilter
+from reception.services.letters import LetterRow
 from ui.widgets import palette
 from ui.widgets.list_position import ROW_ROLE
-from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel
+from ui.widgets.paged_model import PAGE_SIZE
+from ui.widgets.paged_model import PagedTableModel
 
 SERIAL, RECEIPT_NO, RECEIVED, SENDER, SUBJECT, TYPE, DEPARTMENT, DUE, STATUS = range(9)
 COLUMN_COUNT = 9

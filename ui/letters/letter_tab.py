@@ -4,48 +4,53 @@ for its actions, and exports the filtered list to Excel."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QShowEvent
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.errors import ReceptionError
-from reception.services import departments, letters
+from reception.services import departments
+from reception.services import letters
 from reception.services.letters import LetterFilter
 from reception.services.records import AttachmentStore
-from reception.services.session import Role, Session
+from reception.services.session import Role
+from reception.services.session import Session
 from ui.letters import letter_list_model as cols
 from ui.letters.letter_detail_dialog import LetterDetailDialog
 from ui.letters.letter_form import LetterForm
 from ui.letters.letter_list_model import LetterListModel
-from ui.widgets import msgbox, palette
+from ui.widgets import msgbox
+from ui.widgets import palette
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import (
-    ALL,
-    CUSTOM,
-    LAST_7_DAYS,
-    THIS_MONTH,
-    TODAY,
-    DateFilterBar,
-    choice_filter,
-    record_table,
-    refill,
-    search_box,
-    search_delay,
-)
-from ui.widgets.tab_parts import FormTab, follow_window, open_detail, tab_key
+from ui.widgets.record_list import ALL
+from ui.widgets.record_list import CUSTOM
+from ui.widgets.record_list import LAST_7_DAYS
+from ui.widgets.record_list import THIS_MONTH
+from ui.widgets.record_list import TODAY
+from ui.widgets.record_list import DateFilterBar
+from ui.widgets.record_list import choice_filter
+from ui.widgets.record_list import record_table
+from ui.widgets.record_list import refill
+from ui.widgets.record_list import search_box
+from ui.widgets.record_list import search_delay
+from ui.widgets.tab_parts import FormTab
+from ui.widgets.tab_parts import follow_window
+from ui.widgets.tab_parts import open_detail
+from ui.widgets.tab_parts import tab_key
 
 _STYLE = f"""
 QPushButton#newLetter {{ background: {palette.LINK}; color: white; border-radius: 5px; padding: 7px 18px; }}

@@ -8,10 +8,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
 
 from reception.errors import ReceptionError
-from reception.phone.events import SOURCES, EventHub, lines_of
+from reception.phone.events import SOURCES
+from reception.phone.events import EventHub
+from reception.phone.events import lines_of
 from reception.services import phone_line
 from reception.services.local import LocalConfig
 from reception.services.session import Session
@@ -66,7 +71,8 @@ class PhoneController(QObject):
             return ""
         try:
             if config.phone_token:  # the PBX's webhook, and `reception phone simulate` for training
-                from reception.phone.webhook import DEFAULT_ADDRESS, PhoneWebhookServer
+                from reception.phone.webhook import DEFAULT_ADDRESS
+                from reception.phone.webhook import PhoneWebhookServer
 
                 address = config.phone_address or DEFAULT_ADDRESS
                 server = PhoneWebhookServer(address, config.phone_token, self.hub)
@@ -87,7 +93,8 @@ class PhoneController(QObject):
                 serial.start()
                 self._adapters.append(serial)
             if config.phone_adapter == "ami":
-                from reception.phone.ami import DEFAULT_PORT, AmiClient
+                from reception.phone.ami import DEFAULT_PORT
+                from reception.phone.ami import AmiClient
 
                 host, _, port = config.ami_address.rpartition(":")
                 if not host:

@@ -16,12 +16,20 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QThread
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtCore import Slot
 from PySide6.QtSerialPort import QSerialPort
 
 from reception.phone.caller_id import CallerIdParser
-from reception.phone.events import EventHub, PhoneEvent
-from ui.widgets.serial_port import end_worker_thread, finish_worker, open_8n1, unplugged
+from reception.phone.events import EventHub
+from reception.phone.events import PhoneEvent
+from ui.widgets.serial_port import end_worker_thread
+from ui.widgets.serial_port import finish_worker
+from ui.widgets.serial_port import open_8n1
+from ui.widgets.serial_port import unplugged
 
 log = logging.getLogger(__name__)
 

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QWidget
 
-from reception.services.local import PHONE_ADAPTERS, LocalConfig
+from reception.services.local import PHONE_ADAPTERS
+from reception.services.local import LocalConfig
 from ui.phone.controller import new_token
-from ui.phone.serial_line import DEFAULT_INIT, INIT_CHOICES
+from ui.phone.serial_line import DEFAULT_INIT
+from ui.phone.serial_line import INIT_CHOICES
 from ui.phone.serial_line import probe as serial_probe
 from ui.widgets import palette
 

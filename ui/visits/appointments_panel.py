@@ -7,33 +7,38 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QBrush
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from reception.clock import format_local, to_utc
-from reception.errors import ReceptionError, ValidationError
+from reception.clock import format_local
+from reception.clock import to_utc
+from reception.errors import ReceptionError
+from reception.errors import ValidationError
 from reception.services import visits
-from reception.services.records import Appointment, Resident
+from reception.services.records import Appointment
+from reception.services.records import Resident
 from reception.services.session import Session
-from ui.visits.visit_widgets import (
-    compact_table,
-    datetime_edit,
-    set_edit_utc,
-    side_panel,
-    utc_from_edit,
-)
-from ui.widgets import msgbox, palette
+from ui.visits.visit_widgets import compact_table
+from ui.visits.visit_widgets import datetime_edit
+from ui.visits.visit_widgets import set_edit_utc
+from ui.visits.visit_widgets import side_panel
+from ui.visits.visit_widgets import utc_from_edit
+from ui.widgets import msgbox
+from ui.widgets import palette
 from ui.widgets.fields import form_layout
-from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
+from ui.widgets.forms import FieldErrors
+from ui.widgets.forms import ascii_only
+from ui.widgets.forms import dialog_buttons
+from ui.widgets.forms import error_label
 from ui.widgets.list_position import ROW_ROLE
 from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.resident_lookup import ResidentLookup

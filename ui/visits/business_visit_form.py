@@ -7,37 +7,60 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFrame,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QFrame
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import format_local_day_time
-from reception.errors import ReceptionError, ValidationError
+from reception.errors import ReceptionError
+from reception.errors import ValidationError
 from reception.rules import phones
-from reception.services import cases, departments, residents, visits
+from reception.services import cases
+from reception.services import departments
+from reception.services import residents
 from reception.services import settings as settings_mod
-from reception.services.records import Resident, Visit
+from reception.services import visits
+from reception.services.records import Resident
+from reception.services.records import Visit
 from reception.services.session import Session
 from ui.visits.visit_widgets import Banner
-from ui.widgets import fields, msgbox, palette
-from ui.widgets.drafts_support import DraftKeeper, restored_text, token_of
-from ui.widgets.fields import CHECK, COMBO, PLAIN, RESIDENT, SPIN, TEXT, Field, form_layout
-from ui.widgets.forms import FieldErrors, ascii_only, error_label, masked_note_label, show_masked_note
+from ui.widgets import fields
+from ui.widgets import msgbox
+from ui.widgets import palette
+from ui.widgets.drafts_support import DraftKeeper
+from ui.widgets.drafts_support import restored_text
+from ui.widgets.drafts_support import token_of
+from ui.widgets.fields import CHECK
+from ui.widgets.fields import COMBO
+from ui.widgets.fields import PLAIN
+from ui.widgets.fields import RESIDENT
+from ui.widgets.fields import SPIN
+from ui.widgets.fields import TEXT
+from ui.widgets.fields import Field
+from ui.widgets.fields import form_layout
+from ui.widgets.forms import FieldErrors
+from ui.widgets.forms import ascii_only
+from ui.widgets.forms import error_label
+from ui.widgets.forms import masked_note_label
+from ui.widgets.forms import show_masked_note
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.saving import save_with_retry
 

@@ -14,14 +14,23 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QThread
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtSerialPort import QSerialPort
 from PySide6.QtWidgets import QLineEdit
 
 from reception.rules import idcard
 from reception.services import card_reader as cr
-from ui.widgets.serial_port import end_worker_thread, finish_worker, open_8n1, unplugged
+from ui.widgets.serial_port import end_worker_thread
+from ui.widgets.serial_port import finish_worker
+from ui.widgets.serial_port import open_8n1
+from ui.widgets.serial_port import unplugged
 
 log = logging.getLogger(__name__)
 MAX_SILENT_ROUNDS = 3  # rounds without an answer before the port is reopened

@@ -11,38 +11,63 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QFrame,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QRadioButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QButtonGroup
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QFrame
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QRadioButton
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import format_local
 from reception.errors import ReceptionError
-from reception.rules import idcard, identity, phones
-from reception.services import card_reader, privacy, residents, visits
-from reception.services.records import Appointment, Resident, Visit, WatchEntry
+from reception.rules import idcard
+from reception.rules import identity
+from reception.rules import phones
+from reception.services import card_reader
+from reception.services import privacy
+from reception.services import residents
+from reception.services import visits
+from reception.services.records import Appointment
+from reception.services.records import Resident
+from reception.services.records import Visit
+from reception.services.records import WatchEntry
 from reception.services.session import Session
 from ui.visits import watchlist_dialog
-from ui.visits.appointments_panel import AppointmentPrefill, host_text
+from ui.visits.appointments_panel import AppointmentPrefill
+from ui.visits.appointments_panel import host_text
 from ui.visits.card_reader import WedgeCatcher
 from ui.visits.visit_widgets import Banner
-from ui.widgets import fields, palette, printing
-from ui.widgets.drafts_support import DraftKeeper, restored_text, set_combo_data, token_of
-from ui.widgets.fields import CHECK, CHOICE, COMBO, COMBO_TEXT, RESIDENT, SPIN, TEXT, Field, form_layout
-from ui.widgets.forms import FieldErrors, ascii_only, error_label
+from ui.widgets import fields
+from ui.widgets import palette
+from ui.widgets import printing
+from ui.widgets.drafts_support import DraftKeeper
+from ui.widgets.drafts_support import restored_text
+from ui.widgets.drafts_support import set_combo_data
+from ui.widgets.drafts_support import token_of
+from ui.widgets.fields import CHECK
+from ui.widgets.fields import CHOICE
+from ui.widgets.fields import COMBO
+from ui.widgets.fields import COMBO_TEXT
+from ui.widgets.fields import RESIDENT
+from ui.widgets.fields import SPIN
+from ui.widgets.fields import TEXT
+from ui.widgets.fields import Field
+from ui.widgets.fields import form_layout
+from ui.widgets.forms import FieldErrors
+from ui.widgets.forms import ascii_only
+from ui.widgets.forms import error_label
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.revealed_number import RevealedNumber
 from ui.widgets.saving import save_with_retry

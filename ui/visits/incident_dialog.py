@@ -6,30 +6,35 @@ The dialog works for the visitor desk and the call desk alike: pass ``visit_id``
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QRadioButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QButtonGroup
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QRadioButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from reception.clock import format_local, local_day_bounds
-from reception.services import departments, incidents
+from reception.clock import format_local
+from reception.clock import local_day_bounds
+from reception.services import departments
+from reception.services import incidents
 from reception.services.records import Incident
 from reception.services.session import Session
 from ui.calls.call_list_model import RowsTableModel
-from ui.visits.visit_widgets import compact_table, datetime_edit, set_edit_utc, utc_from_edit
+from ui.visits.visit_widgets import compact_table
+from ui.visits.visit_widgets import datetime_edit
+from ui.visits.visit_widgets import set_edit_utc
+from ui.visits.visit_widgets import utc_from_edit
 from ui.widgets import palette
 from ui.widgets.fields import form_layout
-from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from ui.widgets.forms import FieldErrors
+from ui.widgets.forms import dialog_buttons
+from ui.widgets.forms import error_label
 from ui.widgets.saving import save_with_retry
 
 SECURITY = "保安部"

@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtGui import QAction, QBrush, QColor
-from PySide6.QtWidgets import (
-    QLabel,
-    QMenu,
-    QPushButton,
-    QToolButton,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtGui import QBrush
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import format_local
 from reception.errors import ReceptionError
@@ -23,9 +24,13 @@ from reception.services import visits
 from reception.services.records import Visit
 from reception.services.session import Session
 from ui.visits.visit_list_model import visitor_text
-from ui.visits.visit_widgets import compact_table, side_panel
-from ui.widgets import msgbox, palette, printing
-from ui.widgets.list_position import ROW_ROLE, kept_place
+from ui.visits.visit_widgets import compact_table
+from ui.visits.visit_widgets import side_panel
+from ui.widgets import msgbox
+from ui.widgets import palette
+from ui.widgets import printing
+from ui.widgets.list_position import ROW_ROLE
+from ui.widgets.list_position import kept_place
 from ui.widgets.paged_model import RowsTableModel
 
 

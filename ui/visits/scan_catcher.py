@@ -12,9 +12,17 @@ import re
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QPlainTextEdit, QSpinBox, QTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QTextEdit
+from PySide6.QtWidgets import QWidget
 
 PASS_PATTERN = re.compile(r"^LF\d{8}-\d{3,}$")
 MAX_GAP_S = 0.06  # scanners type a key every few ms; people need 100 ms or more

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import Qt
 
 from reception.clock import format_local
 from reception.services import visits
@@ -16,7 +17,8 @@ from reception.services.records import Visit
 from reception.services.visits import VisitRow
 from ui.widgets import palette
 from ui.widgets.list_position import ROW_ROLE
-from ui.widgets.paged_model import PAGE_SIZE, PagedTableModel
+from ui.widgets.paged_model import PAGE_SIZE
+from ui.widgets.paged_model import PagedTableModel
 
 SERIAL, TIME, KIND, VISITOR, PHONE, ID, PURPOSE, DESTINATION, STATUS, LEFT_AT, OPERATOR, DESK = range(12)
 COLUMN_COUNT = 12

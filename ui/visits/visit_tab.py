@@ -8,51 +8,58 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QHideEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QPushButton,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.rules import identity
-from reception.services import card_reader, visits
+from reception.services import card_reader
+from reception.services import visits
 from reception.services.records import Visit
-from reception.services.session import Role, Session
+from reception.services.session import Role
+from reception.services.session import Session
 from ui.visits import visit_list_model as cols
-from ui.visits.appointments_panel import AppointmentPrefill, AppointmentsPanel
+from ui.visits.appointments_panel import AppointmentPrefill
+from ui.visits.appointments_panel import AppointmentsPanel
 from ui.visits.business_visit_form import BusinessVisitForm
-from ui.visits.card_reader import CardReaderLink, shared_link
+from ui.visits.card_reader import CardReaderLink
+from ui.visits.card_reader import shared_link
 from ui.visits.guest_form import GuestForm
-from ui.visits.incident_dialog import IncidentDialog, IncidentsPanel
+from ui.visits.incident_dialog import IncidentDialog
+from ui.visits.incident_dialog import IncidentsPanel
 from ui.visits.on_site_panel import OnSitePanel
 from ui.visits.scan_catcher import ScanCatcher
 from ui.visits.visit_list_model import VisitListModel
-from ui.visits.visit_widgets import Banner, compact_table
+from ui.visits.visit_widgets import Banner
+from ui.visits.visit_widgets import compact_table
 from ui.visits.watchlist_dialog import WatchListDialog
 from ui.widgets import palette
 from ui.widgets.forms import ascii_only
 from ui.widgets.list_position import kept_place
-from ui.widgets.record_list import (
-    ALL,
-    LAST_7_DAYS,
-    TODAY,
-    DateFilterBar,
-    choice_filter,
-    search_box,
-    search_delay,
-)
+from ui.widgets.record_list import ALL
+from ui.widgets.record_list import LAST_7_DAYS
+from ui.widgets.record_list import TODAY
+from ui.widgets.record_list import DateFilterBar
+from ui.widgets.record_list import choice_filter
+from ui.widgets.record_list import search_box
+from ui.widgets.record_list import search_delay
 from ui.widgets.tab_parts import panes
 
 REFRESH_MS = 60_000

@@ -6,17 +6,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, Qt, QTime
-from PySide6.QtWidgets import (
-    QDateTimeEdit,
-    QHBoxLayout,
-    QLabel,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QDate
+from PySide6.QtCore import QDateTime
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import QDateTimeEdit
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from reception.clock import to_local, to_utc
+from reception.clock import to_local
+from reception.clock import to_utc
 from ui.widgets import palette
 from ui.widgets.record_list import record_table
 

@@ -5,29 +5,34 @@ Only masked ID numbers are ever shown; the core keeps a salted hash for matching
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from reception.clock import Clock, format_local
+from reception.clock import Clock
+from reception.clock import format_local
 from reception.errors import ReceptionError
 from reception.rules import identity
-from reception.services import auth, visits
+from reception.services import auth
+from reception.services import visits
 from reception.services.records import WatchEntry
-from reception.services.session import Role, Session
+from reception.services.session import Role
+from reception.services.session import Session
 from reception.services.visits import WatchRow
-from ui.widgets import msgbox, palette
-from ui.widgets.forms import FieldErrors, ascii_only, dialog_buttons, error_label
+from ui.widgets import msgbox
+from ui.widgets import palette
+from ui.widgets.forms import FieldErrors
+from ui.widgets.forms import ascii_only
+from ui.widgets.forms import dialog_buttons
+from ui.widgets.forms import error_label
 from ui.widgets.list_position import ROW_ROLE
 from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.record_list import rows_table

@@ -11,13 +11,21 @@ be checked and saved again (against the newer version) or cancelled."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from reception.errors import ReceptionError
 from reception.services import departments
 from reception.services.session import Session
-from ui.widgets import msgbox, palette
-from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from ui.widgets import msgbox
+from ui.widgets import palette
+from ui.widgets.forms import FieldErrors
+from ui.widgets.forms import dialog_buttons
+from ui.widgets.forms import error_label
 from ui.widgets.saving import save_with_retry
 
 CONFLICT_STYLE = (

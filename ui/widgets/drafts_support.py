@@ -9,28 +9,36 @@ saves anything by itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QEvent, QObject, QTime, QTimer, SignalInstance
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QComboBox,
-    QDateTimeEdit,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QDate
+from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QTime
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QAbstractButton
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDateTimeEdit
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QWidget
 
 from reception.errors import ReceptionError
-from reception.services import drafts, residents
+from reception.services import drafts
+from reception.services import residents
 from reception.services.records import Resident
 from reception.services.session import Session
-from ui.widgets import msgbox, palette
+from ui.widgets import msgbox
+from ui.widgets import palette
 
 DELAY_MS = 2000  # save this long after the last change
 NOTICE_STYLE = (

@@ -10,11 +10,18 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QRadioButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from reception.errors import ReceptionError, ValidationError
+from reception.errors import ReceptionError
+from reception.errors import ValidationError
 from ui.widgets import msgbox
-from ui.widgets.forms import dialog_buttons, error_label
+from ui.widgets.forms import dialog_buttons
+from ui.widgets.forms import error_label
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 

@@ -21,24 +21,27 @@ hand") the form adds to the draft itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QComboBox,
-    QDateTimeEdit,
-    QFormLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractButton
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDateTimeEdit
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QWidget
 
-from ui.widgets.drafts_support import qdatetime_text, resident_or_none, set_combo_data, set_qdatetime
+from ui.widgets.drafts_support import qdatetime_text
+from ui.widgets.drafts_support import resident_or_none
+from ui.widgets.drafts_support import set_combo_data
+from ui.widgets.drafts_support import set_qdatetime
 from ui.widgets.resident_lookup import ResidentLookup
 
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from reception.services.local import fallback_font_paths, font_path
+from reception.services.local import fallback_font_paths
+from reception.services.local import font_path
 
 POINT_SIZE = 10
 WINDOWS_UI_FONT = "Microsoft YaHei UI"

@@ -9,30 +9,34 @@ Use :func:`pick_answer` for a blocking pick, or open a :class:`KnowledgePicker` 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import (
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from reception.errors import ReceptionError, ValidationError
+from reception.errors import ReceptionError
+from reception.errors import ValidationError
 from reception.services import knowledge
 from reception.services.knowledge import KnowledgeInput
 from reception.services.records import KnowledgeEntry
-from reception.services.session import Role, Session
-from ui.widgets import msgbox, palette
-from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from reception.services.session import Role
+from reception.services.session import Session
+from ui.widgets import msgbox
+from ui.widgets import palette
+from ui.widgets.forms import FieldErrors
+from ui.widgets.forms import dialog_buttons
+from ui.widgets.forms import error_label
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 

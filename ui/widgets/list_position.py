@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's record, in every list model of the program

@@ -6,7 +6,10 @@ font stays the fallback and the one every PDF embeds)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QIcon
+from PySide6.QtGui import QPalette
 
 from reception.services.local import resource
 

@@ -7,7 +7,8 @@ Text colours are for ``QColor``/``QBrush`` in table models and for style sheets
 
 from __future__ import annotations
 
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
+from PySide6.QtGui import QColor
 
 # ---- text: states -----------------------------------------------------------------------------
 OK = "#1b5e20"  # on time, answered, on site, a resident recognised

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QWidget
 
 from reception.rules import phones
 from ui.widgets import palette

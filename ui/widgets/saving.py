@@ -12,7 +12,10 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QWidget
 
-from reception.errors import ConflictError, ReceptionError, StorageError, ValidationError
+from reception.errors import ConflictError
+from reception.errors import ReceptionError
+from reception.errors import StorageError
+from reception.errors import ValidationError
 from ui.widgets import msgbox
 
 T = TypeVar("T")

@@ -5,9 +5,13 @@ an unplugged port from other errors, and ending the worker's thread from the UI 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, QThread, QTimer, SignalInstance
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QThread
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import SignalInstance
 from PySide6.QtSerialPort import QSerialPort
 
 

@@ -7,10 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
 
-from reception.errors import ReceptionError, ValidationError
-from ui.widgets.forms import FieldErrors, dialog_buttons, error_label
+from reception.errors import ReceptionError
+from reception.errors import ValidationError
+from ui.widgets.forms import FieldErrors
+from ui.widgets.forms import dialog_buttons
+from ui.widgets.forms import error_label
 
 T = TypeVar("T")
 

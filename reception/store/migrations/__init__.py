@@ -20,7 +20,9 @@ import peewee
 
 from reception.clock import Clock
 from reception.errors import SchemaTooNew
-from reception.store.db import WRITE_LOCK_KEY, sql, without_time_limit
+from reception.store.db import WRITE_LOCK_KEY
+from reception.store.db import sql
+from reception.store.db import without_time_limit
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ def migrate(
     server = isinstance(db, peewee.PostgresqlDatabase)
     if version > 0 and backup_dir is not None and not server:
         from reception.clock import to_local
-        from reception.store.backup import BEFORE_MIGRATION, make_backup
+        from reception.store.backup import BEFORE_MIGRATION
+        from reception.store.backup import make_backup
 
         # Named in local time like every other backup, so it is listed and offered for restore.
         make_backup(db, backup_dir, BEFORE_MIGRATION, to_local(now()))

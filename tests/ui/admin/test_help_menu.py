@@ -6,12 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QShortcut
 
 from reception import __version__
 from reception.about import COMPONENTS
 from reception.store.paths import DataDir
-from ui.widgets import msgbox, shortcuts
+from ui.widgets import msgbox
+from ui.widgets import shortcuts
 
 
 @pytest.fixture

@@ -14,17 +14,33 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QPushButton
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QLocale
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QPushButton
 from shiboken6 import isValid
 
-from reception.errors import PermissionDenied, StorageError
-from reception.services import calls, maintenance, messages, residents
+from reception.errors import PermissionDenied
+from reception.errors import StorageError
+from reception.services import calls
+from reception.services import maintenance
+from reception.services import messages
+from reception.services import residents
 from reception.services import settings as settings_mod
-from reception.services.calls import CallInput, Outcome
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.services.session import Session
-from reception.store import backup, changes, db
-from reception.store.models import AuditLog, Call, Callback, Message, Resident
+from reception.store import backup
+from reception.store import changes
+from reception.store import db
+from reception.store.models import AuditLog
+from reception.store.models import Call
+from reception.store.models import Callback
+from reception.store.models import Message
+from reception.store.models import Resident
 from reception.store.paths import DataDir
 from ui.widgets import msgbox
 
@@ -752,7 +768,8 @@ def test_departments_page_edits_the_call_routing_the_default_taker_and_the_phone
     """设置 → 部门: 报修 → 工程部, 投诉 → 品质管理部 out of the box, changed here (through the
     service, audited); a department's phone and default 接单人 in its dialog."""
     from reception.services import departments
-    from ui.admin.settings_dialog import DepartmentDialog, SettingsDialog
+    from ui.admin.settings_dialog import DepartmentDialog
+    from ui.admin.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(admin)
     qtbot.addWidget(dialog)
@@ -945,7 +962,9 @@ def test_ask_text_returns_the_text_or_none_with_chinese_buttons(qtbot):
 def test_the_log_file_rotates_in_the_data_folder_and_holds_no_personal_data(
     qtbot, receptionist, admin, clock, data, boxes
 ):
-    from ui.app import LOG_NAME, remove_logging, setup_logging
+    from ui.app import LOG_NAME
+    from ui.app import remove_logging
+    from ui.app import setup_logging
     from ui.calls.callbacks_panel import CallbacksPanel
 
     handler = setup_logging(data.logs)

@@ -12,11 +12,13 @@ import pytest
 from PySide6.QtPrintSupport import QPrinter
 
 from reception.services import visits
-from reception.store import config, db
+from reception.store import config
+from reception.store import db
 from reception.store.paths import DataDir
 from reception.store.startup import remember_data_dir
 from tests import mixed_traffic as traffic
-from ui.widgets import msgbox, printing
+from ui.widgets import msgbox
+from ui.widgets import printing
 
 INSTALLED = ["Brother QL-820NWB", "HP LaserJet M404"]
 

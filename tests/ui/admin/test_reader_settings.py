@@ -10,7 +10,8 @@ import pytest
 
 from reception.rules import idcard
 from reception.services import card_reader as cr
-from reception.store import config, db
+from reception.store import config
+from reception.store import db
 from reception.store.paths import DataDir
 from reception.store.startup import remember_data_dir
 from tests.fake_card_reader import FakeReader

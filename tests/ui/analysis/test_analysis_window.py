@@ -5,7 +5,8 @@ qtmodeltester, and 报表 → 投诉分析… opens it."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -13,13 +14,22 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from reception.clock import to_utc
-from reception.services import analysis, cases, residents
+from reception.services import analysis
+from reception.services import cases
+from reception.services import residents
 from reception.services.analysis import Period
 from reception.services.cases import CaseInput
 from reception.store.models import Department
-from ui.analysis.analysis_table_model import ROW_ROLE, SORT_ROLE, AnalysisTableModel
-from ui.analysis.analysis_window import CUSTOM, LAST_30_DAYS, MONTH, THIS_YEAR, AnalysisWindow
-from ui.widgets import msgbox, printing
+from ui.analysis.analysis_table_model import ROW_ROLE
+from ui.analysis.analysis_table_model import SORT_ROLE
+from ui.analysis.analysis_table_model import AnalysisTableModel
+from ui.analysis.analysis_window import CUSTOM
+from ui.analysis.analysis_window import LAST_30_DAYS
+from ui.analysis.analysis_window import MONTH
+from ui.analysis.analysis_window import THIS_YEAR
+from ui.analysis.analysis_window import AnalysisWindow
+from ui.widgets import msgbox
+from ui.widgets import printing
 
 
 def type_text(widget, text: str) -> None:
@@ -238,7 +248,8 @@ def test_nothing_in_english(window):
     """Every visible label of the window is Chinese (numbers and 'Excel'/'PDF' aside)."""
     import re
 
-    from PySide6.QtWidgets import QAbstractButton, QLabel
+    from PySide6.QtWidgets import QAbstractButton
+    from PySide6.QtWidgets import QLabel
 
     texts = [w.text() for w in window.findChildren(QLabel) + window.findChildren(QAbstractButton)]
     texts += [window.tabs.tabText(i) for i in range(window.tabs.count())]

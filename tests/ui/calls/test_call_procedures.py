@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
 from reception.services import settings as settings_mod
 from reception.services.calls import Outcome
-from reception.store.models import Case, Department
+from reception.store.models import Case
+from reception.store.models import Department
 from ui.calls.call_tab import CallTab
 from ui.widgets import msgbox
 

@@ -7,15 +7,26 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QInputMethodEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QWidget
 
-from reception.clock import FixedClock, to_local
+from reception.clock import FixedClock
+from reception.clock import to_local
 from reception.errors import StorageError
-from reception.services import calls, departments, residents
-from reception.services.calls import CallInput, Outcome
+from reception.services import calls
+from reception.services import departments
+from reception.services import residents
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.services.session import Session
-from reception.store.models import Call, Callback, Case, Message
+from reception.store.models import Call
+from reception.store.models import Callback
+from reception.store.models import Case
+from reception.store.models import Message
 from ui.calls.call_tab import CallTab
 from ui.widgets import msgbox
 
@@ -456,7 +467,9 @@ def test_list_model_passes_qtmodeltester(qtmodeltester, receptionist: Session) -
 
 
 def test_list_fetches_lazily(receptionist: Session, clock: FixedClock) -> None:
-    from ui.calls.call_list_model import PAGE_SIZE, ROW_ROLE, CallListModel
+    from ui.calls.call_list_model import PAGE_SIZE
+    from ui.calls.call_list_model import ROW_ROLE
+    from ui.calls.call_list_model import CallListModel
 
     for i in range(450):
         add_call(receptionist, content=f"第{i}通")

@@ -6,16 +6,23 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import FixedClock
-from reception.services import calls, cases, knowledge, residents
-from reception.services.calls import CallInput, Outcome
+from reception.services import calls
+from reception.services import cases
+from reception.services import knowledge
+from reception.services import residents
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.services.session import Session
-from reception.store.models import Case, Department
+from reception.store.models import Case
+from reception.store.models import Department
 from ui.cases import case_list_model as cols
 from ui.cases.case_detail_dialog import CaseDetailDialog
-from ui.cases.case_tab import ALL, CaseTab
+from ui.cases.case_tab import ALL
+from ui.cases.case_tab import CaseTab
 from ui.widgets import msgbox
 
 
@@ -486,7 +493,8 @@ def test_list_model_passes_qtmodeltester(qtmodeltester, receptionist, complaint,
 
 
 def test_list_fetches_lazily(receptionist, clock) -> None:
-    from ui.cases.case_list_model import PAGE_SIZE, CaseListModel
+    from ui.cases.case_list_model import PAGE_SIZE
+    from ui.cases.case_list_model import CaseListModel
 
     for i in range(PAGE_SIZE + 20):
         cases.open_direct_case(

@@ -12,13 +12,16 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
-from reception.services import departments, residents
+from reception.services import departments
+from reception.services import residents
 from reception.services import settings as settings_mod
 from reception.services.calls import Outcome
 from reception.services.session import Session
-from reception.store.models import Call, Case
+from reception.store.models import Call
+from reception.store.models import Case
 from ui.calls.call_tab import CallTab
 from ui.widgets import msgbox
 

@@ -8,14 +8,20 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QWidget
 
-from reception.services import calls, shifts, visits
-from reception.services.calls import CallInput, Outcome
+from reception.services import calls
+from reception.services import shifts
+from reception.services import visits
+from reception.services.calls import CallInput
+from reception.services.calls import Outcome
 from reception.services.session import Session
 from reception.store.paths import DataDir
 from tests.conftest import PASSWORD
-from ui.widgets import msgbox, printing
+from ui.widgets import msgbox
+from ui.widgets import printing
 
 
 def type_text(widget: QWidget, text: str) -> None:

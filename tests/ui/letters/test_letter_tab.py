@@ -12,22 +12,37 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QInputMethodEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QPointF
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDragEnterEvent
+from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
-from reception.clock import FixedClock, to_local
-from reception.services import departments, letters, residents
+from reception.clock import FixedClock
+from reception.clock import to_local
+from reception.services import departments
+from reception.services import letters
+from reception.services import residents
 from reception.services.letters import LetterInput
 from reception.services.session import Session
 from reception.store import attachments
 from reception.store.attachments import AttachmentStore
-from reception.store.models import Case, Letter
+from reception.store.models import Case
+from reception.store.models import Letter
 from tests.ui.export_choice import answer_export_dialog
 from ui.letters import letter_list_model as cols
-from ui.letters.letter_form import LetterForm, local_qdatetime
+from ui.letters.letter_form import LetterForm
+from ui.letters.letter_form import local_qdatetime
 from ui.letters.letter_list_model import LetterListModel
-from ui.letters.letter_tab import ALL, TODAY, LetterTab
+from ui.letters.letter_tab import ALL
+from ui.letters.letter_tab import TODAY
+from ui.letters.letter_tab import LetterTab
 from ui.widgets import msgbox
 
 
@@ -593,7 +608,8 @@ def test_the_window_exports_letters_in_full_only_with_a_reason(
     import json
 
     from reception.store import db
-    from reception.store.models import AuditLog, Letter
+    from reception.store.models import AuditLog
+    from reception.store.models import Letter
 
     tab.set_session(supervisor)
     add_letter(receptionist, store, subject="电梯异响")

@@ -9,20 +9,28 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QInputMethodEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
-from reception.rules import idcard, identity
+from reception.rules import idcard
+from reception.rules import identity
 from reception.services import card_reader as cr
-from reception.services import residents, visits
+from reception.services import residents
+from reception.services import visits
 from reception.services.session import Session
 from reception.store.models import Visit
 from tests.fake_card_reader import FakeReader
 from ui.visits import card_reader as ui_reader
 from ui.visits.guest_form import FIELD_ORDER
-from ui.visits.visit_tab import LIST_PAGE, VisitTab
-from ui.widgets import msgbox, printing
+from ui.visits.visit_tab import LIST_PAGE
+from ui.visits.visit_tab import VisitTab
+from ui.widgets import msgbox
+from ui.widgets import printing
 
 ID_CQ = "500101198001011235"  # 重庆 50, born 1980 (before 1997)
 ID_PERMIT = "810000199001010019"

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from reception.documents.badge import BadgeData, render_badge
+from reception.documents.badge import BadgeData
+from reception.documents.badge import render_badge
 from reception.services import visits
-from tests.ui.visits.test_visit_tab import (  # noqa: F401 — fixtures
-    boxes,
-    fill_walk_in,
-    guest_visits,
-    pdf_text,
-    printed,
-    tab,
-    type_text,
-    zhang,
-)
+from tests.ui.visits.test_visit_tab import boxes  # noqa: F401 — fixtures
+from tests.ui.visits.test_visit_tab import fill_walk_in
+from tests.ui.visits.test_visit_tab import guest_visits
+from tests.ui.visits.test_visit_tab import pdf_text
+from tests.ui.visits.test_visit_tab import printed  # noqa: F401 — fixtures
+from tests.ui.visits.test_visit_tab import tab  # noqa: F401 — fixtures
+from tests.ui.visits.test_visit_tab import type_text
+from tests.ui.visits.test_visit_tab import zhang  # noqa: F401 — fixtures
 from ui.visits.visit_list_model import VISITOR
 
 

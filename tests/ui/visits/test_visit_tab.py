@@ -9,15 +9,20 @@ from datetime import timedelta
 import pypdf
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
 from reception.clock import FixedClock
-from reception.services import cases, incidents, residents, visits
+from reception.services import cases
+from reception.services import incidents
+from reception.services import residents
+from reception.services import visits
 from reception.services.session import Session
 from reception.store.models import Visit
 from ui.visits import watchlist_dialog
 from ui.visits.visit_tab import VisitTab
-from ui.widgets import msgbox, printing
+from ui.widgets import msgbox
+from ui.widgets import printing
 
 ID_1 = "11010519491231002X"
 ID_2 = "310104198806152311"
@@ -654,7 +659,8 @@ def test_print_pdf_without_printer_offers_save(qtbot, receptionist, zhang, tmp_p
 
 
 def test_preview_dialog_paints_pages(qtbot, receptionist, zhang, monkeypatch, boxes, tmp_path):
-    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
 
     from reception.documents import visit_badge
 
@@ -706,7 +712,8 @@ def test_main_window_f3_and_on_site_count(qtbot, admin, clock, zhang, receptioni
 def test_no_english_text_visible_in_the_tab(qtbot, tab, receptionist, zhang):
     import re
 
-    from PySide6.QtWidgets import QAbstractButton, QLabel
+    from PySide6.QtWidgets import QAbstractButton
+    from PySide6.QtWidgets import QLabel
 
     admit(receptionist, zhang)
     tab.refresh()
