@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
@@ -198,6 +199,18 @@ def _store(values: dict[str, Any]) -> None:
         put(key, value)
 
 
+def _store_audited(session: Session, values: dict[str, Any]) -> Settings:
+    """Stores checked values in one transaction with one ``settings.update`` audit entry that
+    lists each changed key as [before, after]; returns the settings as they now are."""
+    with db.write():
+        before = asdict(load())
+        _store(values)
+        after = asdict(load())
+        changed = {k: [before[k], after[k]] for k in values if before.get(k) != after[k]}
+        audit.record(session.now(), session.operator, "settings.update", "setting", None, changed=changed)
+    return load()
+
+
 def validate(property_name: str, desk_phone: str, greeting: str) -> tuple[str, str, str]:
     from reception.rules import phones
 
@@ -242,13 +255,9 @@ def update(
 
                 raise ValidationError.single("reply_hours", f"{category}的答复时限应为 1 到 1440 小时")
             hours[category] = value
-    with db.write():
-        before = asdict(load())
-        _store({"property_name": name, "desk_phone": phone, "greeting": text, "reply_hours": hours})
-        after = asdict(load())
-        changed = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
-        audit.record(session.now(), session.operator, "settings.update", "setting", None, changed=changed)
-    return load()
+    return _store_audited(
+        session, {"property_name": name, "desk_phone": phone, "greeting": text, "reply_hours": hours}
+    )
 
 
 # Limits of the privacy, backup and badge settings (the settings dialog uses the same ranges).
@@ -317,13 +326,7 @@ def update_privacy_and_badges(
         errs.add("badge_size", "请选择访客证尺寸")
     values["badge_size"] = badge_size
     errs.raise_if_any()
-    with db.write():
-        before = asdict(load())
-        _store(values)
-        after = asdict(load())
-        changed = {k: [before[k], after[k]] for k in values if before.get(k) != after[k]}
-        audit.record(session.now(), session.operator, "settings.update", "setting", None, changed=changed)
-    return load()
+    return _store_audited(session, values)
 
 
 def update_routing(
@@ -361,14 +364,7 @@ def update_routing(
         if clean:
             handlers[dept] = clean
     errs.raise_if_any()
-    with db.write():
-        before = asdict(load())
-        _store({"category_departments": routes, "department_handlers": handlers})
-        after = asdict(load())
-        keys = ("category_departments", "department_handlers")
-        changed = {k: [before[k], after[k]] for k in keys if before.get(k) != after[k]}
-        audit.record(session.now(), session.operator, "settings.update", "setting", None, changed=changed)
-    return load()
+    return _store_audited(session, {"category_departments": routes, "department_handlers": handlers})
 
 
 def rename_department(old: str, new: str) -> None:
@@ -384,6 +380,29 @@ def rename_department(old: str, new: str) -> None:
 
 RESOLVE_HOURS_RANGE = (1, 2160)
 LETTER_REPLY_HOURS_RANGE = (1, 2160)
+
+
+def _hours_by_kind(
+    errs: FieldErrors,
+    prefix: str,
+    current: dict[str, int],
+    given: dict[str, int],
+    known: Iterable[str],
+    texts: tuple[str, str],
+    bounds: tuple[int, int],
+) -> dict[str, int]:
+    """The current hours per kind with the given ones checked in: an unknown kind or a value
+    out of range is reported beside ``prefix.kind`` (texts: the unknown-kind and the label
+    sentence, each with {} for the kind)."""
+    unknown, label = texts
+    kinds = set(known)
+    hours = dict(current)
+    for kind, value in given.items():
+        if kind not in kinds:
+            errs.add(f"{prefix}.{kind}", unknown.format(kind))
+            continue
+        hours[kind] = _int_in(errs, f"{prefix}.{kind}", value, label.format(kind), bounds)
+    return hours
 
 
 def update_procedures(
@@ -418,38 +437,33 @@ def update_procedures(
         )
         if cleaned:
             purposes[purpose]["guidance"] = cleaned
-    follow_up = dict(current.visit_follow_up_hours)
-    for purpose, value in follow_up_hours.items():
-        if purpose not in purposes:
-            errs.add(f"follow_up.{purpose}", f"没有「{purpose}」这一办理事项")
-            continue
-        follow_up[purpose] = _int_in(
-            errs,
-            f"follow_up.{purpose}",
-            value,
-            f"「{purpose}」的跟进时限（小时，0 为不跟进）",
-            FOLLOW_UP_HOURS_RANGE,
-        )
-    resolve = dict(current.resolve_hours)
-    for category, value in resolve_hours.items():
-        if category not in DEFAULT_RESOLVE_HOURS:
-            errs.add(f"resolve.{category}", f"没有「{category}」这一工单类别")
-            continue
-        resolve[category] = _int_in(
-            errs, f"resolve.{category}", value, f"「{category}」的解决时限（小时）", RESOLVE_HOURS_RANGE
-        )
-    letters = dict(current.letter_reply_hours)
-    for letter_type, value in letter_reply_hours.items():
-        if letter_type not in DEFAULT_LETTER_REPLY_HOURS:
-            errs.add(f"letter.{letter_type}", f"没有「{letter_type}」这一来函类型")
-            continue
-        letters[letter_type] = _int_in(
-            errs,
-            f"letter.{letter_type}",
-            value,
-            f"「{letter_type}」来函的答复时限（小时）",
-            LETTER_REPLY_HOURS_RANGE,
-        )
+    follow_up = _hours_by_kind(
+        errs,
+        "follow_up",
+        current.visit_follow_up_hours,
+        follow_up_hours,
+        purposes,
+        ("没有「{}」这一办理事项", "「{}」的跟进时限（小时，0 为不跟进）"),
+        FOLLOW_UP_HOURS_RANGE,
+    )
+    resolve = _hours_by_kind(
+        errs,
+        "resolve",
+        current.resolve_hours,
+        resolve_hours,
+        DEFAULT_RESOLVE_HOURS,
+        ("没有「{}」这一工单类别", "「{}」的解决时限（小时）"),
+        RESOLVE_HOURS_RANGE,
+    )
+    letters = _hours_by_kind(
+        errs,
+        "letter",
+        current.letter_reply_hours,
+        letter_reply_hours,
+        DEFAULT_LETTER_REPLY_HOURS,
+        ("没有「{}」这一来函类型", "「{}」来函的答复时限（小时）"),
+        LETTER_REPLY_HOURS_RANGE,
+    )
     department = errs.check(
         "desk_department", one_line, desk_department, "前台所属部门", max_len=20, required=True
     )
@@ -461,10 +475,4 @@ def update_procedures(
         "letter_reply_hours": letters,
         "desk_department": department or "",
     }
-    with db.write():
-        before = asdict(load())
-        _store(values)
-        after = asdict(load())
-        changed = {k: [before[k], after[k]] for k in values if before.get(k) != after[k]}
-        audit.record(session.now(), session.operator, "settings.update", "setting", None, changed=changed)
-    return load()
+    return _store_audited(session, values)
