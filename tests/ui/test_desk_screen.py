@@ -1,6 +1,6 @@
 """A 1366×768 desk monitor (issue 17, finding 11): the main window opens maximised the first
 time and where it was left afterwards; the letter form keeps 保存 in sight after validation
-errors; the case detail fits."""
+errors; the case detail and the 投诉分析 window fit."""
 
 from __future__ import annotations
 
@@ -269,3 +269,39 @@ def test_the_status_bar_with_every_label_showing_fits_a_desk_monitor(
     assert window.phone_label.text() == "○ Asterisk AMI 未连接"
     assert window.phone_label.toolTip().endswith("AMI 用户名或密码不对")
     assert window.operator_label not in elided and window.operator_label.isVisible()
+
+
+def test_analysis_window_fits_a_desk_monitor(qtbot, supervisor, clock, boxes):
+    """The 投诉分析 window, with the tracking panel a supervisor sees, fits 1366×768 less a
+    taskbar: its least size fits, and at that size every visible part lies inside the window."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+    from PySide6.QtWidgets import QWidget
+
+    from ui.analysis.analysis_window import AnalysisWindow
+
+    window = AnalysisWindow(supervisor)
+    qtbot.addWidget(window)
+    window.resize(DESK.size())
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(10)
+    least = window.minimumSizeHint()
+    assert least.width() <= DESK.width() and least.height() <= DESK.height(), least
+    assert (window.width(), window.height()) == (DESK.width(), DESK.height())
+    outside = []
+    for child in window.findChildren(QWidget):
+        if not child.isVisible() or child.window() is not window:
+            continue
+        if any(isinstance(p, QAbstractScrollArea) for p in _ancestors(child, window)):
+            continue  # inside a scrolled view: scrolling it shows the rest
+        place = QRect(child.mapTo(window, QPoint(0, 0)), child.size())
+        if not window.rect().contains(place):
+            outside.append((type(child).__name__, child.objectName(), place))
+    assert not outside, outside
+
+
+def _ancestors(widget, top):
+    parent = widget.parentWidget()
+    while parent is not None and parent is not top:
+        yield parent
+        parent = parent.parentWidget()
