@@ -12,8 +12,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtGui import QFont
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtGui import QKeySequence
-from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QFrame
@@ -55,7 +53,12 @@ from ui.widgets.fields import RESIDENT
 from ui.widgets.fields import SPIN
 from ui.widgets.fields import TEXT
 from ui.widgets.fields import Field
+from ui.widgets.fields import form_group
 from ui.widgets.fields import form_layout
+from ui.widgets.form_parts import SaveLock
+from ui.widgets.form_parts import add_save_shortcuts
+from ui.widgets.form_parts import enter_saves_escape_discards
+from ui.widgets.form_parts import save_button
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
 from ui.widgets.forms import error_label
@@ -74,16 +77,13 @@ class BusinessVisitForm(QFrame):
         super().__init__(parent)
         self._session = session
         self._token = uuid4().hex
-        self._saving = False
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error, fit=False)
         self._build()
         self._declare_fields()
         self.errors.order = [f.name for f in self.fields]  # the first field in error gets the focus
-        for seq in (Qt.Modifier.CTRL | Qt.Key.Key_Return, Qt.Modifier.CTRL | Qt.Key.Key_Enter):
-            shortcut = QShortcut(QKeySequence(seq), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.save)
+        self.saving = SaveLock(self.save_button)
+        add_save_shortcuts(self, self.save)
         self.reset()
         self.draft = DraftKeeper(self, "business", session)
         self.draft.watch_inputs()
@@ -95,9 +95,7 @@ class BusinessVisitForm(QFrame):
         columns = QHBoxLayout()
         columns.setSpacing(12)
 
-        who = QGroupBox(self.tr("来访业户"))
-        form = form_layout()
-        who.setLayout(form)
+        who, form = form_group(self.tr("来访业户"))
         self.lookup = ResidentLookup()
         self.lookup.picked.connect(self._picked)
         self.lookup.cleared.connect(self._cleared)
@@ -186,14 +184,7 @@ class BusinessVisitForm(QFrame):
         self.clear_button = QPushButton(self.tr("清空 (Esc)"))
         self.clear_button.setAutoDefault(False)
         self.clear_button.clicked.connect(self.discard)
-        self.save_button = QPushButton(self.tr("保存 (Enter)"))
-        self.save_button.setStyleSheet(
-            f"QPushButton {{ background: {palette.OK_BRIGHT}; color: white;"
-            " border-radius: 4px; padding: 6px 22px; }"
-            f"QPushButton:disabled {{ background: {palette.SAVE_DISABLED_BG}; }}"
-        )
-        self.save_button.setFont(font)
-        self.save_button.setMinimumHeight(34)
+        self.save_button = save_button(self.tr("保存 (Enter)"), padding=22)
         self.save_button.clicked.connect(self.save)
         bottom.addWidget(self.clear_button)
         bottom.addWidget(self.save_button)
@@ -384,15 +375,7 @@ class BusinessVisitForm(QFrame):
         return self.errors.message(field)
 
     def save(self) -> Visit | None:
-        if self._saving:
-            return None
-        self._saving = True
-        self.save_button.setEnabled(False)
-        try:
-            visit = self._register()
-        finally:
-            self._saving = False
-            self.save_button.setEnabled(True)
+        visit = self.saving.run(self._register)
         if visit is None:
             return None
         text = self.tr("已保存 {0}：{1} {2}").format(visit.serial, visit.visitor_name, self.tr(visit.purpose))
@@ -463,12 +446,7 @@ class BusinessVisitForm(QFrame):
         return True
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
-        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self.follow_up_note.hasFocus():  # Enter there records the follow-up, not a visit
-                return
-            self.save()
-            return
-        if e.key() == Qt.Key.Key_Escape:
-            self.discard()
-            return
-        super().keyPressEvent(e)
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.follow_up_note.hasFocus():
+            return  # Enter there records the follow-up, not a visit
+        if not enter_saves_escape_discards(e, self.save, self.discard):
+            super().keyPressEvent(e)

@@ -16,7 +16,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QButtonGroup
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QFrame
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QRadioButton
 from PySide6.QtWidgets import QSpinBox
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
@@ -64,7 +62,13 @@ from ui.widgets.fields import RESIDENT
 from ui.widgets.fields import SPIN
 from ui.widgets.fields import TEXT
 from ui.widgets.fields import Field
+from ui.widgets.fields import form_group
 from ui.widgets.fields import form_layout
+from ui.widgets.form_parts import ChoiceRow
+from ui.widgets.form_parts import SaveLock
+from ui.widgets.form_parts import column_box
+from ui.widgets.form_parts import enter_saves_escape_discards
+from ui.widgets.form_parts import save_button
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
 from ui.widgets.forms import error_label
@@ -90,9 +94,6 @@ FIELD_ORDER = [
 ]
 
 _STYLE = f"""
-QPushButton#saveGuest {{ background: {palette.OK_BRIGHT}; color: white; border-radius: 4px;
-                         padding: 6px 18px; }}
-QPushButton#saveGuest:disabled {{ background: {palette.SAVE_DISABLED_BG}; }}
 QLabel#caption {{ color: {palette.MUTED}; }}
 QLabel#cardNote {{ color: {palette.OK_BRIGHT}; }}
 QLabel#cardNote[warn="true"] {{ color: {palette.OVERDUE}; font-weight: bold; }}
@@ -109,7 +110,6 @@ class GuestForm(QFrame):
         super().__init__(parent)
         self._session = session
         self._token = uuid4().hex
-        self._saving = False
         self._loading = False
         self._appointment: Appointment | None = None
         self._appointment_explicit = False  # chosen with 到访登记 (kept even if the name changes)
@@ -127,6 +127,7 @@ class GuestForm(QFrame):
         self._check_timer.timeout.connect(self.check_now)
         self._build()
         self._declare_fields()
+        self.saving = SaveLock(self.save_button)
         self.reset()
         self.draft = DraftKeeper(self, "guest", session)
         self.draft.watch_inputs()
@@ -161,9 +162,7 @@ class GuestForm(QFrame):
         outer.addLayout(self._build_buttons())
 
     def _build_visitor_box(self) -> QGroupBox:
-        group = QGroupBox(self.tr("访客"))
-        form = form_layout()
-        group.setLayout(form)
+        group, form = form_group(self.tr("访客"))
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText(self.tr("访客姓名"))
         self.party_spin = QSpinBox()
@@ -192,24 +191,17 @@ class GuestForm(QFrame):
         self.id_number_edit = QLineEdit()
         ascii_only(self.id_number_edit)
         self.id_number_edit.setPlaceholderText(self.tr("证件号码"))
-        id_row = QWidget()
-        id_line = QVBoxLayout(id_row)
-        id_line.setContentsMargins(0, 0, 0, 0)
-        id_line.setSpacing(4)
-        id_line.addWidget(self.id_type_combo)
-        id_line.addWidget(self.id_number_edit)
         # A note, not an error: e.g. a region code the table does not know for the birth year.
         self.id_note = QLabel()
         self.id_note.setObjectName("caption")
         self.id_note.setWordWrap(True)
         self.id_note.hide()
-        id_line.addWidget(self.id_note)
         # Where the ID came from (读卡器) and, for a card, what the desk must still check.
         self.card_note = QLabel()
         self.card_note.setObjectName("cardNote")
         self.card_note.setWordWrap(True)
         self.card_note.hide()
-        id_line.addWidget(self.card_note)
+        id_row = column_box(self.id_type_combo, self.id_number_edit, self.id_note, self.card_note, spacing=4)
         self.wedge = WedgeCatcher(self.id_number_edit)
         self.wedge.card_read.connect(self.fill_from_card)
         form.addRow(self.tr("证件"), self.errors.wrap("id_number", id_row, focus=self.id_number_edit))
@@ -251,12 +243,7 @@ class GuestForm(QFrame):
         self.staff_edit = QLineEdit()
         self.staff_edit.setPlaceholderText(self.tr("或受访的工作人员/部门，如 工程部刘工"))
         self.staff_edit.textEdited.connect(self._staff_edited)
-        host_box = QWidget()
-        host_col = QVBoxLayout(host_box)
-        host_col.setContentsMargins(0, 0, 0, 0)
-        host_col.setSpacing(4)
-        host_col.addWidget(self.host_lookup)
-        host_col.addWidget(self.staff_edit)
+        host_box = column_box(self.host_lookup, self.staff_edit, spacing=4)
         form.addRow(self.tr("去向"), self.errors.wrap("host", host_box, focus=self.host_lookup))
 
         self.host_info = Banner()
@@ -273,24 +260,15 @@ class GuestForm(QFrame):
         number_row.addWidget(self.host_number_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(number_row)
 
-        consent_box = QWidget()
-        consent_row = QHBoxLayout(consent_box)
-        consent_row.setContentsMargins(0, 0, 0, 0)
-        consent_row.setSpacing(14)
-        self.consent_group = QButtonGroup(self)
-        self.consent_buttons: dict[str, QRadioButton] = {}
-        for i, consent in enumerate(visits.CONSENTS):
-            button = QRadioButton(self.tr(consent))
-            self.consent_group.addButton(button, i)
-            self.consent_buttons[consent] = button
-            consent_row.addWidget(button)
-        consent_row.addStretch(1)
+        self.consents = ChoiceRow(self, {c: self.tr(c) for c in visits.CONSENTS})
+        self.consent_group = self.consents.group
+        self.consent_buttons = self.consents.buttons
         self.consent_group.idToggled.connect(self._consent_toggled)
         self.consent_caption = QLabel(self.tr("受访方答复"))
         form2 = form_layout()
         form2.addRow(
             self.consent_caption,
-            self.errors.wrap("consent", consent_box, focus=self.consent_buttons[visits.AGREED]),
+            self.errors.wrap("consent", self.consents.box, focus=self.consent_buttons[visits.AGREED]),
         )
         self.errors.alias("appointment", "consent", focus=self.not_this_button)
         column.addLayout(form2)
@@ -350,12 +328,7 @@ class GuestForm(QFrame):
         self.clear_button = QPushButton(self.tr("清空 (Esc)"))
         self.clear_button.setAutoDefault(False)
         self.clear_button.clicked.connect(self.discard)
-        self.save_button = QPushButton(self.tr("登记 (Enter)"))
-        self.save_button.setObjectName("saveGuest")
-        self.save_button.setMinimumHeight(34)
-        font = QFont(self.font())
-        font.setBold(True)
-        self.save_button.setFont(font)
+        self.save_button = save_button(self.tr("登记 (Enter)"), padding=18)
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.clear_button)
         row.addWidget(self.save_button)
@@ -419,16 +392,10 @@ class GuestForm(QFrame):
         return fields.has_content(self.fields)
 
     def consent(self) -> str:
-        for consent, button in self.consent_buttons.items():
-            if button.isChecked():
-                return consent
-        return ""
+        return self.consents.chosen()
 
     def _set_consent(self, consent: str) -> None:
-        self.consent_group.setExclusive(False)
-        for name, button in self.consent_buttons.items():
-            button.setChecked(name == consent)
-        self.consent_group.setExclusive(True)
+        self.consents.choose(consent)
 
     # ---- host ----------------------------------------------------------------------------------
     def _host_picked(self, _resident: Resident) -> None:
@@ -729,17 +696,9 @@ class GuestForm(QFrame):
         return self.errors.message(field)
 
     def save(self) -> Visit | None:
-        if self._saving or not self.has_content():
+        if self.saving.busy or not self.has_content():
             return None
-        self._saving = True
-        self.save_button.setEnabled(False)
-        try:
-            if self._check_timer.isActive():
-                self.check_now()
-            visit = self._register() if self._name_readable() else None
-        finally:
-            self._saving = False
-            self.save_button.setEnabled(True)
+        visit = self.saving.run(self._checked_register)
         if visit is None:
             return None
         prefill = AppointmentPrefill(
@@ -798,6 +757,13 @@ class GuestForm(QFrame):
                 }
             )
         return not bad
+
+    def _checked_register(self) -> Visit | None:
+        """The appointment and watch-list check still pending done first; a name the card's chip
+        could not carry is not saved."""
+        if self._check_timer.isActive():
+            self.check_now()
+        return self._register() if self._name_readable() else None
 
     def _register(self) -> Visit | None:
         self.errors.clear()
@@ -960,10 +926,5 @@ class GuestForm(QFrame):
         return True
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
-        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.save()
-            return
-        if e.key() == Qt.Key.Key_Escape:
-            self.discard()
-            return
-        super().keyPressEvent(e)
+        if not enter_saves_escape_discards(e, self.save, self.discard):
+            super().keyPressEvent(e)
