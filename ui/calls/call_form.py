@@ -71,6 +71,7 @@ from ui.widgets.fields import TEXT
 from ui.widgets.fields import Field
 from ui.widgets.form_parts import ChoiceRow
 from ui.widgets.form_parts import SaveLock
+from ui.widgets.form_parts import SaveStatus
 from ui.widgets.form_parts import add_save_shortcuts
 from ui.widgets.form_parts import datetime_edit
 from ui.widgets.form_parts import enter_saves_escape_discards
@@ -80,8 +81,6 @@ from ui.widgets.form_parts import save_button
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
 from ui.widgets.forms import error_label
-from ui.widgets.forms import masked_note_label
-from ui.widgets.forms import show_masked_note
 from ui.widgets.forms import with_error_label
 from ui.widgets.saving import save_with_retry
 
@@ -129,7 +128,6 @@ QFrame#readbackBox {{ background: {palette.READBACK_BG}; border: 1px solid {pale
                       border-radius: 6px; }}
 QLabel#readback {{ color: {palette.READBACK}; }}
 QLabel#readback[idle="true"] {{ color: {palette.IDLE_READBACK}; }}
-QLabel#status {{ color: {palette.OK}; }}
 QLabel#hint {{ color: {palette.DONE}; }}
 QLabel#residentChip {{ color: {palette.OK}; }}
 QPushButton#newCall {{ background: {palette.LINK}; color: white; border-radius: 5px; padding: 8px 18px; }}
@@ -528,12 +526,8 @@ class CallForm(QFrame):
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.status_label = QLabel()
-        self.status_label.setObjectName("status")
-        sfont = QFont(self.font())
-        sfont.setBold(True)
-        self.status_label.setFont(sfont)
-        self.masked_note = masked_note_label()
+        self.status = SaveStatus(wrap=False)
+        self.status_label, self.masked_note = self.status.label, self.status.note
         self.hint_label = self._hint(
             self.tr(
                 "Enter 保存（多行文本框中 Enter 换行，Ctrl+Enter 保存）　·　Alt+1～4 处理结果"
@@ -541,13 +535,7 @@ class CallForm(QFrame):
             )
         )
         self.hint_label.setWordWrap(False)
-        left = QVBoxLayout()
-        left.setSpacing(0)
-        left.addWidget(self.status_label)
-        left.addWidget(self.masked_note)
-        left.addWidget(self.general_error)
-        left.addWidget(self.hint_label)
-        row.addLayout(left, 1)
+        row.addLayout(self.status.column(self.general_error, self.hint_label, spacing=0), 1)
         self.discard_button = QPushButton(self.tr("放弃 (Esc)"))
         self.discard_button.setAutoDefault(True)
         self.discard_button.clicked.connect(self.discard)
@@ -592,8 +580,7 @@ class CallForm(QFrame):
         """Another operator: the call being typed is kept as the previous operator's draft."""
         self._session = session
         self.draft.hand_over(session, self.reset)
-        self.status_label.clear()
-        show_masked_note(self.masked_note, {})
+        self.status.clear()
 
     def is_active(self) -> bool:
         """A call is in progress (its timer is running)."""
@@ -622,8 +609,7 @@ class CallForm(QFrame):
     def _start(self) -> None:
         self._started_at = self._session.clock.now()
         self._token = uuid4().hex
-        self.status_label.clear()
-        show_masked_note(self.masked_note, {})
+        self.status.clear()
         self._refresh_choices()
         self._set_default_times()
         self._set_idle(False)
@@ -944,8 +930,7 @@ class CallForm(QFrame):
             self._link_ring(self._ring_id, result.call.id)
         self.reset()
         self.draft.discard()
-        self.status_label.setText(self._saved_text(result))
-        show_masked_note(self.masked_note, result.masked)
+        self.status.say(self._saved_text(result), result.masked)
         self.readback_label.setText(self.tr("上一通已保存：{0}").format(result.call.readback))
         self.new_button.setFocus()
         self.saved.emit(result)
@@ -1025,8 +1010,7 @@ class CallForm(QFrame):
             self.tr("放弃本次来电"), self.tr("已填写的来电内容尚未保存，确定放弃吗？"), self.reset
         ):
             return False
-        self.status_label.clear()
-        show_masked_note(self.masked_note, {})
+        self.status.clear()
         return True
 
     # ---- drafts --------------------------------------------------------------------------------

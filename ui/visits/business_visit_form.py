@@ -10,7 +10,6 @@ from uuid import uuid4
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
-from PySide6.QtGui import QFont
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
@@ -56,14 +55,13 @@ from ui.widgets.fields import Field
 from ui.widgets.fields import form_group
 from ui.widgets.fields import form_layout
 from ui.widgets.form_parts import SaveLock
+from ui.widgets.form_parts import SaveStatus
 from ui.widgets.form_parts import add_save_shortcuts
 from ui.widgets.form_parts import enter_saves_escape_discards
 from ui.widgets.form_parts import save_button
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
 from ui.widgets.forms import error_label
-from ui.widgets.forms import masked_note_label
-from ui.widgets.forms import show_masked_note
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.saving import save_with_retry
 
@@ -168,19 +166,9 @@ class BusinessVisitForm(QFrame):
         outer.addLayout(columns, 1)
 
         bottom = QHBoxLayout()
-        left = QVBoxLayout()
-        left.setSpacing(2)
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        font = QFont(self.font())
-        font.setBold(True)
-        self.status_label.setFont(font)
-        self.status_label.setStyleSheet(f"color: {palette.OK};")
-        self.masked_note = masked_note_label()
-        left.addWidget(self.status_label)
-        left.addWidget(self.masked_note)
-        left.addWidget(self.general_error)
-        bottom.addLayout(left, 1)
+        self.status = SaveStatus(wrap=True)
+        self.status_label, self.masked_note = self.status.label, self.status.note
+        bottom.addLayout(self.status.column(self.general_error, spacing=2), 1)
         self.clear_button = QPushButton(self.tr("清空 (Esc)"))
         self.clear_button.setAutoDefault(False)
         self.clear_button.clicked.connect(self.discard)
@@ -272,8 +260,7 @@ class BusinessVisitForm(QFrame):
         """Another operator: what was typed is kept as the previous operator's draft."""
         self._session = session
         self.draft.hand_over(session, self.reset)
-        self.status_label.clear()
-        show_masked_note(self.masked_note, {})
+        self.status.clear()
 
     def reset(self) -> None:
         self._token = uuid4().hex
@@ -386,8 +373,7 @@ class BusinessVisitForm(QFrame):
             text += self.tr("，跟进时限 {0}").format(format_local_day_time(visit.follow_up_due_at))
         self.reset()
         self.draft.discard()
-        self.status_label.setText(text)
-        show_masked_note(self.masked_note, visits.masked_fields(visit))
+        self.status.say(text, visits.masked_fields(visit))
         self.lookup.setFocus()
         self.saved.emit(visit)
         return visit
@@ -407,8 +393,7 @@ class BusinessVisitForm(QFrame):
             self.tr("清空"), self.tr("已填写的内容尚未保存，确定清空吗？"), self.reset
         ):
             return False
-        self.status_label.clear()
-        show_masked_note(self.masked_note, {})
+        self.status.clear()
         return True
 
     # ---- drafts --------------------------------------------------------------------------------

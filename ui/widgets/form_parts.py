@@ -21,12 +21,15 @@ from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QButtonGroup
 from PySide6.QtWidgets import QDateTimeEdit
 from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QRadioButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from ui.widgets import palette
+from ui.widgets.forms import masked_note_label
+from ui.widgets.forms import show_masked_note
 
 T = TypeVar("T")
 
@@ -107,6 +110,36 @@ def save_button(text: str, *, padding: int) -> QPushButton:
     button.setFont(font)
     button.setMinimumHeight(34)
     return button
+
+
+class SaveStatus:
+    """The bold green line under a form saying what the last save did (``label``), with the
+    note under it naming the free-text fields whose ID/mobile numbers were masked (``note``)."""
+
+    def __init__(self, *, wrap: bool) -> None:
+        self.label = QLabel()
+        self.label.setWordWrap(wrap)
+        font = QFont(self.label.font())
+        font.setBold(True)
+        self.label.setFont(font)
+        self.label.setStyleSheet(f"color: {palette.OK};")
+        self.note = masked_note_label()
+
+    def column(self, *below: QWidget, spacing: int) -> QVBoxLayout:
+        """The line, the note and ``below`` (the form's general error line, a hint), stacked."""
+        column = QVBoxLayout()
+        column.setSpacing(spacing)
+        for widget in (self.label, self.note, *below):
+            column.addWidget(widget)
+        return column
+
+    def say(self, text: str, masked: dict[str, str] | None = None) -> None:
+        """``text``, and the note for ``masked`` (field → Chinese label; none: no note)."""
+        self.label.setText(text)
+        show_masked_note(self.note, masked or {})
+
+    def clear(self) -> None:
+        self.say("")
 
 
 def add_save_shortcuts(form: QWidget, save: Callable[[], object]) -> None:
