@@ -27,6 +27,7 @@ from ui.widgets.form_parts import add_save_shortcuts
 from ui.widgets.form_parts import column_box
 from ui.widgets.form_parts import datetime_edit
 from ui.widgets.form_parts import enter_saves_escape_discards
+from ui.widgets.form_parts import form_button
 from ui.widgets.form_parts import from_qdatetime
 from ui.widgets.form_parts import local_qdatetime
 from ui.widgets.forms import FieldErrors
@@ -188,3 +189,14 @@ def test_column_box_stacks_widgets_without_margins(qtbot) -> None:
     column = box.layout()
     assert column.spacing() == 4 and column.contentsMargins().left() == 0
     assert [column.itemAt(i).widget() for i in range(column.count())] == [first, second]
+
+
+def test_a_form_button_is_never_pressed_by_enter(qtbot) -> None:
+    pressed: list[str] = []
+    button = form_button("补打访客证", lambda: pressed.append("reprint"), "再打印一张")
+    plain = form_button("清空", lambda: pressed.append("clear"))
+    qtbot.addWidget(button)
+    qtbot.addWidget(plain)
+    assert not button.autoDefault() and button.toolTip() == "再打印一张" and plain.toolTip() == ""
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert pressed == ["reprint"]

@@ -75,6 +75,7 @@ from ui.widgets.form_parts import SaveStatus
 from ui.widgets.form_parts import add_save_shortcuts
 from ui.widgets.form_parts import datetime_edit
 from ui.widgets.form_parts import enter_saves_escape_discards
+from ui.widgets.form_parts import form_button
 from ui.widgets.form_parts import from_qdatetime
 from ui.widgets.form_parts import local_qdatetime
 from ui.widgets.form_parts import save_button
@@ -330,11 +331,10 @@ class CallForm(QFrame):
 
         self.answer_edit = _plain_text(2)
         self.answer_edit.setPlaceholderText(self.tr("已给来电人的答复或解释"))
-        self.knowledge_button = QPushButton(self.tr("知识库…"))
-        self.knowledge_button.setToolTip(self.tr("从知识库插入标准答复"))
-        self.knowledge_button.setAutoDefault(False)
+        self.knowledge_button = form_button(
+            self.tr("知识库…"), self.insert_standard_answer, self.tr("从知识库插入标准答复")
+        )
         self.knowledge_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keeps the form's Tab order
-        self.knowledge_button.clicked.connect(self.insert_standard_answer)
         form.addRow(self.tr("答复内容"), self._with_error("answer", self.answer_edit, self.knowledge_button))
 
         self.outcomes = ChoiceRow(

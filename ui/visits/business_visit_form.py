@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QListWidget
 from PySide6.QtWidgets import QListWidgetItem
 from PySide6.QtWidgets import QPlainTextEdit
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QSpinBox
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
@@ -58,6 +57,7 @@ from ui.widgets.form_parts import SaveLock
 from ui.widgets.form_parts import SaveStatus
 from ui.widgets.form_parts import add_save_shortcuts
 from ui.widgets.form_parts import enter_saves_escape_discards
+from ui.widgets.form_parts import form_button
 from ui.widgets.form_parts import save_button
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
@@ -169,9 +169,7 @@ class BusinessVisitForm(QFrame):
         self.status = SaveStatus(wrap=True)
         self.status_label, self.masked_note = self.status.label, self.status.note
         bottom.addLayout(self.status.column(self.general_error, spacing=2), 1)
-        self.clear_button = QPushButton(self.tr("清空 (Esc)"))
-        self.clear_button.setAutoDefault(False)
-        self.clear_button.clicked.connect(self.discard)
+        self.clear_button = form_button(self.tr("清空 (Esc)"), self.discard)
         self.save_button = save_button(self.tr("保存 (Enter)"), padding=22)
         self.save_button.clicked.connect(self.save)
         bottom.addWidget(self.clear_button)
@@ -192,9 +190,7 @@ class BusinessVisitForm(QFrame):
         row = QHBoxLayout()
         self.follow_up_note = QLineEdit()
         self.follow_up_note.setPlaceholderText(self.tr("跟进情况，如：已电话告知业主审批结果"))
-        self.follow_up_done_button = QPushButton(self.tr("跟进完成"))
-        self.follow_up_done_button.setAutoDefault(False)
-        self.follow_up_done_button.clicked.connect(self.complete_follow_up)
+        self.follow_up_done_button = form_button(self.tr("跟进完成"), self.complete_follow_up)
         row.addWidget(self.follow_up_note, 1)
         row.addWidget(self.follow_up_done_button)
         column.addLayout(row)

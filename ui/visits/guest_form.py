@@ -68,6 +68,7 @@ from ui.widgets.form_parts import ChoiceRow
 from ui.widgets.form_parts import SaveLock
 from ui.widgets.form_parts import column_box
 from ui.widgets.form_parts import enter_saves_escape_discards
+from ui.widgets.form_parts import form_button
 from ui.widgets.form_parts import save_button
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
@@ -143,9 +144,7 @@ class GuestForm(QFrame):
         big.setPointSizeF(big.pointSizeF() * 1.15)
         self.appointment_banner.setFont(big)
         self.watch_banner.setFont(big)
-        self.not_this_button = QPushButton(self.tr("不是此预约"))
-        self.not_this_button.setAutoDefault(False)
-        self.not_this_button.clicked.connect(self.dismiss_appointment)
+        self.not_this_button = form_button(self.tr("不是此预约"), self.dismiss_appointment)
         appt_row = QHBoxLayout()
         appt_row.setSpacing(6)
         appt_row.addWidget(self.appointment_banner, 1)
@@ -248,10 +247,11 @@ class GuestForm(QFrame):
 
         self.host_info = Banner()
         column.addWidget(self.host_info)
-        self.host_number_button = QPushButton(self.tr("显示号码"))
-        self.host_number_button.setAutoDefault(False)
-        self.host_number_button.setToolTip(self.tr("显示受访住户的完整电话以便拨打（查看会记入审计日志）"))
-        self.host_number_button.clicked.connect(self.show_host_number)
+        self.host_number_button = form_button(
+            self.tr("显示号码"),
+            self.show_host_number,
+            self.tr("显示受访住户的完整电话以便拨打（查看会记入审计日志）"),
+        )
         self.host_number_button.hide()
         self.host_number = RevealedNumber()  # the full number, in place, for a minute
         number_row = QHBoxLayout()
@@ -288,33 +288,30 @@ class GuestForm(QFrame):
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.result_banner.setFont(font)
-        self.book_button = QPushButton(self.tr("预约来访…"))
-        self.book_button.setAutoDefault(False)
-        self.book_button.clicked.connect(self._book_clicked)
-        self.reprint_button = QPushButton(self.tr("补打访客证"))
-        self.reprint_button.setAutoDefault(False)
-        self.reprint_button.clicked.connect(self.reprint_last)
+        self.book_button = form_button(self.tr("预约来访…"), self._book_clicked)
+        self.reprint_button = form_button(self.tr("补打访客证"), self.reprint_last)
         # 拒绝 / 未接通: the visitor's details stay in the form (the host may call back).
-        self.retry_button = QPushButton(self.tr("重新联系被访人"))
-        self.retry_button.setAutoDefault(False)
-        self.retry_button.setToolTip(self.tr("访客信息已保留：再次致电受访方，记录新的答复后登记"))
-        self.retry_button.clicked.connect(self.retry_consent)
-        self.clear_kept_button = QPushButton(self.tr("清空"))
-        self.clear_kept_button.setAutoDefault(False)
-        self.clear_kept_button.setToolTip(self.tr("访客已离开：清空保留的访客信息"))
-        self.clear_kept_button.clicked.connect(self.clear_kept)
+        self.retry_button = form_button(
+            self.tr("重新联系被访人"),
+            self.retry_consent,
+            self.tr("访客信息已保留：再次致电受访方，记录新的答复后登记"),
+        )
+        self.clear_kept_button = form_button(
+            self.tr("清空"), self.clear_kept, self.tr("访客已离开：清空保留的访客信息")
+        )
         buttons = QVBoxLayout()
         buttons.setSpacing(4)
-        buttons.addWidget(self.retry_button)
-        buttons.addWidget(self.clear_kept_button)
-        buttons.addWidget(self.book_button)
-        buttons.addWidget(self.reprint_button)
+        for button in self._result_buttons():
+            buttons.addWidget(button)
+            button.hide()
         buttons.addStretch(1)
         row.addWidget(self.result_banner, 1)
         row.addLayout(buttons)
-        for button in (self.retry_button, self.clear_kept_button, self.book_button, self.reprint_button):
-            button.hide()
         return box
+
+    def _result_buttons(self) -> tuple[QPushButton, ...]:
+        """What can be done after a save, as they stand beside the result (shown as it fits)."""
+        return (self.retry_button, self.clear_kept_button, self.book_button, self.reprint_button)
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -325,9 +322,7 @@ class GuestForm(QFrame):
         left.addWidget(self.general_error)
         left.addWidget(hint)
         row.addLayout(left, 1)
-        self.clear_button = QPushButton(self.tr("清空 (Esc)"))
-        self.clear_button.setAutoDefault(False)
-        self.clear_button.clicked.connect(self.discard)
+        self.clear_button = form_button(self.tr("清空 (Esc)"), self.discard)
         self.save_button = save_button(self.tr("登记 (Enter)"), padding=18)
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.clear_button)
@@ -843,7 +838,7 @@ class GuestForm(QFrame):
 
     def clear_result(self) -> None:
         self.result_banner.clear_text()
-        for button in (self.retry_button, self.clear_kept_button, self.book_button, self.reprint_button):
+        for button in self._result_buttons():
             button.hide()
 
     def result_text(self) -> str:

@@ -96,6 +96,17 @@ class ChoiceRow:
         self.group.setExclusive(True)
 
 
+# ---- buttons --------------------------------------------------------------------------------
+def form_button(text: str, clicked: Callable[[], object], tooltip: str = "") -> QPushButton:
+    """A button beside a form's fields that Enter never presses (Enter saves the form)."""
+    button = QPushButton(text)
+    button.setAutoDefault(False)
+    if tooltip:
+        button.setToolTip(tooltip)
+    button.clicked.connect(clicked)
+    return button
+
+
 # ---- saving ----------------------------------------------------------------------------------
 def save_button(text: str, *, padding: int) -> QPushButton:
     """The form's green, bold 保存 button (``padding``: left and right, in pixels)."""
