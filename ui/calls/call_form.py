@@ -146,6 +146,21 @@ def _plain_text(lines: int) -> QPlainTextEdit:
     return edit
 
 
+def _refill_departments(combo: QComboBox, depts: list[Department], none_text: str | None = None) -> None:
+    """The departments on file (after ``none_text``, standing for none, if given), the chosen one
+    kept — else none, or ``none_text`` —, without signalling a change."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    if none_text is not None:
+        combo.addItem(none_text, None)
+    for d in depts:
+        combo.addItem(d.name, d.id)
+    index = combo.findData(current) if current is not None else -1
+    combo.setCurrentIndex(0 if index < 0 and none_text is not None else index)
+    combo.blockSignals(False)
+
+
 class CallForm(QFrame):
     """One call being registered. ``saved(CallResult)`` after each successful save."""
 
@@ -651,24 +666,9 @@ class CallForm(QFrame):
     def _refresh_choices(self) -> None:
         depts = departments.list_departments()
         self._departments = depts
-        for combo in (self.department_combo, self.alert_dept_combo):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            for d in depts:
-                combo.addItem(d.name, d.id)
-            combo.setCurrentIndex(combo.findData(current) if current is not None else -1)
-            combo.blockSignals(False)
-        current = self.message_dept_combo.currentData()
-        self.message_dept_combo.blockSignals(True)
-        self.message_dept_combo.clear()
-        self.message_dept_combo.addItem(self.tr("（不指定）"), None)
-        for d in depts:
-            self.message_dept_combo.addItem(d.name, d.id)
-        self.message_dept_combo.setCurrentIndex(
-            max(self.message_dept_combo.findData(current), 0) if current is not None else 0
-        )
-        self.message_dept_combo.blockSignals(False)
+        _refill_departments(self.department_combo, depts)
+        _refill_departments(self.alert_dept_combo, depts)
+        _refill_departments(self.message_dept_combo, depts, self.tr("（不指定）"))
 
     def _set_default_times(self) -> None:
         local_now = self._session.clock.local_now()
