@@ -58,7 +58,6 @@ from ui.widgets import fields
 from ui.widgets import palette
 from ui.widgets.drafts_support import DraftKeeper
 from ui.widgets.drafts_support import parse_iso
-from ui.widgets.drafts_support import restored_text
 from ui.widgets.drafts_support import text_of
 from ui.widgets.drafts_support import token_of
 from ui.widgets.fields import CHECK
@@ -78,6 +77,7 @@ from ui.widgets.form_parts import enter_saves_escape_discards
 from ui.widgets.form_parts import form_button
 from ui.widgets.form_parts import from_qdatetime
 from ui.widgets.form_parts import local_qdatetime
+from ui.widgets.form_parts import restore_saying
 from ui.widgets.form_parts import save_button
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
@@ -1105,10 +1105,7 @@ class CallForm(QFrame):
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if not self.draft.restore_into_empty():
-            return False
-        self.status_label.setText(restored_text())
-        return True
+        return restore_saying(self.draft, self.status_label.setText)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         # Keys the fields did not use (Enter in a line edit, combo or check box; Esc) end up here.

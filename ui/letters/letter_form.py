@@ -56,7 +56,6 @@ from ui.widgets import palette
 from ui.widgets.action_dialog import department_combo
 from ui.widgets.drafts_support import DraftKeeper
 from ui.widgets.drafts_support import notice_label
-from ui.widgets.drafts_support import restored_text
 from ui.widgets.drafts_support import token_of
 from ui.widgets.fields import COMBO
 from ui.widgets.fields import DATETIME
@@ -69,6 +68,7 @@ from ui.widgets.form_parts import SaveLock
 from ui.widgets.form_parts import datetime_edit
 from ui.widgets.form_parts import from_qdatetime
 from ui.widgets.form_parts import local_qdatetime
+from ui.widgets.form_parts import restore_saying
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import dialog_buttons
 from ui.widgets.forms import error_label
@@ -459,12 +459,11 @@ class LetterForm(QDialog):
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if not self.draft.restore_into_empty():
-            return False
-        text = restored_text()
+        return restore_saying(self.draft, self._show_restored)
+
+    def _show_restored(self, text: str) -> None:
         if self.missing_files:
             names = "、".join(p.name for p in self.missing_files)
             text += self.tr("（以下附件已找不到，请重新添加：{0}）").format(names)
         self.draft_notice.setText(text)
         self.draft_notice.show()
-        return True

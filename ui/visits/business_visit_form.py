@@ -42,7 +42,6 @@ from ui.widgets import fields
 from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.drafts_support import DraftKeeper
-from ui.widgets.drafts_support import restored_text
 from ui.widgets.drafts_support import token_of
 from ui.widgets.fields import CHECK
 from ui.widgets.fields import COMBO
@@ -58,6 +57,7 @@ from ui.widgets.form_parts import SaveStatus
 from ui.widgets.form_parts import add_save_shortcuts
 from ui.widgets.form_parts import enter_saves_escape_discards
 from ui.widgets.form_parts import form_button
+from ui.widgets.form_parts import restore_saying
 from ui.widgets.form_parts import save_button
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
@@ -421,10 +421,7 @@ class BusinessVisitForm(QFrame):
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if not self.draft.restore_into_empty():
-            return False
-        self.status_label.setText(restored_text())
-        return True
+        return restore_saying(self.draft, self.status_label.setText)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.follow_up_note.hasFocus():

@@ -51,7 +51,6 @@ from ui.widgets import fields
 from ui.widgets import palette
 from ui.widgets import printing
 from ui.widgets.drafts_support import DraftKeeper
-from ui.widgets.drafts_support import restored_text
 from ui.widgets.drafts_support import set_combo_data
 from ui.widgets.drafts_support import token_of
 from ui.widgets.fields import CHECK
@@ -69,6 +68,7 @@ from ui.widgets.form_parts import SaveLock
 from ui.widgets.form_parts import column_box
 from ui.widgets.form_parts import enter_saves_escape_discards
 from ui.widgets.form_parts import form_button
+from ui.widgets.form_parts import restore_saying
 from ui.widgets.form_parts import save_button
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
@@ -915,10 +915,7 @@ class GuestForm(QFrame):
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if not self.draft.restore_into_empty():
-            return False
-        self.result_banner.show_text(restored_text(), "info")
-        return True
+        return restore_saying(self.draft, lambda text: self.result_banner.show_text(text, "info"))
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         if not enter_saves_escape_discards(e, self.save, self.discard):

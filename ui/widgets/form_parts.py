@@ -28,6 +28,8 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from ui.widgets import palette
+from ui.widgets.drafts_support import DraftKeeper
+from ui.widgets.drafts_support import restored_text
 from ui.widgets.forms import masked_note_label
 from ui.widgets.forms import show_masked_note
 
@@ -183,6 +185,15 @@ class SaveLock:
             self.busy = False
             if self.button is not None:
                 self.button.setEnabled(True)
+
+
+def restore_saying(draft: DraftKeeper, say: Callable[[str], object]) -> bool:
+    """The operator's draft, if the form is empty and there is one; ``say`` is given the note that
+    it came back. True if restored."""
+    if not draft.restore_into_empty():
+        return False
+    say(restored_text())
+    return True
 
 
 def enter_saves_escape_discards(
