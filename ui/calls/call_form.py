@@ -147,8 +147,9 @@ def _plain_text(lines: int) -> QPlainTextEdit:
 
 
 def _refill_departments(combo: QComboBox, depts: list[Department], none_text: str | None = None) -> None:
-    """The departments on file (after ``none_text``, standing for none, if given), the chosen one
-    kept — else none, or ``none_text`` —, without signalling a change."""
+    """Fill ``combo`` with ``depts`` (after a ``none_text`` item standing for none, if given),
+    keeping the chosen department; one no longer there leaves none chosen (or ``none_text``).
+    No change is signalled."""
     current = combo.currentData()
     combo.blockSignals(True)
     combo.clear()
