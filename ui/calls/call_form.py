@@ -13,17 +13,14 @@ from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
-from PySide6.QtCore import QDate
 from PySide6.QtCore import QDateTime
 from PySide6.QtCore import Qt
-from PySide6.QtCore import QTime
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QShortcut
-from PySide6.QtWidgets import QButtonGroup
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDateTimeEdit
@@ -36,7 +33,6 @@ from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QRadioButton
 from PySide6.QtWidgets import QSizePolicy
 from PySide6.QtWidgets import QStackedWidget
 from PySide6.QtWidgets import QVBoxLayout
@@ -62,7 +58,6 @@ from ui.widgets import fields
 from ui.widgets import palette
 from ui.widgets.drafts_support import DraftKeeper
 from ui.widgets.drafts_support import parse_iso
-from ui.widgets.drafts_support import restored_text
 from ui.widgets.drafts_support import text_of
 from ui.widgets.drafts_support import token_of
 from ui.widgets.fields import CHECK
@@ -73,11 +68,20 @@ from ui.widgets.fields import PLAIN
 from ui.widgets.fields import RESIDENT
 from ui.widgets.fields import TEXT
 from ui.widgets.fields import Field
+from ui.widgets.form_parts import ChoiceRow
+from ui.widgets.form_parts import SaveLock
+from ui.widgets.form_parts import SaveStatus
+from ui.widgets.form_parts import add_save_shortcuts
+from ui.widgets.form_parts import datetime_edit
+from ui.widgets.form_parts import enter_saves_escape_discards
+from ui.widgets.form_parts import form_button
+from ui.widgets.form_parts import from_qdatetime
+from ui.widgets.form_parts import local_qdatetime
+from ui.widgets.form_parts import restore_saying
+from ui.widgets.form_parts import save_button
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
 from ui.widgets.forms import error_label
-from ui.widgets.forms import masked_note_label
-from ui.widgets.forms import show_masked_note
 from ui.widgets.forms import with_error_label
 from ui.widgets.saving import save_with_retry
 
@@ -125,25 +129,11 @@ QFrame#readbackBox {{ background: {palette.READBACK_BG}; border: 1px solid {pale
                       border-radius: 6px; }}
 QLabel#readback {{ color: {palette.READBACK}; }}
 QLabel#readback[idle="true"] {{ color: {palette.IDLE_READBACK}; }}
-QLabel#status {{ color: {palette.OK}; }}
 QLabel#hint {{ color: {palette.DONE}; }}
 QLabel#residentChip {{ color: {palette.OK}; }}
 QPushButton#newCall {{ background: {palette.LINK}; color: white; border-radius: 5px; padding: 8px 18px; }}
 QPushButton#newCall:hover {{ background: {palette.LINK_HOVER}; }}
-QPushButton#saveCall {{ background: {palette.OK_BRIGHT}; color: white; border-radius: 4px;
-                        padding: 6px 22px; }}
-QPushButton#saveCall:disabled {{ background: {palette.SAVE_DISABLED_BG}; }}
 """
-
-
-def _local_qdatetime(local: datetime) -> QDateTime:
-    """A wall-clock time as a QDateTime, without letting the PC's own time zone shift it."""
-    return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
-
-
-def _from_qdatetime(value: QDateTime) -> datetime:
-    d, t = value.date(), value.time()
-    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
 
 
 def _plain_text(lines: int) -> QPlainTextEdit:
@@ -156,6 +146,22 @@ def _plain_text(lines: int) -> QPlainTextEdit:
     return edit
 
 
+def _refill_departments(combo: QComboBox, depts: list[Department], none_text: str | None = None) -> None:
+    """Fill ``combo`` with ``depts`` (after a ``none_text`` item standing for none, if given),
+    keeping the chosen department; one no longer there leaves none chosen (or ``none_text``).
+    No change is signalled."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    if none_text is not None:
+        combo.addItem(none_text, None)
+    for d in depts:
+        combo.addItem(d.name, d.id)
+    index = combo.findData(current) if current is not None else -1
+    combo.setCurrentIndex(0 if index < 0 and none_text is not None else index)
+    combo.blockSignals(False)
+
+
 class CallForm(QFrame):
     """One call being registered. ``saved(CallResult)`` after each successful save."""
 
@@ -166,7 +172,6 @@ class CallForm(QFrame):
         self._session = session
         self._started_at: datetime | None = None
         self._token = uuid4().hex
-        self._saving = False
         self._loading = False
         self._filled_phone: tuple[str, str] | None = None  # (masked text shown, real number)
         self._ring_id: int | None = None  # the desk phone's ring this call came from
@@ -179,17 +184,11 @@ class CallForm(QFrame):
         self.setStyleSheet(_FORM_STYLE)
         self._build()
         self._declare_fields()
+        self.saving = SaveLock(self.save_button)
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(1000)
         self._tick_timer.timeout.connect(self.update_timer)
-        save_shortcuts = (
-            QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return),
-            QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Enter),
-        )
-        for seq in save_shortcuts:
-            shortcut = QShortcut(seq, self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.save)
+        add_save_shortcuts(self, self.save)
         # Alt+1..4 choose the outcome from any field (on the outcome buttons, 1..4 alone do).
         for i, outcome in enumerate(calls.OUTCOMES):
             shortcut = QShortcut(QKeySequence(f"Alt+{i + 1}"), self)
@@ -278,9 +277,7 @@ class CallForm(QFrame):
     def _build_caller_box(self) -> QGroupBox:
         from ui.widgets.resident_lookup import ResidentLookup
 
-        group = QGroupBox(self.tr("来电人与来电内容"))
-        form = fields.form_layout()
-        group.setLayout(form)
+        group, form = fields.form_group(self.tr("来电人与来电内容"))
 
         self.lookup = ResidentLookup()
         self.lookup.picked.connect(self._resident_picked)
@@ -350,29 +347,24 @@ class CallForm(QFrame):
 
         self.answer_edit = _plain_text(2)
         self.answer_edit.setPlaceholderText(self.tr("已给来电人的答复或解释"))
-        self.knowledge_button = QPushButton(self.tr("知识库…"))
-        self.knowledge_button.setToolTip(self.tr("从知识库插入标准答复"))
-        self.knowledge_button.setAutoDefault(False)
+        self.knowledge_button = form_button(
+            self.tr("知识库…"), self.insert_standard_answer, self.tr("从知识库插入标准答复")
+        )
         self.knowledge_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keeps the form's Tab order
-        self.knowledge_button.clicked.connect(self.insert_standard_answer)
         form.addRow(self.tr("答复内容"), self._with_error("answer", self.answer_edit, self.knowledge_button))
 
-        radios = QWidget()
-        radio_row = QHBoxLayout(radios)
-        radio_row.setContentsMargins(0, 2, 0, 2)
-        radio_row.setSpacing(14)
-        self.outcome_group = QButtonGroup(self)
-        self.outcome_buttons: dict[str, QRadioButton] = {}
-        for i, outcome in enumerate(calls.OUTCOMES):
-            button = QRadioButton(self.tr("{0} {1}").format(i + 1, self.tr(outcome)))
-            button.setToolTip(self.tr("Alt+{0}").format(i + 1))
-            self.outcome_group.addButton(button, i)
-            self.outcome_buttons[outcome] = button
-            radio_row.addWidget(button)
-        radio_row.addStretch(1)
+        self.outcomes = ChoiceRow(
+            self,
+            {o: self.tr("{0} {1}").format(i, self.tr(o)) for i, o in enumerate(calls.OUTCOMES, 1)},
+            vertical_margin=2,
+        )
+        self.outcome_group = self.outcomes.group
+        self.outcome_buttons = self.outcomes.buttons
+        for i, button in enumerate(self.outcome_buttons.values(), 1):
+            button.setToolTip(self.tr("Alt+{0}").format(i))
         self.outcome_group.idToggled.connect(self._outcome_toggled)
         first_outcome = next(iter(self.outcome_buttons.values()))
-        form.addRow(self.tr("处理结果"), self._with_error("outcome", radios, focus=first_outcome))
+        form.addRow(self.tr("处理结果"), self._with_error("outcome", self.outcomes.box, focus=first_outcome))
 
         self.outcome_stack = QStackedWidget()
         self.outcome_stack.addWidget(self._page_none())
@@ -482,9 +474,7 @@ class CallForm(QFrame):
         form.addRow(
             self.tr("回电号码"), self._with_error("callback_callback_phone", self.callback_phone_edit)
         )
-        self.callback_due_edit = QDateTimeEdit()
-        self.callback_due_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.callback_due_edit.setCalendarPopup(True)
+        self.callback_due_edit = datetime_edit()
         form.addRow(self.tr("回电时间"), self._with_error("callback_due_at", self.callback_due_edit))
         self.callback_reason_edit = QLineEdit()
         self.callback_reason_edit.setPlaceholderText(self.tr("要查证或回复的事项（留空则用来电内容）"))
@@ -552,12 +542,8 @@ class CallForm(QFrame):
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.status_label = QLabel()
-        self.status_label.setObjectName("status")
-        sfont = QFont(self.font())
-        sfont.setBold(True)
-        self.status_label.setFont(sfont)
-        self.masked_note = masked_note_label()
+        self.status = SaveStatus(wrap=False)
+        self.status_label, self.masked_note = self.status.label, self.status.note
         self.hint_label = self._hint(
             self.tr(
                 "Enter 保存（多行文本框中 Enter 换行，Ctrl+Enter 保存）　·　Alt+1～4 处理结果"
@@ -565,23 +551,12 @@ class CallForm(QFrame):
             )
         )
         self.hint_label.setWordWrap(False)
-        left = QVBoxLayout()
-        left.setSpacing(0)
-        left.addWidget(self.status_label)
-        left.addWidget(self.masked_note)
-        left.addWidget(self.general_error)
-        left.addWidget(self.hint_label)
-        row.addLayout(left, 1)
+        row.addLayout(self.status.column(self.general_error, self.hint_label, spacing=0), 1)
         self.discard_button = QPushButton(self.tr("放弃 (Esc)"))
         self.discard_button.setAutoDefault(True)
         self.discard_button.clicked.connect(self.discard)
-        self.save_button = QPushButton(self.tr("保存 (Enter)"))
-        self.save_button.setObjectName("saveCall")
+        self.save_button = save_button(self.tr("保存 (Enter)"), padding=22)
         self.save_button.setAutoDefault(True)
-        self.save_button.setMinimumHeight(34)
-        font = QFont(self.font())
-        font.setBold(True)
-        self.save_button.setFont(font)
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.discard_button)
         row.addWidget(self.save_button)
@@ -621,8 +596,7 @@ class CallForm(QFrame):
         """Another operator: the call being typed is kept as the previous operator's draft."""
         self._session = session
         self.draft.hand_over(session, self.reset)
-        self.status_label.clear()
-        show_masked_note(self.masked_note, {})
+        self.status.clear()
 
     def is_active(self) -> bool:
         """A call is in progress (its timer is running)."""
@@ -651,8 +625,7 @@ class CallForm(QFrame):
     def _start(self) -> None:
         self._started_at = self._session.clock.now()
         self._token = uuid4().hex
-        self.status_label.clear()
-        show_masked_note(self.masked_note, {})
+        self.status.clear()
         self._refresh_choices()
         self._set_default_times()
         self._set_idle(False)
@@ -694,34 +667,19 @@ class CallForm(QFrame):
     def _refresh_choices(self) -> None:
         depts = departments.list_departments()
         self._departments = depts
-        for combo in (self.department_combo, self.alert_dept_combo):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            for d in depts:
-                combo.addItem(d.name, d.id)
-            combo.setCurrentIndex(combo.findData(current) if current is not None else -1)
-            combo.blockSignals(False)
-        current = self.message_dept_combo.currentData()
-        self.message_dept_combo.blockSignals(True)
-        self.message_dept_combo.clear()
-        self.message_dept_combo.addItem(self.tr("（不指定）"), None)
-        for d in depts:
-            self.message_dept_combo.addItem(d.name, d.id)
-        self.message_dept_combo.setCurrentIndex(
-            max(self.message_dept_combo.findData(current), 0) if current is not None else 0
-        )
-        self.message_dept_combo.blockSignals(False)
+        _refill_departments(self.department_combo, depts)
+        _refill_departments(self.alert_dept_combo, depts)
+        _refill_departments(self.message_dept_combo, depts, self.tr("（不指定）"))
 
     def _set_default_times(self) -> None:
         local_now = self._session.clock.local_now()
         self.alert_time_edit.blockSignals(True)
-        self.alert_time_edit.setDateTime(_local_qdatetime(local_now))
+        self.alert_time_edit.setDateTime(local_qdatetime(local_now))
         self.alert_time_edit.blockSignals(False)
         if not self._due_touched:
             minutes = settings_mod.load().callback_default_minutes
             self.callback_due_edit.blockSignals(True)
-            self.callback_due_edit.setDateTime(_local_qdatetime(local_now + timedelta(minutes=minutes)))
+            self.callback_due_edit.setDateTime(local_qdatetime(local_now + timedelta(minutes=minutes)))
             self.callback_due_edit.blockSignals(False)
 
     def _set_idle(self, idle: bool) -> None:
@@ -871,7 +829,7 @@ class CallForm(QFrame):
         self.promise_label.setText(self.tr("{0} 小时内答复（{1} 前）").format(hours, due))
 
     def _alert_now(self) -> None:
-        self.alert_time_edit.setDateTime(_local_qdatetime(self._session.clock.local_now()))
+        self.alert_time_edit.setDateTime(local_qdatetime(self._session.clock.local_now()))
 
     def _update_readback(self) -> None:
         if not self.is_active() and not self.has_content():
@@ -897,10 +855,7 @@ class CallForm(QFrame):
         return self.category_combo.currentData() or ""
 
     def outcome(self) -> str:
-        for outcome, button in self.outcome_buttons.items():
-            if button.isChecked():
-                return outcome
-        return ""
+        return self.outcomes.chosen()
 
     def _phone_value(self) -> str:
         text = self.phone_edit.text().strip()
@@ -909,7 +864,7 @@ class CallForm(QFrame):
         return text
 
     def _tz_to_utc(self, value: QDateTime) -> datetime:
-        return to_utc(_from_qdatetime(value), self._session.clock.tz)
+        return to_utc(from_qdatetime(value), self._session.clock.tz)
 
     def build_input(self) -> CallInput:
         outcome = self.outcome()
@@ -965,25 +920,18 @@ class CallForm(QFrame):
     # ---- saving and discarding ----------------------------------------------------------------
     def save(self) -> CallResult | None:
         """Validate and save through the service; on success reset to idle and emit ``saved``."""
-        if self._saving or not (self.is_active() or self.has_content()):
+        if self.saving.busy or not (self.is_active() or self.has_content()):
             return None
         if not self.is_active():
             self._start()
-        self._saving = True
-        self.save_button.setEnabled(False)
-        try:
-            result = self._register()
-        finally:
-            self._saving = False
-            self.save_button.setEnabled(True)
+        result = self.saving.run(self._register)
         if result is None:
             return None
         if self._ring_id is not None:
             self._link_ring(self._ring_id, result.call.id)
         self.reset()
         self.draft.discard()
-        self.status_label.setText(self._saved_text(result))
-        show_masked_note(self.masked_note, result.masked)
+        self.status.say(self._saved_text(result), result.masked)
         self.readback_label.setText(self.tr("上一通已保存：{0}").format(result.call.readback))
         self.new_button.setFocus()
         self.saved.emit(result)
@@ -1063,8 +1011,7 @@ class CallForm(QFrame):
             self.tr("放弃本次来电"), self.tr("已填写的来电内容尚未保存，确定放弃吗？"), self.reset
         ):
             return False
-        self.status_label.clear()
-        show_masked_note(self.masked_note, {})
+        self.status.clear()
         return True
 
     # ---- drafts --------------------------------------------------------------------------------
@@ -1159,17 +1106,9 @@ class CallForm(QFrame):
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if not self.draft.restore_into_empty():
-            return False
-        self.status_label.setText(restored_text())
-        return True
+        return restore_saying(self.draft, self.status_label.setText)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         # Keys the fields did not use (Enter in a line edit, combo or check box; Esc) end up here.
-        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self._saving:
-            self.save()
-            return
-        if e.key() == Qt.Key.Key_Escape:
-            self.discard()
-            return
-        super().keyPressEvent(e)
+        if not enter_saves_escape_discards(e, self.save, self.discard):
+            super().keyPressEvent(e)

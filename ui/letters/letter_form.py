@@ -9,15 +9,11 @@ every chosen file stays."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-from PySide6.QtCore import QDate
-from PySide6.QtCore import QDateTime
 from PySide6.QtCore import Qt
-from PySide6.QtCore import QTime
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent
 from PySide6.QtGui import QDragMoveEvent
@@ -26,7 +22,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QShortcut
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox
-from PySide6.QtWidgets import QDateTimeEdit
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QFrame
 from PySide6.QtWidgets import QGridLayout
@@ -44,7 +39,6 @@ from reception.clock import to_local
 from reception.clock import to_utc
 from reception.errors import ReceptionError
 from reception.services import cases
-from reception.services import departments
 from reception.services import letters
 from reception.services import settings as settings_mod
 from reception.services.letters import LetterInput
@@ -59,9 +53,9 @@ from ui.letters.letter_files import drop_files
 from ui.widgets import fields
 from ui.widgets import msgbox
 from ui.widgets import palette
+from ui.widgets.action_dialog import department_combo
 from ui.widgets.drafts_support import DraftKeeper
 from ui.widgets.drafts_support import notice_label
-from ui.widgets.drafts_support import restored_text
 from ui.widgets.drafts_support import token_of
 from ui.widgets.fields import COMBO
 from ui.widgets.fields import DATETIME
@@ -70,6 +64,11 @@ from ui.widgets.fields import RESIDENT
 from ui.widgets.fields import SPIN
 from ui.widgets.fields import TEXT
 from ui.widgets.fields import Field
+from ui.widgets.form_parts import SaveLock
+from ui.widgets.form_parts import datetime_edit
+from ui.widgets.form_parts import from_qdatetime
+from ui.widgets.form_parts import local_qdatetime
+from ui.widgets.form_parts import restore_saying
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import dialog_buttons
 from ui.widgets.forms import error_label
@@ -81,31 +80,6 @@ QLabel#residentChip {{ color: {palette.OK}; }}
 QLabel#promise {{ color: {palette.PENDING}; }}
 QFrame#filePicker QListWidget {{ background: {palette.LIST_BG}; }}
 """
-
-
-def local_qdatetime(local: datetime) -> QDateTime:
-    """A wall-clock time as a QDateTime, without letting the PC's own time zone shift it."""
-    return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
-
-
-def from_qdatetime(value: QDateTime) -> datetime:
-    d, t = value.date(), value.time()
-    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
-
-
-def datetime_edit() -> QDateTimeEdit:
-    edit = QDateTimeEdit()
-    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-    edit.setCalendarPopup(True)
-    return edit
-
-
-def department_combo(none_text: str) -> QComboBox:
-    combo = QComboBox()
-    combo.addItem(none_text, None)
-    for dept in departments.list_departments():
-        combo.addItem(dept.name, dept.id)
-    return combo
 
 
 def choice_combo(placeholder: str, values: list[str], tr) -> QComboBox:
@@ -130,7 +104,7 @@ class LetterForm(QDialog):
         self._session = session
         self._store = store
         self._token = uuid4().hex
-        self._saving = False
+        self.saving = SaveLock()
         self._due_touched = False
         self._setting_due = False
         self._shown = False
@@ -157,9 +131,7 @@ class LetterForm(QDialog):
         self.errors = FieldErrors(self.general_error)
 
         # -- the letter
-        letter_box = QGroupBox(tr("来函信息"))
-        form = fields.form_layout()
-        letter_box.setLayout(form)
+        letter_box, form = fields.form_group(tr("来函信息"))
         self.received_edit = datetime_edit()
         self.errors.add_row(form, tr("收到时间"), "received_at", self.received_edit)
         self.channel_combo = choice_combo(tr("请选择"), letters.CHANNELS, tr)
@@ -170,16 +142,9 @@ class LetterForm(QDialog):
         self.promise_label = QLabel()
         self.promise_label.setObjectName("promise")
         self.promise_label.setWordWrap(True)
-        due_box = QWidget()
-        due_column = QVBoxLayout(due_box)
-        due_column.setContentsMargins(0, 0, 0, 0)
-        due_column.setSpacing(1)
-        due_column.addWidget(self.due_edit)
-        due_column.addWidget(self.promise_label)
-        due_error = error_label(due_box)
-        due_column.addWidget(due_error)
-        form.addRow(tr("答复期限"), due_box)
-        self.errors.register("reply_due_at", self.due_edit, due_error)
+        self.errors.add_row(
+            form, tr("答复期限"), "reply_due_at", self.due_edit, note=self.promise_label, spacing=1
+        )
         self.confidentiality_combo = choice_combo("", letters.CONFIDENTIALITY, tr)
         self.errors.add_row(form, tr("密级"), "confidentiality", self.confidentiality_combo)
         self.pages_spin = QSpinBox()
@@ -189,9 +154,7 @@ class LetterForm(QDialog):
         self.errors.add_row(form, tr("页数"), "pages", self.pages_spin)
 
         # -- the sender
-        sender_box = QGroupBox(tr("来函人"))
-        form = fields.form_layout()
-        sender_box.setLayout(form)
+        sender_box, form = fields.form_group(tr("来函人"))
         self.sender_edit = QLineEdit()
         self.sender_edit.setPlaceholderText(tr("姓名，或单位联系人"))
         self.errors.add_row(form, tr("来函人"), "sender_name", self.sender_edit)
@@ -203,16 +166,7 @@ class LetterForm(QDialog):
         self.resident_chip = QLabel(tr("来函人是本小区住户时可关联，便于查找往来记录"))
         self.resident_chip.setObjectName("hint")
         self.resident_chip.setWordWrap(True)
-        resident_box = QWidget()
-        resident_column = QVBoxLayout(resident_box)
-        resident_column.setContentsMargins(0, 0, 0, 0)
-        resident_column.setSpacing(1)
-        resident_column.addWidget(self.lookup)
-        resident_column.addWidget(self.resident_chip)
-        resident_error = error_label(resident_box)
-        resident_column.addWidget(resident_error)
-        form.addRow(tr("关联住户"), resident_box)
-        self.errors.register("resident", self.lookup, resident_error)
+        self.errors.add_row(form, tr("关联住户"), "resident", self.lookup, note=self.resident_chip, spacing=1)
         self.organisation_edit = QLineEdit()
         self.organisation_edit.setPlaceholderText(tr("来函单位（个人来函可不填）"))
         self.errors.add_row(form, tr("单位"), "organisation", self.organisation_edit)
@@ -224,9 +178,7 @@ class LetterForm(QDialog):
         self.errors.add_row(form, tr("来函文号"), "sender_ref", self.sender_ref_edit)
 
         # -- what it is about
-        content_box = QGroupBox(tr("来函内容"))
-        form = fields.form_layout()
-        content_box.setLayout(form)
+        content_box, form = fields.form_group(tr("来函内容"))
         self.subject_edit = QLineEdit()
         self.errors.add_row(form, tr("标题"), "subject", self.subject_edit)
         self.summary_edit = QPlainTextEdit()
@@ -237,9 +189,7 @@ class LetterForm(QDialog):
         self.errors.add_row(form, tr("内容摘要"), "summary", self.summary_edit)
 
         # -- routing (optional)
-        route_box = QGroupBox(tr("分办（可稍后在详情中转办）"))
-        form = fields.form_layout()
-        route_box.setLayout(form)
+        route_box, form = fields.form_group(tr("分办（可稍后在详情中转办）"))
         self.department_combo = department_combo(tr("暂不分办"))
         self.errors.add_row(form, tr("承办部门"), "department", self.department_combo)
         self.handler_edit = QLineEdit()
@@ -403,13 +353,7 @@ class LetterForm(QDialog):
         return self.errors.message(field)
 
     def save(self) -> Letter | None:
-        if self._saving:
-            return None
-        self._saving = True
-        try:
-            letter = self._register()
-        finally:
-            self._saving = False
+        letter = self.saving.run(self._register)
         if letter is None:
             return None
         self.letter = letter
@@ -515,12 +459,11 @@ class LetterForm(QDialog):
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if not self.draft.restore_into_empty():
-            return False
-        text = restored_text()
+        return restore_saying(self.draft, self._show_restored)
+
+    def _show_restored(self, text: str) -> None:
         if self.missing_files:
             names = "、".join(p.name for p in self.missing_files)
             text += self.tr("（以下附件已找不到，请重新添加：{0}）").format(names)
         self.draft_notice.setText(text)
         self.draft_notice.show()
-        return True

@@ -10,10 +10,7 @@ from uuid import uuid4
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
-from PySide6.QtGui import QFont
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtGui import QKeySequence
-from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QFrame
@@ -24,7 +21,6 @@ from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QListWidget
 from PySide6.QtWidgets import QListWidgetItem
 from PySide6.QtWidgets import QPlainTextEdit
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QSpinBox
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
@@ -46,7 +42,6 @@ from ui.widgets import fields
 from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.drafts_support import DraftKeeper
-from ui.widgets.drafts_support import restored_text
 from ui.widgets.drafts_support import token_of
 from ui.widgets.fields import CHECK
 from ui.widgets.fields import COMBO
@@ -55,12 +50,18 @@ from ui.widgets.fields import RESIDENT
 from ui.widgets.fields import SPIN
 from ui.widgets.fields import TEXT
 from ui.widgets.fields import Field
+from ui.widgets.fields import form_group
 from ui.widgets.fields import form_layout
+from ui.widgets.form_parts import SaveLock
+from ui.widgets.form_parts import SaveStatus
+from ui.widgets.form_parts import add_save_shortcuts
+from ui.widgets.form_parts import enter_saves_escape_discards
+from ui.widgets.form_parts import form_button
+from ui.widgets.form_parts import restore_saying
+from ui.widgets.form_parts import save_button
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
 from ui.widgets.forms import error_label
-from ui.widgets.forms import masked_note_label
-from ui.widgets.forms import show_masked_note
 from ui.widgets.resident_lookup import ResidentLookup
 from ui.widgets.saving import save_with_retry
 
@@ -74,16 +75,13 @@ class BusinessVisitForm(QFrame):
         super().__init__(parent)
         self._session = session
         self._token = uuid4().hex
-        self._saving = False
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error, fit=False)
         self._build()
         self._declare_fields()
         self.errors.order = [f.name for f in self.fields]  # the first field in error gets the focus
-        for seq in (Qt.Modifier.CTRL | Qt.Key.Key_Return, Qt.Modifier.CTRL | Qt.Key.Key_Enter):
-            shortcut = QShortcut(QKeySequence(seq), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.save)
+        self.saving = SaveLock(self.save_button)
+        add_save_shortcuts(self, self.save)
         self.reset()
         self.draft = DraftKeeper(self, "business", session)
         self.draft.watch_inputs()
@@ -95,9 +93,7 @@ class BusinessVisitForm(QFrame):
         columns = QHBoxLayout()
         columns.setSpacing(12)
 
-        who = QGroupBox(self.tr("来访业户"))
-        form = form_layout()
-        who.setLayout(form)
+        who, form = form_group(self.tr("来访业户"))
         self.lookup = ResidentLookup()
         self.lookup.picked.connect(self._picked)
         self.lookup.cleared.connect(self._cleared)
@@ -170,30 +166,11 @@ class BusinessVisitForm(QFrame):
         outer.addLayout(columns, 1)
 
         bottom = QHBoxLayout()
-        left = QVBoxLayout()
-        left.setSpacing(2)
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        font = QFont(self.font())
-        font.setBold(True)
-        self.status_label.setFont(font)
-        self.status_label.setStyleSheet(f"color: {palette.OK};")
-        self.masked_note = masked_note_label()
-        left.addWidget(self.status_label)
-        left.addWidget(self.masked_note)
-        left.addWidget(self.general_error)
-        bottom.addLayout(left, 1)
-        self.clear_button = QPushButton(self.tr("清空 (Esc)"))
-        self.clear_button.setAutoDefault(False)
-        self.clear_button.clicked.connect(self.discard)
-        self.save_button = QPushButton(self.tr("保存 (Enter)"))
-        self.save_button.setStyleSheet(
-            f"QPushButton {{ background: {palette.OK_BRIGHT}; color: white;"
-            " border-radius: 4px; padding: 6px 22px; }"
-            f"QPushButton:disabled {{ background: {palette.SAVE_DISABLED_BG}; }}"
-        )
-        self.save_button.setFont(font)
-        self.save_button.setMinimumHeight(34)
+        self.status = SaveStatus(wrap=True)
+        self.status_label, self.masked_note = self.status.label, self.status.note
+        bottom.addLayout(self.status.column(self.general_error, spacing=2), 1)
+        self.clear_button = form_button(self.tr("清空 (Esc)"), self.discard)
+        self.save_button = save_button(self.tr("保存 (Enter)"), padding=22)
         self.save_button.clicked.connect(self.save)
         bottom.addWidget(self.clear_button)
         bottom.addWidget(self.save_button)
@@ -213,9 +190,7 @@ class BusinessVisitForm(QFrame):
         row = QHBoxLayout()
         self.follow_up_note = QLineEdit()
         self.follow_up_note.setPlaceholderText(self.tr("跟进情况，如：已电话告知业主审批结果"))
-        self.follow_up_done_button = QPushButton(self.tr("跟进完成"))
-        self.follow_up_done_button.setAutoDefault(False)
-        self.follow_up_done_button.clicked.connect(self.complete_follow_up)
+        self.follow_up_done_button = form_button(self.tr("跟进完成"), self.complete_follow_up)
         row.addWidget(self.follow_up_note, 1)
         row.addWidget(self.follow_up_done_button)
         column.addLayout(row)
@@ -281,8 +256,7 @@ class BusinessVisitForm(QFrame):
         """Another operator: what was typed is kept as the previous operator's draft."""
         self._session = session
         self.draft.hand_over(session, self.reset)
-        self.status_label.clear()
-        show_masked_note(self.masked_note, {})
+        self.status.clear()
 
     def reset(self) -> None:
         self._token = uuid4().hex
@@ -384,15 +358,7 @@ class BusinessVisitForm(QFrame):
         return self.errors.message(field)
 
     def save(self) -> Visit | None:
-        if self._saving:
-            return None
-        self._saving = True
-        self.save_button.setEnabled(False)
-        try:
-            visit = self._register()
-        finally:
-            self._saving = False
-            self.save_button.setEnabled(True)
+        visit = self.saving.run(self._register)
         if visit is None:
             return None
         text = self.tr("已保存 {0}：{1} {2}").format(visit.serial, visit.visitor_name, self.tr(visit.purpose))
@@ -403,8 +369,7 @@ class BusinessVisitForm(QFrame):
             text += self.tr("，跟进时限 {0}").format(format_local_day_time(visit.follow_up_due_at))
         self.reset()
         self.draft.discard()
-        self.status_label.setText(text)
-        show_masked_note(self.masked_note, visits.masked_fields(visit))
+        self.status.say(text, visits.masked_fields(visit))
         self.lookup.setFocus()
         self.saved.emit(visit)
         return visit
@@ -424,8 +389,7 @@ class BusinessVisitForm(QFrame):
             self.tr("清空"), self.tr("已填写的内容尚未保存，确定清空吗？"), self.reset
         ):
             return False
-        self.status_label.clear()
-        show_masked_note(self.masked_note, {})
+        self.status.clear()
         return True
 
     # ---- drafts --------------------------------------------------------------------------------
@@ -457,18 +421,10 @@ class BusinessVisitForm(QFrame):
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if not self.draft.restore_into_empty():
-            return False
-        self.status_label.setText(restored_text())
-        return True
+        return restore_saying(self.draft, self.status_label.setText)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
-        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self.follow_up_note.hasFocus():  # Enter there records the follow-up, not a visit
-                return
-            self.save()
-            return
-        if e.key() == Qt.Key.Key_Escape:
-            self.discard()
-            return
-        super().keyPressEvent(e)
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.follow_up_note.hasFocus():
+            return  # Enter there records the follow-up, not a visit
+        if not enter_saves_escape_discards(e, self.save, self.discard):
+            super().keyPressEvent(e)

@@ -16,7 +16,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QButtonGroup
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QFrame
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QRadioButton
 from PySide6.QtWidgets import QSpinBox
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
@@ -53,7 +51,6 @@ from ui.widgets import fields
 from ui.widgets import palette
 from ui.widgets import printing
 from ui.widgets.drafts_support import DraftKeeper
-from ui.widgets.drafts_support import restored_text
 from ui.widgets.drafts_support import set_combo_data
 from ui.widgets.drafts_support import token_of
 from ui.widgets.fields import CHECK
@@ -64,7 +61,15 @@ from ui.widgets.fields import RESIDENT
 from ui.widgets.fields import SPIN
 from ui.widgets.fields import TEXT
 from ui.widgets.fields import Field
+from ui.widgets.fields import form_group
 from ui.widgets.fields import form_layout
+from ui.widgets.form_parts import ChoiceRow
+from ui.widgets.form_parts import SaveLock
+from ui.widgets.form_parts import column_box
+from ui.widgets.form_parts import enter_saves_escape_discards
+from ui.widgets.form_parts import form_button
+from ui.widgets.form_parts import restore_saying
+from ui.widgets.form_parts import save_button
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
 from ui.widgets.forms import error_label
@@ -90,9 +95,6 @@ FIELD_ORDER = [
 ]
 
 _STYLE = f"""
-QPushButton#saveGuest {{ background: {palette.OK_BRIGHT}; color: white; border-radius: 4px;
-                         padding: 6px 18px; }}
-QPushButton#saveGuest:disabled {{ background: {palette.SAVE_DISABLED_BG}; }}
 QLabel#caption {{ color: {palette.MUTED}; }}
 QLabel#cardNote {{ color: {palette.OK_BRIGHT}; }}
 QLabel#cardNote[warn="true"] {{ color: {palette.OVERDUE}; font-weight: bold; }}
@@ -109,7 +111,6 @@ class GuestForm(QFrame):
         super().__init__(parent)
         self._session = session
         self._token = uuid4().hex
-        self._saving = False
         self._loading = False
         self._appointment: Appointment | None = None
         self._appointment_explicit = False  # chosen with 到访登记 (kept even if the name changes)
@@ -127,6 +128,7 @@ class GuestForm(QFrame):
         self._check_timer.timeout.connect(self.check_now)
         self._build()
         self._declare_fields()
+        self.saving = SaveLock(self.save_button)
         self.reset()
         self.draft = DraftKeeper(self, "guest", session)
         self.draft.watch_inputs()
@@ -142,9 +144,7 @@ class GuestForm(QFrame):
         big.setPointSizeF(big.pointSizeF() * 1.15)
         self.appointment_banner.setFont(big)
         self.watch_banner.setFont(big)
-        self.not_this_button = QPushButton(self.tr("不是此预约"))
-        self.not_this_button.setAutoDefault(False)
-        self.not_this_button.clicked.connect(self.dismiss_appointment)
+        self.not_this_button = form_button(self.tr("不是此预约"), self.dismiss_appointment)
         appt_row = QHBoxLayout()
         appt_row.setSpacing(6)
         appt_row.addWidget(self.appointment_banner, 1)
@@ -161,9 +161,7 @@ class GuestForm(QFrame):
         outer.addLayout(self._build_buttons())
 
     def _build_visitor_box(self) -> QGroupBox:
-        group = QGroupBox(self.tr("访客"))
-        form = form_layout()
-        group.setLayout(form)
+        group, form = form_group(self.tr("访客"))
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText(self.tr("访客姓名"))
         self.party_spin = QSpinBox()
@@ -192,24 +190,17 @@ class GuestForm(QFrame):
         self.id_number_edit = QLineEdit()
         ascii_only(self.id_number_edit)
         self.id_number_edit.setPlaceholderText(self.tr("证件号码"))
-        id_row = QWidget()
-        id_line = QVBoxLayout(id_row)
-        id_line.setContentsMargins(0, 0, 0, 0)
-        id_line.setSpacing(4)
-        id_line.addWidget(self.id_type_combo)
-        id_line.addWidget(self.id_number_edit)
         # A note, not an error: e.g. a region code the table does not know for the birth year.
         self.id_note = QLabel()
         self.id_note.setObjectName("caption")
         self.id_note.setWordWrap(True)
         self.id_note.hide()
-        id_line.addWidget(self.id_note)
         # Where the ID came from (读卡器) and, for a card, what the desk must still check.
         self.card_note = QLabel()
         self.card_note.setObjectName("cardNote")
         self.card_note.setWordWrap(True)
         self.card_note.hide()
-        id_line.addWidget(self.card_note)
+        id_row = column_box(self.id_type_combo, self.id_number_edit, self.id_note, self.card_note, spacing=4)
         self.wedge = WedgeCatcher(self.id_number_edit)
         self.wedge.card_read.connect(self.fill_from_card)
         form.addRow(self.tr("证件"), self.errors.wrap("id_number", id_row, focus=self.id_number_edit))
@@ -251,20 +242,16 @@ class GuestForm(QFrame):
         self.staff_edit = QLineEdit()
         self.staff_edit.setPlaceholderText(self.tr("或受访的工作人员/部门，如 工程部刘工"))
         self.staff_edit.textEdited.connect(self._staff_edited)
-        host_box = QWidget()
-        host_col = QVBoxLayout(host_box)
-        host_col.setContentsMargins(0, 0, 0, 0)
-        host_col.setSpacing(4)
-        host_col.addWidget(self.host_lookup)
-        host_col.addWidget(self.staff_edit)
+        host_box = column_box(self.host_lookup, self.staff_edit, spacing=4)
         form.addRow(self.tr("去向"), self.errors.wrap("host", host_box, focus=self.host_lookup))
 
         self.host_info = Banner()
         column.addWidget(self.host_info)
-        self.host_number_button = QPushButton(self.tr("显示号码"))
-        self.host_number_button.setAutoDefault(False)
-        self.host_number_button.setToolTip(self.tr("显示受访住户的完整电话以便拨打（查看会记入审计日志）"))
-        self.host_number_button.clicked.connect(self.show_host_number)
+        self.host_number_button = form_button(
+            self.tr("显示号码"),
+            self.show_host_number,
+            self.tr("显示受访住户的完整电话以便拨打（查看会记入审计日志）"),
+        )
         self.host_number_button.hide()
         self.host_number = RevealedNumber()  # the full number, in place, for a minute
         number_row = QHBoxLayout()
@@ -273,24 +260,15 @@ class GuestForm(QFrame):
         number_row.addWidget(self.host_number_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(number_row)
 
-        consent_box = QWidget()
-        consent_row = QHBoxLayout(consent_box)
-        consent_row.setContentsMargins(0, 0, 0, 0)
-        consent_row.setSpacing(14)
-        self.consent_group = QButtonGroup(self)
-        self.consent_buttons: dict[str, QRadioButton] = {}
-        for i, consent in enumerate(visits.CONSENTS):
-            button = QRadioButton(self.tr(consent))
-            self.consent_group.addButton(button, i)
-            self.consent_buttons[consent] = button
-            consent_row.addWidget(button)
-        consent_row.addStretch(1)
+        self.consents = ChoiceRow(self, {c: self.tr(c) for c in visits.CONSENTS})
+        self.consent_group = self.consents.group
+        self.consent_buttons = self.consents.buttons
         self.consent_group.idToggled.connect(self._consent_toggled)
         self.consent_caption = QLabel(self.tr("受访方答复"))
         form2 = form_layout()
         form2.addRow(
             self.consent_caption,
-            self.errors.wrap("consent", consent_box, focus=self.consent_buttons[visits.AGREED]),
+            self.errors.wrap("consent", self.consents.box, focus=self.consent_buttons[visits.AGREED]),
         )
         self.errors.alias("appointment", "consent", focus=self.not_this_button)
         column.addLayout(form2)
@@ -310,33 +288,30 @@ class GuestForm(QFrame):
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.result_banner.setFont(font)
-        self.book_button = QPushButton(self.tr("预约来访…"))
-        self.book_button.setAutoDefault(False)
-        self.book_button.clicked.connect(self._book_clicked)
-        self.reprint_button = QPushButton(self.tr("补打访客证"))
-        self.reprint_button.setAutoDefault(False)
-        self.reprint_button.clicked.connect(self.reprint_last)
+        self.book_button = form_button(self.tr("预约来访…"), self._book_clicked)
+        self.reprint_button = form_button(self.tr("补打访客证"), self.reprint_last)
         # 拒绝 / 未接通: the visitor's details stay in the form (the host may call back).
-        self.retry_button = QPushButton(self.tr("重新联系被访人"))
-        self.retry_button.setAutoDefault(False)
-        self.retry_button.setToolTip(self.tr("访客信息已保留：再次致电受访方，记录新的答复后登记"))
-        self.retry_button.clicked.connect(self.retry_consent)
-        self.clear_kept_button = QPushButton(self.tr("清空"))
-        self.clear_kept_button.setAutoDefault(False)
-        self.clear_kept_button.setToolTip(self.tr("访客已离开：清空保留的访客信息"))
-        self.clear_kept_button.clicked.connect(self.clear_kept)
+        self.retry_button = form_button(
+            self.tr("重新联系被访人"),
+            self.retry_consent,
+            self.tr("访客信息已保留：再次致电受访方，记录新的答复后登记"),
+        )
+        self.clear_kept_button = form_button(
+            self.tr("清空"), self.clear_kept, self.tr("访客已离开：清空保留的访客信息")
+        )
         buttons = QVBoxLayout()
         buttons.setSpacing(4)
-        buttons.addWidget(self.retry_button)
-        buttons.addWidget(self.clear_kept_button)
-        buttons.addWidget(self.book_button)
-        buttons.addWidget(self.reprint_button)
+        for button in self._result_buttons():
+            buttons.addWidget(button)
+            button.hide()
         buttons.addStretch(1)
         row.addWidget(self.result_banner, 1)
         row.addLayout(buttons)
-        for button in (self.retry_button, self.clear_kept_button, self.book_button, self.reprint_button):
-            button.hide()
         return box
+
+    def _result_buttons(self) -> tuple[QPushButton, ...]:
+        """What can be done after a save, as they stand beside the result (shown as it fits)."""
+        return (self.retry_button, self.clear_kept_button, self.book_button, self.reprint_button)
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -347,15 +322,8 @@ class GuestForm(QFrame):
         left.addWidget(self.general_error)
         left.addWidget(hint)
         row.addLayout(left, 1)
-        self.clear_button = QPushButton(self.tr("清空 (Esc)"))
-        self.clear_button.setAutoDefault(False)
-        self.clear_button.clicked.connect(self.discard)
-        self.save_button = QPushButton(self.tr("登记 (Enter)"))
-        self.save_button.setObjectName("saveGuest")
-        self.save_button.setMinimumHeight(34)
-        font = QFont(self.font())
-        font.setBold(True)
-        self.save_button.setFont(font)
+        self.clear_button = form_button(self.tr("清空 (Esc)"), self.discard)
+        self.save_button = save_button(self.tr("登记 (Enter)"), padding=18)
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.clear_button)
         row.addWidget(self.save_button)
@@ -419,16 +387,10 @@ class GuestForm(QFrame):
         return fields.has_content(self.fields)
 
     def consent(self) -> str:
-        for consent, button in self.consent_buttons.items():
-            if button.isChecked():
-                return consent
-        return ""
+        return self.consents.chosen()
 
     def _set_consent(self, consent: str) -> None:
-        self.consent_group.setExclusive(False)
-        for name, button in self.consent_buttons.items():
-            button.setChecked(name == consent)
-        self.consent_group.setExclusive(True)
+        self.consents.choose(consent)
 
     # ---- host ----------------------------------------------------------------------------------
     def _host_picked(self, _resident: Resident) -> None:
@@ -729,17 +691,9 @@ class GuestForm(QFrame):
         return self.errors.message(field)
 
     def save(self) -> Visit | None:
-        if self._saving or not self.has_content():
+        if self.saving.busy or not self.has_content():
             return None
-        self._saving = True
-        self.save_button.setEnabled(False)
-        try:
-            if self._check_timer.isActive():
-                self.check_now()
-            visit = self._register() if self._name_readable() else None
-        finally:
-            self._saving = False
-            self.save_button.setEnabled(True)
+        visit = self.saving.run(self._checked_register)
         if visit is None:
             return None
         prefill = AppointmentPrefill(
@@ -798,6 +752,13 @@ class GuestForm(QFrame):
                 }
             )
         return not bad
+
+    def _checked_register(self) -> Visit | None:
+        """The appointment and watch-list check still pending done first; a name the card's chip
+        could not carry is not saved."""
+        if self._check_timer.isActive():
+            self.check_now()
+        return self._register() if self._name_readable() else None
 
     def _register(self) -> Visit | None:
         self.errors.clear()
@@ -877,7 +838,7 @@ class GuestForm(QFrame):
 
     def clear_result(self) -> None:
         self.result_banner.clear_text()
-        for button in (self.retry_button, self.clear_kept_button, self.book_button, self.reprint_button):
+        for button in self._result_buttons():
             button.hide()
 
     def result_text(self) -> str:
@@ -954,16 +915,8 @@ class GuestForm(QFrame):
 
     def restore_saved_draft(self) -> bool:
         """The operator's draft, if the form is empty and there is one; says so."""
-        if not self.draft.restore_into_empty():
-            return False
-        self.result_banner.show_text(restored_text(), "info")
-        return True
+        return restore_saying(self.draft, lambda text: self.result_banner.show_text(text, "info"))
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
-        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.save()
-            return
-        if e.key() == Qt.Key.Key_Escape:
-            self.discard()
-            return
-        super().keyPressEvent(e)
+        if not enter_saves_escape_discards(e, self.save, self.discard):
+            super().keyPressEvent(e)

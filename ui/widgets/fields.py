@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QAbstractButton
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDateTimeEdit
 from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QGroupBox
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QSpinBox
@@ -206,6 +207,14 @@ def form_layout() -> QFormLayout:
     form.setHorizontalSpacing(8)
     form.setVerticalSpacing(4)
     return form
+
+
+def form_group(title: str) -> tuple[QGroupBox, QFormLayout]:
+    """A titled group of captioned rows (:func:`form_layout`): the box and its form."""
+    group = QGroupBox(title)
+    form = form_layout()
+    group.setLayout(form)
+    return group, form
 
 
 # ---- the whole form ------------------------------------------------------------------------

@@ -78,10 +78,15 @@ def show_masked_note(label: QLabel, masked: dict[str, str]) -> None:
 
 
 def with_error_label(
-    widget: QWidget, *extras: QWidget, spacing: int | None = 2, extras_spacing: int | None = 6
+    widget: QWidget,
+    *extras: QWidget,
+    spacing: int | None = 2,
+    extras_spacing: int | None = 6,
+    note: QWidget | None = None,
 ) -> tuple[QWidget, QLabel]:
     """``widget`` (and any ``extras`` beside it) with an error label (hidden until needed) right
-    under it, in a box of its own; the box and the label. A spacing of ``None``: the style's."""
+    under it — under ``note`` if given, a line about the field —, in a box of its own; the box
+    and the label. A spacing of ``None``: the style's."""
     box = QWidget()
     column = QVBoxLayout(box)
     column.setContentsMargins(0, 0, 0, 0)
@@ -98,6 +103,8 @@ def with_error_label(
         column.addLayout(line)
     else:
         column.addWidget(widget)
+    if note is not None:
+        column.addWidget(note)
     label = error_label(box)
     column.addWidget(label)
     return box, label
@@ -122,9 +129,19 @@ class FieldErrors:
         self.fit = fit
         self._aliases: dict[str, str] = {}
 
-    def add_row(self, form: QFormLayout, caption: str, field: str, widget: QWidget) -> QLabel:
-        """Add ``caption: widget`` to ``form`` with the field's error label right under the widget."""
-        box, label = with_error_label(widget)
+    def add_row(
+        self,
+        form: QFormLayout,
+        caption: str,
+        field: str,
+        widget: QWidget,
+        *,
+        note: QWidget | None = None,
+        spacing: int = 2,
+    ) -> QLabel:
+        """Add ``caption: widget`` to ``form`` with the field's error label right under the widget
+        (or under ``note``, a line about the field shown beneath it)."""
+        box, label = with_error_label(widget, spacing=spacing, note=note)
         form.addRow(caption, box)
         self.register(field, widget, label)
         return label

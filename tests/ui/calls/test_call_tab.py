@@ -706,3 +706,27 @@ def test_the_call_just_saved_is_offered_unticked_and_can_be_linked(qtbot, tab: C
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.incident is not None and dialog.incident.call_id == saved.id
     assert dialog.incident.visit_id is None
+
+
+def test_new_call_refills_the_department_lists_keeping_the_choices(
+    qtbot, tab: CallTab, admin: Session
+) -> None:
+    """新来电 reads the departments again (one added in 设置 appears); a chosen one stays chosen,
+    one switched off since falls back to none (the message's list: to 「不指定」)."""
+    form = tab.form
+    form.department_combo.setCurrentIndex(form.department_combo.findData(dept_id("工程部")))
+    form.message_dept_combo.setCurrentIndex(form.message_dept_combo.findData(dept_id("财务部")))
+    form.alert_dept_combo.setCurrentIndex(form.alert_dept_combo.findData(dept_id("保安部")))
+    departments.add_department(admin, "停车场管理处")
+    finance = dept_id("财务部")
+    departments.update_department(admin, finance, name="财务部", phone="", active=False)
+    form._refresh_choices()
+    assert form.department_combo.currentText() == "工程部"
+    assert form.alert_dept_combo.currentText() == "保安部"
+    assert form.message_dept_combo.currentIndex() == 0 and form.message_dept_combo.currentData() is None
+    assert form.message_dept_combo.itemText(0) == "（不指定）"
+    names = [form.department_combo.itemText(i) for i in range(form.department_combo.count())]
+    assert "停车场管理处" in names and "财务部" not in names
+    form.department_combo.setCurrentIndex(-1)
+    form._refresh_choices()
+    assert form.department_combo.currentIndex() == -1
