@@ -22,13 +22,14 @@ from ui.widgets.forms import error_label
 T = TypeVar("T")
 
 
-def framed(dialog: QDialog, title: str, min_width: int) -> tuple[QLabel, FieldErrors]:
+def framed(dialog: QDialog, title: str, min_width: int, *, fit: bool = True) -> tuple[QLabel, FieldErrors]:
     """A small form dialog's title and width; its general error line and the messages beside
-    its fields (for :func:`lay_out` and :func:`saved`)."""
+    its fields (for :func:`lay_out` and :func:`saved`). ``fit``: grow the dialog when the
+    messages need more height (:class:`~ui.widgets.forms.FieldErrors`)."""
     dialog.setWindowTitle(title)
     dialog.setMinimumWidth(min_width)
     general = error_label(dialog)
-    return general, FieldErrors(general)
+    return general, FieldErrors(general, fit=fit)
 
 
 def lay_out(
