@@ -46,6 +46,7 @@ from reception.services.session import Session
 from ui.admin.procedures_page import ProceduresPage
 from ui.widgets import msgbox
 from ui.widgets import palette
+from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import error_label
 from ui.widgets.records import RecordsPage
 from ui.widgets.settings_page import SettingsPage
@@ -770,21 +771,22 @@ class DepartmentsPage(RecordsPage):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(4)
         self.route_combos: dict[str, QComboBox] = {}
-        self.route_errors: dict[str, QLabel] = {}
+        self.route_general = error_label(group)
+        # the service names a category's field "category:<类别>"
+        self.route_errors = FieldErrors(self.route_general)
         shown = [c for c in CATEGORIES if c not in ("找人留言",)]
         half = (len(shown) + 1) // 2
         for i, category in enumerate(shown):
             combo = QComboBox()
             self.route_combos[category] = combo
             label = error_label(group)
-            self.route_errors[category] = label
+            self.route_errors.register(f"category:{category}", combo, label)
             row, col = (i % half) * 2, (i // half) * 2
             grid.addWidget(QLabel(self.tr(category)), row, col)
             grid.addWidget(combo, row, col + 1)
             grid.addWidget(label, row + 1, col + 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        self.route_general = error_label(group)
         self.route_saved = QLabel()
         self.save_button = QPushButton(self.tr("保存默认部门"))
         self.save_button.setAutoDefault(False)
@@ -807,26 +809,17 @@ class DepartmentsPage(RecordsPage):
             combo.setCurrentIndex(max(combo.findData(conf.department_for(category)), 0))
 
     def save_routing(self) -> bool:
-        for label in self.route_errors.values():
-            label.hide()
-        self.route_general.hide()
+        """Store the default departments; a refused one keeps its choice, with the reason under it."""
         self.route_saved.clear()
-        conf = settings_mod.load()
-        try:
-            settings_mod.update_routing(
+        handlers = dict(settings_mod.load().department_handlers)
+        if not saved(
+            self.route_errors,
+            lambda: settings_mod.update_routing(
                 self.session,
                 category_departments={c: combo.currentData() or "" for c, combo in self.route_combos.items()},
-                department_handlers=dict(conf.department_handlers),
-            )
-        except ValidationError as exc:
-            for key, message in exc.fields.items():
-                label = self.route_errors.get(key.removeprefix("category:")) or self.route_general
-                label.setText(message)
-                label.show()
-            return False
-        except ReceptionError as exc:
-            self.route_general.setText(exc.message)
-            self.route_general.show()
+                department_handlers=handlers,
+            ),
+        ):
             return False
         self.route_saved.setText(self.tr("已保存。"))
         return True
