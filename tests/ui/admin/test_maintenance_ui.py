@@ -764,9 +764,7 @@ def test_settings_dialog_shows_a_refused_value_beside_its_field(qtbot, admin, bo
     assert settings_mod.load().privacy_contact == ""
 
 
-def test_a_refused_default_department_is_shown_beside_its_category_and_the_choices_stay(
-    qtbot, admin, boxes
-):
+def test_a_refused_default_department_is_shown_beside_its_category_and_the_choices_stay(qtbot, admin, boxes):
     """设置 → 部门, the routing table: a department switched off at another desk after the page
     was filled is refused beside its category (FieldErrors, focus on that list); every choice
     made stays as it was, nothing is stored; a refusal without a field goes to the line below."""
