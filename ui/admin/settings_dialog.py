@@ -831,19 +831,13 @@ class DepartmentsPage(RecordsPage):
             self.tr("启用") if dept is not None and not dept.active else self.tr("停用")
         )
 
-    def _open(self, dept: Department | None) -> None:
-        self.dialog = DepartmentDialog(self.session, dept, self)
-        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog.accepted.connect(lambda: self.reload(dept.id if dept else None))
-        self.dialog.open()
-
     def add(self) -> None:
-        self._open(None)
+        self.open_dialog(DepartmentDialog(self.session, None, self), None)
 
     def edit(self) -> None:
         dept = self.selected()
         if dept is not None:
-            self._open(dept)
+            self.open_dialog(DepartmentDialog(self.session, dept, self), dept.id)
 
     def toggle_active(self) -> None:
         dept = self.selected()
@@ -975,24 +969,18 @@ class OperatorsPage(RecordsPage):
     def load(self) -> list[Operator]:
         return auth.list_operators(include_inactive=True)
 
-    def _show(self, dialog: QDialog, select_id: int | None) -> None:
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.reload(select_id))
-        dialog.open()
-
     def add(self) -> None:
-        self._show(OperatorDialog(self.session, None, self), None)
+        self.open_dialog(OperatorDialog(self.session, None, self), None)
 
     def edit(self) -> None:
         op = self.selected()
         if op is not None:
-            self._show(OperatorDialog(self.session, op, self), op.id)
+            self.open_dialog(OperatorDialog(self.session, op, self), op.id)
 
     def reset_password(self) -> None:
         op = self.selected()
         if op is not None:
-            self._show(ResetPasswordDialog(self.session, op, self), op.id)
+            self.open_dialog(ResetPasswordDialog(self.session, op, self), op.id)
 
 
 class SettingsDialog(QDialog):
