@@ -651,35 +651,9 @@ class LocalPage(SettingsPage):
     def save(self) -> bool:
         """Store the desk name and the printers; a refused value stays in its field with the
         reason beside it."""
-        self.errors.clear()
         self.saved.clear()
-        try:
-            stored = local.set_desk_name(self.data.root, self.desk_name.text())
-            stored = local.set_printers(
-                self.data.root,
-                badge_printer=self.badge_printer.currentData() or "",
-                badge_size=self.badge_stock.currentData() or "",
-                badge_orientation=self.badge_orientation.currentData() or "",
-                report_printer=self.report_printer.currentData() or "",
-            )
-            stored = local.set_second_backup(
-                self.data.root, self.second_folder.text(), self.second_days.value()
-            )
-            stored = local.set_reader(
-                self.data.root,
-                kind=self.reader_kind.currentData() or "",
-                port=self._reader_port_name(),
-                speed=int(self.reader_speed.currentData()),
-            )
-            stored = local.set_phone(self.data.root, **self.phone_box.values())
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return False
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
-            return False
-        except OSError as exc:
-            self.errors.show_general(self.tr("本机设置未能保存：%1").replace("%1", exc.strerror or str(exc)))
+        stored = attempt(self.errors, self._store)
+        if stored is None:
             return False
         self.desk_name.setText(stored.desk)
         self.saved.setText(self.tr("已保存。"))
@@ -688,6 +662,30 @@ class LocalPage(SettingsPage):
 
         shared_link().settings_changed.emit(stored.reader_kind, stored.reader_port, stored.reader_speed)
         return True
+
+    def _store(self) -> local.LocalConfig:
+        """Write this PC's settings to its ``reception.ini``; a file that cannot be written is a
+        refusal like any other (on the page's error line)."""
+        try:
+            local.set_desk_name(self.data.root, self.desk_name.text())
+            local.set_printers(
+                self.data.root,
+                badge_printer=self.badge_printer.currentData() or "",
+                badge_size=self.badge_stock.currentData() or "",
+                badge_orientation=self.badge_orientation.currentData() or "",
+                report_printer=self.report_printer.currentData() or "",
+            )
+            local.set_second_backup(self.data.root, self.second_folder.text(), self.second_days.value())
+            local.set_reader(
+                self.data.root,
+                kind=self.reader_kind.currentData() or "",
+                port=self._reader_port_name(),
+                speed=int(self.reader_speed.currentData()),
+            )
+            return local.set_phone(self.data.root, **self.phone_box.values())
+        except OSError as exc:
+            message = self.tr("本机设置未能保存：%1").replace("%1", exc.strerror or str(exc))
+            raise ReceptionError(message) from exc
 
 
 # -- 部门 ------------------------------------------------------------------------------------------
