@@ -46,6 +46,7 @@ from reception.services.session import Session
 from ui.admin.procedures_page import ProceduresPage
 from ui.widgets import msgbox
 from ui.widgets import palette
+from ui.widgets.dialog_parts import print_or_tell
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import error_label
 from ui.widgets.records import RecordsPage
@@ -608,35 +609,27 @@ class LocalPage(SettingsPage):
         from ui.widgets import printing
 
         size = self.badge_stock.currentData() or settings_mod.load().badge_size
-        pdf = sample_badge(settings_mod.load().property_name, size, self._now_local())
-        try:
-            return printing.print_pdf(
-                pdf,
-                printer_name=self.badge_printer.currentData() or printing.default_printer_name(),
-                parent=self,
-                title=self.tr("访客证测试"),
-                orientation=self.badge_orientation.currentData() or "",
-            )
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("测试打印失败"), exc.message)
-            return False
+        return print_or_tell(
+            self,
+            self.tr("测试打印失败"),
+            sample_badge(settings_mod.load().property_name, size, self._now_local()),
+            printer_name=self.badge_printer.currentData() or printing.default_printer_name(),
+            title=self.tr("访客证测试"),
+            orientation=self.badge_orientation.currentData() or "",
+        )
 
     def test_report(self) -> bool:
         from reception.documents.test_pages import report_test_page
         from ui.widgets import printing
 
         chosen = self.report_printer.currentData() or ""
-        pdf = report_test_page(settings_mod.load().property_name, chosen, self._now_local())
-        try:
-            return printing.print_pdf(
-                pdf,
-                printer_name=chosen or printing.default_printer_name(),
-                parent=self,
-                title=self.tr("打印测试页"),
-            )
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("测试打印失败"), exc.message)
-            return False
+        return print_or_tell(
+            self,
+            self.tr("测试打印失败"),
+            report_test_page(settings_mod.load().property_name, chosen, self._now_local()),
+            printer_name=chosen or printing.default_printer_name(),
+            title=self.tr("打印测试页"),
+        )
 
     def _database_text(self) -> str:
         """「数据库服务器：postgresql://用户@服务器/库名」 (never the password) or 「本机数据文件：…」."""

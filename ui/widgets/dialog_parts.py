@@ -1,14 +1,17 @@
 """Small pieces the dialogs and panels build alike: a row of radio buttons (one choice out of a
-few: 回访结果, 异常类型 …)."""
+few: 回访结果, 异常类型 …); printing or previewing a PDF with a failure said in a message box."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtWidgets import QButtonGroup
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QRadioButton
 from PySide6.QtWidgets import QWidget
+
+from ui.widgets import msgbox
 
 
 class RadioRow(QWidget):
@@ -41,3 +44,28 @@ class RadioRow(QWidget):
 
     def choose(self, value: str) -> None:
         self.buttons[value].setChecked(True)
+
+
+def print_or_tell(parent: QWidget, failure_title: str, pdf: bytes, **options: Any) -> bool:
+    """``printing.print_pdf(pdf, parent=parent, **options)``; a printer that fails is said in a
+    message box titled ``failure_title``. True when the pages went to the printer."""
+    from ui.widgets import printing  # Qt's print support loads when something is printed
+
+    try:
+        return printing.print_pdf(pdf, parent=parent, **options)
+    except printing.PrintError as exc:
+        msgbox.error(parent, failure_title, exc.message)
+        return False
+
+
+def preview_or_tell(parent: QWidget, failure_title: str, pdf: bytes, title: str) -> bool:
+    """``printing.preview_pdf``: the print preview of ``pdf``; a failure is said as
+    :func:`print_or_tell` says it (False)."""
+    from ui.widgets import printing
+
+    try:
+        printing.preview_pdf(pdf, parent, title)
+    except printing.PrintError as exc:
+        msgbox.error(parent, failure_title, exc.message)
+        return False
+    return True
