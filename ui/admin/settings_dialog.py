@@ -56,6 +56,8 @@ from ui.widgets.settings_page import stack
 from ui.widgets.small_dialogs import attempt
 from ui.widgets.small_dialogs import framed
 from ui.widgets.small_dialogs import lay_out
+from ui.widgets.small_dialogs import password_edit
+from ui.widgets.small_dialogs import same_passwords
 from ui.widgets.small_dialogs import saved
 
 
@@ -864,11 +866,8 @@ class OperatorDialog(QDialog):
         for role in Role:
             self.role.addItem(ROLE_LABELS[role], role.value)
         self.role.setCurrentIndex(self.role.findData(operator.role if operator else Role.RECEPTIONIST.value))
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(self.tr("至少 %n 位", "", auth.MIN_PASSWORD))
-        self.password_again = QLineEdit()
-        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit(least=True)
+        self.password_again = password_edit()
         self.active = QCheckBox(self.tr("启用（可以登录）"))
         if operator is None:
             self.errors.add_row(form, self.tr("登录名："), "username", self.username)
@@ -892,8 +891,7 @@ class OperatorDialog(QDialog):
     def _save(self) -> None:
         role = self.role.currentData()
         if self.operator is None:
-            if self.password.text() != self.password_again.text():
-                raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
+            same_passwords(self.password, self.password_again)
             auth.create_operator(
                 self.session,
                 auth.OperatorInput(
@@ -918,10 +916,8 @@ class ResetPasswordDialog(QDialog):
         self.general, self.errors = framed(self, self.tr("重置密码"), 380)
         form = QFormLayout()
         form.addRow(self.tr("操作员："), QLabel(f"{operator.display_name}（{operator.username}）"))
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_again = QLineEdit()
-        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit()
+        self.password_again = password_edit()
         self.errors.add_row(form, self.tr("新密码："), "password", self.password)
         self.errors.add_row(form, self.tr("确认新密码："), "password_again", self.password_again)
         self.ok_button = lay_out(self, form, self.general, self.submit, self.tr("重置"), self.tr("取消"))
@@ -931,8 +927,7 @@ class ResetPasswordDialog(QDialog):
             self.accept()
 
     def _save(self) -> None:
-        if self.password.text() != self.password_again.text():
-            raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
+        same_passwords(self.password, self.password_again)
         auth.set_password(self.session, self.operator.id, self.password.text())
 
 

@@ -22,6 +22,7 @@ from reception.services.records import Operator
 from ui.widgets.forms import ascii_only
 from ui.widgets.forms import dialog_buttons
 from ui.widgets.small_dialogs import framed
+from ui.widgets.small_dialogs import password_edit
 from ui.widgets.small_dialogs import saved
 
 
@@ -52,11 +53,8 @@ class SetupDialog(QDialog):
         self.admin_username = QLineEdit()
         self.admin_username.setPlaceholderText(self.tr("字母、数字，如 admin"))
         self.admin_display_name = QLineEdit()
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(self.tr("至少 %n 位", "", auth.MIN_PASSWORD))
-        self.password_again = QLineEdit()
-        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit(least=True)
+        self.password_again = password_edit()
         admin_box = QGroupBox(self.tr("系统管理员"))
         admin_form = QFormLayout(admin_box)
         self.errors.add_row(admin_form, self.tr("登录名："), "admin_username", self.admin_username)

@@ -38,6 +38,7 @@ from ui.widgets.forms import ascii_only
 from ui.widgets.list_position import ROW_ROLE
 from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.resident_lookup import ResidentLookup
+from ui.widgets.small_dialogs import accept_with
 from ui.widgets.small_dialogs import attempt
 from ui.widgets.small_dialogs import framed
 from ui.widgets.small_dialogs import lay_out
@@ -136,13 +137,10 @@ class AppointmentDialog(QDialog):
         )
 
     def save(self) -> Appointment | None:
-        appointment = attempt(self.errors, lambda: visits.book_appointment(self._session, self.build_input()))
-        if appointment is None:
-            return None
-        self.appointment = appointment
-        self.booked.emit(appointment)
-        self.accept()
-        return appointment
+        self.appointment = attempt(
+            self.errors, lambda: visits.book_appointment(self._session, self.build_input())
+        )
+        return accept_with(self, self.booked, self.appointment)
 
 
 class AppointmentsModel(RowsTableModel):

@@ -32,6 +32,7 @@ from ui.widgets import palette
 from ui.widgets.dialog_parts import RadioRow
 from ui.widgets.fields import form_layout
 from ui.widgets.saving import save_with_retry
+from ui.widgets.small_dialogs import accept_with
 from ui.widgets.small_dialogs import framed
 from ui.widgets.small_dialogs import lay_out
 
@@ -192,7 +193,7 @@ class IncidentDialog(QDialog):
 
     def save(self) -> Incident | None:
         self.general.hide()
-        incident = save_with_retry(
+        self.incident = save_with_retry(
             self,
             self.tr("未能保存"),
             lambda: incidents.record_incident(self._session, self.build_input()),
@@ -200,12 +201,7 @@ class IncidentDialog(QDialog):
             on_error=lambda exc: self.errors.show_general(exc.message),
             on_storage_given_up=lambda exc: self.errors.show_general(exc.message),
         )
-        if incident is None:
-            return None
-        self.incident = incident
-        self.recorded.emit(incident)
-        self.accept()
-        return incident
+        return accept_with(self, self.recorded, self.incident)
 
 
 class IncidentsModel(RowsTableModel):
