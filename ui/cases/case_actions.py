@@ -18,7 +18,6 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
-from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QWidget
 
@@ -29,6 +28,7 @@ from ui.widgets import palette
 from ui.widgets.action_dialog import ActionDialog
 from ui.widgets.action_dialog import department_combo
 from ui.widgets.dialog_parts import RadioRow
+from ui.widgets.dialog_parts import text_box
 
 if TYPE_CHECKING:
     from ui.widgets.knowledge_picker import KnowledgePicker
@@ -39,14 +39,6 @@ QLabel#warn {{ color: {palette.WARNING_DARK}; background: {palette.WARNING_BG};
                border: 1px solid {palette.WARNING_LINE};
               border-radius: 4px; padding: 4px 8px; }}
 """
-
-
-def text_box(lines: int, placeholder: str = "") -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setTabChangesFocus(True)
-    edit.setPlaceholderText(placeholder)
-    edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + 14)
-    return edit
 
 
 class CaseActionDialog(ActionDialog):

@@ -1,5 +1,6 @@
-"""Small pieces the dialogs and panels build alike: a row of radio buttons (one choice out of a
-few: 回访结果, 异常类型 …); printing or previewing a PDF with a failure said in a message box."""
+"""Small pieces the dialogs and panels build alike: a box of a few lines of text, a row of radio
+buttons (one choice out of a few: 回访结果, 异常类型 …); printing or previewing a PDF with a
+failure said in a message box."""
 
 from __future__ import annotations
 
@@ -8,10 +9,20 @@ from typing import Any
 
 from PySide6.QtWidgets import QButtonGroup
 from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QRadioButton
 from PySide6.QtWidgets import QWidget
 
 from ui.widgets import msgbox
+
+
+def text_box(lines: int, placeholder: str = "") -> QPlainTextEdit:
+    """A few ``lines`` of text (at least that high); Tab moves on to the next field."""
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    edit.setPlaceholderText(placeholder)
+    edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + 14)
+    return edit
 
 
 class RadioRow(QWidget):

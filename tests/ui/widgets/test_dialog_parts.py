@@ -57,3 +57,13 @@ def test_printing_or_previewing_says_a_failure_in_a_message_box(qtbot, monkeypat
     assert not print_or_tell(parent, "未能打印", b"%PDF", title="名单")
     assert not preview_or_tell(parent, "打印失败", b"%PDF", "告知")
     assert said == [("未能打印", "打印机缺纸"), ("打印失败", "打印机缺纸")]
+
+
+def test_a_text_box_is_as_high_as_its_lines_and_tab_moves_on(qtbot) -> None:
+    from ui.widgets.dialog_parts import text_box
+
+    edit = text_box(4, "答复了什么")
+    qtbot.addWidget(edit)
+    assert edit.tabChangesFocus() and edit.placeholderText() == "答复了什么"
+    assert edit.minimumHeight() == edit.fontMetrics().lineSpacing() * 4 + 14
+    assert text_box(6).minimumHeight() > edit.minimumHeight()
