@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QApplication
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QGroupBox
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QProgressBar
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -27,6 +25,7 @@ from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.forms import error_label
 from ui.widgets.list_position import ROW_ROLE
+from ui.widgets.record_list import rows_table
 from ui.widgets.records import RecordsModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -84,11 +83,7 @@ class ImportDialog(QDialog):
         self.summary = QLabel()
         self.summary.setStyleSheet("font-weight: bold;")
         self.rejected_model = RejectedModel(self)
-        self.rejected_view = QTableView()
-        self.rejected_view.setModel(self.rejected_model)
-        self.rejected_view.verticalHeader().hide()
-        self.rejected_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.rejected_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rejected_view = rows_table(self.rejected_model)
         self.rejected_view.horizontalHeader().setStretchLastSection(True)
         self.rejected_view.setColumnWidth(RejectedModel.COL_ROW, 70)
         self.result_box = QGroupBox(self.tr("导入结果"))

@@ -34,6 +34,8 @@ from reception.services.records import BackupInfo
 from reception.services.session import Session
 from ui.widgets import msgbox
 from ui.widgets import palette
+from ui.widgets.dialog_parts import preview_or_tell
+from ui.widgets.dialog_parts import print_or_tell
 from ui.widgets.record_list import rows_table
 from ui.widgets.records import RecordsModel
 
@@ -315,29 +317,14 @@ class PrivacyNoticeDialog(QDialog):
             return None
 
     def preview(self) -> bool:
-        from ui.widgets import printing
-
         pdf = self._render()
-        if pdf is None:
-            return False
-        try:
-            printing.preview_pdf(pdf, self, self.tr("个人信息告知"))
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("打印失败"), exc.message)
-            return False
-        return True
+        return pdf is not None and preview_or_tell(self, self.tr("打印失败"), pdf, self.tr("个人信息告知"))
 
     def print_now(self) -> bool:
-        from ui.widgets import printing
-
         pdf = self._render()
-        if pdf is None:
-            return False
-        try:
-            return printing.print_pdf(pdf, parent=self, title=self.tr("个人信息告知"))
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("打印失败"), exc.message)
-            return False
+        return pdf is not None and print_or_tell(
+            self, self.tr("打印失败"), pdf, title=self.tr("个人信息告知")
+        )
 
     def save_as(self) -> Path | None:
         from ui.widgets import printing

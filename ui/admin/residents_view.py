@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from operator import attrgetter
 
-from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QFormLayout
@@ -32,7 +30,11 @@ from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.forms import ascii_only
 from ui.widgets.forms import error_label
+from ui.widgets.list_position import ROW_ROLE
 from ui.widgets.record_list import rows_table
+from ui.widgets.records import Column
+from ui.widgets.records import RecordsModel
+from ui.widgets.records import selected
 from ui.widgets.small_dialogs import framed
 from ui.widgets.small_dialogs import lay_out
 from ui.widgets.small_dialogs import saved
@@ -44,7 +46,7 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("ResidentsModel", text)
 
 
-class ResidentsModel(QAbstractTableModel):
+class ResidentsModel(RecordsModel):
     """Rows from ``residents.browse``; the whole directory loads page by page as it is scrolled."""
 
     (
@@ -59,11 +61,19 @@ class ResidentsModel(QAbstractTableModel):
         COL_STATUS,
     ) = range(9)
     HEADERS = ("楼栋", "单元", "房号", "姓名", "身份", "手机", "备用电话", "备注", "状态")
-    ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+    ROW_ROLE = ROW_ROLE
     PAGE = 200
+    context = "ResidentsModel"
+
+    # the row's attribute shown in each column before 状态
+    FIELDS = ("building", "unit", "room", "name", "relation", "phone_masked", "phone_alt_masked", "note")
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        columns: list[Column] = [
+            (h, attrgetter(f)) for h, f in zip(self.HEADERS[: self.COL_STATUS], self.FIELDS, strict=True)
+        ]
+        columns.append((self.HEADERS[self.COL_STATUS], lambda r: _tr("正常") if r.active else _tr("停用")))
+        super().__init__(columns, parent)
         self.rows: list[ResidentRow] = []
         self.search = ""
         self._more = False
@@ -95,39 +105,6 @@ class ResidentsModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
             self.rows.extend(more)
             self.endInsertRows()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    # the row's attribute shown in each column before 状态
-    FIELDS = ("building", "unit", "room", "name", "relation", "phone_masked", "phone_alt_masked", "note")
-
-    def _text(self, r: ResidentRow, column: int) -> str:
-        if column < self.COL_STATUS:
-            return getattr(r, self.FIELDS[column])
-        return _tr("正常") if r.active else _tr("停用")
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        r = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(r, index.column())
-        if role == self.ROW_ROLE:
-            return r
-        if role == Qt.ItemDataRole.ForegroundRole and not r.active:
-            return QColor(palette.INACTIVE)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _tr(self.HEADERS[section])
-        return None
 
 
 class ResidentDialog(QDialog):
@@ -315,8 +292,7 @@ class ResidentsDialog(QDialog):
         self.model.load(self.search.text() if text is None else text)
 
     def selected(self) -> ResidentRow | None:
-        rows = self.view.selectionModel().selectedRows()
-        return rows[0].data(ResidentsModel.ROW_ROLE) if rows else None
+        return selected(self.view)
 
     def _update_buttons(self) -> None:
         r = self.selected()

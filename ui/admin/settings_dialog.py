@@ -46,6 +46,8 @@ from reception.services.session import Session
 from ui.admin.procedures_page import ProceduresPage
 from ui.widgets import msgbox
 from ui.widgets import palette
+from ui.widgets.dialog_parts import print_or_tell
+from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import error_label
 from ui.widgets.records import RecordsPage
 from ui.widgets.settings_page import SettingsPage
@@ -54,6 +56,8 @@ from ui.widgets.settings_page import stack
 from ui.widgets.small_dialogs import attempt
 from ui.widgets.small_dialogs import framed
 from ui.widgets.small_dialogs import lay_out
+from ui.widgets.small_dialogs import password_edit
+from ui.widgets.small_dialogs import same_passwords
 from ui.widgets.small_dialogs import saved
 
 
@@ -607,35 +611,27 @@ class LocalPage(SettingsPage):
         from ui.widgets import printing
 
         size = self.badge_stock.currentData() or settings_mod.load().badge_size
-        pdf = sample_badge(settings_mod.load().property_name, size, self._now_local())
-        try:
-            return printing.print_pdf(
-                pdf,
-                printer_name=self.badge_printer.currentData() or printing.default_printer_name(),
-                parent=self,
-                title=self.tr("访客证测试"),
-                orientation=self.badge_orientation.currentData() or "",
-            )
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("测试打印失败"), exc.message)
-            return False
+        return print_or_tell(
+            self,
+            self.tr("测试打印失败"),
+            sample_badge(settings_mod.load().property_name, size, self._now_local()),
+            printer_name=self.badge_printer.currentData() or printing.default_printer_name(),
+            title=self.tr("访客证测试"),
+            orientation=self.badge_orientation.currentData() or "",
+        )
 
     def test_report(self) -> bool:
         from reception.documents.test_pages import report_test_page
         from ui.widgets import printing
 
         chosen = self.report_printer.currentData() or ""
-        pdf = report_test_page(settings_mod.load().property_name, chosen, self._now_local())
-        try:
-            return printing.print_pdf(
-                pdf,
-                printer_name=chosen or printing.default_printer_name(),
-                parent=self,
-                title=self.tr("打印测试页"),
-            )
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("测试打印失败"), exc.message)
-            return False
+        return print_or_tell(
+            self,
+            self.tr("测试打印失败"),
+            report_test_page(settings_mod.load().property_name, chosen, self._now_local()),
+            printer_name=chosen or printing.default_printer_name(),
+            title=self.tr("打印测试页"),
+        )
 
     def _database_text(self) -> str:
         """「数据库服务器：postgresql://用户@服务器/库名」 (never the password) or 「本机数据文件：…」."""
@@ -650,35 +646,9 @@ class LocalPage(SettingsPage):
     def save(self) -> bool:
         """Store the desk name and the printers; a refused value stays in its field with the
         reason beside it."""
-        self.errors.clear()
         self.saved.clear()
-        try:
-            stored = local.set_desk_name(self.data.root, self.desk_name.text())
-            stored = local.set_printers(
-                self.data.root,
-                badge_printer=self.badge_printer.currentData() or "",
-                badge_size=self.badge_stock.currentData() or "",
-                badge_orientation=self.badge_orientation.currentData() or "",
-                report_printer=self.report_printer.currentData() or "",
-            )
-            stored = local.set_second_backup(
-                self.data.root, self.second_folder.text(), self.second_days.value()
-            )
-            stored = local.set_reader(
-                self.data.root,
-                kind=self.reader_kind.currentData() or "",
-                port=self._reader_port_name(),
-                speed=int(self.reader_speed.currentData()),
-            )
-            stored = local.set_phone(self.data.root, **self.phone_box.values())
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return False
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
-            return False
-        except OSError as exc:
-            self.errors.show_general(self.tr("本机设置未能保存：%1").replace("%1", exc.strerror or str(exc)))
+        stored = attempt(self.errors, self._store)
+        if stored is None:
             return False
         self.desk_name.setText(stored.desk)
         self.saved.setText(self.tr("已保存。"))
@@ -687,6 +657,30 @@ class LocalPage(SettingsPage):
 
         shared_link().settings_changed.emit(stored.reader_kind, stored.reader_port, stored.reader_speed)
         return True
+
+    def _store(self) -> local.LocalConfig:
+        """Write this PC's settings to its ``reception.ini``; a file that cannot be written is a
+        refusal like any other (on the page's error line)."""
+        try:
+            local.set_desk_name(self.data.root, self.desk_name.text())
+            local.set_printers(
+                self.data.root,
+                badge_printer=self.badge_printer.currentData() or "",
+                badge_size=self.badge_stock.currentData() or "",
+                badge_orientation=self.badge_orientation.currentData() or "",
+                report_printer=self.report_printer.currentData() or "",
+            )
+            local.set_second_backup(self.data.root, self.second_folder.text(), self.second_days.value())
+            local.set_reader(
+                self.data.root,
+                kind=self.reader_kind.currentData() or "",
+                port=self._reader_port_name(),
+                speed=int(self.reader_speed.currentData()),
+            )
+            return local.set_phone(self.data.root, **self.phone_box.values())
+        except OSError as exc:
+            message = self.tr("本机设置未能保存：%1").replace("%1", exc.strerror or str(exc))
+            raise ReceptionError(message) from exc
 
 
 # -- 部门 ------------------------------------------------------------------------------------------
@@ -770,21 +764,22 @@ class DepartmentsPage(RecordsPage):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(4)
         self.route_combos: dict[str, QComboBox] = {}
-        self.route_errors: dict[str, QLabel] = {}
+        self.route_general = error_label(group)
+        # the service names a category's field "category:<类别>"
+        self.route_errors = FieldErrors(self.route_general)
         shown = [c for c in CATEGORIES if c not in ("找人留言",)]
         half = (len(shown) + 1) // 2
         for i, category in enumerate(shown):
             combo = QComboBox()
             self.route_combos[category] = combo
             label = error_label(group)
-            self.route_errors[category] = label
+            self.route_errors.register(f"category:{category}", combo, label)
             row, col = (i % half) * 2, (i // half) * 2
             grid.addWidget(QLabel(self.tr(category)), row, col)
             grid.addWidget(combo, row, col + 1)
             grid.addWidget(label, row + 1, col + 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        self.route_general = error_label(group)
         self.route_saved = QLabel()
         self.save_button = QPushButton(self.tr("保存默认部门"))
         self.save_button.setAutoDefault(False)
@@ -807,26 +802,17 @@ class DepartmentsPage(RecordsPage):
             combo.setCurrentIndex(max(combo.findData(conf.department_for(category)), 0))
 
     def save_routing(self) -> bool:
-        for label in self.route_errors.values():
-            label.hide()
-        self.route_general.hide()
+        """Store the default departments; a refused one keeps its choice, with the reason under it."""
         self.route_saved.clear()
-        conf = settings_mod.load()
-        try:
-            settings_mod.update_routing(
+        handlers = dict(settings_mod.load().department_handlers)
+        if not saved(
+            self.route_errors,
+            lambda: settings_mod.update_routing(
                 self.session,
                 category_departments={c: combo.currentData() or "" for c, combo in self.route_combos.items()},
-                department_handlers=dict(conf.department_handlers),
-            )
-        except ValidationError as exc:
-            for key, message in exc.fields.items():
-                label = self.route_errors.get(key.removeprefix("category:")) or self.route_general
-                label.setText(message)
-                label.show()
-            return False
-        except ReceptionError as exc:
-            self.route_general.setText(exc.message)
-            self.route_general.show()
+                department_handlers=handlers,
+            ),
+        ):
             return False
         self.route_saved.setText(self.tr("已保存。"))
         return True
@@ -838,19 +824,13 @@ class DepartmentsPage(RecordsPage):
             self.tr("启用") if dept is not None and not dept.active else self.tr("停用")
         )
 
-    def _open(self, dept: Department | None) -> None:
-        self.dialog = DepartmentDialog(self.session, dept, self)
-        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog.accepted.connect(lambda: self.reload(dept.id if dept else None))
-        self.dialog.open()
-
     def add(self) -> None:
-        self._open(None)
+        self.open_dialog(DepartmentDialog(self.session, None, self), None)
 
     def edit(self) -> None:
         dept = self.selected()
         if dept is not None:
-            self._open(dept)
+            self.open_dialog(DepartmentDialog(self.session, dept, self), dept.id)
 
     def toggle_active(self) -> None:
         dept = self.selected()
@@ -886,11 +866,8 @@ class OperatorDialog(QDialog):
         for role in Role:
             self.role.addItem(ROLE_LABELS[role], role.value)
         self.role.setCurrentIndex(self.role.findData(operator.role if operator else Role.RECEPTIONIST.value))
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(self.tr("至少 %n 位", "", auth.MIN_PASSWORD))
-        self.password_again = QLineEdit()
-        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit(least=True)
+        self.password_again = password_edit()
         self.active = QCheckBox(self.tr("启用（可以登录）"))
         if operator is None:
             self.errors.add_row(form, self.tr("登录名："), "username", self.username)
@@ -914,8 +891,7 @@ class OperatorDialog(QDialog):
     def _save(self) -> None:
         role = self.role.currentData()
         if self.operator is None:
-            if self.password.text() != self.password_again.text():
-                raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
+            same_passwords(self.password, self.password_again)
             auth.create_operator(
                 self.session,
                 auth.OperatorInput(
@@ -940,10 +916,8 @@ class ResetPasswordDialog(QDialog):
         self.general, self.errors = framed(self, self.tr("重置密码"), 380)
         form = QFormLayout()
         form.addRow(self.tr("操作员："), QLabel(f"{operator.display_name}（{operator.username}）"))
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_again = QLineEdit()
-        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit()
+        self.password_again = password_edit()
         self.errors.add_row(form, self.tr("新密码："), "password", self.password)
         self.errors.add_row(form, self.tr("确认新密码："), "password_again", self.password_again)
         self.ok_button = lay_out(self, form, self.general, self.submit, self.tr("重置"), self.tr("取消"))
@@ -953,8 +927,7 @@ class ResetPasswordDialog(QDialog):
             self.accept()
 
     def _save(self) -> None:
-        if self.password.text() != self.password_again.text():
-            raise ValidationError.single("password_again", self.tr("两次输入的密码不一致"))
+        same_passwords(self.password, self.password_again)
         auth.set_password(self.session, self.operator.id, self.password.text())
 
 
@@ -982,24 +955,18 @@ class OperatorsPage(RecordsPage):
     def load(self) -> list[Operator]:
         return auth.list_operators(include_inactive=True)
 
-    def _show(self, dialog: QDialog, select_id: int | None) -> None:
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.reload(select_id))
-        dialog.open()
-
     def add(self) -> None:
-        self._show(OperatorDialog(self.session, None, self), None)
+        self.open_dialog(OperatorDialog(self.session, None, self), None)
 
     def edit(self) -> None:
         op = self.selected()
         if op is not None:
-            self._show(OperatorDialog(self.session, op, self), op.id)
+            self.open_dialog(OperatorDialog(self.session, op, self), op.id)
 
     def reset_password(self) -> None:
         op = self.selected()
         if op is not None:
-            self._show(ResetPasswordDialog(self.session, op, self), op.id)
+            self.open_dialog(ResetPasswordDialog(self.session, op, self), op.id)
 
 
 class SettingsDialog(QDialog):

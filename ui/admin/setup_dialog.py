@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QWidget
 from reception.clock import Clock
 from reception.services import auth
 from reception.services.records import Operator
-from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
 from ui.widgets.forms import dialog_buttons
-from ui.widgets.forms import error_label
+from ui.widgets.small_dialogs import framed
+from ui.widgets.small_dialogs import password_edit
 from ui.widgets.small_dialogs import saved
 
 
@@ -35,14 +35,10 @@ class SetupDialog(QDialog):
         super().__init__(parent)
         self.clock = clock or Clock()
         self.admin: Operator | None = None
-        self.setWindowTitle(self.tr("首次使用设置"))
-        self.setMinimumWidth(460)
+        self.general, self.errors = framed(self, self.tr("首次使用设置"), 460)
 
         intro = QLabel(self.tr("欢迎使用前台接待工作站。请先填写物业信息，并设置系统管理员账号。"))
         intro.setWordWrap(True)
-
-        self.general = error_label(self)
-        self.errors = FieldErrors(self.general)
 
         self.property_name = QLineEdit()
         self.property_name.setPlaceholderText(self.tr("例如：阳光花园物业服务中心"))
@@ -57,11 +53,8 @@ class SetupDialog(QDialog):
         self.admin_username = QLineEdit()
         self.admin_username.setPlaceholderText(self.tr("字母、数字，如 admin"))
         self.admin_display_name = QLineEdit()
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(self.tr("至少 %n 位", "", auth.MIN_PASSWORD))
-        self.password_again = QLineEdit()
-        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit(least=True)
+        self.password_again = password_edit()
         admin_box = QGroupBox(self.tr("系统管理员"))
         admin_form = QFormLayout(admin_box)
         self.errors.add_row(admin_form, self.tr("登录名："), "admin_username", self.admin_username)

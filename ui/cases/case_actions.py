@@ -15,13 +15,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QButtonGroup
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
-from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QRadioButton
 from PySide6.QtWidgets import QWidget
 
 from reception.services import cases
@@ -30,6 +27,8 @@ from reception.services.session import Session
 from ui.widgets import palette
 from ui.widgets.action_dialog import ActionDialog
 from ui.widgets.action_dialog import department_combo
+from ui.widgets.dialog_parts import RadioRow
+from ui.widgets.dialog_parts import text_box
 
 if TYPE_CHECKING:
     from ui.widgets.knowledge_picker import KnowledgePicker
@@ -40,14 +39,6 @@ QLabel#warn {{ color: {palette.WARNING_DARK}; background: {palette.WARNING_BG};
                border: 1px solid {palette.WARNING_LINE};
               border-radius: 4px; padding: 4px 8px; }}
 """
-
-
-def text_box(lines: int, placeholder: str = "") -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setTabChangesFocus(True)
-    edit.setPlaceholderText(placeholder)
-    edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + 14)
-    return edit
 
 
 class CaseActionDialog(ActionDialog):
@@ -242,19 +233,10 @@ class ReturnVisitDialog(CaseActionDialog):
     def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
         super().__init__(session, case, parent)
         self.setWindowTitle(self.tr("回访业户"))
-        radios = QWidget()
-        row = QHBoxLayout(radios)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(14)
-        self.result_group = QButtonGroup(self)
-        self.result_buttons: dict[str, QRadioButton] = {}
-        for i, result in enumerate(cases.VISIT_RESULTS):
-            button = QRadioButton(self.tr(result))
-            self.result_group.addButton(button, i)
-            self.result_buttons[result] = button
-            row.addWidget(button)
-        row.addStretch(1)
-        self.errors.add_row(self.form, self.tr("回访结果"), "result", radios)
+        self.results = RadioRow([(result, self.tr(result)) for result in cases.VISIT_RESULTS], 14)
+        self.result_group = self.results.group
+        self.result_buttons = self.results.buttons
+        self.errors.add_row(self.form, self.tr("回访结果"), "result", self.results)
         self.comment_edit = text_box(3, self.tr("业户的意见（不满意时必填）"))
         self.errors.add_row(self.form, self.tr("回访记录"), "comment", self.comment_edit)
         self.reopen_hint = QLabel(
@@ -271,11 +253,10 @@ class ReturnVisitDialog(CaseActionDialog):
         return self.tr("保存回访")
 
     def visit_result(self) -> str:
-        checked = self.result_group.checkedId()
-        return cases.VISIT_RESULTS[checked] if checked >= 0 else ""
+        return self.results.value()
 
     def choose(self, result: str) -> None:
-        self.result_buttons[result].setChecked(True)
+        self.results.choose(result)
 
     def _result_changed(self, *_args: object) -> None:
         self.reopen_hint.setVisible(self.visit_result() == cases.UNSATISFIED)

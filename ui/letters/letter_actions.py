@@ -13,7 +13,6 @@ from PySide6.QtGui import QDragEnterEvent
 from PySide6.QtGui import QDragMoveEvent
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QLineEdit
-from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QWidget
 
 from reception.clock import to_local
@@ -32,6 +31,7 @@ from ui.letters.letter_form import from_qdatetime
 from ui.letters.letter_form import local_qdatetime
 from ui.widgets.action_dialog import ActionDialog
 from ui.widgets.action_dialog import department_combo
+from ui.widgets.dialog_parts import text_box
 
 
 class LetterActionDialog(ActionDialog):
@@ -105,10 +105,7 @@ class ReplyDialog(LetterActionDialog):
         self.errors.add_row(self.form, self.tr("答复日期"), "replied_at", self.replied_edit)
         self.channel_combo = choice_combo(self.tr("请选择"), letters.REPLY_CHANNELS, self.tr)
         self.errors.add_row(self.form, self.tr("答复方式"), "reply_channel", self.channel_combo)
-        self.summary_edit = QPlainTextEdit()
-        self.summary_edit.setTabChangesFocus(True)
-        self.summary_edit.setPlaceholderText(self.tr("答复了什么，问题如何处理"))
-        self.summary_edit.setMinimumHeight(self.summary_edit.fontMetrics().lineSpacing() * 4 + 14)
+        self.summary_edit = text_box(4, self.tr("答复了什么，问题如何处理"))
         self.errors.add_row(self.form, self.tr("答复内容"), "reply_summary", self.summary_edit)
         self.replied_by_edit = QLineEdit(letter.handler)
         self.errors.add_row(self.form, self.tr("答复人"), "replied_by", self.replied_by_edit)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QWidget
 from reception.clock import format_local
 from reception.clock import to_utc
 from reception.errors import ReceptionError
-from reception.errors import ValidationError
 from reception.services import visits
 from reception.services.records import Appointment
 from reception.services.records import Resident
@@ -35,13 +34,14 @@ from ui.visits.visit_widgets import utc_from_edit
 from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.fields import form_layout
-from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import ascii_only
-from ui.widgets.forms import dialog_buttons
-from ui.widgets.forms import error_label
 from ui.widgets.list_position import ROW_ROLE
 from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.resident_lookup import ResidentLookup
+from ui.widgets.small_dialogs import accept_with
+from ui.widgets.small_dialogs import attempt
+from ui.widgets.small_dialogs import framed
+from ui.widgets.small_dialogs import lay_out
 
 
 @dataclass
@@ -71,10 +71,8 @@ class AppointmentDialog(QDialog):
         super().__init__(parent)
         self._session = session
         self.appointment: Appointment | None = None
-        self.general = error_label()
-        self.errors = FieldErrors(self.general, fit=False)  # focus order: as laid out
-        self.setWindowTitle(self.tr("新建预约来访"))
-        self.setMinimumWidth(520)
+        # focus order: as laid out
+        self.general, self.errors = framed(self, self.tr("新建预约来访"), 520, fit=False)
         form = form_layout()
 
         self.name_edit = QLineEdit()
@@ -108,13 +106,7 @@ class AppointmentDialog(QDialog):
         self.booked_by_edit.setPlaceholderText(self.tr("谁通知的预约，如 业主电话预约"))
         form.addRow(self.tr("预约人"), self.errors.wrap("booked_by", self.booked_by_edit))
 
-        buttons, self.ok_button, _cancel = dialog_buttons(self.tr("保存预约"), self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general)
-        layout.addWidget(buttons)
+        self.ok_button = lay_out(self, form, self.general, self.save, self.tr("保存预约"), self.tr("取消"))
 
         local = session.clock.local_now().replace(second=0, microsecond=0)
         start = local + timedelta(minutes=60 - local.minute if local.minute else 60)
@@ -145,19 +137,10 @@ class AppointmentDialog(QDialog):
         )
 
     def save(self) -> Appointment | None:
-        self.general.hide()
-        try:
-            appointment = visits.book_appointment(self._session, self.build_input())
-        except ValidationError as exc:
-            self.errors.show_error(exc)
-            return None
-        except ReceptionError as exc:
-            self.errors.show_general(exc.message)
-            return None
-        self.appointment = appointment
-        self.booked.emit(appointment)
-        self.accept()
-        return appointment
+        self.appointment = attempt(
+            self.errors, lambda: visits.book_appointment(self._session, self.build_input())
+        )
+        return accept_with(self, self.booked, self.appointment)
 
 
 class AppointmentsModel(RowsTableModel):

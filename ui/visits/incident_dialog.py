@@ -6,7 +6,6 @@ The dialog works for the visitor desk and the call desk alike: pass ``visit_id``
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QRadioButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -31,11 +29,12 @@ from ui.visits.visit_widgets import datetime_edit
 from ui.visits.visit_widgets import set_edit_utc
 from ui.visits.visit_widgets import utc_from_edit
 from ui.widgets import palette
+from ui.widgets.dialog_parts import RadioRow
 from ui.widgets.fields import form_layout
-from ui.widgets.forms import FieldErrors
-from ui.widgets.forms import dialog_buttons
-from ui.widgets.forms import error_label
 from ui.widgets.saving import save_with_retry
+from ui.widgets.small_dialogs import accept_with
+from ui.widgets.small_dialogs import framed
+from ui.widgets.small_dialogs import lay_out
 
 SECURITY = "保安部"
 
@@ -64,10 +63,8 @@ class IncidentDialog(QDialog):
         self.call_id = call_id
         self.visit_id = visit_id
         self.incident: Incident | None = None
-        self.general = error_label()
-        self.errors = FieldErrors(self.general, fit=False)  # focus order: as laid out
-        self.setWindowTitle(self.tr("登记异常情况"))
-        self.setMinimumWidth(560)
+        # focus order: as laid out
+        self.general, self.errors = framed(self, self.tr("登记异常情况"), 560, fit=False)
 
         form = form_layout()
         self.link_check: QCheckBox | None = None
@@ -77,20 +74,11 @@ class IncidentDialog(QDialog):
             self.link_check.setStyleSheet(f"color: {palette.TITLE};")
             form.addRow(self.tr("关联记录"), self.link_check)
 
-        kinds = QWidget()
-        row = QHBoxLayout(kinds)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(16)
-        self.kind_group = QButtonGroup(self)
-        self.kind_buttons: dict[str, QRadioButton] = {}
-        for i, name in enumerate(incidents.KINDS):
-            button = QRadioButton(self.tr(name))
-            self.kind_group.addButton(button, i)
-            self.kind_buttons[name] = button
-            row.addWidget(button)
-        row.addStretch(1)
+        self.kinds = RadioRow([(name, self.tr(name)) for name in incidents.KINDS], 16)
+        self.kind_group = self.kinds.group
+        self.kind_buttons = self.kinds.buttons
         form.addRow(
-            self.tr("类型"), self.errors.wrap("kind", kinds, focus=self.kind_buttons[incidents.HAZARD])
+            self.tr("类型"), self.errors.wrap("kind", self.kinds, focus=self.kind_buttons[incidents.HAZARD])
         )
 
         self.hint = QLabel()
@@ -138,14 +126,7 @@ class IncidentDialog(QDialog):
         form.addRow(self.case_label, self.case_row)
         form.addRow(self.officer_label, self.officer_row)
 
-        buttons, self.ok_button, _cancel = dialog_buttons(self.tr("保存"), self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general)
-        layout.addWidget(buttons)
+        self.ok_button = lay_out(self, form, self.general, self.save, self.tr("保存"), self.tr("取消"))
 
         now = session.now()
         set_edit_utc(self.occurred_edit, now)
@@ -156,10 +137,7 @@ class IncidentDialog(QDialog):
 
     # ---- state -----------------------------------------------------------------------------
     def kind(self) -> str:
-        for name, button in self.kind_buttons.items():
-            if button.isChecked():
-                return name
-        return ""
+        return self.kinds.value()
 
     def _kind_toggled(self, _id: int, checked: bool) -> None:
         if not checked:
@@ -215,7 +193,7 @@ class IncidentDialog(QDialog):
 
     def save(self) -> Incident | None:
         self.general.hide()
-        incident = save_with_retry(
+        self.incident = save_with_retry(
             self,
             self.tr("未能保存"),
             lambda: incidents.record_incident(self._session, self.build_input()),
@@ -223,12 +201,7 @@ class IncidentDialog(QDialog):
             on_error=lambda exc: self.errors.show_general(exc.message),
             on_storage_given_up=lambda exc: self.errors.show_general(exc.message),
         )
-        if incident is None:
-            return None
-        self.incident = incident
-        self.recorded.emit(incident)
-        self.accept()
-        return incident
+        return accept_with(self, self.recorded, self.incident)
 
 
 class IncidentsModel(RowsTableModel):

@@ -29,6 +29,7 @@ from ui.visits.visit_widgets import side_panel
 from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets import printing
+from ui.widgets.dialog_parts import print_or_tell
 from ui.widgets.list_position import ROW_ROLE
 from ui.widgets.list_position import kept_place
 from ui.widgets.paged_model import RowsTableModel
@@ -195,11 +196,9 @@ class OnSitePanel(QWidget):
         return self.tr("在场访客名单")
 
     def print_list(self) -> bool:
-        try:
-            return printing.print_pdf(self._list_pdf(), printer_name=None, parent=self, title=self._title())
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("未能打印"), exc.message)
-            return False
+        return print_or_tell(
+            self, self.tr("未能打印"), self._list_pdf(), printer_name=None, title=self._title()
+        )
 
     def preview_list(self) -> None:
         printing.preview_pdf(self._list_pdf(), self, self._title())

@@ -42,26 +42,18 @@ def _box(
     return box
 
 
+def _tell(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> None:
+    """A message with only 确定."""
+    ok = QMessageBox.StandardButton.Ok
+    _box(parent, icon, title, text, ok, ok).exec()
+
+
 def info(parent: QWidget | None, title: str, text: str) -> None:
-    _box(
-        parent,
-        QMessageBox.Icon.Information,
-        title,
-        text,
-        QMessageBox.StandardButton.Ok,
-        QMessageBox.StandardButton.Ok,
-    ).exec()
+    _tell(parent, QMessageBox.Icon.Information, title, text)
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
-    _box(
-        parent,
-        QMessageBox.Icon.Critical,
-        title,
-        text,
-        QMessageBox.StandardButton.Ok,
-        QMessageBox.StandardButton.Ok,
-    ).exec()
+    _tell(parent, QMessageBox.Icon.Critical, title, text)
 
 
 def ask(parent: QWidget | None, title: str, text: str, *, default_yes: bool = False) -> bool:

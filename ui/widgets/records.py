@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QPushButton
@@ -99,6 +100,7 @@ class RecordsPage(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.buttons: list[QPushButton] = []
+        self.dialog: QDialog | None = None  # the one :meth:`open_dialog` opened last
         side = QVBoxLayout()
         for label, slot in buttons:
             button = QPushButton(label)
@@ -130,6 +132,14 @@ class RecordsPage(QWidget):
         """Enable the buttons that need a record when one is selected."""
         for button in self.buttons[1:]:
             button.setEnabled(self.selected() is not None)
+
+    def open_dialog(self, dialog: QDialog, select_id: int | None) -> None:
+        """Open ``dialog`` (新增…, 修改… — window-modal, deleted once closed, kept in ``self.dialog``
+        meanwhile); once it is accepted the list is read again, ``select_id`` selected."""
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.reload(select_id))
+        dialog.open()
 
     def reload(self, select_id: int | None = None) -> None:
         self.model.set_rows(self.load())

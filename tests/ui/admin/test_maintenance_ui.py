@@ -764,6 +764,53 @@ def test_settings_dialog_shows_a_refused_value_beside_its_field(qtbot, admin, bo
     assert settings_mod.load().privacy_contact == ""
 
 
+def test_a_refused_default_department_is_shown_beside_its_category_and_the_choices_stay(qtbot, admin, boxes):
+    """设置 → 部门, the routing table: a department switched off at another desk after the page
+    was filled is refused beside its category (FieldErrors, focus on that list); every choice
+    made stays as it was, nothing is stored; a refusal without a field goes to the line below."""
+    from reception.errors import ReceptionError
+    from reception.services import departments
+    from ui.admin.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(admin)
+    qtbot.addWidget(dialog)
+    dialog.resize(720, 640)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.tabs.setCurrentWidget(dialog.departments_page)
+    page = dialog.departments_page
+    page.route_combos["咨询"].setCurrentIndex(page.route_combos["咨询"].findData("客服中心"))
+    works = departments.by_name("工程部")
+    departments.update_department(admin, works.id, name=works.name, phone=works.phone, active=False)
+
+    assert not page.save_routing()
+    message = page.route_errors.message("category:报修")
+    assert message == "报修的默认部门“工程部”不存在或已停用"
+    label = page.route_errors.labels["category:报修"]
+    combo = page.route_combos["报修"]
+    assert label.isVisible() and label.x() == combo.x() and label.y() > combo.y()  # right under it
+    assert page.route_errors.message("category:市政设施") == "市政设施的默认部门“工程部”不存在或已停用"
+    assert page.route_errors.message("category:投诉") == ""
+    assert dialog.focusWidget() is combo  # the first one in error, as laid out
+    assert combo.currentText() == "工程部" and page.route_combos["咨询"].currentText() == "客服中心"
+    assert page.route_general.isHidden() and page.route_saved.text() == ""
+    assert settings_mod.load().department_for("咨询") == ""
+
+    def refuse(*_args, **_kwargs):
+        raise ReceptionError("数据库正忙")
+
+    page.route_combos["报修"].setCurrentIndex(0)  # （不指定）
+    page.route_combos["市政设施"].setCurrentIndex(0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settings_mod, "update_routing", refuse)
+        assert not page.save_routing()
+    assert page.route_errors.message("category:报修") == ""  # the old message went
+    assert page.route_general.isVisible() and page.route_general.text() == "数据库正忙"
+    assert page.save_routing() and page.route_saved.text() == "已保存。"
+    assert page.route_general.isHidden()
+    assert settings_mod.load().department_for("咨询") == "客服中心"
+
+
 def test_departments_page_edits_the_call_routing_the_default_taker_and_the_phone(qtbot, admin, boxes):
     """设置 → 部门: 报修 → 工程部, 投诉 → 品质管理部 out of the box, changed here (through the
     service, audited); a department's phone and default 接单人 in its dialog."""

@@ -164,3 +164,26 @@ def test_test_print_buttons_print_a_sample_on_the_chosen_printers(local_page, fa
     page.test_report_button.click()
     assert fake_printers[-1][0] == "HP LaserJet M404"  # the system default: none chosen
     assert _page_mm(fake_printers[-1][1]) == (210, 297)
+
+
+def test_a_local_file_that_cannot_be_written_is_said_on_the_pages_line(
+    local_page, tmp_path, fake_printers, monkeypatch
+):
+    """本机 → 保存 when ``reception.ini`` cannot be written: the reason on the page's error line,
+    what was chosen stays, 已保存 is not said."""
+    from reception.services import local
+
+    page = local_page()
+    page.report_printer.setCurrentIndex(page.report_printer.findData("HP LaserJet M404"))
+
+    def locked(*_args, **_kwargs):
+        raise PermissionError(13, "拒绝访问")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(local, "set_printers", locked)
+        assert not page.save()
+    assert page.general.text() == "本机设置未能保存：拒绝访问" and not page.general.isHidden()
+    assert page.saved.text() == ""
+    assert page.report_printer.currentData() == "HP LaserJet M404"
+    assert page.save() and page.general.isHidden() and page.saved.text() == "已保存。"
+    assert config.load(tmp_path).report_printer == "HP LaserJet M404"
