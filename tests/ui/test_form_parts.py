@@ -129,6 +129,8 @@ def test_choice_row_chooses_one_key_and_none(qtbot) -> None:
     row.buttons["unreachable"].click()
     row.buttons["agreed"].click()
     assert row.chosen() == "agreed"  # still exclusive after choose("")
+    assert row.box.layout().spacing() == 14
+    assert ChoiceRow(owner, {"a": "甲"}, spacing=16).box.layout().spacing() == 16
 
 
 def test_save_status_says_what_was_saved_and_what_was_masked(qtbot) -> None:

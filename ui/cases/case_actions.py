@@ -27,8 +27,8 @@ from reception.services.session import Session
 from ui.widgets import palette
 from ui.widgets.action_dialog import ActionDialog
 from ui.widgets.action_dialog import department_combo
-from ui.widgets.dialog_parts import RadioRow
 from ui.widgets.dialog_parts import text_box
+from ui.widgets.form_parts import ChoiceRow
 
 if TYPE_CHECKING:
     from ui.widgets.knowledge_picker import KnowledgePicker
@@ -233,10 +233,10 @@ class ReturnVisitDialog(CaseActionDialog):
     def __init__(self, session: Session, case: Case, parent: QWidget | None = None) -> None:
         super().__init__(session, case, parent)
         self.setWindowTitle(self.tr("回访业户"))
-        self.results = RadioRow([(result, self.tr(result)) for result in cases.VISIT_RESULTS], 14)
+        self.results = ChoiceRow(self, {result: self.tr(result) for result in cases.VISIT_RESULTS})
         self.result_group = self.results.group
         self.result_buttons = self.results.buttons
-        self.errors.add_row(self.form, self.tr("回访结果"), "result", self.results)
+        self.errors.add_row(self.form, self.tr("回访结果"), "result", self.results.box)
         self.comment_edit = text_box(3, self.tr("业户的意见（不满意时必填）"))
         self.errors.add_row(self.form, self.tr("回访记录"), "comment", self.comment_edit)
         self.reopen_hint = QLabel(
@@ -253,7 +253,7 @@ class ReturnVisitDialog(CaseActionDialog):
         return self.tr("保存回访")
 
     def visit_result(self) -> str:
-        return self.results.value()
+        return self.results.chosen()
 
     def choose(self, result: str) -> None:
         self.results.choose(result)

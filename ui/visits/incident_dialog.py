@@ -29,8 +29,8 @@ from ui.visits.visit_widgets import datetime_edit
 from ui.visits.visit_widgets import set_edit_utc
 from ui.visits.visit_widgets import utc_from_edit
 from ui.widgets import palette
-from ui.widgets.dialog_parts import RadioRow
 from ui.widgets.fields import form_layout
+from ui.widgets.form_parts import ChoiceRow
 from ui.widgets.saving import save_with_retry
 from ui.widgets.small_dialogs import accept_with
 from ui.widgets.small_dialogs import framed
@@ -74,11 +74,12 @@ class IncidentDialog(QDialog):
             self.link_check.setStyleSheet(f"color: {palette.TITLE};")
             form.addRow(self.tr("关联记录"), self.link_check)
 
-        self.kinds = RadioRow([(name, self.tr(name)) for name in incidents.KINDS], 16)
+        self.kinds = ChoiceRow(self, {name: self.tr(name) for name in incidents.KINDS}, spacing=16)
         self.kind_group = self.kinds.group
         self.kind_buttons = self.kinds.buttons
         form.addRow(
-            self.tr("类型"), self.errors.wrap("kind", self.kinds, focus=self.kind_buttons[incidents.HAZARD])
+            self.tr("类型"),
+            self.errors.wrap("kind", self.kinds.box, focus=self.kind_buttons[incidents.HAZARD]),
         )
 
         self.hint = QLabel()
@@ -137,7 +138,7 @@ class IncidentDialog(QDialog):
 
     # ---- state -----------------------------------------------------------------------------
     def kind(self) -> str:
-        return self.kinds.value()
+        return self.kinds.chosen()
 
     def _kind_toggled(self, _id: int, checked: bool) -> None:
         if not checked:

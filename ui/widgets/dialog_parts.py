@@ -1,16 +1,12 @@
-"""Small pieces the dialogs and panels build alike: a box of a few lines of text, a row of radio
-buttons (one choice out of a few: 回访结果, 异常类型 …); printing or previewing a PDF with a
-failure said in a message box."""
+"""Small pieces the dialogs and panels build alike: a box of a few lines of text; printing or
+previewing a PDF with a failure said in a message box. (A row of radio buttons is
+``form_parts.ChoiceRow``.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtWidgets import QButtonGroup
-from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QPlainTextEdit
-from PySide6.QtWidgets import QRadioButton
 from PySide6.QtWidgets import QWidget
 
 from ui.widgets import msgbox
@@ -23,38 +19,6 @@ def text_box(lines: int, placeholder: str = "") -> QPlainTextEdit:
     edit.setPlaceholderText(placeholder)
     edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + 14)
     return edit
-
-
-class RadioRow(QWidget):
-    """One radio button per choice, side by side, left-aligned. ``choices``: (value, the text
-    shown, translated by the caller). ``group`` numbers the buttons 0, 1, … in that order;
-    ``buttons`` gives each value's button."""
-
-    def __init__(
-        self, choices: Iterable[tuple[str, str]], spacing: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(spacing)
-        self.group = QButtonGroup(self)
-        self.buttons: dict[str, QRadioButton] = {}
-        for i, (value, text) in enumerate(choices):
-            button = QRadioButton(text)
-            self.group.addButton(button, i)
-            self.buttons[value] = button
-            row.addWidget(button)
-        row.addStretch(1)
-
-    def value(self) -> str:
-        """The chosen value, or ``''`` while none is chosen."""
-        for value, button in self.buttons.items():
-            if button.isChecked():
-                return value
-        return ""
-
-    def choose(self, value: str) -> None:
-        self.buttons[value].setChecked(True)
 
 
 def print_or_tell(parent: QWidget, failure_title: str, pdf: bytes, **options: Any) -> bool:

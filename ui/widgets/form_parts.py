@@ -72,11 +72,13 @@ class ChoiceRow:
     """Exclusive radio buttons in a row, one per key (``texts``: key → caption, in order), in a
     button group whose ids are the positions. ``box``: the row to lay out; ``buttons``: by key."""
 
-    def __init__(self, owner: QObject, texts: Mapping[str, str], *, vertical_margin: int = 0) -> None:
+    def __init__(
+        self, owner: QObject, texts: Mapping[str, str], *, vertical_margin: int = 0, spacing: int = 14
+    ) -> None:
         self.box = QWidget()
         row = QHBoxLayout(self.box)
         row.setContentsMargins(0, vertical_margin, 0, vertical_margin)
-        row.setSpacing(14)
+        row.setSpacing(spacing)
         self.group = QButtonGroup(owner)
         self.buttons: dict[str, QRadioButton] = {}
         for i, (key, text) in enumerate(texts.items()):
