@@ -202,3 +202,22 @@ def test_a_form_button_is_never_pressed_by_enter(qtbot) -> None:
     assert not button.autoDefault() and button.toolTip() == "再打印一张" and plain.toolTip() == ""
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert pressed == ["reprint"]
+
+
+def test_a_datetime_edit_shows_utc_as_the_desks_wall_clock_and_back(qtbot) -> None:
+    from datetime import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from ui.widgets.form_parts import datetime_edit
+    from ui.widgets.form_parts import set_edit_utc
+    from ui.widgets.form_parts import utc_from_edit
+
+    edit = datetime_edit()
+    qtbot.addWidget(edit)
+    set_edit_utc(edit, dt(2026, 12, 5, 16, 30))  # 00:30 the next day in Shanghai
+    assert edit.text() == "2026-12-06 00:30"
+    assert utc_from_edit(edit) == dt(2026, 12, 5, 16, 30)
+    urumqi = ZoneInfo("Asia/Urumqi")  # a desk set to another zone keeps its own wall clock
+    set_edit_utc(edit, dt(2026, 12, 5, 16, 30), urumqi)
+    assert edit.text() == "2026-12-05 22:30"
+    assert utc_from_edit(edit, urumqi) == dt(2026, 12, 5, 16, 30)

@@ -15,8 +15,6 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QWidget
 
-from reception.clock import to_local
-from reception.clock import to_utc
 from reception.services import letters
 from reception.services.records import AttachmentStore
 from reception.services.records import Letter
@@ -26,12 +24,13 @@ from ui.letters.letter_files import accept_file_drag
 from ui.letters.letter_files import drop_files
 from ui.letters.letter_form import STYLE
 from ui.letters.letter_form import choice_combo
-from ui.letters.letter_form import datetime_edit
-from ui.letters.letter_form import from_qdatetime
-from ui.letters.letter_form import local_qdatetime
 from ui.widgets.action_dialog import ActionDialog
 from ui.widgets.action_dialog import department_combo
 from ui.widgets.dialog_parts import text_box
+from ui.widgets.form_parts import datetime_edit
+from ui.widgets.form_parts import local_qdatetime
+from ui.widgets.form_parts import set_edit_utc
+from ui.widgets.form_parts import utc_from_edit
 
 
 class LetterActionDialog(ActionDialog):
@@ -72,7 +71,7 @@ class RouteDialog(LetterActionDialog):
         self.handler_edit = QLineEdit(letter.handler)
         self.errors.add_row(self.form, self.tr("承办人"), "handler", self.handler_edit)
         self.due_edit = datetime_edit()
-        self.due_edit.setDateTime(local_qdatetime(to_local(letter.reply_due_at)))
+        set_edit_utc(self.due_edit, letter.reply_due_at)
         self.errors.add_row(self.form, self.tr("答复期限"), "reply_due_at", self.due_edit)
         self._finish_layout()
 
@@ -85,7 +84,7 @@ class RouteDialog(LetterActionDialog):
             self._letter.id,
             self.department_combo.currentData(),
             self.handler_edit.text(),
-            to_utc(from_qdatetime(self.due_edit.dateTime())),
+            utc_from_edit(self.due_edit),
             self._letter.version,
         )
 
@@ -120,7 +119,7 @@ class ReplyDialog(LetterActionDialog):
         return letters.record_reply(
             self._session,
             self._letter.id,
-            replied_at=to_utc(from_qdatetime(self.replied_edit.dateTime())),
+            replied_at=utc_from_edit(self.replied_edit),
             channel=self.channel_combo.currentData() or "",
             summary=self.summary_edit.toPlainText(),
             replied_by=self.replied_by_edit.text(),

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from reception.clock import to_local
-from reception.clock import to_utc
 from reception.errors import ReceptionError
 from reception.services import cases
 from reception.services import letters
@@ -66,9 +65,9 @@ from ui.widgets.fields import TEXT
 from ui.widgets.fields import Field
 from ui.widgets.form_parts import SaveLock
 from ui.widgets.form_parts import datetime_edit
-from ui.widgets.form_parts import from_qdatetime
 from ui.widgets.form_parts import local_qdatetime
 from ui.widgets.form_parts import restore_saying
+from ui.widgets.form_parts import utc_from_edit
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import dialog_buttons
 from ui.widgets.forms import error_label
@@ -283,7 +282,7 @@ class LetterForm(QDialog):
 
     def _update_default_due(self, *_args: object) -> None:
         letter_type = self.type_combo.currentData() or ""
-        received = to_utc(from_qdatetime(self.received_edit.dateTime()))
+        received = utc_from_edit(self.received_edit)
         default = to_local(letters.default_due(letter_type or "其他", received))
         hours = settings_mod.load().letter_reply_hours.get(letter_type or "其他", 168)
         span = (
@@ -330,7 +329,7 @@ class LetterForm(QDialog):
     def build_input(self) -> LetterInput:
         resident = self.lookup.resident()
         return LetterInput(
-            received_at=to_utc(from_qdatetime(self.received_edit.dateTime())),
+            received_at=utc_from_edit(self.received_edit),
             channel=self.channel_combo.currentData() or "",
             letter_type=self.type_combo.currentData() or "",
             sender_name=self.sender_edit.text(),
@@ -344,7 +343,7 @@ class LetterForm(QDialog):
             confidentiality=self.confidentiality_combo.currentData() or "",
             department_id=self.department_combo.currentData(),
             handler=self.handler_edit.text(),
-            reply_due_at=to_utc(from_qdatetime(self.due_edit.dateTime())),
+            reply_due_at=utc_from_edit(self.due_edit),
             files=self.files.files(),
             client_token=self._token,
         )

@@ -27,13 +27,13 @@ from reception.services.records import Appointment
 from reception.services.records import Resident
 from reception.services.session import Session
 from ui.visits.visit_widgets import compact_table
-from ui.visits.visit_widgets import datetime_edit
-from ui.visits.visit_widgets import set_edit_utc
 from ui.visits.visit_widgets import side_panel
-from ui.visits.visit_widgets import utc_from_edit
 from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.fields import form_layout
+from ui.widgets.form_parts import datetime_edit
+from ui.widgets.form_parts import set_edit_utc
+from ui.widgets.form_parts import utc_from_edit
 from ui.widgets.forms import ascii_only
 from ui.widgets.list_position import ROW_ROLE
 from ui.widgets.paged_model import RowsTableModel

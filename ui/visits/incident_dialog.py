@@ -25,12 +25,12 @@ from reception.services.records import Incident
 from reception.services.session import Session
 from ui.calls.call_list_model import RowsTableModel
 from ui.visits.visit_widgets import compact_table
-from ui.visits.visit_widgets import datetime_edit
-from ui.visits.visit_widgets import set_edit_utc
-from ui.visits.visit_widgets import utc_from_edit
 from ui.widgets import palette
 from ui.widgets.fields import form_layout
 from ui.widgets.form_parts import ChoiceRow
+from ui.widgets.form_parts import datetime_edit
+from ui.widgets.form_parts import set_edit_utc
+from ui.widgets.form_parts import utc_from_edit
 from ui.widgets.saving import save_with_retry
 from ui.widgets.small_dialogs import accept_with
 from ui.widgets.small_dialogs import framed

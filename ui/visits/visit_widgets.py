@@ -1,25 +1,18 @@
-"""Small pieces shared by the visitor-desk widgets: local date-time edits, a coloured notice
-banner, and a compact table view."""
+"""Small pieces shared by the visitor-desk widgets: a coloured notice banner and a compact table
+view. (Date-time edits are in ``ui.widgets.form_parts``.)"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 
 from PySide6.QtCore import QAbstractItemModel
-from PySide6.QtCore import QDate
-from PySide6.QtCore import QDateTime
 from PySide6.QtCore import Qt
-from PySide6.QtCore import QTime
-from PySide6.QtWidgets import QDateTimeEdit
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
-from reception.clock import to_local
-from reception.clock import to_utc
 from ui.widgets import palette
 from ui.widgets.record_list import record_table
 
@@ -36,28 +29,6 @@ QLabel[tone="danger"] {{ background: {palette.OVERDUE_BG}; border: 2px solid {pa
                          color: {palette.DANGER};
                         border-radius: 4px; padding: 6px 10px; font-weight: bold; }}
 """
-
-
-def local_qdatetime(local: datetime) -> QDateTime:
-    """A wall-clock time as a QDateTime, without the PC's own time zone shifting it."""
-    return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
-
-
-def utc_from_edit(edit: QDateTimeEdit) -> datetime:
-    value = edit.dateTime()
-    d, t = value.date(), value.time()
-    return to_utc(datetime(d.year(), d.month(), d.day(), t.hour(), t.minute()))
-
-
-def set_edit_utc(edit: QDateTimeEdit, utc: datetime) -> None:
-    edit.setDateTime(local_qdatetime(to_local(utc)))
-
-
-def datetime_edit(fmt: str = "yyyy-MM-dd HH:mm") -> QDateTimeEdit:
-    edit = QDateTimeEdit()
-    edit.setDisplayFormat(fmt)
-    edit.setCalendarPopup(True)
-    return edit
 
 
 class Banner(QLabel):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate
 from PySide6.QtCore import QDateTime
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import QRadioButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
+from reception.clock import to_local
+from reception.clock import to_utc
 from ui.widgets import palette
 from ui.widgets.drafts_support import DraftKeeper
 from ui.widgets.drafts_support import restored_text
@@ -46,6 +49,16 @@ def from_qdatetime(value: QDateTime) -> datetime:
     """The wall-clock time a QDateTime shows (naive, to the minute)."""
     d, t = value.date(), value.time()
     return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+
+def utc_from_edit(edit: QDateTimeEdit, tz: ZoneInfo | None = None) -> datetime:
+    """The UTC time an edit's wall-clock time stands for (``tz``: the desk's zone, default Shanghai)."""
+    return to_utc(from_qdatetime(edit.dateTime()), tz)
+
+
+def set_edit_utc(edit: QDateTimeEdit, utc: datetime, tz: ZoneInfo | None = None) -> None:
+    """Show a UTC time in an edit as the desk's wall-clock time."""
+    edit.setDateTime(local_qdatetime(to_local(utc, tz)))
 
 
 def datetime_edit() -> QDateTimeEdit:
