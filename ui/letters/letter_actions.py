@@ -9,9 +9,6 @@ saved again (against the newer version) or cancelled."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QDragEnterEvent
-from PySide6.QtGui import QDragMoveEvent
-from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QWidget
 
@@ -19,9 +16,8 @@ from reception.services import letters
 from reception.services.records import AttachmentStore
 from reception.services.records import Letter
 from reception.services.session import Session
+from ui.letters.letter_files import FileDrops
 from ui.letters.letter_files import FilePicker
-from ui.letters.letter_files import accept_file_drag
-from ui.letters.letter_files import drop_files
 from ui.letters.letter_form import STYLE
 from ui.letters.letter_form import choice_combo
 from ui.widgets.action_dialog import ActionDialog
@@ -98,7 +94,6 @@ class ReplyDialog(LetterActionDialog):
         super().__init__(session, letter, parent)
         self._store = store
         self.setWindowTitle(self.tr("登记答复"))
-        self.setAcceptDrops(True)
         self.replied_edit = datetime_edit()
         self.replied_edit.setDateTime(local_qdatetime(session.clock.local_now()))
         self.errors.add_row(self.form, self.tr("答复日期"), "replied_at", self.replied_edit)
@@ -109,6 +104,7 @@ class ReplyDialog(LetterActionDialog):
         self.replied_by_edit = QLineEdit(letter.handler)
         self.errors.add_row(self.form, self.tr("答复人"), "replied_by", self.replied_by_edit)
         self.files = FilePicker(self, self.tr("选择答复文件"))
+        FileDrops(self, self.files)  # dropped anywhere on the dialog
         self.errors.add_row(self.form, self.tr("答复文件"), "files", self.files)
         self._finish_layout(620, 520)
 
@@ -127,12 +123,3 @@ class ReplyDialog(LetterActionDialog):
             store=self._store,
             expected_version=self._letter.version,
         )
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        accept_file_drag(event)
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        accept_file_drag(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        drop_files(event, self.files)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent
@@ -56,7 +58,7 @@ class FilePicker(QFrame):
         self._paths: list[Path] = []
         self._dialog_title = dialog_title or self.tr("选择附件")
         self.setObjectName("filePicker")
-        self.setAcceptDrops(True)
+        FileDrops(self, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -127,15 +129,25 @@ class FilePicker(QFrame):
     def _update(self) -> None:
         self.remove_button.setEnabled(bool(self._paths))
 
-    # ---- drag and drop --------------------------------------------------------------------
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        accept_file_drag(event)
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        accept_file_drag(event)
+class FileDrops(QObject):
+    """Files dragged from the file manager and dropped anywhere on ``widget`` (its children
+    included, unless they take drops themselves) go into ``picker``; other drags are refused."""
 
-    def dropEvent(self, event: QDropEvent) -> None:
-        drop_files(event, self)
+    def __init__(self, widget: QWidget, picker: FilePicker) -> None:
+        super().__init__(widget)
+        self._picker = picker
+        widget.setAcceptDrops(True)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QDragEnterEvent | QDragMoveEvent):
+            accept_file_drag(event)
+            return True
+        if isinstance(event, QDropEvent):
+            drop_files(event, self._picker)
+            return True
+        return False
 
 
 def accept_file_drag(event: QDragEnterEvent | QDragMoveEvent) -> None:

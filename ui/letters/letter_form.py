@@ -15,9 +15,6 @@ from uuid import uuid4
 
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QDragEnterEvent
-from PySide6.QtGui import QDragMoveEvent
-from PySide6.QtGui import QDropEvent
 from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QShortcut
 from PySide6.QtGui import QShowEvent
@@ -46,9 +43,8 @@ from reception.services.records import Letter
 from reception.services.records import Resident
 from reception.services.residents import room_label
 from reception.services.session import Session
+from ui.letters.letter_files import FileDrops
 from ui.letters.letter_files import FilePicker
-from ui.letters.letter_files import accept_file_drag
-from ui.letters.letter_files import drop_files
 from ui.widgets import fields
 from ui.widgets import msgbox
 from ui.widgets import palette
@@ -112,7 +108,6 @@ class LetterForm(QDialog):
         self.saved_text = ""
         self.setWindowTitle(self.tr("登记来函"))
         self.setStyleSheet(STYLE)
-        self.setAcceptDrops(True)
         self._build()
         self._declare_fields()
         self._fit_screen()
@@ -202,6 +197,7 @@ class LetterForm(QDialog):
         files_box = QGroupBox(tr("附件（扫描件、照片等）"))
         files_layout = QVBoxLayout(files_box)
         self.files = FilePicker(self, tr("选择来函附件"))
+        FileDrops(self, self.files)  # dropped anywhere on the form
         files_layout.addWidget(self.files)
 
         grid = QGridLayout()
@@ -314,16 +310,6 @@ class LetterForm(QDialog):
     def _resident_cleared(self) -> None:
         self.resident_chip.setStyleSheet("")
         self.resident_chip.setText(self.tr("未关联住户"))
-
-    # ---- drag and drop onto the whole form -----------------------------------------------------
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        accept_file_drag(event)
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        accept_file_drag(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        drop_files(event, self.files)
 
     # ---- saving -----------------------------------------------------------------------------
     def build_input(self) -> LetterInput:

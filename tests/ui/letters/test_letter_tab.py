@@ -248,7 +248,8 @@ def test_register_route_reply_archive_with_files(
     assert reply.replied_by_edit.text() == "张会计"
     choose(reply.channel_combo, "书面回函")
     type_text(reply.summary_edit, "已在公告栏公示并书面回复业委会")
-    assert drop_files(reply.files, [scans[2]])
+    assert not drop_files(reply, [])  # a drag without files is refused
+    assert drop_files(reply, [scans[2]])  # onto the dialog itself, not only its file list
     with qtbot.waitSignal(tab.changed, timeout=1000):
         qtbot.mouseClick(reply.ok_button, Qt.MouseButton.LeftButton)
     assert status_text(tab, letter.id) == "已答复"
