@@ -41,8 +41,8 @@ from reception.services.session import Session
 from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.detail_dialog import fact_pair
+from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import error_label
-from ui.widgets.forms import with_error_label
 from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.revealed_number import RevealedNumber
 from ui.widgets.saving import save_with_retry
@@ -88,7 +88,6 @@ class CallDetailDialog(QDialog):
         self._editing = False
         self._mine: dict[str, object] = {}  # the operator's changes refused by a conflict
         self._shown_phone = ""
-        self._errors: dict[str, tuple[QWidget, QLabel]] = {}
         self.setStyleSheet(_STYLE)
         self.resize(860, 720)
         self._build()
@@ -96,6 +95,9 @@ class CallDetailDialog(QDialog):
 
     # ---- building -------------------------------------------------------------------------
     def _build(self) -> None:
+        # A refused correction: each message under its field, the rest above the buttons.
+        self.general_error = error_label()
+        self.errors = FieldErrors(self.general_error, _EDITABLE)
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
         self.title_label = QLabel()
@@ -157,9 +159,9 @@ class CallDetailDialog(QDialog):
         who = QWidget()
         who_row = QHBoxLayout(who)
         who_row.setContentsMargins(0, 0, 0, 0)
-        who_row.addWidget(self._with_error("caller_name", self.name_edit), 2)
+        who_row.addWidget(self.errors.wrap("caller_name", self.name_edit), 2)
         who_row.addWidget(self._inline_caption(self.tr("电话")), 0, Qt.AlignmentFlag.AlignTop)
-        who_row.addWidget(self._with_error("caller_phone", self.phone_edit), 2)
+        who_row.addWidget(self.errors.wrap("caller_phone", self.phone_edit), 2)
         # Supervisors only (the service refuses anyone else): the full number, with a reason.
         self.reveal_button = QPushButton(self.tr("查看完整号码"))
         self.reveal_button.setAutoDefault(False)
@@ -167,19 +169,19 @@ class CallDetailDialog(QDialog):
         self.reveal_button.clicked.connect(self.reveal_phone)
         self.reveal_button.setVisible(self._session.has(Role.SUPERVISOR))
         who_row.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignTop)
-        who_row.addWidget(self._with_error("identity_verified", self.identity_check), 1)
+        who_row.addWidget(self.errors.wrap("identity_verified", self.identity_check), 1)
         form.addRow(self.tr("来电人"), who)
         self.revealed = RevealedNumber()  # the full number, in place, for a minute
         form.addRow("", self.revealed)
         where = QWidget()
         where_row = QHBoxLayout(where)
         where_row.setContentsMargins(0, 0, 0, 0)
-        where_row.addWidget(self._with_error("location", self.location_edit), 3)
+        where_row.addWidget(self.errors.wrap("location", self.location_edit), 3)
         where_row.addWidget(self._inline_caption(self.tr("类别")), 0, Qt.AlignmentFlag.AlignTop)
-        where_row.addWidget(self._with_error("category", self.category_combo), 1)
+        where_row.addWidget(self.errors.wrap("category", self.category_combo), 1)
         form.addRow(self.tr("地址"), where)
-        form.addRow(self.tr("来电内容"), self._with_error("content", self.content_edit))
-        form.addRow(self.tr("答复内容"), self._with_error("answer", self.answer_edit))
+        form.addRow(self.tr("来电内容"), self.errors.wrap("content", self.content_edit))
+        form.addRow(self.tr("答复内容"), self.errors.wrap("answer", self.answer_edit))
         layout.addLayout(form)
 
         box = QFrame()
@@ -231,7 +233,6 @@ class CallDetailDialog(QDialog):
         self.conflict_box.hide()
         layout.addWidget(self.conflict_box)
 
-        self.general_error = error_label()
         layout.addWidget(self.general_error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -254,11 +255,6 @@ class CallDetailDialog(QDialog):
         label = QLabel(text)
         label.setContentsMargins(8, 4, 0, 0)
         return label
-
-    def _with_error(self, field: str, widget: QWidget) -> QWidget:
-        box, label = with_error_label(widget, spacing=1)
-        self._errors[field] = (widget, label)
-        return box
 
     # ---- showing ------------------------------------------------------------------------------
     def call(self) -> Call:
@@ -357,7 +353,7 @@ class CallDetailDialog(QDialog):
         self.save_button.setVisible(editing)
         self.cancel_button.setVisible(editing)
         self.save_button.setDefault(editing)
-        self._clear_errors()
+        self.errors.clear()
 
     def start_edit(self) -> None:
         self._set_editing(True)
@@ -390,7 +386,7 @@ class CallDetailDialog(QDialog):
             lambda: calls.update_call(
                 self._session, self._call.id, self.build_edit(), expected_version=self._call.version
             ),
-            on_invalid=lambda exc: self._show_errors(exc.fields),
+            on_invalid=self.errors.show_error,
             on_conflict=self._conflict,
         )
         if call is None:
@@ -486,30 +482,7 @@ class CallDetailDialog(QDialog):
         self.conflict_box.hide()
 
     def error_text(self, field: str) -> str:
-        entry = self._errors.get(field)
-        return entry[1].text() if entry is not None and not entry[1].isHidden() else ""
-
-    def _show_errors(self, fields: dict[str, str]) -> None:
-        self._clear_errors()
-        first: QWidget | None = None
-        leftovers = []
-        for name in _EDITABLE:
-            if name in fields:
-                widget, label = self._errors[name]
-                label.setText(fields[name])
-                label.show()
-                first = first or widget
-        leftovers = [m for k, m in fields.items() if k not in self._errors]
-        if leftovers:
-            self.general_error.setText("；".join(leftovers))
-            self.general_error.show()
-        if first is not None:
-            first.setFocus()
-
-    def _clear_errors(self) -> None:
-        for _widget, label in self._errors.values():
-            label.hide()
-        self.general_error.hide()
+        return self.errors.message(field)
 
     def _dirty(self) -> bool:
         c = self._call
