@@ -15,8 +15,7 @@ from PySide6.QtWidgets import QWidget
 from reception.clock import Clock
 from reception.documents import handover_report
 from reception.errors import ReceptionError
-from ui.widgets import msgbox
-from ui.widgets import printing
+from ui.widgets.detail_dialog import PdfOutput
 from ui.widgets.forms import error_label
 
 
@@ -74,26 +73,21 @@ class DailyReportDialog(QDialog):
     def _title(self) -> str:
         return self.tr("日报 %1").replace("%1", f"{self.chosen_day():%Y-%m-%d}")
 
+    def report(self) -> PdfOutput:
+        return PdfOutput(
+            self,
+            self.pdf,
+            self._title(),
+            self.tr("日报") + f"-{self.chosen_day():%Y%m%d}.pdf",
+            preview_failed=self.tr("日报"),
+            print_failed=self.tr("日报未打印"),
+        )
+
     def preview(self) -> None:
-        pdf = self.pdf()
-        if pdf is None:
-            return
-        try:
-            printing.preview_pdf(pdf, self, self._title())
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("日报"), exc.message)
+        self.report().preview()
 
     def print_report(self) -> None:
-        pdf = self.pdf()
-        if pdf is None:
-            return
-        try:
-            printing.print_pdf(pdf, parent=self, title=self._title())
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("日报未打印"), exc.message)
+        self.report().print()
 
     def save(self) -> None:
-        pdf = self.pdf()
-        if pdf is None:
-            return
-        printing.save_pdf_as(pdf, self, self.tr("日报") + f"-{self.chosen_day():%Y%m%d}.pdf")
+        self.report().save()

@@ -1,17 +1,23 @@
 """What the detail dialogs of a case and a letter share: the title row with the status beside
 it, the grid of captioned facts, two read-only texts side by side, the row of buttons, opening
 an action form over the dialog, and the slip (派工单, 来函处理单) to preview, print or save as
-PDF from the print button's menu."""
+PDF from the print button's menu.
+
+A document made as PDF to preview, print or save (:class:`PdfOutput`) and the button with its
+menu of those (:func:`menu_button`) serve the other windows with such a document too (投诉分析,
+日报)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QGridLayout
@@ -60,6 +66,78 @@ QLabel#status {{ font-weight: bold; padding: 2px 10px; border-radius: 4px;
                 background: {palette.INFO_BG}; color: {palette.INFO}; }}
 QPlainTextEdit[readOnly="true"] {{ background: {palette.PANEL_BG}; border: 1px solid {palette.LINE}; }}
 """
+
+
+def menu_button(
+    text: str, items: Sequence[tuple[str, Callable[[], object]]]
+) -> tuple[QPushButton, list[QAction]]:
+    """A button that opens a menu of ``items`` (text, what it does); the button and the menu's
+    actions, in the order given."""
+    button = QPushButton(text)
+    menu = QMenu(button)
+    actions = []
+    for item_text, slot in items:
+        action = menu.addAction(item_text)
+        action.triggered.connect(slot)
+        actions.append(action)
+    button.setMenu(menu)
+    return button, actions
+
+
+class PdfOutput:
+    """One document a window makes as PDF, to preview, print or save. ``make`` gives its bytes
+    (or None once it has said why it could not); ``title`` names the print job and the preview
+    window; ``file_name`` is offered when saving. A printer's refusal is said in a message box
+    titled ``preview_failed`` or ``print_failed``. Made when asked for (a window keeping one
+    would keep itself alive through it)."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        make: Callable[[], bytes | None],
+        title: str,
+        file_name: str,
+        *,
+        preview_failed: str,
+        print_failed: str,
+    ) -> None:
+        self.parent = parent
+        self.make = make
+        self.title = title
+        self.file_name = file_name
+        self.preview_failed = preview_failed
+        self.print_failed = print_failed
+
+    def preview(self) -> None:
+        from ui.widgets import printing
+
+        pdf = self.make()
+        if pdf is None:
+            return
+        try:
+            printing.preview_pdf(pdf, self.parent, self.title)
+        except printing.PrintError as exc:
+            msgbox.error(self.parent, self.preview_failed, exc.message)
+
+    def print(self) -> bool:
+        from ui.widgets import printing
+
+        pdf = self.make()
+        if pdf is None:
+            return False
+        try:
+            return printing.print_pdf(pdf, parent=self.parent, title=self.title)
+        except printing.PrintError as exc:
+            msgbox.error(self.parent, self.print_failed, exc.message)
+            return False
+
+    def save(self) -> Path | None:
+        from ui.widgets import printing
+
+        pdf = self.make()
+        if pdf is None:
+            return None
+        return printing.save_pdf_as(pdf, self.parent, self.file_name)
 
 
 class SlipTexts(NamedTuple):
@@ -152,12 +230,15 @@ class DetailDialog(QDialog):
 
     def _print_button(self, text: str, save_text: str) -> QPushButton:
         """``print_button`` with the slip's menu: 打印预览…, 直接打印, and ``save_text``."""
-        self.print_button = QPushButton(text)
-        menu = QMenu(self.print_button)
-        self.preview_action = menu.addAction(self.tr("打印预览…"), self.preview_slip)
-        self.print_action = menu.addAction(self.tr("直接打印"), self.print_slip)
-        self.save_pdf_action = menu.addAction(save_text, self.save_slip)
-        self.print_button.setMenu(menu)
+        self.print_button, actions = menu_button(
+            text,
+            [
+                (self.tr("打印预览…"), self.preview_slip),
+                (self.tr("直接打印"), self.print_slip),
+                (save_text, self.save_slip),
+            ],
+        )
+        self.preview_action, self.print_action, self.save_pdf_action = actions
         return self.print_button
 
     @staticmethod
@@ -203,33 +284,18 @@ class DetailDialog(QDialog):
             msgbox.error(self, self._slip_texts().cannot_make, exc.message)
             return None
 
-    def preview_slip(self) -> None:
-        from ui.widgets import printing
+    def slip(self) -> PdfOutput:
+        texts = self._slip_texts()
+        failed = self.tr("打印失败")
+        return PdfOutput(
+            self, self.slip_pdf, texts.title, texts.file_name, preview_failed=failed, print_failed=failed
+        )
 
-        pdf = self.slip_pdf()
-        if pdf is None:
-            return
-        try:
-            printing.preview_pdf(pdf, self, self._slip_texts().title)
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("打印失败"), exc.message)
+    def preview_slip(self) -> None:
+        self.slip().preview()
 
     def print_slip(self) -> bool:
-        from ui.widgets import printing
-
-        pdf = self.slip_pdf()
-        if pdf is None:
-            return False
-        try:
-            return printing.print_pdf(pdf, parent=self, title=self._slip_texts().title)
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("打印失败"), exc.message)
-            return False
+        return self.slip().print()
 
     def save_slip(self) -> Path | None:
-        from ui.widgets import printing
-
-        pdf = self.slip_pdf()
-        if pdf is None:
-            return None
-        return printing.save_pdf_as(pdf, self, self._slip_texts().file_name)
+        return self.slip().save()
