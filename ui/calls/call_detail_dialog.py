@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
@@ -18,12 +16,10 @@ from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QFrame
 from PySide6.QtWidgets import QGridLayout
 from PySide6.QtWidgets import QHBoxLayout
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -41,6 +37,9 @@ from reception.services.session import Session
 from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.detail_dialog import fact_pair
+from ui.widgets.detail_dialog import heading
+from ui.widgets.detail_dialog import history_table
+from ui.widgets.detail_dialog import push_button
 from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import error_label
 from ui.widgets.paged_model import RowsTableModel
@@ -95,17 +94,13 @@ class CallDetailDialog(QDialog):
 
     # ---- building -------------------------------------------------------------------------
     def _build(self) -> None:
-        # A refused correction: each message under its field, the rest above the buttons.
+        # A refused correction: each message under its field, the rest above the buttons; the
+        # window keeps its size (the history list gives way), its buttons stay on a small screen.
         self.general_error = error_label()
-        self.errors = FieldErrors(self.general_error, _EDITABLE)
+        self.errors = FieldErrors(self.general_error, _EDITABLE, fit=False)
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
-        self.title_label = QLabel()
-        self.title_label.setObjectName("title")
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        self.title_label = heading(self.font())
         layout.addWidget(self.title_label)
 
         facts = QGridLayout()
@@ -201,16 +196,7 @@ class CallDetailDialog(QDialog):
         history_caption.setObjectName("caption")
         layout.addWidget(history_caption)
         self.history_model = HistoryModel(self)
-        self.history_view = QTableView()
-        self.history_view.setModel(self.history_model)
-        self.history_view.verticalHeader().hide()
-        self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.history_view.setWordWrap(True)
-        header = self.history_view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.history_view = history_table(self.history_model, 2)
         layout.addWidget(self.history_view, 1)
 
         self.conflict_box = QFrame()
@@ -221,11 +207,9 @@ class CallDetailDialog(QDialog):
         self.conflict_label.setObjectName("conflictText")
         self.conflict_label.setWordWrap(True)
         self.conflict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reapply_button = QPushButton(self.tr("在最新内容上重新修改"))
+        self.reapply_button = push_button(self.tr("在最新内容上重新修改"), self.reapply_mine)
         self.reapply_button.setToolTip(self.tr("把您的修改填回表单（其余内容为最新内容），核对后再保存"))
-        self.reapply_button.clicked.connect(self.reapply_mine)
-        self.discard_button = QPushButton(self.tr("放弃我的修改"))
-        self.discard_button.clicked.connect(self.discard_mine)
+        self.discard_button = push_button(self.tr("放弃我的修改"), self.discard_mine)
         conflict_row.addWidget(self.conflict_label, 1)
         for button in (self.reapply_button, self.discard_button):
             button.setAutoDefault(False)
@@ -236,14 +220,10 @@ class CallDetailDialog(QDialog):
         layout.addWidget(self.general_error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.edit_button = QPushButton(self.tr("编辑"))
-        self.edit_button.clicked.connect(self.start_edit)
-        self.save_button = QPushButton(self.tr("保存修改"))
-        self.save_button.clicked.connect(self.save_edit)
-        self.cancel_button = QPushButton(self.tr("取消修改"))
-        self.cancel_button.clicked.connect(self.cancel_edit)
-        self.close_button = QPushButton(self.tr("关闭"))
-        self.close_button.clicked.connect(self.reject)
+        self.edit_button = push_button(self.tr("编辑"), self.start_edit)
+        self.save_button = push_button(self.tr("保存修改"), self.save_edit)
+        self.cancel_button = push_button(self.tr("取消修改"), self.cancel_edit)
+        self.close_button = push_button(self.tr("关闭"), self.reject)
         for button in (self.edit_button, self.save_button, self.cancel_button, self.close_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)

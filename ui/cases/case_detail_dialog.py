@@ -9,12 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QHBoxLayout
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
-from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QTabWidget
 from PySide6.QtWidgets import QWidget
 
@@ -40,6 +36,8 @@ from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.detail_dialog import DetailDialog
 from ui.widgets.detail_dialog import SlipTexts
+from ui.widgets.detail_dialog import history_table
+from ui.widgets.detail_dialog import push_button
 from ui.widgets.paged_model import RowsTableModel
 
 _STYLE = f"""
@@ -113,20 +111,6 @@ class LiaisonModel(RowsTableModel):
         return row.said
 
 
-def _table(model: RowsTableModel, stretch: int) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.verticalHeader().hide()
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setWordWrap(True)
-    header = view.horizontalHeader()
-    for col in range(model.columnCount()):
-        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
-
-
 class CaseDetailDialog(DetailDialog):
     """``changed(case)`` after any action stored something; ``open_case(id)`` asks the tab to
     show another case (an earlier one at the same place)."""
@@ -183,11 +167,11 @@ class CaseDetailDialog(DetailDialog):
 
         self.record_tabs = QTabWidget()
         self.events_model = EventsModel(self)
-        self.events_view = _table(self.events_model, 5)
+        self.events_view = history_table(self.events_model, 5)
         self.visits_model = VisitsModel(self)
-        self.visits_view = _table(self.visits_model, 3)
+        self.visits_view = history_table(self.visits_model, 3)
         self.liaison_model = LiaisonModel(self)
-        self.liaison_view = _table(self.liaison_model, 4)
+        self.liaison_view = history_table(self.liaison_model, 4)
         self.record_tabs.addTab(self.events_view, self.tr("处理记录"))
         self.record_tabs.addTab(self.visits_view, self.tr("回访记录"))
         self.record_tabs.addTab(self.liaison_view, self.tr("外部联络"))
@@ -198,25 +182,16 @@ class CaseDetailDialog(DetailDialog):
         self.close_hint.setWordWrap(True)
         layout.addWidget(self.close_hint)
 
-        self.dispatch_button = QPushButton(self.tr("派单…"))
-        self.dispatch_button.clicked.connect(self.open_dispatch)
-        self.acknowledge_button = QPushButton(self.tr("接单…"))
-        self.acknowledge_button.clicked.connect(self.open_acknowledge)
-        self.reply_button = QPushButton(self.tr("答复…"))
-        self.reply_button.clicked.connect(self.open_reply)
-        self.finish_button = QPushButton(self.tr("处理完成…"))
-        self.finish_button.clicked.connect(self.open_finish)
-        self.visit_button = QPushButton(self.tr("回访…"))
-        self.visit_button.clicked.connect(self.open_visit)
-        self.close_case_button = QPushButton(self.tr("关闭工单…"))
-        self.close_case_button.clicked.connect(self.open_close)
-        self.reopen_button = QPushButton(self.tr("重新打开…"))
-        self.reopen_button.clicked.connect(self.open_reopen)
-        self.liaison_button = QPushButton(self.tr("外部联络…"))
-        self.liaison_button.clicked.connect(self.open_liaison)
+        self.dispatch_button = push_button(self.tr("派单…"), self.open_dispatch)
+        self.acknowledge_button = push_button(self.tr("接单…"), self.open_acknowledge)
+        self.reply_button = push_button(self.tr("答复…"), self.open_reply)
+        self.finish_button = push_button(self.tr("处理完成…"), self.open_finish)
+        self.visit_button = push_button(self.tr("回访…"), self.open_visit)
+        self.close_case_button = push_button(self.tr("关闭工单…"), self.open_close)
+        self.reopen_button = push_button(self.tr("重新打开…"), self.open_reopen)
+        self.liaison_button = push_button(self.tr("外部联络…"), self.open_liaison)
         self._print_button(self.tr("打印派工单"), self.tr("另存为文件…"))
-        self.back_button = QPushButton(self.tr("返回"))
-        self.back_button.clicked.connect(self.accept)
+        self.back_button = push_button(self.tr("返回"), self.accept)
         self.action_buttons = [
             self.dispatch_button,
             self.acknowledge_button,

@@ -16,17 +16,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QGridLayout
 from PySide6.QtWidgets import QGroupBox
 from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QMenu
 from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -45,6 +49,40 @@ def fit_screen(widget: QWidget, width: int, height: int) -> tuple[int, int]:
         return width, height
     room = screen.availableGeometry()
     return min(width, room.width() - 16), min(height, room.height() - 40)
+
+
+def heading(font: QFont) -> QLabel:
+    """A detail window's title: large and bold (``font``: the window's)."""
+    label = QLabel()
+    label.setObjectName("title")
+    font = QFont(font)
+    font.setPointSizeF(font.pointSizeF() * 1.4)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def push_button(text: str, slot: Callable[[], object]) -> QPushButton:
+    """A button that does ``slot`` when clicked."""
+    button = QPushButton(text)
+    button.clicked.connect(slot)
+    return button
+
+
+def history_table(model: QAbstractItemModel, stretch: int) -> QTableView:
+    """A record's history (or another list of what was done to it): read-only rows, long text
+    wrapped, each column as wide as its contents but ``stretch``, which takes the rest."""
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setWordWrap(True)
+    header = view.horizontalHeader()
+    for col in range(model.columnCount()):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
 
 
 def fact_pair(caption: str) -> tuple[QLabel, QLabel]:
@@ -180,13 +218,8 @@ class DetailDialog(QDialog):
     def _title_row(self) -> QHBoxLayout:
         """``title_label`` (large, bold) with ``status_label`` on its right."""
         head = QHBoxLayout()
-        self.title_label = QLabel()
-        self.title_label.setObjectName("title")
+        self.title_label = heading(self.font())
         self.title_label.setWordWrap(True)
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title_label.setFont(font)
         self.status_label = QLabel()
         self.status_label.setObjectName("status")
         head.addWidget(self.title_label, 1)

@@ -1,17 +1,25 @@
-"""PdfOutput and menu_button (ui/widgets/detail_dialog.py), what the slips, 投诉分析 and 日报 share
-to preview, print or save their PDF: printers are the edge (``ui.widgets.printing`` replaced)."""
+"""The small shared pieces of ui/widgets/detail_dialog.py: PdfOutput and menu_button (what the
+slips, 投诉分析 and 日报 share to preview, print or save their PDF; printers are the edge,
+``ui.widgets.printing`` replaced), the heading, push_button and the history table."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QWidget
 
 from ui.widgets import msgbox
 from ui.widgets import printing
 from ui.widgets.detail_dialog import PdfOutput
+from ui.widgets.detail_dialog import heading
+from ui.widgets.detail_dialog import history_table
 from ui.widgets.detail_dialog import menu_button
+from ui.widgets.detail_dialog import push_button
+from ui.widgets.paged_model import RowsTableModel
 
 
 @pytest.fixture
@@ -90,3 +98,33 @@ def test_the_menu_button_lists_its_items_in_order(parent) -> None:
     actions[1].trigger()
     actions[0].trigger()
     assert done == ["b", "a"]
+
+
+class _Lines(RowsTableModel):
+    headers = ("时间", "操作人", "内容")
+    context = "test"
+    texts = ("at", "who", "text")
+
+
+def test_the_history_table_is_read_only_and_gives_the_rest_to_one_column(qtbot, parent) -> None:
+    model = _Lines(parent)
+    view = history_table(model, 2)
+    qtbot.addWidget(view)
+    header = view.horizontalHeader()
+    modes = [header.sectionResizeMode(col) for col in range(3)]
+    fit = QHeaderView.ResizeMode.ResizeToContents
+    assert modes == [fit, fit, QHeaderView.ResizeMode.Stretch]
+    assert view.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    assert view.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
+    assert view.wordWrap() and view.verticalHeader().isHidden()
+
+
+def test_the_heading_is_larger_and_bold_and_a_push_button_does_its_job(qtbot, parent) -> None:
+    title = heading(parent.font())
+    assert title.objectName() == "title" and title.font().bold()
+    assert title.font().pointSizeF() > parent.font().pointSizeF()
+    pressed: list[bool] = []
+    button = push_button("编辑", lambda: pressed.append(True))
+    button.setParent(parent)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert button.text() == "编辑" and pressed == [True]
