@@ -46,16 +46,18 @@ from ui.widgets.record_list import choice_filter
 from ui.widgets.record_list import record_table
 from ui.widgets.record_list import refill
 from ui.widgets.record_list import search_box
-from ui.widgets.record_list import search_delay
 from ui.widgets.tab_parts import FormTab
+from ui.widgets.tab_parts import count_label
+from ui.widgets.tab_parts import filter_bar
 from ui.widgets.tab_parts import follow_window
 from ui.widgets.tab_parts import open_detail
+from ui.widgets.tab_parts import row_opener
 from ui.widgets.tab_parts import tab_key
+from ui.widgets.tab_parts import watch_filters
 
 _STYLE = f"""
 QPushButton#newLetter {{ background: {palette.LINK}; color: white; border-radius: 5px; padding: 7px 18px; }}
 QPushButton#newLetter:hover {{ background: {palette.LINK_HOVER}; }}
-QLabel#count {{ color: {palette.MUTED}; }}
 QLabel#overdue {{ color: {palette.OVERDUE}; font-weight: bold; }}
 """
 
@@ -97,8 +99,15 @@ class LetterTab(QWidget, FormTab):
         # F4 registers a letter (the window's F4 when there is one: ui/widgets/tab_parts.py).
         self.f4_shortcut = tab_key(self, Qt.Key.Key_F4, self.new_letter)
 
-        self._search_timer = search_delay(self, self.apply_filter)
-        self._connect_filters()
+        changes = [
+            self.dates.changed,
+            *(
+                combo.currentIndexChanged
+                for combo in (self.status_filter, self.department_filter, self.channel_filter)
+            ),
+            self.overdue_check.toggled,
+        ]
+        self._search_timer = watch_filters(self, self.apply_filter, self.search_edit, changes)
         self.apply_filter()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -133,8 +142,6 @@ class LetterTab(QWidget, FormTab):
         return row
 
     def _build_filters(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
         self.dates = DateFilterBar(
             self._today, (ALL, TODAY, LAST_7_DAYS, THIS_MONTH, CUSTOM), {ALL: "全部日期"}
         )
@@ -144,17 +151,15 @@ class LetterTab(QWidget, FormTab):
         self.channel_filter = choice_filter(self.tr("全部方式"), letters.CHANNELS, self.tr)
         self.overdue_check = QCheckBox(self.tr("仅看逾期"))
         self.search_edit = search_box(self.tr("搜索：来函人、单位、标题、摘要、编号"))
-        self.count_label = QLabel()
-        self.count_label.setObjectName("count")
-
-        bar.addWidget(self.dates)
-        bar.addWidget(self.status_filter)
-        bar.addWidget(self.department_filter)
-        bar.addWidget(self.channel_filter)
-        bar.addWidget(self.overdue_check)
-        bar.addWidget(self.search_edit, 1)
-        bar.addWidget(self.count_label)
-        return bar
+        self.count_label = count_label()
+        filters = (
+            self.dates,
+            self.status_filter,
+            self.department_filter,
+            self.channel_filter,
+            self.overdue_check,
+        )
+        return filter_bar((), filters, self.search_edit, self.count_label)
 
     def _build_view(self) -> QTableView:
         self.model = LetterListModel(self._now, self)
@@ -169,19 +174,8 @@ class LetterTab(QWidget, FormTab):
             cols.STATUS: 110,
         }
         self.view = record_table(self.model, widths, stretch=cols.SUBJECT)
-        self.view.activated.connect(self._open_index)
+        self.view.activated.connect(row_opener(self.model, self.open_letter))
         return self.view
-
-    def _connect_filters(self) -> None:
-        self.search_edit.textEdited.connect(self._search_edited)
-        self.search_edit.returnPressed.connect(self.apply_filter)
-        self.dates.changed.connect(self.apply_filter)
-        for combo in (self.status_filter, self.department_filter, self.channel_filter):
-            combo.currentIndexChanged.connect(self.apply_filter)
-        self.overdue_check.toggled.connect(self.apply_filter)
-
-    def _search_edited(self, _text: str) -> None:
-        self._search_timer.start()
 
     def _fill_departments(self) -> None:
         depts = [(dept.name, dept.id) for dept in departments.list_departments(include_inactive=True)]
@@ -232,11 +226,6 @@ class LetterTab(QWidget, FormTab):
         self.overdue_label.setText(self.tr("逾期未答复 {0} 份").format(overdue) if overdue else "")
 
     # ---- opening -------------------------------------------------------------------------------
-    def _open_index(self, index) -> None:
-        letter = self.model.data(index, cols.ROW_ROLE)
-        if letter is not None:
-            self.open_letter(letter.id)
-
     def open_letter(self, letter_id: int) -> LetterDetailDialog | None:
         """Show one letter (non-blocking, window-modal)."""
         return open_detail(

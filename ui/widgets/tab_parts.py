@@ -1,5 +1,6 @@
-"""What the tabs of the main window share: two panes side by side, and a tab's own function key
-that gives way to the window's.
+"""What the tabs of the main window share: two panes side by side, a tab's own function key
+that gives way to the window's, and the bar of filters over a tab's list of records with what
+it does (the list re-read as a filter changes, a row opened on Enter or double-click).
 
 The main window binds F2/F3/F4/F5 as window-wide actions; two enabled bindings of one key are
 ambiguous and Qt would run neither, so a tab's own shortcut (for the tab shown on its own, as in
@@ -8,23 +9,35 @@ the tests) is only active when the window around it has none."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Sequence
 from typing import Any
 from typing import TypeVar
 
+from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QSplitter
 from PySide6.QtWidgets import QWidget
 
 from reception.errors import ReceptionError
 from reception.services.session import Session
 from ui.widgets import msgbox
+from ui.widgets import palette
 from ui.widgets.drafts_support import has_draft
+from ui.widgets.list_position import ROW_ROLE
+from ui.widgets.record_list import search_delay
 
 
 def panes(
@@ -58,6 +71,70 @@ def follow_window(tab: QWidget, shortcut: QShortcut) -> None:
         for action in window.actions() + window.findChildren(QAction)
     )
     shortcut.setEnabled(not binds)
+
+
+def count_label() -> QLabel:
+    """How many records the list's filter selects (共 N 条), in muted grey."""
+    label = QLabel()
+    label.setStyleSheet(f"color: {palette.MUTED};")
+    return label
+
+
+def filter_bar(
+    lead: Sequence[QWidget],
+    filters: Sequence[QWidget],
+    search: QLineEdit,
+    count: QLabel,
+    trail: Sequence[QWidget] = (),
+) -> QHBoxLayout:
+    """The bar over a list: ``lead`` (its title or 新建 button, set apart), the filters, the
+    search box taking the room left, the count, and ``trail`` (buttons) at the end."""
+    bar = QHBoxLayout()
+    bar.setSpacing(6)
+    for widget in lead:
+        bar.addWidget(widget)
+    if lead:
+        bar.addSpacing(8)
+    for widget in filters:
+        bar.addWidget(widget)
+    bar.addWidget(search, 1)
+    bar.addWidget(count)
+    for widget in trail:
+        bar.addWidget(widget)
+    return bar
+
+
+def watch_filters(
+    tab: QWidget,
+    apply: Callable[[], object],
+    search: QLineEdit,
+    changes: Iterable[SignalInstance],
+    *,
+    enter: bool = True,
+) -> QTimer:
+    """Re-read the list (``apply``) when a filter changes: each of ``changes`` at once, typing in
+    ``search`` once the typing pauses (the timer returned; ``apply`` stops it), and Enter in
+    ``search`` at once (``enter``)."""
+    timer = search_delay(tab, apply)
+    search.textEdited.connect(lambda _text: timer.start())
+    if enter:
+        search.returnPressed.connect(apply)
+    for signal in changes:
+        signal.connect(apply)
+    return timer
+
+
+def row_opener(
+    model: QAbstractItemModel, open_record: Callable[[int], object]
+) -> Callable[[QModelIndex | QPersistentModelIndex], None]:
+    """What Enter or a double-click on a row of the list does: open that row's record by its id."""
+
+    def open_row(index: QModelIndex | QPersistentModelIndex) -> None:
+        row = model.data(index, ROW_ROLE)
+        if row is not None:
+            open_record(row.id)
+
+    return open_row
 
 
 class FormTab:

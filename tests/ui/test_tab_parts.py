@@ -1,0 +1,107 @@
+"""The list pieces of ui/widgets/tab_parts.py that the 来电, 工单, 来函 and 来访 tabs share: the bar
+of filters, the list re-read as a filter changes, and a row opened by its record's id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QWidget
+
+from ui.widgets.paged_model import RowsTableModel
+from ui.widgets.record_list import SEARCH_DELAY_MS
+from ui.widgets.record_list import search_box
+from ui.widgets.tab_parts import count_label
+from ui.widgets.tab_parts import filter_bar
+from ui.widgets.tab_parts import row_opener
+from ui.widgets.tab_parts import watch_filters
+
+
+@dataclass
+class Record:
+    id: int
+    name: str
+
+
+class Records(RowsTableModel):
+    headers = ("姓名",)
+    context = "test"
+    texts = ("name",)
+
+
+@pytest.fixture
+def tab(qtbot) -> QWidget:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def _list(tab: QWidget, *, enter: bool = True):
+    combo = QComboBox()
+    combo.addItems(["全部类别", "投诉"])
+    check = QCheckBox("仅看逾期")
+    search = search_box("搜索：姓名")
+    applied: list[str] = []
+    timer = watch_filters(
+        tab,
+        lambda: applied.append(search.text()),
+        search,
+        [combo.currentIndexChanged, check.toggled],
+        enter=enter,
+    )
+    bar = filter_bar((), (combo, check), search, count_label())
+    tab.setLayout(bar)
+    tab.show()
+    return combo, check, search, timer, applied
+
+
+def test_a_filter_change_reads_the_list_at_once_typing_once_it_pauses(qtbot, tab) -> None:
+    combo, check, search, timer, applied = _list(tab)
+    combo.setCurrentIndex(1)
+    check.setChecked(True)
+    assert applied == ["", ""]
+    qtbot.keyClicks(search, "1201")
+    assert applied == ["", ""] and timer.isActive() and timer.interval() == SEARCH_DELAY_MS
+    qtbot.waitUntil(lambda: applied == ["", "", "1201"], timeout=2000)
+    qtbot.keyClick(search, Qt.Key.Key_Return)  # Enter: at once
+    assert applied == ["", "", "1201", "1201"]
+
+
+def test_enter_can_be_left_to_the_pause(qtbot, tab) -> None:
+    _combo, _check, search, timer, applied = _list(tab, enter=False)
+    qtbot.keyClicks(search, "8000")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert applied == [] and timer.isActive()
+    qtbot.waitUntil(lambda: applied == ["8000"], timeout=2000)
+
+
+def test_the_bar_sets_the_lead_apart_and_gives_the_search_the_room_left(tab) -> None:
+    title, combo, search, count, button = (
+        QLabel("来电记录"),
+        QComboBox(),
+        search_box("搜索"),
+        count_label(),
+        QPushButton(),
+    )
+    bar = filter_bar([title], [combo], search, count, [button])
+    items = [bar.itemAt(i) for i in range(bar.count())]
+    assert [item.widget() for item in items] == [title, None, combo, search, count, button]
+    assert items[1].spacerItem() is not None and items[1].sizeHint().width() == 8
+    assert [bar.stretch(i) for i in range(bar.count())] == [0, 0, 0, 1, 0, 0]
+    assert bar.spacing() == 6
+    assert "color" in count.styleSheet()
+
+
+def test_a_row_opens_its_record_by_id(tab) -> None:
+    model = Records(tab)
+    model.set_rows([Record(7, "张三"), Record(9, "李四")])
+    opened: list[int] = []
+    open_row = row_opener(model, opened.append)
+    open_row(model.index(1, 0))
+    open_row(model.index(5, 0))  # no such row: nothing opens
+    assert opened == [9]
