@@ -13,11 +13,15 @@ from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QWidget
 
+from reception.errors import StorageError
+from ui.widgets import msgbox
+from ui.widgets.paged_model import PagedTableModel
 from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.record_list import SEARCH_DELAY_MS
 from ui.widgets.record_list import search_box
 from ui.widgets.tab_parts import count_label
 from ui.widgets.tab_parts import filter_bar
+from ui.widgets.tab_parts import read_list
 from ui.widgets.tab_parts import row_opener
 from ui.widgets.tab_parts import watch_filters
 
@@ -105,3 +109,23 @@ def test_a_row_opens_its_record_by_id(tab) -> None:
     open_row(model.index(1, 0))
     open_row(model.index(5, 0))  # no such row: nothing opens
     assert opened == [9]
+
+
+class Unreadable(PagedTableModel):
+    def count(self, f) -> int:
+        if f == "broken":
+            raise StorageError("数据库暂时无法读取")
+        return 0
+
+    def page(self, f, offset: int, limit: int) -> list:
+        return []
+
+
+def test_a_list_that_cannot_be_read_is_said_and_the_tab_goes_on(tab, monkeypatch) -> None:
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(msgbox, "error", lambda _p, title, text: said.append((title, text)))
+    model = Unreadable(None, parent=tab)
+    read_list(tab, model, lambda: "broken", "无法读取工单")
+    assert said == [("无法读取工单", "数据库暂时无法读取")]
+    read_list(tab, model, lambda: "ok", "无法读取工单")
+    assert len(said) == 1 and model.total() == 0

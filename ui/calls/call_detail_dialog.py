@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPlainTextEdit
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -151,29 +150,26 @@ class CallDetailDialog(QDialog):
         self.answer_edit = QPlainTextEdit()
         self.answer_edit.setTabChangesFocus(True)
         self.answer_edit.setMaximumHeight(70)
-        who = QWidget()
-        who_row = QHBoxLayout(who)
-        who_row.setContentsMargins(0, 0, 0, 0)
-        who_row.addWidget(self.errors.wrap("caller_name", self.name_edit), 2)
-        who_row.addWidget(self._inline_caption(self.tr("电话")), 0, Qt.AlignmentFlag.AlignTop)
-        who_row.addWidget(self.errors.wrap("caller_phone", self.phone_edit), 2)
         # Supervisors only (the service refuses anyone else): the full number, with a reason.
-        self.reveal_button = QPushButton(self.tr("查看完整号码"))
+        self.reveal_button = push_button(self.tr("查看完整号码"), self.reveal_phone)
         self.reveal_button.setAutoDefault(False)
         self.reveal_button.setToolTip(self.tr("需填写查看原因，查看记入审计日志"))
-        self.reveal_button.clicked.connect(self.reveal_phone)
         self.reveal_button.setVisible(self._session.has(Role.SUPERVISOR))
-        who_row.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignTop)
-        who_row.addWidget(self.errors.wrap("identity_verified", self.identity_check), 1)
+        who = self._line(
+            (self.errors.wrap("caller_name", self.name_edit), 2),
+            (self._inline_caption(self.tr("电话")), 0),
+            (self.errors.wrap("caller_phone", self.phone_edit), 2),
+            (self.reveal_button, 0),
+            (self.errors.wrap("identity_verified", self.identity_check), 1),
+        )
         form.addRow(self.tr("来电人"), who)
         self.revealed = RevealedNumber()  # the full number, in place, for a minute
         form.addRow("", self.revealed)
-        where = QWidget()
-        where_row = QHBoxLayout(where)
-        where_row.setContentsMargins(0, 0, 0, 0)
-        where_row.addWidget(self.errors.wrap("location", self.location_edit), 3)
-        where_row.addWidget(self._inline_caption(self.tr("类别")), 0, Qt.AlignmentFlag.AlignTop)
-        where_row.addWidget(self.errors.wrap("category", self.category_combo), 1)
+        where = self._line(
+            (self.errors.wrap("location", self.location_edit), 3),
+            (self._inline_caption(self.tr("类别")), 0),
+            (self.errors.wrap("category", self.category_combo), 1),
+        )
         form.addRow(self.tr("地址"), where)
         form.addRow(self.tr("来电内容"), self.errors.wrap("content", self.content_edit))
         form.addRow(self.tr("答复内容"), self.errors.wrap("answer", self.answer_edit))
@@ -228,6 +224,20 @@ class CallDetailDialog(QDialog):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         layout.addLayout(buttons)
+
+    @staticmethod
+    def _line(*parts: tuple[QWidget, int]) -> QWidget:
+        """Fields side by side in one form row, each with its share of the width; the captions
+        and buttons between them (no share) keep to the top, in line with the fields' text."""
+        line = QWidget()
+        row = QHBoxLayout(line)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget, share in parts:
+            if share:
+                row.addWidget(widget, share)
+            else:
+                row.addWidget(widget, 0, Qt.AlignmentFlag.AlignTop)
+        return line
 
     @staticmethod
     def _inline_caption(text: str) -> QLabel:

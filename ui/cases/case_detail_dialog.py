@@ -7,6 +7,7 @@ The buttons only mirror the rules; the service enforces them (and says why when 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout
@@ -67,12 +68,21 @@ def status_change(event: CaseEvent) -> str:
     return event.to_status
 
 
+# The first two columns of every table of the dialog: when, and who did it.
+def _when(_model: object, row: Any) -> str:
+    return format_local(row.at, "%Y-%m-%d %H:%M")
+
+
+def _who(_model: object, row: Any) -> str:
+    return row.operator.display_name
+
+
 class EventsModel(RowsTableModel):
     headers = ("时间", "操作人", "操作", "状态", "部门/处理人", "说明")
     context = "CaseEventsModel"
     texts = (
-        lambda _, row: format_local(row.at, "%Y-%m-%d %H:%M"),
-        lambda _, row: row.operator.display_name,
+        _when,
+        _who,
         "action",
         lambda _, row: status_change(row),
         lambda _, row: "，".join(
@@ -88,24 +98,13 @@ class EventsModel(RowsTableModel):
 class VisitsModel(RowsTableModel):
     headers = ("时间", "回访人", "结果", "回访记录")
     context = "CaseVisitsModel"
-    texts = (
-        lambda _, row: format_local(row.at, "%Y-%m-%d %H:%M"),
-        lambda _, row: row.operator.display_name,
-        "result",
-        "comment",
-    )
+    texts = (_when, _who, "result", "comment")
 
 
 class LiaisonModel(RowsTableModel):
     headers = ("时间", "登记人", "联系单位", "对方联系人", "沟通内容")
     context = "CaseLiaisonModel"
-    texts = (
-        lambda _, row: format_local(row.at, "%Y-%m-%d %H:%M"),
-        lambda _, row: row.operator.display_name,
-        "agency",
-        "contact",
-        "said",
-    )
+    texts = (_when, _who, "agency", "contact", "said")
 
     def tooltip(self, row: LiaisonEntry) -> str | None:
         return row.said

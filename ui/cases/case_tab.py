@@ -41,6 +41,7 @@ from ui.widgets.tab_parts import count_label
 from ui.widgets.tab_parts import filter_bar
 from ui.widgets.tab_parts import open_detail
 from ui.widgets.tab_parts import panes
+from ui.widgets.tab_parts import read_list
 from ui.widgets.tab_parts import row_opener
 from ui.widgets.tab_parts import watch_filters
 
@@ -170,10 +171,7 @@ class CaseTab(QWidget, FormTab):
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
-        try:
-            self.model.set_filter(self.current_filter())
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法读取工单"), exc.message)
+        read_list(self, self.model, self.current_filter, self.tr("无法读取工单"))
         self._update_count()
 
     def refresh(self) -> None:

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -16,6 +15,7 @@ from reception.clock import Clock
 from reception.documents import handover_report
 from reception.errors import ReceptionError
 from ui.widgets.detail_dialog import PdfOutput
+from ui.widgets.detail_dialog import push_button
 from ui.widgets.forms import error_label
 
 
@@ -38,15 +38,11 @@ class DailyReportDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("日期："), self.date)
         self.message = error_label(self)
-        self.preview_button = QPushButton(self.tr("预览"))
-        self.print_button = QPushButton(self.tr("打印"))
-        self.save_button = QPushButton(self.tr("另存为 PDF…"))
-        self.close_button = QPushButton(self.tr("关闭"))
+        self.preview_button = push_button(self.tr("预览"), self.preview)
+        self.print_button = push_button(self.tr("打印"), self.print_report)
+        self.save_button = push_button(self.tr("另存为 PDF…"), self.save)
+        self.close_button = push_button(self.tr("关闭"), self.reject)
         self.preview_button.setDefault(True)
-        self.preview_button.clicked.connect(self.preview)
-        self.print_button.clicked.connect(self.print_report)
-        self.save_button.clicked.connect(self.save)
-        self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         for button in (self.preview_button, self.print_button, self.save_button):
             buttons.addWidget(button)

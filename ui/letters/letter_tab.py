@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
-from reception.errors import ReceptionError
 from reception.services import departments
 from reception.services import letters
 from reception.services.letters import LetterFilter
@@ -33,7 +32,6 @@ from ui.letters import letter_list_model as cols
 from ui.letters.letter_detail_dialog import LetterDetailDialog
 from ui.letters.letter_form import LetterForm
 from ui.letters.letter_list_model import LetterListModel
-from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import ALL
@@ -51,6 +49,7 @@ from ui.widgets.tab_parts import count_label
 from ui.widgets.tab_parts import filter_bar
 from ui.widgets.tab_parts import follow_window
 from ui.widgets.tab_parts import open_detail
+from ui.widgets.tab_parts import read_list
 from ui.widgets.tab_parts import row_opener
 from ui.widgets.tab_parts import tab_key
 from ui.widgets.tab_parts import watch_filters
@@ -201,10 +200,7 @@ class LetterTab(QWidget, FormTab):
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
-        try:
-            self.model.set_filter(self.current_filter())
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法读取来函"), exc.message)
+        read_list(self, self.model, self.current_filter, self.tr("无法读取来函"))
         self._update_counts()
 
     def refresh(self) -> None:

@@ -37,6 +37,7 @@ from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.drafts_support import has_draft
 from ui.widgets.list_position import ROW_ROLE
+from ui.widgets.paged_model import PagedTableModel
 from ui.widgets.record_list import search_delay
 
 
@@ -122,6 +123,17 @@ def watch_filters(
     for signal in changes:
         signal.connect(apply)
     return timer
+
+
+def read_list(
+    tab: QWidget, model: PagedTableModel[Any], current_filter: Callable[[], object], failed: str
+) -> None:
+    """Show in ``model`` the records the tab's filter selects; a list that cannot be read is
+    said in a message titled ``failed`` (the tab stays usable)."""
+    try:
+        model.set_filter(current_filter())
+    except ReceptionError as exc:
+        msgbox.error(tab, failed, exc.message)
 
 
 def row_opener(
