@@ -1,5 +1,6 @@
-"""The list pieces of ui/widgets/tab_parts.py that the 来电, 工单, 来函 and 来访 tabs share: the bar
-of filters, the list re-read as a filter changes, and a row opened by its record's id."""
+"""What the tabs share through ui/widgets/tab_parts.py: the bar of filters, the list re-read as a
+filter changes, a row opened by its record's id (来电, 工单, 来函, 来访), and the one new-record
+form of the 工单 and 来函 tabs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QWidget
@@ -19,6 +21,7 @@ from ui.widgets.paged_model import PagedTableModel
 from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.record_list import SEARCH_DELAY_MS
 from ui.widgets.record_list import search_box
+from ui.widgets.tab_parts import FormTab
 from ui.widgets.tab_parts import count_label
 from ui.widgets.tab_parts import filter_bar
 from ui.widgets.tab_parts import read_list
@@ -129,3 +132,54 @@ def test_a_list_that_cannot_be_read_is_said_and_the_tab_goes_on(tab, monkeypatch
     assert said == [("无法读取工单", "数据库暂时无法读取")]
     read_list(tab, model, lambda: "ok", "无法读取工单")
     assert len(said) == 1 and model.total() == 0
+
+
+class Draft:
+    def __init__(self) -> None:
+        self.saved = 0
+
+    def save_now(self) -> bool:
+        self.saved += 1
+        return True
+
+
+class Form(QDialog):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.draft = Draft()
+        self.restored = False
+
+    def restore_saved_draft(self) -> bool:
+        self.restored = True
+        return False
+
+    def has_content(self) -> bool:
+        return True
+
+
+class Tab(QWidget, FormTab):
+    DRAFT_KEY = "test"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.form: Form | None = None
+        self.made = 0
+
+    def _make_form(self) -> Form:
+        self.made += 1
+        return Form(self)
+
+
+def test_one_form_at_a_time_its_draft_kept_for_the_operator(qtbot) -> None:
+    tab = Tab()
+    qtbot.addWidget(tab)
+    tab.show()
+    form = tab.open_form()
+    assert form.isVisible() and form.restored and tab.has_unsaved()
+    assert tab.open_form() is form and tab.made == 1  # brought to the front, not made again
+    form.reject()
+    assert tab.form is None and not tab.has_unsaved()
+    again = tab.open_form()
+    assert again is not form and tab.made == 2
+    tab._close_form()  # another operator logged in
+    assert again.draft.saved == 1 and not again.isVisible() and tab.form is None

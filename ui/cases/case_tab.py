@@ -212,25 +212,15 @@ class CaseTab(QWidget, FormTab):
 
         return open_detail(self, lambda: CaseDetailDialog(self._session, case_id, self), wire)
 
-    def open_form(self) -> CaseForm:
-        return self.new_case()
-
     def new_case(self) -> CaseForm:
         """直接登记 (F5): the new-case form (non-blocking)."""
-        if self.form is not None and self._form_to_front():
-            return self.form
+        return self.open_form()
+
+    def _make_form(self) -> CaseForm:
         form = CaseForm(self._session, self)
         form.saved.connect(self._created)
         form.open_case.connect(self._open_from_form)
-        form.finished.connect(form.deleteLater)
-        form.finished.connect(self._form_closed)
-        self.form = form
-        form.restore_saved_draft()
-        form.open()
         return form
-
-    def _form_closed(self, _result: int) -> None:
-        self.form = None
 
     def _open_from_form(self, case_id: int) -> None:
         """An earlier case at the same place, opened from the new-case form: a read-only look
@@ -249,10 +239,7 @@ class CaseTab(QWidget, FormTab):
     # ---- what the main window uses ------------------------------------------------------------
     def set_session(self, session: Session) -> None:
         self._session = session
-        if self.form is not None:
-            # the previous operator's case is kept as their draft, never shown to the next one
-            self.form.draft.save_now()
-            self.form.done(0)
+        self._close_form()
         self._fill_departments()
         self._apply_role()
         self.refresh()

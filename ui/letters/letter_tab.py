@@ -14,7 +14,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
-from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPushButton
@@ -230,25 +229,14 @@ class LetterTab(QWidget, FormTab):
             lambda d: d.changed.connect(self._letter_changed),
         )
 
-    def open_form(self) -> LetterForm:
-        return self.new_letter()
-
     def new_letter(self) -> LetterForm:
-        """Open the register form (or bring the one already open to the front)."""
-        if self.form is not None and self._form_to_front():
-            return self.form
+        """登记来函 (F4): the register form (non-blocking)."""
+        return self.open_form()
+
+    def _make_form(self) -> LetterForm:
         form = LetterForm(self._session, self._store, self)
         form.saved.connect(self._letter_saved)
-        form.finished.connect(self._form_closed)
-        self.form = form
-        form.restore_saved_draft()
-        form.open()
         return form
-
-    def _form_closed(self) -> None:
-        form, self.form = self.form, None
-        if form is not None:
-            form.deleteLater()
 
     def _letter_saved(self, _letter: object) -> None:
         form = self.sender()
@@ -285,10 +273,7 @@ class LetterTab(QWidget, FormTab):
     def set_session(self, session: Session) -> None:
         """Another operator logged in: close the form and reload."""
         self._session = session
-        if self.form is not None:
-            # the previous operator's letter is kept as their draft, never shown to the next one
-            self.form.draft.save_now()
-            self.form.done(QDialog.DialogCode.Rejected)
+        self._close_form()
         self._fill_departments()
         self._apply_role()
         self.refresh()

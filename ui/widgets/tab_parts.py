@@ -152,14 +152,39 @@ def row_opener(
 class FormTab:
     """What a tab whose new-record form is a dialog of its own (工单, 来函) does with that form:
     one at a time (brought to the front when asked again), and its draft kept for the operator.
-    The tab sets ``form`` (None while closed), ``DRAFT_KEY`` and :meth:`open_form`."""
+    The tab sets ``form`` (None while closed) and ``DRAFT_KEY``, and makes the form in
+    :meth:`_make_form`."""
 
     DRAFT_KEY = ""
     form: Any
     _session: Session
 
-    def open_form(self) -> object:
+    def _make_form(self) -> Any:
+        """A new form, with the tab's slots connected to its signals."""
         raise NotImplementedError
+
+    def open_form(self) -> Any:
+        """Open the form (with the operator's draft, if there is one; non-blocking), or bring
+        the one already open to the front."""
+        if self._form_to_front():
+            return self.form
+        form = self._make_form()
+        form.finished.connect(form.deleteLater)
+        form.finished.connect(self._form_closed)
+        self.form = form
+        form.restore_saved_draft()
+        form.open()
+        return form
+
+    def _form_closed(self, _result: int = 0) -> None:
+        self.form = None
+
+    def _close_form(self) -> None:
+        """Another operator logged in: the record being registered is kept as the previous
+        operator's draft, never shown to the next one."""
+        if self.form is not None:
+            self.form.draft.save_now()
+            self.form.done(QDialog.DialogCode.Rejected)
 
     def _form_to_front(self) -> bool:
         """The form is open: bring it to the front (True)."""
