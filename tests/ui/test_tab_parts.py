@@ -24,8 +24,10 @@ from ui.widgets.record_list import search_box
 from ui.widgets.tab_parts import FormTab
 from ui.widgets.tab_parts import count_label
 from ui.widgets.tab_parts import filter_bar
+from ui.widgets.tab_parts import open_detail
 from ui.widgets.tab_parts import read_list
 from ui.widgets.tab_parts import row_opener
+from ui.widgets.tab_parts import show_dialog
 from ui.widgets.tab_parts import watch_filters
 
 
@@ -183,3 +185,22 @@ def test_one_form_at_a_time_its_draft_kept_for_the_operator(qtbot) -> None:
     assert again is not form and tab.made == 2
     tab._close_form()  # another operator logged in
     assert again.draft.saved == 1 and not again.isVisible() and tab.form is None
+
+
+def test_a_dialog_is_kept_on_the_tab_while_open_and_deleted_when_closed(qtbot, tab) -> None:
+    tab.show()
+    dialog = show_dialog(tab, "incident_dialog", QDialog(tab))
+    assert tab.incident_dialog is dialog and dialog.isVisible() and dialog.isModal()
+    with qtbot.waitSignal(dialog.destroyed, timeout=2000):
+        dialog.reject()
+
+
+def test_a_record_that_cannot_be_opened_is_said(tab, monkeypatch) -> None:
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(msgbox, "error", lambda _p, title, text: said.append((title, text)))
+
+    def unreadable() -> QDialog:
+        raise StorageError("数据库暂时无法读取")
+
+    assert open_detail(tab, unreadable, lambda _d: None) is None
+    assert said == [("无法打开", "数据库暂时无法读取")] and not hasattr(tab, "detail_dialog")

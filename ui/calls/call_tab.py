@@ -43,6 +43,7 @@ from ui.widgets.tab_parts import follow_window
 from ui.widgets.tab_parts import open_detail
 from ui.widgets.tab_parts import panes
 from ui.widgets.tab_parts import row_opener
+from ui.widgets.tab_parts import show_dialog
 from ui.widgets.tab_parts import tab_key
 from ui.widgets.tab_parts import watch_filters
 
@@ -260,10 +261,7 @@ class CallTab(QWidget):
             self._session, self, call_id=call.id if call is not None else None, link_text=link, linked=picked
         )
         dialog.recorded.connect(self._incident_recorded)
-        dialog.finished.connect(dialog.deleteLater)
-        self.incident_dialog = dialog
-        dialog.open()
-        return dialog
+        return show_dialog(self, "incident_dialog", dialog)
 
     def _incident_recorded(self, incident: object) -> None:
         window = self.window()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
-from reception.errors import ReceptionError
 from reception.services import cases
 from reception.services import departments
 from reception.services.cases import CaseFilter
@@ -30,7 +29,6 @@ from ui.cases.case_detail_dialog import CaseDetailDialog
 from ui.cases.case_escalation_panel import CaseEscalationPanel
 from ui.cases.case_form import CaseForm
 from ui.cases.case_list_model import CaseListModel
-from ui.widgets import msgbox
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import choice_filter
 from ui.widgets.record_list import record_table
@@ -225,16 +223,13 @@ class CaseTab(QWidget, FormTab):
     def _open_from_form(self, case_id: int) -> None:
         """An earlier case at the same place, opened from the new-case form: a read-only look
         on top of the form (the form stays as it is)."""
-        form = self.form
-        try:
-            dialog = CaseDetailDialog(self._session, case_id, form or self)
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法打开"), exc.message)
-            return
-        dialog.changed.connect(self._edited)
-        dialog.finished.connect(dialog.deleteLater)
-        self.earlier_dialog = dialog
-        dialog.open()
+        parent = self.form or self
+        open_detail(
+            self,
+            lambda: CaseDetailDialog(self._session, case_id, parent),
+            lambda dialog: dialog.changed.connect(self._edited),
+            "earlier_dialog",
+        )
 
     # ---- what the main window uses ------------------------------------------------------------
     def set_session(self, session: Session) -> None:

@@ -62,6 +62,7 @@ from ui.widgets.record_list import search_box
 from ui.widgets.tab_parts import count_label
 from ui.widgets.tab_parts import filter_bar
 from ui.widgets.tab_parts import panes
+from ui.widgets.tab_parts import show_dialog
 from ui.widgets.tab_parts import watch_filters
 
 REFRESH_MS = 60_000
@@ -524,10 +525,7 @@ class VisitTab(QWidget):
             linked=picked,
         )
         dialog.recorded.connect(self._incident_recorded)
-        dialog.finished.connect(dialog.deleteLater)
-        self.incident_dialog = dialog
-        dialog.open()
-        return dialog
+        return show_dialog(self, "incident_dialog", dialog)
 
     def _incident_recorded(self, _incident: object) -> None:
         self.incidents_panel.refresh()
@@ -538,8 +536,4 @@ class VisitTab(QWidget):
     def open_watch_list(self) -> WatchListDialog | None:
         if not self._session.has(Role.SUPERVISOR):
             return None
-        dialog = WatchListDialog(self._session, self)
-        dialog.finished.connect(dialog.deleteLater)
-        self.watch_dialog = dialog
-        dialog.open()
-        return dialog
+        return show_dialog(self, "watch_dialog", WatchListDialog(self._session, self))

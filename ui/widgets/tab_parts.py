@@ -213,17 +213,25 @@ class FormTab:
 D = TypeVar("D", bound=QDialog)
 
 
-def open_detail(tab: QWidget, make: Callable[[], D], wire: Callable[[D], object]) -> D | None:
-    """Show one record's detail dialog (non-blocking, window-modal) as ``tab.detail_dialog``:
-    ``make`` builds it, ``wire`` connects its signals; a record that cannot be read is said in a
-    message (无法打开) and gives None."""
+def show_dialog(tab: QWidget, name: str, dialog: D) -> D:
+    """Open ``dialog`` (non-blocking, window-modal) as ``tab.<name>`` while it is open; it is
+    deleted when closed."""
+    dialog.finished.connect(dialog.deleteLater)
+    setattr(tab, name, dialog)
+    dialog.open()
+    return dialog
+
+
+def open_detail(
+    tab: QWidget, make: Callable[[], D], wire: Callable[[D], object], name: str = "detail_dialog"
+) -> D | None:
+    """Show one record's detail dialog as ``tab.<name>`` (:func:`show_dialog`): ``make`` builds
+    it, ``wire`` connects its signals; a record that cannot be read is said in a message
+    (无法打开) and gives None."""
     try:
         dialog = make()
     except ReceptionError as exc:
         msgbox.error(tab, QCoreApplication.translate("tabs", "无法打开"), exc.message)
         return None
     wire(dialog)
-    dialog.finished.connect(dialog.deleteLater)
-    setattr(tab, "detail_dialog", dialog)  # noqa: B010 — every tab names it so
-    dialog.open()
-    return dialog
+    return show_dialog(tab, name, dialog)
