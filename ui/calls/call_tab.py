@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QMainWindow
@@ -39,7 +38,6 @@ from ui.widgets.record_list import refill
 from ui.widgets.record_list import search_box
 from ui.widgets.tab_parts import count_label
 from ui.widgets.tab_parts import filter_bar
-from ui.widgets.tab_parts import follow_window
 from ui.widgets.tab_parts import open_detail
 from ui.widgets.tab_parts import panes
 from ui.widgets.tab_parts import row_opener
@@ -87,10 +85,6 @@ class CallTab(QWidget):
         self._messages_count(self.messages_panel.model.rowCount())
         self.callbacks_panel.refresh()
         self.apply_filter()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        follow_window(self, self.f2_shortcut)
-        super().showEvent(event)
 
     # ---- the list ------------------------------------------------------------------------------
     def _build_list(self) -> QWidget:

@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QHBoxLayout
@@ -46,7 +45,6 @@ from ui.widgets.record_list import search_box
 from ui.widgets.tab_parts import FormTab
 from ui.widgets.tab_parts import count_label
 from ui.widgets.tab_parts import filter_bar
-from ui.widgets.tab_parts import follow_window
 from ui.widgets.tab_parts import open_detail
 from ui.widgets.tab_parts import read_list
 from ui.widgets.tab_parts import row_opener
@@ -107,10 +105,6 @@ class LetterTab(QWidget, FormTab):
         ]
         self._search_timer = watch_filters(self, self.apply_filter, self.search_edit, changes)
         self.apply_filter()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        follow_window(self, self.f4_shortcut)
-        super().showEvent(event)
 
     # ---- building ------------------------------------------------------------------------------
     def _build_head(self) -> QHBoxLayout:

@@ -16,7 +16,9 @@ from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QEvent
 from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
@@ -56,11 +58,26 @@ def panes(
 
 
 def tab_key(tab: QWidget, key: Qt.Key, slot: Callable[[], object]) -> QShortcut:
-    """The tab's own function key; call :func:`follow_window` from the tab's ``showEvent``."""
+    """The tab's own function key, checked against the window's (:func:`follow_window`) each
+    time the tab is shown."""
     shortcut = QShortcut(QKeySequence(key), tab)
     shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     shortcut.activated.connect(slot)
+    tab.installEventFilter(_KeyFollowsWindow(tab, shortcut))
     return shortcut
+
+
+class _KeyFollowsWindow(QObject):
+    """Watches the tab (its parent) being shown."""
+
+    def __init__(self, tab: QWidget, shortcut: QShortcut) -> None:
+        super().__init__(tab)
+        self._shortcut = shortcut
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and watched is self.parent() and isinstance(watched, QWidget):
+            follow_window(watched, self._shortcut)
+        return False
 
 
 def follow_window(tab: QWidget, shortcut: QShortcut) -> None:
