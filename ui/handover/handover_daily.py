@@ -6,7 +6,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QFormLayout
-from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
@@ -15,6 +14,7 @@ from reception.clock import Clock
 from reception.documents import handover_report
 from reception.errors import ReceptionError
 from ui.widgets.detail_dialog import PdfOutput
+from ui.widgets.detail_dialog import button_row
 from ui.widgets.detail_dialog import push_button
 from ui.widgets.forms import error_label
 
@@ -43,11 +43,7 @@ class DailyReportDialog(QDialog):
         self.save_button = push_button(self.tr("另存为 PDF…"), self.save)
         self.close_button = push_button(self.tr("关闭"), self.reject)
         self.preview_button.setDefault(True)
-        buttons = QHBoxLayout()
-        for button in (self.preview_button, self.print_button, self.save_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
+        buttons = button_row((self.preview_button, self.print_button, self.save_button), self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addLayout(form)

@@ -106,6 +106,16 @@ QPlainTextEdit[readOnly="true"] {{ background: {palette.PANEL_BG}; border: 1px s
 """
 
 
+def button_row(buttons: Iterable[QPushButton], last: QPushButton) -> QHBoxLayout:
+    """A dialog's buttons from the left, ``last`` (关闭, 返回) alone on the right."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    row.addWidget(last)
+    return row
+
+
 def menu_button(
     text: str, items: Sequence[tuple[str, Callable[[], object]]]
 ) -> tuple[QPushButton, list[QAction]]:
@@ -276,14 +286,11 @@ class DetailDialog(QDialog):
 
     @staticmethod
     def _button_row(buttons: Iterable[QPushButton], last: QPushButton) -> QHBoxLayout:
-        """The buttons from the left (Enter presses none of them), ``last`` alone on the right."""
-        row = QHBoxLayout()
+        """:func:`button_row`, and Enter presses none of the buttons from the left."""
+        buttons = list(buttons)
         for button in buttons:
             button.setAutoDefault(False)
-            row.addWidget(button)
-        row.addStretch(1)
-        row.addWidget(last)
-        return row
+        return button_row(buttons, last)
 
     @staticmethod
     def _repolish(widget: QWidget, name: str, value: object) -> None:
