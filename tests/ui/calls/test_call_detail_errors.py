@@ -7,11 +7,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from reception.services import calls
-from reception.services.calls import CallInput
-from reception.services.calls import Outcome
 from reception.services.session import Session
 from reception.store.models import Call
+from tests.ui.calls.test_call_tab import add_call
 from ui.calls.call_detail_dialog import CallDetailDialog
 from ui.widgets import msgbox
 
@@ -20,18 +18,7 @@ from ui.widgets import msgbox
 def dialog(qtbot, receptionist: Session, monkeypatch: pytest.MonkeyPatch) -> CallDetailDialog:
     for kind in ("info", "error", "ask", "retry"):
         monkeypatch.setattr(msgbox, kind, lambda *_a, kind=kind: pytest.fail(f"unexpected {kind} box"))
-    call = calls.register_call(
-        receptionist,
-        CallInput(
-            started_at=receptionist.now(),
-            category="咨询",
-            content="问物业费",
-            answer="已答复",
-            outcome=Outcome.ANSWERED,
-            caller_name="张三",
-            caller_phone="13800138000",
-        ),
-    ).call
+    call = add_call(receptionist, caller_name="张三", caller_phone="13800138000")
     widget = CallDetailDialog(receptionist, call.id)
     qtbot.addWidget(widget)
     widget.show()
