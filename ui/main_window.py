@@ -7,6 +7,7 @@ import contextlib
 import logging
 import weakref
 from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import datetime
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -56,10 +57,39 @@ CHANGES_RETRY_MS = 15_000  # … and, while the database cannot be read, how oft
 _LAZY_TABS = (("visit_tab", "来访"), ("letter_tab", "来函"), ("case_tab", "工单"))
 _DRAFT_KEYS = {"visit_tab": ("guest", "business"), "letter_tab": ("letter",), "case_tab": ("case",)}
 _RED = palette.OVERDUE
+# A menu item: the window's attribute for its action, its text, what it does and, for the desk's
+# function keys, its key.
+MenuEntry = tuple[str, str, Callable[[], object]] | tuple[str, str, Callable[[], object], Qt.Key]
 DAILY_JOBS_MINUTES = 5  # the daily backup / purge check runs at most this often
 
 
 class MainWindow(QMainWindow):
+    # The menus' actions (made from the tables in _build_menus).
+    new_call_action: QAction
+    new_guest_action: QAction
+    new_business_action: QAction
+    new_letter_action: QAction
+    new_case_action: QAction
+    import_action: QAction
+    quit_action: QAction
+    residents_action: QAction
+    switch_action: QAction
+    password_action: QAction
+    pin_action: QAction
+    handover_action: QAction
+    analysis_action: QAction
+    daily_report_action: QAction
+    settings_action: QAction
+    backup_action: QAction
+    restore_action: QAction
+    audit_action: QAction
+    purge_action: QAction
+    notice_action: QAction
+    recovery_action: QAction
+    shortcuts_action: QAction
+    open_folder_action: QAction
+    about_action: QAction
+
     def __init__(
         self,
         session: Session,
@@ -184,90 +214,80 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
+            # the desk's function keys work anywhere in the window (ui/widgets/tab_parts.py)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
         action.triggered.connect(slot)
         return action
 
+    def _menu(self, title: str, entries: Sequence[MenuEntry | None]) -> None:
+        """A menu of the menu bar: each entry (attribute, text, slot[, key]) becomes the action
+        ``self.<attribute>``; ``None`` is a separator."""
+        menu = self.menuBar().addMenu(title)
+        for entry in entries:
+            if entry is None:
+                menu.addSeparator()
+                continue
+            name, text, slot, *key = entry
+            action = self._action(text, slot, QKeySequence(key[0]) if key else None)
+            setattr(self, name, action)
+            menu.addAction(action)
+
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("文件(&F)"))
-        self.new_call_action = self._action(
-            self.tr("新建来电登记"), self.new_call, QKeySequence(Qt.Key.Key_F2)
+        self._menu(
+            self.tr("文件(&F)"),
+            [
+                ("new_call_action", self.tr("新建来电登记"), self.new_call, Qt.Key.Key_F2),
+                ("new_guest_action", self.tr("新访客登记"), self.new_guest, Qt.Key.Key_F3),
+                ("new_business_action", self.tr("业户办事登记"), self.new_business, Qt.Key.Key_F6),
+                ("new_letter_action", self.tr("登记来函"), self.new_letter, Qt.Key.Key_F4),
+                ("new_case_action", self.tr("新建工单"), self.new_case, Qt.Key.Key_F5),
+                None,
+                ("import_action", self.tr("导入业户资料…"), self.open_import),
+                None,
+                ("quit_action", self.tr("退出"), self.close),
+            ],
         )
-        self.new_call_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.addAction(self.new_call_action)
-        file_menu.addAction(self.new_call_action)
-        self.new_letter_action = self._action(
-            self.tr("登记来函"), self.new_letter, QKeySequence(Qt.Key.Key_F4)
+        self._menu(self.tr("业户(&R)"), [("residents_action", self.tr("业户资料"), self.open_residents)])
+        self._menu(
+            self.tr("操作员(&O)"),
+            [
+                ("switch_action", self.tr("切换操作员"), self.switch_operator),
+                ("password_action", self.tr("修改密码"), self.change_password),
+                ("pin_action", self.tr("设置解锁码…"), self.set_pin),
+                None,
+                ("handover_action", self.tr("交班…"), self.open_handover),
+            ],
         )
-        self.new_letter_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.addAction(self.new_letter_action)
-        self.new_guest_action = self._action(
-            self.tr("新访客登记"), self.new_guest, QKeySequence(Qt.Key.Key_F3)
+        self._menu(
+            self.tr("报表(&B)"),
+            [
+                ("analysis_action", self.tr("投诉分析…"), self.open_analysis),
+                ("daily_report_action", self.tr("日报…"), self.open_daily_report),
+            ],
         )
-        self.new_guest_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.addAction(self.new_guest_action)
-        file_menu.addAction(self.new_guest_action)
-        self.new_business_action = self._action(
-            self.tr("业户办事登记"), self.new_business, QKeySequence(Qt.Key.Key_F6)
+        self._menu(
+            self.tr("设置(&S)"),
+            [
+                ("settings_action", self.tr("系统设置"), self.open_settings),
+                None,
+                ("backup_action", self.tr("立即备份"), self.backup_now),
+                ("restore_action", self.tr("从备份恢复…"), self.restore_backup),
+                ("audit_action", self.tr("检查审计日志"), self.check_audit),
+                ("purge_action", self.tr("立即清除过期个人信息…"), self.purge_now),
+                None,
+                ("notice_action", self.tr("打印个人信息告知…"), self.print_privacy_notice),
+                ("recovery_action", self.tr("打印恢复密钥…"), self.print_recovery_key),
+            ],
         )
-        self.new_business_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.addAction(self.new_business_action)
-        file_menu.addAction(self.new_business_action)
-        file_menu.addAction(self.new_letter_action)
-        self.new_case_action = self._action(self.tr("新建工单"), self.new_case, QKeySequence(Qt.Key.Key_F5))
-        self.new_case_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.addAction(self.new_case_action)
-        file_menu.addAction(self.new_case_action)
-        file_menu.addSeparator()
-        self.import_action = self._action(self.tr("导入业户资料…"), self.open_import)
-        file_menu.addAction(self.import_action)
-        file_menu.addSeparator()
-        self.quit_action = self._action(self.tr("退出"), self.close)
-        file_menu.addAction(self.quit_action)
-
-        residents_menu = bar.addMenu(self.tr("业户(&R)"))
-        self.residents_action = self._action(self.tr("业户资料"), self.open_residents)
-        residents_menu.addAction(self.residents_action)
-
-        operator_menu = bar.addMenu(self.tr("操作员(&O)"))
-        self.switch_action = self._action(self.tr("切换操作员"), self.switch_operator)
-        self.password_action = self._action(self.tr("修改密码"), self.change_password)
-        operator_menu.addAction(self.switch_action)
-        operator_menu.addAction(self.password_action)
-        self.pin_action = self._action(self.tr("设置解锁码…"), self.set_pin)
-        operator_menu.addAction(self.pin_action)
-        operator_menu.addSeparator()
-        self.handover_action = self._action(self.tr("交班…"), self.open_handover)
-        operator_menu.addAction(self.handover_action)
-
-        reports_menu = bar.addMenu(self.tr("报表(&B)"))
-        self.analysis_action = self._action(self.tr("投诉分析…"), self.open_analysis)
-        reports_menu.addAction(self.analysis_action)
-        self.daily_report_action = self._action(self.tr("日报…"), self.open_daily_report)
-        reports_menu.addAction(self.daily_report_action)
-
-        settings_menu = bar.addMenu(self.tr("设置(&S)"))
-        self.settings_action = self._action(self.tr("系统设置"), self.open_settings)
-        settings_menu.addAction(self.settings_action)
-        settings_menu.addSeparator()
-        self.backup_action = self._action(self.tr("立即备份"), self.backup_now)
-        self.restore_action = self._action(self.tr("从备份恢复…"), self.restore_backup)
-        self.audit_action = self._action(self.tr("检查审计日志"), self.check_audit)
-        self.purge_action = self._action(self.tr("立即清除过期个人信息…"), self.purge_now)
-        self.notice_action = self._action(self.tr("打印个人信息告知…"), self.print_privacy_notice)
-        self.recovery_action = self._action(self.tr("打印恢复密钥…"), self.print_recovery_key)
-        for action in (self.backup_action, self.restore_action, self.audit_action, self.purge_action):
-            settings_menu.addAction(action)
-        settings_menu.addSeparator()
-        settings_menu.addAction(self.notice_action)
-        settings_menu.addAction(self.recovery_action)
-
-        help_menu = bar.addMenu(self.tr("帮助(&H)"))
-        self.shortcuts_action = self._action(self.tr("快捷键…"), self.show_shortcuts)
-        self.open_folder_action = self._action(self.tr("打开数据文件夹"), self.open_data_folder)
-        self.about_action = self._action(self.tr("关于…"), self.show_about)
-        for action in (self.shortcuts_action, self.open_folder_action, self.about_action):
-            help_menu.addAction(action)
+        self._menu(
+            self.tr("帮助(&H)"),
+            [
+                ("shortcuts_action", self.tr("快捷键…"), self.show_shortcuts),
+                ("open_folder_action", self.tr("打开数据文件夹"), self.open_data_folder),
+                ("about_action", self.tr("关于…"), self.show_about),
+            ],
+        )
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import QGridLayout
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
-from PySide6.QtWidgets import QMenu
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QTabWidget
@@ -59,8 +58,9 @@ from ui.analysis.analysis_table_model import AnalysisTableModel
 from ui.analysis.recurring_dialog import RecurringProblemDialog
 from ui.widgets import msgbox
 from ui.widgets import palette
-from ui.widgets import printing
+from ui.widgets.detail_dialog import PdfOutput
 from ui.widgets.detail_dialog import fit_screen
+from ui.widgets.detail_dialog import menu_button
 from ui.widgets.export_dialog import save_xlsx
 
 _RED = QColor(palette.OVERDUE)
@@ -291,15 +291,15 @@ class AnalysisWindow(QDialog):
         if not self.export_button.isEnabled():
             self.export_button.setToolTip(self.tr("导出需要主管权限"))
         row.addWidget(self.export_button)
-        self.pdf_button = QPushButton(self.tr("生成总结 PDF"))
-        menu = QMenu(self.pdf_button)
-        self.preview_action = menu.addAction(self.tr("预览并打印…"))
-        self.preview_action.triggered.connect(self.preview_pdf)
-        self.print_action = menu.addAction(self.tr("直接打印"))
-        self.print_action.triggered.connect(self.print_pdf)
-        self.save_pdf_action = menu.addAction(self.tr("另存为 PDF…"))
-        self.save_pdf_action.triggered.connect(self.save_pdf)
-        self.pdf_button.setMenu(menu)
+        self.pdf_button, actions = menu_button(
+            self.tr("生成总结 PDF"),
+            [
+                (self.tr("预览并打印…"), self.preview_pdf),
+                (self.tr("直接打印"), self.print_pdf),
+                (self.tr("另存为 PDF…"), self.save_pdf),
+            ],
+        )
+        self.preview_action, self.print_action, self.save_pdf_action = actions
         row.addWidget(self.pdf_button)
         return row
 
@@ -582,27 +582,22 @@ class AnalysisWindow(QDialog):
             msgbox.error(self, self.tr("未能生成 PDF"), exc.message)
             return None
 
+    def summary(self) -> PdfOutput:
+        title = self.pdf_title()
+        return PdfOutput(
+            self,
+            self.render_pdf,
+            title,
+            title.replace(" ", "") + ".pdf",
+            preview_failed=self.tr("无法预览"),
+            print_failed=self.tr("打印失败"),
+        )
+
     def preview_pdf(self) -> None:
-        pdf = self.render_pdf()
-        if pdf is None:
-            return
-        try:
-            printing.preview_pdf(pdf, self, self.pdf_title())
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("无法预览"), exc.message)
+        self.summary().preview()
 
     def print_pdf(self) -> bool:
-        pdf = self.render_pdf()
-        if pdf is None:
-            return False
-        try:
-            return printing.print_pdf(pdf, parent=self, title=self.pdf_title())
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("打印失败"), exc.message)
-            return False
+        return self.summary().print()
 
     def save_pdf(self) -> Path | None:
-        pdf = self.render_pdf()
-        if pdf is None:
-            return None
-        return printing.save_pdf_as(pdf, self, self.pdf_title().replace(" ", "") + ".pdf")
+        return self.summary().save()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
@@ -18,12 +16,9 @@ from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QFrame
 from PySide6.QtWidgets import QGridLayout
 from PySide6.QtWidgets import QHBoxLayout
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPlainTextEdit
-from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -41,8 +36,11 @@ from reception.services.session import Session
 from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.detail_dialog import fact_pair
+from ui.widgets.detail_dialog import heading
+from ui.widgets.detail_dialog import history_table
+from ui.widgets.detail_dialog import push_button
+from ui.widgets.forms import FieldErrors
 from ui.widgets.forms import error_label
-from ui.widgets.forms import with_error_label
 from ui.widgets.paged_model import RowsTableModel
 from ui.widgets.revealed_number import RevealedNumber
 from ui.widgets.saving import save_with_retry
@@ -88,7 +86,6 @@ class CallDetailDialog(QDialog):
         self._editing = False
         self._mine: dict[str, object] = {}  # the operator's changes refused by a conflict
         self._shown_phone = ""
-        self._errors: dict[str, tuple[QWidget, QLabel]] = {}
         self.setStyleSheet(_STYLE)
         self.resize(860, 720)
         self._build()
@@ -96,14 +93,13 @@ class CallDetailDialog(QDialog):
 
     # ---- building -------------------------------------------------------------------------
     def _build(self) -> None:
+        # A refused correction: each message under its field, the rest above the buttons; the
+        # window keeps its size (the history list gives way), its buttons stay on a small screen.
+        self.general_error = error_label()
+        self.errors = FieldErrors(self.general_error, _EDITABLE, fit=False)
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
-        self.title_label = QLabel()
-        self.title_label.setObjectName("title")
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        self.title_label = heading(self.font())
         layout.addWidget(self.title_label)
 
         facts = QGridLayout()
@@ -154,32 +150,29 @@ class CallDetailDialog(QDialog):
         self.answer_edit = QPlainTextEdit()
         self.answer_edit.setTabChangesFocus(True)
         self.answer_edit.setMaximumHeight(70)
-        who = QWidget()
-        who_row = QHBoxLayout(who)
-        who_row.setContentsMargins(0, 0, 0, 0)
-        who_row.addWidget(self._with_error("caller_name", self.name_edit), 2)
-        who_row.addWidget(self._inline_caption(self.tr("电话")), 0, Qt.AlignmentFlag.AlignTop)
-        who_row.addWidget(self._with_error("caller_phone", self.phone_edit), 2)
         # Supervisors only (the service refuses anyone else): the full number, with a reason.
-        self.reveal_button = QPushButton(self.tr("查看完整号码"))
+        self.reveal_button = push_button(self.tr("查看完整号码"), self.reveal_phone)
         self.reveal_button.setAutoDefault(False)
         self.reveal_button.setToolTip(self.tr("需填写查看原因，查看记入审计日志"))
-        self.reveal_button.clicked.connect(self.reveal_phone)
         self.reveal_button.setVisible(self._session.has(Role.SUPERVISOR))
-        who_row.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignTop)
-        who_row.addWidget(self._with_error("identity_verified", self.identity_check), 1)
+        who = self._line(
+            (self.errors.wrap("caller_name", self.name_edit), 2),
+            (self._inline_caption(self.tr("电话")), 0),
+            (self.errors.wrap("caller_phone", self.phone_edit), 2),
+            (self.reveal_button, 0),
+            (self.errors.wrap("identity_verified", self.identity_check), 1),
+        )
         form.addRow(self.tr("来电人"), who)
         self.revealed = RevealedNumber()  # the full number, in place, for a minute
         form.addRow("", self.revealed)
-        where = QWidget()
-        where_row = QHBoxLayout(where)
-        where_row.setContentsMargins(0, 0, 0, 0)
-        where_row.addWidget(self._with_error("location", self.location_edit), 3)
-        where_row.addWidget(self._inline_caption(self.tr("类别")), 0, Qt.AlignmentFlag.AlignTop)
-        where_row.addWidget(self._with_error("category", self.category_combo), 1)
+        where = self._line(
+            (self.errors.wrap("location", self.location_edit), 3),
+            (self._inline_caption(self.tr("类别")), 0),
+            (self.errors.wrap("category", self.category_combo), 1),
+        )
         form.addRow(self.tr("地址"), where)
-        form.addRow(self.tr("来电内容"), self._with_error("content", self.content_edit))
-        form.addRow(self.tr("答复内容"), self._with_error("answer", self.answer_edit))
+        form.addRow(self.tr("来电内容"), self.errors.wrap("content", self.content_edit))
+        form.addRow(self.tr("答复内容"), self.errors.wrap("answer", self.answer_edit))
         layout.addLayout(form)
 
         box = QFrame()
@@ -199,16 +192,7 @@ class CallDetailDialog(QDialog):
         history_caption.setObjectName("caption")
         layout.addWidget(history_caption)
         self.history_model = HistoryModel(self)
-        self.history_view = QTableView()
-        self.history_view.setModel(self.history_model)
-        self.history_view.verticalHeader().hide()
-        self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.history_view.setWordWrap(True)
-        header = self.history_view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.history_view = history_table(self.history_model, 2)
         layout.addWidget(self.history_view, 1)
 
         self.conflict_box = QFrame()
@@ -219,11 +203,9 @@ class CallDetailDialog(QDialog):
         self.conflict_label.setObjectName("conflictText")
         self.conflict_label.setWordWrap(True)
         self.conflict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reapply_button = QPushButton(self.tr("在最新内容上重新修改"))
+        self.reapply_button = push_button(self.tr("在最新内容上重新修改"), self.reapply_mine)
         self.reapply_button.setToolTip(self.tr("把您的修改填回表单（其余内容为最新内容），核对后再保存"))
-        self.reapply_button.clicked.connect(self.reapply_mine)
-        self.discard_button = QPushButton(self.tr("放弃我的修改"))
-        self.discard_button.clicked.connect(self.discard_mine)
+        self.discard_button = push_button(self.tr("放弃我的修改"), self.discard_mine)
         conflict_row.addWidget(self.conflict_label, 1)
         for button in (self.reapply_button, self.discard_button):
             button.setAutoDefault(False)
@@ -231,22 +213,31 @@ class CallDetailDialog(QDialog):
         self.conflict_box.hide()
         layout.addWidget(self.conflict_box)
 
-        self.general_error = error_label()
         layout.addWidget(self.general_error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.edit_button = QPushButton(self.tr("编辑"))
-        self.edit_button.clicked.connect(self.start_edit)
-        self.save_button = QPushButton(self.tr("保存修改"))
-        self.save_button.clicked.connect(self.save_edit)
-        self.cancel_button = QPushButton(self.tr("取消修改"))
-        self.cancel_button.clicked.connect(self.cancel_edit)
-        self.close_button = QPushButton(self.tr("关闭"))
-        self.close_button.clicked.connect(self.reject)
+        self.edit_button = push_button(self.tr("编辑"), self.start_edit)
+        self.save_button = push_button(self.tr("保存修改"), self.save_edit)
+        self.cancel_button = push_button(self.tr("取消修改"), self.cancel_edit)
+        self.close_button = push_button(self.tr("关闭"), self.reject)
         for button in (self.edit_button, self.save_button, self.cancel_button, self.close_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         layout.addLayout(buttons)
+
+    @staticmethod
+    def _line(*parts: tuple[QWidget, int]) -> QWidget:
+        """Fields side by side in one form row, each with its share of the width; the captions
+        and buttons between them (no share) keep to the top, in line with the fields' text."""
+        line = QWidget()
+        row = QHBoxLayout(line)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget, share in parts:
+            if share:
+                row.addWidget(widget, share)
+            else:
+                row.addWidget(widget, 0, Qt.AlignmentFlag.AlignTop)
+        return line
 
     @staticmethod
     def _inline_caption(text: str) -> QLabel:
@@ -254,11 +245,6 @@ class CallDetailDialog(QDialog):
         label = QLabel(text)
         label.setContentsMargins(8, 4, 0, 0)
         return label
-
-    def _with_error(self, field: str, widget: QWidget) -> QWidget:
-        box, label = with_error_label(widget, spacing=1)
-        self._errors[field] = (widget, label)
-        return box
 
     # ---- showing ------------------------------------------------------------------------------
     def call(self) -> Call:
@@ -357,7 +343,7 @@ class CallDetailDialog(QDialog):
         self.save_button.setVisible(editing)
         self.cancel_button.setVisible(editing)
         self.save_button.setDefault(editing)
-        self._clear_errors()
+        self.errors.clear()
 
     def start_edit(self) -> None:
         self._set_editing(True)
@@ -390,7 +376,7 @@ class CallDetailDialog(QDialog):
             lambda: calls.update_call(
                 self._session, self._call.id, self.build_edit(), expected_version=self._call.version
             ),
-            on_invalid=lambda exc: self._show_errors(exc.fields),
+            on_invalid=self.errors.show_error,
             on_conflict=self._conflict,
         )
         if call is None:
@@ -486,30 +472,7 @@ class CallDetailDialog(QDialog):
         self.conflict_box.hide()
 
     def error_text(self, field: str) -> str:
-        entry = self._errors.get(field)
-        return entry[1].text() if entry is not None and not entry[1].isHidden() else ""
-
-    def _show_errors(self, fields: dict[str, str]) -> None:
-        self._clear_errors()
-        first: QWidget | None = None
-        leftovers = []
-        for name in _EDITABLE:
-            if name in fields:
-                widget, label = self._errors[name]
-                label.setText(fields[name])
-                label.show()
-                first = first or widget
-        leftovers = [m for k, m in fields.items() if k not in self._errors]
-        if leftovers:
-            self.general_error.setText("；".join(leftovers))
-            self.general_error.show()
-        if first is not None:
-            first.setFocus()
-
-    def _clear_errors(self) -> None:
-        for _widget, label in self._errors.values():
-            label.hide()
-        self.general_error.hide()
+        return self.errors.message(field)
 
     def _dirty(self) -> bool:
         c = self._call

@@ -8,9 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox
-from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QMainWindow
 from PySide6.QtWidgets import QPushButton
@@ -38,11 +36,14 @@ from ui.widgets.record_list import choice_filter
 from ui.widgets.record_list import record_table
 from ui.widgets.record_list import refill
 from ui.widgets.record_list import search_box
-from ui.widgets.record_list import search_delay
-from ui.widgets.tab_parts import follow_window
+from ui.widgets.tab_parts import count_label
+from ui.widgets.tab_parts import filter_bar
 from ui.widgets.tab_parts import open_detail
 from ui.widgets.tab_parts import panes
+from ui.widgets.tab_parts import row_opener
+from ui.widgets.tab_parts import show_dialog
 from ui.widgets.tab_parts import tab_key
+from ui.widgets.tab_parts import watch_filters
 
 
 class CallTab(QWidget):
@@ -85,47 +86,33 @@ class CallTab(QWidget):
         self.callbacks_panel.refresh()
         self.apply_filter()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        follow_window(self, self.f2_shortcut)
-        super().showEvent(event)
-
     # ---- the list ------------------------------------------------------------------------------
     def _build_list(self) -> QWidget:
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 4, 0, 0)
         column.setSpacing(4)
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
         title = QLabel(self.tr("来电记录"))
         font = title.font()
         font.setBold(True)
         title.setFont(font)
-        bar.addWidget(title)
-        bar.addSpacing(8)
-
         self.dates = DateFilterBar(self._session.clock.today)
         self.category_filter = choice_filter(self.tr("全部类别"), calls.CATEGORIES, self.tr)
         self.outcome_filter = choice_filter(self.tr("全部结果"), calls.OUTCOMES, self.tr)
         self.operator_filter = QComboBox()
         self._fill_operators()
         self.search_edit = search_box(self.tr("搜索：来电人、内容、地址、编号、电话"))
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet(f"color: {palette.MUTED};")
-
-        bar.addWidget(self.dates)
-        bar.addWidget(self.category_filter)
-        bar.addWidget(self.outcome_filter)
-        bar.addWidget(self.operator_filter)
-        bar.addWidget(self.search_edit, 1)
-        bar.addWidget(self.count_label)
+        self.count_label = count_label()
         self.incident_button = QPushButton(self.tr("登记异常情况…"))
         self.incident_button.setAutoDefault(False)
         self.incident_button.setToolTip(
             self.tr("安全隐患报保安部；严重违规可拒绝接待；违法犯罪立即报警。可关联选中的或刚保存的来电。")
         )
         self.incident_button.clicked.connect(self.record_incident)
-        bar.addWidget(self.incident_button)
+        combos = (self.category_filter, self.outcome_filter, self.operator_filter)
+        bar = filter_bar(
+            [title], (self.dates, *combos), self.search_edit, self.count_label, [self.incident_button]
+        )
         column.addLayout(bar)
 
         self.model = CallListModel(self._now, self)
@@ -140,15 +127,11 @@ class CallTab(QWidget):
             cols.OPERATOR: 70,
         }
         self.view = record_table(self.model, widths, stretch=cols.CONTENT)
-        self.view.activated.connect(self._open_index)
+        self.view.activated.connect(row_opener(self.model, self.open_call))
         column.addWidget(self.view, 1)
 
-        self._search_timer = search_delay(self, self.apply_filter)
-        self.search_edit.textEdited.connect(lambda _t: self._search_timer.start())
-        self.search_edit.returnPressed.connect(self.apply_filter)
-        self.dates.changed.connect(self.apply_filter)
-        for combo in (self.category_filter, self.outcome_filter, self.operator_filter):
-            combo.currentIndexChanged.connect(self.apply_filter)
+        changes = [self.dates.changed, *(combo.currentIndexChanged for combo in combos)]
+        self._search_timer = watch_filters(self, self.apply_filter, self.search_edit, changes)
         return box
 
     def _fill_operators(self) -> None:
@@ -196,11 +179,6 @@ class CallTab(QWidget):
 
     def _update_count(self) -> None:
         self.count_label.setText(self.tr("共 {0} 条").format(self.model.total()))
-
-    def _open_index(self, index) -> None:
-        call = self.model.data(index, cols.ROW_ROLE)
-        if call is not None:
-            self.open_call(call.id)
 
     def open_call(self, call_id: int) -> CallDetailDialog | None:
         """Show one call (non-blocking, window-modal)."""
@@ -277,10 +255,7 @@ class CallTab(QWidget):
             self._session, self, call_id=call.id if call is not None else None, link_text=link, linked=picked
         )
         dialog.recorded.connect(self._incident_recorded)
-        dialog.finished.connect(dialog.deleteLater)
-        self.incident_dialog = dialog
-        dialog.open()
-        return dialog
+        return show_dialog(self, "incident_dialog", dialog)
 
     def _incident_recorded(self, incident: object) -> None:
         window = self.window()

@@ -7,14 +7,11 @@ The buttons only mirror the rules; the service enforces them (and says why when 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QHBoxLayout
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
-from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QTabWidget
 from PySide6.QtWidgets import QWidget
 
@@ -40,6 +37,8 @@ from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.detail_dialog import DetailDialog
 from ui.widgets.detail_dialog import SlipTexts
+from ui.widgets.detail_dialog import history_table
+from ui.widgets.detail_dialog import push_button
 from ui.widgets.paged_model import RowsTableModel
 
 _STYLE = f"""
@@ -69,12 +68,21 @@ def status_change(event: CaseEvent) -> str:
     return event.to_status
 
 
+# The first two columns of every table of the dialog: when, and who did it.
+def _when(_model: object, row: Any) -> str:
+    return format_local(row.at, "%Y-%m-%d %H:%M")
+
+
+def _who(_model: object, row: Any) -> str:
+    return row.operator.display_name
+
+
 class EventsModel(RowsTableModel):
     headers = ("时间", "操作人", "操作", "状态", "部门/处理人", "说明")
     context = "CaseEventsModel"
     texts = (
-        lambda _, row: format_local(row.at, "%Y-%m-%d %H:%M"),
-        lambda _, row: row.operator.display_name,
+        _when,
+        _who,
         "action",
         lambda _, row: status_change(row),
         lambda _, row: "，".join(
@@ -90,41 +98,16 @@ class EventsModel(RowsTableModel):
 class VisitsModel(RowsTableModel):
     headers = ("时间", "回访人", "结果", "回访记录")
     context = "CaseVisitsModel"
-    texts = (
-        lambda _, row: format_local(row.at, "%Y-%m-%d %H:%M"),
-        lambda _, row: row.operator.display_name,
-        "result",
-        "comment",
-    )
+    texts = (_when, _who, "result", "comment")
 
 
 class LiaisonModel(RowsTableModel):
     headers = ("时间", "登记人", "联系单位", "对方联系人", "沟通内容")
     context = "CaseLiaisonModel"
-    texts = (
-        lambda _, row: format_local(row.at, "%Y-%m-%d %H:%M"),
-        lambda _, row: row.operator.display_name,
-        "agency",
-        "contact",
-        "said",
-    )
+    texts = (_when, _who, "agency", "contact", "said")
 
     def tooltip(self, row: LiaisonEntry) -> str | None:
         return row.said
-
-
-def _table(model: RowsTableModel, stretch: int) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.verticalHeader().hide()
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setWordWrap(True)
-    header = view.horizontalHeader()
-    for col in range(model.columnCount()):
-        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
 
 
 class CaseDetailDialog(DetailDialog):
@@ -183,11 +166,11 @@ class CaseDetailDialog(DetailDialog):
 
         self.record_tabs = QTabWidget()
         self.events_model = EventsModel(self)
-        self.events_view = _table(self.events_model, 5)
+        self.events_view = history_table(self.events_model, 5)
         self.visits_model = VisitsModel(self)
-        self.visits_view = _table(self.visits_model, 3)
+        self.visits_view = history_table(self.visits_model, 3)
         self.liaison_model = LiaisonModel(self)
-        self.liaison_view = _table(self.liaison_model, 4)
+        self.liaison_view = history_table(self.liaison_model, 4)
         self.record_tabs.addTab(self.events_view, self.tr("处理记录"))
         self.record_tabs.addTab(self.visits_view, self.tr("回访记录"))
         self.record_tabs.addTab(self.liaison_view, self.tr("外部联络"))
@@ -198,25 +181,16 @@ class CaseDetailDialog(DetailDialog):
         self.close_hint.setWordWrap(True)
         layout.addWidget(self.close_hint)
 
-        self.dispatch_button = QPushButton(self.tr("派单…"))
-        self.dispatch_button.clicked.connect(self.open_dispatch)
-        self.acknowledge_button = QPushButton(self.tr("接单…"))
-        self.acknowledge_button.clicked.connect(self.open_acknowledge)
-        self.reply_button = QPushButton(self.tr("答复…"))
-        self.reply_button.clicked.connect(self.open_reply)
-        self.finish_button = QPushButton(self.tr("处理完成…"))
-        self.finish_button.clicked.connect(self.open_finish)
-        self.visit_button = QPushButton(self.tr("回访…"))
-        self.visit_button.clicked.connect(self.open_visit)
-        self.close_case_button = QPushButton(self.tr("关闭工单…"))
-        self.close_case_button.clicked.connect(self.open_close)
-        self.reopen_button = QPushButton(self.tr("重新打开…"))
-        self.reopen_button.clicked.connect(self.open_reopen)
-        self.liaison_button = QPushButton(self.tr("外部联络…"))
-        self.liaison_button.clicked.connect(self.open_liaison)
+        self.dispatch_button = push_button(self.tr("派单…"), self.open_dispatch)
+        self.acknowledge_button = push_button(self.tr("接单…"), self.open_acknowledge)
+        self.reply_button = push_button(self.tr("答复…"), self.open_reply)
+        self.finish_button = push_button(self.tr("处理完成…"), self.open_finish)
+        self.visit_button = push_button(self.tr("回访…"), self.open_visit)
+        self.close_case_button = push_button(self.tr("关闭工单…"), self.open_close)
+        self.reopen_button = push_button(self.tr("重新打开…"), self.open_reopen)
+        self.liaison_button = push_button(self.tr("外部联络…"), self.open_liaison)
         self._print_button(self.tr("打印派工单"), self.tr("另存为文件…"))
-        self.back_button = QPushButton(self.tr("返回"))
-        self.back_button.clicked.connect(self.accept)
+        self.back_button = push_button(self.tr("返回"), self.accept)
         self.action_buttons = [
             self.dispatch_button,
             self.acknowledge_button,

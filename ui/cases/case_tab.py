@@ -9,20 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox
-from PySide6.QtWidgets import QHBoxLayout
-from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
-from reception.errors import ReceptionError
 from reception.services import cases
 from reception.services import departments
 from reception.services.cases import CaseFilter
@@ -33,17 +29,19 @@ from ui.cases.case_detail_dialog import CaseDetailDialog
 from ui.cases.case_escalation_panel import CaseEscalationPanel
 from ui.cases.case_form import CaseForm
 from ui.cases.case_list_model import CaseListModel
-from ui.widgets import msgbox
-from ui.widgets import palette
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import choice_filter
 from ui.widgets.record_list import record_table
 from ui.widgets.record_list import refill
 from ui.widgets.record_list import search_box
-from ui.widgets.record_list import search_delay
 from ui.widgets.tab_parts import FormTab
+from ui.widgets.tab_parts import count_label
+from ui.widgets.tab_parts import filter_bar
 from ui.widgets.tab_parts import open_detail
 from ui.widgets.tab_parts import panes
+from ui.widgets.tab_parts import read_list
+from ui.widgets.tab_parts import row_opener
+from ui.widgets.tab_parts import watch_filters
 
 MY_OPEN, ALL_OPEN, OVERDUE, CLOSED, ALL = "mine", "open", "overdue", "closed", "all"
 VIEWS = [
@@ -68,8 +66,6 @@ class CaseTab(QWidget, FormTab):
         self.detail_dialog: CaseDetailDialog | None = None
         self.form: CaseForm | None = None
 
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
         self.new_button = QPushButton(self.tr("新建工单 (F5)"))
         self.new_button.setAutoDefault(False)
         self.new_button.clicked.connect(self.new_case)
@@ -80,15 +76,9 @@ class CaseTab(QWidget, FormTab):
         self.department_filter = QComboBox()
         self._fill_departments()
         self.search_edit = search_box(self.tr("搜索：编号、位置、问题、处理人"))
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet(f"color: {palette.MUTED};")
-        bar.addWidget(self.new_button)
-        bar.addSpacing(8)
-        bar.addWidget(self.view_combo)
-        bar.addWidget(self.category_filter)
-        bar.addWidget(self.department_filter)
-        bar.addWidget(self.search_edit, 1)
-        bar.addWidget(self.count_label)
+        self.count_label = count_label()
+        combos = (self.view_combo, self.category_filter, self.department_filter)
+        bar = filter_bar([self.new_button], combos, self.search_edit, self.count_label)
 
         self.model = CaseListModel(self._now, self)
         widths = {
@@ -104,7 +94,7 @@ class CaseTab(QWidget, FormTab):
             cols.SOURCE: 64,
         }
         self.view = record_table(self.model, widths, stretch=cols.PROBLEM)
-        self.view.activated.connect(self._open_index)
+        self.view.activated.connect(row_opener(self.model, self.open_case))
 
         list_box = QWidget()
         column = QVBoxLayout(list_box)
@@ -121,11 +111,8 @@ class CaseTab(QWidget, FormTab):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
 
-        self._search_timer = search_delay(self, self.apply_filter)
-        self.search_edit.textEdited.connect(self._search_typed)
-        self.search_edit.returnPressed.connect(self.apply_filter)
-        for combo in (self.view_combo, self.category_filter, self.department_filter):
-            combo.currentIndexChanged.connect(self.apply_filter)
+        changes = [combo.currentIndexChanged for combo in combos]
+        self._search_timer = watch_filters(self, self.apply_filter, self.search_edit, changes)
         self.tick_timer = QTimer(self)
         self.tick_timer.setInterval(TICK_MS)
         self.tick_timer.timeout.connect(self.tick)  # started while the tab is shown
@@ -180,15 +167,9 @@ class CaseTab(QWidget, FormTab):
             f.statuses = (cases.CLOSED,)
         return f
 
-    def _search_typed(self, _text: str) -> None:
-        self._search_timer.start()
-
     def apply_filter(self) -> None:
         self._search_timer.stop()
-        try:
-            self.model.set_filter(self.current_filter())
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法读取工单"), exc.message)
+        read_list(self, self.model, self.current_filter, self.tr("无法读取工单"))
         self._update_count()
 
     def refresh(self) -> None:
@@ -218,11 +199,6 @@ class CaseTab(QWidget, FormTab):
         self.count_label.setText(self.tr("共 {0} 张").format(self.model.total()))
 
     # ---- opening -------------------------------------------------------------------------------
-    def _open_index(self, index: QModelIndex) -> None:
-        case = self.model.data(index, cols.ROW_ROLE)
-        if case is not None:
-            self.open_case(case.id)
-
     def open_case(self, case_id: int) -> CaseDetailDialog | None:
         """Show one case (non-blocking, window-modal)."""
         if self.detail_dialog is not None and self.detail_dialog.isVisible():
@@ -234,47 +210,31 @@ class CaseTab(QWidget, FormTab):
 
         return open_detail(self, lambda: CaseDetailDialog(self._session, case_id, self), wire)
 
-    def open_form(self) -> CaseForm:
-        return self.new_case()
-
     def new_case(self) -> CaseForm:
         """直接登记 (F5): the new-case form (non-blocking)."""
-        if self.form is not None and self._form_to_front():
-            return self.form
+        return self.open_form()
+
+    def _make_form(self) -> CaseForm:
         form = CaseForm(self._session, self)
         form.saved.connect(self._created)
         form.open_case.connect(self._open_from_form)
-        form.finished.connect(form.deleteLater)
-        form.finished.connect(self._form_closed)
-        self.form = form
-        form.restore_saved_draft()
-        form.open()
         return form
-
-    def _form_closed(self, _result: int) -> None:
-        self.form = None
 
     def _open_from_form(self, case_id: int) -> None:
         """An earlier case at the same place, opened from the new-case form: a read-only look
         on top of the form (the form stays as it is)."""
-        form = self.form
-        try:
-            dialog = CaseDetailDialog(self._session, case_id, form or self)
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法打开"), exc.message)
-            return
-        dialog.changed.connect(self._edited)
-        dialog.finished.connect(dialog.deleteLater)
-        self.earlier_dialog = dialog
-        dialog.open()
+        parent = self.form or self
+        open_detail(
+            self,
+            lambda: CaseDetailDialog(self._session, case_id, parent),
+            lambda dialog: dialog.changed.connect(self._edited),
+            "earlier_dialog",
+        )
 
     # ---- what the main window uses ------------------------------------------------------------
     def set_session(self, session: Session) -> None:
         self._session = session
-        if self.form is not None:
-            # the previous operator's case is kept as their draft, never shown to the next one
-            self.form.draft.save_now()
-            self.form.done(0)
+        self._close_form()
         self._fill_departments()
         self._apply_role()
         self.refresh()

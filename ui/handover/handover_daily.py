@@ -6,17 +6,16 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QFormLayout
-from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from reception.clock import Clock
 from reception.documents import handover_report
 from reception.errors import ReceptionError
-from ui.widgets import msgbox
-from ui.widgets import printing
+from ui.widgets.detail_dialog import PdfOutput
+from ui.widgets.detail_dialog import button_row
+from ui.widgets.detail_dialog import push_button
 from ui.widgets.forms import error_label
 
 
@@ -39,20 +38,12 @@ class DailyReportDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("日期："), self.date)
         self.message = error_label(self)
-        self.preview_button = QPushButton(self.tr("预览"))
-        self.print_button = QPushButton(self.tr("打印"))
-        self.save_button = QPushButton(self.tr("另存为 PDF…"))
-        self.close_button = QPushButton(self.tr("关闭"))
+        self.preview_button = push_button(self.tr("预览"), self.preview)
+        self.print_button = push_button(self.tr("打印"), self.print_report)
+        self.save_button = push_button(self.tr("另存为 PDF…"), self.save)
+        self.close_button = push_button(self.tr("关闭"), self.reject)
         self.preview_button.setDefault(True)
-        self.preview_button.clicked.connect(self.preview)
-        self.print_button.clicked.connect(self.print_report)
-        self.save_button.clicked.connect(self.save)
-        self.close_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        for button in (self.preview_button, self.print_button, self.save_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
+        buttons = button_row((self.preview_button, self.print_button, self.save_button), self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addLayout(form)
@@ -74,26 +65,21 @@ class DailyReportDialog(QDialog):
     def _title(self) -> str:
         return self.tr("日报 %1").replace("%1", f"{self.chosen_day():%Y-%m-%d}")
 
+    def report(self) -> PdfOutput:
+        return PdfOutput(
+            self,
+            self.pdf,
+            self._title(),
+            self.tr("日报") + f"-{self.chosen_day():%Y%m%d}.pdf",
+            preview_failed=self.tr("日报"),
+            print_failed=self.tr("日报未打印"),
+        )
+
     def preview(self) -> None:
-        pdf = self.pdf()
-        if pdf is None:
-            return
-        try:
-            printing.preview_pdf(pdf, self, self._title())
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("日报"), exc.message)
+        self.report().preview()
 
     def print_report(self) -> None:
-        pdf = self.pdf()
-        if pdf is None:
-            return
-        try:
-            printing.print_pdf(pdf, parent=self, title=self._title())
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("日报未打印"), exc.message)
+        self.report().print()
 
     def save(self) -> None:
-        pdf = self.pdf()
-        if pdf is None:
-            return
-        printing.save_pdf_as(pdf, self, self.tr("日报") + f"-{self.chosen_day():%Y%m%d}.pdf")
+        self.report().save()

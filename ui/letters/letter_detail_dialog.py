@@ -15,7 +15,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QGroupBox
 from PySide6.QtWidgets import QListWidget
 from PySide6.QtWidgets import QListWidgetItem
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -41,6 +40,7 @@ from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.detail_dialog import DetailDialog
 from ui.widgets.detail_dialog import SlipTexts
+from ui.widgets.detail_dialog import push_button
 from ui.widgets.saving import save_with_retry
 
 _STYLE = f"""
@@ -106,17 +106,12 @@ class LetterDetailDialog(DetailDialog):
         column.addWidget(self.files_list)
         layout.addWidget(files_box)
 
-        self.route_button = QPushButton(self.tr("转办…"))
-        self.route_button.clicked.connect(self.open_route)
-        self.reply_button = QPushButton(self.tr("登记答复…"))
-        self.reply_button.clicked.connect(self.open_reply)
-        self.archive_button = QPushButton(self.tr("归档"))
-        self.archive_button.clicked.connect(self.archive)
-        self.add_files_button = QPushButton(self.tr("追加附件…"))
-        self.add_files_button.clicked.connect(self.add_files)
+        self.route_button = push_button(self.tr("转办…"), self.open_route)
+        self.reply_button = push_button(self.tr("登记答复…"), self.open_reply)
+        self.archive_button = push_button(self.tr("归档"), self.archive)
+        self.add_files_button = push_button(self.tr("追加附件…"), self.add_files)
         self._print_button(self.tr("打印处理单"), self.tr("另存为 PDF…"))
-        self.close_button = QPushButton(self.tr("关闭"))
-        self.close_button.clicked.connect(self.accept)
+        self.close_button = push_button(self.tr("关闭"), self.accept)
         buttons = (
             self.route_button,
             self.reply_button,

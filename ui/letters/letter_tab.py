@@ -11,10 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
-from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPushButton
@@ -22,7 +20,6 @@ from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
-from reception.errors import ReceptionError
 from reception.services import departments
 from reception.services import letters
 from reception.services.letters import LetterFilter
@@ -33,7 +30,6 @@ from ui.letters import letter_list_model as cols
 from ui.letters.letter_detail_dialog import LetterDetailDialog
 from ui.letters.letter_form import LetterForm
 from ui.letters.letter_list_model import LetterListModel
-from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.list_position import kept_place
 from ui.widgets.record_list import ALL
@@ -46,16 +42,18 @@ from ui.widgets.record_list import choice_filter
 from ui.widgets.record_list import record_table
 from ui.widgets.record_list import refill
 from ui.widgets.record_list import search_box
-from ui.widgets.record_list import search_delay
 from ui.widgets.tab_parts import FormTab
-from ui.widgets.tab_parts import follow_window
+from ui.widgets.tab_parts import count_label
+from ui.widgets.tab_parts import filter_bar
 from ui.widgets.tab_parts import open_detail
+from ui.widgets.tab_parts import read_list
+from ui.widgets.tab_parts import row_opener
 from ui.widgets.tab_parts import tab_key
+from ui.widgets.tab_parts import watch_filters
 
 _STYLE = f"""
 QPushButton#newLetter {{ background: {palette.LINK}; color: white; border-radius: 5px; padding: 7px 18px; }}
 QPushButton#newLetter:hover {{ background: {palette.LINK_HOVER}; }}
-QLabel#count {{ color: {palette.MUTED}; }}
 QLabel#overdue {{ color: {palette.OVERDUE}; font-weight: bold; }}
 """
 
@@ -97,13 +95,16 @@ class LetterTab(QWidget, FormTab):
         # F4 registers a letter (the window's F4 when there is one: ui/widgets/tab_parts.py).
         self.f4_shortcut = tab_key(self, Qt.Key.Key_F4, self.new_letter)
 
-        self._search_timer = search_delay(self, self.apply_filter)
-        self._connect_filters()
+        changes = [
+            self.dates.changed,
+            *(
+                combo.currentIndexChanged
+                for combo in (self.status_filter, self.department_filter, self.channel_filter)
+            ),
+            self.overdue_check.toggled,
+        ]
+        self._search_timer = watch_filters(self, self.apply_filter, self.search_edit, changes)
         self.apply_filter()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        follow_window(self, self.f4_shortcut)
-        super().showEvent(event)
 
     # ---- building ------------------------------------------------------------------------------
     def _build_head(self) -> QHBoxLayout:
@@ -133,8 +134,6 @@ class LetterTab(QWidget, FormTab):
         return row
 
     def _build_filters(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
         self.dates = DateFilterBar(
             self._today, (ALL, TODAY, LAST_7_DAYS, THIS_MONTH, CUSTOM), {ALL: "全部日期"}
         )
@@ -144,17 +143,15 @@ class LetterTab(QWidget, FormTab):
         self.channel_filter = choice_filter(self.tr("全部方式"), letters.CHANNELS, self.tr)
         self.overdue_check = QCheckBox(self.tr("仅看逾期"))
         self.search_edit = search_box(self.tr("搜索：来函人、单位、标题、摘要、编号"))
-        self.count_label = QLabel()
-        self.count_label.setObjectName("count")
-
-        bar.addWidget(self.dates)
-        bar.addWidget(self.status_filter)
-        bar.addWidget(self.department_filter)
-        bar.addWidget(self.channel_filter)
-        bar.addWidget(self.overdue_check)
-        bar.addWidget(self.search_edit, 1)
-        bar.addWidget(self.count_label)
-        return bar
+        self.count_label = count_label()
+        filters = (
+            self.dates,
+            self.status_filter,
+            self.department_filter,
+            self.channel_filter,
+            self.overdue_check,
+        )
+        return filter_bar((), filters, self.search_edit, self.count_label)
 
     def _build_view(self) -> QTableView:
         self.model = LetterListModel(self._now, self)
@@ -169,19 +166,8 @@ class LetterTab(QWidget, FormTab):
             cols.STATUS: 110,
         }
         self.view = record_table(self.model, widths, stretch=cols.SUBJECT)
-        self.view.activated.connect(self._open_index)
+        self.view.activated.connect(row_opener(self.model, self.open_letter))
         return self.view
-
-    def _connect_filters(self) -> None:
-        self.search_edit.textEdited.connect(self._search_edited)
-        self.search_edit.returnPressed.connect(self.apply_filter)
-        self.dates.changed.connect(self.apply_filter)
-        for combo in (self.status_filter, self.department_filter, self.channel_filter):
-            combo.currentIndexChanged.connect(self.apply_filter)
-        self.overdue_check.toggled.connect(self.apply_filter)
-
-    def _search_edited(self, _text: str) -> None:
-        self._search_timer.start()
 
     def _fill_departments(self) -> None:
         depts = [(dept.name, dept.id) for dept in departments.list_departments(include_inactive=True)]
@@ -207,10 +193,7 @@ class LetterTab(QWidget, FormTab):
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
-        try:
-            self.model.set_filter(self.current_filter())
-        except ReceptionError as exc:
-            msgbox.error(self, self.tr("无法读取来函"), exc.message)
+        read_list(self, self.model, self.current_filter, self.tr("无法读取来函"))
         self._update_counts()
 
     def refresh(self) -> None:
@@ -232,11 +215,6 @@ class LetterTab(QWidget, FormTab):
         self.overdue_label.setText(self.tr("逾期未答复 {0} 份").format(overdue) if overdue else "")
 
     # ---- opening -------------------------------------------------------------------------------
-    def _open_index(self, index) -> None:
-        letter = self.model.data(index, cols.ROW_ROLE)
-        if letter is not None:
-            self.open_letter(letter.id)
-
     def open_letter(self, letter_id: int) -> LetterDetailDialog | None:
         """Show one letter (non-blocking, window-modal)."""
         return open_detail(
@@ -245,25 +223,14 @@ class LetterTab(QWidget, FormTab):
             lambda d: d.changed.connect(self._letter_changed),
         )
 
-    def open_form(self) -> LetterForm:
-        return self.new_letter()
-
     def new_letter(self) -> LetterForm:
-        """Open the register form (or bring the one already open to the front)."""
-        if self.form is not None and self._form_to_front():
-            return self.form
+        """登记来函 (F4): the register form (non-blocking)."""
+        return self.open_form()
+
+    def _make_form(self) -> LetterForm:
         form = LetterForm(self._session, self._store, self)
         form.saved.connect(self._letter_saved)
-        form.finished.connect(self._form_closed)
-        self.form = form
-        form.restore_saved_draft()
-        form.open()
         return form
-
-    def _form_closed(self) -> None:
-        form, self.form = self.form, None
-        if form is not None:
-            form.deleteLater()
 
     def _letter_saved(self, _letter: object) -> None:
         form = self.sender()
@@ -300,10 +267,7 @@ class LetterTab(QWidget, FormTab):
     def set_session(self, session: Session) -> None:
         """Another operator logged in: close the form and reload."""
         self._session = session
-        if self.form is not None:
-            # the previous operator's letter is kept as their draft, never shown to the next one
-            self.form.draft.save_now()
-            self.form.done(QDialog.DialogCode.Rejected)
+        self._close_form()
         self._fill_departments()
         self._apply_role()
         self.refresh()

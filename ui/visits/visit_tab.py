@@ -59,8 +59,11 @@ from ui.widgets.record_list import TODAY
 from ui.widgets.record_list import DateFilterBar
 from ui.widgets.record_list import choice_filter
 from ui.widgets.record_list import search_box
-from ui.widgets.record_list import search_delay
+from ui.widgets.tab_parts import count_label
+from ui.widgets.tab_parts import filter_bar
 from ui.widgets.tab_parts import panes
+from ui.widgets.tab_parts import show_dialog
+from ui.widgets.tab_parts import watch_filters
 
 REFRESH_MS = 60_000
 GUEST_PAGE, BUSINESS_PAGE, LIST_PAGE = 0, 1, 2
@@ -166,8 +169,6 @@ class VisitTab(QWidget):
         column = QVBoxLayout(box)
         column.setContentsMargins(4, 4, 4, 4)
         column.setSpacing(4)
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
         self.dates = DateFilterBar(self._session.clock.today, (TODAY, LAST_7_DAYS, ALL))
         self.kind_filter = QComboBox()
         self.kind_filter.addItem(self.tr("全部类型"), "")
@@ -177,17 +178,12 @@ class VisitTab(QWidget):
             self.tr("全部状态"), (visits.ON_SITE, visits.LEFT, visits.NOT_ADMITTED, visits.DONE), self.tr
         )
         self.search_edit = search_box(self.tr("搜索：姓名、去向、事由、证号、车牌"))
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet(f"color: {palette.MUTED};")
-        for widget in (self.dates, self.kind_filter, self.status_filter):
-            bar.addWidget(widget)
-        bar.addWidget(self.search_edit, 1)
-        bar.addWidget(self.count_label)
+        self.count_label = count_label()
         self.export_button = QPushButton(self.tr("导出电子表格…"))
         self.export_button.setAutoDefault(False)
         self.export_button.clicked.connect(self.export_excel)
-        bar.addWidget(self.export_button)
-        column.addLayout(bar)
+        filters = (self.dates, self.kind_filter, self.status_filter)
+        column.addLayout(filter_bar((), filters, self.search_edit, self.count_label, [self.export_button]))
 
         self.model = VisitListModel(self._now, self)
         self.view = compact_table()
@@ -215,11 +211,12 @@ class VisitTab(QWidget):
         header.moveSection(header.visualIndex(cols.STATUS), header.visualIndex(cols.VISITOR) + 1)
         column.addWidget(self.view, 1)
 
-        self._search_timer = search_delay(self, self.apply_filter)
-        self.search_edit.textEdited.connect(lambda _t: self._search_timer.start())
-        self.dates.changed.connect(self.apply_filter)
-        for combo in (self.kind_filter, self.status_filter):
-            combo.currentIndexChanged.connect(self.apply_filter)
+        changes = [
+            self.dates.changed,
+            self.kind_filter.currentIndexChanged,
+            self.status_filter.currentIndexChanged,
+        ]
+        self._search_timer = watch_filters(self, self.apply_filter, self.search_edit, changes, enter=False)
         return box
 
     # ---- what the main window uses ---------------------------------------------------------------
@@ -528,10 +525,7 @@ class VisitTab(QWidget):
             linked=picked,
         )
         dialog.recorded.connect(self._incident_recorded)
-        dialog.finished.connect(dialog.deleteLater)
-        self.incident_dialog = dialog
-        dialog.open()
-        return dialog
+        return show_dialog(self, "incident_dialog", dialog)
 
     def _incident_recorded(self, _incident: object) -> None:
         self.incidents_panel.refresh()
@@ -542,8 +536,4 @@ class VisitTab(QWidget):
     def open_watch_list(self) -> WatchListDialog | None:
         if not self._session.has(Role.SUPERVISOR):
             return None
-        dialog = WatchListDialog(self._session, self)
-        dialog.finished.connect(dialog.deleteLater)
-        self.watch_dialog = dialog
-        dialog.open()
-        return dialog
+        return show_dialog(self, "watch_dialog", WatchListDialog(self._session, self))

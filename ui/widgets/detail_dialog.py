@@ -1,26 +1,36 @@
 """What the detail dialogs of a case and a letter share: the title row with the status beside
 it, the grid of captioned facts, two read-only texts side by side, the row of buttons, opening
 an action form over the dialog, and the slip (派工单, 来函处理单) to preview, print or save as
-PDF from the print button's menu."""
+PDF from the print button's menu.
+
+A document made as PDF to preview, print or save (:class:`PdfOutput`) and the button with its
+menu of those (:func:`menu_button`) serve the other windows with such a document too (投诉分析,
+日报)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QGridLayout
 from PySide6.QtWidgets import QGroupBox
 from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QMenu
 from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -39,6 +49,40 @@ def fit_screen(widget: QWidget, width: int, height: int) -> tuple[int, int]:
         return width, height
     room = screen.availableGeometry()
     return min(width, room.width() - 16), min(height, room.height() - 40)
+
+
+def heading(font: QFont) -> QLabel:
+    """A detail window's title: large and bold (``font``: the window's)."""
+    label = QLabel()
+    label.setObjectName("title")
+    font = QFont(font)
+    font.setPointSizeF(font.pointSizeF() * 1.4)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def push_button(text: str, slot: Callable[[], object]) -> QPushButton:
+    """A button that does ``slot`` when clicked."""
+    button = QPushButton(text)
+    button.clicked.connect(slot)
+    return button
+
+
+def history_table(model: QAbstractItemModel, stretch: int) -> QTableView:
+    """A record's history (or another list of what was done to it): read-only rows, long text
+    wrapped, each column as wide as its contents but ``stretch``, which takes the rest."""
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setWordWrap(True)
+    header = view.horizontalHeader()
+    for col in range(model.columnCount()):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
 
 
 def fact_pair(caption: str) -> tuple[QLabel, QLabel]:
@@ -60,6 +104,88 @@ QLabel#status {{ font-weight: bold; padding: 2px 10px; border-radius: 4px;
                 background: {palette.INFO_BG}; color: {palette.INFO}; }}
 QPlainTextEdit[readOnly="true"] {{ background: {palette.PANEL_BG}; border: 1px solid {palette.LINE}; }}
 """
+
+
+def button_row(buttons: Iterable[QPushButton], last: QPushButton) -> QHBoxLayout:
+    """A dialog's buttons from the left, ``last`` (关闭, 返回) alone on the right."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    row.addWidget(last)
+    return row
+
+
+def menu_button(
+    text: str, items: Sequence[tuple[str, Callable[[], object]]]
+) -> tuple[QPushButton, list[QAction]]:
+    """A button that opens a menu of ``items`` (text, what it does); the button and the menu's
+    actions, in the order given."""
+    button = QPushButton(text)
+    menu = QMenu(button)
+    actions = []
+    for item_text, slot in items:
+        action = menu.addAction(item_text)
+        action.triggered.connect(slot)
+        actions.append(action)
+    button.setMenu(menu)
+    return button, actions
+
+
+class PdfOutput:
+    """One document a window makes as PDF, to preview, print or save. ``make`` gives its bytes
+    (or None once it has said why it could not); ``title`` names the print job and the preview
+    window; ``file_name`` is offered when saving. A printer's refusal is said in a message box
+    titled ``preview_failed`` or ``print_failed``. Made when asked for (a window keeping one
+    would keep itself alive through it)."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        make: Callable[[], bytes | None],
+        title: str,
+        file_name: str,
+        *,
+        preview_failed: str,
+        print_failed: str,
+    ) -> None:
+        self.parent = parent
+        self.make = make
+        self.title = title
+        self.file_name = file_name
+        self.preview_failed = preview_failed
+        self.print_failed = print_failed
+
+    def preview(self) -> None:
+        from ui.widgets import printing
+
+        pdf = self.make()
+        if pdf is None:
+            return
+        try:
+            printing.preview_pdf(pdf, self.parent, self.title)
+        except printing.PrintError as exc:
+            msgbox.error(self.parent, self.preview_failed, exc.message)
+
+    def print(self) -> bool:
+        from ui.widgets import printing
+
+        pdf = self.make()
+        if pdf is None:
+            return False
+        try:
+            return printing.print_pdf(pdf, parent=self.parent, title=self.title)
+        except printing.PrintError as exc:
+            msgbox.error(self.parent, self.print_failed, exc.message)
+            return False
+
+    def save(self) -> Path | None:
+        from ui.widgets import printing
+
+        pdf = self.make()
+        if pdf is None:
+            return None
+        return printing.save_pdf_as(pdf, self.parent, self.file_name)
 
 
 class SlipTexts(NamedTuple):
@@ -102,13 +228,8 @@ class DetailDialog(QDialog):
     def _title_row(self) -> QHBoxLayout:
         """``title_label`` (large, bold) with ``status_label`` on its right."""
         head = QHBoxLayout()
-        self.title_label = QLabel()
-        self.title_label.setObjectName("title")
+        self.title_label = heading(self.font())
         self.title_label.setWordWrap(True)
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title_label.setFont(font)
         self.status_label = QLabel()
         self.status_label.setObjectName("status")
         head.addWidget(self.title_label, 1)
@@ -152,24 +273,24 @@ class DetailDialog(QDialog):
 
     def _print_button(self, text: str, save_text: str) -> QPushButton:
         """``print_button`` with the slip's menu: 打印预览…, 直接打印, and ``save_text``."""
-        self.print_button = QPushButton(text)
-        menu = QMenu(self.print_button)
-        self.preview_action = menu.addAction(self.tr("打印预览…"), self.preview_slip)
-        self.print_action = menu.addAction(self.tr("直接打印"), self.print_slip)
-        self.save_pdf_action = menu.addAction(save_text, self.save_slip)
-        self.print_button.setMenu(menu)
+        self.print_button, actions = menu_button(
+            text,
+            [
+                (self.tr("打印预览…"), self.preview_slip),
+                (self.tr("直接打印"), self.print_slip),
+                (save_text, self.save_slip),
+            ],
+        )
+        self.preview_action, self.print_action, self.save_pdf_action = actions
         return self.print_button
 
     @staticmethod
     def _button_row(buttons: Iterable[QPushButton], last: QPushButton) -> QHBoxLayout:
-        """The buttons from the left (Enter presses none of them), ``last`` alone on the right."""
-        row = QHBoxLayout()
+        """:func:`button_row`, and Enter presses none of the buttons from the left."""
+        buttons = list(buttons)
         for button in buttons:
             button.setAutoDefault(False)
-            row.addWidget(button)
-        row.addStretch(1)
-        row.addWidget(last)
-        return row
+        return button_row(buttons, last)
 
     @staticmethod
     def _repolish(widget: QWidget, name: str, value: object) -> None:
@@ -203,33 +324,18 @@ class DetailDialog(QDialog):
             msgbox.error(self, self._slip_texts().cannot_make, exc.message)
             return None
 
-    def preview_slip(self) -> None:
-        from ui.widgets import printing
+    def slip(self) -> PdfOutput:
+        texts = self._slip_texts()
+        failed = self.tr("打印失败")
+        return PdfOutput(
+            self, self.slip_pdf, texts.title, texts.file_name, preview_failed=failed, print_failed=failed
+        )
 
-        pdf = self.slip_pdf()
-        if pdf is None:
-            return
-        try:
-            printing.preview_pdf(pdf, self, self._slip_texts().title)
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("打印失败"), exc.message)
+    def preview_slip(self) -> None:
+        self.slip().preview()
 
     def print_slip(self) -> bool:
-        from ui.widgets import printing
-
-        pdf = self.slip_pdf()
-        if pdf is None:
-            return False
-        try:
-            return printing.print_pdf(pdf, parent=self, title=self._slip_texts().title)
-        except printing.PrintError as exc:
-            msgbox.error(self, self.tr("打印失败"), exc.message)
-            return False
+        return self.slip().print()
 
     def save_slip(self) -> Path | None:
-        from ui.widgets import printing
-
-        pdf = self.slip_pdf()
-        if pdf is None:
-            return None
-        return printing.save_pdf_as(pdf, self, self._slip_texts().file_name)
+        return self.slip().save()
