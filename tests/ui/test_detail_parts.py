@@ -1,6 +1,7 @@
-"""The small shared pieces of ui/widgets/detail_dialog.py: PdfOutput and menu_button (what the
+"""The small shared pieces: PdfOutput and menu_button in ui/widgets/dialog_parts.py (what the
 slips, 投诉分析 and 日报 share to preview, print or save their PDF; printers are the edge,
-``ui.widgets.printing`` replaced), the heading, push_button and the history table."""
+``ui.widgets.printing`` replaced), and the heading, push_button and history table in
+ui/widgets/detail_dialog.py."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from PySide6.QtWidgets import QWidget
 
 from ui.widgets import msgbox
 from ui.widgets import printing
-from ui.widgets.detail_dialog import PdfOutput
 from ui.widgets.detail_dialog import heading
 from ui.widgets.detail_dialog import history_table
-from ui.widgets.detail_dialog import menu_button
 from ui.widgets.detail_dialog import push_button
+from ui.widgets.dialog_parts import PdfOutput
+from ui.widgets.dialog_parts import menu_button
 from ui.widgets.paged_model import RowsTableModel
 
 

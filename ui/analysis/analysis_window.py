@@ -58,9 +58,9 @@ from ui.analysis.analysis_table_model import AnalysisTableModel
 from ui.analysis.recurring_dialog import RecurringProblemDialog
 from ui.widgets import msgbox
 from ui.widgets import palette
-from ui.widgets.detail_dialog import PdfOutput
 from ui.widgets.detail_dialog import fit_screen
-from ui.widgets.detail_dialog import menu_button
+from ui.widgets.dialog_parts import PdfOutput
+from ui.widgets.dialog_parts import menu_button
 from ui.widgets.export_dialog import save_xlsx
 
 _RED = QColor(palette.OVERDUE)

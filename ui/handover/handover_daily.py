@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QWidget
 from reception.clock import Clock
 from reception.documents import handover_report
 from reception.errors import ReceptionError
-from ui.widgets.detail_dialog import PdfOutput
-from ui.widgets.detail_dialog import button_row
 from ui.widgets.detail_dialog import push_button
+from ui.widgets.dialog_parts import PdfOutput
+from ui.widgets.dialog_parts import button_row
 from ui.widgets.forms import error_label
 
 

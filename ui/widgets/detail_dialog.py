@@ -1,24 +1,18 @@
 """What the detail dialogs of a case and a letter share: the title row with the status beside
 it, the grid of captioned facts, two read-only texts side by side, the row of buttons, opening
 an action form over the dialog, and the slip (派工单, 来函处理单) to preview, print or save as
-PDF from the print button's menu.
-
-A document made as PDF to preview, print or save (:class:`PdfOutput`) and the button with its
-menu of those (:func:`menu_button`) serve the other windows with such a document too (投诉分析,
-日报)."""
+PDF from the print button's menu (``dialog_parts.PdfOutput`` and ``menu_button``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterable
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QDialog
@@ -27,7 +21,6 @@ from PySide6.QtWidgets import QGroupBox
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
-from PySide6.QtWidgets import QMenu
 from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QTableView
@@ -39,6 +32,9 @@ from reception.services.session import Session
 from ui.widgets import msgbox
 from ui.widgets import palette
 from ui.widgets.action_dialog import ActionDialog
+from ui.widgets.dialog_parts import PdfOutput
+from ui.widgets.dialog_parts import button_row
+from ui.widgets.dialog_parts import menu_button
 
 
 def fit_screen(widget: QWidget, width: int, height: int) -> tuple[int, int]:
@@ -104,88 +100,6 @@ QLabel#status {{ font-weight: bold; padding: 2px 10px; border-radius: 4px;
                 background: {palette.INFO_BG}; color: {palette.INFO}; }}
 QPlainTextEdit[readOnly="true"] {{ background: {palette.PANEL_BG}; border: 1px solid {palette.LINE}; }}
 """
-
-
-def button_row(buttons: Iterable[QPushButton], last: QPushButton) -> QHBoxLayout:
-    """A dialog's buttons from the left, ``last`` (关闭, 返回) alone on the right."""
-    row = QHBoxLayout()
-    for button in buttons:
-        row.addWidget(button)
-    row.addStretch(1)
-    row.addWidget(last)
-    return row
-
-
-def menu_button(
-    text: str, items: Sequence[tuple[str, Callable[[], object]]]
-) -> tuple[QPushButton, list[QAction]]:
-    """A button that opens a menu of ``items`` (text, what it does); the button and the menu's
-    actions, in the order given."""
-    button = QPushButton(text)
-    menu = QMenu(button)
-    actions = []
-    for item_text, slot in items:
-        action = menu.addAction(item_text)
-        action.triggered.connect(slot)
-        actions.append(action)
-    button.setMenu(menu)
-    return button, actions
-
-
-class PdfOutput:
-    """One document a window makes as PDF, to preview, print or save. ``make`` gives its bytes
-    (or None once it has said why it could not); ``title`` names the print job and the preview
-    window; ``file_name`` is offered when saving. A printer's refusal is said in a message box
-    titled ``preview_failed`` or ``print_failed``. Made when asked for (a window keeping one
-    would keep itself alive through it)."""
-
-    def __init__(
-        self,
-        parent: QWidget,
-        make: Callable[[], bytes | None],
-        title: str,
-        file_name: str,
-        *,
-        preview_failed: str,
-        print_failed: str,
-    ) -> None:
-        self.parent = parent
-        self.make = make
-        self.title = title
-        self.file_name = file_name
-        self.preview_failed = preview_failed
-        self.print_failed = print_failed
-
-    def preview(self) -> None:
-        from ui.widgets import printing
-
-        pdf = self.make()
-        if pdf is None:
-            return
-        try:
-            printing.preview_pdf(pdf, self.parent, self.title)
-        except printing.PrintError as exc:
-            msgbox.error(self.parent, self.preview_failed, exc.message)
-
-    def print(self) -> bool:
-        from ui.widgets import printing
-
-        pdf = self.make()
-        if pdf is None:
-            return False
-        try:
-            return printing.print_pdf(pdf, parent=self.parent, title=self.title)
-        except printing.PrintError as exc:
-            msgbox.error(self.parent, self.print_failed, exc.message)
-            return False
-
-    def save(self) -> Path | None:
-        from ui.widgets import printing
-
-        pdf = self.make()
-        if pdf is None:
-            return None
-        return printing.save_pdf_as(pdf, self.parent, self.file_name)
 
 
 class SlipTexts(NamedTuple):
