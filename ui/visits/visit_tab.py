@@ -216,7 +216,7 @@ class VisitTab(QWidget):
             self.kind_filter.currentIndexChanged,
             self.status_filter.currentIndexChanged,
         ]
-        self._search_timer = watch_filters(self, self.apply_filter, self.search_edit, changes, enter=False)
+        self._search_timer = watch_filters(self, self.apply_filter, self.search_edit, changes)
         return box
 
     # ---- what the main window uses ---------------------------------------------------------------

@@ -127,16 +127,13 @@ def watch_filters(
     apply: Callable[[], object],
     search: QLineEdit,
     changes: Iterable[SignalInstance],
-    *,
-    enter: bool = True,
 ) -> QTimer:
     """Re-read the list (``apply``) when a filter changes: each of ``changes`` at once, typing in
     ``search`` once the typing pauses (the timer returned; ``apply`` stops it), and Enter in
-    ``search`` at once (``enter``)."""
+    ``search`` at once."""
     timer = search_delay(tab, apply)
     search.textEdited.connect(lambda _text: timer.start())
-    if enter:
-        search.returnPressed.connect(apply)
+    search.returnPressed.connect(apply)
     for signal in changes:
         signal.connect(apply)
     return timer
