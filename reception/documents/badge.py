@@ -9,7 +9,7 @@ at the desk reads the code back at check-out. Phone and ID numbers are never pri
 Long names and purposes are never clipped: the text is made smaller down to a minimum, then
 wrapped, and only as a last resort cut short with "…". Rare characters (𠮷 䶮 𪚥) print from the
 fallback fonts (:mod:`pdf_fonts`); one that no bundled font has stops the badge with
-:class:`pdf_fonts.UnprintableCharacter` naming it, and :func:`badge_missing_glyphs` finds them first.
+:class:`pdf_fonts.UnprintableCharacter` naming it, before anything is drawn.
 """
 
 from __future__ import annotations
@@ -69,13 +69,6 @@ class BadgeData:
             raise ValueError("issued_at and valid_until must be naive local times")
         if self.party_size < 1:
             raise ValueError("party_size must be at least 1")
-
-
-def badge_missing_glyphs(data: BadgeData) -> list[str]:
-    """Characters on the badge that no bundled font can print (the badge would be refused)."""
-    parts = (data.property_name, data.visitor_name, data.visitor_unit, data.destination, data.purpose)
-    text = "".join((*parts, data.pass_no))
-    return pdf_fonts.missing_glyphs(text)
 
 
 def render_badge(data: BadgeData, size: str = DEFAULT_SIZE) -> bytes:

@@ -75,20 +75,6 @@ class DispatchSlipData:
 _when = pdf_layout.when_text
 
 
-def dispatch_slip_missing_glyphs(data: DispatchSlipData) -> list[str]:
-    """Characters that no bundled font can print (the slip would be refused)."""
-    return pdf_layout.missing_glyphs(
-        data.property_name,
-        data.location,
-        data.resident_name,
-        data.description,
-        data.first_receiver,
-        data.department,
-        data.handler,
-        data.agency,
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # Drawing
 

@@ -210,16 +210,6 @@ def font_runs(text: str) -> list[tuple[str, str]]:
     return [(font.fontName, run) for font, run in _registered().runs(text)]
 
 
-def missing_glyphs(text: str) -> list[str]:
-    """Characters of ``text`` that no bundled font can print, each once, in order of appearance
-    (empty when all of it prints)."""
-    try:
-        _registered().runs(text)
-    except UnprintableCharacter as exc:
-        return exc.chars
-    return []
-
-
 def check_printable(*texts: object) -> None:
     """Raise :class:`UnprintableCharacter` if any of ``texts`` holds a character no bundled font
     has — before a document is drawn, so nothing is written."""

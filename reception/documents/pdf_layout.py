@@ -66,11 +66,6 @@ def paragraph(text: object, style: Any) -> Paragraph:
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
-def missing_glyphs(*texts: str) -> list[str]:
-    """Characters of all ``texts`` that no bundled font can print (the document would be refused)."""
-    return pdf_fonts.missing_glyphs("".join(texts))
-
-
 # --------------------------------------------------------------------------------------------
 # The document
 

@@ -78,22 +78,6 @@ class RoutingSlipData:
 _when = pdf_layout.when_text
 
 
-def routing_slip_missing_glyphs(data: RoutingSlipData) -> list[str]:
-    """Characters that no bundled font can print (the slip would be refused)."""
-    return pdf_layout.missing_glyphs(
-        data.property_name,
-        data.sender_name,
-        data.organisation,
-        data.contact,
-        data.sender_ref,
-        data.subject,
-        data.summary,
-        data.department,
-        data.handler,
-        *data.attachments,
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # Drawing
 

@@ -118,13 +118,13 @@ def test_rendering_never_registers_the_font_again(monkeypatch):
     render_badge(make(), "cr80")
 
 
-def test_missing_glyphs_finds_characters_no_bundled_font_has():
+def test_a_character_no_bundled_font_has_stops_the_badge_and_is_named():
     # 𠮷 䶮 are not in WenQuanYi but in the fallback fonts: they print
-    assert pdf_fonts.missing_glyphs("吉祥𠮷𠮷 䶮 张") == []
-    assert pdf_fonts.missing_glyphs("欧阳娜娜 12栋3单元（东区）…") == []
-    assert pdf_fonts.missing_glyphs("田\U0010fffd𠮷\U0010fffd") == ["\U0010fffd"]
-    assert badge.badge_missing_glyphs(make(visitor_name="𠮷先生")) == []
-    assert badge.badge_missing_glyphs(make(visitor_name="\U0010fffd先生")) == ["\U0010fffd"]
+    pdf_fonts.check_printable("吉祥𠮷𠮷 䶮 张", "欧阳娜娜 12栋3单元（东区）…")
+    assert render_badge(make(visitor_name="𠮷先生")).startswith(b"%PDF")
+    with pytest.raises(pdf_fonts.UnprintableCharacter) as caught:
+        render_badge(make(visitor_name="田\U0010fffd𠮷\U0010fffd先生"))
+    assert caught.value.chars == ["\U0010fffd"]  # each character once
 
 
 def test_cjk_paragraph_style_uses_the_embedded_font_and_cjk_wrapping():

@@ -10,7 +10,6 @@ from datetime import datetime
 import pytest
 from pypdf import PdfReader
 
-from reception.documents import routing_slip
 from reception.documents.routing_slip import RoutingSlipData
 from reception.documents.routing_slip import render_routing_slip
 from reception.documents.routing_slip import routing_slip_for
@@ -184,10 +183,13 @@ def test_mask_phones(text, masked):
     assert mask_phones(text) == masked
 
 
-def test_missing_glyphs_are_reported():
-    assert routing_slip.routing_slip_missing_glyphs(sample(sender_name="𠮷先生")) == []  # in a fallback font
-    assert routing_slip.routing_slip_missing_glyphs(sample(sender_name="\U0010fffd先生")) == ["\U0010fffd"]
-    assert routing_slip.routing_slip_missing_glyphs(sample()) == []
+def test_a_character_no_bundled_font_has_stops_the_slip_and_is_named():
+    from reception.documents.pdf_fonts import UnprintableCharacter
+
+    assert render_routing_slip(sample(sender_name="𠮷先生")).startswith(b"%PDF")  # in a fallback font
+    with pytest.raises(UnprintableCharacter) as caught:
+        render_routing_slip(sample(sender_name="\U0010fffd先生"))
+    assert caught.value.chars == ["\U0010fffd"]
 
 
 def test_local_times_are_required():
