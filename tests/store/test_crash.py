@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-
-import crash_test
+from scripts import crash_test
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
