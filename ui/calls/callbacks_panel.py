@@ -10,8 +10,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import QLineEdit
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QWidget
 
 from reception.clock import format_local
@@ -69,16 +67,10 @@ class CallbacksPanel(FollowUpPanel):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.model: CallbackListModel = CallbackListModel(self._now, self)
-        self.result_edit = QLineEdit()
-        self.result_edit.setPlaceholderText(self.tr("回电结果，如：已告知维修时间，业主满意"))
-        self.result_edit.returnPressed.connect(self.complete_selected)
-        self.complete_button = QPushButton(self.tr("完成回电"))
-        self.complete_button.clicked.connect(self.complete_selected)
-        self._build(
+        self.result_edit, self.complete_button = self._build(
             REASON,
-            self.result_edit,
-            self.complete_button,
-            self.tr("结果"),
+            self.complete_selected,
+            (self.tr("结果"), self.tr("回电结果，如：已告知维修时间，业主满意"), self.tr("完成回电")),
             self.tr("显示所选回电的完整号码以便拨打（查看会记入审计日志）"),
             self.tr("没有待回电"),
         )

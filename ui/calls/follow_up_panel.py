@@ -42,10 +42,23 @@ class FollowUpPanel(QWidget):
         self._session = session
 
     def _build(
-        self, stretch: int, edit: QLineEdit, button: QPushButton, caption: str, number_tip: str, empty: str
-    ) -> None:
-        """The list (column ``stretch`` takes the spare width) over ``caption``, ``edit``,
-        ``button`` and 显示号码 (``number_tip`` its tooltip); ``empty`` shows when nothing is listed."""
+        self,
+        stretch: int,
+        act: Callable[[], object],
+        texts: tuple[str, str, str],
+        number_tip: str,
+        empty: str,
+    ) -> tuple[QLineEdit, QPushButton]:
+        """The list (column ``stretch`` takes the spare width) over a row of the caption, a line
+        to type in and a button (``texts``: caption, the line's placeholder, the button's text;
+        Enter in the line or the button does ``act``) and 显示号码 (``number_tip`` its tooltip);
+        ``empty`` shows when nothing is listed. Returns the line and the button."""
+        caption, placeholder, button_text = texts
+        edit = QLineEdit()
+        edit.setPlaceholderText(placeholder)
+        edit.returnPressed.connect(act)
+        button = QPushButton(button_text)
+        button.clicked.connect(act)
         self.view = rows_table(self.model, alternate=True, wrap=False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -93,6 +106,7 @@ class FollowUpPanel(QWidget):
 
         self.view.selectionModel().currentRowChanged.connect(self._show_full_text)
         self.model.modelReset.connect(self._show_full_text)
+        return edit, button
 
     def _show_full_text(self, *_args: object) -> None:
         """The selected row's long column (留言内容, 回电事由) in full, word-wrapped."""

@@ -6,8 +6,6 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLineEdit
-from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QWidget
 
 from reception.clock import format_local
@@ -49,16 +47,10 @@ class MessagesPanel(FollowUpPanel):
         super().__init__(session, parent)
         self._reloading = False
         self.model = MessageListModel(self)
-        self.to_edit = QLineEdit()
-        self.to_edit.setPlaceholderText(self.tr("已转达给谁"))
-        self.to_edit.returnPressed.connect(self.deliver_selected)
-        self.deliver_button = QPushButton(self.tr("标记已转达"))
-        self.deliver_button.clicked.connect(self.deliver_selected)
-        self._build(
+        self.to_edit, self.deliver_button = self._build(
             TEXT,
-            self.to_edit,
-            self.deliver_button,
-            self.tr("转达给"),
+            self.deliver_selected,
+            (self.tr("转达给"), self.tr("已转达给谁"), self.tr("标记已转达")),
             self.tr("显示留言人的完整回电号码以便拨打（查看会记入审计日志）"),
             self.tr("没有待转达的留言"),
         )
