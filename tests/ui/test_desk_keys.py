@@ -5,7 +5,6 @@ letter form opens in its first text field with no 「请选择」 item to pick b
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
@@ -18,23 +17,6 @@ from reception.services.calls import CallInput
 from reception.services.calls import Outcome
 from reception.store.models import Case
 from reception.store.models import Letter
-from ui.widgets import msgbox
-
-
-@pytest.fixture
-def boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-
-    def record(kind: str):
-        def box(_parent, title, text, *_a):
-            seen.append((kind, text))
-            return False
-
-        return box
-
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(msgbox, kind, record(kind))
-    return seen
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -74,7 +56,7 @@ def test_ctrl_enter_saves_the_case_reply_dialog_from_inside_its_text_box(qtbot, 
     assert Case.get().reply_text == ""
     qtbot.keyClick(dialog.text_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert Case.get().reply_text.startswith("已安排电工今天下午更换灯管")
-    assert boxes == []
+    assert boxes.shown == []
 
 
 def test_tab_leaves_a_date_time_field_and_typing_after_it_does_not_change_the_date(
@@ -160,7 +142,7 @@ def test_letter_form_opens_in_its_first_text_field_with_nothing_chosen_and_saves
     type_text(form.subject_edit, "关于公共收益公示的询问")
     qtbot.keyClick(form.subject_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert Letter.select().count() == 1
-    assert boxes == []  # no box to click away
+    assert boxes.shown == []  # no box to click away
     assert tab.banner.isVisible() and Letter.get().serial in tab.banner.text()
 
 

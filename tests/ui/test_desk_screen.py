@@ -4,7 +4,6 @@ errors; the case detail and the 投诉分析 window fit."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QLabel
@@ -15,17 +14,8 @@ from reception.services.calls import CallInput
 from reception.services.calls import Outcome
 from reception.store import config
 from reception.store.paths import DataDir
-from ui.widgets import msgbox
 
 DESK = QRect(0, 0, 1366, 728)  # 1366×768 less a taskbar
-
-
-@pytest.fixture
-def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(msgbox, kind, lambda _p, _t, text, *_a, k=kind: seen.append(f"{k}:{text}"))
-    return seen
 
 
 def test_main_window_maximised_on_first_start_then_where_it_was_left(

@@ -25,7 +25,6 @@ from reception.store.models import Draft
 from reception.store.models import Letter
 from reception.store.paths import DataDir
 from tests.conftest import PASSWORD
-from ui.widgets import msgbox
 
 RESTORED = "已恢复上次未保存的草稿"
 
@@ -39,31 +38,6 @@ def type_text(widget: QWidget, text: str) -> None:
         event = QInputMethodEvent()
         event.setCommitString(ch)
         QApplication.sendEvent(widget, event)
-
-
-class Boxes:
-    def __init__(self) -> None:
-        self.shown: list[tuple[str, str, str]] = []
-        self.answers: list[bool] = []
-
-    def kinds(self) -> list[str]:
-        return [kind for kind, _t, _x in self.shown]
-
-
-@pytest.fixture
-def boxes(monkeypatch) -> Boxes:
-    recorded = Boxes()
-
-    def record(kind: str):
-        def box(_parent, title, text):
-            recorded.shown.append((kind, title, text))
-            return recorded.answers.pop(0) if kind == "ask" and recorded.answers else False
-
-        return box
-
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(msgbox, kind, record(kind))
-    return recorded
 
 
 @pytest.fixture
@@ -370,7 +344,7 @@ def test_switching_operator_from_the_menu_is_a_logout_and_deletes_the_drafts(
     type_text(win.call_tab.form.content_edit, "李晓的来电")
     type_text(win.visit_tab.guest_form.name_edit, "李晓的访客")
     win.switch_action.trigger()  # asks: switching logs 李晓 out; 否 keeps everything
-    assert boxes.kinds() == ["ask"] and "注销" in boxes.shown[0][2]
+    assert boxes.kinds() == ["ask"] and "注销" in boxes.shown[0].text
     assert win.call_tab.form.content_edit.toPlainText() == "李晓的来电"
     boxes.answers.append(True)
     win.switch_action.trigger()

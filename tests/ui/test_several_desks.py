@@ -8,7 +8,6 @@ same database, as two desks on one server (RECEPTION_TEST_DATABASE) or one SQLit
 
 from __future__ import annotations
 
-import types
 from pathlib import Path
 
 import pytest
@@ -35,7 +34,6 @@ from reception.store import desk
 from reception.store.paths import DataDir
 from ui.visits import on_site_panel as on_site
 from ui.visits import visit_list_model as visit_cols
-from ui.widgets import msgbox
 
 GOOD_ID = "11010519491231002X"
 POLL_MS = 40
@@ -46,22 +44,6 @@ PASSWORD = "secret12"
 def unnamed_desk(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts on a desk without a name, and leaves the name as it found it."""
     monkeypatch.setattr(desk, "_name", "")
-
-
-@pytest.fixture
-def boxes(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
-    shown: list[tuple[str, str, str]] = []
-
-    def record(kind: str):
-        def box(_parent, title, text):
-            shown.append((kind, title, text))
-            return kind == "ask"
-
-        return box
-
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(msgbox, kind, record(kind))
-    return types.SimpleNamespace(shown=shown)
 
 
 @pytest.fixture
@@ -83,7 +65,8 @@ def window(qtbot, receptionist: Session, clock, tmp_path: Path, boxes):
     from ui.main_window import MainWindow
 
     win = MainWindow(receptionist, clock, data_dir=DataDir(tmp_path))
-    qtbot.addWidget(win)
+    # 是 when closing at the end asks 退出即注销 … 确定要退出吗？ (a form left with unsaved work)
+    qtbot.addWidget(win, before_close_func=lambda _win: boxes.answers.append(True))
     win.resize(1280, 800)
     yield win
     win.changes_timer.stop()
@@ -346,14 +329,14 @@ def test_backup_entries_on_a_server_site_say_the_server_does_it(
     assert "pg_dump" in win.restore_action.toolTip()
 
     win.backup_now()
-    kind, title, text = boxes.shown[-1]
+    kind, title, text = boxes.last
     assert (kind, title) == ("info", "立即备份")
     assert "备份由服务器负责" in text and "pg_dump" in text
     assert not list((tmp_path / "backups").glob("*.db"))
     assert "备份完成。" not in win.statusBar().currentMessage()
 
     win.restore_backup()  # even if reached some other way: said, nothing opened
-    assert boxes.shown[-1][:2] == ("info", "从备份恢复")
+    assert boxes.last[:2] == ("info", "从备份恢复")
 
     from ui.admin.settings_dialog import SettingsDialog
 

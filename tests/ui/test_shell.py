@@ -70,26 +70,6 @@ def window(qtbot, admin, clock, call_tab_module):
     return win
 
 
-@pytest.fixture
-def fake_boxes(monkeypatch):
-    """Record message boxes instead of showing them; ``ask`` answers from ``answers``."""
-    from ui.widgets import msgbox
-
-    shown: list[tuple[str, str, str]] = []
-    answers: list[bool] = []
-
-    def record(kind):
-        def box(parent, title, text):
-            shown.append((kind, title, text))
-            return answers.pop(0) if kind == "ask" and answers else False
-
-        return box
-
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(msgbox, kind, record(kind))
-    return types.SimpleNamespace(shown=shown, answers=answers)
-
-
 def type_text(qtbot, widget: QWidget, text: str) -> None:
     """Type ``text`` key by key. QTest cannot type non-ASCII characters (it asserts), so
     Chinese characters are sent as key events carrying the text, like an input method does."""
@@ -334,21 +314,21 @@ def test_settings_only_for_admins(qtbot, receptionist, supervisor, clock, call_t
         assert not hasattr(win, "settings_dialog")
 
 
-def test_closing_with_unsaved_work_asks_because_quitting_is_a_logout(qtbot, window, fake_boxes, monkeypatch):
+def test_closing_with_unsaved_work_asks_because_quitting_is_a_logout(qtbot, window, boxes, monkeypatch):
     """退出 logs the operator out and deletes their drafts: with a half-filled form it asks first
     (否 keeps the window and the work); with nothing typed it closes without a question."""
     from reception.store.models import AuditLog
 
     window.show()
     monkeypatch.setattr(window.call_tab, "has_unsaved", lambda: True, raising=False)
-    fake_boxes.answers.append(False)
+    boxes.answers.append(False)
     window.close()
     assert window.isVisible() and not window.logged_out
-    assert [kind for kind, _, _ in fake_boxes.shown] == ["ask"] and "注销" in fake_boxes.shown[0][2]
+    assert boxes.kinds() == ["ask"] and "注销" in boxes.shown[0].text
     monkeypatch.setattr(window.call_tab, "has_unsaved", lambda: False, raising=False)
     window.close()
     assert not window.isVisible() and window.logged_out
-    assert len(fake_boxes.shown) == 1
+    assert len(boxes.shown) == 1
     assert AuditLog.select().order_by(AuditLog.id.desc()).first().action == "logout"
 
 

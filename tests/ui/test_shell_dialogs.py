@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import types
 from pathlib import Path
 
 import pytest
@@ -31,26 +30,6 @@ def type_text(qtbot, widget: QWidget, text: str) -> None:
         else:
             for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
                 QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
-
-
-@pytest.fixture
-def fake_boxes(monkeypatch):
-    """Record message boxes instead of showing them; ``ask`` answers from ``answers``."""
-    from ui.widgets import msgbox
-
-    shown: list[tuple[str, str, str]] = []
-    answers: list[bool] = []
-
-    def record(kind):
-        def box(parent, title, text):
-            shown.append((kind, title, text))
-            return answers.pop(0) if kind == "ask" and answers else False
-
-        return box
-
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(msgbox, kind, record(kind))
-    return types.SimpleNamespace(shown=shown, answers=answers)
 
 
 def add(session, building, unit, room, name, phone="", **kw):
@@ -87,7 +66,7 @@ def test_settings_general_page_preview_and_save(qtbot, admin):
     assert page.saved.text() == "已保存。"
 
 
-def test_settings_departments_add_rename_deactivate(qtbot, admin, fake_boxes):
+def test_settings_departments_add_rename_deactivate(qtbot, admin, boxes):
     from ui.admin.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(admin)
@@ -116,7 +95,7 @@ def test_settings_departments_add_rename_deactivate(qtbot, admin, fake_boxes):
     dept = next(d for d in departments.list_departments(include_inactive=True) if d.name == "秩序部")
     assert not dept.active
     assert page.toggle_button.text() == "启用"
-    assert fake_boxes.shown == []
+    assert boxes.shown == []
 
 
 def test_settings_operators_add_edit_and_reset_password(qtbot, admin, clock):
@@ -245,7 +224,7 @@ def test_add_resident_with_bad_phone_shows_message_beside_field(qtbot, admin):
     assert dialog.selected().name == "张三"
 
 
-def test_edit_and_deactivate_resident(qtbot, admin, fake_boxes):
+def test_edit_and_deactivate_resident(qtbot, admin, boxes):
     from ui.admin.residents_view import ResidentsDialog
 
     r = add(admin, "3", "2", "1201", "张三", "13800138000")
@@ -260,15 +239,15 @@ def test_edit_and_deactivate_resident(qtbot, admin, fake_boxes):
     assert residents.get(r.id).note == "独居老人"
 
     dialog.view.selectRow(0)
-    fake_boxes.answers.append(True)
+    boxes.answers.append(True)
     qtbot.mouseClick(dialog.toggle_button, Qt.MouseButton.LeftButton)
-    assert [kind for kind, _, _ in fake_boxes.shown] == ["ask"]
+    assert boxes.kinds() == ["ask"]
     assert not residents.get(r.id).active
     assert dialog.model.index(0, dialog.model.COL_STATUS).data() == "停用"
     assert dialog.toggle_button.text() == "恢复"
     qtbot.mouseClick(dialog.toggle_button, Qt.MouseButton.LeftButton)  # restoring asks nothing
     assert residents.get(r.id).active
-    assert len(fake_boxes.shown) == 1
+    assert len(boxes.shown) == 1
 
 
 # -- import -------------------------------------------------------------------------------------

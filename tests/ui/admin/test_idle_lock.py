@@ -22,7 +22,6 @@ from reception.services.session import Session
 from reception.store import drafts
 from reception.store.paths import DataDir
 from tests.conftest import PASSWORD
-from ui.widgets import msgbox
 
 IDLE = 5 * 60  # the default idle_lock_minutes, in seconds
 
@@ -34,16 +33,6 @@ def type_text(widget: QWidget, text: str) -> None:
         event = QInputMethodEvent()
         event.setCommitString(ch)
         QApplication.sendEvent(widget, event)
-
-
-@pytest.fixture
-def boxes(monkeypatch) -> list[tuple[str, str, str]]:
-    shown: list[tuple[str, str, str]] = []
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(
-            msgbox, kind, lambda _parent, title, text, kind=kind: shown.append((kind, title, text)) and False
-        )
-    return shown
 
 
 @pytest.fixture
@@ -118,7 +107,7 @@ def test_idle_locks_hides_personal_data_and_unlock_keeps_the_half_typed_call(
     assert window.operator_label.isVisible() and window.operator_label.text() == "当前操作员：李晓（前台）"
     assert window.menuBar().isEnabled() and window.new_call_action.isEnabled()
     assert window.session is receptionist
-    assert boxes == []
+    assert boxes.shown == []
 
 
 def test_wrong_password_is_refused_and_the_sixth_try_is_throttled(qtbot, window, clock) -> None:

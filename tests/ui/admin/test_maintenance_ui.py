@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import sqlite3
-import types
 from datetime import timedelta
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -52,37 +51,6 @@ TITLE = "前台接待工作站"
 def data(tmp_path: Path) -> DataDir:
     """The data folder of the test database (conftest opens ``tmp_path/reception.db``)."""
     return DataDir(tmp_path).ensure()
-
-
-@pytest.fixture
-def boxes(monkeypatch):
-    """Message boxes recorded instead of shown; ``answers`` for ask, ``texts`` for ask_text."""
-    shown: list[tuple[str, str, str]] = []
-    answers: list[bool] = []
-    texts: list[str | None] = []
-
-    def record(kind):
-        def box(parent, title, text):
-            shown.append((kind, title, text))
-            if kind in ("ask", "retry_or_quit"):
-                return answers.pop(0) if answers else False
-            return None
-
-        return box
-
-    for kind in ("info", "error", "ask", "retry", "retry_or_quit"):
-        monkeypatch.setattr(msgbox, kind, record(kind))
-
-    def ask_text(parent, title, label):
-        shown.append(("ask_text", title, label))
-        return texts.pop(0) if texts else None
-
-    monkeypatch.setattr(msgbox, "ask_text", ask_text)
-    return types.SimpleNamespace(shown=shown, answers=answers, texts=texts)
-
-
-def kinds(boxes) -> list[str]:
-    return [kind for kind, _, _ in boxes.shown]
 
 
 def make_window(qtbot, session: Session, clock, data: DataDir):
@@ -141,11 +109,11 @@ def test_damaged_database_at_start_offers_the_latest_good_backup_and_restores_it
         assert restore_entry.action == "backup.restore" and good.name in restore_entry.detail
     finally:
         start.close()
-    assert kinds(boxes) == ["ask", "info"]
-    question = boxes.shown[0][2]
+    assert boxes.kinds() == ["ask", "info"]
+    question = boxes.shown[0].text
     assert "数据库文件检查未通过" in question
     assert "2026-11-26 09:00（手动）" in question  # the time in the backup's file name
-    assert "已从 2026-11-26 09:00 的备份恢复" in boxes.shown[1][2]
+    assert "已从 2026-11-26 09:00 的备份恢复" in boxes.shown[1].text
     kept = list(data.root.glob("damaged-*.db"))
     assert len(kept) == 1 and kept[0].read_bytes() == damaged_bytes  # set aside, never deleted
 
@@ -162,8 +130,8 @@ def test_declining_the_restore_exits_and_leaves_the_file_alone(qapp, admin, data
         assert not start.open_data(TITLE)
     finally:
         start.close()
-    assert kinds(boxes) == ["ask", "error"]
-    assert "联系系统管理员" in boxes.shown[1][2]
+    assert boxes.kinds() == ["ask", "error"]
+    assert "联系系统管理员" in boxes.shown[1].text
     assert data.database.read_bytes() == damaged_bytes
     assert not list(data.root.glob("damaged-*.db"))
 
@@ -177,8 +145,8 @@ def test_no_backup_to_offer_says_to_contact_the_administrator(qapp, tmp_path, bo
         assert start.run() == 1
     finally:
         start.close()
-    assert kinds(boxes) == ["error"]
-    text = boxes.shown[0][2]
+    assert boxes.kinds() == ["error"]
+    text = boxes.shown[0].text
     assert "数据库文件检查未通过" in text and "没有找到可用于恢复的备份" in text and "联系系统管理员" in text
 
 
@@ -238,7 +206,7 @@ def test_after_a_restore_the_start_step_logs_in_again_and_opens_a_fresh_window(
     assert start.window is windows[1] and not windows[1].restart_requested
     assert windows[1].session.operator.username == "admin"
     assert names_seen == [["张三"]]
-    assert any("请重新登录" in text for kind, _, text in boxes.shown if kind == "info")
+    assert any("请重新登录" in text for text in boxes.texts("info"))
     assert good.exists()
 
 
@@ -290,7 +258,7 @@ def test_quitting_while_the_file_is_in_use_leaves_it_alone(qapp, admin, data, cl
     finally:
         start.close()
         holder.release()
-    assert kinds(boxes) == ["retry_or_quit"]
+    assert boxes.kinds() == ["retry_or_quit"]
     assert backup.check_file(data.database) == "ok" and not list(data.root.glob("damaged-*.db"))
 
 
@@ -316,8 +284,8 @@ def test_an_empty_database_file_beside_backups_offers_the_backup_never_first_run
         assert [r.name for r in Resident.select()] == ["张三"]
     finally:
         start.close()
-    assert kinds(boxes) == ["ask", "info"]
-    assert "是空的（0 字节）" in boxes.shown[0][2] and "2026-11-26 09:00（手动）" in boxes.shown[0][2]
+    assert boxes.kinds() == ["ask", "info"]
+    assert "是空的（0 字节）" in boxes.shown[0].text and "2026-11-26 09:00（手动）" in boxes.shown[0].text
 
 
 def corrupt_keeping_size_and_mtime(path: Path, table: str) -> None:
@@ -369,9 +337,9 @@ def test_silent_damage_after_a_clean_exit_is_found_in_the_background_and_no_save
         watch = start.start_background_check()
         assert watch is not None and watch.wait(120)
         QCoreApplication.processEvents()  # the verdict, queued to this (the UI) thread
-        assert kinds(boxes) == ["ask", "error"]
-        assert "后台检查发现数据库文件已损坏" in boxes.shown[0][2]
-        assert "不会保存任何记录" in boxes.shown[1][2]
+        assert boxes.kinds() == ["ask", "error"]
+        assert "后台检查发现数据库文件已损坏" in boxes.shown[0].text
+        assert "不会保存任何记录" in boxes.shown[1].text
         with pytest.raises(StorageError, match="已停止保存"):
             add_resident(admin, "201", "王五")
         with pytest.raises(StorageError, match="已停止保存"):
@@ -405,7 +373,7 @@ def test_silent_damage_found_in_the_background_is_restored_when_accepted(qapp, a
         watch = start.start_background_check()
         assert watch is not None and watch.wait(120)
         QCoreApplication.processEvents()
-        assert kinds(boxes) == ["ask", "info"]
+        assert boxes.kinds() == ["ask", "info"]
         assert len(Resident.select()) == 30
         add_resident(admin, "201", "王五")  # the restored file takes saves again
     finally:
@@ -433,7 +401,7 @@ def test_damage_found_while_the_window_is_open_stays_in_its_status_bar(
     assert notice is not None and notice.isVisible() and "已停止保存" in notice.text()
     win.statusBar().showMessage("备份完成。", 10_000)  # other messages do not replace it
     assert notice.isVisible()
-    assert kinds(boxes) == ["ask", "error"] and boxes.shown[0][2].startswith("后台检查发现")
+    assert boxes.kinds() == ["ask", "error"] and boxes.shown[0].text.startswith("后台检查发现")
     with pytest.raises(StorageError, match="已损坏"):
         add_resident(admin, "101", "张三")
     db.open_database(data.database)  # (the test's own reopen: writable again for teardown)
@@ -514,7 +482,7 @@ def test_backup_now_writes_a_file_and_names_it(qtbot, receptionist, clock, data,
     win.backup_action.trigger()
     made = backup.list_backups(data.backups)
     assert len(made) == 1 and made[0].label == backup.MANUAL
-    assert kinds(boxes) == ["info"] and made[0].path.name in boxes.shown[0][2]
+    assert boxes.kinds() == ["info"] and made[0].path.name in boxes.shown[0].text
     assert AuditLog.select().where(AuditLog.action == "backup.create").count() == 1
 
 
@@ -530,8 +498,8 @@ def test_a_full_disk_during_backup_now_is_a_dialog_in_words(
     real = database.connection()
     monkeypatch.setattr(database, "connection", lambda: FullDisk(real))
     assert maintenance_dialogs.backup_now(None, receptionist, data) is None
-    assert kinds(boxes) == ["error"] and "磁盘空间不足" in boxes.shown[0][2]
-    assert "Error" not in boxes.shown[0][2]
+    assert boxes.kinds() == ["error"] and "磁盘空间不足" in boxes.shown[0].text
+    assert "Error" not in boxes.shown[0].text
     assert list(data.backups.iterdir()) == []
 
 
@@ -560,7 +528,7 @@ def test_restore_dialog_lists_backups_and_an_admin_restores(qtbot, qtmodeltester
     assert [r.name for r in Resident.select()] == ["张三"]
     assert [b.label for b in backup.list_backups(data.backups)].count(backup.BEFORE_RESTORE) == 1
     assert win.restart_requested and not win.isVisible() and not win.timer.isActive()
-    assert kinds(boxes) == ["ask", "ask", "info"] and "请重新登录" in boxes.shown[-1][2]
+    assert boxes.kinds() == ["ask", "ask", "info"] and "请重新登录" in boxes.last.text
 
 
 @pytest.mark.sqlite_only  # backups of the SQLite file (a server's backups are its own)
@@ -578,7 +546,7 @@ def test_a_receptionist_cannot_restore(qtbot, receptionist, admin, clock, data, 
     qtbot.addWidget(dialog)
     boxes.answers.append(True)
     assert not dialog.restore_selected()
-    assert kinds(boxes) == ["ask", "error"] and "需要管理员权限" in boxes.shown[-1][2]
+    assert boxes.kinds() == ["ask", "error"] and "需要管理员权限" in boxes.last.text
     assert sorted(r.name for r in Resident.select()) == ["张三", "李四"]
     assert AuditLog.select().where(AuditLog.action == "permission.denied").count() == 1
 
@@ -587,7 +555,7 @@ def test_a_receptionist_cannot_restore(qtbot, receptionist, admin, clock, data, 
 def test_audit_check_says_whole_or_lists_the_problems(qtbot, supervisor, clock, data, boxes):
     win = make_window(qtbot, supervisor, clock, data)
     win.audit_action.trigger()
-    assert kinds(boxes) == ["info"] and "审计日志完整" in boxes.shown[0][2]
+    assert boxes.kinds() == ["info"] and "审计日志完整" in boxes.shown[0].text
 
     con = sqlite3.connect(data.database)
     con.execute("DROP TRIGGER audit_log_no_update")
@@ -595,7 +563,7 @@ def test_audit_check_says_whole_or_lists_the_problems(qtbot, supervisor, clock, 
     con.commit()
     con.close()
     win.audit_action.trigger()
-    kind, _, text = boxes.shown[-1]
+    kind, _, text = boxes.last
     assert kind == "error" and "审计日志发现" in text and "被修改" in text
 
 
@@ -619,9 +587,9 @@ def test_purge_now_asks_then_reports_the_counts(qtbot, admin, receptionist, cloc
     boxes.answers.append(True)
     win.purge_action.trigger()
     assert Call.get().caller_phone == ""
-    assert kinds(boxes) == ["ask", "ask", "info"]
-    assert "超过 90 天" in boxes.shown[0][2]
-    assert "已清除 1 条记录" in boxes.shown[-1][2] and "来电 1" in boxes.shown[-1][2]
+    assert boxes.kinds() == ["ask", "ask", "info"]
+    assert "超过 90 天" in boxes.shown[0].text
+    assert "已清除 1 条记录" in boxes.last.text and "来电 1" in boxes.last.text
 
 
 def test_privacy_notice_is_printed_previewed_and_saved(qtbot, receptionist, clock, data, boxes, monkeypatch):
@@ -746,7 +714,7 @@ def test_settings_dialog_saves_privacy_backup_and_badge_settings(qtbot, admin, b
     boxes.answers.append(True)
     assert page.save()
     assert settings_mod.load().store_full_id is True
-    assert kinds(boxes) == ["ask", "ask"] and "完整证件号码" in boxes.shown[0][2]
+    assert boxes.kinds() == ["ask", "ask"] and "完整证件号码" in boxes.shown[0].text
     entries = AuditLog.select().where(AuditLog.action == "settings.update").order_by(AuditLog.id)
     assert json.loads(entries[-1].detail)["changed"] == {"store_full_id": [False, True]}
 
@@ -874,7 +842,7 @@ def test_callbacks_panel_shows_the_number_to_call_and_records_it(qtbot, receptio
     assert panel.number_button.isEnabled()
     qtbot.mouseClick(panel.number_button, Qt.MouseButton.LeftButton)
     # shown in place, grouped as it is read out, no box to close (issue 17, finding 13)
-    assert kinds(boxes) == []
+    assert boxes.kinds() == []
     assert not panel.revealed.isHidden() and "139 1234 5678" in panel.revealed.plain_text()
     assert "孙先生" in panel.revealed.plain_text()
     assert panel.revealed.timer.isActive() and panel.revealed.timer.interval() == 60_000
@@ -905,7 +873,7 @@ def test_messages_panel_shows_the_senders_number(qtbot, receptionist, boxes):
     panel.view.selectRow(1 - no_phone)
     assert panel.number_button.isEnabled()
     qtbot.mouseClick(panel.number_button, Qt.MouseButton.LeftButton)
-    assert kinds(boxes) == []
+    assert boxes.kinds() == []
     assert "139 1234 5678" in panel.revealed.plain_text() and "刘女士" in panel.revealed.plain_text()
     assert not panel.revealed.isHidden()
     panel.view.selectRow(no_phone)  # the next record: hidden again
@@ -925,7 +893,7 @@ def test_guest_form_shows_the_hosts_number(qtbot, receptionist, admin, boxes):
     assert "136****1234" in form.host_info.text()
     assert not form.host_number_button.isHidden()
     qtbot.mouseClick(form.host_number_button, Qt.MouseButton.LeftButton)
-    assert kinds(boxes) == []
+    assert boxes.kinds() == []
     assert not form.host_number.isHidden() and "136 0000 1234" in form.host_number.plain_text()
     form.reset()  # the next visitor: hidden again
     assert form.host_number.isHidden() and "1234" not in form.host_number.plain_text()
@@ -956,16 +924,16 @@ def test_call_detail_full_number_for_a_supervisor_with_a_reason(qtbot, superviso
     assert not dialog.reveal_button.isHidden() and dialog.reveal_button.isEnabled()
     assert PHONE not in dialog.phone_edit.text()
 
-    boxes.texts.append(None)  # cancelled: nothing shown, nothing recorded
+    boxes.typed.append(None)  # cancelled: nothing shown, nothing recorded
     qtbot.mouseClick(dialog.reveal_button, Qt.MouseButton.LeftButton)
-    boxes.texts.append("")  # no reason: refused
+    boxes.typed.append("")  # no reason: refused
     qtbot.mouseClick(dialog.reveal_button, Qt.MouseButton.LeftButton)
-    assert kinds(boxes) == ["ask_text", "ask_text", "error"] and "查看原因" in boxes.shown[-1][2]
+    assert boxes.kinds() == ["ask_text", "ask_text", "error"] and "查看原因" in boxes.last.text
     assert _reveals("call") == []
 
-    boxes.texts.append("业主投诉需回访核实")
+    boxes.typed.append("业主投诉需回访核实")
     qtbot.mouseClick(dialog.reveal_button, Qt.MouseButton.LeftButton)
-    assert kinds(boxes)[-1] == "ask_text"  # the number is not in a box but beside the caller
+    assert boxes.kinds()[-1] == "ask_text"  # the number is not in a box but beside the caller
     assert not dialog.revealed.isHidden() and "139 1234 5678" in dialog.revealed.plain_text()
     entry = _reveals("call")[0]
     assert entry.operator_id == supervisor.operator.id
@@ -1077,7 +1045,7 @@ def test_the_windows_audit_check_catches_deleted_newest_entries_by_the_anchor(
     con.commit()
     con.close()
     win.audit_action.trigger()
-    kind, _, text = boxes.shown[-1]
+    kind, _, text = boxes.last
     assert kind == "error" and "少 2 条" in text, text
 
 

@@ -98,16 +98,6 @@ def supervisor_window(qtbot, supervisor, cases_made):
     return win
 
 
-@pytest.fixture
-def boxes(monkeypatch):
-    shown: list[tuple[str, str, str]] = []
-    for kind in ("info", "error"):
-        monkeypatch.setattr(
-            msgbox, kind, lambda _p, title, text, kind=kind: shown.append((kind, title, text))
-        )
-    return shown
-
-
 def test_the_figures_shown_are_the_cores(window, cases_made):
     report = analysis.build(Period.month(2026, 11), cases_made)
     assert window.kind.currentIndex() == MONTH
@@ -174,12 +164,12 @@ def test_excel_export_through_the_save_dialog(
     book = load_workbook(path)
     assert book.sheetnames[:2] == ["概要", "按类别"]
     assert book["概要"]["B2"].value == 5
-    assert [boxes[0][0], str(path) in boxes[0][2]] == ["info", True]
+    assert boxes.shown[0].kind == "info" and str(path) in boxes.shown[0].text
 
 
 def test_excel_export_cancelled_writes_nothing(supervisor_window, monkeypatch, boxes):
     monkeypatch.setattr(msgbox, "save_file", lambda *_a: "")
-    assert supervisor_window.export_excel() is None and boxes == []
+    assert supervisor_window.export_excel() is None and boxes.shown == []
 
 
 def test_pdf_preview_print_and_save(window, monkeypatch, tmp_path):
@@ -208,7 +198,7 @@ def test_print_failure_is_shown(window, monkeypatch, boxes):
 
     monkeypatch.setattr(printing, "print_pdf", fail)
     assert window.print_pdf() is False
-    assert boxes == [("error", "打印失败", "打印机无法开始打印")]
+    assert boxes.shown == [("error", "打印失败", "打印机无法开始打印")]
 
 
 def test_table_models_pass_qtmodeltester(window, qtmodeltester):

@@ -34,17 +34,6 @@ def type_text(widget: QWidget, text: str) -> None:
 
 
 @pytest.fixture
-def boxes(monkeypatch):
-    """Message boxes recorded, never shown."""
-    shown: list[tuple[str, str, str]] = []
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(
-            msgbox, kind, lambda _parent, title, text, kind=kind: shown.append((kind, title, text)) and False
-        )
-    return shown
-
-
-@pytest.fixture
 def previews(monkeypatch):
     """Each preview's (title, pdf bytes) instead of a print preview window."""
     seen: list[tuple[str, bytes]] = []
@@ -148,7 +137,7 @@ def test_hand_over_and_the_supervisor_confirms(qtbot, window, supervisor, clock,
     assert window.shift_label.text() == "第 2 班 · 当班 赵敏 · 开始 17:00"
     qtbot.waitUntil(lambda: len(previews) == 2)  # the signed report, shown for printing
     assert previews[-1] == ("交接班报告", archived[0].read_bytes())
-    assert boxes == []
+    assert boxes.shown == []
 
 
 def test_wrong_password_is_refused_with_a_message(qtbot, window, boxes):
@@ -176,7 +165,7 @@ def test_wrong_password_is_refused_with_a_message(qtbot, window, boxes):
     # reopening 交班… goes straight to 接班
     dialog = open_dialog(window)
     assert dialog.windowTitle() == "接班" and dialog.stack.currentIndex() == 1
-    assert boxes == []
+    assert boxes.shown == []
 
 
 def test_cancelling_before_handing_over_leaves_the_shift_on_duty(window, data_dir):

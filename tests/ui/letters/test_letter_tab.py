@@ -46,45 +46,10 @@ from ui.letters.letter_tab import LetterTab
 from ui.widgets import msgbox
 
 
-class Boxes:
-    """Message boxes recorded instead of shown; ``ask`` answers from ``answers``."""
-
-    def __init__(self) -> None:
-        self.shown: list[tuple[str, str, str]] = []
-        self.answers: list[bool] = []
-
-    def kinds(self) -> list[str]:
-        return [kind for kind, _t, _x in self.shown]
-
-    def last(self, kind: str) -> str:
-        return next(text for k, _t, text in reversed(self.shown) if k == kind)
-
-
-@pytest.fixture
-def boxes(monkeypatch: pytest.MonkeyPatch) -> Boxes:
-    recorded = Boxes()
-
-    def record(kind: str):
-        def box(_parent, title, text):
-            recorded.shown.append((kind, title, text))
-            if kind == "ask":
-                return recorded.answers.pop(0)
-            if kind == "retry":
-                return False
-            return None
-
-        return box
-
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(msgbox, kind, record(kind))
-
-    def no_file_dialog(*_args):
-        raise AssertionError("unexpected file dialog")
-
-    monkeypatch.setattr(msgbox, "open_file", no_file_dialog)
-    monkeypatch.setattr(msgbox, "open_files", no_file_dialog)
-    monkeypatch.setattr(msgbox, "save_file", no_file_dialog)
-    return recorded
+@pytest.fixture(autouse=True)
+def _every_question_answered(boxes) -> None:
+    """Here a question the test left unanswered fails the test."""
+    boxes.unanswered = None
 
 
 @pytest.fixture
@@ -93,7 +58,7 @@ def store(tmp_path: Path) -> AttachmentStore:
 
 
 @pytest.fixture
-def tab(qtbot, receptionist: Session, store: AttachmentStore, boxes: Boxes) -> LetterTab:
+def tab(qtbot, receptionist: Session, store: AttachmentStore, boxes) -> LetterTab:
     widget = LetterTab(receptionist, store=store)
     qtbot.addWidget(widget)
     widget.resize(1280, 800)
@@ -185,7 +150,7 @@ def status_text(tab: LetterTab, letter_id: int) -> str:
 
 
 def test_register_route_reply_archive_with_files(
-    qtbot, tab: LetterTab, boxes: Boxes, scans, store, monkeypatch, clock: FixedClock
+    qtbot, tab: LetterTab, boxes, scans, store, monkeypatch, clock: FixedClock
 ) -> None:
     form = tab.new_letter()
     assert form.isVisible() and form.windowTitle() == "登记来函"
@@ -266,7 +231,7 @@ def test_register_route_reply_archive_with_files(
 
 
 def test_reply_refused_after_another_desk_routed_the_letter_keeps_the_text(
-    qtbot, tab: LetterTab, boxes: Boxes, receptionist, supervisor, store, monkeypatch
+    qtbot, tab: LetterTab, boxes, receptionist, supervisor, store, monkeypatch
 ) -> None:
     from reception.store import desk
 
@@ -288,7 +253,7 @@ def test_reply_refused_after_another_desk_routed_the_letter_keeps_the_text(
         supervisor, letter.id, dept_id("财务部"), "陈会计", letter.reply_due_at, letter.version
     )
     qtbot.mouseClick(reply.ok_button, Qt.MouseButton.LeftButton)
-    kind, title, text = boxes.shown[-1]
+    kind, title, text = boxes.last
     assert (kind, title) == ("error", "已被其他人修改") and "本次未保存" in text
     assert Letter.get_by_id(letter.id).status == letters.IN_PROGRESS
     # the detail shows the newer letter, the form keeps what was typed
@@ -310,7 +275,7 @@ def test_reply_refused_after_another_desk_routed_the_letter_keeps_the_text(
 
 
 def test_detail_opens_files_and_reports_missing_ones(
-    qtbot, tab: LetterTab, boxes: Boxes, scans, store, receptionist, monkeypatch, tmp_path: Path
+    qtbot, tab: LetterTab, boxes, scans, store, receptionist, monkeypatch, tmp_path: Path
 ) -> None:
     letter = add_letter(receptionist, store, files=[scans[0], scans[1]])
     photo = next(a for a in attachments.list_for("letter", letter.id) if a.original_name == "现场照片.jpg")
@@ -336,7 +301,7 @@ def test_detail_opens_files_and_reports_missing_ones(
         edited.write(b"annotated")
     assert hashlib.sha256(store.path_of(scan).read_bytes()).hexdigest() == scan.sha256
     assert not detail.open_item(detail.files_list.item(1))
-    assert boxes.kinds() == ["error"] and "找不到" in boxes.last("error")
+    assert boxes.kinds() == ["error"] and "找不到" in boxes.texts("error")[-1]
 
     # 追加附件 through the (patched) file dialog
     monkeypatch.setattr(msgbox, "open_files", lambda *_a: [str(scans[2])])
@@ -346,9 +311,7 @@ def test_detail_opens_files_and_reports_missing_ones(
     assert len(detail.file_texts()) == 3
 
 
-def test_complaint_needs_a_department_and_opens_a_case(
-    qtbot, tab: LetterTab, boxes: Boxes, receptionist
-) -> None:
+def test_complaint_needs_a_department_and_opens_a_case(qtbot, tab: LetterTab, boxes, receptionist) -> None:
     zhang = residents.add_resident(
         receptionist, residents.ResidentInput("3", "2", "1201", "张三", "业主", "13800138000")
     )
@@ -377,9 +340,7 @@ def test_complaint_needs_a_department_and_opens_a_case(
     assert "已转品质管理部办理（陈经理）" in text and case.serial in text and "投诉工单" in text
 
 
-def test_bad_input_messages_beside_fields_nothing_saved(
-    qtbot, tab: LetterTab, boxes: Boxes, scans, clock
-) -> None:
+def test_bad_input_messages_beside_fields_nothing_saved(qtbot, tab: LetterTab, boxes, scans, clock) -> None:
     form = tab.new_letter()
     assert drop_files(form.files, [scans[0]])
     type_text(form.summary_edit, "只有摘要")
@@ -406,7 +367,7 @@ def test_bad_input_messages_beside_fields_nothing_saved(
     assert not form.isVisible()
 
 
-def test_missing_file_is_reported_and_the_form_kept(qtbot, tab: LetterTab, boxes: Boxes, scans) -> None:
+def test_missing_file_is_reported_and_the_form_kept(qtbot, tab: LetterTab, boxes, scans) -> None:
     form = tab.new_letter()
     form.files.add_files([scans[0]])
     choose(form.channel_combo, "快递")
@@ -415,7 +376,7 @@ def test_missing_file_is_reported_and_the_form_kept(qtbot, tab: LetterTab, boxes
     type_text(form.subject_edit, "关于开展消防检查的通知")
     scans[0].unlink()
     form.save()
-    assert boxes.kinds() == ["error"] and "找不到文件" in boxes.last("error")
+    assert boxes.kinds() == ["error"] and "找不到文件" in boxes.texts("error")[-1]
     assert Letter.select().count() == 0 and form.isVisible()
     assert form.subject_edit.text() == "关于开展消防检查的通知"
 
@@ -495,7 +456,7 @@ def test_filters_and_short_chinese_search(
 
 
 def test_excel_export_matches_the_filtered_rows(
-    tab: LetterTab, boxes: Boxes, receptionist, supervisor, store, tmp_path, monkeypatch
+    tab: LetterTab, boxes, receptionist, supervisor, store, tmp_path, monkeypatch
 ) -> None:
     assert not tab.export_button.isEnabled()  # receptionists do not export
     tab.set_session(supervisor)
@@ -516,7 +477,7 @@ def test_excel_export_matches_the_filtered_rows(
     answer_export_dialog()  # Enter: 遮盖号码, the default
     path = tab.export_excel()
     assert path == target.with_name("来函.xlsx") and asked == ["来函登记-20261126.xlsx"]
-    assert boxes.kinds() == ["info"] and "已导出 2 份来函（号码已遮盖）" in boxes.last("info")
+    assert boxes.kinds() == ["info"] and "已导出 2 份来函（号码已遮盖）" in boxes.texts("info")[-1]
     sheet = load_workbook(path).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("编号", "收文编号", "收到时间")
@@ -550,7 +511,7 @@ def test_list_fetches_lazily(receptionist: Session, store, clock: FixedClock) ->
 
 
 def test_routing_slip_saved_as_pdf_and_previewed(
-    qtbot, tab: LetterTab, boxes: Boxes, receptionist, store, tmp_path, monkeypatch
+    qtbot, tab: LetterTab, boxes, receptionist, store, tmp_path, monkeypatch
 ) -> None:
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
@@ -568,7 +529,7 @@ def test_routing_slip_saved_as_pdf_and_previewed(
 
 
 def test_main_window_f4_and_overdue_letters_in_status_bar(
-    qtbot, receptionist: Session, store, clock: FixedClock, boxes: Boxes, tmp_path
+    qtbot, receptionist: Session, store, clock: FixedClock, boxes, tmp_path
 ) -> None:
     from reception.store.paths import DataDir
     from ui.main_window import MainWindow
@@ -602,7 +563,7 @@ def test_main_window_f4_and_overdue_letters_in_status_bar(
 
 
 def test_the_window_exports_letters_in_full_only_with_a_reason(
-    tab: LetterTab, boxes: Boxes, receptionist, supervisor, store, tmp_path, monkeypatch
+    tab: LetterTab, boxes, receptionist, supervisor, store, tmp_path, monkeypatch
 ) -> None:
     """完整导出 from the window: a reason is required (shown beside the field, the choice kept),
     the full text is exported, and the audit log has the reason, the range and the row count."""
@@ -622,7 +583,7 @@ def test_the_window_exports_letters_in_full_only_with_a_reason(
     answer_export_dialog("", then_reason="法院调取原件", seen=seen)
     path = tab.export_excel()
     assert seen == [(True, "完整导出（不遮盖号码）须写明原因", "")]
-    assert path is not None and "已导出 1 份来函（完整内容，已记入审计日志）" in boxes.last("info")
+    assert path is not None and "已导出 1 份来函（完整内容，已记入审计日志）" in boxes.texts("info")[-1]
     cells = [v for row in load_workbook(path).active.iter_rows(values_only=True) for v in row]
     assert "请回电 139.1111.2205" in cells
     [entry] = [json.loads(e.detail) for e in AuditLog.select().where(AuditLog.action == "letters.export")]

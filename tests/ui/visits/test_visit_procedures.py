@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from reception.documents.badge import BadgeData
 from reception.documents.badge import render_badge
 from reception.services import visits
-from tests.ui.visits.test_visit_tab import boxes  # noqa: F401 — fixtures
 from tests.ui.visits.test_visit_tab import fill_walk_in
 from tests.ui.visits.test_visit_tab import guest_visits
 from tests.ui.visits.test_visit_tab import pdf_text

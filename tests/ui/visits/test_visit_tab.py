@@ -30,23 +30,6 @@ ID_3 = "440305199203084525"
 
 
 @pytest.fixture
-def boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
-    """Message boxes are recorded, never shown; ``ask`` answers yes."""
-    seen: list[tuple[str, str, str]] = []
-
-    def record(kind: str):
-        def box(_parent, title, text, **_options):
-            seen.append((kind, title, text))
-            return kind in ("ask",)
-
-        return box
-
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(msgbox, kind, record(kind))
-    return seen
-
-
-@pytest.fixture
 def printed(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     """The PDFs sent to the printer."""
     sent: list[bytes] = []
@@ -184,7 +167,7 @@ def test_print_failure_keeps_visit_and_offers_reprint(qtbot, tab, zhang, boxes, 
     qtbot.keyClick(form.name_edit, Qt.Key.Key_Return)
     [visit] = guest_visits()
     assert visit.status == visits.ON_SITE
-    assert any("打印机缺纸" in text for _k, _t, text in boxes)
+    assert any("打印机缺纸" in text for text in boxes.texts())
     assert "补打" in form.result_text()
     assert form.reprint_button.isVisible()
 
@@ -290,8 +273,10 @@ def test_cancel_and_no_shows(qtbot, tab, receptionist, clock, zhang, boxes):
     tab.refresh()
     panel = tab.appointments_panel
     panel.select_row(0)
+    boxes.answers.append(True)  # 是: 取消预约
     qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     assert panel.model.row_at(0).status == visits.CANCELLED
+    boxes.answers.append(True)  # 是: 标记今日未到
     assert panel.mark_no_shows() == 1
     assert panel.model.row_at(1).status == visits.NO_SHOW
     assert not panel.no_show_button.isEnabled()
@@ -470,6 +455,7 @@ def test_watch_list_dialog_for_supervisors(qtbot, supervisor, boxes):
     assert dialog.model.rowCount() == 1
     assert dialog.model.display(dialog.model.row_at(0), 1).endswith("**************002X")
     dialog.view.selectRow(0)
+    boxes.answers.append(True)  # 是: 移出关注名单
     qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
     assert dialog.model.rowCount() == 0
 
@@ -536,6 +522,7 @@ def test_on_site_panel_expired_checkout_and_reprint(qtbot, tab, receptionist, cl
     panel.select_row(0)
     qtbot.mouseClick(panel.reprint_button, Qt.MouseButton.LeftButton)
     assert len(printed) == 1
+    boxes.answers.append(True)  # 是: 登记离开
     qtbot.mouseClick(panel.checkout_button, Qt.MouseButton.LeftButton)
     assert Visit.get_by_id(visit.id).status == visits.LEFT
     assert panel.model.rowCount() == 0
@@ -653,8 +640,9 @@ def test_print_pdf_without_printer_offers_save(qtbot, receptionist, zhang, tmp_p
     monkeypatch.setattr(printing, "default_printer_name", lambda: None)
     target = tmp_path / "访客证"
     monkeypatch.setattr(msgbox, "save_file", lambda *_a: str(target))
+    boxes.answers.append(True)  # 是: save it as a PDF instead
     assert printing.print_pdf(b"%PDF-1.4 test", parent=None, title="访客证") is False
-    assert boxes[0][0] == "ask" and "没有" in boxes[0][1]
+    assert boxes.shown[0].kind == "ask" and "没有" in boxes.shown[0].title
     assert (tmp_path / "访客证.pdf").read_bytes() == b"%PDF-1.4 test"
 
 
@@ -678,7 +666,7 @@ def test_preview_dialog_paints_pages(qtbot, receptionist, zhang, monkeypatch, bo
 
     monkeypatch.setattr(QPrintPreviewDialog, "exec", fake_exec)
     dialog = printing.preview_pdf(pdf, None, "访客证")
-    assert painted == [True] and boxes == []
+    assert painted == [True] and boxes.shown == []
     assert (tmp_path / "preview.pdf").read_bytes().startswith(b"%PDF")
     assert "打印预览" in dialog.windowTitle()
     dialog.deleteLater()
@@ -786,21 +774,21 @@ def test_emoji_in_visitor_name_shown_beside_field_and_text_kept(qtbot, tab, zhan
     assert guest_visits() == [] and printed == []
 
 
-def test_f3_never_wipes_a_visitor_being_typed_without_asking(qtbot, tab: VisitTab, boxes, monkeypatch):
+def test_f3_never_wipes_a_visitor_being_typed_without_asking(qtbot, tab: VisitTab, boxes):
     form = tab.guest_form
     tab.new_guest()
     type_text(form.name_edit, "王小明")
     type_text(form.id_number_edit, "11010519491231002X")
-    monkeypatch.setattr(msgbox, "ask", lambda _p, _t, text: boxes.append(("ask", "", text)) or False)
+    boxes.answers.append(False)
     tab.new_guest()  # F3 again, answered 否
-    assert boxes[-1][0] == "ask" and "尚未登记" in boxes[-1][2]
+    assert boxes.last.kind == "ask" and "尚未登记" in boxes.last.text
     assert form.name_edit.text() == "王小明" and form.id_number_edit.text() == "11010519491231002X"
-    monkeypatch.setattr(msgbox, "ask", lambda *_a: True)
+    boxes.answers.append(True)
     tab.new_guest()  # answered 是: an empty form
     assert not form.has_content()
-    asked = len(boxes)
+    asked = len(boxes.shown)
     tab.new_guest()  # an empty form: no question
-    assert len(boxes) == asked
+    assert len(boxes.shown) == asked
 
 
 def test_an_incident_with_nothing_selected_is_not_linked_to_the_last_visitor(qtbot, tab, receptionist, zhang):
@@ -887,7 +875,7 @@ def test_supervisors_export_visits_masked_or_in_full_with_a_reason(
         (True, None, 1),
         (False, "物业公司内部核查", 1),
     ]
-    assert [kind for kind, *_ in boxes] == ["info", "info"]
+    assert boxes.kinds() == ["info", "info"]
 
 
 @pytest.mark.parametrize("answer", [visits.UNREACHABLE, visits.REFUSED], ids=["unreachable", "refused"])
@@ -925,9 +913,9 @@ def test_clear_after_a_refusal_empties_the_kept_visitor_without_asking(qtbot, ta
     fill_walk_in(qtbot, tab, zhang)
     form.consent_buttons[visits.REFUSED].setChecked(True)
     form.save()
-    asked = len(boxes)
+    asked = len(boxes.shown)
     qtbot.mouseClick(form.clear_kept_button, Qt.MouseButton.LeftButton)
-    assert not form.has_content() and form.id_number_edit.text() == "" and len(boxes) == asked
+    assert not form.has_content() and form.id_number_edit.text() == "" and len(boxes.shown) == asked
     assert not form.retry_button.isVisible() and form.name_edit.hasFocus()
 
 
