@@ -120,3 +120,12 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> Boxes:
     for dialog in ("open_file", "open_files", "save_file", "choose_folder"):
         monkeypatch.setattr(msgbox, dialog, no_file_dialog)
     return recorder
+
+
+@pytest.fixture
+def no_boxes(boxes: Boxes) -> Boxes:
+    """For tests where no message box may open: any box fails the test as soon as it shows,
+    and so does a question nobody queued an answer for."""
+    boxes.refused = {"info", "error", *Boxes.QUESTIONS, "ask_text"}
+    boxes.unanswered = None
+    return boxes

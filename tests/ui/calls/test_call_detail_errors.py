@@ -11,13 +11,10 @@ from reception.services.session import Session
 from reception.store.models import Call
 from tests.ui.calls.test_call_tab import add_call
 from ui.calls.call_detail_dialog import CallDetailDialog
-from ui.widgets import msgbox
 
 
 @pytest.fixture
-def dialog(qtbot, receptionist: Session, monkeypatch: pytest.MonkeyPatch) -> CallDetailDialog:
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(msgbox, kind, lambda *_a, kind=kind: pytest.fail(f"unexpected {kind} box"))
+def dialog(qtbot, receptionist: Session, no_boxes) -> CallDetailDialog:
     call = add_call(receptionist, caller_name="张三", caller_phone="13800138000")
     widget = CallDetailDialog(receptionist, call.id)
     qtbot.addWidget(widget)

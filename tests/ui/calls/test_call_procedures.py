@@ -14,7 +14,6 @@ from reception.services.calls import Outcome
 from reception.store.models import Case
 from reception.store.models import Department
 from ui.calls.call_tab import CallTab
-from ui.widgets import msgbox
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -27,9 +26,7 @@ def type_text(widget: QWidget, text: str) -> None:
 
 
 @pytest.fixture
-def tab(qtbot, receptionist, monkeypatch):
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(msgbox, kind, lambda *_a, kind=kind: pytest.fail(f"unexpected {kind} box"))
+def tab(qtbot, receptionist, no_boxes):
     widget = CallTab(receptionist)
     qtbot.addWidget(widget)
     widget.resize(1366, 768)

@@ -32,23 +32,6 @@ from ui.widgets import msgbox
 
 
 @pytest.fixture
-def no_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """Fail loudly instead of hanging if a message box opens unexpectedly."""
-    seen: list[tuple[str, str]] = []
-
-    def unexpected(kind: str):
-        def box(_parent, title, text):
-            seen.append((kind, text))
-            raise AssertionError(f"unexpected {kind} box: {title} {text}")
-
-        return box
-
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(msgbox, kind, unexpected(kind))
-    return seen
-
-
-@pytest.fixture
 def zhang(receptionist: Session):
     return residents.add_resident(
         receptionist, residents.ResidentInput("3", "2", "1201", "张三", "业主", "13800138000")
@@ -56,7 +39,7 @@ def zhang(receptionist: Session):
 
 
 @pytest.fixture
-def tab(qtbot, receptionist: Session, no_dialogs) -> CallTab:
+def tab(qtbot, receptionist: Session, no_boxes) -> CallTab:
     widget = CallTab(receptionist)
     qtbot.addWidget(widget)
     widget.resize(1280, 800)
@@ -330,7 +313,7 @@ def test_escape_with_content_asks_before_discarding(qtbot, tab: CallTab, monkeyp
 
 def test_escape_on_empty_call_discards_silently(qtbot, tab: CallTab) -> None:
     tab.new_call()
-    qtbot.keyClick(tab.form.lookup, Qt.Key.Key_Escape)  # no_dialogs fails the test if asked
+    qtbot.keyClick(tab.form.lookup, Qt.Key.Key_Escape)  # no_boxes fails the test if asked
     assert not tab.form.is_active()
 
 

@@ -23,7 +23,6 @@ from reception.services.session import Session
 from reception.store.models import Call
 from reception.store.models import Case
 from ui.calls.call_tab import CallTab
-from ui.widgets import msgbox
 
 pytestmark = pytest.mark.operator_effort
 
@@ -60,18 +59,6 @@ class Keys:
 
 
 @pytest.fixture
-def no_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
-    def unexpected(kind: str):
-        def box(_parent, title, text, *_a):
-            raise AssertionError(f"unexpected {kind} box: {title} {text}")
-
-        return box
-
-    for kind in ("info", "error", "ask", "retry"):
-        monkeypatch.setattr(msgbox, kind, unexpected(kind))
-
-
-@pytest.fixture
 def desk(admin: Session, receptionist: Session):
     """The demo site's routing: 工程部 and 品质管理部 have a default 接单人 and a phone."""
     for name, phone in (("工程部", "0571-88001234"), ("品质管理部", "0571-88005678")):
@@ -92,7 +79,7 @@ def desk(admin: Session, receptionist: Session):
 
 
 @pytest.fixture
-def call_tab(qtbot, receptionist: Session, no_dialogs, desk) -> CallTab:
+def call_tab(qtbot, receptionist: Session, no_boxes, desk) -> CallTab:
     widget = CallTab(receptionist)
     qtbot.addWidget(widget)
     widget.resize(1366, 700)
@@ -175,7 +162,7 @@ def badge_printer(monkeypatch: pytest.MonkeyPatch, tmp_path) -> list:
 
 
 def test_a_walk_in_visitor_with_consent_and_a_badge_in_twenty_keys_and_two_seconds(
-    qtbot, receptionist: Session, clock, no_dialogs, desk, badge_printer
+    qtbot, receptionist: Session, clock, no_boxes, desk, badge_printer
 ) -> None:
     import pypdf
 
